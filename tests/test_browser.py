@@ -1,0 +1,361 @@
+"""Real-browser tests of the repository's example site (headless Debian Chromium driven by Playwright).
+
+The repository root is the example site (``site.yaml`` + ``content/``). It is built once per module
+through the library API into a temporary folder, served over HTTP on 127.0.0.1, and looked at through a
+phone-sized viewport.
+
+Playwright (PyPI) is only the driver: the browser is Debian's ``/usr/bin/chromium``; ``playwright install``
+is never run. Without a usable Chromium these tests skip, except under ``CI=true``, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+NAV_TITLES = ["首页", "湾区九市", "镇街社区", "社区品牌", "身边爆料"]
+SEED_LINK_TEXT = "白云均禾"
+SEED_CAPTIONS = [
+    ("equals", "党群应急突击队员杜律治"),
+    ("equals", "党群应急突击队员黄国添"),
+    ("equals", "党群突击队将发挥党员引领作用开展任务攻坚,助力构建平安稳定的社会环境"),
+    ("startswith", "均禾街道办事处主任唐晓亮"),
+    ("equals", "均禾街党工委副书记叶敏为宣传促进队授旗"),
+    ("equals", "广东省应急协会策划部副部长叶兴讯导师给队员们进行现场急救培训演练"),
+]
+KEY_PAGES = ["home", "column", "article"]
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def _no_browser(reason: str) -> None:
+    """Fail under CI=true, skip elsewhere."""
+    if _in_ci():
+        pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --------------------------------------------------------------------------- the built and served site
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site built through the library API; the output folder."""
+    from sitegen.build import BuildOptions, build
+    from sitegen.errors import BuildFailed
+
+    output_dir = tmp_path_factory.mktemp("browser-site") / "public"
+    try:
+        build(REPO_ROOT, BuildOptions(output_dir=output_dir))
+    except BuildFailed as exc:
+        pytest.fail(f"the example site does not build: {exc}", pytrace=False)
+    assert (output_dir / "index.html").is_file(), f"no index.html in {output_dir}"
+    return output_dir
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site: Path) -> Iterator[str]:
+    """The built site served at / on 127.0.0.1.
+
+    Its links are relative, so the sub-path of site.yaml's base_url does not matter.
+    """
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="sitegen-test-http", daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# --------------------------------------------------------------------------- the browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        _no_browser(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _no_browser(f"the playwright package is not installed: {exc}")
+    try:
+        manager = sync_playwright().start()
+    except Exception as exc:
+        _no_browser(f"playwright's driver does not start: {exc}")
+    try:
+        chromium = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    except PlaywrightError as exc:
+        manager.stop()
+        _no_browser(f"playwright cannot launch {CHROMIUM}: {exc}")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        manager.stop()
+
+
+class _Tab:
+    """A page at 390x844 that only talks to the test server, and remembers local requests that failed."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.context.set_default_navigation_timeout(TIMEOUT_MS)
+        self.blocked: list[str] = []
+        self.broken: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("response", self._on_response)
+        self.page.on("requestfailed", lambda req: self.broken.append(f"{req.url} ({req.failure})"))
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(self.base_url + "/") or url == self.base_url:
+            route.continue_()
+        else:  # the test machine has no network: never wait on a request to elsewhere
+            self.blocked.append(url)
+            route.abort()
+
+    def _on_response(self, response) -> None:
+        if response.url.startswith(self.base_url) and response.status >= 400:
+            self.broken.append(f"{response.url} (HTTP {response.status})")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.url(path), wait_until="load")
+        status = response.status if response is not None else "no response"
+        assert response is not None and response.ok, f"GET {path}: {status}"
+
+    @property
+    def path(self) -> str:
+        return unquote(urlsplit(self.page.url).path)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, base_url: str) -> Iterator[_Tab]:
+    t = _Tab(browser, base_url)
+    try:
+        yield t
+    finally:
+        t.close()
+
+
+def _follow_link(tab: _Tab, link) -> None:
+    """Click a link and wait until the page it points at has loaded."""
+    target = link.evaluate("a => a.href").split("#")[0]
+    link.click()
+    tab.page.wait_for_url(lambda url: url.split("#")[0] == target, wait_until="load")
+
+
+def _find_seed_article(tab: _Tab) -> str:
+    """Click through from /towns/ (following rel=next when needed) to the seed article; its path."""
+    tab.goto("/towns/")
+    for _ in range(50):
+        link = tab.page.locator("main a", has_text=SEED_LINK_TEXT)
+        if link.count():
+            _follow_link(tab, link.first)
+            return tab.path
+        following = tab.page.locator("a[rel=next]")
+        assert following.count(), f"no link containing {SEED_LINK_TEXT!r} on any /towns/ listing page"
+        _follow_link(tab, following.first)
+    raise AssertionError("gave up following rel=next through /towns/")
+
+
+@pytest.fixture(scope="module")
+def key_pages(browser, base_url: str) -> dict[str, str]:
+    """Paths of the pages looked at: the home page, the /towns/ column and the seed article."""
+    t = _Tab(browser, base_url)
+    try:
+        article = _find_seed_article(t)
+    finally:
+        t.close()
+    return {"home": "/", "column": "/towns/", "article": article}
+
+
+# --------------------------------------------------------------------------- tests
+
+
+_OVERFLOWING_JS = """() => {
+  const w = window.innerWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.right > w + 0.5) {
+      const names = typeof el.className === 'string' ? el.className.trim() : '';
+      const cls = names ? '.' + names.split(/\\s+/).join('.') : '';
+      out.push(`${el.tagName.toLowerCase()}${cls} right=${Math.round(r.right)}`);
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+@pytest.mark.parametrize("which", KEY_PAGES)
+def test_no_horizontal_scrolling_at_390px(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
+    tab.goto(key_pages[which])
+    scroll_width, inner_width = tab.page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert inner_width == VIEWPORT["width"]
+    if scroll_width > inner_width:
+        culprits = tab.page.evaluate(_OVERFLOWING_JS)
+        pytest.fail(
+            f"{which} page {key_pages[which]} scrolls sideways at {inner_width}px: "
+            f"scrollWidth={scroll_width}; elements past the right edge: {culprits}",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize("which", KEY_PAGES)
+def test_every_image_has_alt_text(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
+    tab.goto(key_pages[which])
+    images = tab.page.eval_on_selector_all(
+        "img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])"
+    )
+    if which == "article":
+        assert len(images) >= len(SEED_CAPTIONS), f"the seed article shows only {len(images)} images"
+    missing = [src for src, alt in images if not (alt or "").strip()]
+    assert not missing, f"{which} page {key_pages[which]}: <img> without alt text: {missing}"
+
+
+@pytest.mark.parametrize("which", KEY_PAGES)
+def test_no_broken_local_resources(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
+    tab.goto(key_pages[which])
+    tab.page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+    stylesheets = tab.page.evaluate("() => document.styleSheets.length")
+    assert stylesheets >= 1, f"{which} page has no stylesheet"
+    assert not tab.broken, f"{which} page {key_pages[which]}: requests that failed: {tab.broken}"
+    assert not tab.blocked, f"{which} page {key_pages[which]} reaches outside the site: {tab.blocked}"
+
+
+def test_header_navigation_leads_to_matching_pages(tab: _Tab) -> None:
+    tab.goto("/")
+    nav_links = tab.page.locator("header nav a")
+    assert [_norm(t) for t in nav_links.all_inner_texts()] == NAV_TITLES
+
+    for title in NAV_TITLES:
+        tab.goto("/towns/" if title == NAV_TITLES[0] else "/")  # start somewhere else than the target
+        link = tab.page.locator("header nav a").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+        assert link.count() == 1, f"header nav has {link.count()} links titled {title!r}"
+        _follow_link(tab, link)
+        h1 = [_norm(t) for t in tab.page.locator("h1").all_inner_texts()]
+        current = [_norm(t) for t in tab.page.locator("header nav [aria-current]").all_inner_texts()]
+        assert any(title in t for t in h1) or title in current, (
+            f"nav item {title!r} led to {tab.path}, whose <h1> is {h1} and aria-current nav item is {current}"
+        )
+
+
+def _listed_articles(tab: _Tab, column: str) -> set[str]:
+    """Paths of the article links in <main> of a column listing page."""
+    hrefs = tab.page.eval_on_selector_all("main a[href]", "els => els.map(e => e.href)")
+    paths = set()
+    for href in hrefs:
+        path = unquote(urlsplit(href).path)
+        if not path.startswith(f"/{column}/") or path == f"/{column}/" or path.startswith(f"/{column}/page/"):
+            continue
+        paths.add(path)
+    return paths
+
+
+def test_column_pagination_reaches_page_two_with_other_articles(tab: _Tab) -> None:
+    tab.goto("/towns/")
+    first = _listed_articles(tab, "towns")
+    assert first, "/towns/ lists no articles"
+    assert tab.page.locator("a[rel=prev]").count() == 0, "page 1 of /towns/ has a rel=prev link"
+    following = tab.page.locator("a[rel=next]")
+    assert following.count() >= 1, "/towns/ has no a[rel=next] link: no pagination"
+
+    _follow_link(tab, following.first)
+    assert tab.path == "/towns/page/2/"
+    second = _listed_articles(tab, "towns")
+    assert second, "/towns/page/2/ lists no articles"
+    assert second.isdisjoint(first), f"articles on both pages: {sorted(second & first)}"
+    back = tab.page.locator("a[rel=prev]")
+    assert back.count() >= 1, "/towns/page/2/ has no a[rel=prev] link"
+
+
+def test_seed_article_shows_meta_and_figures(
+    tab: _Tab, key_pages: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = key_pages["article"]
+    assert path.startswith("/towns/"), f"the seed article is not under /towns/: {path}"
+    tab.goto(path)
+
+    h1 = _norm(tab.page.locator("h1").first.inner_text())
+    assert SEED_LINK_TEXT in h1
+
+    text = tab.page.locator("main").inner_text()
+    for label, value in [("阅读量", "314"), ("发表时间", "2022-12-12"), ("编辑", "叶安怡")]:
+        pattern = rf"{label}\s*[:：]?\s*{re.escape(value)}"
+        assert re.search(pattern, text), f"the article page does not show {label} {value}"
+
+    captions = [_norm(t) for t in tab.page.locator("figcaption").all_inner_texts()]
+    assert len(captions) == len(SEED_CAPTIONS), f"expected {len(SEED_CAPTIONS)} figcaptions, got {captions}"
+    for i, (caption, (how, expected)) in enumerate(zip(captions, SEED_CAPTIONS, strict=True), start=1):
+        ok = caption == expected if how == "equals" else caption.startswith(expected)
+        assert ok, f"figcaption {i} is {caption!r}, expected it to {how} {expected!r}"
+
+    # For humans to look at; not asserted on.
+    tab.page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+    shot = tmp_path_factory.mktemp("screenshots") / "article-390.png"
+    tab.page.screenshot(path=str(shot), full_page=True)
+    print(f"article screenshot at 390px: {shot}")
+
+
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>|<script\b[^>]*/?>", re.IGNORECASE | re.DOTALL)
+
+
+def test_no_live_reload_script_in_built_html(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) >= 3, f"only {len(pages)} HTML files were built"
+    offenders = []
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for script in _SCRIPT.findall(html):
+            if "livereload" in script.lower() or "EventSource" in script:
+                offenders.append(f"{page.relative_to(built_site)}: {script[:80]!r}")
+    assert not offenders, f"live-reload scripts in the built site: {offenders}"
