@@ -1,0 +1,156 @@
+"""The build pipeline: config -> sources -> articles -> site -> pages -> output folder."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.config import load_config
+from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, read_source, render_article
+from sitegen.errors import BuildFailed, ContentError
+from sitegen.markup import MarkdownRenderer
+from sitegen.model import Article, Site
+from sitegen.output import WriteReport, check_output_dir, write_site
+from sitegen.render import OutputFile, make_environment, render_site
+from sitegen.site import assemble, url_collisions
+from sitegen.theme import Theme, default_theme
+
+TEMPLATES_DIR = "templates"
+OUTPUT_DIR = "public"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    output_dir: Path | None = None  # default: <site>/public
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # the moment that decides what is "future"; default: the clock
+    theme: Theme = field(default_factory=default_theme)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    articles: int
+    pages: int
+    files_written: int
+    files_unchanged: int
+    seconds: float
+    output_dir: Path | None
+    left_out_drafts: int = 0
+    left_out_future: int = 0
+    next_scheduled: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSite:
+    site: Site
+    static_files: tuple[OutputFile, ...]
+    left_out_drafts: int
+    left_out_future: int
+    next_scheduled: datetime | None
+
+
+def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
+    """Read and check everything; raise BuildFailed with every content error, or ConfigError."""
+    config = load_config(site_dir)
+    now = (options.now or datetime.now(config.timezone)).astimezone(config.timezone)
+    found, errors = find_sources(site_dir, config)
+    sources = []
+    for relative, column in found:
+        result = read_source(site_dir, relative, column, config)
+        if isinstance(result, list):
+            errors.extend(result)
+        else:
+            sources.append(result)
+    markdown = MarkdownRenderer(config.language)
+    images = ImageResolver(site_dir)
+    articles: list[Article] = []
+    for source in sources:
+        result = render_article(source, markdown, images, {}, now)
+        if isinstance(result, list):
+            errors.extend(result)
+        else:
+            articles.append(result)
+    drafts = [a for a in articles if a.draft and not options.drafts]
+    future = [a for a in articles if a.future and not (a.draft and not options.drafts) and not options.future]
+    left_out = {a.source_path for a in (*drafts, *future)}
+    published = [a for a in articles if a.source_path not in left_out]
+    errors.extend(url_collisions(published, config))
+    if errors:
+        raise BuildFailed(errors)
+    site = assemble(config, published)
+    return LoadedSite(
+        site=site,
+        static_files=_static_files(site_dir, options.theme, published),
+        left_out_drafts=len(drafts),
+        left_out_future=len(future),
+        next_scheduled=min((a.date for a in future), default=None),
+    )
+
+
+def _static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tuple[OutputFile, ...]:
+    files: dict[str, OutputFile] = {}
+    for assets in (theme.assets, site_dir / ASSETS_DIR):  # the site's own assets override the theme's
+        if assets.is_dir():
+            for path in sorted(assets.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    relative = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
+                    files[relative] = OutputFile(relative, copy_from=path)
+    for article in articles:
+        for image in (*article.images, *article.unplaced_images):
+            if image.source_file is not None:
+                files[image.url] = OutputFile(image.url, copy_from=image.source_file)
+    return tuple(files[path] for path in sorted(files))
+
+
+def _all_files(site_dir: Path, loaded: LoadedSite, theme: Theme) -> Iterator[OutputFile]:
+    env = make_environment(site_dir / TEMPLATES_DIR, theme)
+    yield from render_site(loaded.site, env)
+    yield from loaded.static_files
+
+
+def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
+    """Everything a build does but writing: content, links, pictures, templates."""
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    loaded = load_site(site_dir, options)
+    pages = sum(1 for file in _all_files(site_dir, loaded, options.theme) if file.data is not None)
+    return _report(loaded, pages, WriteReport(0, 0), started, None)
+
+
+def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
+    options = options or BuildOptions()
+    started = time.perf_counter()
+    output = (options.output_dir or site_dir / OUTPUT_DIR).resolve()
+    check_output_dir(output, site_dir)
+    loaded = load_site(site_dir, options)
+    pages = 0
+
+    def counted() -> Iterator[OutputFile]:
+        nonlocal pages
+        for file in _all_files(site_dir, loaded, options.theme):
+            pages += file.data is not None
+            yield file
+
+    written = write_site(counted(), output)
+    return _report(loaded, pages, written, started, output)
+
+
+def _report(loaded: LoadedSite, pages: int, written: WriteReport, started: float, output: Path | None) -> BuildReport:
+    return BuildReport(
+        articles=len(loaded.site.articles),
+        pages=pages,
+        files_written=written.written,
+        files_unchanged=written.unchanged,
+        seconds=time.perf_counter() - started,
+        output_dir=output,
+        left_out_drafts=loaded.left_out_drafts,
+        left_out_future=loaded.left_out_future,
+        next_scheduled=loaded.next_scheduled,
+    )
+
+
+__all__ = ["BuildFailed", "BuildOptions", "BuildReport", "ContentError", "build", "check", "load_site"]

@@ -1,0 +1,97 @@
+"""The `sitegen` command: a thin click layer over the library. Exit 0 built, 1 content errors, 2 usage/config."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sitegen.build import BuildOptions, BuildReport, build, check
+from sitegen.errors import BuildFailed, ConfigError
+from sitegen.output import OutputRefused
+from sitegen.scaffold import ScaffoldError, init_site
+
+SITE_OPTION = click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site folder (holding site.yaml).",
+)
+
+
+@click.group()
+@click.version_option(package_name="sitegen")
+def main() -> None:
+    """Build a district news site from Markdown articles."""
+
+
+def _fail(errors: tuple, code: int) -> None:
+    for error in errors:
+        click.echo(str(error), err=True)
+    noun = "error" if len(errors) == 1 else "errors"
+    click.echo(f"{len(errors)} {noun}; nothing was written.", err=True)
+    sys.exit(code)
+
+
+def _run(action, site_dir: Path, options: BuildOptions) -> BuildReport:  # type: ignore[no-untyped-def]
+    try:
+        return action(site_dir, options)
+    except ConfigError as exc:
+        _fail(exc.errors, 2)
+    except BuildFailed as exc:
+        _fail(exc.errors, 1)
+    except OutputRefused as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    raise AssertionError("unreachable")
+
+
+@main.command("build")
+@SITE_OPTION
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site  [default: SITE/public]",
+)
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--future", is_flag=True, help="Include articles dated in the future.")
+def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool) -> None:
+    """Build the site into the output folder."""
+    report = _run(build, site_dir, BuildOptions(output_dir=output_dir, drafts=drafts, future=future))
+    click.echo(
+        f"Built {report.articles} articles, {report.pages} pages in {report.seconds:.2f} s "
+        f"-> {report.output_dir} ({report.files_written} written, {report.files_unchanged} unchanged)"
+    )
+    if report.left_out_drafts or report.left_out_future:
+        click.echo(f"Left out {report.left_out_drafts} drafts and {report.left_out_future} future-dated articles.")
+    if report.next_scheduled is not None:
+        click.echo(f"Next scheduled article goes live at {report.next_scheduled.isoformat()}.")
+
+
+@main.command("check")
+@SITE_OPTION
+@click.option("--drafts", is_flag=True, help="Also check articles marked draft: true as published.")
+def check_command(site_dir: Path, drafts: bool) -> None:
+    """Validate everything a build would, writing nothing."""
+    report = _run(check, site_dir, BuildOptions(drafts=drafts))
+    click.echo(f"OK: {report.articles} articles, {report.pages} pages, no errors.")
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--language", type=click.Choice(["zh-CN", "en"]), default="zh-CN", show_default=True)
+def init_command(directory: Path, language: str) -> None:
+    """Create a new site in DIRECTORY: site.yaml and one article per column."""
+    try:
+        created = init_site(directory, language)
+    except ScaffoldError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"Next: sitegen build --site {directory}")

@@ -1,0 +1,167 @@
+"""site.yaml -> Config. Every problem is reported at once; an unknown key is an error."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.errors import ConfigError, ContentError
+from sitegen.model import Column, Config
+from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
+from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
+
+CONFIG_FILE = "site.yaml"
+LANGUAGES = ("zh-CN", "en")
+DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}
+COLUMN_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESERVED_SLUGS = frozenset({"assets", "page", "tags", "feed.xml", "sitemap.xml", "404.html", "index.html"})
+
+KNOWN_KEYS = (
+    "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
+    "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
+)  # fmt: skip
+COLUMN_KEYS = ("slug", "title", "description")
+
+
+class _Collector:
+    """Gathers errors for one file so that all of them are reported together."""
+
+    def __init__(self, doc: YamlDocument) -> None:
+        self.doc = doc
+        self.errors: list[ContentError] = []
+
+    def add(self, key: str, message: str, hint: str = "", line: int | None = None) -> None:
+        top = key.split(".")[0].split("[")[0]
+        self.errors.append(ContentError(CONFIG_FILE, line or self.doc.line_of(top), key, message, hint))
+
+    def text(self, data: dict[str, Any], key: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if value is None:
+            self.add(key, "is required", f"add `{key}: ...` to {CONFIG_FILE}")
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.add(key, f"expected non-empty text, got {value!r}")
+            return ""
+        return value.strip()
+
+    def whole(self, data: dict[str, Any], key: str, default: int, minimum: int) -> int:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.add(key, f"expected a whole number >= {minimum}, got {value!r}")
+            return default
+        return value
+
+
+def load_config(site_dir: Path) -> Config:
+    path = site_dir / CONFIG_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(
+            [
+                ContentError(
+                    CONFIG_FILE, None, None, "not found", f"is {site_dir} a sitegen site? `sitegen init DIR` makes one"
+                )
+            ]
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError([ContentError(CONFIG_FILE, None, None, "is not UTF-8 text")]) from None
+    return parse_config(text)
+
+
+def parse_config(text: str) -> Config:
+    try:
+        doc = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ConfigError([ContentError(CONFIG_FILE, exc.line, None, f"invalid YAML: {exc.problem}")]) from None
+    if not isinstance(doc.data, dict):
+        raise ConfigError([ContentError(CONFIG_FILE, 1, None, "expected a mapping of keys such as `title:`")])
+    data: dict[str, Any] = doc.data
+    check = _Collector(doc)
+    for key in data:
+        if key not in KNOWN_KEYS:
+            check.add(str(key), "unknown key", f"valid keys: {', '.join(KNOWN_KEYS)}")
+
+    title = check.text(data, "title")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        check.add("description", f"expected text, got {description!r}")
+        description = ""
+    base_url = check.text(data, "base_url")
+    if base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        check.add("base_url", f"expected an absolute http(s) URL such as https://example.org/news/, got {base_url!r}")
+    base_url = base_url.rstrip("/") + "/"
+    language = check.text(data, "language", "zh-CN")
+    if language and language not in LANGUAGES:
+        check.add("language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
+        language = "zh-CN"
+    timezone_name = check.text(data, "timezone", "Asia/Shanghai")
+    try:
+        timezone = ZoneInfo(timezone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.add("timezone", f"unknown time zone {timezone_name!r}", "use an IANA name such as Asia/Shanghai")
+        timezone = ZoneInfo("Asia/Shanghai")
+    permalink = check.text(data, "permalink", DEFAULT_PERMALINK)
+    if problem := permalink_problem(permalink):
+        check.add("permalink", problem)
+    home_title = check.text(data, "home_title", DEFAULT_HOME_TITLE.get(language, "Home"))
+    columns = _columns(data.get("columns"), check)
+
+    config = Config(
+        title=title,
+        description=description.strip(),
+        base_url=base_url,
+        language=language,
+        timezone=timezone,
+        timezone_name=timezone_name,
+        page_size=check.whole(data, "page_size", 10, 1),
+        permalink="/" + permalink.lstrip("/"),
+        home_title=home_title,
+        columns=columns,
+        home_per_column=check.whole(data, "home_per_column", 5, 0),
+        most_read_count=check.whole(data, "most_read_count", 10, 0),
+        latest_count=check.whole(data, "latest_count", 10, 0),
+    )
+    if check.errors:
+        raise ConfigError(check.errors)
+    return config
+
+
+def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:
+    if not isinstance(raw, list) or not raw:
+        check.add(
+            "columns",
+            "expected a list of columns, each with `slug` and `title`",
+            "e.g. columns: [{slug: towns, title: 镇街社区}]",
+        )
+        return ()
+    columns: list[Column] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        where = f"columns[{index}]"
+        if not isinstance(entry, dict):
+            check.add(where, f"expected a mapping with `slug` and `title`, got {entry!r}")
+            continue
+        for key in entry:
+            if key not in COLUMN_KEYS:
+                check.add(f"{where}.{key}", "unknown key", f"valid keys: {', '.join(COLUMN_KEYS)}")
+        slug, title = entry.get("slug"), entry.get("title")
+        if not isinstance(slug, str) or not COLUMN_SLUG.match(slug) or slug in RESERVED_SLUGS:
+            check.add(
+                f"{where}.slug",
+                f"expected lower-case letters, digits and '-', got {slug!r}",
+                "the slug is the column's folder under content/ and its URL segment",
+            )
+            continue
+        if slug in seen:
+            check.add(f"{where}.slug", f"column {slug!r} is listed twice")
+            continue
+        if not isinstance(title, str) or not title.strip():
+            check.add(f"{where}.title", f"expected non-empty text, got {title!r}")
+            continue
+        description = entry.get("description") or ""
+        seen.add(slug)
+        columns.append(Column(slug=slug, title=title.strip(), description=str(description).strip()))
+    return tuple(columns)

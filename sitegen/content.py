@@ -1,0 +1,208 @@
+"""Find the article sources of a site and turn each into an Article or ContentErrors."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+from markupsafe import Markup
+
+from sitegen.errors import ContentError
+from sitegen.frontmatter import FrontMatter, SourceText, parse_source
+from sitegen.markup import MarkdownRenderer, Rendered, Targets, split_more
+from sitegen.model import Article, Config, Image
+from sitegen.text import character_count, html_to_text, reading_minutes, summarize
+from sitegen.urls import article_url, relative_url, safe_join
+
+CONTENT_DIR = "content"
+ASSETS_DIR = "assets"
+REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A parsed source file whose URL is known, before its body is rendered."""
+
+    path: str  # relative to the site folder
+    column: str
+    text: SourceText
+    slug: str
+    url: str
+
+
+def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]], list[ContentError]]:
+    """(relative path, column slug) of every article, sorted; .md files outside a column are errors."""
+    content = site_dir / CONTENT_DIR
+    columns = {c.slug for c in config.columns}
+    found: list[tuple[str, str]] = []
+    errors: list[ContentError] = []
+    if not content.is_dir():
+        return found, errors
+    root = content.resolve()
+    for path in sorted(content.rglob("*.md")):
+        relative = path.relative_to(site_dir).as_posix()
+        parts = path.relative_to(content).parts
+        if not path.resolve().is_relative_to(root):
+            errors.append(
+                ContentError(
+                    relative,
+                    None,
+                    None,
+                    "is a link that points outside content/",
+                    "copy the file into the site instead of linking to it",
+                )
+            )
+        elif len(parts) < 2 or parts[0] not in columns:
+            errors.append(
+                ContentError(
+                    relative,
+                    None,
+                    None,
+                    "is not inside a column folder",
+                    f"move it under content/<column>/; columns: {', '.join(sorted(columns))}",
+                )
+            )
+        elif path.is_file():
+            found.append((relative, parts[0]))
+    return found, errors
+
+
+def read_source(site_dir: Path, relative: str, column: str, config: Config) -> Source | list[ContentError]:
+    try:
+        raw = (site_dir / relative).read_bytes()
+    except OSError as exc:
+        return [ContentError(relative, None, None, f"cannot be read: {exc.strerror}")]
+    parsed = parse_source(relative, raw, config.timezone)
+    if isinstance(parsed, list):
+        return parsed
+    slug = parsed.front_matter.slug or default_slug(relative)
+    url = article_url(config.permalink, column, slug, parsed.front_matter.date)
+    return Source(relative, column, parsed, slug, url)
+
+
+def default_slug(relative: str) -> str:
+    """The file name without .md; `post/index.md` (a page bundle) takes its folder's name."""
+    path = PurePosixPath(relative)
+    stem = path.parent.name if path.stem == "index" else path.stem
+    return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "article"
+
+
+class ImageResolver:
+    """Local picture paths -> site-relative output URLs, resolved against the article's folder, then assets/."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir.resolve()
+
+    def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
+        """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
+        src = src.split("#")[0].split("?")[0]
+        folder = PurePosixPath(source_path).parent.as_posix()
+        for base in (folder, ASSETS_DIR):
+            file = safe_join(self.site_dir, f"{base}/{src}")
+            if file is not None and file.is_file():
+                relative = file.relative_to(self.site_dir).as_posix()
+                content_prefix = CONTENT_DIR + "/"
+                url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
+                return url, file
+        return None
+
+
+def render_article(
+    source: Source,
+    markdown: MarkdownRenderer,
+    images: ImageResolver,
+    link_url: dict[str, str],
+    now: datetime,
+) -> Article | list[ContentError]:
+    front: FrontMatter = source.text.front_matter
+    errors: list[ContentError] = []
+
+    def image_url(src: str) -> str:
+        if REMOTE.match(src):
+            return src
+        located = images.locate(source.path, src)
+        return relative_url(source.url, located[0]) if located else src
+
+    def resolve_link(href: str) -> str:
+        return link_url.get(href, href)
+
+    rendered = markdown.render(
+        source.text.body,
+        Targets(image_url=image_url, link_url=resolve_link, captions={i.src: i.caption for i in front.images}),
+    )
+    body_images = [
+        _image(source, images, src, "", "", errors, _body_line(source, src))
+        for src in dict.fromkeys(rendered.image_srcs)
+    ]
+    listed = [_image(source, images, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
+    if errors:
+        return errors
+    body_text = html_to_text(rendered.html)
+    placed = set(rendered.image_srcs)
+    unplaced = tuple(image for entry, image in zip(front.images, listed, strict=True) if entry.src not in placed)
+    listed_srcs = {e.src for e in front.images}
+    body_only = [
+        image
+        for src, image in zip(dict.fromkeys(rendered.image_srcs), body_images, strict=True)
+        if src not in listed_srcs
+    ]
+    return Article(
+        source_path=source.path,
+        column=source.column,
+        title=front.title,
+        date=front.date,
+        slug=source.slug,
+        url=source.url,
+        body_html=Markup(rendered.html),  # produced by our Markdown set-up, not by the editor's text alone
+        summary=front.summary or _summary(rendered),
+        updated=front.updated,
+        source=front.source,
+        authors=front.authors,
+        editor=front.editor,
+        views=front.views,
+        tags=front.tags,
+        images=tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None),
+        unplaced_images=tuple(i for i in unplaced if i is not None),
+        draft=front.draft,
+        future=front.date > now,
+        extra=front.extra,
+        heading_ids=rendered.heading_ids,
+        link_targets=rendered.link_targets,
+        char_count=character_count(body_text),
+        reading_minutes=reading_minutes(body_text),
+    )
+
+
+def _summary(rendered: Rendered) -> str:
+    before, has_marker = split_more(rendered.html)
+    text = html_to_text(before)
+    return " ".join(text.split()) if has_marker else summarize(text)
+
+
+def _image(
+    source: Source, images: ImageResolver, src: str, caption: str, alt: str, errors: list[ContentError], line: int
+) -> Image | None:
+    if REMOTE.match(src):
+        return Image(url=src, caption=caption, alt=alt or caption)
+    located = images.locate(source.path, src)
+    if located is None:
+        problem = "leaves the site folder" if safe_join(images.site_dir, src) is None and ".." in src else "not found"
+        errors.append(
+            ContentError(
+                source.path,
+                line,
+                "images",
+                f"picture '{src}' {problem}",
+                "put the file beside the article or under assets/, or fix the path",
+            )
+        )
+        return None
+    url, file = located
+    return Image(url=url, caption=caption, alt=alt or caption, source_file=file)
+
+
+def _body_line(source: Source, src: str) -> int:
+    index = source.text.body.find(src)
+    return source.text.body_line + (source.text.body.count("\n", 0, index) if index >= 0 else 0)

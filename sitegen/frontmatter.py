@@ -1,0 +1,280 @@
+"""One source file's text -> FrontMatter + body, with every problem reported by line and field."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+from types import MappingProxyType
+from typing import Any
+
+from sitegen.errors import ContentError
+from sitegen.model import EMPTY_MAPPING
+from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
+
+KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
+                          "summary", "slug", "draft", "updated"})  # fmt: skip
+IMAGE_KEYS = ("src", "caption", "alt")
+DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
+SLUG = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,199}$")
+_DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageEntry:
+    src: str
+    caption: str
+    alt: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    title: str
+    date: datetime
+    updated: datetime | None = None
+    source: str = ""
+    authors: tuple[str, ...] = ()
+    editor: str = ""
+    views: int = 0
+    images: tuple[ImageEntry, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    slug: str = ""
+    draft: bool = False
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    front_matter: FrontMatter
+    body: str
+    body_line: int  # line number of the body's first line in the file
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[ContentError]]:
+    """UTF-8 (BOM or not) with LF line ends, or an error at the line of the first bad byte."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [ContentError(path, line, None, "is not UTF-8 text", "save the file as UTF-8 in your editor")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split(path: str, text: str) -> tuple[str, str, int] | ContentError:
+    """(front matter YAML, body, body's first line) of a decoded file."""
+    lines = text.split("\n")
+    if not lines or not _DELIMITER.match(lines[0]) or lines[0].startswith("..."):
+        return ContentError(
+            path,
+            1,
+            None,
+            "expected front matter starting with a '---' line",
+            "begin the file with ---, then title: and date:, then ---",
+        )
+    for index in range(1, len(lines)):
+        if _DELIMITER.match(lines[index]):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return ContentError(
+        path,
+        1,
+        None,
+        "the front matter block opened here is never closed",
+        "add a line with --- after the last front-matter key",
+    )
+
+
+def parse_source(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[ContentError]:
+    text, errors = decode(path, raw)
+    if text is None:
+        return errors
+    parts = split(path, text)
+    if isinstance(parts, ContentError):
+        return [parts]
+    yaml_text, body, body_line = parts
+    try:
+        doc = parse_yaml(yaml_text)
+    except YamlSyntaxError as exc:
+        return [
+            ContentError(
+                path,
+                exc.line + 1,
+                None,
+                f"invalid YAML: {exc.problem}",
+                "check quotes and indentation; quote values containing ': ' or starting with [ { * &",
+            )
+        ]
+    if doc.data is None:
+        doc = YamlDocument({}, {}, {})
+    if not isinstance(doc.data, dict):
+        return [ContentError(path, 2, None, "expected front-matter keys such as `title: ...`")]
+    checker = _FieldChecker(path, doc, timezone)
+    front_matter = checker.front_matter()
+    if checker.errors:
+        return checker.errors
+    assert front_matter is not None
+    return SourceText(front_matter, body, body_line)
+
+
+class _FieldChecker:
+    def __init__(self, path: str, doc: YamlDocument, timezone: tzinfo) -> None:
+        self.path, self.doc, self.timezone = path, doc, timezone
+        self.data: dict[Any, Any] = doc.data
+        self.errors: list[ContentError] = []
+
+    def fail(self, key: str, expected: str, got: object, hint: str = "", line: int | None = None) -> None:
+        found = "nothing" if got is None else repr(got) if not isinstance(got, str) else f"'{got}'"
+        self.errors.append(
+            ContentError(
+                self.path,
+                (line or self.doc.line_of(key.split("[")[0])) + 1,
+                key,
+                f"expected {expected}, got {found}",
+                hint,
+            )
+        )
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, "non-empty text", value, f"add `{key}: ...` to the front matter")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, "text", value)
+            return ""
+        value = str(value).strip()
+        if required and not value:
+            self.fail(key, "non-empty text", value)
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None or value == "":
+            return ()
+        items = value if isinstance(value, list) else [value]
+        result = []
+        for index, item in enumerate(items):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.fail(f"{key}[{index}]", "text", item, line=self.doc.item_line(key, index))
+            elif str(item).strip():
+                result.append(str(item).strip())
+        return tuple(dict.fromkeys(result))
+
+    def moment(self, key: str, required: bool = False) -> datetime | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.fail(key, f"a date such as {DATE_FORMS}", value, f"add `{key}: 2022-12-12`")
+            return None
+        parsed = parse_moment(value, self.timezone)
+        if parsed is None:
+            self.fail(key, f"a date such as {DATE_FORMS}", value)
+        return parsed
+
+    def views(self) -> int:
+        value = self.data.get("views", 0)
+        if value is None:
+            return 0
+        if (
+            isinstance(value, str)
+            and value.strip().replace(",", "").isascii()
+            and value.strip().replace(",", "").isdigit()
+        ):
+            return int(value.strip().replace(",", ""))
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail("views", "a whole number >= 0", value)
+            return 0
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(key, "true or false", value)
+            return False
+        return value
+
+    def slug(self) -> str:
+        slug = self.text("slug")
+        if slug and not SLUG.match(slug):
+            self.fail(
+                "slug",
+                "letters, digits, Chinese characters, '-', '_' or '.', not starting with '.'",
+                slug,
+                "the slug becomes part of the URL",
+            )
+            return ""
+        return slug
+
+    def images(self) -> tuple[ImageEntry, ...]:
+        raw = self.data.get("images")
+        if raw is None or raw == "":
+            return ()
+        if not isinstance(raw, list):
+            self.fail("images", "a list of pictures, each a path or {src, caption, alt}", raw)
+            return ()
+        entries = []
+        for index, item in enumerate(raw):
+            where, line = f"images[{index}]", self.doc.item_line("images", index)
+            if isinstance(item, str) and item.strip():
+                entries.append(ImageEntry(item.strip(), "", "", line + 1))
+                continue
+            if not isinstance(item, dict):
+                self.fail(where, "a path or a mapping with src, caption and alt", item, line=line)
+                continue
+            unknown = [k for k in item if k not in IMAGE_KEYS]
+            if unknown:
+                self.fail(f"{where}.{unknown[0]}", f"one of the keys {', '.join(IMAGE_KEYS)}", unknown[0], line=line)
+            src = item.get("src")
+            if not isinstance(src, str) or not src.strip():
+                self.fail(f"{where}.src", "the picture's path or URL", src, line=line)
+                continue
+            caption, alt = item.get("caption") or "", item.get("alt") or ""
+            if not isinstance(caption, str | int | float) or not isinstance(alt, str | int | float):
+                self.fail(f"{where}.caption", "text", caption if not isinstance(caption, str) else alt, line=line)
+                continue
+            entries.append(ImageEntry(src.strip(), str(caption).strip(), str(alt).strip(), line + 1))
+        return tuple(entries)
+
+    def front_matter(self) -> FrontMatter | None:
+        title = self.text("title", required=True)
+        published = self.moment("date", required=True)
+        extra = {str(k): v for k, v in self.data.items() if k not in KNOWN_FIELDS}
+        front_matter = FrontMatter(
+            title=title,
+            date=published or datetime.min,
+            updated=self.moment("updated"),
+            source=self.text("source"),
+            authors=self.texts("author"),
+            editor=self.text("editor"),
+            views=self.views(),
+            images=self.images(),
+            tags=self.texts("tags"),
+            summary=self.text("summary"),
+            slug=self.slug(),
+            draft=self.flag("draft"),
+            extra=MappingProxyType(extra),
+        )
+        return None if self.errors else front_matter
+
+
+def parse_moment(value: object, timezone: tzinfo) -> datetime | None:
+    """A front-matter date in any accepted form, as an aware datetime in `timezone` when naive."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time())
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("/", "-"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone)
+    return moment.astimezone(timezone)

@@ -1,0 +1,34 @@
+"""The words pages show, in each site language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+_LABELS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "home": "首页", "source": "文章出处", "author": "作者", "views": "阅读量", "published": "发表时间",
+        "updated": "更新时间", "editor": "编辑", "tags": "标签", "previous": "上一篇", "next": "下一篇",
+        "latest": "最新文章", "most_read": "阅读排行", "more": "更多", "newer": "上一页", "older": "下一页",
+        "page": "第 {0} 页，共 {1} 页", "pagination": "分页", "empty_column": "本栏目暂无文章。",
+        "skip_to_content": "跳到正文", "not_found_title": "页面未找到",
+        "not_found_text": "您访问的页面不存在或已被移除。", "navigation": "栏目导航", "draft": "草稿",
+        "figures": "图片", "scheduled": "定时发布", "characters": "字数", "reading_time": "阅读时间",
+        "minutes": "{0} 分钟", "footer_navigation": "页脚导航", "article_navigation": "文章导航",
+    },
+    "en": {
+        "home": "Home", "source": "Source", "author": "Author", "views": "Views", "published": "Published",
+        "updated": "Updated", "editor": "Editor", "tags": "Tags", "previous": "Previous", "next": "Next",
+        "latest": "Latest", "most_read": "Most read", "more": "More", "newer": "Newer", "older": "Older",
+        "page": "Page {0} of {1}", "pagination": "Pagination", "empty_column": "No articles yet.",
+        "skip_to_content": "Skip to content", "not_found_title": "Page not found",
+        "not_found_text": "The page you asked for does not exist or has been removed.",
+        "navigation": "Sections", "draft": "Draft", "figures": "Pictures", "scheduled": "Scheduled",
+        "characters": "Characters", "reading_time": "Reading time", "minutes": "{0} min",
+        "footer_navigation": "Footer navigation", "article_navigation": "Article navigation",
+    },
+}  # fmt: skip
+
+
+def labels_for(language: str) -> Mapping[str, str]:
+    return MappingProxyType(_LABELS.get(language, _LABELS["en"]))

@@ -1,0 +1,121 @@
+"""Markdown text -> HTML with Python-Markdown: Chinese-friendly heading ids, figures with captions,
+image and link targets rewritten through callbacks supplied by the caller."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+MORE_MARKER = "<!--more-->"
+FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to footnote %d in the text"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    image_srcs: tuple[str, ...]  # as written, in order
+    link_targets: tuple[str, ...]  # as written
+    heading_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """How the caller wants image sources and link targets rewritten, and the known captions."""
+
+    image_url: Callable[[str], str]
+    link_url: Callable[[str], str]
+    captions: Mapping[str, str]
+
+
+class _FigureAndLinkProcessor(Treeprocessor):
+    """Turns an image alone in its paragraph into <figure>, rewrites image and link targets."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.targets: Targets | None = None
+        self.image_srcs: list[str] = []
+        self.link_targets: list[str] = []
+
+    def run(self, root: etree.Element) -> None:
+        assert self.targets is not None
+        for paragraph in root.iter("p"):
+            children = list(paragraph)
+            if (
+                len(children) == 1
+                and children[0].tag == "img"
+                and not (paragraph.text or "").strip()
+                and not (children[0].tail or "").strip()
+            ):
+                image = children[0]
+                paragraph.tag = "figure"
+                caption = self.targets.captions.get(image.get("src", "")) or image.get("alt", "")
+                if caption:
+                    figcaption = etree.SubElement(paragraph, "figcaption")
+                    figcaption.text = caption
+                image.tail = None
+        for image in root.iter("img"):
+            src = image.get("src", "")
+            self.image_srcs.append(src)
+            image.set("src", self.targets.image_url(src))
+            if image.get("alt") is None:
+                image.set("alt", "")
+        for link in root.iter("a"):
+            href = link.get("href")
+            if href is not None and "footnote" not in (link.get("class") or ""):
+                self.link_targets.append(href)
+                link.set("href", self.targets.link_url(href))
+
+
+class _SitegenExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # after "inline" (images exist) and before "prettify"
+        md.treeprocessors.register(_FigureAndLinkProcessor(md), "sitegen_figures", 5)
+
+
+class MarkdownRenderer:
+    """One configured Python-Markdown instance, reused for every article of a build."""
+
+    def __init__(self, language: str = "zh-CN") -> None:
+        self._md = markdown.Markdown(
+            output_format="html",
+            extensions=["toc", "tables", "footnotes", "fenced_code", "attr_list", "sane_lists", _SitegenExtension()],
+            extension_configs={
+                "toc": {"slugify": slugify_unicode},
+                "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK.get(language, FOOTNOTE_BACKLINK["en"])},
+            },
+        )
+        self._processor: _FigureAndLinkProcessor = self._md.treeprocessors["sitegen_figures"]  # type: ignore[assignment]
+
+    def render(self, text: str, targets: Targets) -> Rendered:
+        md, processor = self._md, self._processor
+        md.reset()
+        processor.targets, processor.image_srcs, processor.link_targets = targets, [], []
+        html = md.convert(text)
+        heading_ids = frozenset(_collect_ids(getattr(md, "toc_tokens", [])))
+        footnote_ids = frozenset(f"fn:{n}" for n in range(1, html.count('class="footnote-ref"') + 1))
+        return Rendered(
+            html=html,
+            image_srcs=tuple(processor.image_srcs),
+            link_targets=tuple(processor.link_targets),
+            heading_ids=heading_ids | footnote_ids,
+        )
+
+
+def _collect_ids(tokens: list[dict]) -> list[str]:
+    ids: list[str] = []
+    for token in tokens:
+        ids.append(token["id"])
+        ids.extend(_collect_ids(token.get("children", [])))
+    return ids
+
+
+def split_more(html: str) -> tuple[str, bool]:
+    """The HTML before a `<!--more-->` marker, and whether there was one."""
+    before, marker, _ = html.partition(MORE_MARKER)
+    return (before, True) if marker else (html, False)

@@ -1,0 +1,155 @@
+"""The data sitegen works on: frozen, slotted dataclasses with no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A navigation column: a folder under content/ and a URL segment."""
+
+    slug: str
+    title: str
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The validated contents of site.yaml."""
+
+    title: str
+    base_url: str  # absolute, ends with "/"
+    language: str  # "zh-CN" or "en"
+    timezone: tzinfo
+    timezone_name: str
+    page_size: int
+    permalink: str
+    home_title: str
+    columns: tuple[Column, ...]
+    description: str = ""
+    home_per_column: int = 5
+    most_read_count: int = 10
+    latest_count: int = 10
+
+    def column(self, slug: str) -> Column | None:
+        return next((c for c in self.columns if c.slug == slug), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture of an article. `url` is site-relative for local files, absolute for http(s)."""
+
+    url: str
+    caption: str = ""
+    alt: str = ""
+    source_file: Path | None = None  # absolute path of a local file to copy, None for remote
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    source_path: str  # relative to the site folder, POSIX
+    column: str
+    title: str
+    date: datetime  # aware, in the site timezone
+    slug: str
+    url: str  # site-relative, e.g. "towns/2022/12/junhe/"
+    body_html: str
+    summary: str
+    updated: datetime | None = None
+    source: str = ""
+    authors: tuple[str, ...] = ()
+    editor: str = ""
+    views: int = 0
+    tags: tuple[str, ...] = ()
+    images: tuple[Image, ...] = ()
+    unplaced_images: tuple[Image, ...] = ()  # listed in front matter, not placed in the body
+    draft: bool = False
+    future: bool = False
+    extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
+    heading_ids: frozenset[str] = frozenset()  # anchors other articles may link to
+    link_targets: tuple[str, ...] = ()  # link targets as written in the body
+    char_count: int = 0
+    reading_minutes: int = 1
+
+    @property
+    def thumbnail(self) -> Image | None:
+        return self.images[0] if self.images else None
+
+    @property
+    def output_path(self) -> str:
+        return output_path_for(self.url)
+
+
+def output_path_for(url: str) -> str:
+    """The file a site-relative URL is served from: pretty URLs end in index.html."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    number: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a column's index."""
+
+    column: Column
+    articles: tuple[Article, ...]
+    number: int
+    total: int
+    url: str
+    pages: tuple[PageLink, ...]
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.pages[self.number - 2].url if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.pages[self.number].url if self.number < self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    article: Article
+    column: Column
+    previous: Article | None
+    next: Article | None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnBlock:
+    column: Column
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    latest: tuple[Article, ...]
+    column_blocks: tuple[ColumnBlock, ...]
+    most_read: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything a build renders, assembled once."""
+
+    config: Config
+    articles: tuple[Article, ...]  # newest first
+    article_pages: tuple[ArticlePage, ...]
+    listings: tuple[Listing, ...]
+    home: HomePage

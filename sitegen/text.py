@@ -1,0 +1,97 @@
+"""CJK-aware text: plain text from body HTML, summaries cut at sentence ends, length and reading time."""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+
+SENTENCE_ENDS = "。！？!?；;…"
+CLOSING_QUOTES = "”’」』）)\"'"
+SUMMARY_LENGTH = 120
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
+CJK_PER_MINUTE = 500
+WORDS_PER_MINUTE = 200
+
+_SKIPPED = frozenset({"figure", "figcaption", "pre", "table", "sup", "script", "style", "h1", "h2", "h3",
+                      "h4", "h5", "h6", "template"})  # fmt: skip
+_BLOCKS = frozenset({"p", "li", "blockquote", "div", "br", "dd", "dt", "tr", "section", "article"})
+_VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"})
+
+
+class _TextCollector(HTMLParser):
+    """Reader-visible running text: paragraphs and lists, without figures, code, tables and headings."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, skips its content)
+
+    def _skipping(self) -> bool:
+        return any(skip for _, skip in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+        if tag in _VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        self.stack.append((tag, tag in _SKIPPED or "footnote" in classes))
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+        if tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping():
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Running text of an HTML fragment, one line per block, whitespace folded."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def summarize(text: str, length: int = SUMMARY_LENGTH) -> str:
+    """About `length` characters of `text`, ending at a sentence end when one is near."""
+    flat = " ".join(text.split())
+    if len(flat) <= length:
+        return flat
+    window = flat[: length + length // 4]
+    best = -1
+    for index, char in enumerate(window):
+        if char in SENTENCE_ENDS and index >= length // 2:
+            end = index + 1
+            while end < len(window) and window[end] in CLOSING_QUOTES:
+                end += 1
+            best = end
+            if index >= length:
+                break
+    if best > 0:
+        return flat[:best].rstrip()
+    cut = flat[:length]
+    # never split a Latin word: back off to the last space when cutting inside one
+    if LATIN_WORD.match(flat[length - 1 : length + 1] or "") and " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ，,、：:") + "…"
+
+
+def character_count(text: str) -> int:
+    """Characters a Chinese reader would count: everything but white space."""
+    return sum(1 for char in text if not char.isspace())
+
+
+def reading_minutes(text: str) -> int:
+    """Reading time in whole minutes (at least 1): CJK characters at 500/min, Latin words at 200/min."""
+    cjk = len(CJK.findall(text))
+    words = len(LATIN_WORD.findall(CJK.sub(" ", text)))
+    return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))

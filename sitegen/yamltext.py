@@ -1,0 +1,62 @@
+"""YAML parsing that remembers the line of every top-level key (for messages editors can act on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # libyaml's C loader is ~8x faster; the pure-Python one gives the same data
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    data: Any
+    key_lines: dict[str, int]  # 1-based line of each top-level key, relative to the parsed text
+    item_lines: dict[str, tuple[int, ...]]  # for top-level lists: the line of each item
+
+    def line_of(self, key: str, default: int = 1) -> int:
+        return self.key_lines.get(key, default)
+
+    def item_line(self, key: str, index: int) -> int:
+        lines = self.item_lines.get(key, ())
+        return lines[index] if index < len(lines) else self.line_of(key)
+
+
+class YamlSyntaxError(ValueError):
+    def __init__(self, line: int, problem: str) -> None:
+        self.line = line
+        self.problem = problem
+        super().__init__(f"line {line}: {problem}")
+
+
+def parse_yaml(text: str) -> YamlDocument:
+    """Parse one YAML document; raise YamlSyntaxError with a 1-based line on bad syntax."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDocument(None, {}, {})
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise YamlSyntaxError(line, exc.problem or str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(1, str(exc)) from None
+    finally:
+        loader.dispose()
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, tuple[int, ...]] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = str(key_node.value)
+                key_lines.setdefault(key, key_node.start_mark.line + 1)
+                if isinstance(value_node, yaml.SequenceNode):
+                    item_lines[key] = tuple(item.start_mark.line + 1 for item in value_node.value)
+    return YamlDocument(data, key_lines, item_lines)
