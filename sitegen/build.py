@@ -11,6 +11,7 @@ from pathlib import Path
 from sitegen.config import load_config
 from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, read_source, render_article
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import Article, Site
 from sitegen.output import WriteReport, check_output_dir, write_site
@@ -68,8 +69,9 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     markdown = MarkdownRenderer(config.language)
     images = ImageResolver(site_dir)
     articles: list[Article] = []
+    urls = {source.path: source.url for source in sources}
     for source in sources:
-        result = render_article(source, markdown, images, {}, now)
+        result = render_article(source, markdown, images, urls, now)
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -79,6 +81,7 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     left_out = {a.source_path for a in (*drafts, *future)}
     published = [a for a in articles if a.source_path not in left_out]
     errors.extend(url_collisions(published, config))
+    errors.extend(check_links(articles, {a.source_path: a for a in articles}, {a.source_path for a in published}))
     if errors:
         raise BuildFailed(errors)
     site = assemble(config, published)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from sitegen.build import BuildOptions, BuildReport, build, check
+from sitegen.config import load_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.output import OutputRefused
-from sitegen.scaffold import ScaffoldError, init_site
+from sitegen.scaffold import ScaffoldError, init_site, new_article
 
 SITE_OPTION = click.option(
     "--site",
@@ -95,3 +97,21 @@ def init_command(directory: Path, language: str) -> None:
     for path in created:
         click.echo(f"created {path}")
     click.echo(f"Next: sitegen build --site {directory}")
+
+
+@main.command("new")
+@click.argument("column")
+@click.argument("title")
+@click.option("--slug", default=None, help="The file name and URL segment  [default: the title in pinyin]")
+@SITE_OPTION
+def new_command(column: str, title: str, slug: str | None, site_dir: Path) -> None:
+    """Create a draft article in COLUMN titled TITLE and print its path."""
+    try:
+        config = load_config(site_dir)
+        path = new_article(site_dir, config, column, title, slug, datetime.now(config.timezone))
+    except ConfigError as exc:
+        _fail(exc.errors, 2)
+    except ScaffoldError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
+    click.echo(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -11,6 +12,7 @@ from markupsafe import Markup
 
 from sitegen.errors import ContentError
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
+from sitegen.links import rewrite
 from sitegen.markup import MarkdownRenderer, Rendered, Targets, split_more
 from sitegen.model import Article, Config, Image
 from sitegen.text import character_count, html_to_text, reading_minutes, summarize
@@ -113,7 +115,7 @@ def render_article(
     source: Source,
     markdown: MarkdownRenderer,
     images: ImageResolver,
-    link_url: dict[str, str],
+    urls: Mapping[str, str],
     now: datetime,
 ) -> Article | list[ContentError]:
     front: FrontMatter = source.text.front_matter
@@ -126,7 +128,7 @@ def render_article(
         return relative_url(source.url, located[0]) if located else src
 
     def resolve_link(href: str) -> str:
-        return link_url.get(href, href)
+        return rewrite(source.path, source.url, href, urls)
 
     rendered = markdown.render(
         source.text.body,
@@ -169,7 +171,7 @@ def render_article(
         future=front.date > now,
         extra=front.extra,
         heading_ids=rendered.heading_ids,
-        link_targets=rendered.link_targets,
+        links=tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets)),
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )

@@ -79,7 +79,7 @@ class Article:
     future: bool = False
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
     heading_ids: frozenset[str] = frozenset()  # anchors other articles may link to
-    link_targets: tuple[str, ...] = ()  # link targets as written in the body
+    links: tuple[tuple[str, int], ...] = ()  # (target as written, line) of every link in the body
     char_count: int = 0
     reading_minutes: int = 1
 

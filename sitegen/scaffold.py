@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import datetime
 from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
+
+from sitegen.model import Config
 
 SITE_YAML = {
     "zh-CN": """\
@@ -103,3 +110,67 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     return list(files)
+
+
+NEW_ARTICLE = """\
+---
+title: {title}
+date: {date}
+draft: true          # delete this line (or set false) to publish
+source: ""           # 文章出处
+author: ""           # 作者; several: [张三, 李四]
+editor: ""           # 编辑
+views: 0             # 阅读量
+tags: []             # e.g. [党建引领, 志愿服务]
+summary: ""          # optional; otherwise the text before <!--more--> or the first sentences
+# slug: {slug}       # the URL segment, from the file name unless set
+# updated: {date}
+images: []           # e.g. - {{src: photo.jpg, caption: 图片说明, alt: 图片描述}}
+---
+
+正文第一段。
+
+<!--more-->
+
+## 小标题
+
+正文。
+"""
+MAX_SLUG = 60
+
+
+def slugify(title: str) -> str:
+    """A readable ASCII slug: Chinese through pinyin (a syllable a word), Latin text kept, never empty."""
+    words: list[str] = []
+    for piece in lazy_pinyin(title, style=Style.NORMAL, errors="default"):
+        words.extend(re.findall(r"[a-z0-9]+", piece.lower()))
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > MAX_SLUG:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "article"
+
+
+def new_article(site_dir: Path, config: Config, column: str, title: str, slug: str | None, now: datetime) -> Path:
+    """Create content/<column>/<yyyy>/<slug>.md as a draft with every front-matter key; never overwrite."""
+    if config.column(column) is None:
+        valid = ", ".join(f"{c.slug} ({c.title})" for c in config.columns)
+        raise ScaffoldError(f"unknown column {column!r}; valid columns: {valid}")
+    if not title.strip():
+        raise ScaffoldError("the title is empty")
+    slug = slug or slugify(title)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", slug):
+        raise ScaffoldError(f"invalid slug {slug!r}: use ASCII letters, digits, '-' and '_'")
+    local = now.astimezone(config.timezone)
+    path = site_dir / "content" / column / f"{local:%Y}" / f"{slug}.md"
+    text = NEW_ARTICLE.format(
+        title=json.dumps(title.strip(), ensure_ascii=False), date=f"{local:%Y-%m-%d %H:%M}", slug=slug
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists; choose another --slug") from None
+    return path
