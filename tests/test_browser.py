@@ -281,11 +281,13 @@ def test_header_navigation_leads_to_matching_pages(tab: _Tab) -> None:
         tab.goto("/towns/" if title == NAV_TITLES[0] else "/")  # start somewhere else than the target
         link = tab.page.locator("header nav a").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
         assert link.count() == 1, f"header nav has {link.count()} links titled {title!r}"
+        started_at, href = tab.path, link.get_attribute("href")
         _follow_link(tab, link)
         h1 = [_norm(t) for t in tab.page.locator("h1").all_inner_texts()]
         current = [_norm(t) for t in tab.page.locator("header nav [aria-current]").all_inner_texts()]
         assert any(title in t for t in h1) or title in current, (
-            f"nav item {title!r} led to {tab.path}, whose <h1> is {h1} and aria-current nav item is {current}"
+            f"nav item {title!r} (href={href!r} on {started_at}) led to {tab.path}, "
+            f"whose <h1> is {h1} and aria-current nav item is {current}"
         )
 
 
