@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.config import load_config
-from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, read_source, render_article
+from sitegen.cache import BuildCache, files_fingerprint
+from sitegen.config import CONFIG_FILE, load_config
+from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, fingerprint, read_source, render_article
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
@@ -30,6 +31,7 @@ class BuildOptions:
     future: bool = False
     now: datetime | None = None  # the moment that decides what is "future"; default: the clock
     theme: Theme = field(default_factory=default_theme)
+    cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +61,12 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     config = load_config(site_dir)
     now = (options.now or datetime.now(config.timezone)).astimezone(config.timezone)
     found, errors = find_sources(site_dir, config)
+    cache = options.cache
+    if cache is not None:
+        cache.start(_site_fingerprint(site_dir, options))
     sources = []
     for relative, column in found:
-        result = read_source(site_dir, relative, column, config)
+        result = read_source(site_dir, relative, column, config, cache.sources.get(relative) if cache else None)
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -71,7 +76,10 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     articles: list[Article] = []
     urls = {source.path: source.url for source in sources}
     for source in sources:
-        result = render_article(source, markdown, images, urls, now)
+        reused = cache and cache.article(source.path, lambda cached, s=source: fingerprint(s, urls, cached.links))
+        result = (
+            replace(reused, future=reused.date > now) if reused else render_article(source, markdown, images, urls, now)
+        )
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -84,6 +92,8 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     errors.extend(check_links(articles, {a.source_path: a for a in articles}, {a.source_path for a in published}))
     if errors:
         raise BuildFailed(errors)
+    if cache is not None:
+        cache.store(sources, articles)
     site = assemble(config, published)
     return LoadedSite(
         site=site,
@@ -91,6 +101,14 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
         left_out_drafts=len(drafts),
         left_out_future=len(future),
         next_scheduled=min((a.date for a in future), default=None),
+    )
+
+
+def _site_fingerprint(site_dir: Path, options: BuildOptions) -> str:
+    """What shapes every page: config, templates, theme, options."""
+    return files_fingerprint(
+        [site_dir / CONFIG_FILE, site_dir / TEMPLATES_DIR, options.theme.templates],
+        f"drafts={options.drafts} future={options.future}",
     )
 
 
@@ -109,9 +127,9 @@ def _static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tupl
     return tuple(files[path] for path in sorted(files))
 
 
-def _all_files(site_dir: Path, loaded: LoadedSite, theme: Theme) -> Iterator[OutputFile]:
-    env = make_environment(site_dir / TEMPLATES_DIR, theme)
-    yield from render_site(loaded.site, env)
+def _all_files(site_dir: Path, loaded: LoadedSite, options: BuildOptions) -> Iterator[OutputFile]:
+    env = make_environment(site_dir / TEMPLATES_DIR, options.theme)
+    yield from render_site(loaded.site, env, options.cache)
     yield from loaded.static_files
 
 
@@ -120,8 +138,17 @@ def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     started = time.perf_counter()
     loaded = load_site(site_dir, options)
-    pages = sum(1 for file in _all_files(site_dir, loaded, options.theme) if file.data is not None)
+    pages = sum(1 for file in _all_files(site_dir, loaded, options) if file.data is not None)
     return _report(loaded, pages, WriteReport(0, 0), started, None)
+
+
+def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
+    """The whole site as OutputFiles by path, written nowhere (for the development server)."""
+    started = time.perf_counter()
+    loaded = load_site(site_dir, options)
+    files = {file.path: file for file in _all_files(site_dir, loaded, options)}
+    pages = sum(1 for file in files.values() if file.data is not None)
+    return _report(loaded, pages, WriteReport(0, 0), started, None), files
 
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
@@ -134,7 +161,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
 
     def counted() -> Iterator[OutputFile]:
         nonlocal pages
-        for file in _all_files(site_dir, loaded, options.theme):
+        for file in _all_files(site_dir, loaded, options):
             pages += file.data is not None
             yield file
 
@@ -156,4 +183,13 @@ def _report(loaded: LoadedSite, pages: int, written: WriteReport, started: float
     )
 
 
-__all__ = ["BuildFailed", "BuildOptions", "BuildReport", "ContentError", "build", "check", "load_site"]
+__all__ = [
+    "BuildFailed",
+    "BuildOptions",
+    "BuildReport",
+    "ContentError",
+    "build",
+    "build_in_memory",
+    "check",
+    "load_site",
+]

@@ -115,3 +115,38 @@ def new_command(column: str, title: str, slug: str | None, site_dir: Path) -> No
         click.echo(str(exc), err=True)
         sys.exit(2)
     click.echo(path)
+
+
+@main.command("serve")
+@SITE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve_command(site_dir: Path, host: str, port: int) -> None:
+    """Serve the site with drafts, rebuilding and reloading the browser on every change."""
+    from sitegen.serve import DevServer  # watchdog is needed only here
+
+    try:
+        config = load_config(site_dir)
+        server = DevServer(site_dir, host, port, config.language)
+    except ConfigError as exc:
+        _fail(exc.errors, 2)
+    except OSError as exc:
+        click.echo(f"cannot listen on {host}:{port}: {exc.strerror}", err=True)
+        sys.exit(2)
+    server.start()
+    click.echo(f"Serving {site_dir.resolve()} at {server.url} (drafts and future articles shown); Ctrl-C stops.")
+    if server.state.errors:
+        click.echo(f"{len(server.state.errors)} error(s); the browser shows them until they are fixed.", err=True)
+    try:
+        while True:
+            generation = server.state.wait_for(server.state.generation, timeout=3600)
+            if server.state.errors:
+                click.echo(f"rebuild {generation}: {len(server.state.errors)} error(s)", err=True)
+                for error in server.state.errors:
+                    click.echo(f"  {error}", err=True)
+            else:
+                click.echo(f"rebuild {generation}: ok in {server.state.last_rebuild_seconds:.2f} s")
+    except KeyboardInterrupt:
+        click.echo("Stopping.")
+    finally:
+        server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Source:
     text: SourceText
     slug: str
     url: str
+    digest: str  # of the file's bytes
 
 
 def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]], list[ContentError]]:
@@ -71,17 +73,23 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     return found, errors
 
 
-def read_source(site_dir: Path, relative: str, column: str, config: Config) -> Source | list[ContentError]:
+def read_source(
+    site_dir: Path, relative: str, column: str, config: Config, previous: Source | None = None
+) -> Source | list[ContentError]:
+    """Read and parse one source; `previous` (the same file in an earlier build) is reused when unchanged."""
     try:
         raw = (site_dir / relative).read_bytes()
     except OSError as exc:
         return [ContentError(relative, None, None, f"cannot be read: {exc.strerror}")]
+    digest = hashlib.sha1(raw).hexdigest()
+    if previous is not None and previous.digest == digest and previous.column == column:
+        return previous
     parsed = parse_source(relative, raw, config.timezone)
     if isinstance(parsed, list):
         return parsed
     slug = parsed.front_matter.slug or default_slug(relative)
     url = article_url(config.permalink, column, slug, parsed.front_matter.date)
-    return Source(relative, column, parsed, slug, url)
+    return Source(relative, column, parsed, slug, url, digest)
 
 
 def default_slug(relative: str) -> str:
@@ -96,11 +104,17 @@ class ImageResolver:
 
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir.resolve()
+        self._found: dict[tuple[str, str], tuple[str, Path] | None] = {}  # pictures are shared across articles
 
     def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
         """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
-        src = src.split("#")[0].split("?")[0]
         folder = PurePosixPath(source_path).parent.as_posix()
+        key = (folder, src)
+        if key not in self._found:
+            self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
+        return self._found[key]
+
+    def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
         for base in (folder, ASSETS_DIR):
             file = safe_join(self.site_dir, f"{base}/{src}")
             if file is not None and file.is_file():
@@ -141,6 +155,7 @@ def render_article(
     listed = [_image(source, images, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
     if errors:
         return errors
+    links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
     body_text = html_to_text(rendered.html)
     placed = set(rendered.image_srcs)
     unplaced = tuple(image for entry, image in zip(front.images, listed, strict=True) if entry.src not in placed)
@@ -171,10 +186,17 @@ def render_article(
         future=front.date > now,
         extra=front.extra,
         heading_ids=rendered.heading_ids,
-        links=tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets)),
+        links=links,
+        fingerprint=fingerprint(source, urls, links),
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )
+
+
+def fingerprint(source: Source, urls: Mapping[str, str], links: tuple[tuple[str, int], ...]) -> str:
+    """What an article's rendering depends on: its bytes and the URLs its links point to."""
+    rewritten = [rewrite(source.path, source.url, href, urls) for href, _ in links]
+    return hashlib.sha1(f"{source.digest}|{source.url}|{rewritten!r}".encode()).hexdigest()
 
 
 def _summary(rendered: Rendered) -> str:

@@ -80,6 +80,7 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
     heading_ids: frozenset[str] = frozenset()  # anchors other articles may link to
     links: tuple[tuple[str, int], ...] = ()  # (target as written, line) of every link in the body
+    fingerprint: str = ""  # changes whenever the article's own output may change
     char_count: int = 0
     reading_minutes: int = 1
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
 
+from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.labels import labels_for
-from sitegen.model import Config, Site, output_path_for
+from sitegen.model import Article, Config, Site, output_path_for
 from sitegen.theme import Theme
 from sitegen.urls import absolute_url, relative_url
 
@@ -81,9 +83,14 @@ def _nav(config: Config, current: str | None) -> tuple[NavLink, ...]:
     return (home, *(NavLink(c.title, c.url, c.slug == current) for c in config.columns))
 
 
-def _page(
-    env: jinja2.Environment, config: Config, template: str, url: str | None, current: str | None, **variables: Any
-) -> OutputFile:
+def _render(
+    env: jinja2.Environment,
+    config: Config,
+    template: str,
+    url: str | None,
+    current: str | None,
+    variables: dict[str, Any],
+) -> bytes:
     context = {
         "site": config,
         "labels": labels_for(config.language),
@@ -93,10 +100,9 @@ def _page(
         **variables,
     }
     try:
-        html = env.get_template(template).render(context)
+        return env.get_template(template).render(context).encode("utf-8")
     except jinja2.TemplateError as exc:
         raise BuildFailed([_template_error(exc, template)]) from None
-    return OutputFile(output_path_for(url) if url is not None else "404.html", html.encode("utf-8"))
 
 
 def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
@@ -110,34 +116,51 @@ def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
     return ContentError(f"templates/{template}", None, None, f"template error: {exc.message}")
 
 
-def render_site(site: Site, env: jinja2.Environment) -> Iterator[OutputFile]:
+def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = None) -> Iterator[OutputFile]:
+    """Every page of the site; with a cache, a page whose inputs did not change is not rendered again."""
     config = site.config
-    yield _page(
-        env,
-        config,
+
+    def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
+        return tuple((a.fingerprint, a.future) if a is not None else None for a in articles)
+
+    def page(
+        key: tuple[object, ...], template: str, url: str | None, current: str | None, **variables: Any
+    ) -> OutputFile:
+        path = output_path_for(url) if url is not None else "404.html"
+        render = partial(_render, env, config, template, url, current, variables)
+        return OutputFile(path, cache.page(key, render) if cache is not None else render())
+
+    home = site.home
+    shown = (*home.latest, *(a for block in home.column_blocks for a in block.articles), *home.most_read)
+    yield page(
+        ("home", versions(shown)),
         "home.html",
         "",
         "",
-        latest=site.home.latest,
-        column_blocks=site.home.column_blocks,
-        most_read=site.home.most_read,
+        latest=home.latest,
+        column_blocks=home.column_blocks,
+        most_read=home.most_read,
     )
     for listing in site.listings:
-        yield _page(
-            env, config, "column.html", listing.url, listing.column.slug, column=listing.column, listing=listing
+        yield page(
+            ("listing", listing.url, listing.total, versions(listing.articles)),
+            "column.html",
+            listing.url,
+            listing.column.slug,
+            column=listing.column,
+            listing=listing,
         )
-    for page in site.article_pages:
-        article = page.article
-        yield _page(
-            env,
-            config,
+    for item in site.article_pages:
+        article = item.article
+        yield page(
+            ("article", article.url, versions((article, item.previous, item.next))),
             "article.html",
             article.url,
             article.column,
             article=article,
-            column=page.column,
-            previous=page.previous,
-            next=page.next,
+            column=item.column,
+            previous=item.previous,
+            next=item.next,
             extra_images=article.unplaced_images,
         )
-    yield _page(env, config, "404.html", None, None)
+    yield page(("404",), "404.html", None, None)
