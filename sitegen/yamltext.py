@@ -8,9 +8,25 @@ from typing import Any
 import yaml
 
 try:  # libyaml's C loader is ~8x faster; the pure-Python one gives the same data
-    from yaml import CSafeLoader as SafeLoader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader, except that an impossible date (2022-02-30, 0000-01-01) stays text.
+
+    PyYAML raises a bare ValueError for those; as text they reach the field checks, which name the field.
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[misc]
+        except (ValueError, AttributeError):
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_yaml_timestamp)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +64,8 @@ def parse_yaml(text: str) -> YamlDocument:
         raise YamlSyntaxError(line, exc.problem or str(exc)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(1, str(exc)) from None
+    except (ValueError, TypeError) as exc:  # an explicit tag PyYAML cannot apply, e.g. `!!int abc`
+        raise YamlSyntaxError(1, f"cannot read a value: {exc}") from None
     finally:
         loader.dispose()
     key_lines: dict[str, int] = {}

@@ -1,0 +1,96 @@
+"""Shared fixtures: a scratch site written inline, and the repository's example site built once."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen.build import BuildOptions, BuildReport, build, load_site
+from sitegen.model import Article, Site, output_path_for
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+SITE_YAML = """\
+title: 测试站
+base_url: https://example.org/sub/
+language: zh-CN
+page_size: 2
+columns:
+  - slug: towns
+    title: 镇街社区
+  - slug: tips
+    title: 身边爆料
+"""
+
+MakeSite = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> MakeSite:
+    """Write a tiny site: {relative path: text or bytes}; `site.yaml` defaults to SITE_YAML."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        site = tmp_path / "site"
+        all_files: dict[str, str | bytes] = {"site.yaml": SITE_YAML, **files}
+        for relative, content in all_files.items():
+            path = site / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return site
+
+    return make
+
+
+def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文。", **fields: str) -> str:
+    """Front matter + body of a test article; extra fields are written as given (YAML)."""
+    lines = ["---", f"title: {title}", f"date: {date}", *(f"{k}: {v}" for k, v in fields.items()), "---", "", body]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    """The repository's example site, built once per test session."""
+    output = tmp_path_factory.mktemp("example") / "public"
+    report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW))
+    return output, report
+
+
+# --------------------------------------------------------------------------- helpers shared by the test modules
+
+
+def build_site(site: Path, **options: object) -> BuildReport:
+    """Build a scratch site into `<site>/public` (unless `output_dir` is given) at FIXED_NOW."""
+    options.setdefault("now", FIXED_NOW)
+    return build(site, BuildOptions(**options))  # type: ignore[arg-type]
+
+
+def load(site: Path, **options: object) -> Site:
+    """Everything a build reads and assembles, without writing: the `Site` (raises BuildFailed/ConfigError)."""
+    options.setdefault("now", FIXED_NOW)
+    return load_site(site, BuildOptions(**options)).site  # type: ignore[arg-type]
+
+
+def only_article(site: Path, **options: object) -> Article:
+    """The one article of a scratch site."""
+    articles = load(site, **options).articles
+    assert len(articles) == 1, [a.source_path for a in articles]
+    return articles[0]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder`: {POSIX relative path: bytes}."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def page(output: Path, url: str) -> str:
+    """The HTML text of the page at site-relative `url` ('' for home, 'towns/' for a column)."""
+    return (output / output_path_for(url)).read_text(encoding="utf-8")
