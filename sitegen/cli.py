@@ -1,16 +1,23 @@
-"""The `sitegen` command: a thin click layer over the library. Exit 0 built, 1 content errors, 2 usage/config."""
+"""The `sitegen` command: a thin click layer over the library.
+
+Exit codes: 0 done, 1 content errors (all listed, nothing written), 2 bad usage or configuration.
+Messages follow the site's language (zh-CN or en).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from sitegen.build import BuildOptions, BuildReport, build, check
-from sitegen.config import load_config
-from sitegen.errors import BuildFailed, ConfigError
+from sitegen.config import load_config, site_language
+from sitegen.errors import BuildFailed, ConfigError, ContentError
+from sitegen.messages import translate
 from sitegen.output import OutputRefused
 from sitegen.scaffold import ScaffoldError, init_site, new_article
 
@@ -24,31 +31,47 @@ SITE_OPTION = click.option(
 )
 
 
+def _say(language: str, english: str, chinese: str) -> str:
+    return chinese if language == "zh-CN" else english
+
+
+def _fail(errors: Iterable[ContentError], code: int, language: str) -> NoReturn:
+    errors = tuple(errors)
+    for error in errors:
+        click.echo(error.text(language), err=True)
+    count = len(errors)
+    click.echo(
+        _say(
+            language,
+            f"{count} error{'s' if count != 1 else ''}; nothing was written.",
+            f"共 {count} 个错误；没有写入任何文件。",
+        ),
+        err=True,
+    )
+    sys.exit(code)
+
+
+def _refuse(message: str, language: str) -> NoReturn:
+    click.echo(translate(message, language), err=True)
+    sys.exit(2)
+
+
+def _run(action: Callable[[Path, BuildOptions], BuildReport], site_dir: Path, options: BuildOptions) -> BuildReport:
+    language = site_language(site_dir)
+    try:
+        return action(site_dir, options)
+    except ConfigError as exc:
+        _fail(exc.errors, 2, language)
+    except BuildFailed as exc:
+        _fail(exc.errors, 1, language)
+    except OutputRefused as exc:
+        _refuse(str(exc), language)
+
+
 @click.group()
 @click.version_option(package_name="sitegen")
 def main() -> None:
     """Build a district news site from Markdown articles."""
-
-
-def _fail(errors: tuple, code: int) -> None:
-    for error in errors:
-        click.echo(str(error), err=True)
-    noun = "error" if len(errors) == 1 else "errors"
-    click.echo(f"{len(errors)} {noun}; nothing was written.", err=True)
-    sys.exit(code)
-
-
-def _run(action, site_dir: Path, options: BuildOptions) -> BuildReport:  # type: ignore[no-untyped-def]
-    try:
-        return action(site_dir, options)
-    except ConfigError as exc:
-        _fail(exc.errors, 2)
-    except BuildFailed as exc:
-        _fail(exc.errors, 1)
-    except OutputRefused as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-    raise AssertionError("unreachable")
 
 
 @main.command("build")
@@ -65,23 +88,42 @@ def _run(action, site_dir: Path, options: BuildOptions) -> BuildReport:  # type:
 def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool) -> None:
     """Build the site into the output folder."""
     report = _run(build, site_dir, BuildOptions(output_dir=output_dir, drafts=drafts, future=future))
+    lang = site_language(site_dir)
+    r = report
     click.echo(
-        f"Built {report.articles} articles, {report.pages} pages in {report.seconds:.2f} s "
-        f"-> {report.output_dir} ({report.files_written} written, {report.files_unchanged} unchanged)"
+        _say(
+            lang,
+            f"Built {r.articles} articles, {r.pages} pages in {r.seconds:.2f} s -> {r.output_dir} "
+            f"({r.files_written} files written, {r.files_unchanged} unchanged)",
+            f"已生成 {r.articles} 篇文章、{r.pages} 个页面，用时 {r.seconds:.2f} 秒 -> {r.output_dir}"
+            f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变）",
+        )
     )
-    if report.left_out_drafts or report.left_out_future:
-        click.echo(f"Left out {report.left_out_drafts} drafts and {report.left_out_future} future-dated articles.")
-    if report.next_scheduled is not None:
-        click.echo(f"Next scheduled article goes live at {report.next_scheduled.isoformat()}.")
+    if r.left_out_drafts or r.left_out_future:
+        click.echo(
+            _say(
+                lang,
+                f"Left out {r.left_out_drafts} drafts and {r.left_out_future} future-dated articles.",
+                f"未发布：{r.left_out_drafts} 篇草稿，{r.left_out_future} 篇定时文章。",
+            )
+        )
+    if r.next_scheduled is not None:
+        moment = r.next_scheduled.isoformat()
+        click.echo(_say(lang, f"Next scheduled article goes live at {moment}.", f"下一篇定时文章发布时间：{moment}。"))
 
 
 @main.command("check")
 @SITE_OPTION
-@click.option("--drafts", is_flag=True, help="Also check articles marked draft: true as published.")
-def check_command(site_dir: Path, drafts: bool) -> None:
-    """Validate everything a build would, writing nothing."""
-    report = _run(check, site_dir, BuildOptions(drafts=drafts))
-    click.echo(f"OK: {report.articles} articles, {report.pages} pages, no errors.")
+def check_command(site_dir: Path) -> None:
+    """Validate everything a build would (config, front matter, pictures, links, templates); write nothing."""
+    report = _run(check, site_dir, BuildOptions())
+    click.echo(
+        _say(
+            site_language(site_dir),
+            f"OK: {report.articles} articles, {report.pages} pages, no errors.",
+            f"检查通过：{report.articles} 篇文章、{report.pages} 个页面，没有错误。",
+        )
+    )
 
 
 @main.command("init")
@@ -92,11 +134,10 @@ def init_command(directory: Path, language: str) -> None:
     try:
         created = init_site(directory, language)
     except ScaffoldError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+        _refuse(str(exc), language)
     for path in created:
-        click.echo(f"created {path}")
-    click.echo(f"Next: sitegen build --site {directory}")
+        click.echo(_say(language, f"created {path}", f"已创建 {path}"))
+    click.echo(_say(language, f"Next: sitegen build --site {directory}", f"下一步：sitegen build --site {directory}"))
 
 
 @main.command("new")
@@ -106,14 +147,14 @@ def init_command(directory: Path, language: str) -> None:
 @SITE_OPTION
 def new_command(column: str, title: str, slug: str | None, site_dir: Path) -> None:
     """Create a draft article in COLUMN titled TITLE and print its path."""
+    language = site_language(site_dir)
     try:
         config = load_config(site_dir)
         path = new_article(site_dir, config, column, title, slug, datetime.now(config.timezone))
     except ConfigError as exc:
-        _fail(exc.errors, 2)
+        _fail(exc.errors, 2, language)
     except ScaffoldError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
+        _refuse(str(exc), language)
     click.echo(path)
 
 
@@ -125,28 +166,47 @@ def serve_command(site_dir: Path, host: str, port: int) -> None:
     """Serve the site with drafts, rebuilding and reloading the browser on every change."""
     from sitegen.serve import DevServer  # watchdog is needed only here
 
+    language = site_language(site_dir)
     try:
-        config = load_config(site_dir)
-        server = DevServer(site_dir, host, port, config.language)
+        load_config(site_dir)
+        server = DevServer(site_dir, host, port, language)
     except ConfigError as exc:
-        _fail(exc.errors, 2)
+        _fail(exc.errors, 2, language)
     except OSError as exc:
-        click.echo(f"cannot listen on {host}:{port}: {exc.strerror}", err=True)
-        sys.exit(2)
+        _refuse(f"cannot listen on {host}:{port}: {exc.strerror}", language)
     server.start()
-    click.echo(f"Serving {site_dir.resolve()} at {server.url} (drafts and future articles shown); Ctrl-C stops.")
-    if server.state.errors:
-        click.echo(f"{len(server.state.errors)} error(s); the browser shows them until they are fixed.", err=True)
+    click.echo(
+        _say(
+            language,
+            f"Serving {site_dir.resolve()} at {server.url} (drafts and future articles shown); Ctrl-C stops.",
+            f"预览 {site_dir.resolve()}：{server.url}（含草稿和定时文章）；按 Ctrl-C 停止。",
+        )
+    )
+    _report_rebuild(server.state.generation, server.state.errors, server.state.last_rebuild_seconds, language)
     try:
+        seen = server.state.generation
         while True:
-            generation = server.state.wait_for(server.state.generation, timeout=3600)
-            if server.state.errors:
-                click.echo(f"rebuild {generation}: {len(server.state.errors)} error(s)", err=True)
-                for error in server.state.errors:
-                    click.echo(f"  {error}", err=True)
-            else:
-                click.echo(f"rebuild {generation}: ok in {server.state.last_rebuild_seconds:.2f} s")
+            seen = server.state.wait_for(seen, timeout=3600)
+            _report_rebuild(seen, server.state.errors, server.state.last_rebuild_seconds, language)
     except KeyboardInterrupt:
-        click.echo("Stopping.")
+        click.echo(_say(language, "Stopped.", "已停止。"))
     finally:
         server.stop()
+
+
+def _report_rebuild(generation: int, errors: tuple[ContentError, ...], seconds: float, language: str) -> None:
+    if not errors:
+        click.echo(
+            _say(
+                language,
+                f"build {generation}: ok in {seconds:.2f} s",
+                f"第 {generation} 次生成：成功，用时 {seconds:.2f} 秒",
+            )
+        )
+        return
+    click.echo(
+        _say(language, f"build {generation}: {len(errors)} error(s)", f"第 {generation} 次生成：{len(errors)} 个错误"),
+        err=True,
+    )
+    for error in errors:
+        click.echo(f"  {error.text(language)}", err=True)

@@ -54,6 +54,16 @@ class _Collector:
         return value
 
 
+def site_language(site_dir: Path) -> str:
+    """The site's language for messages, even when site.yaml has errors (zh-CN when unknown)."""
+    try:
+        data = parse_yaml((site_dir / CONFIG_FILE).read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeDecodeError, YamlSyntaxError):
+        return "zh-CN"
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if language in LANGUAGES else "zh-CN"
+
+
 def load_config(site_dir: Path) -> Config:
     path = site_dir / CONFIG_FILE
     try:

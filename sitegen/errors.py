@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sitegen.messages import translate
+
 
 @dataclass(frozen=True, slots=True)
 class ContentError:
@@ -17,10 +19,17 @@ class ContentError:
     hint: str = ""
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, language: str) -> str:
+        """`path:line: field: message (hint)` in the given language; field names stay as written."""
+        message, hint = translate(self.message, language), translate(self.hint, language)
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        what = f"{self.field}: {self.message}" if self.field else self.message
+        what = f"{self.field}: {message}" if self.field else message
         text = f"{where}: {what}"
-        return f"{text} ({self.hint})" if self.hint else text
+        if not hint:
+            return text
+        return f"{text}（{hint}）" if language == "zh-CN" else f"{text} ({hint})"
 
     @property
     def sort_key(self) -> tuple[str, int, str]:

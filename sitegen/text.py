@@ -6,7 +6,7 @@ import math
 import re
 from html.parser import HTMLParser
 
-SENTENCE_ENDS = "。！？!?；;…"
+SENTENCE_ENDS = "。！？!?"  # a summary ends where a sentence does: never at ；, ， or a half "……"
 CLOSING_QUOTES = "”’」』）)\"'"
 SUMMARY_LENGTH = 120
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")

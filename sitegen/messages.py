@@ -1,0 +1,147 @@
+"""Messages in the site's language. English is written where the error is found; this catalog gives Chinese.
+
+Each entry maps an English message pattern (named groups for the variable parts) to its Chinese form; variable
+parts are translated again when the catalog knows them (e.g. what a field expected). A message the catalog
+does not know stays English: never lost, just untranslated (a test keeps the catalog complete).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ZH: tuple[tuple[str, str], ...] = (
+    # reading files
+    (r"is not UTF-8 text", "不是 UTF-8 编码的文本"),
+    (r"save the file as UTF-8 in your editor", "请在编辑器中把文件另存为 UTF-8 编码"),
+    (r"expected front matter starting with a '---' line", "文件应以一行“---”开始头信息（front matter）"),
+    (r"begin the file with ---, then title: and date:, then ---", "第一行写 ---，接着写 title: 和 date:，再写一行 ---"),
+    (r"the front matter block opened here is never closed", "从这里开始的头信息没有结束"),
+    (r"add a line with --- after the last front-matter key", "在最后一个头信息字段后加一行 ---"),
+    (r"invalid YAML: (?P<problem>.*)", "YAML 格式错误：{problem}"),
+    (
+        r"check quotes and indentation; quote values containing ': ' or starting with \[ \{ \* &",
+        "检查引号和缩进；含有“: ”或以 [ { * & 开头的值要加引号",
+    ),
+    (r"expected front-matter keys such as `title: \.\.\.`", "应为“title: ...”这样的头信息字段"),
+    (r"cannot be read: (?P<why>.*)", "无法读取：{why}"),
+    # fields
+    (r"expected (?P<expected>.+), got (?P<found>.*)", "应为{expected}，实际是 {found}"),
+    (r"nothing", "空"),
+    (r"non-empty text", "非空文本"),
+    (r"text", "文本"),
+    (r"a date such as (?P<forms>.*)", "日期，例如 {forms}"),
+    (r"(?P<a>\S+), (?P<b>\S+ \S+), (?P<c>\S+ \S+) or (?P<d>\S+)", "{a}、{b}、{c} 或 {d}"),
+    (r"a whole number >= (?P<minimum>\d+)", "不小于 {minimum} 的整数"),
+    (r"true or false", "true 或 false"),
+    (
+        r"letters, digits, Chinese characters, '-', '_' or '\.', not starting with '\.'",
+        "字母、数字、汉字、“-”“_”或“.”，且不以“.”开头",
+    ),
+    (r"a list of pictures, each a path or \{src, caption, alt\}", "图片列表，每项是路径或 {{src, caption, alt}}"),
+    (r"a path or a mapping with src, caption and alt", "路径，或含 src、caption、alt 的映射"),
+    (r"one of the keys (?P<keys>.*)", "以下字段之一：{keys}"),
+    (r"the picture's path or URL", "图片的路径或网址"),
+    (r"add `(?P<key>[^`]+): \.\.\.` to the front matter", "在头信息中加上“{key}: ...”"),
+    (r"add `(?P<key>[^`]+): (?P<value>[^`]+)`", "加上“{key}: {value}”"),
+    (r"the slug becomes part of the URL", "slug 会成为网址的一部分"),
+    # content files and pictures
+    (r"is a link that points outside content/", "是指向 content/ 以外的链接"),
+    (r"copy the file into the site instead of linking to it", "请把文件复制到网站里，不要用链接"),
+    (r"is not inside a column folder", "不在任何栏目文件夹内"),
+    (r"move it under content/<column>/; columns: (?P<columns>.*)", "请移到 content/<栏目>/ 下；栏目有：{columns}"),
+    (r"picture '(?P<src>.*)' (?P<problem>not found|leaves the site folder)", "图片“{src}”{problem}"),
+    (r"not found", "找不到"),
+    (r"leaves the site folder", "在网站文件夹之外"),
+    (
+        r"put the file beside the article or under assets/, or fix the path",
+        "把图片放在文章旁边或 assets/ 下，或改正路径",
+    ),
+    # links
+    (r"'(?P<href>.*)' points to (?P<target>\S+), which does not exist", "链接“{href}”指向的 {target} 不存在"),
+    (r"check the file name; the path is relative to this article's folder", "检查文件名；路径相对于本文所在的文件夹"),
+    (r"'(?P<href>.*)' points to a draft", "链接“{href}”指向一篇草稿"),
+    (
+        r"'(?P<href>.*)' points to an article not published yet \(dated (?P<date>.*)\)",
+        "链接“{href}”指向一篇尚未发布的文章（定于 {date} 发布）",
+    ),
+    (r"publish that article first, or remove the link", "先发布那篇文章，或删除这个链接"),
+    (
+        r"'(?P<href>.*)': (?P<target>\S+) has no heading '#(?P<anchor>.*)'",
+        "链接“{href}”：{target} 中没有标题“#{anchor}”",
+    ),
+    (r"headings there: (?P<ids>.*)", "那篇文章的标题有：{ids}"),
+    (r"none", "无"),
+    # URLs
+    (r"its URL /(?P<url>.*) is already taken by (?P<owner>.*)", "网址 /{url} 已被 {owner} 占用"),
+    (r"the index of column '(?P<slug>.*)'", "栏目“{slug}”的索引页"),
+    (r"the home page", "首页"),
+    (r"give one of them a different `slug:` in the front matter", "在其中一篇的头信息里设置不同的“slug:”"),
+    # templates
+    (r"template error: (?P<problem>.*)", "模板错误：{problem}"),
+    # site.yaml
+    (
+        r"is (?P<folder>.*) a sitegen site\? `sitegen init DIR` makes one",
+        "{folder} 是 sitegen 网站吗？可用“sitegen init 目录”新建",
+    ),
+    (r"expected a mapping of keys such as `title:`", "应为“title:”这样的字段"),
+    (r"unknown key", "未知字段"),
+    (r"valid keys: (?P<keys>.*)", "可用的字段：{keys}"),
+    (r"is required", "必填"),
+    (r"add `(?P<key>[^`]+): \.\.\.` to site\.yaml", "在 site.yaml 中加上“{key}: ...”"),
+    (r"an absolute http\(s\) URL such as (?P<url>\S+)", "以 http(s) 开头的完整网址，例如 {url}"),
+    (r"one of (?P<values>.*)", "以下之一：{values}"),
+    (r"unknown time zone (?P<zone>.*)", "未知时区 {zone}"),
+    (r"use an IANA name such as Asia/Shanghai", "请用 IANA 时区名，例如 Asia/Shanghai"),
+    (r"unknown field (?P<field>\{.*?\}); use (?P<fields>.*)", "未知的占位符 {field}；可用：{fields}"),
+    (r"must contain \{slug\} so that every article gets its own URL", "必须含有 {{slug}}，每篇文章才有自己的网址"),
+    (r"must end with '/' \(pretty URLs\) or '\.html'", "必须以“/”或“.html”结尾"),
+    (r"must not contain '\.\.' or backslashes", "不能含有“..”或反斜杠"),
+    (r"a list of columns, each with `slug` and `title`", "栏目列表，每项有 slug 和 title"),
+    (r"e\.g\. columns: (?P<example>.*)", "例如 columns: {example}"),
+    (r"a mapping with `slug` and `title`", "含 slug 和 title 的映射"),
+    (r"lower-case letters, digits and '-'", "小写字母、数字和“-”"),
+    (
+        r"the slug is the column's folder under content/ and its URL segment",
+        "slug 是栏目在 content/ 下的文件夹名，也是它的网址",
+    ),
+    (r"column (?P<slug>.*) is listed twice", "栏目 {slug} 重复出现"),
+    # commands
+    (r"unknown column (?P<column>.*); valid columns: (?P<columns>.*)", "未知栏目 {column}；可用的栏目：{columns}"),
+    (r"(?P<path>.*) already exists; choose another --slug", "{path} 已存在；请用 --slug 另取一个名字"),
+    (r"(?P<path>.*) already exists; nothing was changed", "{path} 已存在；没有做任何改动"),
+    (r"the title is empty", "标题为空"),
+    (
+        r"invalid slug (?P<slug>.*): use ASCII letters, digits, '-' and '_'",
+        "slug {slug} 无效：只能用英文字母、数字、“-”和“_”",
+    ),
+    (
+        r"refusing to build into (?P<path>.*): it holds the site or your files",
+        "拒绝输出到 {path}：那里有网站源文件或您的文件",
+    ),
+    (r"refusing to build into (?P<path>.*): it is inside content/", "拒绝输出到 {path}：它在 content/ 里面"),
+    (r"refusing to build into (?P<path>.*): it is a file", "拒绝输出到 {path}：它是一个文件"),
+    (
+        r"refusing to build into (?P<path>.*): it is not empty and was not made by sitegen; "
+        r"empty it or choose another --output",
+        "拒绝输出到 {path}：该文件夹不是空的，也不是 sitegen 生成的；请清空它或换一个 --output",
+    ),
+)
+_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms"})  # never user text
+_CATALOG = {"zh-CN": tuple((re.compile(pattern, re.DOTALL), template) for pattern, template in _ZH)}
+
+
+def translate(text: str, language: str) -> str:
+    """`text` in `language`, or as written when the catalog has no entry for it."""
+    for pattern, template in _CATALOG.get(language, ()):
+        match = pattern.fullmatch(text)
+        if match:
+            parts = {
+                name: translate(value, language) if name in _TRANSLATED_PARTS else value
+                for name, value in match.groupdict().items()
+            }
+            return template.format(**parts)
+    return text
+
+
+def is_translated(text: str, language: str) -> bool:
+    return any(pattern.fullmatch(text) for pattern, _ in _CATALOG.get(language, ()))
