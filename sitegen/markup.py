@@ -13,6 +13,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 MORE_MARKER = "<!--more-->"
+TABLE_LABEL = {"zh-CN": "表格", "en": "Table"}
 FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to footnote %d in the text"}
 
 
@@ -39,6 +40,7 @@ class _FigureAndLinkProcessor(Treeprocessor):
     def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
         self.targets: Targets | None = None
+        self.table_label = "table"
         self.image_srcs: list[str] = []
         self.link_targets: list[str] = []
 
@@ -58,7 +60,19 @@ class _FigureAndLinkProcessor(Treeprocessor):
                 if caption:
                     figcaption = etree.SubElement(paragraph, "figcaption")
                     figcaption.text = caption
+                    if not image.get("alt"):
+                        image.set("alt", caption)
                 image.tail = None
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":  # a focusable region, so that keyboard users can scroll a wide table
+                    wrapper = etree.Element(
+                        "div", {"class": "table-wrap", "role": "region", "tabindex": "0", "aria-label": self.table_label}
+                    )
+                    wrapper.tail, child.tail = child.tail, None
+                    parent.remove(child)
+                    wrapper.append(child)
+                    parent.insert(index, wrapper)
         for image in root.iter("img"):
             src = image.get("src", "")
             self.image_srcs.append(src)
@@ -91,6 +105,7 @@ class MarkdownRenderer:
             },
         )
         self._processor: _FigureAndLinkProcessor = self._md.treeprocessors["sitegen_figures"]  # type: ignore[assignment]
+        self._processor.table_label = TABLE_LABEL.get(language, TABLE_LABEL["en"])
 
     def render(self, text: str, targets: Targets) -> Rendered:
         md, processor = self._md, self._processor
