@@ -1,0 +1,130 @@
+"""Assembling the Site (pure): order, pagination, empty columns, neighbours, home blocks, URL collisions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sitegen.config import parse_config
+from sitegen.model import Article, Config
+from sitegen.site import assemble, newest_first, paginate, url_collisions
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAY0 = datetime(2024, 1, 1, tzinfo=TZ)
+
+CONFIG_YAML = """\
+title: t
+base_url: https://example.org/
+page_size: 2
+columns:
+  - slug: towns
+    title: 镇街社区
+  - slug: tips
+    title: 身边爆料
+  - slug: brands
+    title: 社区品牌
+"""
+
+
+def config(**overrides: str) -> Config:
+    extra = "".join(f"{key}: {value}\n" for key, value in overrides.items())
+    return parse_config(CONFIG_YAML + extra)
+
+
+def art(slug: str, column: str = "towns", day: int = 0, views: int = 0, url: str | None = None) -> Article:
+    date = DAY0 + timedelta(days=day)
+    return Article(
+        source_path=f"content/{column}/{slug}.md",
+        column=column,
+        title=slug.upper(),
+        date=date,
+        slug=slug,
+        url=url if url is not None else f"{column}/{date:%Y}/{date:%m}/{slug}/",
+        body_html="<p>x</p>",
+        summary="x",
+        views=views,
+    )
+
+
+def test_articles_are_newest_first_with_the_source_path_breaking_ties() -> None:
+    articles = [art("b", day=1), art("c", day=3), art("a", day=1), art("d", day=2)]
+    assert [a.slug for a in newest_first(articles)] == ["c", "d", "a", "b"]
+    assert [a.slug for a in assemble(config(), articles).articles] == ["c", "d", "a", "b"]
+
+
+def test_columns_are_paginated_newest_first() -> None:
+    towns = [art(f"t{n}", day=n) for n in range(5)]
+    site = assemble(config(), [*towns, art("x", "tips")])
+    listings = [listing for listing in site.listings if listing.column.slug == "towns"]
+    assert [listing.url for listing in listings] == ["towns/", "towns/page/2/", "towns/page/3/"]
+    assert [[a.slug for a in listing.articles] for listing in listings] == [["t4", "t3"], ["t2", "t1"], ["t0"]]
+    assert [(listing.number, listing.total) for listing in listings] == [(1, 3), (2, 3), (3, 3)]
+    assert [p.url for p in listings[0].pages] == ["towns/", "towns/page/2/", "towns/page/3/"]
+    assert (listings[0].previous_url, listings[0].next_url) == (None, "towns/page/2/")
+    assert (listings[1].previous_url, listings[1].next_url) == ("towns/", "towns/page/3/")
+    assert (listings[2].previous_url, listings[2].next_url) == ("towns/page/2/", None)
+
+
+def test_a_full_last_page_adds_no_empty_page() -> None:
+    listings = paginate(config().columns[0], [art(f"t{n}", day=n) for n in range(4)], 2)
+    assert [len(listing.articles) for listing in listings] == [2, 2]
+
+
+def test_an_empty_column_still_gets_its_index_page() -> None:
+    site = assemble(config(), [art("a")])
+    brands = [listing for listing in site.listings if listing.column.slug == "brands"]
+    assert len(brands) == 1
+    assert (brands[0].url, brands[0].articles, brands[0].total) == ("brands/", (), 1)
+
+
+def test_listings_follow_the_column_order_of_site_yaml() -> None:
+    site = assemble(config(), [art("a", "brands"), art("b", "tips"), art("c", "towns")])
+    assert [listing.column.slug for listing in site.listings] == ["towns", "tips", "brands"]
+
+
+def test_previous_and_next_stay_within_the_column() -> None:
+    articles = [art("t1", day=1), art("x", "tips", day=2), art("t3", day=3), art("t5", day=5)]
+    pages = {p.article.slug: p for p in assemble(config(), articles).article_pages}
+    assert (pages["t1"].previous, pages["t1"].next) == (None, articles[2])
+    assert (pages["t3"].previous, pages["t3"].next) == (articles[0], articles[3])
+    assert (pages["t5"].previous, pages["t5"].next) == (articles[2], None)
+    assert (pages["x"].previous, pages["x"].next) == (None, None)
+    assert pages["t3"].column.title == "镇街社区"
+
+
+def test_home_page_latest_column_blocks_and_most_read() -> None:
+    articles = [
+        art("old-popular", day=0, views=900),
+        art("tip", "tips", day=1, views=50),
+        art("new", day=2, views=10),
+        art("newest", day=3, views=50),
+    ]
+    home = assemble(config(latest_count="3", most_read_count="3", home_per_column="1"), articles).home
+    assert [a.slug for a in home.latest] == ["newest", "new", "tip"]
+    assert [(b.column.slug, [a.slug for a in b.articles]) for b in home.column_blocks] == [
+        ("towns", ["newest"]),
+        ("tips", ["tip"]),
+        ("brands", []),
+    ]
+    # most viewed first; equal views: the newer first
+    assert [a.slug for a in home.most_read] == ["old-popular", "newest", "tip"]
+
+
+def test_two_articles_on_one_url_is_an_error_naming_both_files() -> None:
+    a, b = art("a", url="towns/2024/01/same/"), art("b", url="towns/2024/01/same/")
+    (error,) = url_collisions([b, a], config())
+    assert error.path == "content/towns/b.md"
+    assert "content/towns/a.md" in error.message
+    assert str(error).startswith("content/towns/b.md: slug: its URL /towns/2024/01/same/ is already taken by ")
+
+
+def test_an_article_on_a_column_index_or_home_url_is_an_error() -> None:
+    permalink = config(permalink="'/{column}/{slug}/'")
+    errors = url_collisions([art("a", url="towns/"), art("b", url="")], permalink)
+    assert [e.path for e in errors] == ["content/towns/a.md", "content/towns/b.md"]
+    assert "the index of column 'towns'" in errors[0].message
+    assert "the home page" in errors[1].message
+
+
+def test_distinct_urls_are_no_collision() -> None:
+    assert url_collisions([art("a"), art("b"), art("a", "tips")], config()) == []
