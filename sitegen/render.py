@@ -57,12 +57,25 @@ def _href(context: jinja2.runtime.Context, target: str) -> str:
     return relative_url(page_url, target)
 
 
+class _NamedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader whose templates are named `<prefix><name>` in errors, not by their absolute path:
+    `templates/article.html` (relative to the site folder, like every ContentError path) or `theme/article.html`."""
+
+    def __init__(self, searchpath: Path, prefix: str) -> None:
+        super().__init__(searchpath)
+        self.prefix = prefix
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, _, uptodate = super().get_source(environment, template)
+        return source, f"{self.prefix}{template}", uptodate
+
+
 def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Environment:
     """Site templates override the theme file by file; `theme/<name>` always reaches the theme's own file."""
-    theme_loader = jinja2.FileSystemLoader(theme.templates)
+    theme_loader = _NamedLoader(theme.templates, "theme/")
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(site_templates))
+        loaders.append(_NamedLoader(site_templates, f"{site_templates.name}/"))
     loaders += [theme_loader, jinja2.PrefixLoader({"theme": theme_loader})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -96,7 +109,7 @@ def _render(
         "labels": labels_for(config.language),
         "nav": _nav(config, current),
         "page_url": url,
-        "canonical_url": absolute_url(config.base_url, url or "404.html"),
+        "canonical_url": absolute_url(config.base_url, "404.html" if url is None else url),
         **variables,
     }
     try:
