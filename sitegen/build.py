@@ -19,6 +19,7 @@ from sitegen.output import WriteReport, check_output_dir, write_site
 from sitegen.render import OutputFile, make_environment, render_site
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme, default_theme
+from sitegen.viewcounts import apply_view_counts, load_view_counts
 
 TEMPLATES_DIR = "templates"
 OUTPUT_DIR = "public"
@@ -45,6 +46,7 @@ class BuildReport:
     left_out_drafts: int = 0
     left_out_future: int = 0
     next_scheduled: datetime | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ class LoadedSite:
     left_out_drafts: int
     left_out_future: int
     next_scheduled: datetime | None
+    warnings: tuple[str, ...] = ()
 
 
 def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
@@ -90,10 +93,13 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     published = [a for a in articles if a.source_path not in left_out]
     errors.extend(url_collisions(published, config))
     errors.extend(check_links(articles, {a.source_path: a for a in articles}, {a.source_path for a in published}))
+    counts, count_errors = load_view_counts(site_dir)
+    errors.extend(count_errors)
     if errors:
         raise BuildFailed(errors)
     if cache is not None:
         cache.store(sources, articles)
+    published, warnings = apply_view_counts(published, counts, config)
     site = assemble(config, published)
     return LoadedSite(
         site=site,
@@ -101,6 +107,7 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
         left_out_drafts=len(drafts),
         left_out_future=len(future),
         next_scheduled=min((a.date for a in future), default=None),
+        warnings=tuple(warnings),
     )
 
 
@@ -180,6 +187,7 @@ def _report(loaded: LoadedSite, pages: int, written: WriteReport, started: float
         left_out_drafts=loaded.left_out_drafts,
         left_out_future=loaded.left_out_future,
         next_scheduled=loaded.next_scheduled,
+        warnings=loaded.warnings,
     )
 
 

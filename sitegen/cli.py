@@ -99,6 +99,8 @@ def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future:
             f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变）",
         )
     )
+    for warning in r.warnings:
+        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
     if r.left_out_drafts or r.left_out_future:
         click.echo(
             _say(

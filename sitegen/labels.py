@@ -15,6 +15,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "not_found_text": "您访问的页面不存在或已被移除。", "navigation": "栏目导航", "draft": "草稿",
         "figures": "图片", "scheduled": "定时发布", "characters": "字数", "reading_time": "阅读时间",
         "minutes": "{0} 分钟", "footer_navigation": "页脚导航", "article_navigation": "文章导航",
+        "related": "相关文章", "tag_title": "标签：{0}", "all_tags": "全部标签", "articles_count": "{0} 篇",
     },
     "en": {
         "home": "Home", "source": "Source", "author": "Author", "views": "Views", "published": "Published",
@@ -26,6 +27,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "navigation": "Sections", "draft": "Draft", "figures": "Pictures", "scheduled": "Scheduled",
         "characters": "Characters", "reading_time": "Reading time", "minutes": "{0} min",
         "footer_navigation": "Footer navigation", "article_navigation": "Article navigation",
+        "related": "Related", "tag_title": "Tag: {0}", "all_tags": "All tags", "articles_count": "{0} articles",
     },
 }  # fmt: skip
 

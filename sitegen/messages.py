@@ -76,6 +76,13 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"the index of column '(?P<slug>.*)'", "栏目“{slug}”的索引页"),
     (r"the home page", "首页"),
     (r"give one of them a different `slug:` in the front matter", "在其中一篇的头信息里设置不同的“slug:”"),
+    # data files
+    (
+        r"(?P<file>\S+): '(?P<key>.*)' names no article; its count is ignored",
+        "{file}：“{key}”不对应任何文章，已忽略该阅读量",
+    ),
+    (r"invalid JSON: (?P<problem>.*)", "JSON 格式错误：{problem}"),
+    (r"expected an object of article -> count", "应为“文章 -> 阅读量”的 JSON 对象"),
     # templates
     (r"template error: (?P<problem>.*)", "模板错误：{problem}"),
     # site.yaml

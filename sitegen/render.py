@@ -12,13 +12,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.feeds import robots_txt, site_feeds, site_map
 from sitegen.labels import labels_for
-from sitegen.model import Article, Config, Site, output_path_for
+from sitegen.model import Article, Config, Site, Tag, output_path_for
+from sitegen.seo import collection_page, news_article, script_json, website
 from sitegen.theme import Theme
-from sitegen.urls import absolute_url, relative_url
+from sitegen.urls import absolute_url, relative_url, tag_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,14 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
     env.globals["href"] = _href
+    env.globals["tag_url"] = lambda name: Tag(name, tag_slug(name)).url
+    env.globals["absolute_url"] = _absolute_url
     return env
+
+
+@jinja2.pass_context
+def _absolute_url(context: jinja2.runtime.Context, target: str) -> str:
+    return absolute_url(context["site"].base_url, target)
 
 
 def _nav(config: Config, current: str | None) -> tuple[NavLink, ...]:
@@ -134,7 +144,10 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
     config = site.config
 
     def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
-        return tuple((a.fingerprint, a.future) if a is not None else None for a in articles)
+        return tuple((a.fingerprint, a.future, a.views) if a is not None else None for a in articles)
+
+    def json_ld(data: object) -> Markup:
+        return Markup(script_json(data))  # escaped for a <script> block by script_json
 
     def page(
         key: tuple[object, ...], template: str, url: str | None, current: str | None, **variables: Any
@@ -153,8 +166,10 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
         latest=home.latest,
         column_blocks=home.column_blocks,
         most_read=home.most_read,
+        json_ld=json_ld(website(config)),
     )
     for listing in site.listings:
+        assert listing.column is not None
         yield page(
             ("listing", listing.url, listing.total, versions(listing.articles)),
             "column.html",
@@ -162,11 +177,25 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
             listing.column.slug,
             column=listing.column,
             listing=listing,
+            json_ld=json_ld(collection_page(config, listing.column.title, listing.url, listing.articles)),
+        )
+    if site.tags:
+        yield page(("tags", tuple((t.slug, t.count) for t in site.tags)), "tags.html", "tags/", None, tags=site.tags)
+    for listing in site.tag_listings:
+        assert listing.tag is not None
+        yield page(
+            ("tag", listing.url, listing.total, listing.tag.name, versions(listing.articles)),
+            "tag.html",
+            listing.url,
+            None,
+            tag=listing.tag,
+            listing=listing,
+            json_ld=json_ld(collection_page(config, listing.tag.name, listing.url, listing.articles)),
         )
     for item in site.article_pages:
         article = item.article
         yield page(
-            ("article", article.url, versions((article, item.previous, item.next))),
+            ("article", article.url, versions((article, item.previous, item.next, *item.related))),
             "article.html",
             article.url,
             article.column,
@@ -175,5 +204,11 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
             previous=item.previous,
             next=item.next,
             extra_images=article.unplaced_images,
+            related=item.related,
+            json_ld=json_ld(news_article(article, config)),
         )
     yield page(("404",), "404.html", None, None)
+    for path, data in site_feeds(site):
+        yield OutputFile(path, data)
+    yield OutputFile("sitemap.xml", site_map(site))
+    yield OutputFile("robots.txt", robots_txt(config))

@@ -15,9 +15,10 @@ from sitegen.model import (
     Listing,
     PageLink,
     Site,
+    Tag,
     output_path_for,
 )
-from sitegen.urls import listing_url
+from sitegen.urls import listing_url, tag_slug
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -47,13 +48,45 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
     return errors
 
 
-def paginate(column: Column, articles: Sequence[Article], page_size: int) -> tuple[Listing, ...]:
+def paginate(
+    column: Column | None, articles: Sequence[Article], page_size: int, tag: Tag | None = None
+) -> tuple[Listing, ...]:
+    base = column.url if column is not None else tag.url if tag is not None else ""
     total = max(1, -(-len(articles) // page_size))
-    pages = tuple(PageLink(n, listing_url(column.slug, n)) for n in range(1, total + 1))
+    pages = tuple(PageLink(n, listing_url(base, n)) for n in range(1, total + 1))
     return tuple(
-        Listing(column, tuple(articles[(n - 1) * page_size : n * page_size]), n, total, pages[n - 1].url, pages)
+        Listing(column, tuple(articles[(n - 1) * page_size : n * page_size]), n, total, pages[n - 1].url, pages, tag)
         for n in range(1, total + 1)
     )
+
+
+def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Article]]]:
+    """Tags by slug with their articles (newest first); spellings that share a slug are one tag."""
+    by_slug: dict[str, tuple[str, list[Article]]] = {}
+    for article in sorted(ordered, key=lambda a: a.source_path):  # the first spelling in source order wins
+        for name in article.tags:
+            by_slug.setdefault(tag_slug(name), (name, []))
+    for article in ordered:
+        for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
+            by_slug[slug][1].append(article)
+    return {slug: (Tag(name, slug, len(items)), items) for slug, (name, items) in sorted(by_slug.items())}
+
+
+def related_articles(article: Article, ordered: Sequence[Article], count: int) -> tuple[Article, ...]:
+    """Shared tags first (most shared first), then the same column; newer first within each. Deterministic."""
+    if count <= 0:
+        return ()
+    tags = {tag_slug(name) for name in article.tags}
+    scored = []
+    for rank, other in enumerate(ordered):  # `ordered` is newest first
+        if other.source_path == article.source_path:
+            continue
+        shared = len(tags & {tag_slug(name) for name in other.tags})
+        same_column = other.column == article.column
+        if shared or same_column:
+            scored.append((-shared, not same_column, rank, other))
+    scored.sort(key=lambda item: item[:3])
+    return tuple(item[3] for item in scored[:count])
 
 
 def assemble(config: Config, articles: Iterable[Article]) -> Site:
@@ -66,7 +99,8 @@ def assemble(config: Config, articles: Iterable[Article]) -> Site:
             # previous = older, next = newer, as readers of a dated column expect
             older = items[index + 1] if index + 1 < len(items) else None
             newer = items[index - 1] if index > 0 else None
-            article_pages.append(ArticlePage(article, column, older, newer))
+            related = related_articles(article, ordered, config.related_count)
+            article_pages.append(ArticlePage(article, column, older, newer, related))
     listings = tuple(
         listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
     )
@@ -79,4 +113,10 @@ def assemble(config: Config, articles: Iterable[Article]) -> Site:
         most_read=tuple(most_read[: config.most_read_count]),
     )
     article_pages.sort(key=lambda page: page.article.url)
-    return Site(config, ordered, tuple(article_pages), listings, home)
+    tags = collect_tags(ordered)
+    tag_listings = tuple(
+        listing for tag, items in tags.values() for listing in paginate(None, items, config.page_size, tag)
+    )
+    return Site(
+        config, ordered, tuple(article_pages), listings, home, tuple(tag for tag, _ in tags.values()), tag_listings
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -40,8 +41,10 @@ def article_url(pattern: str, column: str, slug: str, date: datetime) -> str:
     return _FIELD.sub(lambda m: values[m.group(1)], pattern).lstrip("/")
 
 
-def listing_url(column_slug: str, number: int) -> str:
-    return f"{column_slug}/" if number == 1 else f"{column_slug}/page/{number}/"
+def listing_url(base: str, number: int) -> str:
+    """Page `number` of the index at site-relative `base` (a column's or a tag's URL, or a bare column slug)."""
+    base = base if base.endswith("/") else base + "/"
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def relative_url(from_url: str, target: str) -> str:
@@ -74,3 +77,10 @@ def safe_join(root: Path, relative: str) -> Path | None:
         return None
     candidate = (root / relative).resolve()
     return candidate if candidate.is_relative_to(root.resolve()) else None
+
+
+def tag_slug(name: str) -> str:
+    """A readable URL segment for a tag: Chinese stays Chinese, Latin is lower-cased, separators become '-'."""
+    folded = unicodedata.normalize("NFKC", name).strip().lower()
+    slug = re.sub(r"[\s/\\?#%&+:;.,'\"<>|*]+", "-", folded).strip("-")
+    return slug[:80] or "tag"
