@@ -75,6 +75,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"its URL /(?P<url>.*) is already taken by (?P<owner>.*)", "网址 /{url} 已被 {owner} 占用"),
     (r"the index of column '(?P<slug>.*)'", "栏目“{slug}”的索引页"),
     (r"the home page", "首页"),
+    (r"a page sitegen makes itself", "sitegen 自动生成的页面"),
     (r"give one of them a different `slug:` in the front matter", "在其中一篇的头信息里设置不同的“slug:”"),
     # data files
     (

@@ -26,16 +26,31 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.source_path)))
 
 
+GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")  # written by render for every site
+GENERATED_FOLDERS = ("assets/", "tags/")  # static files and tag pages
+GENERATED = "a page sitegen makes itself"
+
+
 def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentError]:
-    """Two articles on one URL, or an article on a column index URL: an error naming both files."""
-    taken: dict[str, str] = {}
+    """Two articles on one URL, or an article on a URL sitegen uses itself (home, column index, feeds, tag pages,
+    404, sitemap; also a URL that would need one of those files to be a folder): an error naming both files."""
+    taken: dict[str, str] = {name: GENERATED for name in GENERATED_FILES}
     for column in config.columns:
         taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
+        taken[f"{column.url}feed.xml"] = GENERATED
     taken[output_path_for("")] = "the home page"
+    folders: dict[str, str] = {}  # folder path -> the first article whose output lies inside it
     errors = []
     for article in sorted(articles, key=lambda a: a.source_path):
-        owner = taken.setdefault(article.output_path, article.source_path)
-        if owner != article.source_path:
+        path = article.output_path
+        parents = ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+        owner = (
+            taken.get(path)
+            or next((taken[p] for p in parents if p in taken), None)
+            or folders.get(path)
+            or (GENERATED if path.startswith(GENERATED_FOLDERS) else None)
+        )
+        if owner is not None and owner != article.source_path:
             errors.append(
                 ContentError(
                     article.source_path,
@@ -45,6 +60,10 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
                     "give one of them a different `slug:` in the front matter",
                 )
             )
+            continue
+        taken[path] = article.source_path
+        for parent in parents:
+            folders.setdefault(parent, article.source_path)
     return errors
 
 
