@@ -126,7 +126,10 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"refusing to build into (?P<path>.*): it holds the site or your files",
         "拒绝输出到 {path}：那里有网站源文件或您的文件",
     ),
-    (r"refusing to build into (?P<path>.*): it is inside content/", "拒绝输出到 {path}：它在 content/ 里面"),
+    (
+        r"refusing to build into (?P<path>.*): it is inside (?P<folder>content|assets|templates)/",
+        "拒绝输出到 {path}：它在 {folder}/ 里面",
+    ),
     (r"refusing to build into (?P<path>.*): it is a file", "拒绝输出到 {path}：它是一个文件"),
     (
         r"refusing to build into (?P<path>.*): it is not empty and was not made by sitegen; "
