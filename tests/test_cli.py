@@ -230,3 +230,16 @@ def test_invalid_site(case: str, tmp_path: Path) -> None:
     assert result.stdout == ""
     assert not (tmp_path / "out").exists()
     assert not (site / "public").exists()
+
+
+def test_init_into_a_folder_holding_one_of_its_files_changes_nothing(tmp_path: Path) -> None:
+    mine = tmp_path / "s/content/towns/2024/welcome.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("我自己的文章\n", encoding="utf-8")
+    result = run("init", tmp_path / "s")
+    assert result.exit_code == 2
+    assert "welcome.md" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "我自己的文章\n"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "s").rglob("*") if p.is_file()) == [
+        "s/content/towns/2024/welcome.md"
+    ]
