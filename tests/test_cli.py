@@ -48,6 +48,16 @@ def test_build_prints_one_summary_line_and_exits_0(en_site: Path) -> None:
     assert (en_site / "public/towns/2024/01/a/index.html").is_file()
 
 
+def test_build_prints_one_summary_line_also_when_articles_are_left_out(en_site: Path) -> None:
+    """Left-out drafts and scheduled articles belong in the one summary line, not in lines of their own."""
+    (en_site / "content/towns/draft.md").write_text(article("Draft", draft="true"), encoding="utf-8")
+    (en_site / "content/towns/later.md").write_text(article("Later", "2999-01-01"), encoding="utf-8")
+    result = run("build", "--site", en_site)
+    assert result.exit_code == 0, result.output
+    assert len(lines(result.stdout)) == 1, result.stdout
+    assert lines(result.stdout)[0].startswith("Built 2 articles")
+
+
 def test_a_chinese_site_gets_a_chinese_summary_line(make_site: MakeSite) -> None:
     site = make_site({"content/towns/a.md": article()})
     result = run("build", "--site", site)
