@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -126,6 +126,22 @@ def _render(
         return env.get_template(template).render(context).encode("utf-8")
     except jinja2.TemplateError as exc:
         raise BuildFailed([_template_error(exc, template)]) from None
+    except UnicodeDecodeError:
+        problem = ContentError(
+            _template_path(env, template), None, None, "is not UTF-8 text", "save the file as UTF-8 in your editor"
+        )
+        raise BuildFailed([problem]) from None
+
+
+def _template_path(env: jinja2.Environment, template: str) -> str:
+    """The file a template name stands for, as the first loader that knows it finds it."""
+    loader = env.loader
+    for candidate in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]:
+        if isinstance(candidate, jinja2.FileSystemLoader):
+            for folder in candidate.searchpath:
+                if (Path(folder) / template).is_file():
+                    return str(Path(folder) / template)
+    return f"templates/{template}"
 
 
 def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
@@ -146,27 +162,35 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
     def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
         return tuple((a.fingerprint, a.future, a.views) if a is not None else None for a in articles)
 
-    def json_ld(data: object) -> Markup:
-        return Markup(script_json(data))  # escaped for a <script> block by script_json
-
     def page(
-        key: tuple[object, ...], template: str, url: str | None, current: str | None, **variables: Any
+        key: tuple[object, ...],
+        template: str,
+        url: str | None,
+        current: str | None,
+        structured: Callable[[], object] | None = None,
+        **variables: Any,
     ) -> OutputFile:
+        """A page; `structured` gives its JSON-LD, made only when the page is rendered (not when it is reused)."""
         path = output_path_for(url) if url is not None else "404.html"
-        render = partial(_render, env, config, template, url, current, variables)
+
+        def render() -> bytes:
+            if structured is not None:
+                variables["json_ld"] = Markup(script_json(structured()))  # script_json escapes for <script>
+            return _render(env, config, template, url, current, variables)
+
         return OutputFile(path, cache.page(key, render) if cache is not None else render())
 
     home = site.home
-    shown = (*home.latest, *(a for block in home.column_blocks for a in block.articles), *home.most_read)
+    blocks = tuple((block.column.slug, versions(block.articles)) for block in home.column_blocks)
     yield page(
-        ("home", versions(shown)),
+        ("home", versions(home.latest), blocks, versions(home.most_read)),
         "home.html",
         "",
         "",
         latest=home.latest,
         column_blocks=home.column_blocks,
         most_read=home.most_read,
-        json_ld=json_ld(website(config)),
+        structured=partial(website, config),
     )
     for listing in site.listings:
         assert listing.column is not None
@@ -177,7 +201,7 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
             listing.column.slug,
             column=listing.column,
             listing=listing,
-            json_ld=json_ld(collection_page(config, listing.column.title, listing.url, listing.articles)),
+            structured=partial(collection_page, config, listing.column.title, listing.url, listing.articles),
         )
     if site.tags:
         yield page(("tags", tuple((t.slug, t.count) for t in site.tags)), "tags.html", "tags/", None, tags=site.tags)
@@ -190,7 +214,7 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
             None,
             tag=listing.tag,
             listing=listing,
-            json_ld=json_ld(collection_page(config, listing.tag.name, listing.url, listing.articles)),
+            structured=partial(collection_page, config, listing.tag.name, listing.url, listing.articles),
         )
     for item in site.article_pages:
         article = item.article
@@ -205,7 +229,7 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
             next=item.next,
             extra_images=article.unplaced_images,
             related=item.related,
-            json_ld=json_ld(news_article(article, config)),
+            structured=partial(news_article, article, config),
         )
     yield page(("404",), "404.html", None, None)
     for path, data in site_feeds(site):
