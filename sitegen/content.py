@@ -15,9 +15,9 @@ from markupsafe import Markup
 from sitegen.errors import ContentError, printable
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, Rendered, Targets, split_more
+from sitegen.markup import MarkdownRenderer, Rendered, Targets
 from sitegen.model import Article, Config, Image
-from sitegen.text import character_count, html_to_text, reading_minutes, summarize
+from sitegen.text import character_count, reading_minutes, summarize
 from sitegen.urls import article_url, relative_url, safe_join
 
 CONTENT_DIR = "content"
@@ -166,7 +166,7 @@ def render_article(
     if errors:
         return errors
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
-    body_text = html_to_text(rendered.html)
+    body_text = rendered.text
     placed = {same_picture(src) for src in rendered.image_srcs}
     unplaced = tuple(
         image for entry, image in zip(front.images, listed, strict=True) if same_picture(entry.src) not in placed
@@ -225,10 +225,9 @@ class _Captions(dict[str, str]):
 
 
 def _summary(rendered: Rendered) -> str:
-    before, has_marker = split_more(rendered.html)
-    if has_marker and (text := " ".join(html_to_text(before).split())):
+    if rendered.text_before_more and (text := " ".join(rendered.text_before_more.split())):
         return text
-    return summarize(html_to_text(rendered.html if has_marker else before))
+    return summarize(rendered.text)
 
 
 def _image(

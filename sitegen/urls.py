@@ -59,10 +59,20 @@ def relative_url(from_url: str, target: str) -> str:
     if target.startswith("#"):
         return target
     path, hash_sign, fragment = target.partition("#")
-    rel = posixpath.relpath("/" + path, "/" + from_dir)
-    if path.endswith("/") or path == "":
-        rel = "./" if rel == "." else rel + "/"
-    return quote(rel, safe="/:.-_~%") + (hash_sign + fragment if hash_sign else "")
+    return _relative_path(from_dir, path) + (hash_sign + fragment if hash_sign else "")
+
+
+def _relative_path(from_dir: str, path: str) -> str:
+    """Segment arithmetic, not posixpath.relpath: site-relative paths hold no '.' or '..' (a hot path)."""
+    from_parts = from_dir.split("/")[:-1]
+    to_parts = path.split("/")
+    common = 0
+    for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    return quote(rel, safe="/:.-_~%") if rel else "./"
 
 
 def absolute_url(base_url: str, target: str) -> str:
