@@ -199,17 +199,18 @@ def render_article(
         extra=front.extra,
         heading_ids=rendered.heading_ids,
         links=links,
-        fingerprint=fingerprint(source, urls, links),
+        fingerprint=fingerprint(source.digest, source.path, source.column, source.url, links, urls),
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )
 
 
-def fingerprint(source: Source, urls: Mapping[str, str], links: tuple[tuple[str, int], ...]) -> str:
-    """What an article's rendering depends on: its bytes and the URLs its links point to."""
-    rewritten = [rewrite(source.path, source.url, href, urls) for href, _ in links]
-    key = f"{source.digest}|{source.path}|{source.column}|{source.url}|{rewritten!r}"
-    return hashlib.sha1(key.encode()).hexdigest()
+def fingerprint(
+    digest: str, path: str, column: str, url: str, links: tuple[tuple[str, int], ...], urls: Mapping[str, str]
+) -> str:
+    """What an article's rendering depends on: its bytes, its place, and the URLs its links point to."""
+    rewritten = [rewrite(path, url, href, urls) for href, _ in links]
+    return hashlib.sha1(f"{digest}|{path}|{column}|{url}|{rewritten!r}".encode()).hexdigest()
 
 
 def same_picture(src: str) -> str:

@@ -48,6 +48,9 @@ class BuildFailed(Exception):
         self.errors: tuple[ContentError, ...] = tuple(sorted(errors, key=lambda e: e.sort_key))
         super().__init__(f"{len(self.errors)} content error(s)")
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[ContentError, ...]]]:
+        return (type(self), (self.errors,))  # raised in a worker process, re-raised whole in the parent
+
 
 class ConfigError(Exception):
     """The site configuration or the command's options are unusable (exit code 2)."""

@@ -6,11 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
-from types import MappingProxyType
 from typing import Any
 
 from sitegen.errors import ContentError
-from sitegen.model import EMPTY_MAPPING
+from sitegen.model import EMPTY_MAPPING, FrozenMapping
 from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
 KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
@@ -258,7 +257,7 @@ class _FieldChecker:
             summary=self.text("summary"),
             slug=self.slug(),
             draft=self.flag("draft"),
-            extra=MappingProxyType(extra),
+            extra=FrozenMapping(extra),
         )
         return None if self.errors else front_matter
 

@@ -73,7 +73,8 @@ class SiteState:
 class DevServer:
     def __init__(self, site_dir: Path, host: str = "127.0.0.1", port: int = 8000, language: str = "zh-CN") -> None:
         self.site_dir = site_dir.resolve()
-        self.options = BuildOptions(drafts=True, future=True, cache=BuildCache())
+        # one process: forking beside the watcher and server threads is not safe, and the cache keeps rebuilds small
+        self.options = BuildOptions(drafts=True, future=True, cache=BuildCache(), jobs=1)
         self.state = SiteState()
         self.language = language
         self._timer: threading.Timer | None = None

@@ -60,7 +60,7 @@ def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文
 def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
     """The repository's example site, built once per test session."""
     output = tmp_path_factory.mktemp("example") / "public"
-    report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW))
+    report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW, disk_cache=False))
     return output, report
 
 
