@@ -5,31 +5,27 @@ an article by its file's bytes, its place and the URLs its links resolve to; a p
 template it pulls in) and the fingerprints of the articles it shows. A change to the config or to sitegen itself
 clears everything.
 
-The cache lives in memory (`sitegen serve`) and on disk between builds (`.sitegen-cache/build.json`, safe to delete).
-It is JSON read through an allow-list of types, never pickle: a cache folder restored in CI is data, not code.
+The cache lives in memory (`sitegen serve`) and on disk between builds (`.sitegen-cache/build.pickle`, safe to
+delete). It is read through an allow-list of classes, so a cache folder restored in CI is data, never code.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
+import pickle
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
-
 from sitegen import __version__
 from sitegen.content import Source
-from sitegen.model import Article, FrozenMapping, Image
+from sitegen.model import Article
 
-CACHE_FILE = "build.json"
+CACHE_FILE = "build.pickle"
 FORMAT = 1
-_TYPES: dict[str, type] = {"Article": Article, "Image": Image}
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,95 +100,71 @@ class BuildCache:
     def load(cls, folder: Path) -> BuildCache:
         """The cache saved in `folder`, or an empty one when there is none or it cannot be read."""
         try:
-            data = json.loads((folder / CACHE_FILE).read_text(encoding="utf-8"), object_hook=_decode)
-            if data.get("format") != FORMAT or data.get("version") != __version__:
+            with (folder / CACHE_FILE).open("rb") as handle:
+                data = _SafeUnpickler(handle).load()
+            if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != __version__:
                 return cls()
             return cls(
                 site_fingerprint=data["site"],
-                stats={path: FileStat(*stat) for path, stat in data["stats"].items()},
-                articles={article.source_path: article for article in data["articles"]},
+                stats=data["stats"],
+                articles=data["articles"],
                 page_digests=data["pages"],
-                outputs=tuple(data["outputs"]),
+                outputs=data["outputs"],
             )
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls()  # a damaged or foreign cache is just a cold build
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()  # a damaged, foreign or hostile cache is just a cold build
 
     def save(self, folder: Path) -> None:
         if not self.changed:
             return
-        articles = []
-        for article in self.articles.values():
-            try:
-                articles.append(_plain(article))
-            except TypeError:
-                continue  # front matter with values JSON cannot carry: render it again next time
         data = {
             "format": FORMAT,
             "version": __version__,
             "site": self.site_fingerprint,
-            "stats": {path: [s.mtime_ns, s.size, s.digest] for path, s in sorted(self.stats.items())},
-            "articles": articles,
-            "pages": dict(sorted(self.page_digests.items())),
-            "outputs": list(self.outputs),
+            "stats": self.stats,
+            "articles": self.articles,
+            "pages": self.page_digests,
+            "outputs": self.outputs,
         }
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
-        temporary.write_text(json.dumps(data, default=_encode_value, ensure_ascii=False), encoding="utf-8")
+        try:
+            temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            temporary.unlink(missing_ok=True)  # front matter holding values we do not cache: build cold next time
+            return
         os.replace(temporary, folder / CACHE_FILE)
         self.changed = False
 
 
-def pictures_exist(article: Article) -> bool:
-    return all(i.source_file is None or i.source_file.is_file() for i in (*article.images, *article.unplaced_images))
+def pictures_exist(article: Article, known: dict[Path, bool] | None = None) -> bool:
+    """Whether every local picture of the article is still there (`known` memoises across articles)."""
+    known = {} if known is None else known
+    for image in (*article.images, *article.unplaced_images):
+        if image.source_file is not None:
+            if image.source_file not in known:
+                known[image.source_file] = image.source_file.is_file()
+            if not known[image.source_file]:
+                return False
+    return True
 
 
-def _encode_value(value: Any) -> Any:
-    if isinstance(value, Markup):
-        return {"$markup": str(value)}
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, Path):
-        return {"$path": str(value)}
-    if isinstance(value, tuple | frozenset):
-        return {"$tuple" if isinstance(value, tuple) else "$frozenset": [_plain(v) for v in value]}
-    if isinstance(value, FrozenMapping):
-        return {"$mapping": {k: _plain(v) for k, v in value.items()}}
-    name = type(value).__name__
-    if name in _TYPES and isinstance(value, _TYPES[name]):
-        return {"$type": name, **{f.name: _plain(getattr(value, f.name)) for f in fields(value)}}
-    raise TypeError(f"cannot cache {type(value).__name__}")
+# The classes a cache file may name. Anything else (os.system, builtins.eval, ...) is refused: the cache folder
+# may come from a CI cache or a careless commit, so it is read as data, never as code.
+_ALLOWED = {
+    ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "FrozenMapping"),
+    ("sitegen.cache", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"), ("datetime", "date"),
+    ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
+    ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
+    ("builtins", "frozenset"), ("builtins", "set"),
+}  # fmt: skip
 
 
-def _plain(value: Any) -> Any:
-    """Containers JSON would flatten (tuples) are tagged so that they come back as they were."""
-    if isinstance(value, Markup | datetime | date):  # subclasses of str and date that json would flatten
-        return _encode_value(value)
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return _encode_value(value)
-
-
-def _decode(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        ((tag, value),) = obj.items()
-        decoders: dict[str, Callable[[Any], Any]] = {
-            "$markup": Markup, "$datetime": datetime.fromisoformat, "$date": date.fromisoformat, "$path": Path,
-            "$tuple": tuple, "$frozenset": frozenset, "$mapping": FrozenMapping,
-        }  # fmt: skip
-        if tag in decoders:
-            return decoders[tag](value)
-    if "$type" in obj:
-        kind = _TYPES.get(obj.pop("$type"))
-        if kind is None:
-            raise ValueError("unknown type in cache")
-        return kind(**obj)
-    return obj
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a build cache")
+        return super().find_class(module, name)
 
 
 def files_fingerprint(paths: Iterable[Path], *extra: str) -> str:

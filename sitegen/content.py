@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -46,10 +47,10 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     if not content.is_dir():
         return found, errors
     root = content.resolve()
-    for path in sorted(content.rglob("*.md")):
-        relative = path.relative_to(site_dir).as_posix()
-        parts = path.relative_to(content).parts
-        if not path.resolve().is_relative_to(root):
+    for relative, is_link in sorted(_markdown_files(site_dir, content)):
+        parts = PurePosixPath(relative).parts[1:]  # below content/
+        # only a link can lead outside: resolving every file would cost a system call per folder level
+        if is_link and not (site_dir / relative).resolve().is_relative_to(root):
             errors.append(
                 ContentError(
                     relative,
@@ -69,9 +70,29 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
                     f"move it under content/<column>/; columns: {', '.join(sorted(columns))}",
                 )
             )
-        elif path.is_file():
+        elif (site_dir / relative).is_file():
             found.append((relative, parts[0]))
     return found, errors
+
+
+def _markdown_files(site_dir: Path, content: Path) -> Iterable[tuple[str, bool]]:
+    """(path relative to the site, whether a link is on the way) of every .md file below content/."""
+    prefix = len(str(site_dir)) + 1
+    pending = [(str(content), False)]
+    seen: set[str] = set()
+    while pending:
+        folder, linked = pending.pop()
+        real = os.path.realpath(folder) if linked else folder
+        if real in seen:  # a link back up the tree
+            continue
+        seen.add(real)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                is_link = linked or entry.is_symlink()
+                if entry.is_dir():
+                    pending.append((entry.path, is_link))
+                elif entry.name.endswith(".md"):
+                    yield entry.path[prefix:].replace(os.sep, "/"), is_link
 
 
 def read_source(

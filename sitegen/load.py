@@ -82,10 +82,11 @@ def load_site(
 
     urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
     articles: dict[str, Article] = {}
+    pictures: dict[Path, bool] = {}
     for path, article in candidates.items():
         digest = stats[path].digest
         current = fingerprint(digest, path, article.column, article.url, article.links, urls)
-        if article.fingerprint == current and pictures_exist(article):
+        if article.fingerprint == current and pictures_exist(article, pictures):
             articles[path] = article
         else:  # a linked article moved: read this one again
             result = read_source(site_dir, path, article.column, config)

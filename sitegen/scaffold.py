@@ -7,8 +7,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 from sitegen.model import Config
 
 SITE_YAML = {
@@ -142,6 +140,8 @@ MAX_SLUG = 60
 
 def slugify(title: str) -> str:
     """A readable ASCII slug: Chinese through pinyin (a syllable a word), Latin text kept, never empty."""
+    from pypinyin import Style, lazy_pinyin  # a second's import: only `sitegen new` needs it
+
     words: list[str] = []
     for piece in lazy_pinyin(title, style=Style.NORMAL, errors="default"):
         words.extend(re.findall(r"[a-z0-9]+", piece.lower()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 
 from sitegen.errors import ContentError
@@ -91,7 +92,7 @@ def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Articl
     return {slug: (Tag(name, slug, len(items)), items) for slug, (name, items) in sorted(by_slug.items())}
 
 
-RELATED_WINDOW = 50  # per tag: related articles come from the newest few sharing it, which bounds the work
+RELATED_WINDOW = 20  # per tag: related articles come from the newest few sharing it, which bounds the work
 
 
 def related_index(ordered: Sequence[Article]) -> dict[str, list[int]]:
@@ -104,7 +105,12 @@ def related_index(ordered: Sequence[Article]) -> dict[str, list[int]]:
 
 
 def related_articles(
-    rank: int, ordered: Sequence[Article], postings: dict[str, list[int]], column_ranks: Sequence[int], count: int
+    rank: int,
+    ordered: Sequence[Article],
+    postings: dict[str, list[int]],
+    column_ranks: Sequence[int],
+    position: int,
+    count: int,
 ) -> tuple[Article, ...]:
     """Shared tags first (most shared first), then the same column; newer first within each. Deterministic.
 
@@ -123,14 +129,13 @@ def related_articles(
                 taken += 1
                 if taken == RELATED_WINDOW:
                     break
-    position = column_ranks.index(rank) if count else 0
     for other in (
         *column_ranks[max(0, position - count) : position],
         *column_ranks[position + 1 : position + 1 + count],
     ):
         shared.setdefault(other, 0)
     same_column = article.column
-    best = sorted(shared, key=lambda r: (-shared[r], ordered[r].column != same_column, r))[:count]
+    best = heapq.nsmallest(count, shared, key=lambda r: (-shared[r], ordered[r].column != same_column, r))
     return tuple(ordered[r] for r in best)
 
 
@@ -147,7 +152,9 @@ def assemble(config: Config, articles: Iterable[Article]) -> Site:
             # previous = older, next = newer, as readers of a dated column expect
             older = items[index + 1] if index + 1 < len(items) else None
             newer = items[index - 1] if index > 0 else None
-            related = related_articles(column_ranks[index], ordered, postings, column_ranks, config.related_count)
+            related = related_articles(
+                column_ranks[index], ordered, postings, column_ranks, index, config.related_count
+            )
             article_pages.append(ArticlePage(article, column, older, newer, related))
     listings = tuple(
         listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
