@@ -230,7 +230,7 @@ def attribute(tag: str, name: str) -> str:
     return _attribute(tag, name)
 
 
-_LINE_START = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s)|\d+(?=[.)]\s)|-{3,}\s*$)")
+_LINE_START = re.compile(r"^(#|>|[-+*](?=\s)|\d+(?=[.)]\s)|-{3,}\s*$)")  # Python-Markdown: # needs no space
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
 

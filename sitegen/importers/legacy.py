@@ -71,6 +71,7 @@ def parse_legacy(
     `navigation` the site's column and home titles, `banners` the site's title. Raises ImportFailed."""
     nav = frozenset(BUILTIN_NAVIGATION) | {n.strip() for n in navigation if n.strip()}
     banner_titles = frozenset(b.strip() for b in banners if b.strip())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_Line(number, line.strip(_SPACES)) for number, line in enumerate(text.split("\n"), start=1)]
     filled = [line for line in lines if line.text]
     while filled and (_is_navigation(filled[0].text, nav) or _CHROME.match(filled[0].text)):
