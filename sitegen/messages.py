@@ -199,6 +199,7 @@ _ZH: tuple[tuple[str, str], ...] = (
         "没有日期：头信息中没有 date:，文件名也不以 YYYY-MM-DD- 开头",
     ),
     (r"a section page \(_index\), not a post", "栏目页（_index），不是文章"),
+    (r"a headless page Hugo does not publish, not a post", "Hugo 不发布的无头页面（headless），不是文章"),
     (r"a resource of the page bundle (?P<folder>\S+), not a post", "页面包 {folder} 的附属文件，不是文章"),
     (
         r"is (?P<extension>\S+) markup; only Markdown and HTML can be imported",

@@ -183,6 +183,7 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
         "json.md": '{"title": }\n',
         "dates.md": '---\ntitle: x\ndate: someday\nlastmod: 2020-01-01\n---\n[a]({{< ref "b" >}})\n',
         "b.md": "---\ntitle: B\ndate: 2020-01-01\ndraft: true\n---\n",
+        "headless.md": "---\ntitle: W\ndate: 2020-01-01\nheadless: true\n---\n",
         "2020-01-01-untitled.md": "---\ndraft: true\n---\n# Heading\n",
     }.items():
         (broken / "content/posts" / name).write_text(text, "utf-8")
@@ -210,5 +211,5 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
                       "invalid TOML", "never closed", "invalid YAML", "not a mapping", "invalid JSON",
                       "kept as written", "links to a draft", "took the first heading", "from the file name",
                       "section page", "page bundle", "markup", "no content files", "no Jekyll posts",
-                      "holds no .txt", "no date", "not found")  # fmt: skip
+                      "holds no .txt", "no date", "not found", "headless")  # fmt: skip
     assert [kind for kind in expected_kinds if not any(kind in m for m in messages)] == []

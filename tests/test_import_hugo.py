@@ -301,3 +301,16 @@ def test_import_beside_existing_articles_never_overwrites(make_site: MakeSite) -
     clash = next(s for s in report.skipped if s.target == "content/towns/2008/first-post.md")
     assert clash.clash and clash.reason == "already exists; not overwritten"
     assert (site / "content/towns/2008/first-post.md").read_bytes() == before
+
+
+def test_headless_pages_are_not_posts(make_site: MakeSite) -> None:
+    site = make_site({})
+    src = site.parent / "hugo-src"
+    (src / "content/posts").mkdir(parents=True)
+    (src / "content/posts/widget.md").write_text("---\ntitle: W\ndate: 2020-01-01\nheadless: true\n---\n", "utf-8")
+    (src / "content/posts/hidden.md").write_text(
+        "+++\ntitle = 'H'\ndate = 2020-01-01\n[build]\nrender = 'never'\n+++\n", "utf-8"
+    )
+    report = import_hugo(site, src, "towns")
+    assert report.complete and not report.written
+    assert {s.reason for s in report.skipped} == {"a headless page Hugo does not publish, not a post"}

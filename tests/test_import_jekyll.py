@@ -228,3 +228,10 @@ def test_a_drafts_date_is_its_files_modification_date(make_site: MakeSite, tmp_p
     os.utime(draft, (moment, moment))
     report = import_jekyll(make_site({}), tmp_path / "src", "towns")
     assert [w.target for w in report.written] == ["content/towns/2023/idea.md"]
+
+
+def test_a_kramdown_table_of_contents_becomes_markdowns() -> None:
+    a = parse_jekyll(
+        post("title: x", "* TOC\n{:toc}\n\n## One\n\n1. Contents\n{: .no_toc toc}\n"), "_posts/2020-01-01-x.md"
+    )
+    assert a.body_markdown == "[TOC]\n\n## One\n\n[TOC]\n"

@@ -4,7 +4,8 @@
 dated by their file's modification time, as Jekyll does. Liquid converted: highlight (fenced code), raw (kept
 verbatim), comment (dropped), post_url and link to a post (a link to the imported post), includes of a figure or
 image template (a captioned picture), {{ site.baseurl }} / {{ site.url }} / {{ "x" | relative_url }} (the path),
-{{ page.key }} (the front-matter value). Any other tag is kept, visibly, as inline code, and reported with its line.
+{{ page.key }} (the front-matter value); kramdown's `* TOC` + `{:toc}` becomes `[TOC]`. Any other tag is kept,
+visibly, as inline code, and reported with its line.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ _SITE_PATHS = frozenset({"site.baseurl", "site.url", "site.github.url", "site.ba
 _IDENTITY_FILTERS = re.compile(
     r"^(?:relative_url|absolute_url|escape|xml_escape|uri_escape|strip|(?:prepend|append):\s*site\.(?:baseurl|url))$"
 )
+_KRAMDOWN_TOC = re.compile(r"^ {0,3}(?:[-*+]|1\.)[ \t]+.*\n[ \t]*\{:[ \t]*(?:\.no_toc[ \t]+)?toc[ \t]*\}[ \t]*$", re.M)
 _PICTURE_KEYS = ("image_path", "src", "url", "file", "path", "image", "img")
 _PICTURE_INCLUDE = re.compile(r"^(?:figure|image|img|picture|photo)(?:[._-][\w-]*)?(?:\.html)?$", re.IGNORECASE)
 
@@ -68,6 +70,7 @@ def parse_jekyll(
     links: list[PostLink] = []
     _liquid(body, links, split.data)
     html_pictures(body)
+    body.text = _KRAMDOWN_TOC.sub("[TOC]", body.text)
     separator = fields.value("excerpt_separator") or site.get("excerpt_separator")
     body.text = list_spacing(more_marker(body.text, separator if isinstance(separator, str) else None))
 

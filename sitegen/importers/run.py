@@ -217,6 +217,9 @@ def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False
         article = run.parse(origin, file, lambda t, r=relative: parse_hugo(t, r, params))
         if article is None:
             continue
+        if _unpublished(article):
+            run.skipped.append(Skipped(origin, None, "a headless page Hugo does not publish, not a post"))
+            continue
 
         def candidates(path: str, folder: Path = file.parent) -> list[Path]:
             if path.startswith("/"):
@@ -226,6 +229,13 @@ def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False
         pictures = [found for p in _all_pictures(article) if (found := _locate(p, candidates, limit))]
         run.add(origin, article, pictures, post_keys(relative))
     return run.finish()
+
+
+def _unpublished(article: ImportedArticle) -> bool:
+    """Hugo's `headless: true`, `build: {render: never}` (or the older `_build: {render: false}`)."""
+    build = article.extra.get("build") or article.extra.get("_build")
+    render = build.get("render") if isinstance(build, dict) else None
+    return article.extra.get("headless") is True or render in (False, "never", "false")
 
 
 def _hugo_layout(source: Path) -> tuple[Path, Path, Path | None]:
