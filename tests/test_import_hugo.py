@@ -314,3 +314,28 @@ def test_headless_pages_are_not_posts(make_site: MakeSite) -> None:
     report = import_hugo(site, src, "towns")
     assert report.complete and not report.written
     assert {s.reason for s in report.skipped} == {"a headless page Hugo does not publish, not a post"}
+
+
+def test_indented_code_is_code_but_a_list_continuation_is_not() -> None:
+    text = """\
+---
+title: x
+date: 2020-01-01
+---
+The shortcode's template:
+
+    <img src="{{ .Get "src" }}" alt="x" />
+    {{%/* fig src="a.jpg" */%}}
+
+1. A step
+
+    {{< youtube abc >}}
+
+{{< twitter user="SanDiegoZoo" id="1453110110599868418" >}} {{< vimeo_simple 48912912 >}}
+"""
+    a = parse_hugo(text, "x.md")
+    assert '    <img src="{{ .Get "src" }}" alt="x" />\n    {{% fig src="a.jpg" %}}\n' in a.body_markdown
+    assert a.images == () and not a.notices
+    assert "    [YouTube: abc](https://www.youtube.com/watch?v=abc)" in a.body_markdown
+    assert "(https://x.com/SanDiegoZoo/status/1453110110599868418)" in a.body_markdown
+    assert "(https://vimeo.com/48912912)" in a.body_markdown

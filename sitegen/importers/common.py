@@ -142,8 +142,41 @@ def safe_file_name(name: str) -> str:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def fenced_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges of fenced code blocks (``` or ~~~), fences included; an unclosed one runs to the end."""
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges of code blocks: fenced (``` or ~~~, fences included; an unclosed one runs to the end) and
+    indented by four spaces or a tab after a blank line (but not the continuation of a list item)."""
+    fenced = _fenced_ranges(text)
+    ranges = list(fenced)
+    offset, start = 0, None
+    previous_blank, in_list = True, False
+    for line in text.splitlines(keepends=True):
+        content = line.strip()
+        indented = bool(content) and line.startswith(("    ", "\t"))
+        if inside(offset, fenced):
+            if start is not None:
+                ranges.append((start, offset))
+                start = None
+            previous_blank, in_list = False, False
+            offset += len(line)
+            continue
+        if start is not None and content and not indented:
+            ranges.append((start, offset))
+            start = None
+        if start is None and indented and previous_blank and not in_list:
+            start = offset
+        if content and not indented:
+            in_list = bool(_LIST_START.match(line)) or (in_list and not previous_blank)
+        previous_blank = not content
+        offset += len(line)
+    if start is not None:
+        ranges.append((start, len(text)))
+    return sorted(ranges)
+
+
+_LIST_START = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]")
+
+
+def _fenced_ranges(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     offset, opening, start = 0, "", 0
     for line in text.splitlines(keepends=True):
@@ -187,7 +220,7 @@ def _bare(src: str) -> str:
 
 def picture_refs(text: str) -> Iterator[tuple[str, str, int]]:
     """(src as written, alt, offset) of every picture in Markdown or HTML, outside fenced code, in order."""
-    code = fenced_ranges(text)
+    code = code_ranges(text)
     used_ids = {m["id"].strip().lower() or m["alt"].strip().lower() for m in _IMAGE_REFERENCE.finditer(text)}
     found: list[tuple[int, str, str]] = []
     for match in _IMAGE.finditer(text):
@@ -204,7 +237,7 @@ def picture_refs(text: str) -> Iterator[tuple[str, str, int]]:
 
 def replace_picture_srcs(text: str, new_src: Callable[[str], str | None]) -> str:
     """`text` with every picture reference whose `new_src(src)` is not None pointing there instead."""
-    code = fenced_ranges(text)
+    code = code_ranges(text)
 
     def swap(match: re.Match[str], group: str) -> str:
         if inside(match.start(), code):

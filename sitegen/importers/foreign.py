@@ -12,7 +12,7 @@ from typing import Any
 
 from sitegen.importers.common import (
     attribute,
-    fenced_ranges,
+    code_ranges,
     inside,
     line_at,
     parse_when,
@@ -179,7 +179,7 @@ _LONE_IMG = re.compile(
 
 def html_pictures(body: Body) -> None:
     """<figure><img><figcaption> blocks and <img> tags alone on a line -> Markdown pictures (sitegen figures)."""
-    code = fenced_ranges(body.text)
+    code = code_ranges(body.text)
 
     def figure(match: re.Match[str]) -> str:
         if inside(match.start(), code):
@@ -206,7 +206,7 @@ def html_pictures(body: Body) -> None:
 
 def more_marker(text: str, separator: str | None = None) -> str:
     """`<!--more-->` (or Jekyll's excerpt separator) on a line of its own, as sitegen reads it."""
-    code = fenced_ranges(text)
+    code = code_ranges(text)
     pattern = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
     if separator and separator.strip() and not pattern.fullmatch(separator.strip()):
         index = text.find(separator)
@@ -214,7 +214,7 @@ def more_marker(text: str, separator: str | None = None) -> str:
             index = text.find(separator, index + 1)
         if index >= 0:
             text = text[:index] + f"\n\n{MORE}\n\n" + text[index + len(separator) :]
-            code = fenced_ranges(text)
+            code = code_ranges(text)
     parts: list[str] = []
     last = 0
     for match in pattern.finditer(text):
@@ -234,7 +234,7 @@ _BLOCK_START = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]|^\s|^ {0,3}(?:[>#|
 def list_spacing(text: str) -> str:
     """A blank line before a list that follows a paragraph line (CommonMark needs none, Python-Markdown does);
     runs of blank lines (left by dropped comments) become one."""
-    code = fenced_ranges(text)
+    code = code_ranges(text)
     out: list[str] = []
     offset = 0
     previous = ""

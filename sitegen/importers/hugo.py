@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from posixpath import basename, dirname, splitext
 from typing import Any
 
-from sitegen.importers.common import date_in_name, fenced_ranges, inside, line_at
+from sitegen.importers.common import code_ranges, date_in_name, inside, line_at
 from sitegen.importers.foreign import (
     Body,
     Fields,
@@ -40,7 +40,9 @@ _LANGUAGE_SUFFIX = re.compile(r"\.[a-z]{2}(?:-[A-Za-z]{2,4})?$")
 VIDEO_LINKS = {
     "youtube": ("YouTube", "https://www.youtube.com/watch?v={id}"),
     "vimeo": ("Vimeo", "https://vimeo.com/{id}"),
+    "vimeo_simple": ("Vimeo", "https://vimeo.com/{id}"),
 }
+POST_LINKS = ("tweet", "twitter", "twitter_simple", "x", "x_simple")
 
 
 def post_keys(relative: str) -> tuple[str, ...]:
@@ -125,7 +127,7 @@ def _arguments(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _shortcodes(body: Body, links: list[PostLink], params: Mapping[str, Any]) -> None:
-    text, code = body.text, fenced_ranges(body.text)
+    text, code = body.text, code_ranges(body.text)
     out: list[str] = []
     position = 0
     while (match := _SHORTCODE.search(text, position)) is not None:
@@ -203,7 +205,7 @@ def _convert(
         return f"[{named.get('title') or label + ': ' + video}]({url.format(id=video)})", position
     if name == "gist" and len(positional) >= 2:
         return f"[Gist {positional[1]}](https://gist.github.com/{positional[0]}/{positional[1]})", position
-    if name in ("tweet", "x"):
+    if name in POST_LINKS:
         status = named.get("id") or (positional[-1] if positional else "")
         user = named.get("user") or (positional[0] if len(positional) > 1 else "i")
         if status.isdigit():

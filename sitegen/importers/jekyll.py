@@ -16,7 +16,7 @@ from datetime import date
 from posixpath import basename, splitext
 from typing import Any
 
-from sitegen.importers.common import fenced_ranges, inside, line_at
+from sitegen.importers.common import code_ranges, inside, line_at
 from sitegen.importers.foreign import (
     Body,
     Fields,
@@ -118,7 +118,7 @@ def _end(name: str, text: str, position: int) -> re.Match[str] | None:
 
 
 def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any]) -> None:
-    text, code = body.text, fenced_ranges(body.text)
+    text, code = body.text, code_ranges(body.text)
     out: list[str] = []
     position = 0
     while (match := _LIQUID.search(text, position)) is not None:
