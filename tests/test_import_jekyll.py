@@ -235,3 +235,27 @@ def test_a_kramdown_table_of_contents_becomes_markdowns() -> None:
         post("title: x", "* TOC\n{:toc}\n\n## One\n\n1. Contents\n{: .no_toc toc}\n"), "_posts/2020-01-01-x.md"
     )
     assert a.body_markdown == "[TOC]\n\n## One\n\n[TOC]\n"
+
+
+def test_minimal_mistakes_captured_figures() -> None:
+    text = """\
+---
+title: "Post: Image (Linked with Caption)"
+---
+
+{%- capture fig_img -%}
+[![Foo]({{ "/assets/images/foo.jpg" | absolute_url }})](https://unsplash.com/)
+{%- endcapture -%}
+
+{%- capture fig_caption -%}
+Image with a caption.
+{%- endcapture -%}
+
+<figure>
+  {{ fig_img | markdownify | remove: "<p>" | remove: "</p>" }}
+  <figcaption>{{ fig_caption | markdownify | remove: "<p>" | remove: "</p>" }}</figcaption>
+</figure>
+"""
+    a = parse_jekyll(text, "_posts/2010-08-06-post-image-linked-caption.md")
+    assert [(p.src, p.caption, p.alt) for p in a.images] == [("/assets/images/foo.jpg", "Image with a caption.", "Foo")]
+    assert a.body_markdown.strip() == "![Foo](/assets/images/foo.jpg)" and not a.notices

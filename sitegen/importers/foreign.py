@@ -169,6 +169,7 @@ def figure_markdown(src: str, caption: str, alt: str) -> str:
     return f"![{label}]({src})"
 
 
+_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^\s)]+)(?:\s+\"[^\"]*\")?\)")
 _HTML_FIGURE = re.compile(r"^[ \t]*<figure\b[^>]*>(?P<inner>.*?)</figure>[ \t]*$", re.IGNORECASE | re.DOTALL | re.M)
 _LONE_IMG = re.compile(
     r"^[ \t]*(?:<(?P<wrap>p|div|center)\b[^>]*>\s*)?(?:<a\b[^>]*>\s*)?(?P<img><img\b[^>]*>)(?:\s*</a>)?"
@@ -185,11 +186,15 @@ def html_pictures(body: Body) -> None:
         if inside(match.start(), code):
             return match.group(0)
         img = re.search(r"<img\b[^>]*>", match["inner"], re.IGNORECASE)
-        if img is None:
+        written = _MARKDOWN_IMAGE.search(match["inner"])  # Minimal Mistakes' {{ fig_img | markdownify }} idiom
+        if img is None and written is None:
             return match.group(0)
         caption_match = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", match["inner"], re.IGNORECASE | re.DOTALL)
         caption = " ".join(re.sub(r"<[^>]+>", "", caption_match.group(1)).split()) if caption_match else ""
-        src, alt = attribute(img.group(0), "src"), attribute(img.group(0), "alt")
+        if img is not None:
+            src, alt = attribute(img.group(0), "src"), attribute(img.group(0), "alt")
+        else:
+            src, alt = written["src"], written["alt"]
         if not src:
             return match.group(0)
         body.pictures.append(Picture(src, caption, alt, line_at(body.text, match.start(), body.first_line)))

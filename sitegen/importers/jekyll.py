@@ -41,7 +41,8 @@ POST_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
 _INCLUDE_ARG = re.compile(r"(?P<key>[\w-]+)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>\S+))")
 _SITE_PATHS = frozenset({"site.baseurl", "site.url", "site.github.url", "site.base_url"})
 _IDENTITY_FILTERS = re.compile(
-    r"^(?:relative_url|absolute_url|escape|xml_escape|uri_escape|strip|(?:prepend|append):\s*site\.(?:baseurl|url))$"
+    r"^(?:relative_url|absolute_url|escape|xml_escape|uri_escape|strip|markdownify"
+    r"|(?:prepend|append):\s*site\.(?:baseurl|url)|remove:\s*([\"'])</?p>\1)$"
 )
 _KRAMDOWN_TOC = re.compile(r"^ {0,3}(?:[-*+]|1\.)[ \t]+.*\n[ \t]*\{:[ \t]*(?:\.no_toc[ \t]+)?toc[ \t]*\}[ \t]*$", re.M)
 _PICTURE_KEYS = ("image_path", "src", "url", "file", "path", "image", "img")
@@ -117,8 +118,9 @@ def _end(name: str, text: str, position: int) -> re.Match[str] | None:
     return re.compile(rf"\{{%-?\s*{name}\s*-?%\}}").search(text, position)
 
 
-def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any]) -> None:
+def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any], captured: dict[str, str] | None = None) -> None:
     text, code = body.text, code_ranges(body.text)
+    captured = {} if captured is None else captured  # {% capture x %}...{% endcapture %}, output by {{ x }}
     out: list[str] = []
     position = 0
     while (match := _LIQUID.search(text, position)) is not None:
@@ -128,7 +130,7 @@ def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any]) -> None:
         line = line_at(text, match.start(), body.first_line)
         in_code = inside(match.start(), code)
         if match["expr"] is not None:
-            value = _expression(match["expr"].strip(), page)
+            value = _expression(match["expr"].strip(), page, captured)
             if value is None:
                 out.append(keep_visibly(tag, in_code))
                 body.notices.append(unconverted(tag, line))
@@ -137,9 +139,18 @@ def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any]) -> None:
             continue
         name, _, arguments = match["tag"].strip().partition(" ")
         name, arguments = name.lower(), arguments.strip()
-        if name in ("raw", "comment", "highlight") and (end := _end(f"end{name}", text, position)) is not None:
+        if name in ("raw", "comment", "highlight", "capture") and (end := _end(f"end{name}", text, position)):
             inner, position = text[position : end.start()], end.end()
-            if name == "raw":
+            if name == "capture" and re.fullmatch(r"\w+", arguments):
+                part = Body(inner, line)
+                _liquid(part, links, page, captured)
+                body.notices.extend(part.notices)
+                body.pictures.extend(part.pictures)
+                captured[arguments] = part.text.strip()
+            elif name == "capture":
+                out.append(keep_visibly(tag, in_code) + inner + keep_visibly(end.group(0), in_code))
+                body.notices.append(unconverted(tag, line))
+            elif name == "raw":
                 out.append(inner)
             elif name == "highlight":
                 inner = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", inner).strip("\n")
@@ -180,11 +191,13 @@ def _tag(name: str, arguments: str, tag: str, line: int, body: Body, links: list
     return None
 
 
-def _expression(expression: str, page: Mapping[str, Any]) -> str | None:
+def _expression(expression: str, page: Mapping[str, Any], captured: Mapping[str, str]) -> str | None:
     """The value of a simple Liquid output, or None when only Jekyll could compute it."""
     head, *filters = [part.strip() for part in expression.split("|")]
     if any(not _IDENTITY_FILTERS.match(f) for f in filters):
         return None
+    if head in captured:
+        return captured[head]
     if head in _SITE_PATHS:
         return ""
     if len(head) >= 2 and head[0] == head[-1] and head[0] in "\"'":
