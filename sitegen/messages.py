@@ -195,7 +195,7 @@ _ZH: tuple[tuple[str, str], ...] = (
         "草稿没有日期，采用了文件的修改日期 {date}",
     ),
     (
-        r"no date: no date: in the front matter and no YYYY-MM-DD- at the start of the file name",
+        r"no date: none in the front matter, and the file name does not start with YYYY-MM-DD-",
         "没有日期：头信息中没有 date:，文件名也不以 YYYY-MM-DD- 开头",
     ),
     (r"a section page \(_index\), not a post", "栏目页（_index），不是文章"),

@@ -72,9 +72,9 @@ def test_drafts_take_the_modification_date_and_undated_posts_fail() -> None:
     a = parse_jekyll(post("title: Plans"), "_drafts/plans.md", modified=date(2024, 3, 1))
     assert (a.date, a.draft, a.slug) == (date(2024, 3, 1), True, "plans")
     assert "modification date 2024-03-01" in a.notices[0].message
-    with pytest.raises(ImportFailed, match="no YYYY-MM-DD- at the start of the file name"):
+    with pytest.raises(ImportFailed, match="the file name does not start with YYYY-MM-DD-"):
         parse_jekyll(post("title: x"), "_posts/hello.md")
-    with pytest.raises(ImportFailed, match="no YYYY-MM-DD-"):
+    with pytest.raises(ImportFailed, match="does not start with YYYY-MM-DD-"):
         parse_jekyll(post("title: x"), "_posts/2010-02-30-impossible.md")
 
 

@@ -82,7 +82,7 @@ def parse_jekyll(
         when = modified
         body.notices.append(Notice(1, f"a draft without a date; used the file's modification date {when}"))
     if when is None:
-        raise ImportFailed("no date: no date: in the front matter and no YYYY-MM-DD- at the start of the file name")
+        raise ImportFailed("no date: none in the front matter, and the file name does not start with YYYY-MM-DD-")
     folders = [p for p in parts[: parts.index("_posts")] if p] if "_posts" in parts else []
     tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
     published = fields.flag("published")

@@ -78,12 +78,17 @@ class _Run:
         except OSError as exc:
             self.failed.append(Failed(origin, None, f"cannot be read: {exc.strerror or exc}"))
             return None
+        except (ValueError, TypeError) as exc:  # a shape no parser foresaw: name the file, go on with the others
+            self.failed.append(Failed(origin, None, f"cannot be read: {exc}"))
+            return None
         if encoding != "utf-8-sig":
             notice = Notice(None, "read as GB18030 (GBK) text; written as UTF-8")
             article = replace(article, notices=(notice, *article.notices))
         return article
 
-    def add(self, origin: str, article: ImportedArticle, pictures: Iterable[PictureSource], keys=()) -> None:
+    def add(
+        self, origin: str, article: ImportedArticle, pictures: Iterable[PictureSource], keys: Iterable[str] = ()
+    ) -> None:
         self.parsed.append(_Parsed(origin, article, tuple(pictures), tuple(keys)))
 
     def finish(self) -> ImportReport:
