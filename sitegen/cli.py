@@ -17,6 +17,8 @@ import click
 from sitegen.build import BuildOptions, BuildReport, build, check
 from sitegen.config import load_config, site_language
 from sitegen.errors import BuildFailed, ConfigError, ContentError
+from sitegen.importers.model import ImportReport
+from sitegen.importers.run import ImportRefused, import_hugo, import_jekyll, import_legacy
 from sitegen.messages import translate
 from sitegen.output import OutputRefused
 from sitegen.scaffold import ScaffoldError, init_site, new_article
@@ -209,3 +211,99 @@ def _report_rebuild(generation: int, errors: tuple[ContentError, ...], seconds: 
     )
     for error in errors:
         click.echo(f"  {error.text(language)}", err=True)
+
+
+# --------------------------------------------------------------------------- sitegen import
+
+COLUMN_OPTION = click.option(
+    "--column", required=True, help="The column the articles go to: its folder under content/ (see site.yaml)."
+)
+DRY_RUN_OPTION = click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import articles: pages of the old portal, or posts of a Hugo or Jekyll site. Never overwrites."""
+
+
+@import_group.command("legacy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@COLUMN_OPTION
+@click.option(
+    "--images",
+    "images_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder holding the pages' pictures, found by file name and copied beside each article.",
+)
+@DRY_RUN_OPTION
+@SITE_OPTION
+def import_legacy_command(
+    paths: tuple[Path, ...], column: str, images_dir: Path | None, dry_run: bool, site_dir: Path
+) -> None:
+    """Import pages of the old portal saved as text: FILE(s), or DIR(s) of .txt files."""
+    _import(site_dir, dry_run, lambda: import_legacy(site_dir, paths, column, images_dir, dry_run))
+
+
+@import_group.command("hugo")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@COLUMN_OPTION
+@DRY_RUN_OPTION
+@SITE_OPTION
+def import_hugo_command(source: Path, column: str, dry_run: bool, site_dir: Path) -> None:
+    """Import the posts of a Hugo site: its folder, its content/ folder, a section folder or one file."""
+    _import(site_dir, dry_run, lambda: import_hugo(site_dir, source, column, dry_run))
+
+
+@import_group.command("jekyll")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@COLUMN_OPTION
+@DRY_RUN_OPTION
+@SITE_OPTION
+def import_jekyll_command(source: Path, column: str, dry_run: bool, site_dir: Path) -> None:
+    """Import the posts of a Jekyll site: its folder, its _posts/ folder or one post."""
+    _import(site_dir, dry_run, lambda: import_jekyll(site_dir, source, column, dry_run))
+
+
+def _import(site_dir: Path, dry_run: bool, action: Callable[[], ImportReport]) -> None:
+    """Run an import, print what was written, skipped and unreadable; exit 1 unless everything came in."""
+    lang = site_language(site_dir)
+    try:
+        report = action()
+    except ConfigError as exc:
+        _fail(exc.errors, 2, lang)
+    except ImportRefused as exc:
+        _refuse(str(exc), lang)
+
+    def where(origin: str, line: int | None) -> str:
+        return origin if line is None else f"{origin}:{line}"
+
+    for written in report.written:
+        verb = _say(lang, "would write" if dry_run else "wrote", "将写入" if dry_run else "已写入")
+        click.echo(f"{verb} {written.target} <- {written.origin}")
+        for picture in written.pictures:
+            click.echo(_say(lang, f"  picture {picture}", f"  图片 {picture}"))
+        for notice in written.notices:
+            text = f"{where(written.origin, notice.line)}: {translate(notice.message, lang)}"
+            click.echo(_say(lang, f"  note: {text}", f"  提示：{text}"))
+    for skipped in report.skipped:
+        target = f" {skipped.target}" if skipped.target else ""
+        reason = translate(skipped.reason, lang)
+        what = f"{target} <- {skipped.origin}"
+        click.echo(_say(lang, f"skipped{what}: {reason}", f"已跳过{what}：{reason}"), err=skipped.clash)
+    for failed in report.failed:
+        text = f"{where(failed.origin, failed.line)}: {translate(failed.reason, lang)}"
+        click.echo(_say(lang, f"could not read {text}", f"无法读取 {text}"), err=True)
+    written, skipped, failed = len(report.written), len(report.skipped), len(report.failed)
+    missing = sum(len(w.missing) for w in report.written)
+    click.echo(
+        _say(
+            lang,
+            f"{'Would import' if dry_run else 'Imported'} {written}, skipped {skipped}, could not read {failed}"
+            + (f"; {missing} picture{'s' if missing != 1 else ''} missing (the build names them)." if missing else "."),
+            f"{'将导入' if dry_run else '已导入'} {written} 篇，跳过 {skipped} 篇，无法读取 {failed} 篇"
+            + (f"；缺少 {missing} 张图片（生成网站时会逐一列出）。" if missing else "。"),
+        )
+    )
+    if not report.complete:
+        sys.exit(1)
