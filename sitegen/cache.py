@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sitegen import __version__
 from sitegen.content import Source
@@ -129,7 +130,8 @@ class BuildCache:
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
         try:
-            temporary.write_bytes(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            with temporary.open("wb") as handle:
+                _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
         except (pickle.PicklingError, TypeError, AttributeError):
             temporary.unlink(missing_ok=True)  # front matter holding values we do not cache: build cold next time
             return
@@ -158,6 +160,13 @@ _ALLOWED = {
     ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
     ("builtins", "frozenset"), ("builtins", "set"),
 }  # fmt: skip
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, ZoneInfo):  # its own reduction goes through getattr, which the reader refuses
+            return ZoneInfo, (obj.key,)
+        return NotImplemented
 
 
 class _SafeUnpickler(pickle.Unpickler):

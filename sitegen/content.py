@@ -77,7 +77,7 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
 
 def _markdown_files(site_dir: Path, content: Path) -> Iterable[tuple[str, bool]]:
     """(path relative to the site, whether a link is on the way) of every .md file below content/."""
-    prefix = len(str(site_dir)) + 1
+    prefix = len(str(content)) + 1
     pending = [(str(content), False)]
     seen: set[str] = set()
     while pending:
@@ -92,7 +92,7 @@ def _markdown_files(site_dir: Path, content: Path) -> Iterable[tuple[str, bool]]
                 if entry.is_dir():
                     pending.append((entry.path, is_link))
                 elif entry.name.endswith(".md"):
-                    yield entry.path[prefix:].replace(os.sep, "/"), is_link
+                    yield f"{CONTENT_DIR}/" + entry.path[prefix:].replace(os.sep, "/"), is_link
 
 
 def read_source(
