@@ -14,9 +14,10 @@ from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, fingerprint
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
-from sitegen.model import Article, Site
+from sitegen.model import Article, Site, output_path_for
 from sitegen.output import WriteReport, check_output_dir, write_site
 from sitegen.render import OutputFile, make_environment, render_site
+from sitegen.search import SEARCH_URL, search_files
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme, default_theme
 
@@ -32,6 +33,7 @@ class BuildOptions:
     now: datetime | None = None  # the moment that decides what is "future"; default: the clock
     theme: Theme = field(default_factory=default_theme)
     cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
+    search: bool = True  # the search page, its index under search/, and a search box on every page
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,8 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     future = [a for a in articles if a.future and not (a.draft and not options.drafts) and not options.future]
     left_out = {a.source_path for a in (*drafts, *future)}
     published = [a for a in articles if a.source_path not in left_out]
-    errors.extend(url_collisions(published, config))
+    reserved = {output_path_for(SEARCH_URL): "the search page"} if options.search else {}
+    errors.extend(url_collisions(published, config, reserved))
     errors.extend(check_links(articles, {a.source_path: a for a in articles}, {a.source_path for a in published}))
     if errors:
         raise BuildFailed(errors)
@@ -108,7 +111,7 @@ def _site_fingerprint(site_dir: Path, options: BuildOptions) -> str:
     """What shapes every page: config, templates, theme, options."""
     return files_fingerprint(
         [site_dir / CONFIG_FILE, site_dir / TEMPLATES_DIR, options.theme.templates],
-        f"drafts={options.drafts} future={options.future}",
+        f"drafts={options.drafts} future={options.future} search={options.search}",
     )
 
 
@@ -129,7 +132,9 @@ def _static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tupl
 
 def _all_files(site_dir: Path, loaded: LoadedSite, options: BuildOptions) -> Iterator[OutputFile]:
     env = make_environment(site_dir / TEMPLATES_DIR, options.theme)
-    yield from render_site(loaded.site, env, options.cache)
+    yield from render_site(loaded.site, env, options.cache, SEARCH_URL if options.search else None)
+    if options.search:
+        yield from search_files(loaded.site)
     yield from loaded.static_files
 
 

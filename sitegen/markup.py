@@ -67,7 +67,8 @@ class _FigureAndLinkProcessor(Treeprocessor):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":  # a focusable region, so that keyboard users can scroll a wide table
                     wrapper = etree.Element(
-                        "div", {"class": "table-wrap", "role": "region", "tabindex": "0", "aria-label": self.table_label}
+                        "div",
+                        {"class": "table-wrap", "role": "region", "tabindex": "0", "aria-label": self.table_label},
                     )
                     wrapper.tail, child.tail = child.tail, None
                     parent.remove(child)

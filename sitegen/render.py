@@ -116,8 +116,13 @@ def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
     return ContentError(f"templates/{template}", None, None, f"template error: {exc.message}")
 
 
-def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = None) -> Iterator[OutputFile]:
-    """Every page of the site; with a cache, a page whose inputs did not change is not rendered again."""
+def render_site(
+    site: Site, env: jinja2.Environment, cache: BuildCache | None = None, search_url: str | None = None
+) -> Iterator[OutputFile]:
+    """Every page of the site; with a cache, a page whose inputs did not change is not rendered again.
+
+    With `search_url` (site-relative), every page links to the search page there, which is rendered too.
+    """
     config = site.config
 
     def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
@@ -127,7 +132,7 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
         key: tuple[object, ...], template: str, url: str | None, current: str | None, **variables: Any
     ) -> OutputFile:
         path = output_path_for(url) if url is not None else "404.html"
-        render = partial(_render, env, config, template, url, current, variables)
+        render = partial(_render, env, config, template, url, current, {"search_url": search_url, **variables})
         return OutputFile(path, cache.page(key, render) if cache is not None else render())
 
     home = site.home
@@ -163,4 +168,6 @@ def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = 
             next=item.next,
             extra_images=article.unplaced_images,
         )
+    if search_url is not None:
+        yield page(("search",), "search.html", search_url, None)
     yield page(("404",), "404.html", None, None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sitegen.errors import ContentError
 from sitegen.model import (
+    EMPTY_MAPPING,
     Article,
     ArticlePage,
     Column,
@@ -25,9 +26,11 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.source_path)))
 
 
-def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentError]:
-    """Two articles on one URL, or an article on a column index URL: an error naming both files."""
-    taken: dict[str, str] = {}
+def url_collisions(
+    articles: Sequence[Article], config: Config, reserved: Mapping[str, str] = EMPTY_MAPPING
+) -> list[ContentError]:
+    """Two articles on one URL, or an article on a column index URL or a `reserved` output path (path: owner)."""
+    taken: dict[str, str] = dict(reserved)
     for column in config.columns:
         taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
     taken[output_path_for("")] = "the home page"
