@@ -293,14 +293,15 @@
     var index = new Index(data.index);
     var current = null;
 
-    function say(text) {
+    function say(text, state) {
       status.textContent = text;
+      root.setAttribute("data-state", state); // idle, loading, done or error: for tests and styles
     }
 
     function announce(search) {
       var count = search.count();
-      if (!count.value) say(format(data.msgNone, search.terms.join(" ")));
-      else say(format(count.exact ? data.msgCount : data.msgAbout, count.value));
+      if (!count.value) say(format(data.msgNone, search.terms.join(" ")), "done");
+      else say(format(count.exact ? data.msgCount : data.msgAbout, count.value), "done");
     }
 
     function show(search, focusFirst) {
@@ -327,26 +328,26 @@
       moreButton.hidden = true;
       document.title = query.trim() ? format(data.titleFormat, query.trim()) : data.title;
       if (!search.terms.length) {
-        say("");
+        say("", "idle");
         return Promise.resolve();
       }
-      say(data.msgLoading);
+      say(data.msgLoading, "loading");
       return search.start().then(function (result) {
         if (search !== current) return;
         if (!result) {
-          say(data.msgShort);
+          say(data.msgShort, "done");
           return;
         }
         return show(search, false);
       }).catch(function (error) {
         if (search !== current) return;
-        say(data.msgError);
+        say(data.msgError, "error");
         if (window.console) console.error(error);
       });
     }
 
     moreButton.addEventListener("click", function () {
-      if (current) show(current, true).catch(function () { say(data.msgError); });
+      if (current) show(current, true).catch(function () { say(data.msgError, "error"); });
     });
 
     var query = new URLSearchParams(location.search).get("q") || "";
