@@ -354,17 +354,24 @@
     if (input) {
       input.value = query;
       var timer = null;
-      input.addEventListener("input", function () {
+      var later = function () {
         clearTimeout(timer);
         timer = setTimeout(function () {
           history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
           run(input.value);
         }, 250);
+      };
+      // search as the reader types, but not while an input method is still composing (pinyin letters)
+      input.addEventListener("input", function (event) {
+        if (!event.isComposing) later();
       });
+      input.addEventListener("compositionend", later);
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         clearTimeout(timer);
-        history.pushState(null, "", "?q=" + encodeURIComponent(input.value));
+        if ((new URLSearchParams(location.search).get("q") || "") !== input.value) {
+          history.pushState(null, "", "?q=" + encodeURIComponent(input.value));
+        }
         run(input.value);
       });
     }
