@@ -14,12 +14,13 @@ from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, fingerprint
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
-from sitegen.model import Article, Site, output_path_for
+from sitegen.model import Article, Site
 from sitegen.output import WriteReport, check_output_dir, write_site
 from sitegen.render import OutputFile, make_environment, render_site
 from sitegen.search import SEARCH_URL, search_files
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme, default_theme
+from sitegen.viewcounts import apply_view_counts, load_view_counts
 
 TEMPLATES_DIR = "templates"
 OUTPUT_DIR = "public"
@@ -47,6 +48,7 @@ class BuildReport:
     left_out_drafts: int = 0
     left_out_future: int = 0
     next_scheduled: datetime | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class LoadedSite:
     left_out_drafts: int
     left_out_future: int
     next_scheduled: datetime | None
+    warnings: tuple[str, ...] = ()
 
 
 def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
@@ -90,13 +93,15 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
     future = [a for a in articles if a.future and not (a.draft and not options.drafts) and not options.future]
     left_out = {a.source_path for a in (*drafts, *future)}
     published = [a for a in articles if a.source_path not in left_out]
-    reserved = {output_path_for(SEARCH_URL): "the search page"} if options.search else {}
-    errors.extend(url_collisions(published, config, reserved))
+    errors.extend(url_collisions(published, config))
     errors.extend(check_links(articles, {a.source_path: a for a in articles}, {a.source_path for a in published}))
+    counts, count_errors = load_view_counts(site_dir)
+    errors.extend(count_errors)
     if errors:
         raise BuildFailed(errors)
     if cache is not None:
         cache.store(sources, articles)
+    published, warnings = apply_view_counts(published, counts, config)
     site = assemble(config, published)
     return LoadedSite(
         site=site,
@@ -104,6 +109,7 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
         left_out_drafts=len(drafts),
         left_out_future=len(future),
         next_scheduled=min((a.date for a in future), default=None),
+        warnings=tuple(warnings),
     )
 
 
@@ -185,6 +191,7 @@ def _report(loaded: LoadedSite, pages: int, written: WriteReport, started: float
         left_out_drafts=loaded.left_out_drafts,
         left_out_future=loaded.left_out_future,
         next_scheduled=loaded.next_scheduled,
+        warnings=loaded.warnings,
     )
 
 

@@ -92,26 +92,25 @@ def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future:
     report = _run(build, site_dir, options)
     lang = site_language(site_dir)
     r = report
-    click.echo(
-        _say(
-            lang,
-            f"Built {r.articles} articles, {r.pages} pages in {r.seconds:.2f} s -> {r.output_dir} "
-            f"({r.files_written} files written, {r.files_unchanged} unchanged)",
-            f"已生成 {r.articles} 篇文章、{r.pages} 个页面，用时 {r.seconds:.2f} 秒 -> {r.output_dir}"
-            f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变）",
-        )
+    line = _say(
+        lang,
+        f"Built {r.articles} articles, {r.pages} pages in {r.seconds:.2f} s -> {r.output_dir} "
+        f"({r.files_written} files written, {r.files_unchanged} unchanged)",
+        f"已生成 {r.articles} 篇文章、{r.pages} 个页面，用时 {r.seconds:.2f} 秒 -> {r.output_dir}"
+        f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变）",
     )
     if r.left_out_drafts or r.left_out_future:
-        click.echo(
-            _say(
-                lang,
-                f"Left out {r.left_out_drafts} drafts and {r.left_out_future} future-dated articles.",
-                f"未发布：{r.left_out_drafts} 篇草稿，{r.left_out_future} 篇定时文章。",
-            )
+        line += _say(
+            lang,
+            f"; left out {r.left_out_drafts} drafts, {r.left_out_future} scheduled",
+            f"；未发布 {r.left_out_drafts} 篇草稿、{r.left_out_future} 篇定时文章",
         )
     if r.next_scheduled is not None:
         moment = r.next_scheduled.isoformat()
-        click.echo(_say(lang, f"Next scheduled article goes live at {moment}.", f"下一篇定时文章发布时间：{moment}。"))
+        line += _say(lang, f" (next goes live at {moment})", f"（下一篇发布时间：{moment}）")
+    click.echo(line)
+    for warning in r.warnings:
+        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
 
 
 @main.command("check")

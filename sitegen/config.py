@@ -23,6 +23,7 @@ RESERVED_SLUGS = frozenset(
 KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
+    "feed_size", "feed_full_content", "related_count",
 )  # fmt: skip
 COLUMN_KEYS = ("slug", "title", "description")
 
@@ -47,6 +48,13 @@ class _Collector:
             self.add(key, f"expected non-empty text, got {value!r}")
             return ""
         return value.strip()
+
+    def flag(self, data: dict[str, Any], key: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            self.add(key, f"expected true or false, got {value!r}")
+            return False
+        return value
 
     def whole(self, data: dict[str, Any], key: str, default: int, minimum: int) -> int:
         value = data.get(key, default)
@@ -135,6 +143,9 @@ def parse_config(text: str) -> Config:
         home_per_column=check.whole(data, "home_per_column", 5, 0),
         most_read_count=check.whole(data, "most_read_count", 10, 0),
         latest_count=check.whole(data, "latest_count", 10, 0),
+        feed_size=check.whole(data, "feed_size", 20, 1),
+        feed_full_content=check.flag(data, "feed_full_content"),
+        related_count=check.whole(data, "related_count", 5, 0),
     )
     if check.errors:
         raise ConfigError(check.errors)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,12 +12,12 @@ from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, printable
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, Rendered, Targets, split_more
+from sitegen.markup import MarkdownRenderer, Rendered, Targets
 from sitegen.model import Article, Config, Image
-from sitegen.text import character_count, html_to_text, reading_minutes, summarize
+from sitegen.text import character_count, reading_minutes, summarize
 from sitegen.urls import article_url, relative_url, safe_join
 
 CONTENT_DIR = "content"
@@ -114,6 +115,11 @@ class ImageResolver:
             self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
         return self._found[key]
 
+    def leaves_site(self, source_path: str, src: str) -> bool:
+        """Whether `src` (from the article at `source_path`) points outside the site, lexically or through a link."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        return safe_join(self.site_dir, f"{folder}/{src}") is None
+
     def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
         for base in (folder, ASSETS_DIR):
             file = safe_join(self.site_dir, f"{base}/{src}")
@@ -146,7 +152,11 @@ def render_article(
 
     rendered = markdown.render(
         source.text.body,
-        Targets(image_url=image_url, link_url=resolve_link, captions={i.src: i.caption for i in front.images}),
+        Targets(
+            image_url=image_url,
+            link_url=resolve_link,
+            captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
+        ),
     )
     body_images = [
         _image(source, images, src, "", "", errors, _body_line(source, src))
@@ -156,14 +166,16 @@ def render_article(
     if errors:
         return errors
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
-    body_text = html_to_text(rendered.html)
-    placed = set(rendered.image_srcs)
-    unplaced = tuple(image for entry, image in zip(front.images, listed, strict=True) if entry.src not in placed)
-    listed_srcs = {e.src for e in front.images}
+    body_text = rendered.text
+    placed = {same_picture(src) for src in rendered.image_srcs}
+    unplaced = tuple(
+        image for entry, image in zip(front.images, listed, strict=True) if same_picture(entry.src) not in placed
+    )
+    listed_srcs = {same_picture(e.src) for e in front.images}
     body_only = [
         image
         for src, image in zip(dict.fromkeys(rendered.image_srcs), body_images, strict=True)
-        if src not in listed_srcs
+        if same_picture(src) not in listed_srcs
     ]
     return Article(
         source_path=source.path,
@@ -196,13 +208,26 @@ def render_article(
 def fingerprint(source: Source, urls: Mapping[str, str], links: tuple[tuple[str, int], ...]) -> str:
     """What an article's rendering depends on: its bytes and the URLs its links point to."""
     rewritten = [rewrite(source.path, source.url, href, urls) for href, _ in links]
-    return hashlib.sha1(f"{source.digest}|{source.url}|{rewritten!r}".encode()).hexdigest()
+    key = f"{source.digest}|{source.path}|{source.column}|{source.url}|{rewritten!r}"
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def same_picture(src: str) -> str:
+    """One spelling per picture: `./a.png` and `a.png` are the same file."""
+    return src if REMOTE.match(src) else posixpath.normpath(src)
+
+
+class _Captions(dict[str, str]):
+    """Captions by picture, looked up under any spelling of its path."""
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return super().get(same_picture(key), default)
 
 
 def _summary(rendered: Rendered) -> str:
-    before, has_marker = split_more(rendered.html)
-    text = html_to_text(before)
-    return " ".join(text.split()) if has_marker else summarize(text)
+    if rendered.text_before_more and (text := " ".join(rendered.text_before_more.split())):
+        return text
+    return summarize(rendered.text)
 
 
 def _image(
@@ -212,13 +237,13 @@ def _image(
         return Image(url=src, caption=caption, alt=alt or caption)
     located = images.locate(source.path, src)
     if located is None:
-        problem = "leaves the site folder" if safe_join(images.site_dir, src) is None and ".." in src else "not found"
+        problem = "leaves the site folder" if images.leaves_site(source.path, src) else "not found"
         errors.append(
             ContentError(
                 source.path,
                 line,
                 "images",
-                f"picture '{src}' {problem}",
+                f"picture '{printable(src)}' {problem}",
                 "put the file beside the article or under assets/, or fix the path",
             )
         )
@@ -227,6 +252,9 @@ def _image(
     return Image(url=url, caption=caption, alt=alt or caption, source_file=file)
 
 
-def _body_line(source: Source, src: str) -> int:
-    index = source.text.body.find(src)
-    return source.text.body_line + (source.text.body.count("\n", 0, index) if index >= 0 else 0)
+def _body_line(source: Source, target: str) -> int:
+    """The line of a link or picture target: where it stands as a target, `(x.md)` or `<x.md>` or `: x.md`."""
+    body = source.text.body
+    match = re.search(r"(?:\(|<|:[ \t]*)" + re.escape(target) + r"(?=[)>\s\"']|$)", body, re.M)
+    index = match.start() if match else body.find(target)
+    return source.text.body_line + (body.count("\n", 0, index) if index >= 0 else 0)

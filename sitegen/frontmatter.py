@@ -125,7 +125,8 @@ class _FieldChecker:
         self.errors: list[ContentError] = []
 
     def fail(self, key: str, expected: str, got: object, hint: str = "", line: int | None = None) -> None:
-        found = "nothing" if got is None else repr(got) if not isinstance(got, str) else f"'{got}'"
+        # strings in single quotes with line breaks and tabs escaped: one error is always one line
+        found = "nothing" if got is None else repr(got) if not isinstance(got, str) else f"'{repr(got)[1:-1]}'"
         self.errors.append(
             ContentError(
                 self.path,

@@ -75,7 +75,15 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"its URL /(?P<url>.*) is already taken by (?P<owner>.*)", "网址 /{url} 已被 {owner} 占用"),
     (r"the index of column '(?P<slug>.*)'", "栏目“{slug}”的索引页"),
     (r"the home page", "首页"),
+    (r"a page sitegen makes itself", "sitegen 自动生成的页面"),
     (r"give one of them a different `slug:` in the front matter", "在其中一篇的头信息里设置不同的“slug:”"),
+    # data files
+    (
+        r"(?P<file>\S+): '(?P<key>.*)' names no article; its count is ignored",
+        "{file}：“{key}”不对应任何文章，已忽略该阅读量",
+    ),
+    (r"invalid JSON: (?P<problem>.*)", "JSON 格式错误：{problem}"),
+    (r"expected an object of article -> count", "应为“文章 -> 阅读量”的 JSON 对象"),
     # templates
     (r"template error: (?P<problem>.*)", "模板错误：{problem}"),
     # site.yaml
@@ -118,7 +126,10 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"refusing to build into (?P<path>.*): it holds the site or your files",
         "拒绝输出到 {path}：那里有网站源文件或您的文件",
     ),
-    (r"refusing to build into (?P<path>.*): it is inside content/", "拒绝输出到 {path}：它在 content/ 里面"),
+    (
+        r"refusing to build into (?P<path>.*): it is inside (?P<folder>content|assets|templates)/",
+        "拒绝输出到 {path}：它在 {folder}/ 里面",
+    ),
     (r"refusing to build into (?P<path>.*): it is a file", "拒绝输出到 {path}：它是一个文件"),
     (
         r"refusing to build into (?P<path>.*): it is not empty and was not made by sitegen; "

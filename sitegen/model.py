@@ -42,6 +42,9 @@ class Config:
     home_per_column: int = 5
     most_read_count: int = 10
     latest_count: int = 10
+    feed_size: int = 20
+    feed_full_content: bool = False
+    related_count: int = 5
 
     def column(self, slug: str) -> Column | None:
         return next((c for c in self.columns if c.slug == slug), None)
@@ -105,15 +108,27 @@ class PageLink:
 
 
 @dataclass(frozen=True, slots=True)
-class Listing:
-    """One page of a column's index."""
+class Tag:
+    name: str  # as editors wrote it (the first spelling met, in source order)
+    slug: str
+    count: int = 0
 
-    column: Column
+    @property
+    def url(self) -> str:
+        return f"tags/{self.slug}/"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of a column's index, or of a tag's (then `column` is None and `tag` is set)."""
+
+    column: Column | None
     articles: tuple[Article, ...]
     number: int
     total: int
     url: str
     pages: tuple[PageLink, ...]
+    tag: Tag | None = None
 
     @property
     def previous_url(self) -> str | None:
@@ -130,6 +145,7 @@ class ArticlePage:
     column: Column
     previous: Article | None
     next: Article | None
+    related: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +170,5 @@ class Site:
     article_pages: tuple[ArticlePage, ...]
     listings: tuple[Listing, ...]
     home: HomePage
+    tags: tuple[Tag, ...] = ()  # by name
+    tag_listings: tuple[Listing, ...] = ()

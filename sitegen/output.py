@@ -34,8 +34,9 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     forbidden = {Path("/"), Path.home().resolve(), site, site / "content", site / "templates", site / "assets"}
     if output in forbidden or site.is_relative_to(output):
         raise OutputRefused(f"refusing to build into {output}: it holds the site or your files")
-    if output.is_relative_to(site / "content"):
-        raise OutputRefused(f"refusing to build into {output}: it is inside content/")
+    for sources in ("content", "assets", "templates"):  # inside assets/, every build would copy the last one
+        if output.is_relative_to(site / sources):
+            raise OutputRefused(f"refusing to build into {output}: it is inside {sources}/")
     if output.exists() and not output.is_dir():
         raise OutputRefused(f"refusing to build into {output}: it is a file")
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():

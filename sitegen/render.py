@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -12,13 +12,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.feeds import robots_txt, site_feeds, site_map
 from sitegen.labels import labels_for
-from sitegen.model import Article, Config, Site, output_path_for
+from sitegen.model import Article, Config, Site, Tag, output_path_for
+from sitegen.seo import collection_page, news_article, script_json, website
 from sitegen.theme import Theme
-from sitegen.urls import absolute_url, relative_url
+from sitegen.urls import absolute_url, relative_url, tag_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +60,25 @@ def _href(context: jinja2.runtime.Context, target: str) -> str:
     return relative_url(page_url, target)
 
 
+class _NamedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader whose templates are named `<prefix><name>` in errors, not by their absolute path:
+    `templates/article.html` (relative to the site folder, like every ContentError path) or `theme/article.html`."""
+
+    def __init__(self, searchpath: Path, prefix: str) -> None:
+        super().__init__(searchpath)
+        self.prefix = prefix
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, _, uptodate = super().get_source(environment, template)
+        return source, f"{self.prefix}{template}", uptodate
+
+
 def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Environment:
     """Site templates override the theme file by file; `theme/<name>` always reaches the theme's own file."""
-    theme_loader = jinja2.FileSystemLoader(theme.templates)
+    theme_loader = _NamedLoader(theme.templates, "theme/")
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(site_templates))
+        loaders.append(_NamedLoader(site_templates, f"{site_templates.name}/"))
     loaders += [theme_loader, jinja2.PrefixLoader({"theme": theme_loader})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -75,7 +91,14 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
     env.globals["href"] = _href
+    env.globals["tag_url"] = lambda name: Tag(name, tag_slug(name)).url
+    env.globals["absolute_url"] = _absolute_url
     return env
+
+
+@jinja2.pass_context
+def _absolute_url(context: jinja2.runtime.Context, target: str) -> str:
+    return absolute_url(context["site"].base_url, target)
 
 
 def _nav(config: Config, current: str | None) -> tuple[NavLink, ...]:
@@ -96,13 +119,29 @@ def _render(
         "labels": labels_for(config.language),
         "nav": _nav(config, current),
         "page_url": url,
-        "canonical_url": absolute_url(config.base_url, url or "404.html"),
+        "canonical_url": absolute_url(config.base_url, "404.html" if url is None else url),
         **variables,
     }
     try:
         return env.get_template(template).render(context).encode("utf-8")
     except jinja2.TemplateError as exc:
         raise BuildFailed([_template_error(exc, template)]) from None
+    except UnicodeDecodeError:
+        problem = ContentError(
+            _template_path(env, template), None, None, "is not UTF-8 text", "save the file as UTF-8 in your editor"
+        )
+        raise BuildFailed([problem]) from None
+
+
+def _template_path(env: jinja2.Environment, template: str) -> str:
+    """The file a template name stands for, as the first loader that knows it finds it."""
+    loader = env.loader
+    for candidate in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]:
+        if isinstance(candidate, jinja2.FileSystemLoader):
+            for folder in candidate.searchpath:
+                if (Path(folder) / template).is_file():
+                    return str(Path(folder) / template)
+    return f"templates/{template}"
 
 
 def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
@@ -126,27 +165,40 @@ def render_site(
     config = site.config
 
     def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
-        return tuple((a.fingerprint, a.future) if a is not None else None for a in articles)
+        return tuple((a.fingerprint, a.future, a.views) if a is not None else None for a in articles)
 
     def page(
-        key: tuple[object, ...], template: str, url: str | None, current: str | None, **variables: Any
+        key: tuple[object, ...],
+        template: str,
+        url: str | None,
+        current: str | None,
+        structured: Callable[[], object] | None = None,
+        **variables: Any,
     ) -> OutputFile:
+        """A page; `structured` gives its JSON-LD, made only when the page is rendered (not when it is reused)."""
         path = output_path_for(url) if url is not None else "404.html"
-        render = partial(_render, env, config, template, url, current, {"search_url": search_url, **variables})
+
+        def render() -> bytes:
+            if structured is not None:
+                variables["json_ld"] = Markup(script_json(structured()))  # script_json escapes for <script>
+            return _render(env, config, template, url, current, {"search_url": search_url, **variables})
+
         return OutputFile(path, cache.page(key, render) if cache is not None else render())
 
     home = site.home
-    shown = (*home.latest, *(a for block in home.column_blocks for a in block.articles), *home.most_read)
+    blocks = tuple((block.column.slug, versions(block.articles)) for block in home.column_blocks)
     yield page(
-        ("home", versions(shown)),
+        ("home", versions(home.latest), blocks, versions(home.most_read)),
         "home.html",
         "",
         "",
         latest=home.latest,
         column_blocks=home.column_blocks,
         most_read=home.most_read,
+        structured=partial(website, config),
     )
     for listing in site.listings:
+        assert listing.column is not None
         yield page(
             ("listing", listing.url, listing.total, versions(listing.articles)),
             "column.html",
@@ -154,11 +206,25 @@ def render_site(
             listing.column.slug,
             column=listing.column,
             listing=listing,
+            structured=partial(collection_page, config, listing.column.title, listing.url, listing.articles),
+        )
+    if site.tags:
+        yield page(("tags", tuple((t.slug, t.count) for t in site.tags)), "tags.html", "tags/", None, tags=site.tags)
+    for listing in site.tag_listings:
+        assert listing.tag is not None
+        yield page(
+            ("tag", listing.url, listing.total, listing.tag.name, versions(listing.articles)),
+            "tag.html",
+            listing.url,
+            None,
+            tag=listing.tag,
+            listing=listing,
+            structured=partial(collection_page, config, listing.tag.name, listing.url, listing.articles),
         )
     for item in site.article_pages:
         article = item.article
         yield page(
-            ("article", article.url, versions((article, item.previous, item.next))),
+            ("article", article.url, versions((article, item.previous, item.next, *item.related))),
             "article.html",
             article.url,
             article.column,
@@ -167,7 +233,13 @@ def render_site(
             previous=item.previous,
             next=item.next,
             extra_images=article.unplaced_images,
+            related=item.related,
+            structured=partial(news_article, article, config),
         )
     if search_url is not None:
         yield page(("search",), "search.html", search_url, None)
     yield page(("404",), "404.html", None, None)
+    for path, data in site_feeds(site):
+        yield OutputFile(path, data)
+    yield OutputFile("sitemap.xml", site_map(site))
+    yield OutputFile("robots.txt", robots_txt(config))

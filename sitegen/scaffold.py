@@ -100,11 +100,12 @@ class ScaffoldError(Exception):
 
 def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
     """Create site.yaml and one article per column in `directory`; refuse if a site is already there."""
-    if (directory / "site.yaml").exists():
-        raise ScaffoldError(f"{directory / 'site.yaml'} already exists; nothing was changed")
     files = {directory / "site.yaml": SITE_YAML[language]}
     for slug, title in COLUMN_TITLES[language].items():
         files[directory / "content" / slug / "2024" / "welcome.md"] = FIRST_ARTICLE[language].format(title=title)
+    for path in files:  # check every file first: never half a site
+        if path.exists():
+            raise ScaffoldError(f"{path} already exists; nothing was changed")
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:

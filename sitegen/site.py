@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 from sitegen.errors import ContentError
 from sitegen.model import (
-    EMPTY_MAPPING,
     Article,
     ArticlePage,
     Column,
@@ -16,9 +15,10 @@ from sitegen.model import (
     Listing,
     PageLink,
     Site,
+    Tag,
     output_path_for,
 )
-from sitegen.urls import listing_url
+from sitegen.urls import listing_url, tag_slug
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -26,18 +26,31 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.source_path)))
 
 
-def url_collisions(
-    articles: Sequence[Article], config: Config, reserved: Mapping[str, str] = EMPTY_MAPPING
-) -> list[ContentError]:
-    """Two articles on one URL, or an article on a column index URL or a `reserved` output path (path: owner)."""
-    taken: dict[str, str] = dict(reserved)
+GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")  # written by render for every site
+GENERATED_FOLDERS = ("assets/", "tags/", "search/")  # static files, tag pages, the search page and its index
+GENERATED = "a page sitegen makes itself"
+
+
+def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentError]:
+    """Two articles on one URL, or an article on a URL sitegen uses itself (home, column index, feeds, tag pages,
+    404, sitemap; also a URL that would need one of those files to be a folder): an error naming both files."""
+    taken: dict[str, str] = {name: GENERATED for name in GENERATED_FILES}
     for column in config.columns:
         taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
+        taken[f"{column.url}feed.xml"] = GENERATED
     taken[output_path_for("")] = "the home page"
+    folders: dict[str, str] = {}  # folder path -> the first article whose output lies inside it
     errors = []
     for article in sorted(articles, key=lambda a: a.source_path):
-        owner = taken.setdefault(article.output_path, article.source_path)
-        if owner != article.source_path:
+        path = article.output_path
+        parents = ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+        owner = (
+            taken.get(path)
+            or next((taken[p] for p in parents if p in taken), None)
+            or folders.get(path)
+            or (GENERATED if path.startswith(GENERATED_FOLDERS) else None)
+        )
+        if owner is not None and owner != article.source_path:
             errors.append(
                 ContentError(
                     article.source_path,
@@ -47,29 +60,95 @@ def url_collisions(
                     "give one of them a different `slug:` in the front matter",
                 )
             )
+            continue
+        taken[path] = article.source_path
+        for parent in parents:
+            folders.setdefault(parent, article.source_path)
     return errors
 
 
-def paginate(column: Column, articles: Sequence[Article], page_size: int) -> tuple[Listing, ...]:
+def paginate(
+    column: Column | None, articles: Sequence[Article], page_size: int, tag: Tag | None = None
+) -> tuple[Listing, ...]:
+    base = column.url if column is not None else tag.url if tag is not None else ""
     total = max(1, -(-len(articles) // page_size))
-    pages = tuple(PageLink(n, listing_url(column.slug, n)) for n in range(1, total + 1))
+    pages = tuple(PageLink(n, listing_url(base, n)) for n in range(1, total + 1))
     return tuple(
-        Listing(column, tuple(articles[(n - 1) * page_size : n * page_size]), n, total, pages[n - 1].url, pages)
+        Listing(column, tuple(articles[(n - 1) * page_size : n * page_size]), n, total, pages[n - 1].url, pages, tag)
         for n in range(1, total + 1)
     )
+
+
+def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Article]]]:
+    """Tags by slug with their articles (newest first); spellings that share a slug are one tag."""
+    by_slug: dict[str, tuple[str, list[Article]]] = {}
+    for article in sorted(ordered, key=lambda a: a.source_path):  # the first spelling in source order wins
+        for name in article.tags:
+            by_slug.setdefault(tag_slug(name), (name, []))
+    for article in ordered:
+        for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
+            by_slug[slug][1].append(article)
+    return {slug: (Tag(name, slug, len(items)), items) for slug, (name, items) in sorted(by_slug.items())}
+
+
+RELATED_WINDOW = 50  # per tag: related articles come from the newest few sharing it, which bounds the work
+
+
+def related_index(ordered: Sequence[Article]) -> dict[str, list[int]]:
+    """For each tag slug, the ranks (positions in `ordered`, newest first) of its articles."""
+    postings: dict[str, list[int]] = {}
+    for rank, article in enumerate(ordered):
+        for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
+            postings.setdefault(slug, []).append(rank)
+    return postings
+
+
+def related_articles(
+    rank: int, ordered: Sequence[Article], postings: dict[str, list[int]], column_ranks: Sequence[int], count: int
+) -> tuple[Article, ...]:
+    """Shared tags first (most shared first), then the same column; newer first within each. Deterministic.
+
+    Candidates are the article's column neighbours and, for each of its tags, the newest RELATED_WINDOW
+    articles carrying it other than itself: linear in the number of articles however large a tag grows.
+    """
+    if count <= 0:
+        return ()
+    article = ordered[rank]
+    shared: dict[int, int] = {}
+    for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
+        taken = 0
+        for other in postings.get(slug, ()):
+            if other != rank:
+                shared[other] = shared.get(other, 0) + 1
+                taken += 1
+                if taken == RELATED_WINDOW:
+                    break
+    position = column_ranks.index(rank) if count else 0
+    for other in (
+        *column_ranks[max(0, position - count) : position],
+        *column_ranks[position + 1 : position + 1 + count],
+    ):
+        shared.setdefault(other, 0)
+    same_column = article.column
+    best = sorted(shared, key=lambda r: (-shared[r], ordered[r].column != same_column, r))[:count]
+    return tuple(ordered[r] for r in best)
 
 
 def assemble(config: Config, articles: Iterable[Article]) -> Site:
     ordered = newest_first(articles)
     by_column = {column.slug: [a for a in ordered if a.column == column.slug] for column in config.columns}
+    rank_of = {article.source_path: rank for rank, article in enumerate(ordered)}
+    postings = related_index(ordered)
     article_pages = []
     for column in config.columns:
         items = by_column[column.slug]
+        column_ranks = [rank_of[a.source_path] for a in items]
         for index, article in enumerate(items):
             # previous = older, next = newer, as readers of a dated column expect
             older = items[index + 1] if index + 1 < len(items) else None
             newer = items[index - 1] if index > 0 else None
-            article_pages.append(ArticlePage(article, column, older, newer))
+            related = related_articles(column_ranks[index], ordered, postings, column_ranks, config.related_count)
+            article_pages.append(ArticlePage(article, column, older, newer, related))
     listings = tuple(
         listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
     )
@@ -82,4 +161,10 @@ def assemble(config: Config, articles: Iterable[Article]) -> Site:
         most_read=tuple(most_read[: config.most_read_count]),
     )
     article_pages.sort(key=lambda page: page.article.url)
-    return Site(config, ordered, tuple(article_pages), listings, home)
+    tags = collect_tags(ordered)
+    tag_listings = tuple(
+        listing for tag, items in tags.values() for listing in paginate(None, items, config.page_size, tag)
+    )
+    return Site(
+        config, ordered, tuple(article_pages), listings, home, tuple(tag for tag, _ in tags.values()), tag_listings
+    )

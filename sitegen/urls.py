@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -40,8 +41,10 @@ def article_url(pattern: str, column: str, slug: str, date: datetime) -> str:
     return _FIELD.sub(lambda m: values[m.group(1)], pattern).lstrip("/")
 
 
-def listing_url(column_slug: str, number: int) -> str:
-    return f"{column_slug}/" if number == 1 else f"{column_slug}/page/{number}/"
+def listing_url(base: str, number: int) -> str:
+    """Page `number` of the index at site-relative `base` (a column's or a tag's URL, or a bare column slug)."""
+    base = base if base.endswith("/") else base + "/"
+    return base if number == 1 else f"{base}page/{number}/"
 
 
 def relative_url(from_url: str, target: str) -> str:
@@ -56,10 +59,20 @@ def relative_url(from_url: str, target: str) -> str:
     if target.startswith("#"):
         return target
     path, hash_sign, fragment = target.partition("#")
-    rel = posixpath.relpath("/" + path, "/" + from_dir)
-    if path.endswith("/") or path == "":
-        rel = "./" if rel == "." else rel + "/"
-    return quote(rel, safe="/:.-_~%") + (hash_sign + fragment if hash_sign else "")
+    return _relative_path(from_dir, path) + (hash_sign + fragment if hash_sign else "")
+
+
+def _relative_path(from_dir: str, path: str) -> str:
+    """Segment arithmetic, not posixpath.relpath: site-relative paths hold no '.' or '..' (a hot path)."""
+    from_parts = from_dir.split("/")[:-1]
+    to_parts = path.split("/")
+    common = 0
+    for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    return quote(rel, safe="/:.-_~%") if rel else "./"
 
 
 def absolute_url(base_url: str, target: str) -> str:
@@ -74,3 +87,10 @@ def safe_join(root: Path, relative: str) -> Path | None:
         return None
     candidate = (root / relative).resolve()
     return candidate if candidate.is_relative_to(root.resolve()) else None
+
+
+def tag_slug(name: str) -> str:
+    """A readable URL segment for a tag: Chinese stays Chinese, Latin is lower-cased, separators become '-'."""
+    folded = unicodedata.normalize("NFKC", name).strip().lower()
+    slug = re.sub(r"[\s/\\?#%&+:;.,'\"<>|*]+", "-", folded).strip("-")
+    return slug[:80] or "tag"
