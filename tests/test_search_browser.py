@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import REPO_ROOT, build_site
+from conftest import REPO_ROOT, SITE_YAML, article, build_site
 
 from sitegen.search import normalize, query_terms, shard_of
 
@@ -151,6 +151,46 @@ def test_more_results_come_ten_at_a_time_and_take_the_focus(tab) -> None:
     assert tab.locator(".search-status").inner_text() == "找到 12 篇文章"
     assert not more.is_visible()
     assert tab.evaluate("document.activeElement.closest('li') === document.querySelectorAll('.search-list > li')[10]")
+
+
+@pytest.fixture(scope="module")
+def decoy_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site where twelve articles say 突击队 and the oldest one has 突击 and 击队 but not 突击队."""
+    site = tmp_path_factory.mktemp("decoy") / "site"
+    files = {"site.yaml": SITE_YAML, "content/towns/decoy.md": article("诱饵", "2024-01-01", body="突击训练，击队旗。")}
+    for day in range(2, 14):
+        files[f"content/towns/a{day}.md"] = article(f"第{day}篇", f"2024-01-{day:02d}", body="应急突击队出动。")
+    for relative, text in files.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text, encoding="utf-8")
+    output = site / "public"
+    build_site(site, output_dir=output)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_the_count_is_approximate_until_every_candidate_is_checked(browser, decoy_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(f"{decoy_url}/search/?q={quote('突击队')}")
+        page.wait_for_selector(DONE)
+        assert page.locator(".search-list > li").count() == 10
+        assert page.locator(".search-status").inner_text() == "找到约 13 篇文章"  # 13 candidates, 10 checked
+        page.locator(".search-more").click()
+        page.wait_for_function("document.querySelectorAll('.search-list > li').length > 10")
+        assert page.locator(".search-list > li").count() == 12
+        assert page.locator(".search-status").inner_text() == "找到 12 篇文章"  # the decoy was checked and left out
+        assert "诱饵" not in page.locator(".search-list").inner_text()
+    finally:
+        context.close()
 
 
 def test_nothing_found_and_one_character_say_so(tab) -> None:
