@@ -23,6 +23,7 @@ from sitegen.load import LoadedSite
 from sitegen.output import WriteReport, check_output_dir, write_site
 from sitegen.parallel import default_jobs, ordered_map
 from sitegen.render import OutputFile, PageJob, data_files, make_environment, page_jobs, render_page, template_digests
+from sitegen.search import SEARCH_URL, search_files
 from sitegen.theme import Theme, default_theme
 
 TEMPLATES_DIR = "templates"
@@ -44,6 +45,7 @@ class BuildOptions:
     disk_cache: bool = True  # read and write the cache folder (`sitegen build`; check never writes it)
     jobs: int = field(default_factory=default_jobs)
     progress: Progress | None = None
+    search: bool = True  # the search page, its index under search/, and a search box on every page
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,7 @@ class _Run:
     timings: list[tuple[str, float]] = field(default_factory=list)
     pages_rendered: int = 0
     pages_reused: int = 0
-    data_files: int = 0  # feeds, sitemap, robots.txt
+    data_files: int = 0  # feeds, sitemap, robots.txt, search index
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -105,7 +107,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
     started = time.perf_counter()
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
     config = loaded.site.config
-    jobs = page_jobs(loaded.site)
+    jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
     templates = template_digests(env, {job.template for job in jobs})
     digests = [_page_digest(templates[job.template], job) for job in jobs]
     memory, previous = run.options.cache, run.cache.page_digests
@@ -146,6 +148,12 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
         run.data_files += 1
         yield file
     run.lap("feeds and sitemap", started)
+    if run.options.search:
+        started = time.perf_counter()
+        for file in search_files(loaded.site):
+            run.data_files += 1
+            yield file
+        run.lap("search index", started)
     yield from loaded.static_files
 
 

@@ -87,9 +87,11 @@ def main() -> None:
 )
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
-def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool) -> None:
+@click.option("--no-search", is_flag=True, help="Leave out the search page, its index and the search box.")
+def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool, no_search: bool) -> None:
     """Build the site into the output folder."""
-    report = _run(build, site_dir, BuildOptions(output_dir=output_dir, drafts=drafts, future=future))
+    options = BuildOptions(output_dir=output_dir, drafts=drafts, future=future, search=not no_search)
+    report = _run(build, site_dir, options)
     lang = site_language(site_dir)
     r = report
     line = _say(

@@ -173,8 +173,8 @@ class PageJob:
     structured: Callable[[], object] | None = None  # JSON-LD, made only when the page is rendered
 
 
-def page_jobs(site: Site) -> list[PageJob]:
-    """Every HTML page of the site, in a stable order."""
+def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
+    """Every HTML page of the site, in a stable order. With `search_url`, every page links to the search page."""
     config = site.config
 
     def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
@@ -189,7 +189,9 @@ def page_jobs(site: Site) -> list[PageJob]:
         **variables: Any,
     ) -> PageJob:
         path = output_path_for(url) if url is not None else "404.html"
-        return PageJob(path, template, url, current, key, variables, structured)
+        return PageJob(
+            path, template, url, current, (search_url, *key), {"search_url": search_url, **variables}, structured
+        )
 
     home = site.home
     blocks = tuple((block.column.slug, versions(block.articles)) for block in home.column_blocks)
@@ -255,6 +257,8 @@ def page_jobs(site: Site) -> list[PageJob]:
                 related=item.related,
             )
         )
+    if search_url is not None:
+        jobs.append(job("search.html", search_url, None, ()))
     jobs.append(job("404.html", None, None, ()))
     return jobs
 

@@ -28,7 +28,7 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 
 GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")  # written by render for every site
-GENERATED_FOLDERS = ("assets/", "tags/")  # static files and tag pages
+GENERATED_FOLDERS = ("assets/", "tags/", "search/")  # static files, tag pages, the search page and its index
 GENERATED = "a page sitegen makes itself"
 
 
