@@ -150,11 +150,27 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
     run.lap("feeds and sitemap", started)
     if run.options.search:
         started = time.perf_counter()
-        for file in search_files(loaded.site):
-            run.data_files += 1
-            yield file
+        yield from _search_files(run, loaded, output)
         run.lap("search index", started)
     yield from loaded.static_files
+
+
+def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
+    """The search index, built again only when an article it covers changed."""
+    columns = {column.slug: column.title for column in loaded.site.config.columns}
+    inputs = [(a.fingerprint, columns.get(a.column, "")) for a in loaded.site.articles]
+    digest = hashlib.sha1(repr(inputs).encode()).hexdigest()
+    cache, memory = run.cache, run.options.cache
+    paths = cache.search_paths
+    reusable = output is not None and memory is None and digest == cache.search_digest and paths
+    if reusable and (output / paths[0]).is_file():  # type: ignore[operator]
+        run.data_files += len(paths)
+        yield from (OutputFile(path, unchanged=True) for path in paths)
+        return
+    files = search_files(loaded.site)
+    run.data_files += len(files)
+    cache.record_search(digest, tuple(file.path for file in files))
+    yield from files
 
 
 def _page_digest(template_digest: str, job: PageJob) -> str:

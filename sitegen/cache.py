@@ -16,17 +16,23 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen import __version__
 from sitegen.content import Source
-from sitegen.model import Article
+from sitegen.model import Article, Image
 
 CACHE_FILE = "build.pickle"
 FORMAT = 1
+
+
+def _schema() -> str:
+    """Changes whenever the cached classes gain, lose or retype a field: an old cache is then ignored."""
+    shape = [(kind.__name__, [(f.name, str(f.type)) for f in fields(kind)]) for kind in (Article, Image, FileStat)]
+    return hashlib.sha1(f"{FORMAT}|{__version__}|{shape!r}".encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,8 @@ class BuildCache:
     pages: dict[str, bytes] = field(default_factory=dict)  # by page digest (memory only: sitegen serve)
     page_digests: dict[str, str] = field(default_factory=dict)  # output path -> digest of what it was built from
     outputs: tuple[str, ...] = ()  # every file of the last output, to remove what a build no longer makes
+    search_digest: str = ""  # of what the search index was built from
+    search_paths: tuple[str, ...] = ()  # the files of that index
     articles_reused: int = 0
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
@@ -90,6 +98,10 @@ class BuildCache:
             self.pages_reused += 1
         return data
 
+    def record_search(self, digest: str, paths: tuple[str, ...]) -> None:
+        if (digest, paths) != (self.search_digest, self.search_paths):
+            self.search_digest, self.search_paths, self.changed = digest, paths, True
+
     def record_output(self, page_digests: dict[str, str], outputs: Iterable[str]) -> None:
         outputs = tuple(sorted(outputs))
         if page_digests != self.page_digests or outputs != self.outputs:
@@ -103,7 +115,7 @@ class BuildCache:
         try:
             with (folder / CACHE_FILE).open("rb") as handle:
                 data = _SafeUnpickler(handle).load()
-            if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != __version__:
+            if not isinstance(data, dict) or data.get("schema") != _schema():
                 return cls()
             return cls(
                 site_fingerprint=data["site"],
@@ -111,6 +123,8 @@ class BuildCache:
                 articles=data["articles"],
                 page_digests=data["pages"],
                 outputs=data["outputs"],
+                search_digest=data["search"][0],
+                search_paths=data["search"][1],
             )
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
             return cls()  # a damaged, foreign or hostile cache is just a cold build
@@ -119,13 +133,13 @@ class BuildCache:
         if not self.changed:
             return
         data = {
-            "format": FORMAT,
-            "version": __version__,
+            "schema": _schema(),
             "site": self.site_fingerprint,
             "stats": self.stats,
             "articles": self.articles,
             "pages": self.page_digests,
             "outputs": self.outputs,
+            "search": (self.search_digest, self.search_paths),
         }
         folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"

@@ -7,6 +7,7 @@ Messages follow the site's language (zh-CN or en).
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -88,11 +89,44 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--no-search", is_flag=True, help="Leave out the search page, its index and the search box.")
-def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool, no_search: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Processes to render with  [default: cores]")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to keep the build cache  [default: SITE/.sitegen-cache]",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache (a cold build).")
+@click.option("--profile", is_flag=True, help="Print the time of each phase and what was rendered or reused.")
+def build_command(
+    site_dir: Path,
+    output_dir: Path | None,
+    drafts: bool,
+    future: bool,
+    no_search: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    profile: bool,
+) -> None:
     """Build the site into the output folder."""
-    options = BuildOptions(output_dir=output_dir, drafts=drafts, future=future, search=not no_search)
-    report = _run(build, site_dir, options)
     lang = site_language(site_dir)
+    progress = _ProgressBar(lang) if sys.stderr.isatty() else None
+    options = BuildOptions(
+        output_dir=output_dir,
+        drafts=drafts,
+        future=future,
+        search=not no_search,
+        cache_dir=cache_dir,
+        disk_cache=not no_cache,
+        progress=progress,
+        **({"jobs": jobs} if jobs else {}),
+    )
+    try:
+        report = _run(build, site_dir, options)
+    finally:
+        if progress is not None:
+            progress.close()
     r = report
     line = _say(
         lang,
@@ -113,6 +147,53 @@ def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future:
     click.echo(line)
     for warning in r.warnings:
         click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
+    if profile:
+        _print_profile(r, lang)
+
+
+def _print_profile(r: BuildReport, lang: str) -> None:
+    for phase, seconds in r.timings:
+        click.echo(f"  {_say(lang, phase, PHASES_ZH.get(phase, phase)):<24} {seconds:8.3f} s")
+    click.echo(
+        _say(
+            lang,
+            f"  articles: {r.articles_rendered} rendered, {r.articles_reused} reused; "
+            f"pages: {r.pages_rendered} rendered, {r.pages_reused} reused",
+            f"  文章：渲染 {r.articles_rendered} 篇，复用 {r.articles_reused} 篇；"
+            f"页面：渲染 {r.pages_rendered} 个，复用 {r.pages_reused} 个",
+        )
+    )
+
+
+PHASES_ZH = {
+    "read and render Markdown": "读取并渲染 Markdown",
+    "render templates": "渲染模板",
+    "feeds and sitemap": "订阅源与站点地图",
+    "search index": "搜索索引",
+    "write": "写入",
+}
+
+
+class _ProgressBar:
+    """One line on a terminal, redrawn in place; shown only when a build takes more than a moment."""
+
+    DELAY = 0.5
+
+    def __init__(self, language: str) -> None:
+        self.language, self.started, self.shown = language, time.monotonic(), False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if time.monotonic() - self.started < self.DELAY or total <= 0:
+            return
+        width = 30
+        filled = width * done // total
+        label = _say(self.language, "pages", "页面")
+        click.echo(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", nl=False, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
 
 
 @main.command("check")

@@ -221,6 +221,7 @@ def render_article(
         heading_ids=rendered.heading_ids,
         links=links,
         fingerprint=fingerprint(source.digest, source.path, source.column, source.url, links, urls),
+        search_text=rendered.full_text,
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )

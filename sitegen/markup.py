@@ -26,6 +26,7 @@ class Rendered:
     text: str  # the running text readers read: paragraphs and lists, without figures, code, tables, headings
     text_before_more: str | None  # the running text before a `<!--more-->` line, None without one
     image_srcs: tuple[str, ...]  # as written, in order
+    full_text: str  # everything a reader sees, headings, captions, tables and code included (for search)
     link_targets: tuple[str, ...]  # as written
     heading_ids: frozenset[str]
 
@@ -50,6 +51,7 @@ class _FigureAndLinkProcessor(Treeprocessor):
         self.link_targets: list[str] = []
         self.text = ""
         self.text_before_more: str | None = None
+        self.full_text = ""
 
     def run(self, root: etree.Element) -> None:
         assert self.targets is not None
@@ -71,6 +73,7 @@ class _FigureAndLinkProcessor(Treeprocessor):
                         image.set("alt", caption)
                 image.tail = None
         self.text, self.text_before_more = _running_text(root, self.md)
+        self.full_text = _running_text(root, self.md, _NOT_SEARCHED)[0]
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":  # a focusable region, so that keyboard users can scroll a wide table
@@ -127,6 +130,7 @@ class MarkdownRenderer:
             html=html,
             text=processor.text,
             text_before_more=processor.text_before_more,
+            full_text=processor.full_text,
             image_srcs=tuple(processor.image_srcs),
             link_targets=tuple(processor.link_targets),
             heading_ids=heading_ids | footnote_ids,
@@ -137,7 +141,12 @@ _NOT_RUNNING_TEXT = frozenset({"figure", "figcaption", "pre", "table", "sup", "h
 _PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 
 
-def _running_text(root: etree.Element, md: markdown.Markdown) -> tuple[str, str | None]:
+_NOT_SEARCHED = frozenset({"sup"})
+
+
+def _running_text(
+    root: etree.Element, md: markdown.Markdown, skipped: frozenset[str] = _NOT_RUNNING_TEXT
+) -> tuple[str, str | None]:
     """(all running text, text before a more marker or None), one line per block, read off the tree."""
     more_placeholders = {
         markdown.util.HTML_PLACEHOLDER % index
@@ -158,23 +167,23 @@ def _running_text(root: etree.Element, md: markdown.Markdown) -> tuple[str, str 
             before = list(lines)
             continue
         parts: list[str] = []
-        _block_text(block, parts)
+        _block_text(block, parts, skipped)
         line = " ".join(_PLACEHOLDER.sub(stashed_text, "".join(parts)).split())
         if line:
             lines.append(line)
     return "\n".join(lines), ("\n".join(before) if before is not None else None)
 
 
-def _block_text(element: etree.Element, parts: list[str]) -> None:
-    if element.tag in _NOT_RUNNING_TEXT or "footnote" in (element.get("class") or ""):
+def _block_text(element: etree.Element, parts: list[str], skipped: frozenset[str]) -> None:
+    if element.tag in skipped or "footnote" in (element.get("class") or ""):
         return
     if element.text:
         parts.append(element.text)
     for child in element:
-        _block_text(child, parts)
+        _block_text(child, parts, skipped)
         if child.tail:
             parts.append(child.tail)
-    if element.tag in ("li", "p", "blockquote", "dd", "dt"):
+    if element.tag in ("li", "p", "blockquote", "dd", "dt", "td", "th", "figcaption", "tr"):
         parts.append(" ")
 
 

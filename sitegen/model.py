@@ -117,6 +117,7 @@ class Article:
     heading_ids: frozenset[str] = frozenset()  # anchors other articles may link to
     links: tuple[tuple[str, int], ...] = ()  # (target as written, line) of every link in the body
     fingerprint: str = ""  # changes whenever the article's own output may change
+    search_text: str | None = None  # the body's text as search sees it (None: derive it from body_html)
     char_count: int = 0
     reading_minutes: int = 1
 

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,7 +38,9 @@ FORMAT = 1
 TARGET_SHARD_BYTES = 16 * 1024  # uncompressed; about a third of that over gzip for Chinese text
 MAX_SHARDS = 4096
 # white space after NFKC (which already turns U+00A0, U+2000-U+200A and U+3000 into " "); the same class in search.js
-SEPARATORS = re.compile(r"[\t\n\x0b\x0c\r \x85\u1680\u2028\u2029\ufeff]+")
+SEPARATOR_CLASS = r"\t\n\x0b\x0c\r \x85\u1680\u2028\u2029\ufeff"
+SEPARATORS = re.compile(f"[{SEPARATOR_CLASS}]+")
+_BIGRAM = re.compile(f"(?=([^{SEPARATOR_CLASS}][^{SEPARATOR_CLASS}]))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +63,23 @@ class SearchIndex:
     documents: tuple[SearchDocument, ...]  # id = position; oldest first
     postings: Mapping[str, tuple[int, ...]]  # bigram -> ascending document ids
     shards: int
+    entries: Mapping[str, str] | None = None  # bigram -> its serialised posting, when already made
+
+
+class _CharacterTable(dict[int, str]):
+    """str.translate table: each character's NFKC form, lower-cased; filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = unicodedata.normalize("NFKC", chr(code)).lower()
+        return self[code]
+
+
+_NORMAL_FORMS = _CharacterTable()  # a memo of a pure function: a few thousand distinct characters in a site
 
 
 def normalize(text: str) -> str:
     """NFKC and lower case, one character at a time (so that positions map back, and search.js does the same)."""
-    return "".join(unicodedata.normalize("NFKC", char).lower() for char in text)
+    return text.translate(_NORMAL_FORMS)
 
 
 def query_terms(query: str) -> tuple[str, ...]:
@@ -77,10 +93,7 @@ def bigrams(term: str) -> list[str]:
 
 def text_bigrams(text: str) -> set[str]:
     """The bigrams of normalised text: pairs of adjacent characters, never across white space."""
-    grams: set[str] = set()
-    for run in SEPARATORS.split(text):
-        grams.update(map(str.__add__, run, run[1:]))
-    return grams
+    return set(_BIGRAM.findall(text))  # overlapping pairs of non-separators, found in one pass in C
 
 
 def shard_of(gram: str, shards: int) -> int:
@@ -93,7 +106,8 @@ def shard_of(gram: str, shards: int) -> int:
 
 def search_text(article: Article) -> str:
     """What a reader sees of an article besides its title: body (with headings, captions, tables), pictures, tags."""
-    lines = [html_to_text(article.body_html, SEARCH_SKIPPED)]
+    body = article.search_text if article.search_text is not None else html_to_text(article.body_html, SEARCH_SKIPPED)
+    lines = [body]
     lines += [image.caption for image in article.unplaced_images if image.caption]
     if article.tags:
         lines.append(" ".join(article.tags))
@@ -115,15 +129,16 @@ def search_documents(site: Site) -> tuple[SearchDocument, ...]:
 
 
 def build_index(documents: Sequence[SearchDocument], target_shard_bytes: int = TARGET_SHARD_BYTES) -> SearchIndex:
-    postings: dict[str, list[int]] = {}
+    postings: defaultdict[str, list[int]] = defaultdict(list)
     for doc_id, document in enumerate(documents):
         for gram in text_bigrams(document.searched):
-            postings.setdefault(gram, []).append(doc_id)
-    size = sum(len(_entry(gram, ids).encode("utf-8")) + 1 for gram, ids in postings.items())
+            postings[gram].append(doc_id)
+    entries = {gram: _entry(gram, ids) for gram, ids in postings.items()}
+    size = sum(len(entry.encode("utf-8")) + 1 for entry in entries.values())
     shards = 1
     while size > shards * target_shard_bytes and shards < MAX_SHARDS:
         shards *= 2
-    return SearchIndex(tuple(documents), {gram: tuple(ids) for gram, ids in postings.items()}, shards)
+    return SearchIndex(tuple(documents), {gram: tuple(ids) for gram, ids in postings.items()}, shards, entries)
 
 
 def _json(value: object) -> str:
@@ -131,18 +146,18 @@ def _json(value: object) -> str:
 
 
 def _entry(gram: str, ids: Iterable[int]) -> str:
-    gaps, previous = [], 0
-    for doc_id in ids:
-        gaps.append(doc_id - previous)
-        previous = doc_id
-    return f"{_json(gram)}:{_json(gaps)}"
+    """`"<bigram>":[first id, gap, gap, ...]`: ids as gaps keep shards small."""
+    ids = list(ids)
+    gaps = map(operator.sub, ids, [0, *ids[:-1]])
+    return f"{_json(gram)}:[{','.join(map(str, gaps))}]"
 
 
 def index_files(index: SearchIndex) -> Iterator[tuple[str, bytes]]:
     """(path under search/, bytes) of every index file; the same index always gives the same bytes."""
     by_shard: list[list[str]] = [[] for _ in range(index.shards)]
+    entries = index.entries or {gram: _entry(gram, ids) for gram, ids in index.postings.items()}
     for gram in sorted(index.postings):
-        by_shard[shard_of(gram, index.shards)].append(_entry(gram, index.postings[gram]))
+        by_shard[shard_of(gram, index.shards)].append(entries[gram])
     files = [(f"shards/{i}.json", ("{" + ",".join(entries) + "}\n").encode()) for i, entries in enumerate(by_shard)]
     for doc_id, document in enumerate(index.documents):
         fields = {"column": document.column, "date": document.date, "text": document.text}
