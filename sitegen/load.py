@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,8 @@ from sitegen.render import OutputFile
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme
 from sitegen.viewcounts import apply_view_counts, load_view_counts
+
+RACY_NANOSECONDS = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ def load_site(
     cache.start(content_fingerprint(site_dir))
 
     stats: dict[str, FileStat] = {}
+    racy_after = time.time_ns() - RACY_NANOSECONDS
     candidates: dict[str, Article] = {}  # unchanged on disk since the cached build: reused if links still agree
     sources: dict[str, Source] = {}
     for relative, column in found:
@@ -78,7 +82,10 @@ def load_site(
             errors.extend(result)
         else:
             sources[relative] = result
-            stats[relative] = FileStat(stat.st_mtime_ns, stat.st_size, result.digest)
+            # "racy" stats: a file changed within the file system's time stamp granularity of now could change
+            # again without its time stamp moving, so it is read again next time (as git does)
+            trusted = stat.st_mtime_ns < racy_after
+            stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, result.digest)
 
     urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
     articles: dict[str, Article] = {}
