@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -89,6 +90,7 @@ def safe_join(root: Path, relative: str) -> Path | None:
     return candidate if candidate.is_relative_to(root.resolve()) else None
 
 
+@functools.lru_cache(maxsize=65536)  # a memo of a pure function: every page and article asks for the same few
 def tag_slug(name: str) -> str:
     """A readable URL segment for a tag: Chinese stays Chinese, Latin is lower-cased, separators become '-'."""
     folded = unicodedata.normalize("NFKC", name).strip().lower()
