@@ -167,9 +167,14 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
         run.data_files += len(paths)
         yield from (OutputFile(path, unchanged=True) for path in paths)
         return
-    files = search_files(loaded.site)
+    if memory is not None and digest == memory.search_digest and memory.search_output:
+        files = memory.search_output  # sitegen serve keeps the index in memory
+    else:
+        files = search_files(loaded.site)
     run.data_files += len(files)
     cache.record_search(digest, tuple(file.path for file in files))
+    if memory is not None:
+        memory.search_output = files
     yield from files
 
 

@@ -54,6 +54,7 @@ class BuildCache:
     outputs: tuple[str, ...] = ()  # every file of the last output, to remove what a build no longer makes
     search_digest: str = ""  # of what the search index was built from
     search_paths: tuple[str, ...] = ()  # the files of that index
+    search_output: tuple[Any, ...] = ()  # the index itself, as OutputFiles (memory only: sitegen serve)
     articles_reused: int = 0
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
