@@ -23,7 +23,7 @@ KNOWN_KEYS = (
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
     "feed_size", "feed_full_content", "related_count",
 )  # fmt: skip
-COLUMN_KEYS = ("slug", "title", "description")
+COLUMN_KEYS = ("slug", "title", "description", "untrusted")
 
 
 class _Collector:
@@ -183,6 +183,12 @@ def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:
             check.add(f"{where}.title", f"expected non-empty text, got {title!r}")
             continue
         description = entry.get("description") or ""
+        untrusted = entry.get("untrusted", False)
+        if not isinstance(untrusted, bool):
+            check.add(f"{where}.untrusted", f"expected true or false, got {untrusted!r}")
+            continue
         seen.add(slug)
-        columns.append(Column(slug=slug, title=title.strip(), description=str(description).strip()))
+        columns.append(
+            Column(slug=slug, title=title.strip(), description=str(description).strip(), untrusted=untrusted)
+        )
     return tuple(columns)

@@ -15,14 +15,16 @@ from markupsafe import Markup
 from sitegen.errors import ContentError, printable
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, Rendered, Targets, split_more
+from sitegen.markup import MarkdownRenderer, MarkupError, Rendered, Targets, split_more
 from sitegen.model import Article, Config, Image
 from sitegen.text import character_count, html_to_text, reading_minutes, summarize
-from sitegen.urls import article_url, relative_url, safe_join
+from sitegen.urls import article_url, path_problem, relative_url, safe_join, segment_problem, unsafe_scheme
 
 CONTENT_DIR = "content"
 ASSETS_DIR = "assets"
+LINKED_FOLDERS = ("assets", "templates", "data")  # besides content/: folders whose files a build reads
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class Source:
     slug: str
     url: str
     digest: str  # of the file's bytes
+    untrusted: bool = False  # its column is marked `untrusted: true`: raw HTML in the body is cleaned
 
 
 def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]], list[ContentError]]:
@@ -42,24 +45,20 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     content = site_dir / CONTENT_DIR
     columns = {c.slug for c in config.columns}
     found: list[tuple[str, str]] = []
-    errors: list[ContentError] = []
-    if not content.is_dir():
+    errors = links_out(site_dir)
+    if not content.is_dir() or errors:
         return found, errors
     root = content.resolve()
-    for path in sorted(content.rglob("*.md")):
+    for path in sorted(content.rglob("*")):  # links to folders are listed, not followed
         relative = path.relative_to(site_dir).as_posix()
         parts = path.relative_to(content).parts
-        if not path.resolve().is_relative_to(root):
-            errors.append(
-                ContentError(
-                    relative,
-                    None,
-                    None,
-                    "is a link that points outside content/",
-                    "copy the file into the site instead of linking to it",
-                )
-            )
-        elif len(parts) < 2 or parts[0] not in columns:
+        # a linked source or folder is reported here; a linked picture where an article uses it
+        if (path.suffix == ".md" or path.is_dir()) and path.is_symlink() and (problem := _link_problem(path, root)):
+            errors.append(ContentError(relative, None, None, problem.replace("%s", "content/"), _LINK_HINT))
+            continue
+        if path.suffix != ".md":
+            continue
+        if len(parts) < 2 or parts[0] not in columns:
             errors.append(
                 ContentError(
                     relative,
@@ -74,14 +73,54 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     return found, errors
 
 
+_LINK_HINT = "copy the file into the site instead of linking to it"
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why the symbolic link `path` must not be read, with %s for the folder it must stay in; or None."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
+        return "is a broken link or a loop of links"
+    return None if target.is_relative_to(root) else "is a link that points outside %s"
+
+
+def links_out(site_dir: Path) -> list[ContentError]:
+    """Symbolic links that would make a build read outside the site: content/ and the folders in LINKED_FOLDERS
+    themselves, and any link inside those folders. (Links inside content/ are checked by find_sources.)"""
+    site = site_dir.resolve()
+    errors = []
+    for name in (CONTENT_DIR, *LINKED_FOLDERS):
+        folder = site_dir / name
+        if folder.is_symlink() and (problem := _link_problem(folder, site)):
+            errors.append(ContentError(name, None, None, problem.replace("%s", "the site folder"), _LINK_HINT))
+        elif name != CONTENT_DIR and folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_symlink() and (problem := _link_problem(path, site)):
+                    where = path.relative_to(site_dir).as_posix()
+                    errors.append(ContentError(where, None, None, problem.replace("%s", "the site folder"), _LINK_HINT))
+    return errors
+
+
 def read_source(
     site_dir: Path, relative: str, column: str, config: Config, previous: Source | None = None
 ) -> Source | list[ContentError]:
     """Read and parse one source; `previous` (the same file in an earlier build) is reused when unchanged."""
     try:
-        raw = (site_dir / relative).read_bytes()
+        with (site_dir / relative).open("rb") as file:
+            raw = file.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         return [ContentError(relative, None, None, f"cannot be read: {exc.strerror}")]
+    if len(raw) > MAX_SOURCE_BYTES:
+        return [
+            ContentError(
+                relative,
+                None,
+                None,
+                f"is larger than {MAX_SOURCE_BYTES // 1024} KB",
+                "split it into several articles; pictures belong in files of their own",
+            )
+        ]
     digest = hashlib.sha1(raw).hexdigest()
     if previous is not None and previous.digest == digest and previous.column == column:
         return previous
@@ -89,8 +128,19 @@ def read_source(
     if isinstance(parsed, list):
         return parsed
     slug = parsed.front_matter.slug or default_slug(relative)
+    if problem := segment_problem(slug):
+        return [
+            ContentError(
+                relative,
+                None,
+                "slug",
+                f"the file name gives the slug '{slug}', which must be {problem}",
+                "rename the file or set a shorter `slug:` in the front matter",
+            )
+        ]
     url = article_url(config.permalink, column, slug, parsed.front_matter.date)
-    return Source(relative, column, parsed, slug, url, digest)
+    untrusted = any(c.untrusted for c in config.columns if c.slug == column)
+    return Source(relative, column, parsed, slug, url, digest, untrusted)
 
 
 def default_slug(relative: str) -> str:
@@ -150,14 +200,30 @@ def render_article(
     def resolve_link(href: str) -> str:
         return rewrite(source.path, source.url, href, urls)
 
-    rendered = markdown.render(
-        source.text.body,
-        Targets(
-            image_url=image_url,
-            link_url=resolve_link,
-            captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
-        ),
-    )
+    try:
+        rendered = markdown.render(
+            source.text.body,
+            Targets(
+                image_url=image_url,
+                link_url=resolve_link,
+                captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
+            ),
+            untrusted=source.untrusted,
+        )
+    except MarkupError as exc:
+        return [ContentError(source.path, _markup_line(source, exc), "body", exc.message, exc.hint)]
+    if not source.untrusted:  # in an untrusted column such links are removed with the rest of the raw HTML
+        errors.extend(
+            ContentError(
+                source.path,
+                _body_line(source, href),
+                "link",
+                f"'{printable(href)}' is a {scheme}: link, which browsers would run or open as data",
+                "link to http(s), mailto or tel addresses, or to files of the site",
+            )
+            for href in dict.fromkeys(rendered.link_targets)
+            if (scheme := unsafe_scheme(href))
+        )
     body_images = [
         _image(source, images, src, "", "", errors, _body_line(source, src))
         for src in dict.fromkeys(rendered.image_srcs)
@@ -238,7 +304,11 @@ def _image(
         return Image(url=src, caption=caption, alt=alt or caption)
     located = images.locate(source.path, src)
     if located is None:
-        problem = "leaves the site folder" if images.leaves_site(source.path, src) else "not found"
+        problem = (
+            path_problem(src)
+            or ("leaves the site folder" if images.leaves_site(source.path, src) else None)
+            or "not found"
+        )
         errors.append(
             ContentError(
                 source.path,
@@ -251,6 +321,14 @@ def _image(
         return None
     url, file = located
     return Image(url=url, caption=caption, alt=alt or caption, source_file=file)
+
+
+def _markup_line(source: Source, error: MarkupError) -> int:
+    """The line of the body a MarkupError is about: its own, or where its text starts."""
+    if error.line is not None:
+        return source.text.body_line + error.line - 1
+    index = source.text.body.find(error.snippet.lstrip()[:40]) if error.snippet.strip() else -1
+    return source.text.body_line + (source.text.body.count("\n", 0, index) if index >= 0 else 0)
 
 
 def _body_line(source: Source, target: str) -> int:

@@ -3,16 +3,32 @@ image and link targets rewritten through callbacks supplied by the caller."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from sitegen.sanitize import clean_html
 
 MORE_MARKER = "<!--more-->"
+# Limits that keep Python-Markdown within seconds and within Python's recursion limit on hostile text.
+MAX_NESTING = 40  # lists and quotes inside each other (four columns of indentation count as one level)
+MAX_HTML_DEPTH = 256  # elements inside each other in the finished body, raw HTML included
+MAX_RUN_CHARS = 20_000  # one paragraph, list item or table cell: Python-Markdown's inline pass is quadratic in it
+# Python-Markdown looks for the end of an unclosed '[' or '<' up to the end of its paragraph: the sum of those
+# distances (our "cost") predicts its time, about half a microsecond per unit.
+MAX_RUN_COST = 2_000_000
+MAX_BODY_COST = 10_000_000
+_NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+_MARKS = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
+_OPENERS_CLOSERS = re.compile(r"[\[\]<>]")
 TABLE_LABEL = {"zh-CN": "表格", "en": "Table"}
 FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to footnote %d in the text"}
 
@@ -32,6 +48,107 @@ class Targets:
     image_url: Callable[[str], str]
     link_url: Callable[[str], str]
     captions: Mapping[str, str]
+
+
+class MarkupError(ValueError):
+    """A body Markdown cannot render within the limits: `line` is 1-based in the text given to render()."""
+
+    def __init__(self, message: str, hint: str = "", line: int | None = None, snippet: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint, self.line, self.snippet = message, hint, line, snippet
+
+
+def _nesting_check(text: str) -> None:
+    for number, line in enumerate(text.split("\n"), start=1):
+        prefix = _NESTING_PREFIX.match(line)
+        if prefix is None or len(prefix.group(0)) < MAX_NESTING:
+            continue
+        head = prefix.group(0).expandtabs(4)
+        marks = len(_MARKS.findall(head))
+        depth = marks + max(0, head.count(" ") - marks) // 4  # four columns of indentation nest a list
+        if depth > MAX_NESTING:
+            raise MarkupError(
+                f"lists or quotes are nested more than {MAX_NESTING} levels deep",
+                "flatten the list or quote",
+                line=number,
+            )
+
+
+def run_cost(text: str) -> int:
+    """What Python-Markdown's inline pass spends on `text` beyond reading it: for every '[' and '<', the distance
+    to the ']' or '>' that closes it, or to the end of the text when none does."""
+    cost = 0
+    brackets: list[int] = []
+    angle = -1
+    for match in _OPENERS_CLOSERS.finditer(text):
+        char, at = match.group(0), match.start()
+        if char == "[":
+            brackets.append(at)
+        elif char == "]":
+            if brackets:
+                cost += at - brackets.pop()
+        elif char == "<":
+            if angle >= 0:
+                cost += len(text) - angle
+            angle = at
+        elif angle >= 0:
+            cost, angle = cost + at - angle, -1
+    cost += sum(len(text) - at for at in brackets)
+    return cost + (len(text) - angle if angle >= 0 else 0)
+
+
+class _CostProcessor(Treeprocessor):
+    """Runs before the inline pass: refuses text runs that would take it minutes (see MAX_RUN_COST)."""
+
+    def run(self, root: etree.Element) -> None:
+        total = 0
+        for element in root.iter():
+            for text in (element.text, element.tail):
+                if not text or isinstance(text, AtomicString):
+                    continue
+                if len(text) > MAX_RUN_CHARS:
+                    raise MarkupError(
+                        f"a paragraph of {len(text)} characters; at most {MAX_RUN_CHARS}",
+                        "break it into shorter paragraphs with empty lines",
+                        snippet=text,
+                    )
+                cost = run_cost(text)
+                total += cost
+                if cost > MAX_RUN_COST or total > MAX_BODY_COST:
+                    raise MarkupError(
+                        "too many unclosed '[' or '<' for Python-Markdown to read in reasonable time",
+                        "close the brackets, or write them as \\[ and &lt;",
+                        snippet=text,
+                    )
+
+
+class _DepthCounter(HTMLParser):
+    """The deepest nesting of elements in an HTML fragment (void elements and those whose end tag may be left
+    out do not count: browsers close those themselves)."""
+
+    _FLAT = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                       "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+                       "tfoot", "colgroup", "rt", "rp"})  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self._FLAT:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._FLAT and self.depth > 0:
+            self.depth -= 1
+
+
+def html_depth(html: str) -> int:
+    counter = _DepthCounter()
+    counter.feed(html)
+    counter.close()
+    return counter.deepest
 
 
 class _FigureAndLinkProcessor(Treeprocessor):
@@ -91,6 +208,7 @@ class _SitegenExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # after "inline" (images exist) and before "prettify"
         md.treeprocessors.register(_FigureAndLinkProcessor(md), "sitegen_figures", 5)
+        md.treeprocessors.register(_CostProcessor(md), "sitegen_cost", 25)  # before "inline" (20)
 
 
 class MarkdownRenderer:
@@ -108,11 +226,27 @@ class MarkdownRenderer:
         self._processor: _FigureAndLinkProcessor = self._md.treeprocessors["sitegen_figures"]  # type: ignore[assignment]
         self._processor.table_label = TABLE_LABEL.get(language, TABLE_LABEL["en"])
 
-    def render(self, text: str, targets: Targets) -> Rendered:
+    def render(self, text: str, targets: Targets, untrusted: bool = False) -> Rendered:
+        """The body as HTML; raw HTML in it is cleaned (sanitize.clean_html) when `untrusted`.
+
+        Raises MarkupError when the text is beyond the limits above.
+        """
         md, processor = self._md, self._processor
+        _nesting_check(text)
         md.reset()
         processor.targets, processor.image_srcs, processor.link_targets = targets, [], []
-        html = md.convert(text)
+        try:
+            html = md.convert(text)
+        except RecursionError:
+            md.reset()
+            raise MarkupError(
+                "is nested too deeply for Python-Markdown (lists, quotes or emphasis inside each other)",
+                "flatten the list, quote or emphasis",
+            ) from None
+        if html_depth(html) > MAX_HTML_DEPTH:
+            raise MarkupError(f"HTML elements are nested more than {MAX_HTML_DEPTH} levels deep", "close your tags")
+        if untrusted:
+            html = clean_html(html, MORE_MARKER)
         heading_ids = frozenset(_collect_ids(getattr(md, "toc_tokens", [])))
         footnote_ids = frozenset(f"fn:{n}" for n in range(1, html.count('class="footnote-ref"') + 1))
         return Rendered(
