@@ -176,7 +176,7 @@ class _FieldChecker:
             return ()
         items = value if isinstance(value, list) else [value]
         if len(items) > MAX_LIST_ITEMS:
-            self.fail(key, f"at most {MAX_LIST_ITEMS} entries", f"{len(items)} entries")
+            self.fail(key, f"at most {MAX_LIST_ITEMS} entries", len(items))
             return ()
         result = []
         for index, item in enumerate(items):
@@ -244,7 +244,7 @@ class _FieldChecker:
             self.fail("images", "a list of pictures, each a path or {src, caption, alt}", raw)
             return ()
         if len(raw) > MAX_LIST_ITEMS:
-            self.fail("images", f"at most {MAX_LIST_ITEMS} entries", f"{len(raw)} entries")
+            self.fail("images", f"at most {MAX_LIST_ITEMS} entries", len(raw))
             return ()
         entries = []
         for index, item in enumerate(raw):

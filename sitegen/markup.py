@@ -29,6 +29,7 @@ MAX_BODY_COST = 10_000_000
 _NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 _MARKS = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 _OPENERS_CLOSERS = re.compile(r"[\[\]<>]")
+_ANGLES = re.compile(r"[<>]")
 TABLE_LABEL = {"zh-CN": "表格", "en": "Table"}
 FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to footnote %d in the text"}
 
@@ -58,9 +59,21 @@ class MarkupError(ValueError):
         self.message, self.hint, self.line, self.snippet = message, hint, line, snippet
 
 
-def _nesting_check(text: str) -> None:
-    for number, line in enumerate(text.split("\n"), start=1):
-        prefix = _NESTING_PREFIX.match(line)
+def _source_check(text: str) -> None:
+    """Refuse what Python-Markdown's block pass cannot take: deep nesting, and '<' storms that its HTML parser
+    reads in quadratic time (the inline pass is checked by _CostProcessor)."""
+    total, line = 0, 1
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if block.startswith("\n"):
+            line += block.count("\n")
+            continue
+        cost = run_cost(block, "<") if "<" in block else 0
+        total += cost
+        if cost > MAX_RUN_COST or total > MAX_BODY_COST:
+            raise MarkupError(_COST_MESSAGE, _COST_HINT, line=line)
+        line += block.count("\n")
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        prefix = _NESTING_PREFIX.match(line_text)
         if prefix is None or len(prefix.group(0)) < MAX_NESTING:
             continue
         head = prefix.group(0).expandtabs(4)
@@ -74,13 +87,18 @@ def _nesting_check(text: str) -> None:
             )
 
 
-def run_cost(text: str) -> int:
-    """What Python-Markdown's inline pass spends on `text` beyond reading it: for every '[' and '<', the distance
-    to the ']' or '>' that closes it, or to the end of the text when none does."""
+_COST_MESSAGE = "too many unclosed '[' or '<' for Python-Markdown to read in reasonable time"
+_COST_HINT = "close the brackets, or write them as \\[ and &lt;"
+
+
+def run_cost(text: str, openers: str = "[<") -> int:
+    """What Python-Markdown spends on `text` beyond reading it: for every '[' and '<' (those in `openers`), the
+    distance to the ']' or '>' that closes it, or to the end of the text when none does."""
     cost = 0
     brackets: list[int] = []
     angle = -1
-    for match in _OPENERS_CLOSERS.finditer(text):
+    pattern = _OPENERS_CLOSERS if openers == "[<" else _ANGLES
+    for match in pattern.finditer(text):
         char, at = match.group(0), match.start()
         if char == "[":
             brackets.append(at)
@@ -115,11 +133,7 @@ class _CostProcessor(Treeprocessor):
                 cost = run_cost(text)
                 total += cost
                 if cost > MAX_RUN_COST or total > MAX_BODY_COST:
-                    raise MarkupError(
-                        "too many unclosed '[' or '<' for Python-Markdown to read in reasonable time",
-                        "close the brackets, or write them as \\[ and &lt;",
-                        snippet=text,
-                    )
+                    raise MarkupError(_COST_MESSAGE, _COST_HINT, snippet=text)
 
 
 class _DepthCounter(HTMLParser):
@@ -232,7 +246,7 @@ class MarkdownRenderer:
         Raises MarkupError when the text is beyond the limits above.
         """
         md, processor = self._md, self._processor
-        _nesting_check(text)
+        _source_check(text)
         md.reset()
         processor.targets, processor.image_srcs, processor.link_targets = targets, [], []
         try:
