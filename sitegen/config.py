@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError, ContentError
 from sitegen.model import Column, Config
+from sitegen.text import without_controls
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
 from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
@@ -86,7 +87,7 @@ def load_config(site_dir: Path) -> Config:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError([ContentError(CONFIG_FILE, None, None, "is not UTF-8 text")]) from None
-    return parse_config(text)
+    return parse_config(without_controls(text))  # as in articles: no page or feed may carry control characters
 
 
 def parse_config(text: str) -> Config:

@@ -224,9 +224,11 @@ def render_article(
             for href in dict.fromkeys(rendered.link_targets)
             if (scheme := unsafe_scheme(href))
         )
+    # in an untrusted column a javascript: or data: "picture" is no file to look for: nh3 has removed it
+    body_srcs = [src for src in dict.fromkeys(rendered.image_srcs) if not (source.untrusted and unsafe_scheme(src))]
     body_images = [
         _image(source, images, src, "", "", errors, _body_line(source, src))
-        for src in dict.fromkeys(rendered.image_srcs)
+        for src in body_srcs
     ]
     listed = [_image(source, images, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
     if errors:
@@ -240,7 +242,7 @@ def render_article(
     listed_srcs = {same_picture(e.src) for e in front.images}
     body_only = [
         image
-        for src, image in zip(dict.fromkeys(rendered.image_srcs), body_images, strict=True)
+        for src, image in zip(body_srcs, body_images, strict=True)
         if same_picture(src) not in listed_srcs
     ]
     return Article(
