@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from sitegen.config import CONFIG_FILE, load_config
 from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, fingerprint, read_source, render_article
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.links import check_links
+from sitegen.lock import DEFAULT_TIMEOUT, output_lock
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import Article, Site
 from sitegen.output import WriteReport, check_output_dir, write_site
@@ -33,6 +34,8 @@ class BuildOptions:
     now: datetime | None = None  # the moment that decides what is "future"; default: the clock
     theme: Theme = field(default_factory=default_theme)
     cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
+    lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
+    on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
             pages += file.data is not None
             yield file
 
-    written = write_site(counted(), output)
+    with output_lock(output, options.lock_timeout, options.on_lock_wait):  # one writer per output folder
+        written = write_site(counted(), output)
     return _report(loaded, pages, written, started, output)
 
 

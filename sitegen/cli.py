@@ -17,6 +17,7 @@ import click
 from sitegen.build import BuildOptions, BuildReport, build, check
 from sitegen.config import load_config, site_language
 from sitegen.errors import BuildFailed, ConfigError, ContentError
+from sitegen.lock import DEFAULT_TIMEOUT, OutputBusy
 from sitegen.messages import translate
 from sitegen.output import OutputRefused
 from sitegen.scaffold import ScaffoldError, init_site, new_article
@@ -64,7 +65,7 @@ def _run(action: Callable[[Path, BuildOptions], BuildReport], site_dir: Path, op
         _fail(exc.errors, 2, language)
     except BuildFailed as exc:
         _fail(exc.errors, 1, language)
-    except OutputRefused as exc:
+    except (OutputRefused, OutputBusy) as exc:
         _refuse(str(exc), language)
 
 
@@ -85,10 +86,26 @@ def main() -> None:
 )
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
-def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool) -> None:
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for another build writing the same output folder.",
+)
+def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool, wait_seconds: float) -> None:
     """Build the site into the output folder."""
-    report = _run(build, site_dir, BuildOptions(output_dir=output_dir, drafts=drafts, future=future))
-    lang = site_language(site_dir)
+    language = site_language(site_dir)
+
+    def waiting(message: str) -> None:
+        click.echo(translate(message, language), err=True)
+
+    options = BuildOptions(
+        output_dir=output_dir, drafts=drafts, future=future, lock_timeout=wait_seconds, on_lock_wait=waiting
+    )
+    report = _run(build, site_dir, options)
+    lang = language
     r = report
     line = _say(
         lang,

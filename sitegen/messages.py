@@ -132,12 +132,25 @@ _ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"refusing to build into (?P<path>.*): it is a file", "拒绝输出到 {path}：它是一个文件"),
     (
+        r"waiting for another build \((?P<holder>.*)\) to finish writing (?P<path>.*)",
+        "正在等待另一个生成进程（{holder}）写完 {path}",
+    ),
+    (
+        r"gave up after (?P<seconds>\S+) s: another build \((?P<holder>.*)\) is still writing (?P<path>.*)",
+        "等待 {seconds} 秒后放弃：另一个生成进程（{holder}）仍在写入 {path}",
+    ),
+    (
+        r"process (?P<pid>\d+) on (?P<host>\S+), since (?P<since>.*)",
+        "进程 {pid}，主机 {host}，开始于 {since}",
+    ),
+    (r"a process that has just started", "一个刚启动的进程"),
+    (
         r"refusing to build into (?P<path>.*): it is not empty and was not made by sitegen; "
         r"empty it or choose another --output",
         "拒绝输出到 {path}：该文件夹不是空的，也不是 sitegen 生成的；请清空它或换一个 --output",
     ),
 )
-_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms"})  # never user text
+_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms", "holder"})  # never user text
 _CATALOG = {"zh-CN": tuple((re.compile(pattern, re.DOTALL), template) for pattern, template in _ZH)}
 
 
