@@ -20,7 +20,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"invalid YAML: (?P<problem>.*)", "YAML 格式错误：{problem}"),
     (
         r"check quotes and indentation; quote values containing ': ' or starting with \[ \{ \* &",
-        "检查引号和缩进；含有“: ”或以 [ { * & 开头的值要加引号",
+        "检查引号和缩进；含有“: ”或以 [ {{ * & 开头的值要加引号",
     ),
     (r"expected front-matter keys such as `title: \.\.\.`", "应为“title: ...”这样的头信息字段"),
     (r"cannot be read: (?P<why>.*)", "无法读取：{why}"),
