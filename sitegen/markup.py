@@ -16,6 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from sitegen.sanitize import clean_html
+from sitegen.text import CONTROLS
 
 MORE_MARKER = "<!--more-->"
 # Limits that keep Python-Markdown within seconds and within Python's recursion limit on hostile text.
@@ -28,6 +29,7 @@ MAX_RUN_COST = 2_000_000
 MAX_BODY_COST = 10_000_000
 _NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 _MARKS = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
 _OPENERS_CLOSERS = re.compile(r"[\[\]<>]")
 _ANGLES = re.compile(r"[<>]")
 TABLE_LABEL = {"zh-CN": "表格", "en": "Table"}
@@ -158,6 +160,12 @@ class _DepthCounter(HTMLParser):
             self.depth -= 1
 
 
+def _drop_control_reference(match: re.Match[str]) -> str:
+    """`&#1;` and the like: a control character written as a reference is dropped like a raw one."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return "" if code == 0 or code > 0x10FFFF or CONTROLS.match(chr(code)) else match.group(0)
+
+
 def html_depth(html: str) -> int:
     counter = _DepthCounter()
     counter.feed(html)
@@ -259,8 +267,9 @@ class MarkdownRenderer:
             ) from None
         if html_depth(html) > MAX_HTML_DEPTH:
             raise MarkupError(f"HTML elements are nested more than {MAX_HTML_DEPTH} levels deep", "close your tags")
+        html = _CHARACTER_REFERENCE.sub(_drop_control_reference, html)
         if untrusted:
-            html = clean_html(html, MORE_MARKER)
+            html = CONTROLS.sub("", clean_html(html, MORE_MARKER))
         heading_ids = frozenset(_collect_ids(getattr(md, "toc_tokens", [])))
         footnote_ids = frozenset(f"fn:{n}" for n in range(1, html.count('class="footnote-ref"') + 1))
         return Rendered(

@@ -70,7 +70,7 @@ def html_to_text(html: str) -> str:
     collector = _TextCollector()
     collector.feed(html)
     collector.close()
-    lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
+    lines = (" ".join(line.split()) for line in without_controls("".join(collector.parts)).split("\n"))
     return "\n".join(line for line in lines if line)
 
 

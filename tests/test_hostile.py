@@ -267,3 +267,15 @@ def test_the_feed_content_is_escaped_html_without_scripts(output: Path) -> None:
     page = Page(body)
     assert not [tag for tag, _ in page.elements if tag in DANGEROUS_TAGS]
     assert not [name for _, a in page.elements for name in a if name.startswith("on")]
+
+
+@pytest.mark.parametrize("untrusted", [False, True])
+def test_control_characters_written_as_references_are_dropped_too(untrusted: bool) -> None:
+    """Found by the property tests: `&#x1;` in a body reached the summary (and so the home page) as a raw U+0001."""
+    from sitegen.markup import MarkdownRenderer, Targets
+    from sitegen.text import html_to_text
+
+    body = "甲&#x1;乙&#0;丙&#x85;丁&#127;戊 &#65;&#x4e2d;"
+    html = MarkdownRenderer().render(body, Targets(image_url=str, link_url=str, captions={}), untrusted=untrusted).html
+    assert html_to_text(html) == "甲乙丙丁戊 A中"
+    assert not CONTROLS.search(html)
