@@ -72,7 +72,7 @@ def test_two_processes_building_into_one_folder_never_corrupt_it(site: Path, tmp
         assert process.returncode == 0, stderr.decode()
     assert tree(output) == tree(clean)
     leftovers = sorted(p.name for p in output.parent.iterdir())
-    assert leftovers == [lock_path(output).name, "public"], leftovers  # no staging or retired folders left
+    assert leftovers == ["public"], leftovers  # no staging or retired folders, no lock file left
 
 
 def test_a_build_waits_for_the_one_holding_the_lock(site: Path, tmp_path: Path) -> None:
@@ -93,6 +93,7 @@ def test_a_build_waits_for_the_one_holding_the_lock(site: Path, tmp_path: Path) 
     assert released.is_set()
     assert len(told) == 1 and told[0].startswith("waiting for another build (process "), told
     assert (output / "index.html").is_file()
+    assert not lock_path(output).exists()  # removed by its holder as it let go
 
 
 def test_a_build_gives_up_naming_the_build_that_holds_the_lock(site: Path, tmp_path: Path) -> None:
@@ -106,6 +107,7 @@ def test_a_build_gives_up_naming_the_build_that_holds_the_lock(site: Path, tmp_p
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == b"locked"
+        assert lock_path(output).read_text(encoding="utf-8").startswith(f"process {holder.pid} on ")
         started = time.perf_counter()
         with pytest.raises(OutputBusy) as caught:
             build_site(site, output_dir=output, lock_timeout=0.5)
