@@ -25,6 +25,9 @@ ASSETS_DIR = "assets"
 LINKED_FOLDERS = ("assets", "templates", "data")  # besides content/: folders whose files a build reads
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own
+# What a local picture may be: it is copied into the public site, where an .html or .js "picture" would run.
+PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+SCRIPTABLE_PICTURES = (".svg",)  # an SVG opened on its own runs its scripts: not from untrusted columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,15 +173,38 @@ class ImageResolver:
         folder = PurePosixPath(source_path).parent.as_posix()
         return safe_join(self.site_dir, f"{folder}/{src}") is None
 
+    def elsewhere(self, source_path: str, src: str) -> bool:
+        """Whether `src` names a file of the site that is no picture source: outside content/ and assets/
+        (site.yaml, templates/, .git/...) or in a hidden folder."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        file = safe_join(self.site_dir, f"{folder}/{src.split('#')[0].split('?')[0]}")
+        return file is not None and file.is_file() and not _picture_place(file.relative_to(self.site_dir).as_posix())
+
     def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
         for base in (folder, ASSETS_DIR):
             file = safe_join(self.site_dir, f"{base}/{src}")
-            if file is not None and file.is_file():
+            if file is not None and file.is_file() and _picture_place(file.relative_to(self.site_dir).as_posix()):
                 relative = file.relative_to(self.site_dir).as_posix()
                 content_prefix = CONTENT_DIR + "/"
                 url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
                 return url, file
         return None
+
+
+def _picture_place(relative: str) -> bool:
+    """Pictures come from content/ and assets/, never from a hidden file or folder."""
+    parts = relative.split("/")
+    return parts[0] in (CONTENT_DIR, ASSETS_DIR) and not any(part.startswith(".") for part in parts)
+
+
+def picture_type_problem(src: str, untrusted: bool) -> str | None:
+    """Why a local picture path cannot be a picture copied into the site, or None."""
+    suffix = PurePosixPath(src.split("#")[0].split("?")[0]).suffix.lower()
+    if suffix not in PICTURE_TYPES:
+        return f"is not a picture file ({', '.join(PICTURE_TYPES)})"
+    if untrusted and suffix in SCRIPTABLE_PICTURES:
+        return "is an SVG file, which can carry scripts: not allowed in an untrusted column"
+    return None
 
 
 def render_article(
@@ -304,13 +330,14 @@ def _image(
 ) -> Image | None:
     if REMOTE.match(src):
         return Image(url=src, caption=caption, alt=alt or caption)
-    located = images.locate(source.path, src)
+    problem = (
+        path_problem(src)
+        or ("leaves the site folder" if images.leaves_site(source.path, src) else None)
+        or picture_type_problem(src, source.untrusted)
+    )
+    located = None if problem else images.locate(source.path, src)
     if located is None:
-        problem = (
-            path_problem(src)
-            or ("leaves the site folder" if images.leaves_site(source.path, src) else None)
-            or "not found"
-        )
+        problem = problem or ("is outside content/ and assets/" if images.elsewhere(source.path, src) else "not found")
         errors.append(
             ContentError(
                 source.path,

@@ -49,11 +49,13 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"copy the file into the site instead of linking to it", "请把文件复制到网站里，不要用链接"),
     (r"is not inside a column folder", "不在任何栏目文件夹内"),
     (r"move it under content/<column>/; columns: (?P<columns>.*)", "请移到 content/<栏目>/ 下；栏目有：{columns}"),
+    (r"picture '(?P<src>.*)' (?P<problem>.*)", "图片“{src}”{problem}"),
+    (r"is not a picture file \((?P<types>.*)\)", "不是图片文件（{types}）"),
     (
-        r"picture '(?P<src>.*)' (?P<problem>not found|leaves the site folder|contains a NUL byte|is an absolute path|"
-        r"names a drive|contains a backslash|is longer than \d+ characters|has a name longer than 255 bytes)",
-        "图片“{src}”{problem}",
+        r"is an SVG file, which can carry scripts: not allowed in an untrusted column",
+        "是 SVG 文件，可能带有脚本：不信任的栏目不能用",
     ),
+    (r"is outside content/ and assets/", "不在 content/ 或 assets/ 里"),
     (r"not found", "找不到"),
     (r"leaves the site folder", "在网站文件夹之外"),
     (r"contains a NUL byte", "含有 NUL 字节"),

@@ -287,3 +287,31 @@ def test_a_folder_holding_the_home_folder_is_refused(make_site: MakeSite) -> Non
     result = CliRunner().invoke(main, ["build", "--site", str(site), "--output", str(home_parent)])
     assert result.exit_code == 2, result.output
     assert Path.home().is_dir()
+
+
+# --------------------------------------------------------------------------- what a picture may be
+
+
+@pytest.mark.parametrize("name", ["evil.html", "evil.htm", "x.js", "notes.txt", "config", "a.png.html"])
+def test_a_local_picture_must_be_a_picture_file(make_site: MakeSite, name: str) -> None:
+    """A picture is copied into the public site: an .html "picture" would be a page of the site with its scripts."""
+    site = make_site({"content/tips/a.md": article(body=f"![图]({name})\n"), f"content/tips/{name}": "<script>"})
+    (message,) = failures(site)
+    assert f"images: picture '{name}' is not a picture file (.png, .jpg" in message, message
+
+
+def test_svg_pictures_are_refused_in_untrusted_columns_only(make_site: MakeSite) -> None:
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    yaml = SITE_YAML.replace("    title: 身边爆料\n", "    title: 身边爆料\n    untrusted: true\n")
+    site = make_site({"site.yaml": yaml, "content/tips/a.md": article(body="![图](x.svg)\n"), "content/tips/x.svg": svg,
+                      "content/towns/b.md": article(body="![图](y.svg)\n"), "content/towns/y.svg": svg})  # fmt: skip
+    (message,) = failures(site)
+    assert message.startswith("content/tips/a.md:6: images: picture 'x.svg' is an SVG file, which can carry scripts")
+
+
+@pytest.mark.parametrize("place", [".git/x.png", "templates/x.png", "x.png", "data/x.png", "content/.hidden/x.png"])
+def test_pictures_come_only_from_content_and_assets(make_site: MakeSite, place: str) -> None:
+    site = make_site({"content/towns/a.md": article(body=f"![图](../../{place})\n"), place: PNG})
+    (message,) = failures(site)
+    assert f"picture '../../{place}' is outside content/ and assets/" in message or "not found" in message, message
+    assert not (site / "public").exists()
