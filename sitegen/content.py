@@ -24,6 +24,7 @@ CONTENT_DIR = "content"
 ASSETS_DIR = "assets"
 LINKED_FOLDERS = ("assets", "templates", "data")  # besides content/: folders whose files a build reads
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+NOT_IN_URLS = re.compile(r"[\s\"<>\\^`{|}]")  # characters a URL cannot hold unescaped (RFC 3986)
 MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own
 # What a local picture may be: it is copied into the public site, where an .html or .js "picture" would run.
 PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
@@ -328,6 +329,13 @@ def _summary(rendered: Rendered) -> str:
 def _image(
     source: Source, images: ImageResolver, src: str, caption: str, alt: str, errors: list[ContentError], line: int
 ) -> Image | None:
+    if REMOTE.match(src) and (bad := NOT_IN_URLS.search(src)):
+        errors.append(
+            ContentError(
+                source.path, line, "images", f"picture '{printable(src)}' is not a valid URL: it holds {bad.group(0)!r}"
+            )
+        )
+        return None
     if REMOTE.match(src):
         return Image(url=src, caption=caption, alt=alt or caption)
     problem = (

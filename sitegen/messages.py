@@ -56,6 +56,7 @@ _ZH: tuple[tuple[str, str], ...] = (
         "是 SVG 文件，可能带有脚本：不信任的栏目不能用",
     ),
     (r"is outside content/ and assets/", "不在 content/ 或 assets/ 里"),
+    (r"is not a valid URL: it holds (?P<char>.*)", "不是有效的网址：含有 {char}"),
     (r"not found", "找不到"),
     (r"leaves the site folder", "在网站文件夹之外"),
     (r"contains a NUL byte", "含有 NUL 字节"),

@@ -6,6 +6,8 @@ handlers, no iframes or forms, no `javascript:` or `data:` URLs, no styles but a
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 _TEXT = {"p", "br", "hr", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "strong", "em", "b", "i", "u", "s",
@@ -50,7 +52,23 @@ def clean_html(html: str, marker: str = "") -> str:
     return marker.join(_clean(part) for part in html.split(marker))
 
 
+# nh3 (html5ever) writes attributes in double quotes with '"' and '>' escaped: a tag ends at the first '>'
+_IMG = re.compile(r"<img\b[^>]*>")
+
+
+def _valid_img(match: re.Match[str]) -> str:
+    """An image whose src was removed (javascript:, data:) goes; one without alt gets an empty one."""
+    tag = match.group(0)
+    if not re.search(r'\s(src|srcset)="', tag):
+        return ""
+    return tag if re.search(r'\salt="', tag) else tag[:-1] + ' alt="">'
+
+
 def _clean(html: str) -> str:
+    return _IMG.sub(_valid_img, _clean_tags(html))
+
+
+def _clean_tags(html: str) -> str:
     return nh3.clean(
         html,
         tags=set(TAGS),

@@ -18,6 +18,7 @@ import pytest
 from conftest import FIXED_NOW
 
 from sitegen.build import BuildOptions, build
+from sitegen.errors import BuildFailed
 from sitegen.text import CONTROLS
 
 PNG = b"\x89PNG\r\n\x1a\n fake picture"
@@ -70,7 +71,7 @@ images:
   - src: pic.png
     caption: {q(hostile("图注"))}
     alt: {q(hostile("替代文字"))}
-  - src: https://example.org/x.png?a="><script>alert(7)</script>
+  - src: https://example.org/x.png?a=%22%3E%3Cscript%3Ealert(7)%3C/script%3E&b=javascript:alert(7)
     caption: {q(hostile("远程图注"))}
 note: {q(hostile("附加"))}
 {q(hostile("键"))}: {q(hostile("值"))}
@@ -83,7 +84,7 @@ TRUSTED_BODY = f"""\
 
 ![{SHOWN[:60].replace("]", "")}](pic.png "title\\" onmouseover=\\"alert(11)")
 
-[链接](https://example.org/?q=\\"><script>alert(12)</script> "\\"onclick=alert(13)")
+[链接](https://example.org/?q=%22%3E%3Cscript%3Ealert(12)%3C/script%3E "\\"onclick=alert(13)")
 
 ```html
 </script><script>alert(14)</script>
@@ -279,3 +280,16 @@ def test_control_characters_written_as_references_are_dropped_too(untrusted: boo
     html = MarkdownRenderer().render(body, Targets(image_url=str, link_url=str, captions={}), untrusted=untrusted).html
     assert html_to_text(html) == "甲乙丙丁戊 A中"
     assert not CONTROLS.search(html)
+
+
+def test_a_remote_picture_url_that_is_no_url_is_an_error(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content/towns").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    images = 'images: ["https://example.org/x.png?a=\\"><script>alert(1)</script>"]'
+    (site / "content/towns/a.md").write_text(f"---\ntitle: 题\ndate: 2024-01-02\n{images}\n---\n正文。\n", "utf-8")
+    with pytest.raises(BuildFailed) as caught:
+        build(site, BuildOptions(output_dir=tmp_path / "public", now=FIXED_NOW))
+    (error,) = caught.value.errors
+    assert error.text("en").startswith("content/towns/a.md:4: images: picture 'https://example.org/x.png?a=\"><script>")
+    assert error.text("en").endswith("is not a valid URL: it holds '\"'")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from test_browser import _in_ci, _Tab, base_url, browser, built_site, key_pages  # noqa: F401 (fixtures)
+from test_hostile import output  # noqa: F401 (fixture: the hostile site, built)
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -45,16 +46,26 @@ def _tool(variable: str, what: str) -> Path:
 
 
 def test_every_page_passes_the_nu_html_checker(built_site: Path) -> None:  # noqa: F811
+    pages = _nu_check(built_site)
+    assert len(pages) >= 20, f"only {len(pages)} pages were built"
+
+
+def test_the_hostile_site_passes_the_nu_html_checker_too(output: Path) -> None:  # noqa: F811
+    """tests/test_hostile.py's site: hostile strings in every field, escaped, still make valid pages."""
+    assert len(_nu_check(output)) >= 10
+
+
+def _nu_check(folder: Path) -> list[Path]:
+    """Run the Nu Html Checker once over every page under `folder`; fail listing every error."""
     jar = _tool("SITEGEN_VNU_JAR", "the Nu Html Checker (npm package vnu-jar)")
     java = shutil.which("java")
     if java is None:
         _missing("java is not on PATH (Debian: apt-get install default-jre-headless)")
-    pages = sorted(built_site.rglob("*.html"))
-    assert len(pages) >= 20, f"only {len(pages)} pages were built"
-    relative = [page.relative_to(built_site).as_posix() for page in pages]
+    pages = sorted(folder.rglob("*.html"))
+    relative = [page.relative_to(folder).as_posix() for page in pages]
     result = subprocess.run(
         [java, "-Xss1m", "-jar", str(jar), "--errors-only", "--format", "json", *relative],
-        cwd=built_site,
+        cwd=folder,
         capture_output=True,
         text=True,
         timeout=300,
@@ -73,7 +84,8 @@ def test_every_page_passes_the_nu_html_checker(built_site: Path) -> None:  # noq
         ]
         pytest.fail(f"the Nu Html Checker found {len(errors)} errors:\n" + "\n".join(lines[:100]), pytrace=False)
     assert result.returncode == 0, report_text[:2000]
-    print(f"Nu Html Checker: {len(pages)} pages, 0 errors")
+    print(f"Nu Html Checker: {len(pages)} pages of {folder}, 0 errors")
+    return pages
 
 
 # --------------------------------------------------------------------------- axe-core
