@@ -157,3 +157,11 @@ def test_cleaned_pictures_stay_valid_html() -> None:
 
     html = clean_html('<img src="javascript:alert(1)" alt="a"><img src="x.png"><img src="y.png" alt="说明">')
     assert html == '<img src="x.png" alt=""><img src="y.png" alt="说明">'
+
+
+@pytest.mark.parametrize("language", ["zh-CN", "en"])
+def test_sitegen_init_marks_the_tips_column_untrusted(tmp_path, language: str) -> None:
+    from sitegen.scaffold import init_site
+
+    init_site(tmp_path / "new", language)
+    assert [c.slug for c in load_config(tmp_path / "new").columns if c.untrusted] == ["tips"]
