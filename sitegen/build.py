@@ -20,6 +20,7 @@ from sitegen import load
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.load import LoadedSite
+from sitegen.lock import DEFAULT_TIMEOUT, output_lock
 from sitegen.output import WriteReport, check_output_dir, write_site
 from sitegen.parallel import default_jobs, ordered_map
 from sitegen.render import OutputFile, PageJob, data_files, make_environment, page_jobs, render_page, template_digests
@@ -46,6 +47,8 @@ class BuildOptions:
     jobs: int = field(default_factory=default_jobs)
     progress: Progress | None = None
     search: bool = True  # the search page, its index under search/, and a search box on every page
+    lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
+    on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,15 +232,18 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     output = (options.output_dir or site_dir / OUTPUT_DIR).resolve()
     check_output_dir(output, site_dir)
-    run = _start(site_dir, options)
-    loaded = _load(run)
-    started = time.perf_counter()
-    written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
-    run.cache.record_output(run.cache.page_digests, written.paths)
-    elapsed = time.perf_counter() - started
-    run.timings.append(("write", elapsed - sum(t for phase, t in run.timings if phase != "read and render Markdown")))
-    if options.cache is None and options.disk_cache:
-        run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
+    # one build per output folder at a time, from reading the cache to saving it: the cache describes the output
+    with output_lock(output, options.lock_timeout, options.on_lock_wait):
+        run = _start(site_dir, options)
+        loaded = _load(run)
+        started = time.perf_counter()
+        written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
+        run.cache.record_output(run.cache.page_digests, written.paths)
+        elapsed = time.perf_counter() - started
+        rendering = sum(t for phase, t in run.timings if phase != "read and render Markdown")
+        run.timings.append(("write", elapsed - rendering))
+        if options.cache is None and options.disk_cache:
+            run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
     return _report(run, loaded, written, output)
 
 

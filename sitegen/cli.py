@@ -20,6 +20,7 @@ from sitegen.config import load_config, site_language
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.importers.model import ImportReport
 from sitegen.importers.run import ImportRefused, import_hugo, import_jekyll, import_legacy
+from sitegen.lock import DEFAULT_TIMEOUT, OutputBusy
 from sitegen.messages import translate
 from sitegen.output import OutputRefused
 from sitegen.scaffold import ScaffoldError, init_site, new_article
@@ -67,7 +68,7 @@ def _run(action: Callable[[Path, BuildOptions], BuildReport], site_dir: Path, op
         _fail(exc.errors, 2, language)
     except BuildFailed as exc:
         _fail(exc.errors, 1, language)
-    except OutputRefused as exc:
+    except (OutputRefused, OutputBusy) as exc:
         _refuse(str(exc), language)
 
 
@@ -98,6 +99,14 @@ def main() -> None:
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache (a cold build).")
 @click.option("--profile", is_flag=True, help="Print the time of each phase and what was rendered or reused.")
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(0),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for another build writing the same output folder.",
+)
 def build_command(
     site_dir: Path,
     output_dir: Path | None,
@@ -108,10 +117,15 @@ def build_command(
     cache_dir: Path | None,
     no_cache: bool,
     profile: bool,
+    wait_seconds: float,
 ) -> None:
     """Build the site into the output folder."""
     lang = site_language(site_dir)
     progress = _ProgressBar(lang) if sys.stderr.isatty() else None
+
+    def waiting(message: str) -> None:
+        click.echo(translate(message, lang), err=True)
+
     options = BuildOptions(
         output_dir=output_dir,
         drafts=drafts,
@@ -120,6 +134,8 @@ def build_command(
         cache_dir=cache_dir,
         disk_cache=not no_cache,
         progress=progress,
+        lock_timeout=wait_seconds,
+        on_lock_wait=waiting,
         **({"jobs": jobs} if jobs else {}),
     )
     try:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError, ContentError
 from sitegen.model import Column, Config
+from sitegen.text import without_controls
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
 from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
@@ -23,7 +24,7 @@ KNOWN_KEYS = (
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
     "feed_size", "feed_full_content", "related_count",
 )  # fmt: skip
-COLUMN_KEYS = ("slug", "title", "description")
+COLUMN_KEYS = ("slug", "title", "description", "untrusted")
 
 
 class _Collector:
@@ -86,7 +87,7 @@ def load_config(site_dir: Path) -> Config:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError([ContentError(CONFIG_FILE, None, None, "is not UTF-8 text")]) from None
-    return parse_config(text)
+    return parse_config(without_controls(text))  # as in articles: no page or feed may carry control characters
 
 
 def parse_config(text: str) -> Config:
@@ -183,6 +184,12 @@ def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:
             check.add(f"{where}.title", f"expected non-empty text, got {title!r}")
             continue
         description = entry.get("description") or ""
+        untrusted = entry.get("untrusted", False)
+        if not isinstance(untrusted, bool):
+            check.add(f"{where}.untrusted", f"expected true or false, got {untrusted!r}")
+            continue
         seen.add(slug)
-        columns.append(Column(slug=slug, title=title.strip(), description=str(description).strip()))
+        columns.append(
+            Column(slug=slug, title=title.strip(), description=str(description).strip(), untrusted=untrusted)
+        )
     return tuple(columns)

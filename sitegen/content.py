@@ -16,14 +16,20 @@ from markupsafe import Markup
 from sitegen.errors import ContentError, printable
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, Rendered, Targets
+from sitegen.markup import MarkdownRenderer, MarkupError, Rendered, Targets
 from sitegen.model import Article, Config, Image
 from sitegen.text import character_count, reading_minutes, summarize
-from sitegen.urls import article_url, relative_url, safe_join
+from sitegen.urls import article_url, path_problem, relative_url, safe_join, segment_problem, unsafe_scheme
 
 CONTENT_DIR = "content"
 ASSETS_DIR = "assets"
+LINKED_FOLDERS = ("assets", "templates", "data")  # besides content/: folders whose files a build reads
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+NOT_IN_URLS = re.compile(r"[\s\"<>\\^`{|}]")  # characters a URL cannot hold unescaped (RFC 3986)
+MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own
+# What a local picture may be: it is copied into the public site, where an .html or .js "picture" would run.
+PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+SCRIPTABLE_PICTURES = (".svg",)  # an SVG opened on its own runs its scripts: not from untrusted columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +42,7 @@ class Source:
     slug: str
     url: str
     digest: str  # of the file's bytes
+    untrusted: bool = False  # its column is marked `untrusted: true`: raw HTML in the body is cleaned
 
 
 def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]], list[ContentError]]:
@@ -43,24 +50,16 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     content = site_dir / CONTENT_DIR
     columns = {c.slug for c in config.columns}
     found: list[tuple[str, str]] = []
-    errors: list[ContentError] = []
-    if not content.is_dir():
+    errors = links_out(site_dir)
+    if not content.is_dir() or errors:
         return found, errors
     root = content.resolve()
-    for relative, is_link in sorted(_markdown_files(site_dir, content)):
+    for relative, link_problem in sorted(_markdown_files(content, root)):
         parts = PurePosixPath(relative).parts[1:]  # below content/
-        # only a link can lead outside: resolving every file would cost a system call per folder level
-        if is_link and not (site_dir / relative).resolve().is_relative_to(root):
-            errors.append(
-                ContentError(
-                    relative,
-                    None,
-                    None,
-                    "is a link that points outside content/",
-                    "copy the file into the site instead of linking to it",
-                )
-            )
-        elif len(parts) < 2 or parts[0] not in columns:
+        if link_problem is not None:
+            errors.append(ContentError(relative, None, None, link_problem.replace("%s", "content/"), _LINK_HINT))
+            continue
+        if len(parts) < 2 or parts[0] not in columns:
             errors.append(
                 ContentError(
                     relative,
@@ -75,24 +74,64 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     return found, errors
 
 
-def _markdown_files(site_dir: Path, content: Path) -> Iterable[tuple[str, bool]]:
-    """(path relative to the site, whether a link is on the way) of every .md file below content/."""
+def _markdown_files(content: Path, root: Path) -> Iterable[tuple[str, str | None]]:
+    """(path relative to the site, why it must not be read or None) of every .md file below content/.
+
+    os.scandir, not rglob: a large site has tens of thousands of files and folders. A link (to a source or a
+    folder) is followed only when it resolves inside content/; otherwise it is reported where it stands.
+    """
     prefix = len(str(content)) + 1
-    pending = [(str(content), False)]
+    pending = [str(content)]
     seen: set[str] = set()
     while pending:
-        folder, linked = pending.pop()
-        real = os.path.realpath(folder) if linked else folder
+        folder = pending.pop()
+        real = os.path.realpath(folder)
         if real in seen:  # a link back up the tree
             continue
         seen.add(real)
         with os.scandir(folder) as entries:
             for entry in entries:
-                is_link = linked or entry.is_symlink()
+                relative = f"{CONTENT_DIR}/" + entry.path[prefix:].replace(os.sep, "/")
+                is_markdown = entry.name.endswith(".md")
+                # a linked source or folder is reported here; a linked picture where an article uses it
+                if entry.is_symlink() and (is_markdown or entry.is_dir()):
+                    problem = _link_problem(Path(entry.path), root)
+                    if problem is not None:
+                        yield relative, problem
+                        continue
                 if entry.is_dir():
-                    pending.append((entry.path, is_link))
-                elif entry.name.endswith(".md"):
-                    yield f"{CONTENT_DIR}/" + entry.path[prefix:].replace(os.sep, "/"), is_link
+                    pending.append(entry.path)
+                elif is_markdown:
+                    yield relative, None
+
+
+_LINK_HINT = "copy the file into the site instead of linking to it"
+
+
+def _link_problem(path: Path, root: Path) -> str | None:
+    """Why the symbolic link `path` must not be read, with %s for the folder it must stay in; or None."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
+        return "is a broken link or a loop of links"
+    return None if target.is_relative_to(root) else "is a link that points outside %s"
+
+
+def links_out(site_dir: Path) -> list[ContentError]:
+    """Symbolic links that would make a build read outside the site: content/ and the folders in LINKED_FOLDERS
+    themselves, and any link inside those folders. (Links inside content/ are checked by find_sources.)"""
+    site = site_dir.resolve()
+    errors = []
+    for name in (CONTENT_DIR, *LINKED_FOLDERS):
+        folder = site_dir / name
+        if folder.is_symlink() and (problem := _link_problem(folder, site)):
+            errors.append(ContentError(name, None, None, problem.replace("%s", "the site folder"), _LINK_HINT))
+        elif name != CONTENT_DIR and folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_symlink() and (problem := _link_problem(path, site)):
+                    where = path.relative_to(site_dir).as_posix()
+                    errors.append(ContentError(where, None, None, problem.replace("%s", "the site folder"), _LINK_HINT))
+    return errors
 
 
 def read_source(
@@ -100,9 +139,20 @@ def read_source(
 ) -> Source | list[ContentError]:
     """Read and parse one source; `previous` (the same file in an earlier build) is reused when unchanged."""
     try:
-        raw = (site_dir / relative).read_bytes()
+        with (site_dir / relative).open("rb") as file:
+            raw = file.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         return [ContentError(relative, None, None, f"cannot be read: {exc.strerror}")]
+    if len(raw) > MAX_SOURCE_BYTES:
+        return [
+            ContentError(
+                relative,
+                None,
+                None,
+                f"is larger than {MAX_SOURCE_BYTES // 1024} KB",
+                "split it into several articles; pictures belong in files of their own",
+            )
+        ]
     digest = hashlib.sha1(raw).hexdigest()
     if previous is not None and previous.digest == digest and previous.column == column:
         return previous
@@ -110,8 +160,19 @@ def read_source(
     if isinstance(parsed, list):
         return parsed
     slug = parsed.front_matter.slug or default_slug(relative)
+    if problem := segment_problem(slug):
+        return [
+            ContentError(
+                relative,
+                None,
+                "slug",
+                f"the file name gives the slug '{slug}', which must be {problem}",
+                "rename the file or set a shorter `slug:` in the front matter",
+            )
+        ]
     url = article_url(config.permalink, column, slug, parsed.front_matter.date)
-    return Source(relative, column, parsed, slug, url, digest)
+    untrusted = any(c.untrusted for c in config.columns if c.slug == column)
+    return Source(relative, column, parsed, slug, url, digest, untrusted)
 
 
 def default_slug(relative: str) -> str:
@@ -141,15 +202,38 @@ class ImageResolver:
         folder = PurePosixPath(source_path).parent.as_posix()
         return safe_join(self.site_dir, f"{folder}/{src}") is None
 
+    def elsewhere(self, source_path: str, src: str) -> bool:
+        """Whether `src` names a file of the site that is no picture source: outside content/ and assets/
+        (site.yaml, templates/, .git/...) or in a hidden folder."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        file = safe_join(self.site_dir, f"{folder}/{src.split('#')[0].split('?')[0]}")
+        return file is not None and file.is_file() and not _picture_place(file.relative_to(self.site_dir).as_posix())
+
     def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
         for base in (folder, ASSETS_DIR):
             file = safe_join(self.site_dir, f"{base}/{src}")
-            if file is not None and file.is_file():
+            if file is not None and file.is_file() and _picture_place(file.relative_to(self.site_dir).as_posix()):
                 relative = file.relative_to(self.site_dir).as_posix()
                 content_prefix = CONTENT_DIR + "/"
                 url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
                 return url, file
         return None
+
+
+def _picture_place(relative: str) -> bool:
+    """Pictures come from content/ and assets/, never from a hidden file or folder."""
+    parts = relative.split("/")
+    return parts[0] in (CONTENT_DIR, ASSETS_DIR) and not any(part.startswith(".") for part in parts)
+
+
+def picture_type_problem(src: str, untrusted: bool) -> str | None:
+    """Why a local picture path cannot be a picture copied into the site, or None."""
+    suffix = PurePosixPath(src.split("#")[0].split("?")[0]).suffix.lower()
+    if suffix not in PICTURE_TYPES:
+        return f"is not a picture file ({', '.join(PICTURE_TYPES)})"
+    if untrusted and suffix in SCRIPTABLE_PICTURES:
+        return "is an SVG file, which can carry scripts: not allowed in an untrusted column"
+    return None
 
 
 def render_article(
@@ -171,18 +255,33 @@ def render_article(
     def resolve_link(href: str) -> str:
         return rewrite(source.path, source.url, href, urls)
 
-    rendered = markdown.render(
-        source.text.body,
-        Targets(
-            image_url=image_url,
-            link_url=resolve_link,
-            captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
-        ),
-    )
-    body_images = [
-        _image(source, images, src, "", "", errors, _body_line(source, src))
-        for src in dict.fromkeys(rendered.image_srcs)
-    ]
+    try:
+        rendered = markdown.render(
+            source.text.body,
+            Targets(
+                image_url=image_url,
+                link_url=resolve_link,
+                captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
+            ),
+            untrusted=source.untrusted,
+        )
+    except MarkupError as exc:
+        return [ContentError(source.path, _markup_line(source, exc), "body", exc.message, exc.hint)]
+    if not source.untrusted:  # in an untrusted column such links are removed with the rest of the raw HTML
+        errors.extend(
+            ContentError(
+                source.path,
+                _body_line(source, href),
+                "link",
+                f"'{printable(href)}' is a {scheme}: link, which browsers would run or open as data",
+                "link to http(s), mailto or tel addresses, or to files of the site",
+            )
+            for href in dict.fromkeys(rendered.link_targets)
+            if (scheme := unsafe_scheme(href))
+        )
+    # in an untrusted column a javascript: or data: "picture" is no file to look for: nh3 has removed it
+    body_srcs = [src for src in dict.fromkeys(rendered.image_srcs) if not (source.untrusted and unsafe_scheme(src))]
+    body_images = [_image(source, images, src, "", "", errors, _body_line(source, src)) for src in body_srcs]
     listed = [_image(source, images, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
     if errors:
         return errors
@@ -194,9 +293,7 @@ def render_article(
     )
     listed_srcs = {same_picture(e.src) for e in front.images}
     body_only = [
-        image
-        for src, image in zip(dict.fromkeys(rendered.image_srcs), body_images, strict=True)
-        if same_picture(src) not in listed_srcs
+        image for src, image in zip(body_srcs, body_images, strict=True) if same_picture(src) not in listed_srcs
     ]
     return Article(
         source_path=source.path,
@@ -256,11 +353,23 @@ def _summary(rendered: Rendered) -> str:
 def _image(
     source: Source, images: ImageResolver, src: str, caption: str, alt: str, errors: list[ContentError], line: int
 ) -> Image | None:
+    if REMOTE.match(src) and (bad := NOT_IN_URLS.search(src)):
+        errors.append(
+            ContentError(
+                source.path, line, "images", f"picture '{printable(src)}' is not a valid URL: it holds {bad.group(0)!r}"
+            )
+        )
+        return None
     if REMOTE.match(src):
         return Image(url=src, caption=caption, alt=alt or caption)
-    located = images.locate(source.path, src)
+    problem = (
+        path_problem(src)
+        or ("leaves the site folder" if images.leaves_site(source.path, src) else None)
+        or picture_type_problem(src, source.untrusted)
+    )
+    located = None if problem else images.locate(source.path, src)
     if located is None:
-        problem = "leaves the site folder" if images.leaves_site(source.path, src) else "not found"
+        problem = problem or ("is outside content/ and assets/" if images.elsewhere(source.path, src) else "not found")
         errors.append(
             ContentError(
                 source.path,
@@ -273,6 +382,14 @@ def _image(
         return None
     url, file = located
     return Image(url=url, caption=caption, alt=alt or caption, source_file=file)
+
+
+def _markup_line(source: Source, error: MarkupError) -> int:
+    """The line of the body a MarkupError is about: its own, or where its text starts."""
+    if error.line is not None:
+        return source.text.body_line + error.line - 1
+    index = source.text.body.find(error.snippet.lstrip()[:40]) if error.snippet.strip() else -1
+    return source.text.body_line + (source.text.body.count("\n", 0, index) if index >= 0 else 0)
 
 
 def _body_line(source: Source, target: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
@@ -10,6 +11,8 @@ from typing import Any
 
 from sitegen.errors import ContentError
 from sitegen.model import EMPTY_MAPPING, FrozenMapping
+from sitegen.text import without_controls
+from sitegen.urls import segment_problem
 from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
 KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
@@ -18,6 +21,10 @@ IMAGE_KEYS = ("src", "caption", "alt")
 DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
 SLUG = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,199}$")
 _DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
+MAX_FRONT_MATTER_BYTES = 64 * 1024  # a generous article needs 2 KB; 100,000 lines of keys are refused before parsing
+MAX_LIST_ITEMS = 100  # tags, authors or pictures of one article
+_SHORT = reprlib.Repr()  # error messages show a bounded sketch of a value, never a megabyte (or a cycle) of it
+_SHORT.maxstring = _SHORT.maxother = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +66,8 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[ContentError]]:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, [ContentError(path, line, None, "is not UTF-8 text", "save the file as UTF-8 in your editor")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    # control characters are dropped (text.CONTROLS): no page, feed or sitemap may carry them
+    return without_controls(text.replace("\r\n", "\n").replace("\r", "\n")), []
 
 
 def split(path: str, text: str) -> tuple[str, str, int] | ContentError:
@@ -93,6 +101,17 @@ def parse_source(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[C
     if isinstance(parts, ContentError):
         return [parts]
     yaml_text, body, body_line = parts
+    size = len(yaml_text.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        return [
+            ContentError(
+                path,
+                2,
+                None,
+                f"the front matter is {size} bytes long; at most {MAX_FRONT_MATTER_BYTES} bytes are read",
+                "keep long text in the body, below the second ---",
+            )
+        ]
     try:
         doc = parse_yaml(yaml_text)
     except YamlSyntaxError as exc:
@@ -125,7 +144,7 @@ class _FieldChecker:
 
     def fail(self, key: str, expected: str, got: object, hint: str = "", line: int | None = None) -> None:
         # strings in single quotes with line breaks and tabs escaped: one error is always one line
-        found = "nothing" if got is None else repr(got) if not isinstance(got, str) else f"'{repr(got)[1:-1]}'"
+        found = "nothing" if got is None else _SHORT.repr(got) if not isinstance(got, str) else _quoted(got)
         self.errors.append(
             ContentError(
                 self.path,
@@ -155,6 +174,9 @@ class _FieldChecker:
         if value is None or value == "":
             return ()
         items = value if isinstance(value, list) else [value]
+        if len(items) > MAX_LIST_ITEMS:
+            self.fail(key, f"at most {MAX_LIST_ITEMS} entries", len(items))
+            return ()
         result = []
         for index, item in enumerate(items):
             if isinstance(item, bool) or not isinstance(item, str | int | float):
@@ -208,6 +230,9 @@ class _FieldChecker:
                 "the slug becomes part of the URL",
             )
             return ""
+        if slug and (problem := segment_problem(slug)):
+            self.fail("slug", problem, slug, "the slug becomes a folder or file name of the output")
+            return ""
         return slug
 
     def images(self) -> tuple[ImageEntry, ...]:
@@ -216,6 +241,9 @@ class _FieldChecker:
             return ()
         if not isinstance(raw, list):
             self.fail("images", "a list of pictures, each a path or {src, caption, alt}", raw)
+            return ()
+        if len(raw) > MAX_LIST_ITEMS:
+            self.fail("images", f"at most {MAX_LIST_ITEMS} entries", len(raw))
             return ()
         entries = []
         for index, item in enumerate(raw):
@@ -262,6 +290,12 @@ class _FieldChecker:
         return None if self.errors else front_matter
 
 
+def _quoted(text: str) -> str:
+    """A string in single quotes, line breaks and tabs escaped (one error is one line), long ones shortened."""
+    shown = repr(text if len(text) <= 80 else text[:60] + "…" + text[-10:])[1:-1]
+    return f"'{shown}'"
+
+
 def parse_moment(value: object, timezone: tzinfo) -> datetime | None:
     """A front-matter date in any accepted form, as an aware datetime in `timezone` when naive."""
     if isinstance(value, datetime):
@@ -274,6 +308,8 @@ def parse_moment(value: object, timezone: tzinfo) -> datetime | None:
         except ValueError:
             return None
     else:
+        return None
+    if not 1000 <= moment.year <= 9998:  # far from the ends of datetime's range: time zones cannot overflow it
         return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone)

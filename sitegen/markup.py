@@ -8,14 +8,32 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import markdown
 import markdown.util
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from sitegen.sanitize import clean_html
+from sitegen.text import CONTROLS
 
 MORE_MARKER = "<!--more-->"
+# Limits that keep Python-Markdown within seconds and within Python's recursion limit on hostile text.
+MAX_NESTING = 40  # lists and quotes inside each other (four columns of indentation count as one level)
+MAX_HTML_DEPTH = 256  # elements inside each other in the finished body, raw HTML included
+MAX_RUN_CHARS = 20_000  # one paragraph, list item or table cell: Python-Markdown's inline pass is quadratic in it
+# Python-Markdown looks for the end of an unclosed '[' or '<' up to the end of its paragraph: the sum of those
+# distances (our "cost") predicts its time, about half a microsecond per unit.
+MAX_RUN_COST = 2_000_000
+MAX_BODY_COST = 10_000_000
+_NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
+_MARKS = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_OPENERS_CLOSERS = re.compile(r"[\[\]<>]")
+_ANGLES = re.compile(r"[<>]")
 TABLE_LABEL = {"zh-CN": "表格", "en": "Table"}
 FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to footnote %d in the text"}
 
@@ -38,6 +56,126 @@ class Targets:
     image_url: Callable[[str], str]
     link_url: Callable[[str], str]
     captions: Mapping[str, str]
+
+
+class MarkupError(ValueError):
+    """A body Markdown cannot render within the limits: `line` is 1-based in the text given to render()."""
+
+    def __init__(self, message: str, hint: str = "", line: int | None = None, snippet: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint, self.line, self.snippet = message, hint, line, snippet
+
+
+def _source_check(text: str) -> None:
+    """Refuse what Python-Markdown's block pass cannot take: deep nesting, and '<' storms that its HTML parser
+    reads in quadratic time (the inline pass is checked by _CostProcessor)."""
+    total, line = 0, 1
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if block.startswith("\n"):
+            line += block.count("\n")
+            continue
+        cost = run_cost(block, "<") if "<" in block else 0
+        total += cost
+        if cost > MAX_RUN_COST or total > MAX_BODY_COST:
+            raise MarkupError(_COST_MESSAGE, _COST_HINT, line=line)
+        line += block.count("\n")
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        prefix = _NESTING_PREFIX.match(line_text)
+        if prefix is None or len(prefix.group(0)) < MAX_NESTING:
+            continue
+        head = prefix.group(0).expandtabs(4)
+        marks = len(_MARKS.findall(head))
+        depth = marks + max(0, head.count(" ") - marks) // 4  # four columns of indentation nest a list
+        if depth > MAX_NESTING:
+            raise MarkupError(
+                f"lists or quotes are nested more than {MAX_NESTING} levels deep",
+                "flatten the list or quote",
+                line=number,
+            )
+
+
+_COST_MESSAGE = "too many unclosed '[' or '<' for Python-Markdown to read in reasonable time"
+_COST_HINT = "close the brackets, or write them as \\[ and &lt;"
+
+
+def run_cost(text: str, openers: str = "[<") -> int:
+    """What Python-Markdown spends on `text` beyond reading it: for every '[' and '<' (those in `openers`), the
+    distance to the ']' or '>' that closes it, or to the end of the text when none does."""
+    cost = 0
+    brackets: list[int] = []
+    angle = -1
+    pattern = _OPENERS_CLOSERS if openers == "[<" else _ANGLES
+    for match in pattern.finditer(text):
+        char, at = match.group(0), match.start()
+        if char == "[":
+            brackets.append(at)
+        elif char == "]":
+            if brackets:
+                cost += at - brackets.pop()
+        elif char == "<":
+            if angle >= 0:
+                cost += len(text) - angle
+            angle = at
+        elif angle >= 0:
+            cost, angle = cost + at - angle, -1
+    cost += sum(len(text) - at for at in brackets)
+    return cost + (len(text) - angle if angle >= 0 else 0)
+
+
+class _CostProcessor(Treeprocessor):
+    """Runs before the inline pass: refuses text runs that would take it minutes (see MAX_RUN_COST)."""
+
+    def run(self, root: etree.Element) -> None:
+        total = 0
+        for element in root.iter():
+            for text in (element.text, element.tail):
+                if not text or isinstance(text, AtomicString):
+                    continue
+                if len(text) > MAX_RUN_CHARS:
+                    raise MarkupError(
+                        f"a paragraph of {len(text)} characters; at most {MAX_RUN_CHARS}",
+                        "break it into shorter paragraphs with empty lines",
+                        snippet=text,
+                    )
+                cost = run_cost(text)
+                total += cost
+                if cost > MAX_RUN_COST or total > MAX_BODY_COST:
+                    raise MarkupError(_COST_MESSAGE, _COST_HINT, snippet=text)
+
+
+class _DepthCounter(HTMLParser):
+    """The deepest nesting of elements in an HTML fragment (void elements and those whose end tag may be left
+    out do not count: browsers close those themselves)."""
+
+    _FLAT = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+                       "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
+                       "tfoot", "colgroup", "rt", "rp"})  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.depth = self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self._FLAT:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self._FLAT and self.depth > 0:
+            self.depth -= 1
+
+
+def _drop_control_reference(match: re.Match[str]) -> str:
+    """`&#1;` and the like: a control character written as a reference is dropped like a raw one."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return "" if code == 0 or code > 0x10FFFF or CONTROLS.match(chr(code)) else match.group(0)
+
+
+def html_depth(html: str) -> int:
+    counter = _DepthCounter()
+    counter.feed(html)
+    counter.close()
+    return counter.deepest
 
 
 class _FigureAndLinkProcessor(Treeprocessor):
@@ -102,6 +240,7 @@ class _SitegenExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # after "inline" (images exist) and before "prettify"
         md.treeprocessors.register(_FigureAndLinkProcessor(md), "sitegen_figures", 5)
+        md.treeprocessors.register(_CostProcessor(md), "sitegen_cost", 25)  # before "inline" (20)
 
 
 class MarkdownRenderer:
@@ -119,11 +258,28 @@ class MarkdownRenderer:
         self._processor: _FigureAndLinkProcessor = self._md.treeprocessors["sitegen_figures"]  # type: ignore[assignment]
         self._processor.table_label = TABLE_LABEL.get(language, TABLE_LABEL["en"])
 
-    def render(self, text: str, targets: Targets) -> Rendered:
+    def render(self, text: str, targets: Targets, untrusted: bool = False) -> Rendered:
+        """The body as HTML; raw HTML in it is cleaned (sanitize.clean_html) when `untrusted`.
+
+        Raises MarkupError when the text is beyond the limits above.
+        """
         md, processor = self._md, self._processor
+        _source_check(text)
         md.reset()
         processor.targets, processor.image_srcs, processor.link_targets = targets, [], []
-        html = md.convert(text)
+        try:
+            html = md.convert(text)
+        except RecursionError:
+            md.reset()
+            raise MarkupError(
+                "is nested too deeply for Python-Markdown (lists, quotes or emphasis inside each other)",
+                "flatten the list, quote or emphasis",
+            ) from None
+        if html_depth(html) > MAX_HTML_DEPTH:
+            raise MarkupError(f"HTML elements are nested more than {MAX_HTML_DEPTH} levels deep", "close your tags")
+        html = _CHARACTER_REFERENCE.sub(_drop_control_reference, html)
+        if untrusted:
+            html = CONTROLS.sub("", clean_html(html, MORE_MARKER))
         heading_ids = frozenset(_collect_ids(getattr(md, "toc_tokens", [])))
         footnote_ids = frozenset(f"fn:{n}" for n in range(1, html.count('class="footnote-ref"') + 1))
         return Rendered(
@@ -138,7 +294,8 @@ class MarkdownRenderer:
 
 
 _NOT_RUNNING_TEXT = frozenset({"figure", "figcaption", "pre", "table", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
-_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_PLACEHOLDER = re.compile("\x02([^\x03]*)\x03")  # Python-Markdown's stash and substitutes, STX ... ETX
+_AMP_ENTITY = re.compile("\x02amp\x03(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")  # obfuscated e-mail
 
 
 _NOT_SEARCHED = frozenset({"sup"})
@@ -156,8 +313,14 @@ def _running_text(
     blocks = md.htmlStash.rawHtmlBlocks
 
     def stashed_text(match: re.Match[str]) -> str:
-        """Entities such as &amp; are stashed raw HTML: keep their character; drop tags."""
-        raw = str(blocks[int(match.group(1))]) if int(match.group(1)) < len(blocks) else ""
+        """Entities such as &amp; are stashed raw HTML: keep their character; drop tags and other markers."""
+        name = match.group(1)
+        if name == "amp":  # markdown.util.AMP_SUBSTITUTE, in obfuscated e-mail addresses
+            return "&"
+        number = name.removeprefix("wzxhzdk:")
+        if number == name or not number.isdigit() or int(number) >= len(blocks):
+            return ""
+        raw = str(blocks[int(number)])
         return html.unescape(raw) if raw.startswith("&") and raw.endswith(";") else ""
 
     lines: list[str] = []
@@ -168,7 +331,8 @@ def _running_text(
             continue
         parts: list[str] = []
         _block_text(block, parts, skipped)
-        line = " ".join(_PLACEHOLDER.sub(stashed_text, "".join(parts)).split())
+        text = _AMP_ENTITY.sub(lambda m: html.unescape("&" + m.group(1)), "".join(parts))
+        line = " ".join(_PLACEHOLDER.sub(stashed_text, text).split())
         if line:
             lines.append(line)
     return "\n".join(lines), ("\n".join(before) if before is not None else None)

@@ -20,7 +20,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"invalid YAML: (?P<problem>.*)", "YAML 格式错误：{problem}"),
     (
         r"check quotes and indentation; quote values containing ': ' or starting with \[ \{ \* &",
-        "检查引号和缩进；含有“: ”或以 [ { * & 开头的值要加引号",
+        "检查引号和缩进；含有“: ”或以 [ {{ * & 开头的值要加引号",
     ),
     (r"expected front-matter keys such as `title: \.\.\.`", "应为“title: ...”这样的头信息字段"),
     (r"cannot be read: (?P<why>.*)", "无法读取：{why}"),
@@ -49,9 +49,70 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"copy the file into the site instead of linking to it", "请把文件复制到网站里，不要用链接"),
     (r"is not inside a column folder", "不在任何栏目文件夹内"),
     (r"move it under content/<column>/; columns: (?P<columns>.*)", "请移到 content/<栏目>/ 下；栏目有：{columns}"),
-    (r"picture '(?P<src>.*)' (?P<problem>not found|leaves the site folder)", "图片“{src}”{problem}"),
+    (r"is not a picture file \((?P<types>.*)\)", "不是图片文件（{types}）"),
+    (
+        r"is an SVG file, which can carry scripts: not allowed in an untrusted column",
+        "是 SVG 文件，可能带有脚本：不信任的栏目不能用",
+    ),
+    (r"is outside content/ and assets/", "不在 content/ 或 assets/ 里"),
+    (r"is not a valid URL: it holds (?P<char>.*)", "不是有效的网址：含有 {char}"),
     (r"not found", "找不到"),
     (r"leaves the site folder", "在网站文件夹之外"),
+    (r"contains a NUL byte", "含有 NUL 字节"),
+    (r"is an absolute path", "是绝对路径"),
+    (r"names a drive", "指定了盘符"),
+    (r"contains a backslash", "含有反斜杠"),
+    (r"is longer than (?P<n>\d+) characters", "超过 {n} 个字符"),
+    (r"has a name longer than 255 bytes", "有超过 255 字节的文件名"),
+    (r"is a broken link or a loop of links", "是失效的链接或循环链接"),
+    (r"is a link that points outside the site folder", "是指向网站文件夹以外的链接"),
+    (r"is larger than (?P<kb>\d+) KB", "超过 {kb} KB"),
+    (
+        r"split it into several articles; pictures belong in files of their own",
+        "请拆成几篇文章；图片请另存为文件",
+    ),
+    (
+        r"the file name gives the slug '(?P<slug>.*)', which must be (?P<expected>.*)",
+        "由文件名得到的 slug“{slug}”应为{expected}",
+    ),
+    (
+        r"rename the file or set a shorter `slug:` in the front matter",
+        "请给文件改名，或在头信息里设置较短的“slug:”",
+    ),
+    (
+        r"the front matter is (?P<size>\d+) bytes long; at most (?P<limit>\d+) bytes are read",
+        "头信息长 {size} 字节；最多读取 {limit} 字节",
+    ),
+    (r"keep long text in the body, below the second ---", "长文字请写在正文里，即第二个 --- 之后"),
+    (r"at most (?P<n>\d+) entries", "最多 {n} 项"),
+    (r"no NUL byte", "不含 NUL 字节"),
+    (r"at most (?P<n>\d+) bytes \(a Chinese character takes 3\)", "最多 {n} 字节（一个汉字占 3 字节）"),
+    (r"the slug becomes a folder or file name of the output", "slug 会成为输出的文件夹名或文件名"),
+    # the body
+    (
+        r"'(?P<href>.*)' is a (?P<scheme>\S+): link, which browsers would run or open as data",
+        "链接“{href}”是 {scheme}: 链接，浏览器会执行它或把它当作数据打开",
+    ),
+    (
+        r"link to http\(s\), mailto or tel addresses, or to files of the site",
+        "请链接到 http(s)、mailto 或 tel 地址，或本站的文件",
+    ),
+    (r"lists or quotes are nested more than (?P<n>\d+) levels deep", "列表或引用嵌套超过 {n} 层"),
+    (r"flatten the list or quote", "请减少列表或引用的嵌套"),
+    (
+        r"is nested too deeply for Python-Markdown \(lists, quotes or emphasis inside each other\)",
+        "嵌套太深，Python-Markdown 无法处理（列表、引用或强调互相嵌套）",
+    ),
+    (r"flatten the list, quote or emphasis", "请减少列表、引用或强调的嵌套"),
+    (r"HTML elements are nested more than (?P<n>\d+) levels deep", "HTML 元素嵌套超过 {n} 层"),
+    (r"close your tags", "请闭合 HTML 标签"),
+    (r"a paragraph of (?P<n>\d+) characters; at most (?P<limit>\d+)", "段落有 {n} 个字符；最多 {limit} 个"),
+    (r"break it into shorter paragraphs with empty lines", "请用空行把它分成较短的段落"),
+    (
+        r"too many unclosed '\[' or '<' for Python-Markdown to read in reasonable time",
+        "未闭合的“[”或“<”太多，Python-Markdown 无法在合理时间内处理",
+    ),
+    (r"close the brackets, or write them as \\\[ and &lt;", "请闭合括号，或写成 \\[ 和 &lt;"),
     (
         r"put the file beside the article or under assets/, or fix the path",
         "把图片放在文章旁边或 assets/ 下，或改正路径",
@@ -104,6 +165,11 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"must contain \{slug\} so that every article gets its own URL", "必须含有 {{slug}}，每篇文章才有自己的网址"),
     (r"must end with '/' \(pretty URLs\) or '\.html'", "必须以“/”或“.html”结尾"),
     (r"must not contain '\.\.' or backslashes", "不能含有“..”或反斜杠"),
+    (r"must not contain empty or '\.' segments", "不能含有空的或“.”路径段"),
+    (
+        r"may hold only letters, digits, Chinese characters, '-', '_', '\.', '~' and '/' besides its fields",
+        "除占位符外只能含有字母、数字、汉字、“-”“_”“.”“~”和“/”",
+    ),
     (r"a list of columns, each with `slug` and `title`", "栏目列表，每项有 slug 和 title"),
     (r"e\.g\. columns: (?P<example>.*)", "例如 columns: {example}"),
     (r"a mapping with `slug` and `title`", "含 slug 和 title 的映射"),
@@ -131,6 +197,19 @@ _ZH: tuple[tuple[str, str], ...] = (
         "拒绝输出到 {path}：它在 {folder}/ 里面",
     ),
     (r"refusing to build into (?P<path>.*): it is a file", "拒绝输出到 {path}：它是一个文件"),
+    (
+        r"waiting for another build \((?P<holder>.*)\) to finish writing (?P<path>.*)",
+        "正在等待另一个生成进程（{holder}）写完 {path}",
+    ),
+    (
+        r"gave up after (?P<seconds>\S+) s: another build \((?P<holder>.*)\) is still writing (?P<path>.*)",
+        "等待 {seconds} 秒后放弃：另一个生成进程（{holder}）仍在写入 {path}",
+    ),
+    (
+        r"process (?P<pid>\d+) on (?P<host>\S+), since (?P<since>.*)",
+        "进程 {pid}，主机 {host}，开始于 {since}",
+    ),
+    (r"a process that has just started", "一个刚启动的进程"),
     (
         r"refusing to build into (?P<path>.*): it is not empty and was not made by sitegen; "
         r"empty it or choose another --output",
@@ -224,8 +303,10 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"no Jekyll posts under (?P<path>.*): expected _posts/YYYY-MM-DD-title\.md files",
         "{path} 下没有 Jekyll 文章：应有 _posts/YYYY-MM-DD-标题.md 这样的文件",
     ),
+    # the general picture message last: the more specific ones above must match first
+    (r"picture '(?P<src>.*)' (?P<problem>.*)", "图片“{src}”{problem}"),
 )
-_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms"})  # never user text
+_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms", "holder"})  # never user text
 _CATALOG = {"zh-CN": tuple((re.compile(pattern, re.DOTALL), template) for pattern, template in _ZH)}
 
 

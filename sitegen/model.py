@@ -52,6 +52,7 @@ class Column:
     slug: str
     title: str
     description: str = ""
+    untrusted: bool = False  # its articles come from readers: raw HTML in their bodies is cleaned with nh3
 
     @property
     def url(self) -> str:

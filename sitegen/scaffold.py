@@ -28,6 +28,7 @@ columns:
     title: 社区品牌
   - slug: tips
     title: 身边爆料
+    untrusted: true   # 读者爆料：正文里的 HTML 会被清理
 """,
     "en": """\
 title: Our Community
@@ -47,6 +48,7 @@ columns:
     title: Community brands
   - slug: tips
     title: Tips
+    untrusted: true   # readers' tips: HTML in their bodies is cleaned
 """,
 }
 

@@ -14,6 +14,19 @@ LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u
 CJK_PER_MINUTE = 500
 WORDS_PER_MINUTE = 200
 
+# Characters no page or feed may carry: C0 controls but tab and line ends, DEL, C1 controls, lone surrogates and
+# Unicode noncharacters. HTML calls them parse errors, XML 1.0 forbids most of them outright.
+_NONCHARACTERS = "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17))
+CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff" + _NONCHARACTERS + "]"
+)
+
+
+def without_controls(text: str) -> str:
+    """`text` without the characters in CONTROLS: what an editor's or a reader's pasted text may hide."""
+    return CONTROLS.sub("", text)
+
+
 _SKIPPED = frozenset({"figure", "figcaption", "pre", "table", "sup", "script", "style", "h1", "h2", "h3",
                       "h4", "h5", "h6", "template"})  # fmt: skip
 # search indexes what a reader sees: headings, captions, tables and code too
@@ -62,7 +75,7 @@ def html_to_text(html: str, skipped: frozenset[str] = _SKIPPED) -> str:
     collector = _TextCollector(skipped)
     collector.feed(html)
     collector.close()
-    lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
+    lines = (" ".join(line.split()) for line in without_controls("".join(collector.parts)).split("\n"))
     return "\n".join(line for line in lines if line)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
 import re
 import unicodedata
@@ -14,6 +15,51 @@ PERMALINK_FIELDS = ("column", "slug", "yyyy", "mm", "dd")
 DEFAULT_PERMALINK = "/{column}/{yyyy}/{mm}/{slug}/"
 _FIELD = re.compile(r"\{([^{}]*)\}")
 SLUG_PATTERN = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]*$")
+MAX_SEGMENT_BYTES = 200  # file systems allow 255 bytes per name; an output name may add ".html"
+MAX_PATH_CHARS = 1000  # a path from content longer than this is an error, not an OSError
+_PERMALINK_TEXT = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff._~/-]*$")  # what a permalink may hold besides its fields
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop tabs and line breaks anywhere in a URL
+
+
+def unsafe_scheme(href: str) -> str | None:
+    """The scheme of a link target that is neither relative nor http(s), mailto or tel (`javascript`, `data`,
+    `vbscript`, ...), as a browser would read it through entities and white space; or None."""
+    match = _SCHEME.match(_IGNORED_IN_URLS.sub("", html.unescape(href)).lower())
+    return match.group(1) if match and match.group(1) not in SAFE_SCHEMES else None
+
+
+def segment_problem(name: str) -> str | None:
+    """Why `name` cannot be one file or folder name of the output, or None."""
+    if "\x00" in name:
+        return "no NUL byte"
+    if len(name.encode("utf-8")) > MAX_SEGMENT_BYTES:
+        return f"at most {MAX_SEGMENT_BYTES} bytes (a Chinese character takes 3)"
+    return None
+
+
+def path_problem(relative: str) -> str | None:
+    """Why a path written in content (a picture's src) can never name a file of the site, or None.
+
+    Lexical only: `..` and links that lead out of the site are found by `safe_join`.
+    """
+    if "\x00" in relative:
+        return "contains a NUL byte"
+    if relative.startswith(("/", "\\")):
+        return "is an absolute path"
+    if _DRIVE.match(relative):
+        return "names a drive"
+    if "\\" in relative:
+        return "contains a backslash"
+    if len(relative) > MAX_PATH_CHARS:
+        return f"is longer than {MAX_PATH_CHARS} characters"
+    if any(len(part.encode("utf-8")) > 255 for part in relative.split("/")):
+        return "has a name longer than 255 bytes"
+    return None
 
 
 def permalink_problem(pattern: str) -> str | None:
@@ -27,6 +73,10 @@ def permalink_problem(pattern: str) -> str | None:
         return "must end with '/' (pretty URLs) or '.html'"
     if ".." in pattern.split("/") or "\\" in pattern:
         return "must not contain '..' or backslashes"
+    if "." in pattern.split("/") or "//" in pattern.lstrip("/"):
+        return "must not contain empty or '.' segments"
+    if not _PERMALINK_TEXT.match(_FIELD.sub("", pattern)):
+        return "may hold only letters, digits, Chinese characters, '-', '_', '.', '~' and '/' besides its fields"
     return None
 
 
@@ -83,10 +133,14 @@ def absolute_url(base_url: str, target: str) -> str:
 
 
 def safe_join(root: Path, relative: str) -> Path | None:
-    """`root / relative` resolved, or None when it would leave `root` (../, absolute paths, links out)."""
-    if "\x00" in relative or relative.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", relative):
+    """`root / relative` resolved, or None when it would leave `root` (../, absolute paths, links out) or is no
+    possible path (NUL bytes, drive letters, over-long names, a loop of symbolic links)."""
+    if path_problem(relative) is not None:
         return None
-    candidate = (root / relative).resolve()
+    try:
+        candidate = (root / relative).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return None
     return candidate if candidate.is_relative_to(root.resolve()) else None
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from sitegen.text import CONTROLS
+
 try:  # libyaml's C loader is ~8x faster; the pure-Python one gives the same data
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -57,6 +59,7 @@ def parse_yaml(text: str) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(None, {}, {})
+        _strip_controls(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -78,3 +81,25 @@ def parse_yaml(text: str) -> YamlDocument:
                 if isinstance(value_node, yaml.SequenceNode):
                     item_lines[key] = tuple(item.start_mark.line + 1 for item in value_node.value)
     return YamlDocument(data, key_lines, item_lines)
+
+
+def _strip_controls(root: yaml.Node) -> None:
+    """Remove control characters (text.CONTROLS) from every scalar, also those written as escapes ("\\x01").
+
+    Walks the node graph without recursion and visits each node once: aliases may share nodes or form cycles.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if isinstance(node.value, str) and CONTROLS.search(node.value):
+                node.value = CONTROLS.sub("", node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))

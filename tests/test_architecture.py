@@ -76,7 +76,10 @@ def test_nothing_imports_cli() -> None:
     assert importers("cli") == set()
 
 
-@pytest.mark.parametrize(("package", "allowed"), [("click", {"cli"}), ("jinja2", {"render"}), ("watchdog", {"serve"})])
+@pytest.mark.parametrize(
+    ("package", "allowed"),
+    [("click", {"cli"}), ("jinja2", {"render"}), ("watchdog", {"serve"}), ("nh3", {"sanitize"})],
+)
 def test_only_one_module_imports_each_framework(package: str, allowed: set[str]) -> None:
     assert users_of(package) <= allowed, f"{package} is imported by {sorted(users_of(package) - allowed)}"
 

@@ -237,9 +237,7 @@ _OVERFLOWING_JS = """() => {
 @pytest.mark.parametrize("which", KEY_PAGES)
 def test_no_horizontal_scrolling_at_390px(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
     tab.goto(key_pages[which])
-    scroll_width, inner_width = tab.page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    scroll_width, inner_width = tab.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert inner_width == VIEWPORT["width"]
     if scroll_width > inner_width:
         culprits = tab.page.evaluate(_OVERFLOWING_JS)
@@ -253,9 +251,7 @@ def test_no_horizontal_scrolling_at_390px(tab: _Tab, key_pages: dict[str, str], 
 @pytest.mark.parametrize("which", KEY_PAGES)
 def test_every_image_has_alt_text(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
     tab.goto(key_pages[which])
-    images = tab.page.eval_on_selector_all(
-        "img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])"
-    )
+    images = tab.page.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])")
     if which == "article":
         assert len(images) >= len(SEED_CAPTIONS), f"the seed article shows only {len(images)} images"
     missing = [src for src, alt in images if not (alt or "").strip()]

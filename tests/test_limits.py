@@ -1,0 +1,151 @@
+"""Sizes and shapes: every oversized or pathological source builds or fails with a clear error, quickly.
+
+Each case is timed (and the slow ones bounded) so that a regression to Python-Markdown's quadratic or recursive
+behaviour shows up as a failure, not as a CI run that hangs.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from conftest import MakeSite, build_site, load
+
+from sitegen.content import MAX_SOURCE_BYTES
+from sitegen.errors import BuildFailed
+from sitegen.frontmatter import MAX_FRONT_MATTER_BYTES, MAX_LIST_ITEMS
+from sitegen.markup import MAX_HTML_DEPTH, MAX_NESTING, MAX_RUN_CHARS, MarkdownRenderer, Targets, run_cost
+
+HEAD = "---\ntitle: 大文章\ndate: 2024-01-02\n"
+
+
+def failure(site: Path) -> str:
+    """The one error loading `site` gives, timed: it must come within a few seconds."""
+    started = time.perf_counter()
+    with pytest.raises(BuildFailed) as caught:
+        load(site)
+    assert time.perf_counter() - started < 5
+    (error,) = caught.value.errors
+    return error.text("en")
+
+
+def builds(site: Path) -> float:
+    started = time.perf_counter()
+    build_site(site)
+    return time.perf_counter() - started
+
+
+def test_a_10_mb_article_is_refused_before_it_is_read_whole(make_site: MakeSite) -> None:
+    body = ("这是一个很长的句子，用来把文章撑大。" * 50 + "\n\n") * 4000
+    site = make_site({"content/towns/big.md": (HEAD + "---\n" + body).encode("utf-8")})
+    assert (site / "content/towns/big.md").stat().st_size > 10 * 1024 * 1024
+    message = failure(site)
+    assert message.startswith(f"content/towns/big.md: is larger than {MAX_SOURCE_BYTES // 1024} KB"), message
+
+
+def test_an_article_just_under_the_size_limit_builds(make_site: MakeSite) -> None:
+    paragraph = "均禾街道开展*防诈*宣传，居民[积极参与](https://example.org/a)。" * 20 + "\n\n"
+    body = paragraph * ((MAX_SOURCE_BYTES - 200) // len(paragraph.encode("utf-8")))
+    site = make_site({"content/towns/big.md": (HEAD + "---\n" + body).encode("utf-8")})
+    assert builds(site) < 30
+
+
+def test_a_100000_line_front_matter_is_refused_before_yaml_reads_it(make_site: MakeSite) -> None:
+    lines = "summary: |\n" + "  x\n" * 100_000
+    site = make_site({"content/towns/a.md": HEAD + lines + "---\n正文。\n"})
+    message = failure(site)
+    assert message.startswith("content/towns/a.md:2: the front matter is ")
+    assert f"at most {MAX_FRONT_MATTER_BYTES} bytes" in message
+
+
+def test_10000_tags_are_refused_with_the_limit(make_site: MakeSite) -> None:
+    tags = "tags: [" + ", ".join(f"{i:x}" for i in range(10_000)) + "]\n"  # short: the front matter fits
+    site = make_site({"content/towns/a.md": HEAD + tags + "---\n正文。\n"})
+    message = failure(site)
+    assert message == f"content/towns/a.md:4: tags: expected at most {MAX_LIST_ITEMS} entries, got 10000"
+
+
+def test_the_most_tags_allowed_build(make_site: MakeSite) -> None:
+    tags = "tags: [" + ", ".join(f"标签{i}" for i in range(MAX_LIST_ITEMS)) + "]\n"
+    site = make_site({"content/towns/a.md": HEAD + tags + "---\n正文。\n"})
+    assert builds(site) < 10
+    assert (site / "public/tags/标签99/index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("\n".join("    " * i + "- 项" for i in range(200)), 8 + MAX_NESTING),  # the first line too deep
+        ("- " * 1000 + "项", 8),
+        ("1. " * 1000 + "项", 8),
+        (">" * 1000 + " 引文", 8),
+        ("> - " * 500 + "项", 8),
+    ],
+    ids=["list", "list markers", "ordered list markers", "quotes", "quotes and lists"],
+)
+def test_deeply_nested_lists_and_quotes_are_an_error_naming_the_line(make_site: MakeSite, body: str, line: int) -> None:
+    site = make_site({"content/towns/a.md": HEAD + "---\n\n第一段。\n\n" + body + "\n"})
+    message = failure(site)
+    assert message.startswith(f"content/towns/a.md:{line}: body: lists or quotes are nested more than"), message
+
+
+def test_nesting_up_to_the_limit_builds(make_site: MakeSite) -> None:
+    body = "\n".join("    " * i + f"- 第{i}层" for i in range(MAX_NESTING - 1))
+    site = make_site({"content/towns/a.md": HEAD + "---\n" + body + "\n"})
+    builds(site)
+    assert (site / "public/towns/2024/01/a/index.html").read_text(encoding="utf-8").count("<ul>") == MAX_NESTING - 1
+
+
+def test_deeply_nested_emphasis_is_an_error_not_a_recursion_error(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": HEAD + "---\n" + "*" * 3000 + "字" + "*" * 3000 + "\n"})
+    assert "body: is nested too deeply for Python-Markdown" in failure(site)
+
+
+def test_deeply_nested_raw_html_is_an_error(make_site: MakeSite) -> None:
+    for column in ("towns", "tips"):  # trusted and untrusted
+        site = make_site({f"content/{column}/a.md": HEAD + "---\n" + "<div>" * 100_000 + "字\n"})
+        message = failure(site)
+        assert f"HTML elements are nested more than {MAX_HTML_DEPTH} levels deep" in message
+        (site / f"content/{column}/a.md").unlink()
+
+
+def test_a_million_character_line_is_an_error_naming_its_line(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": HEAD + "---\n\n短段落。\n\n" + "a" * 1_000_000 + "\n"})
+    message = failure(site)
+    assert message.startswith(f"content/towns/a.md:8: body: a paragraph of 1000000 characters; at most {MAX_RUN_CHARS}")
+
+
+def test_a_million_character_line_in_a_code_block_builds(make_site: MakeSite) -> None:
+    """Code is not read for Markdown: a long line there costs nothing."""
+    site = make_site({"content/towns/a.md": HEAD + "---\n```\n" + "x" * 1_000_000 + "\n```\n"})
+    assert builds(site) < 10
+
+
+@pytest.mark.parametrize("opener", ["[", "<a ", "![", "[^", "<https://"])
+def test_storms_of_unclosed_brackets_are_refused_quickly(make_site: MakeSite, opener: str) -> None:
+    """Python-Markdown needs minutes for 20,000 unclosed '[' in one paragraph; the cost check refuses it."""
+    line = (opener * (MAX_RUN_CHARS // len(opener)))[:MAX_RUN_CHARS]
+    site = make_site({"content/towns/a.md": HEAD + "---\n" + line + "\n"})
+    assert "too many unclosed '[' or '<'" in failure(site)
+
+
+def test_many_paragraphs_of_unclosed_brackets_are_refused_quickly(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": HEAD + "---\n" + ("[" * 1500 + "\n\n") * 300})
+    assert "too many unclosed '[' or '<'" in failure(site)
+
+
+def test_closed_links_and_tags_cost_little() -> None:
+    link_heavy = "看[这里](https://example.org/x)和<b>那里</b>。" * 2000
+    assert run_cost(link_heavy) < 100_000
+    assert run_cost("[" * 1000) == sum(range(1, 1001))
+    assert run_cost("<a " * 10) > run_cost("<a>" * 10)
+
+
+def test_link_heavy_long_paragraphs_render_quickly() -> None:
+    renderer = MarkdownRenderer()
+    text = ("看[这里](https://example.org/x)、`代码`、*强调*和<b>那里</b>。" * 400 + "\n\n") * 20
+    started = time.perf_counter()
+    html = renderer.render(text, Targets(image_url=str, link_url=str, captions={})).html
+    assert time.perf_counter() - started < 5
+    assert html.count("<a href") == 8000

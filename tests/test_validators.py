@@ -1,0 +1,130 @@
+"""What readers get, checked by real tools on the example site: the Nu Html Checker and axe-core.
+
+- Every HTML page of the built example site goes through the Nu Html Checker (`vnu.jar` from the npm package
+  `vnu-jar`, run with Java, one JVM for all pages): zero errors.
+- axe-core (npm) runs in headless Chromium on the home page, a column and an article, at 390 px and 1280 px:
+  no violation of impact "serious" or "critical".
+
+`.ci/run` installs both and exports SITEGEN_VNU_JAR and SITEGEN_AXE_JS. Without them (or without Java or the
+browser) these tests skip, except under CI=true, where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_browser import _in_ci, _Tab, base_url, browser, built_site, key_pages  # noqa: F401 (fixtures)
+from test_hostile import output  # noqa: F401 (fixture: the hostile site, built)
+
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def _missing(reason: str) -> None:
+    """Fail under CI=true, skip elsewhere."""
+    if _in_ci():
+        pytest.fail(f"validators cannot run under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _tool(variable: str, what: str) -> Path:
+    value = os.environ.get(variable, "")
+    if not value:
+        _missing(f"{variable} is not set: {what} (bash .ci/run installs it)")
+    path = Path(value)
+    if not path.is_file():
+        _missing(f"{variable}={value} is not a file: {what}")
+    return path
+
+
+# --------------------------------------------------------------------------- the Nu Html Checker
+
+
+def test_every_page_passes_the_nu_html_checker(built_site: Path) -> None:  # noqa: F811
+    pages = _nu_check(built_site)
+    assert len(pages) >= 20, f"only {len(pages)} pages were built"
+
+
+def test_the_hostile_site_passes_the_nu_html_checker_too(output: Path) -> None:  # noqa: F811
+    """tests/test_hostile.py's site: hostile strings in every field, escaped, still make valid pages."""
+    assert len(_nu_check(output)) >= 10
+
+
+def _nu_check(folder: Path) -> list[Path]:
+    """Run the Nu Html Checker once over every page under `folder`; fail listing every error."""
+    jar = _tool("SITEGEN_VNU_JAR", "the Nu Html Checker (npm package vnu-jar)")
+    java = shutil.which("java")
+    if java is None:
+        _missing("java is not on PATH (Debian: apt-get install default-jre-headless)")
+    pages = sorted(folder.rglob("*.html"))
+    relative = [page.relative_to(folder).as_posix() for page in pages]
+    result = subprocess.run(
+        [java, "-Xss1m", "-jar", str(jar), "--errors-only", "--format", "json", *relative],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report_text = result.stderr.strip() or result.stdout.strip()  # vnu writes its report to stderr
+    try:
+        messages = json.loads(report_text)["messages"]
+    except (json.JSONDecodeError, KeyError) as exc:
+        pytest.fail(f"vnu gave no JSON report (exit {result.returncode}): {exc}: {report_text[:2000]}", pytrace=False)
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    if errors:
+        lines = [
+            f"{m.get('url', '?').split('/public/')[-1]}:{m.get('lastLine', '?')}: {m.get('message')}"
+            f" [{(m.get('extract') or '').strip()[:80]!r}]"
+            for m in errors
+        ]
+        pytest.fail(f"the Nu Html Checker found {len(errors)} errors:\n" + "\n".join(lines[:100]), pytrace=False)
+    assert result.returncode == 0, report_text[:2000]
+    print(f"Nu Html Checker: {len(pages)} pages of {folder}, 0 errors")
+    return pages
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+@pytest.fixture(scope="module")
+def axe_script() -> str:
+    return _tool("SITEGEN_AXE_JS", "axe-core's axe.min.js (npm package axe-core)").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("which", ["home", "column", "article"])
+def test_axe_finds_no_serious_or_critical_violation(
+    browser,  # noqa: F811
+    base_url: str,  # noqa: F811
+    key_pages: dict[str, str],  # noqa: F811
+    axe_script: str,
+    which: str,
+    viewport: str,
+) -> None:
+    tab = _Tab(browser, base_url)
+    try:
+        tab.page.set_viewport_size(VIEWPORTS[viewport])
+        tab.goto(key_pages[which])
+        tab.page.add_script_tag(content=axe_script)
+        results = tab.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    finally:
+        tab.close()
+    blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    others = [f"{v['id']} ({v.get('impact')})" for v in results["violations"] if v not in blocking]
+    if others:
+        print(f"axe on {which} at {viewport}: minor/moderate: {others}")
+    if blocking:
+        lines = []
+        for violation in blocking:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+            lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
+        pytest.fail(
+            f"axe-core on the {which} page {key_pages[which]} at {viewport} width:\n" + "\n".join(lines),
+            pytrace=False,
+        )
+    assert "violations" in results
