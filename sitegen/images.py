@@ -1,0 +1,158 @@
+"""Pictures for phones: bytes of a picture in, its size and resized, re-encoded variants out (Pillow).
+
+The only module that imports Pillow. No I/O: caching the results on disk is `imagecache`'s job.
+
+For a JPEG or PNG (and any other still picture Pillow can read, except GIF): EXIF orientation applied, metadata
+stripped (EXIF, XMP and text chunks; the ICC colour profile is kept), then every width of `WIDTHS` narrower than
+the picture plus the picture's own width (at most `MAX_WIDTH`), each as WebP and in a fallback format (JPEG for
+JPEG sources, PNG otherwise), and a 4:3 thumbnail of at most `THUMB_SIZE`, cropped around the centre. Nothing is
+ever upscaled. GIFs and animated pictures are used as they are; their size is read. SVG: the size comes from the
+`width`/`height` attributes when they are plain numbers (or px), else from the `viewBox`, else it is unknown.
+Encoders run with fixed parameters, so the same bytes in give the same bytes out.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import PIL
+from PIL import Image, ImageOps
+
+WIDTHS = (480, 960)
+MAX_WIDTH = 1920
+THUMB_SIZE = (320, 240)
+WEBP_QUALITY = 80
+JPEG_QUALITY = 82
+PNG_COMPRESS_LEVEL = 9
+# Everything that shapes the output: part of the cache key, so that changing any of it reprocesses every picture.
+PARAMETERS = (
+    f"sitegen-images v1 widths={WIDTHS} max={MAX_WIDTH} thumb={THUMB_SIZE} webp={WEBP_QUALITY} "
+    f"jpeg={JPEG_QUALITY} png={PNG_COMPRESS_LEVEL} pillow={PIL.__version__}"
+)
+MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
+EXTENSION = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+_SVG_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]", re.DOTALL)
+_SVG_TAG = re.compile(rb"<svg\b([^>]*)>", re.DOTALL)
+_LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
+
+
+class UnreadablePicture(Exception):
+    """The bytes are not a picture Pillow can decode (or one too large to decode safely)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """One variant: `kind` is "size" (for srcset) or "thumb"; `format` a key of MIME."""
+
+    kind: str
+    width: int
+    height: int
+    format: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedImage:
+    """A picture's displayed size (after EXIF orientation; None when unknown) and its variants, narrow to wide
+    (empty: the picture is used as it is)."""
+
+    width: int | None
+    height: int | None
+    variants: tuple[Encoded, ...] = ()
+
+
+def is_svg(data: bytes) -> bool:
+    return _SVG_START.match(data[:4096]) is not None
+
+
+def process(data: bytes, encode: bool = True) -> ProcessedImage:
+    """Size and variants of a picture; with `encode=False` only decode it (to check it) and read its size."""
+    if is_svg(data):
+        return ProcessedImage(*svg_size(data))
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            animated = getattr(opened, "is_animated", False) and opened.format != "MPO"  # MPO: a camera's JPEG
+            if opened.format == "GIF" or animated:
+                opened.load()
+                return ProcessedImage(*opened.size)
+            fallback = "jpeg" if opened.format in ("JPEG", "MPO") else "png"
+            icc = opened.info.get("icc_profile")
+            picture = ImageOps.exif_transpose(opened)
+            picture.load()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadablePicture(str(exc) or type(exc).__name__) from None
+    width, height = picture.size
+    if not encode:
+        return ProcessedImage(width, height)
+    picture = _normalized(picture, fallback)
+    variants: list[Encoded] = []
+    for target in widths_for(width):
+        resized = _resized(picture, target, max(1, round(height * target / width)))
+        variants += [_encode(resized, "size", fmt, icc) for fmt in ("webp", fallback)]
+    thumb = ImageOps.fit(picture, thumb_size(width, height), Image.Resampling.LANCZOS)
+    variants += [_encode(thumb, "thumb", fmt, icc) for fmt in ("webp", fallback)]
+    return ProcessedImage(width, height, tuple(variants))
+
+
+def widths_for(width: int) -> tuple[int, ...]:
+    """The widths of a picture's variants: narrower steps, then its own width (capped), never wider."""
+    return (*(w for w in WIDTHS if w < min(width, MAX_WIDTH)), min(width, MAX_WIDTH))
+
+
+def thumb_size(width: int, height: int) -> tuple[int, int]:
+    """The largest 4:3 size within THUMB_SIZE and within the picture itself (no upscaling)."""
+    thumb_width, thumb_height = THUMB_SIZE
+    w = min(thumb_width, width, height * thumb_width // thumb_height)
+    return max(1, w), max(1, min(height, round(w * thumb_height / thumb_width)))
+
+
+def svg_size(data: bytes) -> tuple[int | None, int | None]:
+    tag = _SVG_TAG.search(data[:65536])
+    if tag is None:
+        return None, None
+    attributes = dict(re.findall(r'([\w:-]+)\s*=\s*["\']([^"\']*)["\']', tag.group(1).decode("utf-8", "replace")))
+    width, height = _length(attributes.get("width")), _length(attributes.get("height"))
+    if width and height:
+        return width, height
+    box = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", attributes.get("viewBox", ""))]
+    if len(box) == 4 and box[2] > 0 and box[3] > 0:
+        if width:  # one of the two given: the other from the viewBox's proportions
+            return width, round(width * box[3] / box[2])
+        if height:
+            return round(height * box[2] / box[3]), height
+        return round(box[2]), round(box[3])
+    return None, None
+
+
+def _length(value: str | None) -> int | None:
+    match = _LENGTH.match(value or "")
+    return round(float(match.group(1))) or None if match else None
+
+
+def _normalized(picture: Image.Image, fallback: str) -> Image.Image:
+    """RGB, or RGBA when the picture has transparency that the fallback format can keep; no metadata."""
+    alpha = picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info)
+    mode = "RGBA" if alpha and fallback == "png" else "RGB"
+    converted = picture.convert(mode) if picture.mode != mode else picture.copy()
+    converted.info = {}
+    return converted
+
+
+def _resized(picture: Image.Image, width: int, height: int) -> Image.Image:
+    if (width, height) == picture.size:
+        return picture
+    return picture.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _encode(picture: Image.Image, kind: str, fmt: str, icc: bytes | None) -> Encoded:
+    buffer = io.BytesIO()
+    extra = {"icc_profile": icc} if icc else {}
+    if fmt == "webp":
+        picture.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4, **extra)
+    elif fmt == "jpeg":
+        picture.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **extra)
+    else:
+        picture.save(buffer, "PNG", compress_level=PNG_COMPRESS_LEVEL, **extra)
+    return Encoded(kind, picture.width, picture.height, fmt, buffer.getvalue())
