@@ -10,12 +10,14 @@ from pathlib import Path
 
 from sitegen.cache import BuildCache, files_fingerprint
 from sitegen.config import CONFIG_FILE, load_config
-from sitegen.content import ASSETS_DIR, ImageResolver, find_sources, fingerprint, read_source, render_article
+from sitegen.content import find_sources, fingerprint, read_source, render_article
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.imagecache import ImageStore
 from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import Article, Site
 from sitegen.output import WriteReport, check_output_dir, write_site
+from sitegen.pictures import ASSETS_DIR, Pictures
 from sitegen.render import OutputFile, make_environment, render_site
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme, default_theme
@@ -23,6 +25,7 @@ from sitegen.viewcounts import apply_view_counts, load_view_counts
 
 TEMPLATES_DIR = "templates"
 OUTPUT_DIR = "public"
+CACHE_DIR = ".sitegen-cache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class BuildOptions:
     now: datetime | None = None  # the moment that decides what is "future"; default: the clock
     theme: Theme = field(default_factory=default_theme)
     cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
+    cache_dir: Path | None = None  # processed pictures, kept across builds; default: <site>/.sitegen-cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,8 @@ class BuildReport:
     left_out_future: int = 0
     next_scheduled: datetime | None = None
     warnings: tuple[str, ...] = ()
+    images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
+    images_reused: int = 0  # pictures found in the image cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +63,16 @@ class LoadedSite:
     left_out_future: int
     next_scheduled: datetime | None
     warnings: tuple[str, ...] = ()
+    images_processed: int = 0
+    images_reused: int = 0
 
 
-def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
-    """Read and check everything; raise BuildFailed with every content error, or ConfigError."""
+def load_site(site_dir: Path, options: BuildOptions, write_images: bool = True) -> LoadedSite:
+    """Read and check everything; raise BuildFailed with every content error, or ConfigError.
+
+    Pictures are processed here (through the image cache, which `write_images=False` leaves untouched), before the
+    bodies that show them are rendered, so that pages can be rendered from plain data.
+    """
     config = load_config(site_dir)
     now = (options.now or datetime.now(config.timezone)).astimezone(config.timezone)
     found, errors = find_sources(site_dir, config)
@@ -75,13 +87,21 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
         else:
             sources.append(result)
     markdown = MarkdownRenderer(config.language)
-    images = ImageResolver(site_dir)
+    store = ImageStore(image_cache_dir(site_dir, options), write=write_images)
+    pictures = Pictures(site_dir, store)
     articles: list[Article] = []
     urls = {source.path: source.url for source in sources}
     for source in sources:
-        reused = cache and cache.article(source.path, lambda cached, s=source: fingerprint(s, urls, cached.links))
+        reused = cache and cache.article(
+            source.path,
+            lambda cached, s=source: fingerprint(
+                s, urls, cached.links, pictures.keys((*cached.images, *cached.unplaced_images))
+            ),
+        )
         result = (
-            replace(reused, future=reused.date > now) if reused else render_article(source, markdown, images, urls, now)
+            replace(reused, future=reused.date > now)
+            if reused
+            else render_article(source, markdown, pictures, urls, now)
         )
         if isinstance(result, list):
             errors.extend(result)
@@ -108,7 +128,13 @@ def load_site(site_dir: Path, options: BuildOptions) -> LoadedSite:
         left_out_future=len(future),
         next_scheduled=min((a.date for a in future), default=None),
         warnings=tuple(warnings),
+        images_processed=store.processed,
+        images_reused=store.reused,
     )
+
+
+def image_cache_dir(site_dir: Path, options: BuildOptions) -> Path:
+    return (options.cache_dir or site_dir / CACHE_DIR) / "images"
 
 
 def _site_fingerprint(site_dir: Path, options: BuildOptions) -> str:
@@ -129,8 +155,8 @@ def _static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tupl
                     files[relative] = OutputFile(relative, copy_from=path)
     for article in articles:
         for image in (*article.images, *article.unplaced_images):
-            if image.source_file is not None:
-                files[image.url] = OutputFile(image.url, copy_from=image.source_file)
+            for url, file in image.files:  # the picture as it is, its variants and thumbnail
+                files[url] = OutputFile(url, copy_from=file)
     return tuple(files[path] for path in sorted(files))
 
 
@@ -144,7 +170,7 @@ def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates."""
     options = options or BuildOptions()
     started = time.perf_counter()
-    loaded = load_site(site_dir, options)
+    loaded = load_site(site_dir, options, write_images=False)
     pages = sum(1 for file in _all_files(site_dir, loaded, options) if file.data is not None)
     return _report(loaded, pages, WriteReport(0, 0), started, None)
 
@@ -188,6 +214,8 @@ def _report(loaded: LoadedSite, pages: int, written: WriteReport, started: float
         left_out_future=loaded.left_out_future,
         next_scheduled=loaded.next_scheduled,
         warnings=loaded.warnings,
+        images_processed=loaded.images_processed,
+        images_reused=loaded.images_reused,
     )
 
 

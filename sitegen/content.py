@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -14,14 +14,11 @@ from markupsafe import Markup
 from sitegen.errors import ContentError
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, Rendered, Targets, split_more
+from sitegen.markup import MarkdownRenderer, Picture, Rendered, Targets, split_more
 from sitegen.model import Article, Config, Image
+from sitegen.pictures import CONTENT_DIR, Pictures, picture_markup
 from sitegen.text import character_count, html_to_text, reading_minutes, summarize
-from sitegen.urls import article_url, relative_url, safe_join
-
-CONTENT_DIR = "content"
-ASSETS_DIR = "assets"
-REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+from sitegen.urls import article_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,60 +96,32 @@ def default_slug(relative: str) -> str:
     return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "article"
 
 
-class ImageResolver:
-    """Local picture paths -> site-relative output URLs, resolved against the article's folder, then assets/."""
-
-    def __init__(self, site_dir: Path) -> None:
-        self.site_dir = site_dir.resolve()
-        self._found: dict[tuple[str, str], tuple[str, Path] | None] = {}  # pictures are shared across articles
-
-    def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
-        """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
-        folder = PurePosixPath(source_path).parent.as_posix()
-        key = (folder, src)
-        if key not in self._found:
-            self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
-        return self._found[key]
-
-    def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
-        for base in (folder, ASSETS_DIR):
-            file = safe_join(self.site_dir, f"{base}/{src}")
-            if file is not None and file.is_file():
-                relative = file.relative_to(self.site_dir).as_posix()
-                content_prefix = CONTENT_DIR + "/"
-                url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
-                return url, file
-        return None
-
-
 def render_article(
     source: Source,
     markdown: MarkdownRenderer,
-    images: ImageResolver,
+    pictures: Pictures,
     urls: Mapping[str, str],
     now: datetime,
 ) -> Article | list[ContentError]:
     front: FrontMatter = source.text.front_matter
     errors: list[ContentError] = []
 
-    def image_url(src: str) -> str:
-        if REMOTE.match(src):
-            return src
-        located = images.locate(source.path, src)
-        return relative_url(source.url, located[0]) if located else src
+    def picture(src: str) -> Picture:
+        found = pictures.find(source.path, src)
+        return picture_markup(found, source.url) if isinstance(found, Image) else Picture(src)  # error: see below
 
     def resolve_link(href: str) -> str:
         return rewrite(source.path, source.url, href, urls)
 
     rendered = markdown.render(
         source.text.body,
-        Targets(image_url=image_url, link_url=resolve_link, captions={i.src: i.caption for i in front.images}),
+        Targets(picture=picture, link_url=resolve_link, captions={i.src: i.caption for i in front.images}),
     )
     body_images = [
-        _image(source, images, src, "", "", errors, _body_line(source, src))
+        _image(source, pictures, src, "", "", errors, _body_line(source, src))
         for src in dict.fromkeys(rendered.image_srcs)
     ]
-    listed = [_image(source, images, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
+    listed = [_image(source, pictures, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
     if errors:
         return errors
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
@@ -165,6 +134,8 @@ def render_article(
         for src, image in zip(dict.fromkeys(rendered.image_srcs), body_images, strict=True)
         if src not in listed_srcs
     ]
+    images = tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None)
+    unplaced_images = tuple(i for i in unplaced if i is not None)
     return Article(
         source_path=source.path,
         column=source.column,
@@ -180,23 +151,25 @@ def render_article(
         editor=front.editor,
         views=front.views,
         tags=front.tags,
-        images=tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None),
-        unplaced_images=tuple(i for i in unplaced if i is not None),
+        images=images,
+        unplaced_images=unplaced_images,
         draft=front.draft,
         future=front.date > now,
         extra=front.extra,
         heading_ids=rendered.heading_ids,
         links=links,
-        fingerprint=fingerprint(source, urls, links),
+        fingerprint=fingerprint(source, urls, links, pictures.keys((*images, *unplaced_images))),
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )
 
 
-def fingerprint(source: Source, urls: Mapping[str, str], links: tuple[tuple[str, int], ...]) -> str:
-    """What an article's rendering depends on: its bytes and the URLs its links point to."""
+def fingerprint(
+    source: Source, urls: Mapping[str, str], links: tuple[tuple[str, int], ...], picture_keys: tuple[str, ...]
+) -> str:
+    """What an article's rendering depends on: its bytes, the URLs its links point to, its pictures' bytes."""
     rewritten = [rewrite(source.path, source.url, href, urls) for href, _ in links]
-    return hashlib.sha1(f"{source.digest}|{source.url}|{rewritten!r}".encode()).hexdigest()
+    return hashlib.sha1(f"{source.digest}|{source.url}|{rewritten!r}|{picture_keys!r}".encode()).hexdigest()
 
 
 def _summary(rendered: Rendered) -> str:
@@ -206,25 +179,18 @@ def _summary(rendered: Rendered) -> str:
 
 
 def _image(
-    source: Source, images: ImageResolver, src: str, caption: str, alt: str, errors: list[ContentError], line: int
+    source: Source, pictures: Pictures, src: str, caption: str, alt: str, errors: list[ContentError], line: int
 ) -> Image | None:
-    if REMOTE.match(src):
-        return Image(url=src, caption=caption, alt=alt or caption)
-    located = images.locate(source.path, src)
-    if located is None:
-        problem = "leaves the site folder" if safe_join(images.site_dir, src) is None and ".." in src else "not found"
-        errors.append(
-            ContentError(
-                source.path,
-                line,
-                "images",
-                f"picture '{src}' {problem}",
-                "put the file beside the article or under assets/, or fix the path",
-            )
-        )
-        return None
-    url, file = located
-    return Image(url=url, caption=caption, alt=alt or caption, source_file=file)
+    found = pictures.find(source.path, src)
+    if isinstance(found, Image):
+        return replace(found, caption=caption, alt=alt or caption)
+    hint = (
+        "save it again as JPEG, PNG, WebP, GIF or SVG"
+        if found.startswith("cannot be decoded")
+        else "put the file beside the article or under assets/, or fix the path"
+    )
+    errors.append(ContentError(source.path, line, "images", f"picture '{src}' {found}", hint))
+    return None
 
 
 def _body_line(source: Source, src: str) -> int:

@@ -49,9 +49,18 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"copy the file into the site instead of linking to it", "请把文件复制到网站里，不要用链接"),
     (r"is not inside a column folder", "不在任何栏目文件夹内"),
     (r"move it under content/<column>/; columns: (?P<columns>.*)", "请移到 content/<栏目>/ 下；栏目有：{columns}"),
-    (r"picture '(?P<src>.*)' (?P<problem>not found|leaves the site folder)", "图片“{src}”{problem}"),
+    (
+        r"picture '(?P<src>.*)' (?P<problem>not found|leaves the site folder|cannot be (?:decoded|read) \(.*\))",
+        "图片“{src}”{problem}",
+    ),
     (r"not found", "找不到"),
     (r"leaves the site folder", "在网站文件夹之外"),
+    (r"cannot be decoded \((?P<why>.*)\)", "无法解码，不是可用的图片（{why}）"),
+    (r"cannot be read \((?P<why>.*)\)", "无法读取（{why}）"),
+    (
+        r"save it again as JPEG, PNG, WebP, GIF or SVG",
+        "请重新保存为 JPEG、PNG、WebP、GIF 或 SVG 格式",
+    ),
     (
         r"put the file beside the article or under assets/, or fix the path",
         "把图片放在文章旁边或 assets/ 下，或改正路径",

@@ -1,0 +1,120 @@
+"""The pictures of articles: where a local picture is, its size and variants (through the image cache), and how
+its `<img>` is written in an article body."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from sitegen.imagecache import ImageStore, StoredImage, StoredVariant
+from sitegen.images import EXTENSION, MIME, UnreadablePicture
+from sitegen.markup import Picture
+from sitegen.model import Image, ImageVariant
+from sitegen.urls import relative_url, safe_join
+
+CONTENT_DIR = "content"
+ASSETS_DIR = "assets"
+REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+
+
+class ImageResolver:
+    """Local picture paths -> site-relative output URLs, resolved against the article's folder, then assets/."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir.resolve()
+        self._found: dict[tuple[str, str], tuple[str, Path] | None] = {}  # pictures are shared across articles
+
+    def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
+        """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        key = (folder, src)
+        if key not in self._found:
+            self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
+        return self._found[key]
+
+    def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
+        for base in (folder, ASSETS_DIR):
+            file = safe_join(self.site_dir, f"{base}/{src}")
+            if file is not None and file.is_file():
+                relative = file.relative_to(self.site_dir).as_posix()
+                content_prefix = CONTENT_DIR + "/"
+                url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
+                return url, file
+        return None
+
+
+class Pictures:
+    """`src` as an article writes it -> an Image with size and variants, or the reason it cannot be used."""
+
+    def __init__(self, site_dir: Path, store: ImageStore) -> None:
+        self.resolver = ImageResolver(site_dir)
+        self.store = store
+
+    @property
+    def site_dir(self) -> Path:
+        return self.resolver.site_dir
+
+    def find(self, source_path: str, src: str) -> Image | str:
+        """The Image (without caption or alt), or what is wrong: "not found", "leaves the site folder", ..."""
+        if REMOTE.match(src):
+            return Image(url=src)
+        located = self.resolver.locate(source_path, src)
+        if located is None:
+            return "leaves the site folder" if safe_join(self.site_dir, src) is None and ".." in src else "not found"
+        url, file = located
+        try:
+            stored = self.store.get(file)
+        except UnreadablePicture as exc:
+            return f"cannot be decoded ({exc})"
+        except OSError as exc:
+            return f"cannot be read ({exc.strerror or exc})"
+        return image_from(url, file, stored)
+
+    def keys(self, images: Iterable[Image]) -> tuple[str, ...]:
+        """What the local pictures' variants depend on: their cache keys (changes when a picture is edited)."""
+        keys = []
+        for image in images:
+            if image.source_file is None:
+                continue
+            try:
+                gone = any(file is None or not file.is_file() for _, file in image.files)
+                keys.append("gone" if gone else self.store.key(image.source_file))
+            except OSError:
+                keys.append("gone")
+        return tuple(keys)
+
+
+def image_from(url: str, file: Path, stored: StoredImage) -> Image:
+    """The model's Image of a stored picture; variant URLs are `<stem>-<hash8>-<width>.<ext>` beside `url`."""
+    folder, name = posixpath.split(url)
+    prefix = posixpath.join(folder, f"{PurePosixPath(name).stem}-{stored.key[:8]}")
+
+    def variant(v: StoredVariant) -> ImageVariant:
+        label = f"{v.width}x{v.height}" if v.kind == "thumb" else f"{v.width}"
+        return ImageVariant(f"{prefix}-{label}.{EXTENSION[v.format]}", v.width, v.height, MIME[v.format], v.file)
+
+    sizes = tuple(variant(v) for v in stored.variants if v.kind == "size")
+    thumbs = tuple(variant(v) for v in stored.variants if v.kind == "thumb")
+    thumb = None
+    if thumbs:
+        fallback = [t for t in thumbs if t.mime != MIME["webp"]]
+        source = fallback[-1] if fallback else thumbs[-1]
+        thumb = Image(url=source.url, width=source.width, height=source.height, variants=thumbs)
+    return Image(url, source_file=file, width=stored.width, height=stored.height, variants=sizes, thumb=thumb)
+
+
+def picture_markup(image: Image, page_url: str) -> Picture:
+    """How the body of the article at `page_url` writes a picture: relative URLs, size, srcset per format."""
+
+    def srcset(variants: Iterable[ImageVariant]) -> str:
+        return ", ".join(f"{relative_url(page_url, v.url)} {v.width}w" for v in variants)
+
+    return Picture(
+        src=relative_url(page_url, image.src),
+        width=image.width,
+        height=image.height,
+        srcset=srcset(image.fallback),
+        webp_srcset=srcset(image.webp),
+    )
