@@ -25,7 +25,7 @@ MAX_WIDTH = 1920
 THUMB_SIZE = (320, 240)
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
-PNG_COMPRESS_LEVEL = 9
+PNG_COMPRESS_LEVEL = 6  # zlib default: 9 is up to 3x slower for a few % smaller fallbacks
 # Everything that shapes the output: part of the cache key, so that changing any of it reprocesses every picture.
 PARAMETERS = (
     f"sitegen-images v1 widths={WIDTHS} max={MAX_WIDTH} thumb={THUMB_SIZE} webp={WEBP_QUALITY} "

@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, MakeSite, article, build_site, page, tree
+from conftest import FIXED_NOW, PNG, MakeSite, article, build_site, page, tree
 
 from sitegen.build import BuildOptions, build, check
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.output import OutputRefused
-
-PNG = b"\x89PNG\r\n\x1a\n fake picture"
 
 
 @pytest.fixture
