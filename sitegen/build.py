@@ -17,7 +17,7 @@ from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import Article, Site
 from sitegen.output import WriteReport, check_output_dir, write_site
-from sitegen.pictures import ASSETS_DIR, Pictures
+from sitegen.pictures import ASSETS_DIR, Pictures, markdown_picture_srcs
 from sitegen.render import OutputFile, make_environment, render_site
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme, default_theme
@@ -89,6 +89,11 @@ def load_site(site_dir: Path, options: BuildOptions, write_images: bool = True) 
     markdown = MarkdownRenderer(config.language)
     store = ImageStore(image_cache_dir(site_dir, options), write=write_images)
     pictures = Pictures(site_dir, store)
+    pictures.prefetch(
+        (s.path, src)
+        for s in sources
+        for src in (*(i.src for i in s.text.front_matter.images), *markdown_picture_srcs(s.text.body))
+    )
     articles: list[Article] = []
     urls = {source.path: source.url for source in sources}
     for source in sources:

@@ -11,17 +11,22 @@ This module is the only one that writes the cache; the built site is written by 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.images import EXTENSION, PARAMETERS, ProcessedImage, process
+from sitegen.images import EXTENSION, PARAMETERS, ProcessedImage, UnreadablePicture, process
 
 META = "meta.json"
+MAX_WORKERS = 8  # each holds a decoded picture in memory: a 24-megapixel photo is about 70 MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class ImageStore:
         self.reused = 0
         self._keys: dict[Path, str] = {}
         self._images: dict[str, StoredImage] = {}
+        self._lock = threading.Lock()  # for prefetch's threads
 
     def key(self, file: Path) -> str:
         """The cache key of a picture file (its bytes are read and hashed once per build). Raises OSError."""
@@ -75,17 +81,47 @@ class ImageStore:
             return stored
         entry = self.folder / key[:2] / key
         stored = _read(entry, key)
-        if stored is not None:
-            self.reused += 1
-        else:
+        found = stored is not None
+        if stored is None:
             processed = process(file.read_bytes(), encode=self.write)
-            self.processed += 1
             if self.write:
                 stored = _write(entry, key, processed)
             else:
                 stored = StoredImage(key, processed.width, processed.height)
-        self._images[key] = stored
+        with self._lock:
+            self.reused += found
+            self.processed += not found
+            self._images[key] = stored
         return stored
+
+    def prefetch(self, files: Iterable[Path]) -> None:
+        """Get many pictures at once, in threads (Pillow decodes, resizes and encodes outside the GIL).
+
+        Only a head start: a picture that fails here is left for `get` to report."""
+        pending: dict[str, Path] = {}
+        for file in files:
+            try:
+                key = self.key(file)
+            except OSError:
+                continue
+            if key not in self._images:
+                pending.setdefault(key, file)  # one job per content: the same bytes under two names
+        if not pending:
+            return
+        with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, _cpus(), len(pending))) as pool:
+            for _ in pool.map(self._get_quietly, pending.values()):
+                pass
+
+    def _get_quietly(self, file: Path) -> None:
+        with contextlib.suppress(OSError, UnreadablePicture):
+            self.get(file)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _read(entry: Path, key: str) -> StoredImage | None:

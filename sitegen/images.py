@@ -88,10 +88,12 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
         return ProcessedImage(width, height)
     picture = _normalized(picture, fallback)
     variants: list[Encoded] = []
-    for target in widths_for(width):
-        resized = _resized(picture, target, max(1, round(height * target / width)))
-        variants += [_encode(resized, "size", fmt, icc) for fmt in ("webp", fallback)]
-    thumb = ImageOps.fit(picture, thumb_size(width, height), Image.Resampling.LANCZOS)
+    resized = [_resized(picture, w, max(1, round(height * w / width))) for w in widths_for(width)]
+    for size in resized:
+        variants += [_encode(size, "size", fmt, icc) for fmt in ("webp", fallback)]
+    thumb_w, thumb_h = thumb_size(width, height)
+    crop_from = next(r for r in [*resized, picture] if r.width >= thumb_w and r.height >= thumb_h)  # the smallest
+    thumb = ImageOps.fit(crop_from, (thumb_w, thumb_h), Image.Resampling.LANCZOS)
     variants += [_encode(thumb, "thumb", fmt, icc) for fmt in ("webp", fallback)]
     return ProcessedImage(width, height, tuple(variants))
 

@@ -17,6 +17,7 @@ from sitegen.urls import relative_url, safe_join
 CONTENT_DIR = "content"
 ASSETS_DIR = "assets"
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)")
 
 
 class ImageResolver:
@@ -51,6 +52,7 @@ class Pictures:
     def __init__(self, site_dir: Path, store: ImageStore) -> None:
         self.resolver = ImageResolver(site_dir)
         self.store = store
+        self._images: dict[tuple[str, str], Image] = {}  # by (url, cache key): one Image per picture
 
     @property
     def site_dir(self) -> Path:
@@ -70,7 +72,20 @@ class Pictures:
             return f"cannot be decoded ({exc})"
         except OSError as exc:
             return f"cannot be read ({exc.strerror or exc})"
-        return image_from(url, file, stored)
+        image = self._images.get((url, stored.key))
+        if image is None:
+            image = self._images[url, stored.key] = image_from(url, file, stored)
+        return image
+
+    def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Process ahead, in parallel, the local pictures of (source path, src) pairs. A head start only: a picture
+        missed here is processed when an article asks for it."""
+        files = []
+        for source_path, src in wanted:
+            located = None if REMOTE.match(src) else self.resolver.locate(source_path, src)
+            if located is not None:
+                files.append(located[1])
+        self.store.prefetch(files)
 
     def keys(self, images: Iterable[Image]) -> tuple[str, ...]:
         """What the local pictures' variants depend on: their cache keys (changes when a picture is edited)."""
@@ -84,6 +99,11 @@ class Pictures:
             except OSError:
                 keys.append("gone")
         return tuple(keys)
+
+
+def markdown_picture_srcs(body: str) -> list[str]:
+    """The sources of `![alt](src)` pictures in Markdown text: a quick scan, for `Pictures.prefetch`."""
+    return _MARKDOWN_IMAGE.findall(body)
 
 
 def image_from(url: str, file: Path, stored: StoredImage) -> Image:
