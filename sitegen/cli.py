@@ -30,6 +30,13 @@ SITE_OPTION = click.option(
     help="The site folder (holding site.yaml).",
 )
 
+CACHE_OPTION = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where processed pictures are kept between builds (safe to delete)  [default: SITE/.sitegen-cache]",
+)
+
 
 def _say(language: str, english: str, chinese: str) -> str:
     return chinese if language == "zh-CN" else english
@@ -85,18 +92,23 @@ def main() -> None:
 )
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
-def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool) -> None:
+@CACHE_OPTION
+def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool, cache_dir: Path | None) -> None:
     """Build the site into the output folder."""
-    report = _run(build, site_dir, BuildOptions(output_dir=output_dir, drafts=drafts, future=future))
+    options = BuildOptions(output_dir=output_dir, drafts=drafts, future=future, cache_dir=cache_dir)
+    report = _run(build, site_dir, options)
     lang = site_language(site_dir)
     r = report
+    pictures = r.images_processed + r.images_reused
     click.echo(
         _say(
             lang,
             f"Built {r.articles} articles, {r.pages} pages in {r.seconds:.2f} s -> {r.output_dir} "
-            f"({r.files_written} files written, {r.files_unchanged} unchanged)",
+            f"({r.files_written} files written, {r.files_unchanged} unchanged"
+            + (f"; pictures: {r.images_processed} processed, {r.images_reused} from the cache)" if pictures else ")"),
             f"已生成 {r.articles} 篇文章、{r.pages} 个页面，用时 {r.seconds:.2f} 秒 -> {r.output_dir}"
-            f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变）",
+            f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变"
+            + (f"；图片：处理 {r.images_processed} 张，取自缓存 {r.images_reused} 张）" if pictures else "）"),
         )
     )
     for warning in r.warnings:
@@ -116,9 +128,10 @@ def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future:
 
 @main.command("check")
 @SITE_OPTION
-def check_command(site_dir: Path) -> None:
+@CACHE_OPTION
+def check_command(site_dir: Path, cache_dir: Path | None) -> None:
     """Validate everything a build would (config, front matter, pictures, links, templates); write nothing."""
-    report = _run(check, site_dir, BuildOptions())
+    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir))
     click.echo(
         _say(
             site_language(site_dir),

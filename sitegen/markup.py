@@ -103,7 +103,6 @@ class _FigureAndLinkProcessor(Treeprocessor):
                 self.link_targets.append(href)
                 link.set("href", self.targets.link_url(href))
 
-
     def _write_picture(self, image: etree.Element, parent: etree.Element, picture: Picture, lazy: bool) -> None:
         """Size, srcset and loading hints on the `<img>`; `<picture>` around it when WebP is offered."""
         assert self.targets is not None
