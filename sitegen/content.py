@@ -106,9 +106,13 @@ def render_article(
     front: FrontMatter = source.text.front_matter
     errors: list[ContentError] = []
 
+    sizes = {e.src: (e.width, e.height) for e in front.images if e.width and e.height}
+
     def picture(src: str) -> Picture:
         found = pictures.find(source.path, src)
-        return picture_markup(found, source.url) if isinstance(found, Image) else Picture(src)  # error: see below
+        if not isinstance(found, Image):
+            return Picture(src)  # the error is reported below
+        return picture_markup(_sized(found, *sizes.get(src, (None, None))), source.url)
 
     def resolve_link(href: str) -> str:
         return rewrite(source.path, source.url, href, urls)
@@ -121,7 +125,9 @@ def render_article(
         _image(source, pictures, src, "", "", errors, _body_line(source, src))
         for src in dict.fromkeys(rendered.image_srcs)
     ]
-    listed = [_image(source, pictures, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
+    listed = [
+        _image(source, pictures, e.src, e.caption, e.alt, errors, e.line, (e.width, e.height)) for e in front.images
+    ]
     if errors:
         return errors
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
@@ -179,11 +185,18 @@ def _summary(rendered: Rendered) -> str:
 
 
 def _image(
-    source: Source, pictures: Pictures, src: str, caption: str, alt: str, errors: list[ContentError], line: int
+    source: Source,
+    pictures: Pictures,
+    src: str,
+    caption: str,
+    alt: str,
+    errors: list[ContentError],
+    line: int,
+    size: tuple[int | None, int | None] = (None, None),
 ) -> Image | None:
     found = pictures.find(source.path, src)
     if isinstance(found, Image):
-        return replace(found, caption=caption, alt=alt or caption)
+        return replace(_sized(found, *size), caption=caption, alt=alt or caption)
     hint = (
         "save it again as JPEG, PNG, WebP, GIF or SVG"
         if found.startswith("cannot be decoded")
@@ -191,6 +204,13 @@ def _image(
     )
     errors.append(ContentError(source.path, line, "images", f"picture '{src}' {found}", hint))
     return None
+
+
+def _sized(image: Image, width: int | None, height: int | None) -> Image:
+    """The size the front matter gives, for a picture that cannot be measured (remote); a measured one keeps its."""
+    if image.width is None and width and height:
+        return replace(image, width=width, height=height)
+    return image
 
 
 def _body_line(source: Source, src: str) -> int:

@@ -41,6 +41,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"a path or a mapping with src, caption and alt", "路径，或含 src、caption、alt 的映射"),
     (r"one of the keys (?P<keys>.*)", "以下字段之一：{keys}"),
     (r"the picture's path or URL", "图片的路径或网址"),
+    (r"give both width and height", "width 和 height 要一起写"),
     (r"add `(?P<key>[^`]+): \.\.\.` to the front matter", "在头信息中加上“{key}: ...”"),
     (r"add `(?P<key>[^`]+): (?P<value>[^`]+)`", "加上“{key}: {value}”"),
     (r"the slug becomes part of the URL", "slug 会成为网址的一部分"),

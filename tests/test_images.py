@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import PNG, MakeSite, article, build_site, load, picture_bytes, tree
+from conftest import PNG, MakeSite, article, build_site, load, only_article, picture_bytes, tree
 from PIL import Image
 
 from sitegen.build import BuildOptions, build_in_memory, check
@@ -233,6 +233,17 @@ def test_a_remote_picture_is_left_alone(photo_site: Path) -> None:
     b = next(x for x in load(photo_site).articles if x.title == "乙")
     assert (b.images[0].url, b.images[0].width, b.images[0].variants) == ("https://example.org/p.jpg", None, ())
     assert '<img alt="远" decoding="async" src="https://example.org/p.jpg">' in b.body_html
+
+
+def test_the_front_matter_may_give_the_size_of_a_remote_picture(make_site: MakeSite) -> None:
+    images = "\n  - src: https://example.org/p.jpg\n    width: 800\n    height: 600\n  - https://example.org/q.jpg"
+    site = make_site({"content/towns/a.md": article(body="![远](https://example.org/p.jpg)\n", images=images)})
+    a = only_article(site)
+    assert [(i.width, i.height) for i in a.images] == [(800, 600), (None, None)]
+    assert re.search(r'<img [^>]*height="600"[^>]*src="https://example.org/p.jpg"[^>]*width="800"', a.body_html)
+    build_site(site)
+    html = (site / "public/towns/2024/01/a/index.html").read_text(encoding="utf-8")
+    assert '<img src="https://example.org/q.jpg" alt="" loading="lazy" decoding="async">' in html  # no size known
 
 
 def test_a_picture_shared_by_articles_is_processed_once(make_site: MakeSite) -> None:
