@@ -105,6 +105,8 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
     files = {directory / "site.yaml": SITE_YAML[language]}
     for slug, title in COLUMN_TITLES[language].items():
         files[directory / "content" / slug / "2024" / "welcome.md"] = FIRST_ARTICLE[language].format(title=title)
+    if not (directory / ".gitignore").exists():  # the built site and the image cache are made, not written
+        files[directory / ".gitignore"] = "public/\n.sitegen-cache/\n"
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:
