@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 import PIL
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 WIDTHS = (480, 960)
 MAX_WIDTH = 1920
@@ -33,7 +33,7 @@ PARAMETERS = (
 )
 MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSION = {"webp": "webp", "jpeg": "jpg", "png": "png"}
-_SVG_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]", re.DOTALL)
+_SVG_TAG_START = re.compile(rb"<svg[\s>]")
 _SVG_TAG = re.compile(rb"<svg\b([^>]*)>", re.DOTALL)
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
 
@@ -64,7 +64,9 @@ class ProcessedImage:
 
 
 def is_svg(data: bytes) -> bool:
-    return _SVG_START.match(data[:4096]) is not None
+    """XML text (no picture format starts with '<') with an <svg> element near the start."""
+    head = data[:4096]
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and _SVG_TAG_START.search(head) is not None
 
 
 def process(data: bytes, encode: bool = True) -> ProcessedImage:
@@ -78,7 +80,7 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
                 opened.load()
                 return ProcessedImage(*opened.size)
             fallback = "jpeg" if opened.format in ("JPEG", "MPO") else "png"
-            icc = opened.info.get("icc_profile")
+            icc = opened.info.get("icc_profile") or None
             picture = ImageOps.exif_transpose(opened)
             picture.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
@@ -86,7 +88,7 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
     width, height = picture.size
     if not encode:
         return ProcessedImage(width, height)
-    picture = _normalized(picture, fallback)
+    picture, icc = _normalized(picture, fallback, icc)
     variants: list[Encoded] = []
     resized = [_resized(picture, w, max(1, round(height * w / width))) for w in widths_for(width)]
     for size in resized:
@@ -133,13 +135,25 @@ def _length(value: str | None) -> int | None:
     return round(float(match.group(1))) or None if match else None
 
 
-def _normalized(picture: Image.Image, fallback: str) -> Image.Image:
-    """RGB, or RGBA when the picture has transparency that the fallback format can keep; no metadata."""
+def _normalized(picture: Image.Image, fallback: str, icc: bytes | None) -> tuple[Image.Image, bytes | None]:
+    """RGB, or RGBA when the picture has transparency that the fallback format can keep; no metadata. The colour
+    profile is kept for RGB pictures; a CMYK one is converted to sRGB through its profile; other profiles (grey)
+    would not fit the RGB result and are dropped."""
+    if picture.mode.startswith("I"):  # 16- or 32-bit grey: scale to 8 bits, convert() alone would clip it to white
+        picture = picture.convert("I").point(lambda v: v * (1 / 256)).convert("L")
+    if picture.mode == "CMYK" and icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            picture = ImageCms.profileToProfile(picture, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # an unusable profile: the plain conversion below
+    if picture.mode not in ("RGB", "RGBA", "RGBX", "P", "PA"):
+        icc = None
     alpha = picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info)
     mode = "RGBA" if alpha and fallback == "png" else "RGB"
     converted = picture.convert(mode) if picture.mode != mode else picture.copy()
     converted.info = {}
-    return converted
+    return converted, icc
 
 
 def _resized(picture: Image.Image, width: int, height: int) -> Image.Image:

@@ -86,6 +86,18 @@ def test_transparency_survives_in_the_png_fallback() -> None:
     assert fallback and all(opened(v.data).mode == "RGBA" for v in fallback)
 
 
+def test_16_bit_grey_and_cmyk_pictures_keep_their_tones() -> None:
+    grey = Image.linear_gradient("L").resize((600, 40)).convert("I").point(lambda v: v * 257).convert("I;16")
+    buffer = io.BytesIO()
+    grey.save(buffer, "PNG")
+    (low, high), *_ = opened(process(buffer.getvalue()).variants[1].data).getextrema()
+    assert low < 10 and high > 245  # not clipped to white
+    cmyk = io.BytesIO()
+    Image.new("CMYK", (600, 40), (0, 255, 255, 0)).save(cmyk, "JPEG")
+    red, green, blue = opened(process(cmyk.getvalue()).variants[1].data).getpixel((300, 20))
+    assert red > 200 and green < 60 and blue < 60
+
+
 def test_gifs_and_animations_are_used_as_they_are_with_their_size() -> None:
     frames = [Image.new("P", (40, 30), i) for i in range(3)]
     buffer = io.BytesIO()
@@ -102,6 +114,7 @@ def test_gifs_and_animations_are_used_as_they_are_with_their_size() -> None:
         (b'<svg viewBox="0 0 300 150" xmlns="http://www.w3.org/2000/svg"/>', (300, 150)),
         (b'<svg width="600" viewBox="0 0 300 150"/>', (600, 300)),
         (b'<svg width="100%" height="10em"/>', (None, None)),
+        (b'\xef\xbb\xbf<?xml-stylesheet href="a.css"?>\n<!-- logo -->\n<svg width="10" height="5"/>', (10, 5)),
     ],
 )
 def test_svg_size_comes_from_simple_attributes_or_the_viewbox(svg: bytes, size: tuple[int | None, ...]) -> None:
