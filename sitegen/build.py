@@ -1,31 +1,38 @@
-"""The build pipeline: config -> sources -> articles -> site -> pages -> output folder."""
+"""The build pipeline: load the site, render what changed on every core, write what changed.
+
+build(site_dir, options)
+  load.load_site      config, sources, articles (cached or rendered in parallel) -> Site
+  render.page_jobs    Site -> one PageJob per page, each with a key of everything it shows
+  render.render_page  the pages whose key changed since the cached build, in parallel
+  output.write_site   changed files into a staging folder, then committed; nothing on failure
+"""
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.cache import BuildCache, files_fingerprint
-from sitegen.config import CONFIG_FILE, load_config
-from sitegen.content import find_sources, fingerprint, read_source, render_article
+from sitegen import load
+from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.imagecache import ImageStore
-from sitegen.links import check_links
-from sitegen.markup import MarkdownRenderer
-from sitegen.model import Article, Site
+from sitegen.load import LoadedSite
 from sitegen.output import WriteReport, check_output_dir, write_site
-from sitegen.pictures import ASSETS_DIR, Pictures, markdown_picture_srcs
-from sitegen.render import OutputFile, make_environment, render_site
-from sitegen.site import assemble, url_collisions
+from sitegen.parallel import default_jobs, ordered_map
+from sitegen.render import OutputFile, PageJob, data_files, make_environment, page_jobs, render_page, template_digests
+from sitegen.search import SEARCH_URL, search_files
 from sitegen.theme import Theme, default_theme
-from sitegen.viewcounts import apply_view_counts, load_view_counts
 
 TEMPLATES_DIR = "templates"
 OUTPUT_DIR = "public"
 CACHE_DIR = ".sitegen-cache"
+IMAGES_DIR = "images"  # processed pictures, inside the cache folder
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,12 @@ class BuildOptions:
     now: datetime | None = None  # the moment that decides what is "future"; default: the clock
     theme: Theme = field(default_factory=default_theme)
     cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
-    cache_dir: Path | None = None  # processed pictures, kept across builds; default: <site>/.sitegen-cache
+    cache_dir: Path | None = None  # the build cache and the processed pictures; default: <site>/.sitegen-cache
+    disk_cache: bool = True  # read and write the cache folder (`sitegen build`; check never writes it); when
+    # False, every picture is processed again (its variants still go to the cache folder: they are copied from there)
+    jobs: int = field(default_factory=default_jobs)
+    progress: Progress | None = None
+    search: bool = True  # the search page, its index under search/, and a search box on every page
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,177 +63,194 @@ class BuildReport:
     left_out_future: int = 0
     next_scheduled: datetime | None = None
     warnings: tuple[str, ...] = ()
+    articles_rendered: int = 0
+    articles_reused: int = 0
+    pages_rendered: int = 0
+    pages_reused: int = 0
+    timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order
     images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
     images_reused: int = 0  # pictures found in the image cache
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSite:
-    site: Site
-    static_files: tuple[OutputFile, ...]
-    left_out_drafts: int
-    left_out_future: int
-    next_scheduled: datetime | None
-    warnings: tuple[str, ...] = ()
-    images_processed: int = 0
-    images_reused: int = 0
+@dataclass
+class _Run:
+    """One build's moving parts: the options, the cache in use and the clock of each phase."""
+
+    site_dir: Path
+    options: BuildOptions
+    cache: BuildCache
+    started: float = field(default_factory=time.perf_counter)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    pages_rendered: int = 0
+    pages_reused: int = 0
+    data_files: int = 0  # feeds, sitemap, robots.txt, search index
+    write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
+
+    def lap(self, phase: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings.append((phase, now - since))
+        return now
 
 
-def load_site(site_dir: Path, options: BuildOptions, write_images: bool = True) -> LoadedSite:
-    """Read and check everything; raise BuildFailed with every content error, or ConfigError.
-
-    Pictures are processed here (through the image cache, which `write_images=False` leaves untouched), before the
-    bodies that show them are rendered, so that pages can be rendered from plain data.
-    """
-    config = load_config(site_dir)
-    now = (options.now or datetime.now(config.timezone)).astimezone(config.timezone)
-    found, errors = find_sources(site_dir, config)
+def _start(site_dir: Path, options: BuildOptions) -> _Run:
     cache = options.cache
-    if cache is not None:
-        cache.start(_site_fingerprint(site_dir, options))
-    sources = []
-    for relative, column in found:
-        result = read_source(site_dir, relative, column, config, cache.sources.get(relative) if cache else None)
-        if isinstance(result, list):
-            errors.extend(result)
+    if cache is None:
+        folder = options.cache_dir or site_dir / CACHE_DIR
+        cache = BuildCache.load(folder) if options.disk_cache else BuildCache()
+    return _Run(site_dir, options, cache)
+
+
+def _load(run: _Run) -> LoadedSite:
+    o = run.options
+    started = time.perf_counter()
+    folder = (o.cache_dir or run.site_dir / CACHE_DIR) / IMAGES_DIR
+    images = ImageStore(folder, write=run.write_images, reuse=o.disk_cache)
+    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images)
+    images.save()
+    run.lap("read and render Markdown", started)
+    return loaded
+
+
+def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
+    """Every file of the site in a stable order; a page whose key matches the cached build is not rendered."""
+    started = time.perf_counter()
+    env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
+    config = loaded.site.config
+    jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
+    templates = template_digests(env, {job.template for job in jobs})
+    digests = [_page_digest(templates[job.template], job) for job in jobs]
+    memory, previous = run.options.cache, run.cache.page_digests
+    todo = [
+        i
+        for i, (job, digest) in enumerate(zip(jobs, digests, strict=True))
+        if not (memory is not None and digest in memory.pages)
+        and not (output is not None and previous.get(job.path) == digest and (output / job.path).is_file())
+    ]
+    rendered = ordered_map(lambda n: render_page(env, config, jobs[todo[n]]), len(todo), run.options.jobs)
+    pending = iter(todo)
+    next_todo = next(pending, None)
+    progress = run.options.progress
+    rendering = time.perf_counter() - started
+    for index, (job, digest) in enumerate(zip(jobs, digests, strict=True)):
+        if index == next_todo:
+            waited = time.perf_counter()
+            data = next(rendered)
+            rendering += time.perf_counter() - waited
+            next_todo = next(pending, None)
+            run.pages_rendered += 1
+            if memory is not None:
+                memory.pages[digest] = data
+            yield OutputFile(job.path, data)
+        elif memory is not None and digest in memory.pages:
+            run.pages_reused += 1
+            yield OutputFile(job.path, memory.pages[digest])
         else:
-            sources.append(result)
-    markdown = MarkdownRenderer(config.language)
-    store = ImageStore(image_cache_dir(site_dir, options), write=write_images)
-    pictures = Pictures(site_dir, store)
-    pictures.prefetch(
-        (s.path, src)
-        for s in sources
-        for src in (*(i.src for i in s.text.front_matter.images), *markdown_picture_srcs(s.text.body))
-    )
-    articles: list[Article] = []
-    urls = {source.path: source.url for source in sources}
-    for source in sources:
-        reused = cache and cache.article(
-            source.path,
-            lambda cached, s=source: fingerprint(
-                s, urls, cached.links, pictures.keys((*cached.images, *cached.unplaced_images))
-            ),
-        )
-        result = (
-            replace(reused, future=reused.date > now)
-            if reused
-            else render_article(source, markdown, pictures, urls, now)
-        )
-        if isinstance(result, list):
-            errors.extend(result)
-        else:
-            articles.append(result)
-    drafts = [a for a in articles if a.draft and not options.drafts]
-    future = [a for a in articles if a.future and not (a.draft and not options.drafts) and not options.future]
-    left_out = {a.source_path for a in (*drafts, *future)}
-    published = [a for a in articles if a.source_path not in left_out]
-    errors.extend(url_collisions(published, config))
-    errors.extend(check_links(articles, {a.source_path: a for a in articles}, {a.source_path for a in published}))
-    counts, count_errors = load_view_counts(site_dir)
-    errors.extend(count_errors)
-    if errors:
-        raise BuildFailed(errors)
-    if cache is not None:
-        cache.store(sources, articles)
-    published, warnings = apply_view_counts(published, counts, config)
-    site = assemble(config, published)
-    return LoadedSite(
-        site=site,
-        static_files=_static_files(site_dir, options.theme, published),
-        left_out_drafts=len(drafts),
-        left_out_future=len(future),
-        next_scheduled=min((a.date for a in future), default=None),
-        warnings=tuple(warnings),
-        images_processed=store.processed,
-        images_reused=store.reused,
-    )
-
-
-def image_cache_dir(site_dir: Path, options: BuildOptions) -> Path:
-    return (options.cache_dir or site_dir / CACHE_DIR) / "images"
-
-
-def _site_fingerprint(site_dir: Path, options: BuildOptions) -> str:
-    """What shapes every page: config, templates, theme, options."""
-    return files_fingerprint(
-        [site_dir / CONFIG_FILE, site_dir / TEMPLATES_DIR, options.theme.templates],
-        f"drafts={options.drafts} future={options.future}",
-    )
-
-
-def _static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tuple[OutputFile, ...]:
-    files: dict[str, OutputFile] = {}
-    for assets in (theme.assets, site_dir / ASSETS_DIR):  # the site's own assets override the theme's
-        if assets.is_dir():
-            for path in sorted(assets.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    relative = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
-                    files[relative] = OutputFile(relative, copy_from=path)
-    for article in articles:
-        for image in (*article.images, *article.unplaced_images):
-            for url, file in image.files:  # the picture as it is, its variants and thumbnail
-                files[url] = OutputFile(url, copy_from=file)
-    return tuple(files[path] for path in sorted(files))
-
-
-def _all_files(site_dir: Path, loaded: LoadedSite, options: BuildOptions) -> Iterator[OutputFile]:
-    env = make_environment(site_dir / TEMPLATES_DIR, options.theme)
-    yield from render_site(loaded.site, env, options.cache)
+            run.pages_reused += 1
+            yield OutputFile(job.path, unchanged=True)
+        if progress is not None and index % 200 == 0:
+            progress("pages", index, len(jobs))
+    run.cache.record_output(dict(zip((job.path for job in jobs), digests, strict=True)), run.cache.outputs)
+    run.cache.pages_reused = run.pages_reused
+    run.timings.append(("render templates", rendering))
+    started = time.perf_counter()
+    for file in data_files(loaded.site):
+        run.data_files += 1
+        yield file
+    run.lap("feeds and sitemap", started)
+    if run.options.search:
+        started = time.perf_counter()
+        yield from _search_files(run, loaded, output)
+        run.lap("search index", started)
     yield from loaded.static_files
 
 
-def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
-    """Everything a build does but writing: content, links, pictures, templates."""
-    options = options or BuildOptions()
-    started = time.perf_counter()
-    loaded = load_site(site_dir, options, write_images=False)
-    pages = sum(1 for file in _all_files(site_dir, loaded, options) if file.data is not None)
-    return _report(loaded, pages, WriteReport(0, 0), started, None)
+def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
+    """The search index, built again only when an article it covers changed."""
+    columns = {column.slug: column.title for column in loaded.site.config.columns}
+    inputs = [(a.fingerprint, columns.get(a.column, "")) for a in loaded.site.articles]
+    digest = hashlib.sha1(repr(inputs).encode()).hexdigest()
+    cache, memory = run.cache, run.options.cache
+    paths = cache.search_paths
+    reusable = output is not None and memory is None and digest == cache.search_digest and paths
+    if reusable and (output / paths[0]).is_file():  # type: ignore[operator]
+        run.data_files += len(paths)
+        yield from (OutputFile(path, unchanged=True) for path in paths)
+        return
+    if memory is not None and digest == memory.search_digest and memory.search_output:
+        files = memory.search_output  # sitegen serve keeps the index in memory
+    else:
+        files = search_files(loaded.site)
+    run.data_files += len(files)
+    cache.record_search(digest, tuple(file.path for file in files))
+    if memory is not None:
+        memory.search_output = files
+    yield from files
 
 
-def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
-    """The whole site as OutputFiles by path, written nowhere (for the development server)."""
-    started = time.perf_counter()
-    loaded = load_site(site_dir, options)
-    files = {file.path: file for file in _all_files(site_dir, loaded, options)}
-    pages = sum(1 for file in files.values() if file.data is not None)
-    return _report(loaded, pages, WriteReport(0, 0), started, None), files
+def _page_digest(template_digest: str, job: PageJob) -> str:
+    return hashlib.sha1(repr((template_digest, job.path, job.key)).encode()).hexdigest()
 
 
-def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
-    options = options or BuildOptions()
-    started = time.perf_counter()
-    output = (options.output_dir or site_dir / OUTPUT_DIR).resolve()
-    check_output_dir(output, site_dir)
-    loaded = load_site(site_dir, options)
-    pages = 0
-
-    def counted() -> Iterator[OutputFile]:
-        nonlocal pages
-        for file in _all_files(site_dir, loaded, options):
-            pages += file.data is not None
-            yield file
-
-    written = write_site(counted(), output)
-    return _report(loaded, pages, written, started, output)
-
-
-def _report(loaded: LoadedSite, pages: int, written: WriteReport, started: float, output: Path | None) -> BuildReport:
+def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | None) -> BuildReport:
     return BuildReport(
         articles=len(loaded.site.articles),
-        pages=pages,
+        pages=run.pages_rendered + run.pages_reused + run.data_files,
         files_written=written.written,
         files_unchanged=written.unchanged,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - run.started,
         output_dir=output,
         left_out_drafts=loaded.left_out_drafts,
         left_out_future=loaded.left_out_future,
         next_scheduled=loaded.next_scheduled,
         warnings=loaded.warnings,
+        articles_rendered=loaded.articles_rendered,
+        articles_reused=loaded.articles_reused,
+        pages_rendered=run.pages_rendered,
+        pages_reused=run.pages_reused,
+        timings=tuple(run.timings),
         images_processed=loaded.images_processed,
         images_reused=loaded.images_reused,
     )
+
+
+def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite:
+    """The loaded and checked site, rendered nowhere."""
+    return _load(_start(site_dir, options or BuildOptions(disk_cache=False)))
+
+
+def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
+    """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
+    run = _start(site_dir, options or BuildOptions())
+    run.write_images = False
+    run.cache.page_digests = {}  # render every page, so that every template error is found
+    loaded = _load(run)
+    for _ in _files(run, loaded, None):
+        pass
+    return _report(run, loaded, WriteReport(0, 0), None)
+
+
+def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
+    """The whole site as OutputFiles by path, written nowhere (for the development server)."""
+    run = _start(site_dir, options)
+    loaded = _load(run)
+    files = {file.path: file for file in _files(run, loaded, None)}
+    return _report(run, loaded, WriteReport(0, 0), None), files
+
+
+def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
+    options = options or BuildOptions()
+    output = (options.output_dir or site_dir / OUTPUT_DIR).resolve()
+    check_output_dir(output, site_dir)
+    run = _start(site_dir, options)
+    loaded = _load(run)
+    started = time.perf_counter()
+    written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
+    run.cache.record_output(run.cache.page_digests, written.paths)
+    elapsed = time.perf_counter() - started
+    run.timings.append(("write", elapsed - sum(t for phase, t in run.timings if phase != "read and render Markdown")))
+    if options.cache is None and options.disk_cache:
+        run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
+    return _report(run, loaded, written, output)
 
 
 __all__ = [

@@ -1,38 +1,77 @@
-"""An in-memory memo of the work a rebuild can reuse: rendered articles and pages (used by `sitegen serve`).
+"""What a rebuild can reuse: rendered articles and the keys of the pages already in the output.
 
-Everything is keyed by fingerprints, so a cached result is used only where a cold build would produce the same:
-an article by its file's bytes and the URLs its links resolve to; a page by the fingerprints of every article it
-shows; both under a site fingerprint (config, templates, theme, options, sitegen's version) whose change clears all.
+Everything is keyed by fingerprints, so cached work is used only where a cold build would produce the same bytes:
+an article by its file's bytes, its place and the URLs its links resolve to; a page by its template (with every
+template it pulls in) and the fingerprints of the articles it shows. A change to the config or to sitegen itself
+clears everything.
+
+The cache lives in memory (`sitegen serve`) and on disk between builds (`.sitegen-cache/build.pickle`, safe to
+delete). It is read through an allow-list of classes, so a cache folder restored in CI is data, never code.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import os
+import pickle
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sitegen import __version__
 from sitegen.content import Source
-from sitegen.model import Article
+from sitegen.model import Article, Image, ImageVariant
+
+CACHE_FILE = "build.pickle"
+FORMAT = 1
+
+
+def _schema() -> str:
+    """Changes whenever the cached classes gain, lose or retype a field: an old cache is then ignored."""
+    shape = [
+        (kind.__name__, [(f.name, str(f.type)) for f in fields(kind)])
+        for kind in (Article, Image, ImageVariant, FileStat)
+    ]
+    return hashlib.sha1(f"{FORMAT}|{__version__}|{shape!r}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    mtime_ns: int
+    size: int
+    digest: str
 
 
 @dataclass
 class BuildCache:
     site_fingerprint: str = ""
-    sources: dict[str, Source] = field(default_factory=dict)  # by source path
+    stats: dict[str, FileStat] = field(default_factory=dict)  # by source path: to skip reading unchanged files
+    sources: dict[str, Source] = field(default_factory=dict)  # by source path (memory only)
     articles: dict[str, Article] = field(default_factory=dict)  # by source path
-    pages: dict[tuple[object, ...], bytes] = field(default_factory=dict)
+    pages: dict[str, bytes] = field(default_factory=dict)  # by page digest (memory only: sitegen serve)
+    page_digests: dict[str, str] = field(default_factory=dict)  # output path -> digest of what it was built from
+    outputs: tuple[str, ...] = ()  # every file of the last output, to remove what a build no longer makes
+    search_digest: str = ""  # of what the search index was built from
+    search_paths: tuple[str, ...] = ()  # the files of that index
+    search_output: tuple[Any, ...] = ()  # the index itself, as OutputFiles (memory only: sitegen serve)
     articles_reused: int = 0
     pages_reused: int = 0
+    changed: bool = False  # whether the disk copy needs writing
 
     def start(self, site_fingerprint: str) -> None:
-        """Begin a build: forget everything when what shapes every page changed."""
+        """Begin a build: forget everything when what shapes every article changed."""
         if site_fingerprint != self.site_fingerprint:
+            self.stats.clear()
             self.sources.clear()
             self.articles.clear()
             self.pages.clear()
+            self.page_digests.clear()
             self.site_fingerprint = site_fingerprint
+            self.changed = True
         self.articles_reused = self.pages_reused = 0
 
     def article(self, source_path: str, fingerprint_of: Callable[[Article], str]) -> Article | None:
@@ -40,24 +79,140 @@ class BuildCache:
         cached = self.articles.get(source_path)
         if cached is None or cached.fingerprint != fingerprint_of(cached):
             return None
-        if any(
-            i.source_file is not None and not i.source_file.is_file() for i in (*cached.images, *cached.unplaced_images)
-        ):
+        if not pictures_exist(cached):
             return None  # a picture was removed: render again so that the error is reported
         self.articles_reused += 1
         return cached
 
-    def store(self, sources: Iterable[Source], articles: Iterable[Article]) -> None:
+    def store(self, sources: Iterable[Source], articles: Iterable[Article], stats: dict[str, FileStat]) -> None:
         self.sources = {source.path: source for source in sources}
-        self.articles = {article.source_path: article for article in articles}
+        articles = {article.source_path: article for article in articles}
+        if articles.keys() != self.articles.keys() or any(
+            self.articles[path].fingerprint != article.fingerprint for path, article in articles.items()
+        ):
+            self.changed = True
+        self.articles = articles
+        if stats != self.stats:
+            self.stats, self.changed = stats, True
 
-    def page(self, key: tuple[object, ...], render: Callable[[], bytes]) -> bytes:
-        data = self.pages.get(key)
+    def page(self, digest: str, render: Callable[[], bytes]) -> bytes:
+        data = self.pages.get(digest)
         if data is None:
-            data = self.pages[key] = render()
+            data = self.pages[digest] = render()
         else:
             self.pages_reused += 1
         return data
+
+    def record_search(self, digest: str, paths: tuple[str, ...]) -> None:
+        if (digest, paths) != (self.search_digest, self.search_paths):
+            self.search_digest, self.search_paths, self.changed = digest, paths, True
+
+    def record_output(self, page_digests: dict[str, str], outputs: Iterable[str]) -> None:
+        outputs = tuple(sorted(outputs))
+        if page_digests != self.page_digests or outputs != self.outputs:
+            self.page_digests, self.outputs, self.changed = page_digests, outputs, True
+
+    # -- on disk --------------------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, folder: Path) -> BuildCache:
+        """The cache saved in `folder`, or an empty one when there is none or it cannot be read."""
+        try:
+            with (folder / CACHE_FILE).open("rb") as handle:
+                data = _SafeUnpickler(handle).load()
+            if not isinstance(data, dict) or data.get("schema") != _schema():
+                return cls()
+            return cls(
+                site_fingerprint=data["site"],
+                stats=data["stats"],
+                articles=data["articles"],
+                page_digests=data["pages"],
+                outputs=data["outputs"],
+                search_digest=data["search"][0],
+                search_paths=data["search"][1],
+            )
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()  # a damaged, foreign or hostile cache is just a cold build
+
+    def save(self, folder: Path) -> None:
+        if not self.changed:
+            return
+        data = {
+            "schema": _schema(),
+            "site": self.site_fingerprint,
+            "stats": self.stats,
+            "articles": self.articles,
+            "pages": self.page_digests,
+            "outputs": self.outputs,
+            "search": (self.search_digest, self.search_paths),
+        }
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
+        try:
+            with temporary.open("wb") as handle:
+                _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            temporary.unlink(missing_ok=True)  # front matter holding values we do not cache: build cold next time
+            return
+        os.replace(temporary, folder / CACHE_FILE)
+        self.changed = False
+
+
+def pictures_exist(article: Article, known: dict[Path, bool] | None = None) -> bool:
+    """Whether every local picture of the article is still there (`known` memoises across articles)."""
+    known = {} if known is None else known
+    for image in (*article.images, *article.unplaced_images):
+        if image.source_file is not None:
+            if image.source_file not in known:
+                known[image.source_file] = image.source_file.is_file()
+            if not known[image.source_file]:
+                return False
+    return True
+
+
+# The classes a cache file may name. Anything else (os.system, builtins.eval, ...) is refused: the cache folder
+# may come from a CI cache or a careless commit, so it is read as data, never as code.
+_ALLOWED = {
+    ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "ImageVariant"),
+    ("sitegen.model", "FrozenMapping"),
+    ("sitegen.cache", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"), ("datetime", "date"),
+    ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
+    ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
+    ("builtins", "frozenset"), ("builtins", "set"), ("sitegen.cache", "_rebuild"), ("sitegen.cache", "_path"),
+}  # fmt: skip
+
+
+_KINDS: dict[str, type] = {"Article": Article, "Image": Image, "ImageVariant": ImageVariant}
+
+
+def _rebuild(kind: str, values: tuple[Any, ...]) -> Any:
+    """An Article, Image or ImageVariant from its field values (faster than dataclasses' generic __setstate__)."""
+    return _KINDS[kind](*values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _path(text: str) -> Path:
+    """Articles share a few hundred pictures: one Path object each, not one per use."""
+    return Path(text)
+
+
+class _Pickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, ZoneInfo):  # its own reduction goes through getattr, which the reader refuses
+            return ZoneInfo, (obj.key,)
+        kind = type(obj)
+        if kind is Article or kind is Image or kind is ImageVariant:
+            return _rebuild, (kind.__name__, tuple(getattr(obj, f.name) for f in fields(obj)))
+        if isinstance(obj, Path):
+            return _path, (str(obj),)
+        return NotImplemented
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a build cache")
+        return super().find_class(module, name)
 
 
 def files_fingerprint(paths: Iterable[Path], *extra: str) -> str:
@@ -69,5 +224,6 @@ def files_fingerprint(paths: Iterable[Path], *extra: str) -> str:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root] if root.is_file() else []
         for file in files:
             digest.update(str(file).encode())
-            digest.update(file.read_bytes())
+            with contextlib.suppress(OSError):
+                digest.update(file.read_bytes())
     return digest.hexdigest()

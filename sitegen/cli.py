@@ -7,6 +7,7 @@ Messages follow the site's language (zh-CN or en).
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ import click
 from sitegen.build import BuildOptions, BuildReport, build, check
 from sitegen.config import load_config, site_language
 from sitegen.errors import BuildFailed, ConfigError, ContentError
+from sitegen.importers.model import ImportReport
+from sitegen.importers.run import ImportRefused, import_hugo, import_jekyll, import_legacy
 from sitegen.messages import translate
 from sitegen.output import OutputRefused
 from sitegen.scaffold import ScaffoldError, init_site, new_article
@@ -34,7 +37,7 @@ CACHE_OPTION = click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Where processed pictures are kept between builds (safe to delete)  [default: SITE/.sitegen-cache]",
+    help="Where to keep the build cache and the processed pictures (safe to delete)  [default: SITE/.sitegen-cache]",
 )
 
 
@@ -92,38 +95,117 @@ def main() -> None:
 )
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
+@click.option("--no-search", is_flag=True, help="Leave out the search page, its index and the search box.")
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Processes to render with  [default: cores]")
 @CACHE_OPTION
-def build_command(site_dir: Path, output_dir: Path | None, drafts: bool, future: bool, cache_dir: Path | None) -> None:
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="A cold build: the build cache is neither read nor written, and every picture is processed again.",
+)
+@click.option("--profile", is_flag=True, help="Print the time of each phase and what was rendered or reused.")
+def build_command(
+    site_dir: Path,
+    output_dir: Path | None,
+    drafts: bool,
+    future: bool,
+    no_search: bool,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    profile: bool,
+) -> None:
     """Build the site into the output folder."""
-    options = BuildOptions(output_dir=output_dir, drafts=drafts, future=future, cache_dir=cache_dir)
-    report = _run(build, site_dir, options)
     lang = site_language(site_dir)
-    r = report
-    pictures = r.images_processed + r.images_reused
-    click.echo(
-        _say(
-            lang,
-            f"Built {r.articles} articles, {r.pages} pages in {r.seconds:.2f} s -> {r.output_dir} "
-            f"({r.files_written} files written, {r.files_unchanged} unchanged"
-            + (f"; pictures: {r.images_processed} processed, {r.images_reused} from the cache)" if pictures else ")"),
-            f"已生成 {r.articles} 篇文章、{r.pages} 个页面，用时 {r.seconds:.2f} 秒 -> {r.output_dir}"
-            f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变"
-            + (f"；图片：处理 {r.images_processed} 张，取自缓存 {r.images_reused} 张）" if pictures else "）"),
-        )
+    progress = _ProgressBar(lang) if sys.stderr.isatty() else None
+    options = BuildOptions(
+        output_dir=output_dir,
+        drafts=drafts,
+        future=future,
+        search=not no_search,
+        cache_dir=cache_dir,
+        disk_cache=not no_cache,
+        progress=progress,
+        **({"jobs": jobs} if jobs else {}),
     )
-    for warning in r.warnings:
-        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
+    try:
+        report = _run(build, site_dir, options)
+    finally:
+        if progress is not None:
+            progress.close()
+    r = report
+    line = _say(
+        lang,
+        f"Built {r.articles} articles, {r.pages} pages in {r.seconds:.2f} s -> {r.output_dir} "
+        f"({r.files_written} files written, {r.files_unchanged} unchanged)",
+        f"已生成 {r.articles} 篇文章、{r.pages} 个页面，用时 {r.seconds:.2f} 秒 -> {r.output_dir}"
+        f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变）",
+    )
+    if r.images_processed or r.images_reused:
+        line += _say(
+            lang,
+            f"; pictures: {r.images_processed} processed, {r.images_reused} from the cache",
+            f"；图片：处理 {r.images_processed} 张，取自缓存 {r.images_reused} 张",
+        )
     if r.left_out_drafts or r.left_out_future:
-        click.echo(
-            _say(
-                lang,
-                f"Left out {r.left_out_drafts} drafts and {r.left_out_future} future-dated articles.",
-                f"未发布：{r.left_out_drafts} 篇草稿，{r.left_out_future} 篇定时文章。",
-            )
+        line += _say(
+            lang,
+            f"; left out {r.left_out_drafts} drafts, {r.left_out_future} scheduled",
+            f"；未发布 {r.left_out_drafts} 篇草稿、{r.left_out_future} 篇定时文章",
         )
     if r.next_scheduled is not None:
         moment = r.next_scheduled.isoformat()
-        click.echo(_say(lang, f"Next scheduled article goes live at {moment}.", f"下一篇定时文章发布时间：{moment}。"))
+        line += _say(lang, f" (next goes live at {moment})", f"（下一篇发布时间：{moment}）")
+    click.echo(line)
+    for warning in r.warnings:
+        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
+    if profile:
+        _print_profile(r, lang)
+
+
+def _print_profile(r: BuildReport, lang: str) -> None:
+    for phase, seconds in r.timings:
+        click.echo(f"  {_say(lang, phase, PHASES_ZH.get(phase, phase)):<24} {seconds:8.3f} s")
+    click.echo(
+        _say(
+            lang,
+            f"  articles: {r.articles_rendered} rendered, {r.articles_reused} reused; "
+            f"pages: {r.pages_rendered} rendered, {r.pages_reused} reused",
+            f"  文章：渲染 {r.articles_rendered} 篇，复用 {r.articles_reused} 篇；"
+            f"页面：渲染 {r.pages_rendered} 个，复用 {r.pages_reused} 个",
+        )
+    )
+
+
+PHASES_ZH = {
+    "read and render Markdown": "读取并渲染 Markdown",
+    "render templates": "渲染模板",
+    "feeds and sitemap": "订阅源与站点地图",
+    "search index": "搜索索引",
+    "write": "写入",
+}
+
+
+class _ProgressBar:
+    """One line on a terminal, redrawn in place; shown only when a build takes more than a moment."""
+
+    DELAY = 0.5
+
+    def __init__(self, language: str) -> None:
+        self.language, self.started, self.shown = language, time.monotonic(), False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if time.monotonic() - self.started < self.DELAY or total <= 0:
+            return
+        width = 30
+        filled = width * done // total
+        label = _say(self.language, "pages", "页面")
+        click.echo(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", nl=False, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
 
 
 @main.command("check")
@@ -225,3 +307,99 @@ def _report_rebuild(generation: int, errors: tuple[ContentError, ...], seconds: 
     )
     for error in errors:
         click.echo(f"  {error.text(language)}", err=True)
+
+
+# --------------------------------------------------------------------------- sitegen import
+
+COLUMN_OPTION = click.option(
+    "--column", required=True, help="The column the articles go to: its folder under content/ (see site.yaml)."
+)
+DRY_RUN_OPTION = click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import articles: pages of the old portal, or posts of a Hugo or Jekyll site. Never overwrites."""
+
+
+@import_group.command("legacy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@COLUMN_OPTION
+@click.option(
+    "--images",
+    "images_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder holding the pages' pictures, found by file name and copied beside each article.",
+)
+@DRY_RUN_OPTION
+@SITE_OPTION
+def import_legacy_command(
+    paths: tuple[Path, ...], column: str, images_dir: Path | None, dry_run: bool, site_dir: Path
+) -> None:
+    """Import pages of the old portal saved as text: FILE(s), or DIR(s) of .txt files."""
+    _import(site_dir, dry_run, lambda: import_legacy(site_dir, paths, column, images_dir, dry_run))
+
+
+@import_group.command("hugo")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@COLUMN_OPTION
+@DRY_RUN_OPTION
+@SITE_OPTION
+def import_hugo_command(source: Path, column: str, dry_run: bool, site_dir: Path) -> None:
+    """Import the posts of a Hugo site: its folder, its content/ folder, a section folder or one file."""
+    _import(site_dir, dry_run, lambda: import_hugo(site_dir, source, column, dry_run))
+
+
+@import_group.command("jekyll")
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@COLUMN_OPTION
+@DRY_RUN_OPTION
+@SITE_OPTION
+def import_jekyll_command(source: Path, column: str, dry_run: bool, site_dir: Path) -> None:
+    """Import the posts of a Jekyll site: its folder, its _posts/ folder or one post."""
+    _import(site_dir, dry_run, lambda: import_jekyll(site_dir, source, column, dry_run))
+
+
+def _import(site_dir: Path, dry_run: bool, action: Callable[[], ImportReport]) -> None:
+    """Run an import, print what was written, skipped and unreadable; exit 1 unless everything came in."""
+    lang = site_language(site_dir)
+    try:
+        report = action()
+    except ConfigError as exc:
+        _fail(exc.errors, 2, lang)
+    except ImportRefused as exc:
+        _refuse(str(exc), lang)
+
+    def where(origin: str, line: int | None) -> str:
+        return origin if line is None else f"{origin}:{line}"
+
+    for written in report.written:
+        verb = _say(lang, "would write" if dry_run else "wrote", "将写入" if dry_run else "已写入")
+        click.echo(f"{verb} {written.target} <- {written.origin}")
+        for picture in written.pictures:
+            click.echo(_say(lang, f"  picture {picture}", f"  图片 {picture}"))
+        for notice in written.notices:
+            text = f"{where(written.origin, notice.line)}: {translate(notice.message, lang)}"
+            click.echo(_say(lang, f"  note: {text}", f"  提示：{text}"))
+    for skipped in report.skipped:
+        target = f" {skipped.target}" if skipped.target else ""
+        reason = translate(skipped.reason, lang)
+        what = f"{target} <- {skipped.origin}"
+        click.echo(_say(lang, f"skipped{what}: {reason}", f"已跳过{what}：{reason}"), err=skipped.clash)
+    for failed in report.failed:
+        text = f"{where(failed.origin, failed.line)}: {translate(failed.reason, lang)}"
+        click.echo(_say(lang, f"could not read {text}", f"无法读取 {text}"), err=True)
+    written, skipped, failed = len(report.written), len(report.skipped), len(report.failed)
+    missing = sum(len(w.missing) for w in report.written)
+    click.echo(
+        _say(
+            lang,
+            f"{'Would import' if dry_run else 'Imported'} {written}, skipped {skipped}, could not read {failed}"
+            + (f"; {missing} picture{'s' if missing != 1 else ''} missing (the build names them)." if missing else "."),
+            f"{'将导入' if dry_run else '已导入'} {written} 篇，跳过 {skipped} 篇，无法读取 {failed} 篇"
+            + (f"；缺少 {missing} 张图片（生成网站时会逐一列出）。" if missing else "。"),
+        )
+    )
+    if not report.complete:
+        sys.exit(1)

@@ -16,7 +16,7 @@ CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}
 COLUMN_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-RESERVED_SLUGS = frozenset({"assets", "page", "tags", "feed.xml", "sitemap.xml", "404.html", "index.html"})
+RESERVED_SLUGS = frozenset({"assets", "page", "tags", "search", "feed.xml", "sitemap.xml", "404.html", "index.html"})
 
 KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",

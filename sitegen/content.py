@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, printable
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, Picture, Rendered, Targets, split_more
+from sitegen.markup import MarkdownRenderer, Picture, Rendered, Targets
 from sitegen.model import Article, Config, Image
-from sitegen.pictures import CONTENT_DIR, Pictures, picture_markup
-from sitegen.text import character_count, html_to_text, reading_minutes, summarize
+from sitegen.pictures import CONTENT_DIR, REMOTE, Pictures, picture_markup
+from sitegen.text import character_count, reading_minutes, summarize
 from sitegen.urls import article_url
 
 
@@ -42,10 +44,10 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     if not content.is_dir():
         return found, errors
     root = content.resolve()
-    for path in sorted(content.rglob("*.md")):
-        relative = path.relative_to(site_dir).as_posix()
-        parts = path.relative_to(content).parts
-        if not path.resolve().is_relative_to(root):
+    for relative, is_link in sorted(_markdown_files(site_dir, content)):
+        parts = PurePosixPath(relative).parts[1:]  # below content/
+        # only a link can lead outside: resolving every file would cost a system call per folder level
+        if is_link and not (site_dir / relative).resolve().is_relative_to(root):
             errors.append(
                 ContentError(
                     relative,
@@ -65,9 +67,29 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
                     f"move it under content/<column>/; columns: {', '.join(sorted(columns))}",
                 )
             )
-        elif path.is_file():
+        elif (site_dir / relative).is_file():
             found.append((relative, parts[0]))
     return found, errors
+
+
+def _markdown_files(site_dir: Path, content: Path) -> Iterable[tuple[str, bool]]:
+    """(path relative to the site, whether a link is on the way) of every .md file below content/."""
+    prefix = len(str(content)) + 1
+    pending = [(str(content), False)]
+    seen: set[str] = set()
+    while pending:
+        folder, linked = pending.pop()
+        real = os.path.realpath(folder) if linked else folder
+        if real in seen:  # a link back up the tree
+            continue
+        seen.add(real)
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                is_link = linked or entry.is_symlink()
+                if entry.is_dir():
+                    pending.append((entry.path, is_link))
+                elif entry.name.endswith(".md"):
+                    yield f"{CONTENT_DIR}/" + entry.path[prefix:].replace(os.sep, "/"), is_link
 
 
 def read_source(
@@ -105,21 +127,24 @@ def render_article(
 ) -> Article | list[ContentError]:
     front: FrontMatter = source.text.front_matter
     errors: list[ContentError] = []
-
-    sizes = {e.src: (e.width, e.height) for e in front.images if e.width and e.height}
+    sizes = {same_picture(e.src): (e.width, e.height) for e in front.images if e.width and e.height}
 
     def picture(src: str) -> Picture:
         found = pictures.find(source.path, src)
         if not isinstance(found, Image):
             return Picture(src)  # the error is reported below
-        return picture_markup(_sized(found, *sizes.get(src, (None, None))), source.url)
+        return picture_markup(_sized(found, *sizes.get(same_picture(src), (None, None))), source.url)
 
     def resolve_link(href: str) -> str:
         return rewrite(source.path, source.url, href, urls)
 
     rendered = markdown.render(
         source.text.body,
-        Targets(picture=picture, link_url=resolve_link, captions={i.src: i.caption for i in front.images}),
+        Targets(
+            picture=picture,
+            link_url=resolve_link,
+            captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
+        ),
     )
     body_images = [
         _image(source, pictures, src, "", "", errors, _body_line(source, src))
@@ -131,14 +156,16 @@ def render_article(
     if errors:
         return errors
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
-    body_text = html_to_text(rendered.html)
-    placed = set(rendered.image_srcs)
-    unplaced = tuple(image for entry, image in zip(front.images, listed, strict=True) if entry.src not in placed)
-    listed_srcs = {e.src for e in front.images}
+    body_text = rendered.text
+    placed = {same_picture(src) for src in rendered.image_srcs}
+    unplaced = tuple(
+        image for entry, image in zip(front.images, listed, strict=True) if same_picture(entry.src) not in placed
+    )
+    listed_srcs = {same_picture(e.src) for e in front.images}
     body_only = [
         image
         for src, image in zip(dict.fromkeys(rendered.image_srcs), body_images, strict=True)
-        if src not in listed_srcs
+        if same_picture(src) not in listed_srcs
     ]
     images = tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None)
     unplaced_images = tuple(i for i in unplaced if i is not None)
@@ -164,24 +191,52 @@ def render_article(
         extra=front.extra,
         heading_ids=rendered.heading_ids,
         links=links,
-        fingerprint=fingerprint(source, urls, links, pictures.keys((*images, *unplaced_images))),
+        fingerprint=fingerprint(
+            source.digest,
+            source.path,
+            source.column,
+            source.url,
+            links,
+            urls,
+            pictures.keys((*images, *unplaced_images)),
+        ),
+        search_text=rendered.full_text,
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )
 
 
 def fingerprint(
-    source: Source, urls: Mapping[str, str], links: tuple[tuple[str, int], ...], picture_keys: tuple[str, ...]
+    digest: str,
+    path: str,
+    column: str,
+    url: str,
+    links: tuple[tuple[str, int], ...],
+    urls: Mapping[str, str],
+    picture_keys: tuple[str, ...],
 ) -> str:
-    """What an article's rendering depends on: its bytes, the URLs its links point to, its pictures' bytes."""
-    rewritten = [rewrite(source.path, source.url, href, urls) for href, _ in links]
-    return hashlib.sha1(f"{source.digest}|{source.url}|{rewritten!r}|{picture_keys!r}".encode()).hexdigest()
+    """What an article's rendering depends on: its bytes, its place, the URLs its links point to, and the bytes of
+    its pictures (their variants' names carry a hash of them)."""
+    rewritten = [rewrite(path, url, href, urls) for href, _ in links]
+    return hashlib.sha1(f"{digest}|{path}|{column}|{url}|{rewritten!r}|{picture_keys!r}".encode()).hexdigest()
+
+
+def same_picture(src: str) -> str:
+    """One spelling per picture: `./a.png` and `a.png` are the same file."""
+    return src if REMOTE.match(src) else posixpath.normpath(src)
+
+
+class _Captions(dict[str, str]):
+    """Captions by picture, looked up under any spelling of its path."""
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return super().get(same_picture(key), default)
 
 
 def _summary(rendered: Rendered) -> str:
-    before, has_marker = split_more(rendered.html)
-    text = html_to_text(before)
-    return " ".join(text.split()) if has_marker else summarize(text)
+    if rendered.text_before_more and (text := " ".join(rendered.text_before_more.split())):
+        return text
+    return summarize(rendered.text)
 
 
 def _image(
@@ -202,7 +257,7 @@ def _image(
         if found.startswith("cannot be decoded")
         else "put the file beside the article or under assets/, or fix the path"
     )
-    errors.append(ContentError(source.path, line, "images", f"picture '{src}' {found}", hint))
+    errors.append(ContentError(source.path, line, "images", f"picture '{printable(src)}' {found}", hint))
     return None
 
 
@@ -213,6 +268,9 @@ def _sized(image: Image, width: int | None, height: int | None) -> Image:
     return image
 
 
-def _body_line(source: Source, src: str) -> int:
-    index = source.text.body.find(src)
-    return source.text.body_line + (source.text.body.count("\n", 0, index) if index >= 0 else 0)
+def _body_line(source: Source, target: str) -> int:
+    """The line of a link or picture target: where it stands as a target, `(x.md)` or `<x.md>` or `: x.md`."""
+    body = source.text.body
+    match = re.search(r"(?:\(|<|:[ \t]*)" + re.escape(target) + r"(?=[)>\s\"']|$)", body, re.M)
+    index = match.start() if match else body.find(target)
+    return source.text.body_line + (body.count("\n", 0, index) if index >= 0 else 0)

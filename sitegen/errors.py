@@ -8,6 +8,11 @@ from dataclasses import dataclass
 from sitegen.messages import translate
 
 
+def printable(text: str) -> str:
+    """`text` on one line: control characters shown as escapes, so one error is always one line."""
+    return "".join(char if char.isprintable() or char == " " else repr(char)[1:-1] for char in text)
+
+
 @dataclass(frozen=True, slots=True)
 class ContentError:
     """One problem in one source file, pointing at the line and field an editor must fix."""
@@ -42,6 +47,9 @@ class BuildFailed(Exception):
     def __init__(self, errors: Iterable[ContentError]) -> None:
         self.errors: tuple[ContentError, ...] = tuple(sorted(errors, key=lambda e: e.sort_key))
         super().__init__(f"{len(self.errors)} content error(s)")
+
+    def __reduce__(self) -> tuple[type, tuple[tuple[ContentError, ...]]]:
+        return (type(self), (self.errors,))  # raised in a worker process, re-raised whole in the parent
 
 
 class ConfigError(Exception):

@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from sitegen.model import Article, Config, Site
 from sitegen.urls import absolute_url
@@ -81,14 +82,16 @@ def atom_feed(
 
 
 def sitemap(config: Config, pages: Iterable[tuple[str, str | None]]) -> bytes:
-    """`pages`: (site-relative URL, lastmod or None)."""
-    root = ET.Element("urlset", {"xmlns": SITEMAP})
+    """`pages`: (site-relative URL, lastmod or None). Written as text: one flat list, and large sites have many."""
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', f'<urlset xmlns="{SITEMAP}">']
     for url, lastmod in pages:
-        entry = _element(root, "url")
-        _element(entry, "loc", absolute_url(config.base_url, url))
+        lines.append("  <url>")
+        lines.append(f"    <loc>{escape(xml_text(absolute_url(config.base_url, url)))}</loc>")
         if lastmod:
-            _element(entry, "lastmod", lastmod)
-    return _serialize(root)
+            lines.append(f"    <lastmod>{escape(xml_text(lastmod))}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def site_feeds(site: Site) -> Iterable[tuple[str, bytes]]:

@@ -6,11 +6,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
-from types import MappingProxyType
 from typing import Any
 
 from sitegen.errors import ContentError
-from sitegen.model import EMPTY_MAPPING
+from sitegen.model import EMPTY_MAPPING, FrozenMapping
 from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
 KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
@@ -127,7 +126,8 @@ class _FieldChecker:
         self.errors: list[ContentError] = []
 
     def fail(self, key: str, expected: str, got: object, hint: str = "", line: int | None = None) -> None:
-        found = "nothing" if got is None else repr(got) if not isinstance(got, str) else f"'{got}'"
+        # strings in single quotes with line breaks and tabs escaped: one error is always one line
+        found = "nothing" if got is None else repr(got) if not isinstance(got, str) else f"'{repr(got)[1:-1]}'"
         self.errors.append(
             ContentError(
                 self.path,
@@ -274,7 +274,7 @@ class _FieldChecker:
             summary=self.text("summary"),
             slug=self.slug(),
             draft=self.flag("draft"),
-            extra=MappingProxyType(extra),
+            extra=FrozenMapping(extra),
         )
         return None if self.errors else front_matter
 

@@ -26,11 +26,13 @@ THUMB_SIZE = (320, 240)
 WEBP_QUALITY = 80
 JPEG_QUALITY = 82
 PNG_COMPRESS_LEVEL = 6  # zlib default: 9 is up to 3x slower for a few % smaller fallbacks
-# Everything that shapes the output: part of the cache key, so that changing any of it reprocesses every picture.
-PARAMETERS = (
+# What decides the variants: their names carry a hash of it and of the picture's bytes, so that changing either
+# gives new URLs. The cache key adds Pillow's version (its encoders may change a byte), which names do not need.
+SETTINGS = (
     f"sitegen-images v1 widths={WIDTHS} max={MAX_WIDTH} thumb={THUMB_SIZE} webp={WEBP_QUALITY} "
-    f"jpeg={JPEG_QUALITY} png={PNG_COMPRESS_LEVEL} pillow={PIL.__version__}"
+    f"jpeg={JPEG_QUALITY} png={PNG_COMPRESS_LEVEL}"
 )
+PARAMETERS = f"{SETTINGS} pillow={PIL.__version__}"
 MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSION = {"webp": "webp", "jpeg": "jpg", "png": "png"}
 _SVG_TAG_START = re.compile(rb"<svg[\s>]")

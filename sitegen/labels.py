@@ -16,6 +16,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "figures": "图片", "scheduled": "定时发布", "characters": "字数", "reading_time": "阅读时间",
         "minutes": "{0} 分钟", "footer_navigation": "页脚导航", "article_navigation": "文章导航",
         "related": "相关文章", "tag_title": "标签：{0}", "all_tags": "全部标签", "articles_count": "{0} 篇",
+        "search": "搜索", "search_label": "搜索本站文章", "search_button": "搜索",
+        "search_needs_js": "搜索需要浏览器启用 JavaScript。", "search_loading": "正在搜索…",
+        "search_count": "找到 {0} 篇文章", "search_about": "找到约 {0} 篇文章",
+        "search_none": "没有找到包含“{0}”的文章。", "search_short": "请输入至少两个字。",
+        "search_error": "搜索暂时无法使用，请稍后再试。", "search_more": "显示更多结果",
     },
     "en": {
         "home": "Home", "source": "Source", "author": "Author", "views": "Views", "published": "Published",
@@ -28,6 +33,11 @@ _LABELS: dict[str, dict[str, str]] = {
         "characters": "Characters", "reading_time": "Reading time", "minutes": "{0} min",
         "footer_navigation": "Footer navigation", "article_navigation": "Article navigation",
         "related": "Related", "tag_title": "Tag: {0}", "all_tags": "All tags", "articles_count": "{0} articles",
+        "search": "Search", "search_label": "Search this site", "search_button": "Search",
+        "search_needs_js": "Search needs JavaScript to be turned on in your browser.", "search_loading": "Searching…",
+        "search_count": "Articles found: {0}", "search_about": "Articles found: about {0}",
+        "search_none": "No article contains “{0}”.", "search_short": "Type at least two characters.",
+        "search_error": "Search is not available right now; please try again later.", "search_more": "More results",
     },
 }  # fmt: skip
 

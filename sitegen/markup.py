@@ -3,11 +3,14 @@ image and link targets rewritten through callbacks supplied by the caller."""
 
 from __future__ import annotations
 
+import html
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import markdown
+import markdown.util
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
@@ -20,7 +23,10 @@ FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to foo
 @dataclass(frozen=True, slots=True)
 class Rendered:
     html: str
+    text: str  # the running text readers read: paragraphs and lists, without figures, code, tables, headings
+    text_before_more: str | None  # the running text before a `<!--more-->` line, None without one
     image_srcs: tuple[str, ...]  # as written, in order
+    full_text: str  # everything a reader sees, headings, captions, tables and code included (for search)
     link_targets: tuple[str, ...]  # as written
     heading_ids: frozenset[str]
 
@@ -61,6 +67,9 @@ class _FigureAndLinkProcessor(Treeprocessor):
         self.table_label = "table"
         self.image_srcs: list[str] = []
         self.link_targets: list[str] = []
+        self.text = ""
+        self.text_before_more: str | None = None
+        self.full_text = ""
 
     def run(self, root: etree.Element) -> None:
         assert self.targets is not None
@@ -81,6 +90,8 @@ class _FigureAndLinkProcessor(Treeprocessor):
                     if not image.get("alt"):
                         image.set("alt", caption)
                 image.tail = None
+        self.text, self.text_before_more = _running_text(root, self.md)
+        self.full_text = _running_text(root, self.md, _NOT_SEARCHED)[0]
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
                 if child.tag == "table":  # a focusable region, so that keyboard users can scroll a wide table
@@ -160,10 +171,63 @@ class MarkdownRenderer:
         footnote_ids = frozenset(f"fn:{n}" for n in range(1, html.count('class="footnote-ref"') + 1))
         return Rendered(
             html=html,
+            text=processor.text,
+            text_before_more=processor.text_before_more,
+            full_text=processor.full_text,
             image_srcs=tuple(processor.image_srcs),
             link_targets=tuple(processor.link_targets),
             heading_ids=heading_ids | footnote_ids,
         )
+
+
+_NOT_RUNNING_TEXT = frozenset({"figure", "figcaption", "pre", "table", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
+_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+
+
+_NOT_SEARCHED = frozenset({"sup"})
+
+
+def _running_text(
+    root: etree.Element, md: markdown.Markdown, skipped: frozenset[str] = _NOT_RUNNING_TEXT
+) -> tuple[str, str | None]:
+    """(all running text, text before a more marker or None), one line per block, read off the tree."""
+    more_placeholders = {
+        markdown.util.HTML_PLACEHOLDER % index
+        for index, block in enumerate(md.htmlStash.rawHtmlBlocks)
+        if str(block).strip() == MORE_MARKER
+    }
+    blocks = md.htmlStash.rawHtmlBlocks
+
+    def stashed_text(match: re.Match[str]) -> str:
+        """Entities such as &amp; are stashed raw HTML: keep their character; drop tags."""
+        raw = str(blocks[int(match.group(1))]) if int(match.group(1)) < len(blocks) else ""
+        return html.unescape(raw) if raw.startswith("&") and raw.endswith(";") else ""
+
+    lines: list[str] = []
+    before: list[str] | None = None
+    for block in root:
+        if before is None and block.tag == "p" and (block.text or "").strip() in more_placeholders:
+            before = list(lines)
+            continue
+        parts: list[str] = []
+        _block_text(block, parts, skipped)
+        line = " ".join(_PLACEHOLDER.sub(stashed_text, "".join(parts)).split())
+        if line:
+            lines.append(line)
+    return "\n".join(lines), ("\n".join(before) if before is not None else None)
+
+
+def _block_text(element: etree.Element, parts: list[str], skipped: frozenset[str]) -> None:
+    if element.tag in skipped or "footnote" in (element.get("class") or ""):
+        return
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        _block_text(child, parts, skipped)
+        if child.tail:
+            parts.append(child.tail)
+    if element.tag in ("li", "p", "blockquote", "dd", "dt", "td", "th", "figcaption", "tr"):
+        parts.append(" ")
 
 
 def _collect_ids(tokens: list[dict]) -> list[str]:

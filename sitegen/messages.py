@@ -85,6 +85,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"its URL /(?P<url>.*) is already taken by (?P<owner>.*)", "网址 /{url} 已被 {owner} 占用"),
     (r"the index of column '(?P<slug>.*)'", "栏目“{slug}”的索引页"),
     (r"the home page", "首页"),
+    (r"a page sitegen makes itself", "sitegen 自动生成的页面"),
     (r"give one of them a different `slug:` in the front matter", "在其中一篇的头信息里设置不同的“slug:”"),
     # data files
     (
@@ -135,12 +136,103 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"refusing to build into (?P<path>.*): it holds the site or your files",
         "拒绝输出到 {path}：那里有网站源文件或您的文件",
     ),
-    (r"refusing to build into (?P<path>.*): it is inside content/", "拒绝输出到 {path}：它在 content/ 里面"),
+    (
+        r"refusing to build into (?P<path>.*): it is inside (?P<folder>content|assets|templates)/",
+        "拒绝输出到 {path}：它在 {folder}/ 里面",
+    ),
     (r"refusing to build into (?P<path>.*): it is a file", "拒绝输出到 {path}：它是一个文件"),
     (
         r"refusing to build into (?P<path>.*): it is not empty and was not made by sitegen; "
         r"empty it or choose another --output",
         "拒绝输出到 {path}：该文件夹不是空的，也不是 sitegen 生成的；请清空它或换一个 --output",
+    ),
+    # sitegen import
+    (r"is not a text file", "不是文本文件"),
+    (r"is neither UTF-8 nor GB18030 \(GBK\) text", "既不是 UTF-8 也不是 GB18030（GBK）编码的文本"),
+    (r"read as GB18030 \(GBK\) text; written as UTF-8", "按 GB18030（GBK）编码读取，已存为 UTF-8"),
+    (r"is empty", "是空的"),
+    (r"cannot be written: (?P<why>.*)", "无法写入：{why}"),
+    (r"holds no \.txt pages", "里面没有 .txt 页面"),
+    (
+        r"no title: expected the title on the line before 文章出处:/作者:/发表时间:",
+        "没有标题：标题应在“文章出处:”“作者:”“发表时间:”的前一行",
+    ),
+    (r"no title: the page starts with its metadata", "没有标题：页面一开头就是文章信息"),
+    (
+        r"(?P<problem>.+), and the file name has no date such as 2022-12-12",
+        "{problem}，文件名中也没有 2022-12-12 这样的日期",
+    ),
+    (r"no 发表时间", "没有发表时间"),
+    (r"发表时间 '(?P<value>.*)' is not a date", "发表时间“{value}”不是日期"),
+    (
+        r"no usable 发表时间; took the date (?P<date>\S+) from the file name",
+        "没有可用的发表时间，采用了文件名中的日期 {date}",
+    ),
+    (r"阅读量 '(?P<value>.*)' is not a number; wrote 0", "阅读量“{value}”不是数字，记为 0"),
+    (r"picture '(?P<src>.*)' has no caption line after it", "图片“{src}”后面没有图片说明"),
+    (
+        r"a short line with no picture before it was kept as an italic line \(a caption whose picture is missing\?\); "
+        r"start it with '## ' if it is a sub-heading",
+        "这一短行前面没有图片，已保留为斜体（可能是丢了图片的图片说明）；如果它是小标题，请在行首加“## ”",
+    ),
+    (r"picture '(?P<src>.*)' left as a URL", "图片“{src}”保留为网址"),
+    (
+        r"picture '(?P<src>.*)' not found; referenced as (?P<name>\S+): put the file beside the article",
+        "找不到图片“{src}”；文章中写作 {name}：请把图片文件放在文章旁边",
+    ),
+    (
+        r"picture '(?P<src>.*)' not found: put the file beside the article",
+        "找不到图片“{src}”：请把图片文件放在文章旁边",
+    ),
+    (
+        r"picture '(?P<src>.*)' saved as (?P<new>\S+): (?P<name>\S+) is taken by another picture",
+        "图片“{src}”另存为 {new}：{name} 已被另一张图片占用",
+    ),
+    (r"already imported; unchanged", "已经导入过，内容相同"),
+    (r"already exists; not overwritten", "文件已存在，没有覆盖"),
+    (r"the TOML front matter opened with \+\+\+ is never closed", "以 +++ 开始的 TOML 头信息没有结束"),
+    (r"the YAML front matter opened with --- is never closed", "以 --- 开始的 YAML 头信息没有结束"),
+    (r"invalid TOML: (?P<problem>.*)", "TOML 格式错误：{problem}"),
+    (r"invalid JSON front matter: (?P<problem>.*)", "JSON 头信息格式错误：{problem}"),
+    (r"the front matter is not a mapping of keys such as `title:`", "头信息应为“title:”这样的字段"),
+    (
+        r"(?P<key>[^:]+): '(?P<value>.*)' is not a date; kept as an extra field",
+        "{key}：“{value}”不是日期，已作为其他字段保留",
+    ),
+    (r"kept as written, not converted: (?P<tag>.*)", "无法转换，已原样保留：{tag}"),
+    (r"links to a draft, kept as written: (?P<tag>.*)", "链接指向一篇草稿，已原样保留：{tag}"),
+    (r"no title in the front matter; took the first heading", "头信息中没有标题，采用了正文的第一个标题"),
+    (
+        r"no title in the front matter; took '(?P<title>.*)' from the file name",
+        "头信息中没有标题，采用了文件名“{title}”",
+    ),
+    (
+        r"no date: neither date: nor publishDate: in the front matter, nor one in the file name",
+        "没有日期：头信息中没有 date: 或 publishDate:，文件名中也没有日期",
+    ),
+    (r"no date in the front matter; used (?P<date>\S+)", "头信息中没有日期，采用了 {date}"),
+    (
+        r"a draft without a date; used the file's modification date (?P<date>\S+)",
+        "草稿没有日期，采用了文件的修改日期 {date}",
+    ),
+    (
+        r"no date: none in the front matter, and the file name does not start with YYYY-MM-DD-",
+        "没有日期：头信息中没有 date:，文件名也不以 YYYY-MM-DD- 开头",
+    ),
+    (r"a section page \(_index\), not a post", "栏目页（_index），不是文章"),
+    (r"a headless page Hugo does not publish, not a post", "Hugo 不发布的无头页面（headless），不是文章"),
+    (r"a resource of the page bundle (?P<folder>\S+), not a post", "页面包 {folder} 的附属文件，不是文章"),
+    (
+        r"is (?P<extension>\S+) markup; only Markdown and HTML can be imported",
+        "是 {extension} 格式；只能导入 Markdown 和 HTML",
+    ),
+    (
+        r"no content files under (?P<path>.*): expected \.md files, as in content/posts/",
+        "{path} 下没有内容文件：应有 .md 文件，例如 content/posts/ 里的",
+    ),
+    (
+        r"no Jekyll posts under (?P<path>.*): expected _posts/YYYY-MM-DD-title\.md files",
+        "{path} 下没有 Jekyll 文章：应有 _posts/YYYY-MM-DD-标题.md 这样的文件",
     ),
 )
 _TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms"})  # never user text

@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
-EMPTY_MAPPING: Mapping[str, Any] = MappingProxyType({})
+
+class FrozenMapping(Mapping[str, Any]):
+    """A read-only mapping that, unlike MappingProxyType, can be pickled to worker processes."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(repr(sorted(self._data.items(), key=repr)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self._data
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._data = state
+
+
+EMPTY_MAPPING: Mapping[str, Any] = FrozenMapping()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +160,7 @@ class Article:
     heading_ids: frozenset[str] = frozenset()  # anchors other articles may link to
     links: tuple[tuple[str, int], ...] = ()  # (target as written, line) of every link in the body
     fingerprint: str = ""  # changes whenever the article's own output may change
+    search_text: str | None = None  # the body's text as search sees it (None: derive it from body_html)
     char_count: int = 0
     reading_minutes: int = 1
 

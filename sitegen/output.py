@@ -1,7 +1,9 @@
-"""The only module that writes the built site: a temporary folder, then a swap.
+"""The only module that writes the built site: new and changed files into a staging folder, then a commit.
 
-A failed build leaves the previous output as it was. A file whose bytes did not change is hard-linked
-from the previous output, so it keeps its modification time (friendly to rsync and CDN uploads).
+Nothing in the output changes until every file of the build has been rendered: a failed build (content, template
+or any other error) leaves the previous output as it was. The first build renames the staging folder into place;
+later ones move each changed file in with an atomic rename and remove the files the build no longer makes. A file
+whose bytes did not change is not touched, so it keeps its modification time (friendly to rsync and CDN uploads).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sitegen.render import OutputFile
 
@@ -26,6 +28,8 @@ class OutputRefused(Exception):
 class WriteReport:
     written: int
     unchanged: int
+    removed: int = 0
+    paths: tuple[str, ...] = ()  # every file of the output, sorted
 
 
 def check_output_dir(output: Path, site_dir: Path) -> None:
@@ -34,8 +38,9 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     forbidden = {Path("/"), Path.home().resolve(), site, site / "content", site / "templates", site / "assets"}
     if output in forbidden or site.is_relative_to(output):
         raise OutputRefused(f"refusing to build into {output}: it holds the site or your files")
-    if output.is_relative_to(site / "content"):
-        raise OutputRefused(f"refusing to build into {output}: it is inside content/")
+    for sources in ("content", "assets", "templates"):  # inside assets/, every build would copy the last one
+        if output.is_relative_to(site / sources):
+            raise OutputRefused(f"refusing to build into {output}: it is inside {sources}/")
     if output.exists() and not output.is_dir():
         raise OutputRefused(f"refusing to build into {output}: it is a file")
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).exists():
@@ -45,59 +50,93 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
         )
 
 
-def write_site(files: Iterable[OutputFile], output: Path) -> WriteReport:
+def write_site(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None = None) -> WriteReport:
+    """Make `output` hold exactly `files`. `previous`: the files of the last build, when known (else it is walked)."""
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     try:
-        written = unchanged = 0
+        paths: list[str] = [MARKER]
+        changed: list[str] = []
+        unchanged = 0
+        fresh = not output.is_dir()
         for file in files:
-            target = staging / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if _link_if_unchanged(output / file.path, target, file):
+            paths.append(file.path)
+            if not fresh and _unchanged(output / file.path, file):
                 unchanged += 1
                 continue
+            target = staging / file.path
+            target.parent.mkdir(parents=True, exist_ok=True)
             if file.data is not None:
                 target.write_bytes(file.data)
             elif file.copy_from is not None:
                 shutil.copyfile(file.copy_from, target)
-            written += 1
-        (staging / MARKER).write_text("built by sitegen; safe to delete\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        _swap(staging, output)
-    except BaseException:
+            else:
+                raise FileNotFoundError(f"{file.path} was to be kept from the last build, but it is gone")
+            changed.append(file.path)
+        if fresh:
+            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            os.chmod(staging, 0o755)
+            staging.rename(output)
+            return WriteReport(len(changed), 0, 0, tuple(sorted(paths)))
+        removed = _commit(staging, output, changed, set(paths), previous)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return WriteReport(written, unchanged)
+    return WriteReport(len(changed), unchanged, removed, tuple(sorted(paths)))
 
 
-def _link_if_unchanged(previous: Path, target: Path, file: OutputFile) -> bool:
-    """Hard-link the previous output's file into the staging folder when its bytes are the same."""
+MARKER_TEXT = "built by sitegen; safe to delete\n"
+
+
+def _unchanged(existing: Path, file: OutputFile) -> bool:
+    """Whether the output already holds these bytes (a file marked `unchanged` was checked by its key)."""
     try:
-        if target.exists() or not previous.is_file():
-            return False
-        new_size = len(file.data) if file.data is not None else file.copy_from.stat().st_size  # type: ignore[union-attr]
-        if previous.stat().st_size != new_size:
-            return False
-        new_bytes = file.data if file.data is not None else file.copy_from.read_bytes()  # type: ignore[union-attr]
-        if previous.read_bytes() != new_bytes:
-            return False
-        os.link(previous, target)
-        return True
+        if file.unchanged:
+            return True  # the build saw this file in place with the same key
+        stat = existing.stat()
+        if file.data is not None:
+            return stat.st_size == len(file.data) and existing.read_bytes() == file.data
+        if file.copy_from is not None:
+            source = file.copy_from.stat()
+            return stat.st_size == source.st_size and existing.read_bytes() == file.copy_from.read_bytes()
     except OSError:
         return False
+    return False
 
 
-def _swap(staging: Path, output: Path) -> None:
-    if not output.exists():
-        staging.rename(output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-    retired.rmdir()
-    output.rename(retired)
-    try:
-        staging.rename(output)
-    except BaseException:
-        retired.rename(output)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
+def _commit(staging: Path, output: Path, changed: list[str], keep: set[str], previous: Iterable[str] | None) -> int:
+    for path in changed:
+        target = output / path
+        for parent in reversed(PurePosixPath(path).parents[:-1]):  # a file where a folder must go
+            if (output / parent).is_file():
+                (output / parent).unlink()
+        if target.is_dir():  # a folder where a file must go
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / path, target)
+    if not (output / MARKER).is_file():
+        (output / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    existing = set(previous) if previous is not None else set(_walk(output))
+    removed = 0
+    for path in sorted(existing - keep, reverse=True):
+        target = output / path
+        if target.is_file() or target.is_symlink():
+            target.unlink()
+            removed += 1
+            _remove_empty_parents(target.parent, output)
+    return removed
+
+
+def _walk(root: Path) -> Iterable[str]:
+    for folder, _, names in os.walk(root):
+        for name in names:
+            yield (Path(folder) / name).relative_to(root).as_posix()
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

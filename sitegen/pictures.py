@@ -35,6 +35,11 @@ class ImageResolver:
             self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
         return self._found[key]
 
+    def leaves_site(self, source_path: str, src: str) -> bool:
+        """Whether `src` (from the article at `source_path`) points outside the site, lexically or through a link."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        return safe_join(self.site_dir, f"{folder}/{src}") is None
+
     def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
         for base in (folder, ASSETS_DIR):
             file = safe_join(self.site_dir, f"{base}/{src}")
@@ -52,7 +57,7 @@ class Pictures:
     def __init__(self, site_dir: Path, store: ImageStore) -> None:
         self.resolver = ImageResolver(site_dir)
         self.store = store
-        self._images: dict[tuple[str, str], Image] = {}  # by (url, cache key): one Image per picture
+        self._images: dict[tuple[str, str], Image] = {}  # by (url, name): one Image per picture
 
     @property
     def site_dir(self) -> Path:
@@ -64,7 +69,7 @@ class Pictures:
             return Image(url=src)
         located = self.resolver.locate(source_path, src)
         if located is None:
-            return "leaves the site folder" if safe_join(self.site_dir, src) is None and ".." in src else "not found"
+            return "leaves the site folder" if self.resolver.leaves_site(source_path, src) else "not found"
         url, file = located
         try:
             stored = self.store.get(file)
@@ -72,9 +77,9 @@ class Pictures:
             return f"cannot be decoded ({exc})"
         except OSError as exc:
             return f"cannot be read ({exc.strerror or exc})"
-        image = self._images.get((url, stored.key))
+        image = self._images.get((url, stored.name))
         if image is None:
-            image = self._images[url, stored.key] = image_from(url, file, stored)
+            image = self._images[url, stored.name] = image_from(url, file, stored)
         return image
 
     def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
@@ -109,7 +114,7 @@ def markdown_picture_srcs(body: str) -> list[str]:
 def image_from(url: str, file: Path, stored: StoredImage) -> Image:
     """The model's Image of a stored picture; variant URLs are `<stem>-<hash8>-<width>.<ext>` beside `url`."""
     folder, name = posixpath.split(url)
-    prefix = posixpath.join(folder, f"{PurePosixPath(name).stem}-{stored.key[:8]}")
+    prefix = posixpath.join(folder, f"{PurePosixPath(name).stem}-{stored.name}")
 
     def variant(v: StoredVariant) -> ImageVariant:
         label = f"{v.width}x{v.height}" if v.kind == "thumb" else f"{v.width}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -12,9 +13,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
-from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.feeds import robots_txt, site_feeds, site_map
 from sitegen.labels import labels_for
@@ -32,6 +33,7 @@ class OutputFile:
     path: str  # relative to the output folder, POSIX
     data: bytes | None = None
     copy_from: Path | None = None
+    unchanged: bool = False  # the output already holds it: its inputs match the cached build
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +137,25 @@ def _render(
         return env.get_template(template).render(context).encode("utf-8")
     except jinja2.TemplateError as exc:
         raise BuildFailed([_template_error(exc, template)]) from None
+    except UnicodeDecodeError:
+        raise BuildFailed([_not_utf8(env, template)]) from None
+
+
+def _not_utf8(env: jinja2.Environment, template: str) -> ContentError:
+    return ContentError(
+        _template_path(env, template), None, None, "is not UTF-8 text", "save the file as UTF-8 in your editor"
+    )
+
+
+def _template_path(env: jinja2.Environment, template: str) -> str:
+    """The file a template name stands for, as the first loader that knows it finds it."""
+    loader = env.loader
+    for candidate in loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]:
+        if isinstance(candidate, jinja2.FileSystemLoader):
+            for folder in candidate.searchpath:
+                if (Path(folder) / template).is_file():
+                    return str(Path(folder) / template)
+    return f"templates/{template}"
 
 
 def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
@@ -148,76 +169,148 @@ def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
     return ContentError(f"templates/{template}", None, None, f"template error: {exc.message}")
 
 
-def render_site(site: Site, env: jinja2.Environment, cache: BuildCache | None = None) -> Iterator[OutputFile]:
-    """Every page of the site; with a cache, a page whose inputs did not change is not rendered again."""
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """One page to render: where it goes, what it shows, and a key that changes whenever its output may."""
+
+    path: str
+    template: str
+    url: str | None  # None for 404.html, which is served at any URL
+    current: str | None  # the navigation item to mark
+    key: tuple[object, ...]
+    variables: dict[str, Any]
+    structured: Callable[[], object] | None = None  # JSON-LD, made only when the page is rendered
+
+
+def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
+    """Every HTML page of the site, in a stable order. With `search_url`, every page links to the search page."""
     config = site.config
 
     def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
         return tuple((a.fingerprint, a.future, a.views) if a is not None else None for a in articles)
 
-    def json_ld(data: object) -> Markup:
-        return Markup(script_json(data))  # escaped for a <script> block by script_json
-
-    def page(
-        key: tuple[object, ...], template: str, url: str | None, current: str | None, **variables: Any
-    ) -> OutputFile:
+    def job(
+        template: str,
+        url: str | None,
+        current: str | None,
+        key: tuple[object, ...],
+        structured: Callable[[], object] | None = None,
+        **variables: Any,
+    ) -> PageJob:
         path = output_path_for(url) if url is not None else "404.html"
-        render = partial(_render, env, config, template, url, current, variables)
-        return OutputFile(path, cache.page(key, render) if cache is not None else render())
+        return PageJob(
+            path, template, url, current, (search_url, *key), {"search_url": search_url, **variables}, structured
+        )
 
     home = site.home
-    shown = (*home.latest, *(a for block in home.column_blocks for a in block.articles), *home.most_read)
-    yield page(
-        ("home", versions(shown)),
-        "home.html",
-        "",
-        "",
-        latest=home.latest,
-        column_blocks=home.column_blocks,
-        most_read=home.most_read,
-        json_ld=json_ld(website(config)),
-    )
+    blocks = tuple((block.column.slug, versions(block.articles)) for block in home.column_blocks)
+    jobs = [
+        job(
+            "home.html",
+            "",
+            "",
+            (versions(home.latest), blocks, versions(home.most_read)),
+            partial(website, config),
+            latest=home.latest,
+            column_blocks=home.column_blocks,
+            most_read=home.most_read,
+        )
+    ]
     for listing in site.listings:
         assert listing.column is not None
-        yield page(
-            ("listing", listing.url, listing.total, versions(listing.articles)),
-            "column.html",
-            listing.url,
-            listing.column.slug,
-            column=listing.column,
-            listing=listing,
-            json_ld=json_ld(collection_page(config, listing.column.title, listing.url, listing.articles)),
+        structured = partial(collection_page, config, listing.column.title, listing.url, listing.articles)
+        jobs.append(
+            job(
+                "column.html",
+                listing.url,
+                listing.column.slug,
+                (listing.total, versions(listing.articles)),
+                structured,
+                column=listing.column,
+                listing=listing,
+            )
         )
     if site.tags:
-        yield page(("tags", tuple((t.slug, t.count) for t in site.tags)), "tags.html", "tags/", None, tags=site.tags)
+        jobs.append(
+            job("tags.html", "tags/", None, tuple((t.slug, t.name, t.count) for t in site.tags), tags=site.tags)
+        )
     for listing in site.tag_listings:
         assert listing.tag is not None
-        yield page(
-            ("tag", listing.url, listing.total, listing.tag.name, versions(listing.articles)),
-            "tag.html",
-            listing.url,
-            None,
-            tag=listing.tag,
-            listing=listing,
-            json_ld=json_ld(collection_page(config, listing.tag.name, listing.url, listing.articles)),
+        structured = partial(collection_page, config, listing.tag.name, listing.url, listing.articles)
+        jobs.append(
+            job(
+                "tag.html",
+                listing.url,
+                None,
+                (listing.total, listing.tag.name, versions(listing.articles)),
+                structured,
+                tag=listing.tag,
+                listing=listing,
+            )
         )
     for item in site.article_pages:
         article = item.article
-        yield page(
-            ("article", article.url, versions((article, item.previous, item.next, *item.related))),
-            "article.html",
-            article.url,
-            article.column,
-            article=article,
-            column=item.column,
-            previous=item.previous,
-            next=item.next,
-            extra_images=article.unplaced_images,
-            related=item.related,
-            json_ld=json_ld(news_article(article, config)),
+        key = (versions((article, item.previous, item.next)), versions(item.related))
+        jobs.append(
+            job(
+                "article.html",
+                article.url,
+                article.column,
+                key,
+                partial(news_article, article, config),
+                article=article,
+                column=item.column,
+                previous=item.previous,
+                next=item.next,
+                extra_images=article.unplaced_images,
+                related=item.related,
+            )
         )
-    yield page(("404",), "404.html", None, None)
+    if search_url is not None:
+        jobs.append(job("search.html", search_url, None, ()))
+    jobs.append(job("404.html", None, None, ()))
+    return jobs
+
+
+def render_page(env: jinja2.Environment, config: Config, job: PageJob) -> bytes:
+    variables = dict(job.variables)
+    if job.structured is not None:
+        variables["json_ld"] = Markup(script_json(job.structured()))  # script_json escapes for <script>
+    return _render(env, config, job.template, job.url, job.current, variables)
+
+
+def data_files(site: Site) -> Iterator[OutputFile]:
+    """The feeds, the sitemap and robots.txt."""
     for path, data in site_feeds(site):
         yield OutputFile(path, data)
     yield OutputFile("sitemap.xml", site_map(site))
-    yield OutputFile("robots.txt", robots_txt(config))
+    yield OutputFile("robots.txt", robots_txt(site.config))
+
+
+def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
+    """For each template, a digest of its source and of every template it extends, includes or imports."""
+    digests: dict[str, str] = {}
+    for name in names:
+        seen: dict[str, str] = {}
+        pending = [name]
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            try:
+                source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                seen[current] = ""
+                continue
+            except UnicodeDecodeError:
+                raise BuildFailed([_not_utf8(env, current)]) from None
+            seen[current] = source
+            try:
+                referenced = jinja2.meta.find_referenced_templates(env.parse(source))
+            except jinja2.TemplateSyntaxError:
+                continue  # rendering reports it with its line
+            # a name computed at run time (None) cannot be followed: then every template counts
+            pending.extend(env.list_templates() if None in (refs := list(referenced)) else refs)
+        text = "\0".join(f"{key}\0{value}" for key, value in sorted(seen.items()))
+        digests[name] = hashlib.sha1(text.encode()).hexdigest()
+    return digests

@@ -7,8 +7,6 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
-
 from sitegen.model import Config
 
 SITE_YAML = {
@@ -100,12 +98,13 @@ class ScaffoldError(Exception):
 
 def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
     """Create site.yaml and one article per column in `directory`; refuse if a site is already there."""
-    if (directory / "site.yaml").exists():
-        raise ScaffoldError(f"{directory / 'site.yaml'} already exists; nothing was changed")
     files = {directory / "site.yaml": SITE_YAML[language]}
     for slug, title in COLUMN_TITLES[language].items():
         files[directory / "content" / slug / "2024" / "welcome.md"] = FIRST_ARTICLE[language].format(title=title)
-    if not (directory / ".gitignore").exists():  # the built site and the image cache are made, not written
+    for path in files:  # check every file first: never half a site
+        if path.exists():
+            raise ScaffoldError(f"{path} already exists; nothing was changed")
+    if not (directory / ".gitignore").exists():  # the built site and the caches are made, not written
         files[directory / ".gitignore"] = "public/\n.sitegen-cache/\n"
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,6 +142,8 @@ MAX_SLUG = 60
 
 def slugify(title: str) -> str:
     """A readable ASCII slug: Chinese through pinyin (a syllable a word), Latin text kept, never empty."""
+    from pypinyin import Style, lazy_pinyin  # a second's import: only `sitegen new` needs it
+
     words: list[str] = []
     for piece in lazy_pinyin(title, style=Style.NORMAL, errors="default"):
         words.extend(re.findall(r"[a-z0-9]+", piece.lower()))

@@ -28,7 +28,7 @@ from sitegen.render import OutputFile
 
 EVENTS_PATH = "/__sitegen/events"
 DEBOUNCE_SECONDS = 0.15
-WATCHED = ("content", "templates", "assets", "site.yaml")
+WATCHED = ("content", "templates", "assets", "data", "site.yaml")
 LIVE_RELOAD_SCRIPT = f"""<script>
 (() => {{
   const events = new EventSource("{EVENTS_PATH}");
@@ -74,13 +74,15 @@ class SiteState:
 class DevServer:
     def __init__(self, site_dir: Path, host: str = "127.0.0.1", port: int = 8000, language: str = "zh-CN") -> None:
         self.site_dir = site_dir.resolve()
-        self.options = BuildOptions(drafts=True, future=True, cache=BuildCache())
+        # one process: forking beside the watcher and server threads is not safe, and the cache keeps rebuilds small
+        self.options = BuildOptions(drafts=True, future=True, cache=BuildCache(), jobs=1)
         self.state = SiteState()
         self.language = language
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
         self._rebuild_lock = threading.Lock()
         self._observer = Observer()
+        self.stopping = threading.Event()
         self._http = ThreadingHTTPServer((host, port), _handler_for(self))
         self._http.daemon_threads = True
 
@@ -96,6 +98,7 @@ class DevServer:
         threading.Thread(target=self._http.serve_forever, name="sitegen-http", daemon=True).start()
 
     def stop(self) -> None:
+        self.stopping.set()
         with self._timer_lock:
             if self._timer is not None:
                 self._timer.cancel()
@@ -123,6 +126,9 @@ class DevServer:
                 _, files = build_in_memory(self.site_dir, self.options)
             except (BuildFailed, ConfigError) as exc:
                 self.state.publish(None, exc.errors, time.perf_counter() - started)
+            except Exception as exc:
+                error = ContentError(".", None, None, f"build failed: {type(exc).__name__}: {exc}")
+                self.state.publish(None, (error,), time.perf_counter() - started)
             else:
                 self.state.publish(files, (), time.perf_counter() - started)
 
@@ -138,7 +144,13 @@ class DevServer:
                 return HTTPStatus.MOVED_PERMANENTLY, "/" + relative + "/", b""
             found, status = files.get("404.html"), HTTPStatus.NOT_FOUND
             if found is None:
-                return None
+                if not self.state.errors:
+                    return None
+                # no good build yet: an empty page that shows the errors and reloads once they are fixed
+                page = (
+                    b"<!doctype html><html><head><meta charset=utf-8><title>sitegen</title></head><body></body></html>"
+                )
+                return HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", self._decorate(page)
         data = found.data if found.data is not None else found.copy_from.read_bytes()  # type: ignore[union-attr]
         content_type = mimetypes.guess_type(found.path)[0] or "application/octet-stream"
         if content_type == "text/html":
@@ -169,6 +181,8 @@ class _Changes(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's own time stamp: the file events inside it tell what changed
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if raw and self._matters(Path(str(raw))):
                 self.on_change()
@@ -221,8 +235,10 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
             try:
                 self.wfile.write(b": connected\n\n")
                 self.wfile.flush()
-                while server._http.socket.fileno() >= 0:
+                while not server.stopping.is_set():
                     current = server.state.wait_for(seen, timeout=15)
+                    if server.stopping.is_set():
+                        return  # a stopping server must not send open tabs into "connection refused"
                     if current > seen:
                         seen = current
                         self.wfile.write(f"event: reload\ndata: {current}\n\n".encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 
 from sitegen.errors import ContentError
@@ -26,16 +27,31 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.source_path)))
 
 
+GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")  # written by render for every site
+GENERATED_FOLDERS = ("assets/", "tags/", "search/")  # static files, tag pages, the search page and its index
+GENERATED = "a page sitegen makes itself"
+
+
 def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentError]:
-    """Two articles on one URL, or an article on a column index URL: an error naming both files."""
-    taken: dict[str, str] = {}
+    """Two articles on one URL, or an article on a URL sitegen uses itself (home, column index, feeds, tag pages,
+    404, sitemap; also a URL that would need one of those files to be a folder): an error naming both files."""
+    taken: dict[str, str] = {name: GENERATED for name in GENERATED_FILES}
     for column in config.columns:
         taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
+        taken[f"{column.url}feed.xml"] = GENERATED
     taken[output_path_for("")] = "the home page"
+    folders: dict[str, str] = {}  # folder path -> the first article whose output lies inside it
     errors = []
     for article in sorted(articles, key=lambda a: a.source_path):
-        owner = taken.setdefault(article.output_path, article.source_path)
-        if owner != article.source_path:
+        path = article.output_path
+        parents = ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+        owner = (
+            taken.get(path)
+            or next((taken[p] for p in parents if p in taken), None)
+            or folders.get(path)
+            or (GENERATED if path.startswith(GENERATED_FOLDERS) else None)
+        )
+        if owner is not None and owner != article.source_path:
             errors.append(
                 ContentError(
                     article.source_path,
@@ -45,6 +61,10 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
                     "give one of them a different `slug:` in the front matter",
                 )
             )
+            continue
+        taken[path] = article.source_path
+        for parent in parents:
+            folders.setdefault(parent, article.source_path)
     return errors
 
 
@@ -72,34 +92,69 @@ def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Articl
     return {slug: (Tag(name, slug, len(items)), items) for slug, (name, items) in sorted(by_slug.items())}
 
 
-def related_articles(article: Article, ordered: Sequence[Article], count: int) -> tuple[Article, ...]:
-    """Shared tags first (most shared first), then the same column; newer first within each. Deterministic."""
+RELATED_WINDOW = 20  # per tag: related articles come from the newest few sharing it, which bounds the work
+
+
+def related_index(ordered: Sequence[Article]) -> dict[str, list[int]]:
+    """For each tag slug, the ranks (positions in `ordered`, newest first) of its articles."""
+    postings: dict[str, list[int]] = {}
+    for rank, article in enumerate(ordered):
+        for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
+            postings.setdefault(slug, []).append(rank)
+    return postings
+
+
+def related_articles(
+    rank: int,
+    ordered: Sequence[Article],
+    postings: dict[str, list[int]],
+    column_ranks: Sequence[int],
+    position: int,
+    count: int,
+) -> tuple[Article, ...]:
+    """Shared tags first (most shared first), then the same column; newer first within each. Deterministic.
+
+    Candidates are the article's column neighbours and, for each of its tags, the newest RELATED_WINDOW
+    articles carrying it other than itself: linear in the number of articles however large a tag grows.
+    """
     if count <= 0:
         return ()
-    tags = {tag_slug(name) for name in article.tags}
-    scored = []
-    for rank, other in enumerate(ordered):  # `ordered` is newest first
-        if other.source_path == article.source_path:
-            continue
-        shared = len(tags & {tag_slug(name) for name in other.tags})
-        same_column = other.column == article.column
-        if shared or same_column:
-            scored.append((-shared, not same_column, rank, other))
-    scored.sort(key=lambda item: item[:3])
-    return tuple(item[3] for item in scored[:count])
+    article = ordered[rank]
+    shared: dict[int, int] = {}
+    for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
+        taken = 0
+        for other in postings.get(slug, ()):
+            if other != rank:
+                shared[other] = shared.get(other, 0) + 1
+                taken += 1
+                if taken == RELATED_WINDOW:
+                    break
+    for other in (
+        *column_ranks[max(0, position - count) : position],
+        *column_ranks[position + 1 : position + 1 + count],
+    ):
+        shared.setdefault(other, 0)
+    same_column = article.column
+    best = heapq.nsmallest(count, shared, key=lambda r: (-shared[r], ordered[r].column != same_column, r))
+    return tuple(ordered[r] for r in best)
 
 
 def assemble(config: Config, articles: Iterable[Article]) -> Site:
     ordered = newest_first(articles)
     by_column = {column.slug: [a for a in ordered if a.column == column.slug] for column in config.columns}
+    rank_of = {article.source_path: rank for rank, article in enumerate(ordered)}
+    postings = related_index(ordered)
     article_pages = []
     for column in config.columns:
         items = by_column[column.slug]
+        column_ranks = [rank_of[a.source_path] for a in items]
         for index, article in enumerate(items):
             # previous = older, next = newer, as readers of a dated column expect
             older = items[index + 1] if index + 1 < len(items) else None
             newer = items[index - 1] if index > 0 else None
-            related = related_articles(article, ordered, config.related_count)
+            related = related_articles(
+                column_ranks[index], ordered, postings, column_ranks, index, config.related_count
+            )
             article_pages.append(ArticlePage(article, column, older, newer, related))
     listings = tuple(
         listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)

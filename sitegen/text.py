@@ -16,15 +16,20 @@ WORDS_PER_MINUTE = 200
 
 _SKIPPED = frozenset({"figure", "figcaption", "pre", "table", "sup", "script", "style", "h1", "h2", "h3",
                       "h4", "h5", "h6", "template"})  # fmt: skip
-_BLOCKS = frozenset({"p", "li", "blockquote", "div", "br", "dd", "dt", "tr", "section", "article"})
+# search indexes what a reader sees: headings, captions, tables and code too
+SEARCH_SKIPPED = frozenset({"sup", "script", "style", "template"})
+_BLOCKS = frozenset({"p", "li", "blockquote", "div", "br", "dd", "dt", "tr", "td", "th", "section", "article",
+                     "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "pre", "table", "ul", "ol",
+                     "hr"})  # fmt: skip
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"})
 
 
 class _TextCollector(HTMLParser):
     """Reader-visible running text: paragraphs and lists, without figures, code, tables and headings."""
 
-    def __init__(self) -> None:
+    def __init__(self, skipped: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
+        self.skipped = skipped
         self.parts: list[str] = []
         self.stack: list[tuple[str, bool]] = []  # (tag, skips its content)
 
@@ -37,7 +42,7 @@ class _TextCollector(HTMLParser):
         if tag in _VOID:
             return
         classes = (dict(attrs).get("class") or "").split()
-        self.stack.append((tag, tag in _SKIPPED or "footnote" in classes))
+        self.stack.append((tag, tag in self.skipped or "footnote" in classes))
 
     def handle_endtag(self, tag: str) -> None:
         for index in range(len(self.stack) - 1, -1, -1):
@@ -52,9 +57,9 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-def html_to_text(html: str) -> str:
-    """Running text of an HTML fragment, one line per block, whitespace folded."""
-    collector = _TextCollector()
+def html_to_text(html: str, skipped: frozenset[str] = _SKIPPED) -> str:
+    """Running text of an HTML fragment, one line per block, whitespace folded; `skipped` elements left out."""
+    collector = _TextCollector(skipped)
     collector.feed(html)
     collector.close()
     lines = (" ".join(line.split()) for line in "".join(collector.parts).split("\n"))
@@ -87,7 +92,7 @@ def summarize(text: str, length: int = SUMMARY_LENGTH) -> str:
 
 def character_count(text: str) -> int:
     """Characters a Chinese reader would count: everything but white space."""
-    return sum(1 for char in text if not char.isspace())
+    return len("".join(text.split()))
 
 
 def reading_minutes(text: str) -> int:

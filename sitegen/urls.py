@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -59,10 +60,20 @@ def relative_url(from_url: str, target: str) -> str:
     if target.startswith("#"):
         return target
     path, hash_sign, fragment = target.partition("#")
-    rel = posixpath.relpath("/" + path, "/" + from_dir)
-    if path.endswith("/") or path == "":
-        rel = "./" if rel == "." else rel + "/"
-    return quote(rel, safe="/:.-_~%") + (hash_sign + fragment if hash_sign else "")
+    return _relative_path(from_dir, path) + (hash_sign + fragment if hash_sign else "")
+
+
+def _relative_path(from_dir: str, path: str) -> str:
+    """Segment arithmetic, not posixpath.relpath: site-relative paths hold no '.' or '..' (a hot path)."""
+    from_parts = from_dir.split("/")[:-1]
+    to_parts = path.split("/")
+    common = 0
+    for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    return quote(rel, safe="/:.-_~%") if rel else "./"
 
 
 def absolute_url(base_url: str, target: str) -> str:
@@ -79,6 +90,7 @@ def safe_join(root: Path, relative: str) -> Path | None:
     return candidate if candidate.is_relative_to(root.resolve()) else None
 
 
+@functools.lru_cache(maxsize=65536)  # a memo of a pure function: every page and article asks for the same few
 def tag_slug(name: str) -> str:
     """A readable URL segment for a tag: Chinese stays Chinese, Latin is lower-cased, separators become '-'."""
     folded = unicodedata.normalize("NFKC", name).strip().lower()

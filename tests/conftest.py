@@ -62,8 +62,8 @@ def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文
 def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
     """The repository's example site, built once per test session."""
     output = tmp_path_factory.mktemp("example") / "public"
-    cache = output.parent / "cache"  # not the repository's own .sitegen-cache
-    report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW, cache_dir=cache))
+    cache = output.parent / "cache"  # pictures: not in the repository's own .sitegen-cache
+    report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW, disk_cache=False, cache_dir=cache))
     return output, report
 
 

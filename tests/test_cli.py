@@ -48,6 +48,16 @@ def test_build_prints_one_summary_line_and_exits_0(en_site: Path) -> None:
     assert (en_site / "public/towns/2024/01/a/index.html").is_file()
 
 
+def test_build_prints_one_summary_line_also_when_articles_are_left_out(en_site: Path) -> None:
+    """Left-out drafts and scheduled articles belong in the one summary line, not in lines of their own."""
+    (en_site / "content/towns/draft.md").write_text(article("Draft", draft="true"), encoding="utf-8")
+    (en_site / "content/towns/later.md").write_text(article("Later", "2999-01-01"), encoding="utf-8")
+    result = run("build", "--site", en_site)
+    assert result.exit_code == 0, result.output
+    assert len(lines(result.stdout)) == 1, result.stdout
+    assert lines(result.stdout)[0].startswith("Built 2 articles")
+
+
 def test_a_chinese_site_gets_a_chinese_summary_line(make_site: MakeSite) -> None:
     site = make_site({"content/towns/a.md": article()})
     result = run("build", "--site", site)
@@ -231,3 +241,16 @@ def test_invalid_site(case: str, tmp_path: Path) -> None:
     assert result.stdout == ""
     assert not (tmp_path / "out").exists()
     assert not (site / "public").exists()
+
+
+def test_init_into_a_folder_holding_one_of_its_files_changes_nothing(tmp_path: Path) -> None:
+    mine = tmp_path / "s/content/towns/2024/welcome.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("我自己的文章\n", encoding="utf-8")
+    result = run("init", tmp_path / "s")
+    assert result.exit_code == 2
+    assert "welcome.md" in result.stderr
+    assert mine.read_text(encoding="utf-8") == "我自己的文章\n"
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "s").rglob("*") if p.is_file()) == [
+        "s/content/towns/2024/welcome.md"
+    ]

@@ -254,3 +254,18 @@ def test_all_picture_errors_of_an_article_are_reported(make_site: MakeSite) -> N
     messages = failures(site)
     assert len(messages) == 2
     assert "'one.png'" in messages[0] and "'two.png'" in messages[1]
+
+
+def test_a_missing_picture_inside_the_site_is_reported_as_not_found(make_site: MakeSite) -> None:
+    """`../../../x.png` from content/towns/2024/ is the site folder's own x.png: missing, not outside."""
+    site = make_site({"content/towns/2024/a.md": article(body="![根](../../../missing.png)\n")})
+    (message,) = failures(site)
+    assert message.startswith("content/towns/2024/a.md:6: images: picture '../../../missing.png' not found"), message
+
+
+def test_a_picture_that_links_out_of_the_site_is_reported_as_leaving_it(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": article(body="![链](linked.png)\n")})
+    (site.parent / "secret.png").write_bytes(PNG)
+    (site / "content/towns/linked.png").symlink_to(site.parent / "secret.png")
+    (message,) = failures(site)
+    assert message.startswith("content/towns/a.md:6: images: picture 'linked.png' leaves the site folder"), message

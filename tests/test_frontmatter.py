@@ -341,3 +341,13 @@ def test_every_field_error_of_a_file_is_reported_at_once() -> None:
     messages = errors(doc("title: ''", "date: someday", "views: 三百", "draft: 是"))
     assert [m.split(": ")[1] for m in messages] == ["title", "date", "views", "draft"]
     assert [m.split(":")[1] for m in messages] == ["2", "3", "4", "5"]
+
+
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [('"三\\n百"', "'三\\n百'"), ('"三\\t百"', "'三\\t百'"), ("|\n  三\n  百", "'三\\n百'"), ("it's", "'it's'")],
+)
+def test_what_was_found_is_shown_on_one_line(written: str, found: str) -> None:
+    (message,) = errors(doc("title: t", "date: 2022-12-12", f"views: {written}"))
+    assert "\n" not in message and "\t" not in message
+    assert message == f"{PATH}:4: views: expected a whole number >= 0, got {found}"

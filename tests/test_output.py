@@ -79,8 +79,10 @@ def site(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "relative", [".", "content", "content/towns", "content/towns/new", "templates", "assets", "..", "../.."]
-)
+    "relative",
+    [".", "content", "content/towns", "content/towns/new", "templates", "templates/out", "assets", "assets/public",
+     "..", "../.."],
+)  # fmt: skip
 def test_folders_holding_the_site_or_its_sources_are_refused(site: Path, relative: str) -> None:
     with pytest.raises(OutputRefused, match="refusing to build into"):
         check_output_dir(site / relative, site)
@@ -113,3 +115,9 @@ def test_new_empty_and_earlier_output_folders_are_accepted(site: Path, tmp_path:
     check_output_dir(tmp_path / "empty", site)
     write_site(files(index_html="x"), tmp_path / "www")
     check_output_dir(tmp_path / "www", site)
+
+
+def test_output_inside_assets_is_refused_so_builds_never_nest(site: Path) -> None:
+    """Assets are copied into the output: an output folder inside assets/ would be copied into itself."""
+    with pytest.raises(OutputRefused, match="it is inside assets/"):
+        check_output_dir(site / "assets" / "out", site)

@@ -73,7 +73,12 @@ def test_sitemap_lists_every_page_with_absolute_urls(built_example: tuple[Path, 
     root = ET.parse(output / "sitemap.xml").getroot()
     locations = [url.findtext("s:loc", namespaces=SITEMAP_NS) for url in root.findall("s:url", SITEMAP_NS)]
     assert all(loc and loc.startswith("https://example.org/junhe/") for loc in locations)
-    html_pages = {p.relative_to(output).as_posix().removesuffix("index.html") for p in output.rglob("index.html")}
+    html_pages = {
+        p.relative_to(output).as_posix().removesuffix("index.html")
+        for p in output.rglob("index.html")
+        if '<meta name="robots" content="noindex">' not in p.read_text(encoding="utf-8")  # the search page
+    }
+    assert "search/" not in html_pages
     from urllib.parse import unquote
 
     listed = {unquote(loc.removeprefix("https://example.org/junhe/")) for loc in locations if loc}

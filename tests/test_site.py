@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from sitegen.config import parse_config
 from sitegen.model import Article, Config
 from sitegen.site import assemble, newest_first, paginate, url_collisions
@@ -128,3 +130,20 @@ def test_an_article_on_a_column_index_or_home_url_is_an_error() -> None:
 
 def test_distinct_urls_are_no_collision() -> None:
     assert url_collisions([art("a"), art("b"), art("a", "tips")], config()) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["tags/", "tags/党建/", "feed.xml/", "sitemap.xml/", "404.html/", "robots.txt/", "towns/feed.xml/", "assets/x/",
+     "404.html", "towns/feed.xml"],
+)  # fmt: skip
+def test_an_article_on_a_url_sitegen_uses_itself_is_an_error_not_a_crash(url: str) -> None:
+    """Flat permalinks (`/{slug}/`) let an article land on a generated page, or need a generated file as a folder."""
+    (error,) = url_collisions([art("a", url=url)], config(permalink="'/{slug}/'"))
+    assert error.path == "content/towns/a.md"
+    assert str(error).startswith(f"content/towns/a.md: slug: its URL /{url} is already taken by ")
+
+
+def test_an_article_whose_url_is_a_folder_of_another_article_collides() -> None:
+    errors = url_collisions([art("a", url="x.html"), art("b", url="x.html/y.html")], config())
+    assert [(e.path, "content/towns/a.md" in e.message) for e in errors] == [("content/towns/b.md", True)]

@@ -1,0 +1,326 @@
+"""What Hugo and Jekyll posts share: front matter (YAML ---, TOML +++, JSON {}), field mapping, and Markdown
+fixes (HTML pictures, <!--more-->, lists). Pure."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sitegen.importers.common import (
+    attribute,
+    code_ranges,
+    inside,
+    line_at,
+    parse_when,
+    picture_refs,
+    texts,
+)
+from sitegen.importers.model import ImportFailed, Moment, Notice, Picture
+from sitegen.yamltext import YamlSyntaxError, parse_yaml
+
+MORE = "<!--more-->"
+_TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")
+_YAML_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    data: dict[str, Any]
+    body: str
+    body_line: int  # line of the body's first line in the file
+
+
+def split_front_matter(text: str) -> Split:
+    """Front matter and body of a Hugo or Jekyll source; a file without front matter has an empty mapping."""
+    lines = text.split("\n")
+    if lines and _TOML_FENCE.match(lines[0]):
+        end = next((i for i in range(1, len(lines)) if _TOML_FENCE.match(lines[i])), None)
+        if end is None:
+            raise ImportFailed("the TOML front matter opened with +++ is never closed", 1)
+        try:
+            data = tomllib.loads("\n".join(lines[1:end]))
+        except tomllib.TOMLDecodeError as exc:
+            where = re.search(r"line (\d+)", str(exc))
+            raise ImportFailed(f"invalid TOML: {exc}", int(where.group(1)) + 1 if where else 1) from None
+        return Split(data, "\n".join(lines[end + 1 :]), end + 2)
+    if lines and _YAML_FENCE.match(lines[0]) and lines[0].startswith("---"):
+        end = next((i for i in range(1, len(lines)) if _YAML_FENCE.match(lines[i])), None)
+        if end is None:
+            raise ImportFailed("the YAML front matter opened with --- is never closed", 1)
+        try:
+            doc = parse_yaml("\n".join(lines[1:end]))
+        except YamlSyntaxError as exc:
+            raise ImportFailed(f"invalid YAML: {exc.problem}", exc.line + 1) from None
+        data = doc.data if doc.data is not None else {}
+        if not isinstance(data, dict):
+            raise ImportFailed("the front matter is not a mapping of keys such as `title:`", 2)
+        return Split({str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 2)
+    if text.startswith("{"):
+        try:
+            data, end_offset = json.JSONDecoder().raw_decode(text)
+        except json.JSONDecodeError as exc:
+            raise ImportFailed(f"invalid JSON front matter: {exc.msg}", exc.lineno) from None
+        if isinstance(data, dict):
+            rest = text[end_offset:]
+            return Split(data, rest.lstrip("\n"), line_at(text, end_offset) + (len(rest) - len(rest.lstrip("\n"))))
+    return Split({}, text, 1)
+
+
+class Fields:
+    """Case-insensitive access to front-matter keys (Hugo ignores case), remembering which were used."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.data = dict(data)
+        self._by_lower = {key.lower(): key for key in reversed(list(data))}
+        self.used: set[str] = set()
+        self.notices: list[Notice] = []
+
+    def get(self, *names: str) -> tuple[str, Any] | None:
+        """(key as written, value) of the first of `names` present with a non-empty value; marks it used."""
+        for name in names:
+            key = self._by_lower.get(name.lower())
+            if key is not None and self.data[key] not in (None, "", [], {}):
+                self.used.add(key)
+                return key, self.data[key]
+        return None
+
+    def value(self, *names: str) -> Any:
+        found = self.get(*names)
+        return found[1] if found else None
+
+    def text(self, *names: str) -> str:
+        value = self.value(*names)
+        return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+    def moment(self, *names: str) -> Moment | None:
+        for name in names:
+            found = self.get(name)
+            if found is None:
+                continue
+            parsed = parse_when(found[1])
+            if parsed is not None:
+                return parsed
+            self.used.discard(found[0])
+            self.notices.append(Notice(None, f"{found[0]}: '{found[1]}' is not a date; kept as an extra field"))
+        return None
+
+    def flag(self, *names: str) -> bool | None:
+        value = self.value(*names)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+            return value.strip().lower() in ("true", "yes")
+        return None
+
+    def views(self) -> int | None:
+        value = self.value("views")
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        if value is not None:
+            self.used.discard("views")
+        return None
+
+    def extra(self) -> dict[str, Any]:
+        """Every key not mapped to a sitegen field, as written."""
+        return {key: value for key, value in self.data.items() if key not in self.used}
+
+
+@dataclass(slots=True)
+class Body:
+    """A body being converted, with what the conversion found along the way."""
+
+    text: str
+    first_line: int
+    pictures: list[Picture] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- conversions shared by both
+
+
+def keep_visibly(tag: str, in_code: bool) -> str:
+    """An unconverted tag as an inline code span, so that the page shows it (inside code: as written)."""
+    if in_code:
+        return tag
+    flat = " ".join(tag.split())
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{ticks}{pad}{flat}{pad}{ticks}"
+
+
+def unconverted(tag: str, line: int) -> Notice:
+    flat = " ".join(tag.split())
+    return Notice(line, f"kept as written, not converted: {flat if len(flat) <= 80 else flat[:77] + '...'}")
+
+
+def code_fence(code: str) -> str:
+    """Backticks enough to fence `code`: one more than its longest run of three or more."""
+    return "`" * max([3, *(len(run) + 1 for run in re.findall(r"`{3,}", code))])
+
+
+def figure_markdown(src: str, caption: str, alt: str) -> str:
+    label = (alt or caption).replace("[", "\\[").replace("]", "\\]")
+    return f"![{label}]({src})"
+
+
+_MARKDOWN_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^\s)]+)(?:\s+\"[^\"]*\")?\)")
+_HTML_FIGURE = re.compile(r"^[ \t]*<figure\b[^>]*>(?P<inner>.*?)</figure>[ \t]*$", re.IGNORECASE | re.DOTALL | re.M)
+_LONE_IMG = re.compile(
+    r"^[ \t]*(?:<(?P<wrap>p|div|center)\b[^>]*>\s*)?(?:<a\b[^>]*>\s*)?(?P<img><img\b[^>]*>)(?:\s*</a>)?"
+    r"(?(wrap)\s*</(?P=wrap)>)[ \t]*$",
+    re.IGNORECASE | re.M,
+)
+
+
+def html_pictures(body: Body) -> None:
+    """<figure><img><figcaption> blocks and <img> tags alone on a line -> Markdown pictures (sitegen figures)."""
+    code = code_ranges(body.text)
+
+    def figure(match: re.Match[str]) -> str:
+        if inside(match.start(), code):
+            return match.group(0)
+        img = re.search(r"<img\b[^>]*>", match["inner"], re.IGNORECASE)
+        written = _MARKDOWN_IMAGE.search(match["inner"])  # Minimal Mistakes' {{ fig_img | markdownify }} idiom
+        if img is None and written is None:
+            return match.group(0)
+        caption_match = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", match["inner"], re.IGNORECASE | re.DOTALL)
+        caption = " ".join(re.sub(r"<[^>]+>", "", caption_match.group(1)).split()) if caption_match else ""
+        if img is not None:
+            src, alt = attribute(img.group(0), "src"), attribute(img.group(0), "alt")
+        else:
+            src, alt = written["src"], written["alt"]
+        if not src:
+            return match.group(0)
+        body.pictures.append(Picture(src, caption, alt, line_at(body.text, match.start(), body.first_line)))
+        return figure_markdown(src, caption, alt)
+
+    def lone(match: re.Match[str]) -> str:
+        src = attribute(match["img"], "src")
+        if inside(match.start(), code) or not src:
+            return match.group(0)
+        return figure_markdown(src, "", attribute(match["img"], "alt"))
+
+    body.text = _LONE_IMG.sub(lone, _HTML_FIGURE.sub(figure, body.text))
+
+
+def more_marker(text: str, separator: str | None = None) -> str:
+    """`<!--more-->` (or Jekyll's excerpt separator) on a line of its own, as sitegen reads it."""
+    code = code_ranges(text)
+    pattern = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
+    if separator and separator.strip() and not pattern.fullmatch(separator.strip()):
+        index = text.find(separator)
+        while index >= 0 and inside(index, code):
+            index = text.find(separator, index + 1)
+        if index >= 0:
+            text = text[:index] + f"\n\n{MORE}\n\n" + text[index + len(separator) :]
+            code = code_ranges(text)
+    parts: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        if inside(match.start(), code):
+            continue
+        parts.append(text[last : match.start()].rstrip(" \t"))
+        parts.append(f"\n\n{MORE}\n\n")
+        last = match.end()
+    parts.append(text[last:])
+    return re.sub(r"\n{3,}(?=<!--more-->)|(?<=<!--more-->)\n{3,}", "\n\n", "".join(parts))
+
+
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]+\S")
+_BLOCK_START = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}[.)])[ \t]|^\s|^ {0,3}(?:[>#|]|<|\[\^?[^\]]*\]:)")
+
+
+def list_spacing(text: str) -> str:
+    """A blank line before a list that follows a paragraph line (CommonMark needs none, Python-Markdown does);
+    runs of blank lines (left by dropped comments) become one."""
+    code = code_ranges(text)
+    out: list[str] = []
+    offset = 0
+    previous = ""
+    for line in text.split("\n"):
+        if not line.strip() and not previous.strip() and out and not inside(offset, code):
+            offset += len(line) + 1
+            continue
+        if (
+            _LIST_ITEM.match(line)
+            and previous.strip()
+            and not _BLOCK_START.match(previous)
+            and not inside(offset, code)
+            and not re.match(r"^ {0,3}([-*_])( *\1){2,} *$", line)
+        ):
+            out.append("")
+        out.append(line)
+        offset += len(line) + 1
+        previous = line
+    return "\n".join(out)
+
+
+def pictures_from(text: str, known: Iterable[Picture], first_line: int) -> list[Picture]:
+    """Every picture the body shows that `known` does not list yet (for copying; no captions)."""
+    seen = {p.src for p in known}
+    found = []
+    for src, alt, offset in picture_refs(text):
+        if src not in seen:
+            seen.add(src)
+            found.append(Picture(src, "", alt, line_at(text, offset, first_line)))
+    return found
+
+
+def front_pictures(value: object, line: int | None = None) -> list[Picture]:
+    """Hugo `images: [...]`, Jekyll `image: x` or `image: {path: x}` as pictures."""
+    values = value if isinstance(value, list) else [value]
+    pictures = []
+    for item in values:
+        if isinstance(item, dict):
+            src = item.get("path") or item.get("src") or item.get("url") or item.get("feature")
+            caption, alt = str(item.get("caption") or ""), str(item.get("alt") or "")
+        else:
+            src, caption, alt = item, "", ""
+        if isinstance(src, str) and src.strip():
+            pictures.append(Picture(src.strip(), caption, alt, line))
+    return pictures
+
+
+def unique_pictures(pictures: Iterable[Picture]) -> tuple[Picture, ...]:
+    """One entry per picture: the first mention, which is the one with the caption when the body has it."""
+    seen: dict[str, Picture] = {}
+    for picture in pictures:
+        seen.setdefault(picture.src, picture)
+    return tuple(seen.values())
+
+
+def tag_list(fields: Fields, groups: Iterable[tuple[str, ...]], split_words: bool) -> tuple[str, ...]:
+    """Categories, then tags: one list without repeats."""
+    result: list[str] = []
+    for names in groups:
+        for name in names:
+            found = fields.get(name)
+            if found is not None:
+                result.extend(texts(found[1], split_words))
+    return tuple(dict.fromkeys(result))
+
+
+def title_from(fields: Fields, body: Body, fallback: str) -> str:
+    """The title: front matter, else a leading `# Heading` (taken out of the body), else the file's name."""
+    title = fields.text("title")
+    if title:
+        return title
+    match = re.match(r"\s*#[ \t]+(.+?)[ \t#]*(?:\n|$)", body.text)
+    if match:
+        body.text = body.text[match.end() :]
+        body.notices.append(Notice(body.first_line, "no title in the front matter; took the first heading"))
+        return match.group(1).strip()
+    body.notices.append(Notice(1, f"no title in the front matter; took '{fallback}' from the file name"))
+    return fallback
+
+
+def titled(slug: str) -> str:
+    """A file slug as a title, the way Jekyll makes one: 'my-first-post' -> 'My First Post'."""
+    words = re.split(r"[-_\s]+", slug)
+    return " ".join(w[:1].upper() + w[1:] for w in words if w) or slug

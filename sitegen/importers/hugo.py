@@ -1,0 +1,218 @@
+"""A Hugo content file -> ImportedArticle. Pure: text in, data out.
+
+Front matter in TOML (+++), YAML (---) or JSON; keys in any case, as Hugo reads them. Shortcodes converted:
+figure (a captioned picture), highlight (fenced code), ref/relref (a link to the imported post), youtube, vimeo,
+gist, tweet/x (links), param (the front-matter value), and the comment form {{</* x */>}} (shown literally). Any
+other shortcode is kept, visibly, as inline code, and reported with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from posixpath import basename, dirname, splitext
+from typing import Any
+
+from sitegen.importers.common import code_ranges, date_in_name, inside, line_at
+from sitegen.importers.foreign import (
+    Body,
+    Fields,
+    code_fence,
+    figure_markdown,
+    front_pictures,
+    html_pictures,
+    keep_visibly,
+    list_spacing,
+    more_marker,
+    split_front_matter,
+    tag_list,
+    title_from,
+    titled,
+    unconverted,
+    unique_pictures,
+)
+from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, Picture, PostLink
+
+_SHORTCODE = re.compile(r"\{\{<(?P<a>.*?)>\}\}|\{\{%(?P<b>.*?)%\}\}", re.DOTALL)
+_ARG = re.compile(r"(?:(?P<key>[\w-]+)\s*=\s*)?(?P<value>\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\s\"`]+)")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_LANGUAGE_SUFFIX = re.compile(r"\.[a-z]{2}(?:-[A-Za-z]{2,4})?$")
+VIDEO_LINKS = {
+    "youtube": ("YouTube", "https://www.youtube.com/watch?v={id}"),
+    "vimeo": ("Vimeo", "https://vimeo.com/{id}"),
+    "vimeo_simple": ("Vimeo", "https://vimeo.com/{id}"),
+}
+POST_LINKS = ("tweet", "twitter", "twitter_simple", "x", "x_simple")
+
+
+def post_keys(relative: str) -> tuple[str, ...]:
+    """The names a ref/relref may use for the post at content-relative `relative`: path, bundle, file name."""
+    stem = splitext(relative)[0]
+    stem = _LANGUAGE_SUFFIX.sub("", stem)
+    if basename(stem) == "index":
+        stem = dirname(stem)
+    return tuple(dict.fromkeys([stem, basename(stem)]))
+
+
+def ref_key(target: str) -> str:
+    """A ref/relref argument as a key of post_keys: no leading '/', no extension, no '#anchor', no index."""
+    path = target.split("#")[0].strip().lstrip("/")
+    stem = _LANGUAGE_SUFFIX.sub("", splitext(path)[0]) if path.endswith((".md", ".markdown", ".html")) else path
+    stem = stem.rstrip("/")
+    return dirname(stem) if basename(stem) in ("index", "_index") else stem
+
+
+def parse_hugo(text: str, relative: str, site_params: Mapping[str, Any] | None = None) -> ImportedArticle:
+    """The post in a Hugo content file; `relative` is its path under content/ (for slug and date fallbacks),
+    `site_params` the [params] of the site's configuration (for {{< param >}})."""
+    split = split_front_matter(text)
+    fields = Fields(split.data)
+    body = Body(split.body, split.body_line)
+    stem = _LANGUAGE_SUFFIX.sub("", splitext(basename(relative))[0])
+    name = basename(dirname(relative)) if stem == "index" else stem
+    slug = fields.text("slug") or _DATE_PREFIX.sub("", name)
+
+    links: list[PostLink] = []
+    _shortcodes(body, links, {**(site_params or {}), **split.data})
+    html_pictures(body)
+    body.text = list_spacing(more_marker(body.text))
+
+    when = fields.moment("date", "publishDate", "pubdate", "published")
+    if when is None:
+        when = date_in_name(name) if _DATE_PREFIX.match(name) else None
+        if when is None:
+            when = fields.moment("lastmod", "modified")
+        if when is None:
+            raise ImportFailed("no date: neither date: nor publishDate: in the front matter, nor one in the file name")
+        body.notices.append(Notice(1, f"no date in the front matter; used {when.isoformat()}"))
+    updated = fields.moment("lastmod", "modified", "lastModified")
+    title = title_from(fields, body, titled(slug))
+    front = front_pictures(fields.value("images"), None)
+    pictures = unique_pictures([*body.pictures, *front])
+    draft = fields.flag("draft")
+    return ImportedArticle(
+        title=title,
+        date=when,
+        body_markdown=body.text,
+        source=fields.text("source"),
+        authors=tag_list(fields, [("author", "authors")], split_words=False),
+        editor=fields.text("editor"),
+        views=fields.views(),
+        images=tuple(pictures),
+        tags=tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=False),
+        summary=fields.text("summary") or fields.text("description"),
+        updated=updated,
+        draft=bool(draft),
+        slug=slug,
+        extra=fields.extra(),
+        post_links=tuple(links),
+        notices=(*fields.notices, *body.notices),
+    )
+
+
+def _arguments(text: str) -> tuple[list[str], dict[str, str]]:
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    for match in _ARG.finditer(text):
+        value = match["value"]
+        if value.startswith('"'):
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        elif value.startswith("`"):
+            value = value[1:-1]
+        if match["key"]:
+            named[match["key"].lower()] = value
+        elif value != "/":
+            positional.append(value)
+    return positional, named
+
+
+def _shortcodes(body: Body, links: list[PostLink], params: Mapping[str, Any]) -> None:
+    text, code = body.text, code_ranges(body.text)
+    out: list[str] = []
+    position = 0
+    while (match := _SHORTCODE.search(text, position)) is not None:
+        out.append(text[position : match.start()])
+        position = match.end()
+        tag = match.group(0)
+        inner = (match["a"] if match["a"] is not None else match["b"]).strip()
+        line = line_at(text, match.start(), body.first_line)
+        in_code = inside(match.start(), code)
+        if inner.startswith("/*") and inner.endswith("*/"):  # {{</* x */>}}: Hugo shows {{< x >}}
+            literal = f"{tag[:3]} {inner[2:-2].strip()} {tag[-3:]}"
+            out.append(keep_visibly(literal, in_code))
+            continue
+        if in_code or inner.startswith("/"):
+            out.append(keep_visibly(tag, in_code))
+            if in_code:
+                body.notices.append(unconverted(tag, line))
+            continue
+        name, _, rest = inner.partition(" ")
+        name = name.strip().lower()
+        positional, named = _arguments(rest.rstrip().removesuffix("/"))
+        converted, position = _convert(name, positional, named, tag, line, text, position, body, links, params)
+        if converted is None:
+            out.append(keep_visibly(tag, False))
+            body.notices.append(unconverted(tag, line))
+        else:
+            out.append(converted)
+    out.append(text[position:])
+    body.text = "".join(out)
+
+
+def _convert(
+    name: str,
+    positional: list[str],
+    named: dict[str, str],
+    tag: str,
+    line: int,
+    text: str,
+    position: int,
+    body: Body,
+    links: list[PostLink],
+    params: Mapping[str, Any],
+) -> tuple[str | None, int]:
+    """(Markdown for one shortcode or None when it has no conversion, where scanning continues)."""
+    if name == "highlight":
+        end = re.compile(r"\{\{[<%]\s*/\s*highlight\s*[>%]\}\}").search(text, position)
+        if end is None:
+            return None, position
+        code = text[position : end.start()].strip("\n")
+        fence = code_fence(code)
+        language = positional[0] if positional else named.get("lang", "")
+        return f"{fence}{language}\n{code}\n{fence}", end.end()
+    if name == "figure":
+        src = named.get("src") or (positional[0] if positional else "")
+        if not src:
+            return None, position
+        caption = named.get("caption") or named.get("title") or ""
+        caption = " ".join(re.sub(r"<[^>]+>", "", caption).split())
+        alt = named.get("alt", "")
+        body.pictures.append(Picture(src, caption, alt, line))
+        return figure_markdown(src, caption, alt), position
+    if name in ("ref", "relref"):
+        target = positional[0] if positional else named.get("path", "")
+        if not target:
+            return None, position
+        marker = f"sitegen-import-link-{len(links) + 1}"
+        anchor = target.partition("#")[2]
+        links.append(PostLink(marker, ref_key(target), tag, line))
+        return marker + (f"#{anchor}" if anchor else ""), position
+    if name in VIDEO_LINKS:
+        video = named.get("id") or (positional[0] if positional else "")
+        if not video:
+            return None, position
+        label, url = VIDEO_LINKS[name]
+        return f"[{named.get('title') or label + ': ' + video}]({url.format(id=video)})", position
+    if name == "gist" and len(positional) >= 2:
+        return f"[Gist {positional[1]}](https://gist.github.com/{positional[0]}/{positional[1]})", position
+    if name in POST_LINKS:
+        status = named.get("id") or (positional[-1] if positional else "")
+        user = named.get("user") or (positional[0] if len(positional) > 1 else "i")
+        if status.isdigit():
+            return f"[{user}/status/{status}](https://x.com/{user}/status/{status})", position
+        return None, position
+    if name == "param" and positional:
+        value = next((v for k, v in params.items() if k.lower() == positional[0].lower()), None)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value), position
+    return None, position

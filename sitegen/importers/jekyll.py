@@ -1,0 +1,210 @@
+"""A Jekyll post -> ImportedArticle. Pure: text in, data out.
+
+`_posts/YYYY-MM-DD-slug.md` gives the date and slug unless the front matter sets them; `_drafts/` posts are drafts
+dated by their file's modification time, as Jekyll does. Liquid converted: highlight (fenced code), raw (kept
+verbatim), comment (dropped), post_url and link to a post (a link to the imported post), includes of a figure or
+image template (a captioned picture), {{ site.baseurl }} / {{ site.url }} / {{ "x" | relative_url }} (the path),
+{{ page.key }} (the front-matter value); kramdown's `* TOC` + `{:toc}` becomes `[TOC]`. Any other tag is kept,
+visibly, as inline code, and reported with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from posixpath import basename, splitext
+from typing import Any
+
+from sitegen.importers.common import code_ranges, inside, line_at
+from sitegen.importers.foreign import (
+    Body,
+    Fields,
+    code_fence,
+    figure_markdown,
+    front_pictures,
+    html_pictures,
+    keep_visibly,
+    list_spacing,
+    more_marker,
+    split_front_matter,
+    tag_list,
+    title_from,
+    titled,
+    unconverted,
+    unique_pictures,
+)
+from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, Picture, PostLink
+
+_LIQUID = re.compile(r"\{%-?(?P<tag>.*?)-?%\}|\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
+POST_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
+_INCLUDE_ARG = re.compile(r"(?P<key>[\w-]+)\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>\S+))")
+_SITE_PATHS = frozenset({"site.baseurl", "site.url", "site.github.url", "site.base_url"})
+_IDENTITY_FILTERS = re.compile(
+    r"^(?:relative_url|absolute_url|escape|xml_escape|uri_escape|strip|markdownify"
+    r"|(?:prepend|append):\s*site\.(?:baseurl|url)|remove:\s*([\"'])</?p>\1)$"
+)
+_KRAMDOWN_TOC = re.compile(r"^ {0,3}(?:[-*+]|1\.)[ \t]+.*\n[ \t]*\{:[ \t]*(?:\.no_toc[ \t]+)?toc[ \t]*\}[ \t]*$", re.M)
+_PICTURE_KEYS = ("image_path", "src", "url", "file", "path", "image", "img")
+_PICTURE_INCLUDE = re.compile(r"^(?:figure|image|img|picture|photo)(?:[._-][\w-]*)?(?:\.html)?$", re.IGNORECASE)
+
+
+def post_key(name: str) -> str:
+    """What {% post_url %} names: the file name without folder and extension, e.g. 2008-11-23-hello."""
+    return splitext(basename(name.strip().strip("\"'")))[0]
+
+
+def parse_jekyll(
+    text: str, relative: str, site: Mapping[str, Any] | None = None, modified: date | None = None
+) -> ImportedArticle:
+    """The post in a Jekyll source. `relative`: its path in the site (`_posts/2008-11-23-hello.md`);
+    `site`: the site's _config.yml; `modified`: the file's modification date (the date of a draft)."""
+    site = site or {}
+    split = split_front_matter(text)
+    fields = Fields(split.data)
+    body = Body(split.body, split.body_line)
+    parts = relative.split("/")
+    is_draft = "_drafts" in parts
+    named = POST_NAME.match(splitext(parts[-1])[0])
+    slug = fields.text("slug") or (named["slug"] if named else splitext(parts[-1])[0])
+
+    links: list[PostLink] = []
+    _liquid(body, links, split.data)
+    html_pictures(body)
+    body.text = _KRAMDOWN_TOC.sub("[TOC]", body.text)
+    separator = fields.value("excerpt_separator") or site.get("excerpt_separator")
+    body.text = list_spacing(more_marker(body.text, separator if isinstance(separator, str) else None))
+
+    when = fields.moment("date")
+    if when is None and named:
+        when = _file_date(named["date"])
+    if when is None and is_draft and modified is not None:
+        when = modified
+        body.notices.append(Notice(1, f"a draft without a date; used the file's modification date {when}"))
+    if when is None:
+        raise ImportFailed("no date: none in the front matter, and the file name does not start with YYYY-MM-DD-")
+    folders = [p for p in parts[: parts.index("_posts")] if p] if "_posts" in parts else []
+    tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
+    published = fields.flag("published")
+    return ImportedArticle(
+        title=title_from(fields, body, titled(slug)),
+        date=when,
+        body_markdown=body.text,
+        source=fields.text("source"),
+        authors=tag_list(fields, [("author", "authors")], split_words=False),
+        editor=fields.text("editor"),
+        views=fields.views(),
+        images=unique_pictures([*body.pictures, *front_pictures(fields.value("image", "images"))]),
+        tags=tuple(dict.fromkeys([*folders, *tags])),
+        summary=fields.text("excerpt") or fields.text("description") or fields.text("summary"),
+        updated=fields.moment("last_modified_at", "updated", "modified", "lastmod"),
+        draft=is_draft or published is False or bool(fields.flag("draft")),
+        slug=slug,
+        extra=fields.extra(),
+        post_links=tuple(links),
+        notices=(*fields.notices, *body.notices),
+    )
+
+
+def _file_date(text: str) -> date | None:
+    year, month, day = (int(part) for part in text.split("-"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _end(name: str, text: str, position: int) -> re.Match[str] | None:
+    return re.compile(rf"\{{%-?\s*{name}\s*-?%\}}").search(text, position)
+
+
+def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any], captured: dict[str, str] | None = None) -> None:
+    text, code = body.text, code_ranges(body.text)
+    captured = {} if captured is None else captured  # {% capture x %}...{% endcapture %}, output by {{ x }}
+    out: list[str] = []
+    position = 0
+    while (match := _LIQUID.search(text, position)) is not None:
+        out.append(text[position : match.start()])
+        position = match.end()
+        tag = match.group(0)
+        line = line_at(text, match.start(), body.first_line)
+        in_code = inside(match.start(), code)
+        if match["expr"] is not None:
+            value = _expression(match["expr"].strip(), page, captured)
+            if value is None:
+                out.append(keep_visibly(tag, in_code))
+                body.notices.append(unconverted(tag, line))
+            else:
+                out.append(value)
+            continue
+        name, _, arguments = match["tag"].strip().partition(" ")
+        name, arguments = name.lower(), arguments.strip()
+        if name in ("raw", "comment", "highlight", "capture") and (end := _end(f"end{name}", text, position)):
+            inner, position = text[position : end.start()], end.end()
+            if name == "capture" and re.fullmatch(r"\w+", arguments):
+                part = Body(inner, line)
+                _liquid(part, links, page, captured)
+                body.notices.extend(part.notices)
+                body.pictures.extend(part.pictures)
+                captured[arguments] = part.text.strip()
+            elif name == "capture":
+                out.append(keep_visibly(tag, in_code) + inner + keep_visibly(end.group(0), in_code))
+                body.notices.append(unconverted(tag, line))
+            elif name == "raw":
+                out.append(inner)
+            elif name == "highlight":
+                inner = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", inner).strip("\n")
+                fence = code_fence(inner)
+                language = arguments.split()[0] if arguments else ""
+                out.append(f"{fence}{language}\n{inner}\n{fence}")
+            continue
+        converted = None if in_code else _tag(name, arguments, tag, line, body, links)
+        if converted is None:
+            out.append(keep_visibly(tag, in_code))
+            body.notices.append(unconverted(tag, line))
+        else:
+            out.append(converted)
+    out.append(text[position:])
+    body.text = "".join(out)
+
+
+def _tag(name: str, arguments: str, tag: str, line: int, body: Body, links: list[PostLink]) -> str | None:
+    if name == "post_url" or (name == "link" and "_posts/" in arguments):
+        target = arguments.split()[0] if arguments else ""
+        if not target:
+            return None
+        marker = f"sitegen-import-link-{len(links) + 1}"
+        links.append(PostLink(marker, post_key(target), tag, line))
+        return marker
+    if name in ("include", "include_relative"):
+        template, _, rest = arguments.partition(" ")
+        if not _PICTURE_INCLUDE.match(basename(template)):
+            return None
+        values = {m["key"].lower(): m["dq"] if m["dq"] is not None else m["sq"] for m in _INCLUDE_ARG.finditer(rest)}
+        src = next((values[k] for k in _PICTURE_KEYS if values.get(k)), "")
+        if not src or "{" in src:
+            return None
+        caption = next((values[k] for k in ("caption", "description", "title") if values.get(k)), "")
+        caption = " ".join(re.sub(r"<[^>]+>", "", caption).split())
+        body.pictures.append(Picture(src, caption, values.get("alt") or "", line))
+        return figure_markdown(src, caption, values.get("alt") or "")
+    return None
+
+
+def _expression(expression: str, page: Mapping[str, Any], captured: Mapping[str, str]) -> str | None:
+    """The value of a simple Liquid output, or None when only Jekyll could compute it."""
+    head, *filters = [part.strip() for part in expression.split("|")]
+    if any(not _IDENTITY_FILTERS.match(f) for f in filters):
+        return None
+    if head in captured:
+        return captured[head]
+    if head in _SITE_PATHS:
+        return ""
+    if len(head) >= 2 and head[0] == head[-1] and head[0] in "\"'":
+        return head[1:-1]
+    if head.startswith("page."):
+        key = head[len("page.") :]
+        value = page.get(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+    return None

@@ -1,0 +1,358 @@
+"""An import run: find the sources, read and parse each, find its pictures, link posts to each other, write.
+
+Every source ends up in the report: written, skipped (with the reason) or failed (with the reason and line).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from sitegen.config import load_config
+from sitegen.importers.common import decode
+from sitegen.importers.foreign import keep_visibly, pictures_from, unconverted
+from sitegen.importers.hugo import parse_hugo, post_keys
+from sitegen.importers.jekyll import parse_jekyll, post_key
+from sitegen.importers.legacy import parse_legacy
+from sitegen.importers.model import (
+    Failed,
+    ImportedArticle,
+    ImportFailed,
+    ImportReport,
+    Notice,
+    Picture,
+    PictureSource,
+    Skipped,
+    Written,
+)
+from sitegen.importers.writer import target_path, write_article
+from sitegen.model import Config
+from sitegen.yamltext import YamlSyntaxError, parse_yaml
+
+LEGACY_EXTENSIONS = (".txt",)
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".html", ".htm")
+OTHER_MARKUP = (".org", ".adoc", ".asciidoc", ".rst", ".pandoc", ".pdc", ".textile", ".ipynb")
+SKIPPED_FOLDERS = frozenset({".git", "_site", "node_modules", "vendor", ".jekyll-cache", ".sass-cache", "public"})
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+_MARKER = re.compile(r"sitegen-import-link-(\d+)(?!\d)")
+
+
+class ImportRefused(Exception):
+    """The command cannot start (unknown column, nothing to import): exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    origin: str
+    article: ImportedArticle
+    pictures: tuple[PictureSource, ...]
+    keys: tuple[str, ...]  # names other posts may link to it by
+
+
+class _Run:
+    def __init__(self, site_dir: Path, column: str, dry_run: bool) -> None:
+        self.site_dir, self.column, self.dry_run = site_dir, column, dry_run
+        self.config: Config = load_config(site_dir)
+        if self.config.column(column) is None:
+            valid = ", ".join(f"{c.slug} ({c.title})" for c in self.config.columns)
+            raise ImportRefused(f"unknown column {column!r}; valid columns: {valid}")
+        self.parsed: list[_Parsed] = []
+        self.skipped: list[Skipped] = []
+        self.failed: list[Failed] = []
+
+    def parse(self, origin: str, path: Path, parse: Callable[[str], ImportedArticle]) -> ImportedArticle | None:
+        try:
+            text, encoding = decode(path.read_bytes())
+            article = parse(text)
+        except ImportFailed as exc:
+            self.failed.append(Failed(origin, exc.line, exc.message))
+            return None
+        except OSError as exc:
+            self.failed.append(Failed(origin, None, f"cannot be read: {exc.strerror or exc}"))
+            return None
+        except (ValueError, TypeError) as exc:  # a shape no parser foresaw: name the file, go on with the others
+            self.failed.append(Failed(origin, None, f"cannot be read: {exc}"))
+            return None
+        if encoding != "utf-8-sig":
+            notice = Notice(None, "read as GB18030 (GBK) text; written as UTF-8")
+            article = replace(article, notices=(notice, *article.notices))
+        return article
+
+    def add(
+        self, origin: str, article: ImportedArticle, pictures: Iterable[PictureSource], keys: Iterable[str] = ()
+    ) -> None:
+        self.parsed.append(_Parsed(origin, article, tuple(pictures), tuple(keys)))
+
+    def finish(self) -> ImportReport:
+        timezone = self.config.timezone
+        targets = {p.origin: target_path(self.column, p.article, timezone) for p in self.parsed}
+        by_key: dict[str, tuple[str, bool]] = {}
+        for parsed in self.parsed:
+            for key in parsed.keys:
+                by_key.setdefault(key, (targets[parsed.origin], parsed.article.draft))
+        written: list[Written] = []
+        for parsed in self.parsed:
+            target = targets[parsed.origin]
+            article = _link_posts(parsed.article, target, by_key)
+            try:
+                outcome = write_article(self.site_dir, target, article, parsed.pictures, parsed.origin, self.dry_run)
+            except OSError as exc:
+                self.failed.append(Failed(parsed.origin, None, f"cannot be written: {exc.strerror or exc}"))
+                continue
+            (written if isinstance(outcome, Written) else self.skipped).append(outcome)  # type: ignore[arg-type]
+        return ImportReport(tuple(written), tuple(self.skipped), tuple(self.failed))
+
+
+def _link_posts(article: ImportedArticle, target: str, by_key: dict[str, tuple[str, bool]]) -> ImportedArticle:
+    """Markers of {% post_url %} / {{< ref >}} -> the linked article's source file, relative to this one.
+
+    A link to a post that is not imported, or from a published post to a draft (sitegen refuses those), is kept
+    as written and reported."""
+    if not article.post_links:
+        return article
+    links = {link.marker: link for link in article.post_links}
+    notices = list(article.notices)
+
+    def swap(match: re.Match[str]) -> str:
+        link = links.get(match.group(0))
+        if link is None:
+            return match.group(0)
+        linked, draft = by_key.get(link.key, (None, False))
+        if linked is None:
+            notices.append(unconverted(link.original, link.line or 0))
+            return keep_visibly(link.original, False)
+        if draft and not article.draft:
+            flat = " ".join(link.original.split())
+            notices.append(Notice(link.line, f"links to a draft, kept as written: {flat}"))
+            return keep_visibly(link.original, False)
+        return posixpath.relpath(linked, posixpath.dirname(target))
+
+    body = _MARKER.sub(swap, article.body_markdown)
+    return replace(article, body_markdown=body, post_links=(), notices=tuple(notices))
+
+
+def _all_pictures(article: ImportedArticle) -> list[Picture]:
+    return [*article.images, *pictures_from(article.body_markdown, article.images, 1)]
+
+
+def _locate(picture: Picture, candidates: Callable[[str], Iterable[Path]], root: Path) -> PictureSource | None:
+    """Where the file of a local picture is (inside `root` only); None for remote pictures, left as they are."""
+    src = picture.src
+    if _REMOTE.match(src):
+        return None
+    path = unquote(src.split("#")[0].split("?")[0])
+    limit = root.resolve()
+    for candidate in candidates(path):
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(limit) and resolved.is_file():
+            return PictureSource(src, resolved, resolved.name, picture.line)
+    return PictureSource(src, None, posixpath.basename(path) or "picture", picture.line)
+
+
+# --------------------------------------------------------------------------- legacy pages
+
+
+def import_legacy(
+    site_dir: Path, paths: Sequence[Path], column: str, images: Path | None = None, dry_run: bool = False
+) -> ImportReport:
+    run = _Run(site_dir, column, dry_run)
+    config = run.config
+    navigation = [config.home_title, *(c.title for c in config.columns)]
+    index = _picture_index(images) if images is not None else {}
+    for path in paths:
+        files = sorted(f for f in path.rglob("*") if f.suffix.lower() in LEGACY_EXTENSIONS) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            run.failed.append(Failed(str(path), None, "holds no .txt pages"))
+        for file in files:
+            origin = str(file)
+            article = run.parse(origin, file, lambda t, f=file: parse_legacy(t, f.name, navigation, [config.title]))
+            if article is None:
+                continue
+            pictures = []
+            for picture in article.images:
+                name = posixpath.basename(unquote(picture.src.split("?")[0].split("#")[0]))
+                found = index.get(name.lower())
+                if found is None and _REMOTE.match(picture.src):
+                    kept = Notice(picture.line, f"picture '{picture.src}' left as a URL")
+                    article = replace(article, notices=(*article.notices, kept))
+                    continue
+                pictures.append(PictureSource(picture.src, found, found.name if found else name, picture.line))
+            run.add(origin, article, pictures)
+    return run.finish()
+
+
+def _picture_index(folder: Path) -> dict[str, Path]:
+    """Every file under `folder` by lower-case name (the first, in sorted order, when names repeat)."""
+    index: dict[str, Path] = {}
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            index.setdefault(file.name.lower(), file)
+    return index
+
+
+# --------------------------------------------------------------------------- Hugo
+
+
+def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False) -> ImportReport:
+    """`source`: a Hugo site (with content/), its content folder, a section folder or one file."""
+    run = _Run(site_dir, column, dry_run)
+    content, limit, static = _hugo_layout(source)
+    params = _hugo_params(limit)
+    files = _files(source)
+    if not files:
+        raise ImportRefused(f"no content files under {source}: expected .md files, as in content/posts/")
+    for file, origin in files:
+        file = file.resolve()
+        relative = file.relative_to(content).as_posix() if file.is_relative_to(content) else file.name
+        reason = _not_a_hugo_post(file, content)
+        if reason:
+            run.skipped.append(Skipped(origin, None, reason))
+            continue
+        if file.suffix.lower() in OTHER_MARKUP:
+            run.failed.append(Failed(origin, None, f"is {file.suffix} markup; only Markdown and HTML can be imported"))
+            continue
+        article = run.parse(origin, file, lambda t, r=relative: parse_hugo(t, r, params))
+        if article is None:
+            continue
+        if _unpublished(article):
+            run.skipped.append(Skipped(origin, None, "a headless page Hugo does not publish, not a post"))
+            continue
+
+        def candidates(path: str, folder: Path = file.parent) -> list[Path]:
+            if path.startswith("/"):
+                return [base / path.lstrip("/") for base in (static, content, limit) if base is not None]
+            return [folder / path, *([static / path] if static else [])]
+
+        pictures = [found for p in _all_pictures(article) if (found := _locate(p, candidates, limit))]
+        run.add(origin, article, pictures, post_keys(relative))
+    return run.finish()
+
+
+def _unpublished(article: ImportedArticle) -> bool:
+    """Hugo's `headless: true`, `build: {render: never}` (or the older `_build: {render: false}`)."""
+    build = article.extra.get("build") or article.extra.get("_build")
+    render = build.get("render") if isinstance(build, dict) else None
+    return article.extra.get("headless") is True or render in (False, "never", "false")
+
+
+def _hugo_layout(source: Path) -> tuple[Path, Path, Path | None]:
+    """(content folder, folder pictures may come from, static folder) of the Hugo site `source` belongs to."""
+    resolved = source.resolve()
+    start = resolved if resolved.is_dir() else resolved.parent
+    for folder in (start, *start.parents):
+        content = folder / "content"
+        if content.is_dir() and (resolved == folder or resolved.is_relative_to(content)):
+            static = folder / "static"
+            return content, folder, static if static.is_dir() else None
+    return start, start, None
+
+
+HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
+                "config.json", "config/_default/hugo.toml", "config/_default/config.toml")  # fmt: skip
+
+
+def _hugo_params(root: Path) -> dict[str, Any]:
+    """The [params] of the site's configuration (config/_default/params.toml too), for {{< param >}}."""
+    for name in HUGO_CONFIGS:
+        path = root / name
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            if name.endswith(".toml"):
+                data = tomllib.loads(text)
+            elif name.endswith(".json"):
+                data = json.loads(text)
+            else:
+                data = parse_yaml(text).data
+        except (OSError, UnicodeDecodeError, ValueError, YamlSyntaxError):
+            continue
+        params = data.get("params") if isinstance(data, dict) else None
+        if isinstance(params, dict):
+            return params
+    try:
+        return tomllib.loads((root / "config/_default/params.toml").read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+
+
+def _is_index(file: Path) -> bool:
+    return file.name.split(".")[0] == "index" and file.suffix.lower() in MARKDOWN_EXTENSIONS
+
+
+def _not_a_hugo_post(file: Path, content: Path) -> str | None:
+    """Why a content file is not a post: a section's _index, or a resource inside a page bundle."""
+    if file.name.split(".")[0] == "_index":
+        return "a section page (_index), not a post"
+    for folder in file.parents:
+        if folder == content or not folder.is_relative_to(content):
+            break
+        if (folder != file.parent or not _is_index(file)) and any(_is_index(f) for f in folder.iterdir()):
+            return f"a resource of the page bundle {folder.name}/, not a post"
+    return None
+
+
+def _files(source: Path) -> list[tuple[Path, str]]:
+    """Content files under `source` (or `source` itself), sorted, with the name the report gives each."""
+    if source.is_file():
+        return [(source, str(source))]
+    found = []
+    for file in sorted(source.rglob("*")):
+        parts = file.relative_to(source).parts
+        wanted = file.suffix.lower() in MARKDOWN_EXTENSIONS + OTHER_MARKUP
+        if wanted and file.is_file() and not any(p in SKIPPED_FOLDERS for p in parts):
+            found.append((file, str(file)))
+    return found
+
+
+# --------------------------------------------------------------------------- Jekyll
+
+
+def import_jekyll(site_dir: Path, source: Path, column: str, dry_run: bool = False) -> ImportReport:
+    """`source`: a Jekyll site (with _posts/), its _posts or _drafts folder, or one post."""
+    run = _Run(site_dir, column, dry_run)
+    start = source if source.is_dir() else source.parent
+    root = next((p for p in (start, *start.parents) if (p / "_config.yml").is_file() or (p / "_posts").is_dir()), start)
+    if root.name in ("_posts", "_drafts"):
+        root = root.parent
+    site = _jekyll_config(root)
+    baseurl = str(site.get("baseurl") or "").rstrip("/")
+    for file, origin in _files(source):
+        relative = file.resolve().relative_to(root.resolve()).as_posix()
+        parts = relative.split("/")
+        if "_posts" not in parts and "_drafts" not in parts:
+            continue  # pages, layouts, includes: not posts
+        if file.suffix.lower() in OTHER_MARKUP:
+            run.failed.append(Failed(origin, None, f"is {file.suffix} markup; only Markdown and HTML can be imported"))
+            continue
+        modified = date.fromtimestamp(file.stat().st_mtime)
+        article = run.parse(origin, file, lambda t, r=relative, m=modified: parse_jekyll(t, r, site, m))
+        if article is None:
+            continue
+
+        def candidates(path: str, folder: Path = file.parent) -> list[Path]:
+            if path.startswith("/"):
+                if baseurl and path.startswith(baseurl + "/"):
+                    path = path[len(baseurl) :]
+                return [root / path.lstrip("/")]
+            return [folder / path, root / path]
+
+        pictures = [found for p in _all_pictures(article) if (found := _locate(p, candidates, root))]
+        run.add(origin, article, pictures, (post_key(file.name),))
+    if not run.parsed and not run.failed and not run.skipped:
+        raise ImportRefused(f"no Jekyll posts under {source}: expected _posts/YYYY-MM-DD-title.md files")
+    return run.finish()
+
+
+def _jekyll_config(root: Path) -> dict[str, object]:
+    try:
+        data = parse_yaml((root / "_config.yml").read_text(encoding="utf-8-sig")).data
+    except (OSError, UnicodeDecodeError, YamlSyntaxError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,190 @@
+"""Loading a site: config, sources and articles, reusing cached work and rendering Markdown on every core."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.cache import BuildCache, FileStat, files_fingerprint, pictures_exist
+from sitegen.config import CONFIG_FILE, load_config
+from sitegen.content import Source, find_sources, fingerprint, read_source, render_article
+from sitegen.errors import BuildFailed, ContentError
+from sitegen.imagecache import ImageStore
+from sitegen.links import check_links
+from sitegen.markup import MarkdownRenderer
+from sitegen.model import Article, Config, Site
+from sitegen.parallel import ordered_map
+from sitegen.pictures import ASSETS_DIR, Pictures, markdown_picture_srcs
+from sitegen.render import OutputFile
+from sitegen.site import assemble, url_collisions
+from sitegen.theme import Theme
+from sitegen.viewcounts import apply_view_counts, load_view_counts
+
+RACY_NANOSECONDS = 2_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSite:
+    site: Site
+    static_files: tuple[OutputFile, ...]
+    left_out_drafts: int
+    left_out_future: int
+    next_scheduled: datetime | None
+    warnings: tuple[str, ...] = ()
+    articles_rendered: int = 0
+    articles_reused: int = 0
+    images_processed: int = 0
+    images_reused: int = 0
+
+
+def content_fingerprint(site_dir: Path) -> str:
+    """What shapes every article: site.yaml (permalinks, time zone, language) and sitegen's version."""
+    return files_fingerprint([site_dir / CONFIG_FILE])
+
+
+def load_site(
+    site_dir: Path,
+    drafts: bool,
+    future: bool,
+    now: datetime | None,
+    theme: Theme,
+    cache: BuildCache,
+    jobs: int,
+    images: ImageStore,
+) -> LoadedSite:
+    """Read and check everything; raise BuildFailed with every content error, or ConfigError.
+
+    Pictures are processed here, through the image cache and before the bodies that show them are rendered, so
+    that pages render from plain data. They are processed ahead, in threads, before the Markdown workers fork:
+    the workers inherit the results."""
+    config = load_config(site_dir)
+    now = (now or datetime.now(config.timezone)).astimezone(config.timezone)
+    found, errors = find_sources(site_dir, config)
+    cache.start(content_fingerprint(site_dir))
+
+    stats: dict[str, FileStat] = {}
+    racy_after = time.time_ns() - RACY_NANOSECONDS
+    candidates: dict[str, Article] = {}  # unchanged on disk since the cached build: reused if links still agree
+    sources: dict[str, Source] = {}
+    for relative, column in found:
+        try:
+            stat = os.stat(site_dir / relative)
+        except OSError as exc:
+            errors.append(ContentError(relative, None, None, f"cannot be read: {exc.strerror}"))
+            continue
+        known, cached = cache.stats.get(relative), cache.articles.get(relative)
+        if (
+            known
+            and cached
+            and cached.column == column
+            and (known.mtime_ns, known.size) == (stat.st_mtime_ns, stat.st_size)
+        ):
+            candidates[relative], stats[relative] = cached, known
+            continue
+        result = read_source(site_dir, relative, column, config, cache.sources.get(relative))
+        if isinstance(result, list):
+            errors.extend(result)
+        else:
+            sources[relative] = result
+            # "racy" stats: a file changed within the file system's time stamp granularity of now could change
+            # again without its time stamp moving, so it is read again next time (as git does)
+            trusted = stat.st_mtime_ns < racy_after
+            stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, result.digest)
+
+    urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
+    pictures = Pictures(site_dir, images)
+    articles: dict[str, Article] = {}
+    known: dict[Path, bool] = {}
+    for path, article in candidates.items():
+        digest = stats[path].digest
+        keys = pictures.keys((*article.images, *article.unplaced_images))
+        current = fingerprint(digest, path, article.column, article.url, article.links, urls, keys)
+        if article.fingerprint == current and pictures_exist(article, known):
+            articles[path] = article
+        else:  # a linked article moved: read this one again
+            result = read_source(site_dir, path, article.column, config)
+            if isinstance(result, list):
+                errors.extend(result)
+            else:
+                sources[path] = result
+    for path, source in list(sources.items()):
+        reused = cache.article(
+            path,
+            lambda old, s=source: fingerprint(
+                s.digest, s.path, s.column, s.url, old.links, urls, pictures.keys((*old.images, *old.unplaced_images))
+            ),
+        )
+        if reused is not None:
+            articles[path] = reused
+            del sources[path]
+    reused_count = len(articles)
+    articles = {path: _in_zone(article, config, now) for path, article in articles.items()}
+
+    to_render = [sources[path] for path in sorted(sources)]
+    pictures.prefetch(
+        (s.path, src)
+        for s in to_render
+        for src in (*(i.src for i in s.text.front_matter.images), *markdown_picture_srcs(s.text.body))
+    )
+    markdown = MarkdownRenderer(config.language)
+    rendered = ordered_map(lambda i: render_article(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
+    for source, result in zip(to_render, rendered, strict=True):
+        if isinstance(result, list):
+            errors.extend(result)
+        else:
+            articles[source.path] = result
+
+    everything = [articles[path] for path in sorted(articles)]
+    left_out_drafts = [a for a in everything if a.draft and not drafts]
+    left_out_future = [a for a in everything if a.future and not (a.draft and not drafts) and not future]
+    left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
+    published = [a for a in everything if a.source_path not in left_out]
+    errors.extend(url_collisions(published, config))
+    errors.extend(check_links(everything, articles, {a.source_path for a in published}))
+    counts, count_errors = load_view_counts(site_dir)
+    errors.extend(count_errors)
+    if errors:
+        raise BuildFailed(errors)
+    cache.store(sources.values(), everything, stats)
+    cache.articles_reused = reused_count
+    published, warnings = apply_view_counts(published, counts, config)
+    return LoadedSite(
+        site=assemble(config, published),
+        static_files=static_files(site_dir, theme, published),
+        left_out_drafts=len(left_out_drafts),
+        left_out_future=len(left_out_future),
+        next_scheduled=min((a.date for a in left_out_future), default=None),
+        warnings=tuple(warnings),
+        articles_rendered=len(to_render),
+        articles_reused=reused_count,
+        images_processed=images.processed,
+        images_reused=images.reused,
+    )
+
+
+def _in_zone(article: Article, config: Config, now: datetime) -> Article:
+    """A reused article, with the build's clock deciding `future` and dates in the site's zone."""
+    if article.date.tzinfo is config.timezone and article.future == (article.date > now):
+        return article
+    updated = article.updated.astimezone(config.timezone) if article.updated else None
+    date = article.date.astimezone(config.timezone)
+    return replace(article, date=date, updated=updated, future=date > now)
+
+
+def static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tuple[OutputFile, ...]:
+    """Theme and site assets (the site's override the theme's), and every picture the articles use."""
+    files: dict[str, OutputFile] = {}
+    for assets in (theme.assets, site_dir / ASSETS_DIR):
+        if assets.is_dir():
+            for path in sorted(assets.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    relative = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
+                    files[relative] = OutputFile(relative, copy_from=path)
+    for article in articles:
+        for image in (*article.images, *article.unplaced_images):
+            for url, file in image.files:  # the picture as it is, its variants and its thumbnail
+                files[url] = OutputFile(url, copy_from=file)
+    return tuple(files[path] for path in sorted(files))

@@ -1,0 +1,44 @@
+"""Ordered parallel map over worker processes, for the two CPU-bound phases: Markdown and templates.
+
+Workers are forked after the site is loaded, so they inherit the data and the function they run (nothing but
+item numbers and results crosses a pipe). Results come back in input order, so the output is identical for any
+number of workers.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+MIN_ITEMS_PER_WORKER = 64  # below this a pool costs more than it saves
+
+_work: Callable[[int], Any] | None = None  # set in each worker process only, by _start_worker
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _start_worker(work: Callable[[int], Any]) -> None:
+    global _work
+    _work = work
+
+
+def _run(index: int) -> Any:
+    assert _work is not None
+    return _work(index)
+
+
+def ordered_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
+    """`work(0) .. work(count - 1)`, in order, across `jobs` processes when that pays off."""
+    jobs = min(jobs, count // MIN_ITEMS_PER_WORKER)
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(work, range(count))
+        return
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(64, count // (jobs * 8)))
+    with context.Pool(jobs, initializer=_start_worker, initargs=(work,)) as pool:
+        yield from pool.imap(_run, range(count), chunksize=chunk)

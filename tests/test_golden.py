@@ -1,0 +1,55 @@
+"""Golden file: the rendered HTML of the seed article page, byte for byte.
+
+The page whose layout matters most is compared with `tests/golden/seed-article.html`, which is committed. When a
+change to the theme or the renderer is meant to change the page, regenerate the file on purpose and review the diff:
+
+    SITEGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    git diff tests/golden/
+
+Without that variable the test never writes; it fails with a unified diff of the first differences.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+
+from sitegen.build import BuildReport
+
+GOLDEN = Path(__file__).parent / "golden" / "seed-article.html"
+SEED_PAGE = "towns/2022/12/junhe-party-building/index.html"
+UPDATE = os.environ.get("SITEGEN_UPDATE_GOLDEN") == "1"
+
+
+def test_seed_article_page_matches_the_golden_file(built_example: tuple[Path, BuildReport]) -> None:
+    rendered = (built_example[0] / SEED_PAGE).read_bytes()
+    if UPDATE:
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_bytes(rendered)
+    assert GOLDEN.is_file(), f"{GOLDEN} is missing; create it with SITEGEN_UPDATE_GOLDEN=1"
+    golden = GOLDEN.read_bytes()
+    if rendered != golden:
+        diff = difflib.unified_diff(
+            golden.decode("utf-8").splitlines(),
+            rendered.decode("utf-8").splitlines(),
+            "golden/seed-article.html",
+            "rendered",
+            lineterm="",
+        )
+        lines = list(diff)
+        raise AssertionError(
+            "the seed article page differs from the golden file "
+            "(if intended: SITEGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py, then review git diff):\n"
+            + "\n".join(lines[:60])
+            + ("\n..." if len(lines) > 60 else "")
+        )
+
+
+def test_the_golden_file_is_a_complete_lf_utf8_page() -> None:
+    golden = GOLDEN.read_bytes()
+    text = golden.decode("utf-8")
+    assert b"\r" not in golden
+    assert text.startswith("<!doctype html>")
+    assert text.rstrip().endswith("</html>")
+    assert "白云均禾:激活党建引擎强动力,提升治理效能促发展" in text

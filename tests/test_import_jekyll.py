@@ -1,0 +1,261 @@
+"""`sitegen import jekyll`: file-name dates and slugs, Jekyll's date form, categories and tags as lists or words,
+`published: false` and _drafts/, excerpt separators, Liquid converted or kept visibly and reported; the fixture
+site imports and builds."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from conftest import MakeSite, build_site, page
+from importing import FIXTURES, article_body, text_of
+
+from sitegen.importers.jekyll import parse_jekyll
+from sitegen.importers.model import ImportFailed
+from sitegen.importers.run import ImportRefused, import_jekyll
+
+JEKYLL = FIXTURES / "jekyll"
+
+
+def post(front: str, body: str = "Body.\n") -> str:
+    return f"---\n{front.strip()}\n---\n{body}"
+
+
+# --------------------------------------------------------------------------- front matter and file names
+
+
+def test_the_file_name_gives_date_and_slug() -> None:
+    a = parse_jekyll(post("title: Hello"), "_posts/2008-11-23-hello-world.md")
+    assert (a.title, a.date, a.slug, a.draft) == ("Hello", date(2008, 11, 23), "hello-world", False)
+
+
+def test_front_matter_date_in_jekylls_form_wins() -> None:
+    a = parse_jekyll(post("title: x\ndate: 2008-11-23 17:22:34 +0000"), "_posts/2008-11-22-x.md")
+    assert a.date == datetime(2008, 11, 23, 17, 22, 34, tzinfo=UTC)
+
+
+def test_categories_and_tags_as_words_or_lists_with_folder_categories() -> None:
+    a = parse_jekyll(post("title: x\ncategories: news community\ntags: [a, b]"), "blog/_posts/2020-01-01-x.md")
+    assert a.tags == ("blog", "news", "community", "a", "b")
+    b = parse_jekyll(post("title: x\ncategory: Events\ntags: party neighbours"), "_posts/2020-01-01-x.md")
+    assert b.tags == ("Events", "party", "neighbours")
+
+
+def test_authors_excerpt_and_published() -> None:
+    a = parse_jekyll(
+        post("title: x\nauthor: {name: Jane, url: 'https://x'}\nexcerpt: Short.\npublished: false"),
+        "_posts/2020-01-01-x.md",
+    )
+    assert (a.authors, a.summary, a.draft) == (("Jane",), "Short.", True)
+    b = parse_jekyll(post("title: x\nauthors: [Li, Wang]\nlayout: post\npermalink: /x/"), "_posts/2020-01-01-x.md")
+    assert b.authors == ("Li", "Wang") and dict(b.extra) == {"layout": "post", "permalink": "/x/"}
+
+
+def test_a_custom_excerpt_separator_becomes_more() -> None:
+    a = parse_jekyll(
+        post('title: x\nexcerpt_separator: "<!-- excerpt -->"', "One.\n<!-- excerpt -->\nTwo.\n"),
+        "_posts/2020-01-01-x.md",
+    )
+    assert a.body_markdown == "One.\n\n<!--more-->\n\nTwo.\n"
+    site = {"excerpt_separator": "<!--more-->"}
+    assert (
+        "One.\n\n<!--more-->\n\nTwo."
+        in parse_jekyll(post("title: x", "One.\n<!--more-->\nTwo.\n"), "_posts/2020-01-01-x.md", site).body_markdown
+    )
+
+
+def test_drafts_take_the_modification_date_and_undated_posts_fail() -> None:
+    a = parse_jekyll(post("title: Plans"), "_drafts/plans.md", modified=date(2024, 3, 1))
+    assert (a.date, a.draft, a.slug) == (date(2024, 3, 1), True, "plans")
+    assert "modification date 2024-03-01" in a.notices[0].message
+    with pytest.raises(ImportFailed, match="the file name does not start with YYYY-MM-DD-"):
+        parse_jekyll(post("title: x"), "_posts/hello.md")
+    with pytest.raises(ImportFailed, match="does not start with YYYY-MM-DD-"):
+        parse_jekyll(post("title: x"), "_posts/2010-02-30-impossible.md")
+
+
+def test_a_title_from_the_file_name_as_jekyll_makes_it() -> None:
+    a = parse_jekyll("---\nlayout: post\n---\nText.\n", "_posts/2020-01-01-my-first-post.md")
+    assert a.title == "My First Post" and "from the file name" in a.notices[0].message
+
+
+# --------------------------------------------------------------------------- Liquid
+
+LIQUID = """\
+---
+title: Liquid
+---
+{% highlight ruby linenos %}
+puts "{{ x }}"
+{% endhighlight %}
+
+{% raw %}Use {{ page.title }} and {% if %}.{% endraw %}
+
+{% comment %}
+hidden
+{% endcomment %}
+
+![d]({{ site.baseurl }}/assets/d.png) ![e]({{ "/assets/e.png" | relative_url }})
+
+[next]({% post_url 2009-01-05-first-meetup %}) [prev]({% link _posts/2008-11-23-hello.md %})
+
+{% include figure image_path="/assets/f.png" alt="F" caption="The F" %}
+
+{% include image.html url="/assets/g.png" description="The G" %}
+
+{% include gallery.html id="x" %} {% include figure image_path=page.image %}
+
+Title: {{ page.title }}. Members: {{ site.data.members | size }}.
+
+```
+{{ inside_code }}
+```
+"""
+
+
+def test_liquid_converted_or_kept_visibly_and_reported() -> None:
+    a = parse_jekyll(LIQUID, "_posts/2020-01-01-liquid.md")
+    body = a.body_markdown
+    assert '```ruby\nputs "{{ x }}"\n```' in body
+    assert "Use {{ page.title }} and {% if %}." in body  # raw: verbatim, not reported
+    assert "hidden" not in body
+    assert "![d](/assets/d.png) ![e](/assets/e.png)" in body
+    assert [(link.key, link.line) for link in a.post_links] == [
+        ("2009-01-05-first-meetup", 16),
+        ("2008-11-23-hello", 16),
+    ]
+    assert [(p.src, p.caption, p.alt) for p in a.images] == [
+        ("/assets/f.png", "The F", "F"),
+        ("/assets/g.png", "The G", ""),
+    ]
+    assert "![F](/assets/f.png)" in body and "![The G](/assets/g.png)" in body
+    assert '`{% include gallery.html id="x" %}` `{% include figure image_path=page.image %}`' in body
+    assert "Title: Liquid. Members: `{{ site.data.members | size }}`." in body
+    assert "```\n{{ inside_code }}\n```" in body
+    assert [(n.line, n.message) for n in a.notices] == [
+        (22, 'kept as written, not converted: {% include gallery.html id="x" %}'),
+        (22, "kept as written, not converted: {% include figure image_path=page.image %}"),
+        (24, "kept as written, not converted: {{ site.data.members | size }}"),
+        (27, "kept as written, not converted: {{ inside_code }}"),
+    ]
+
+
+# --------------------------------------------------------------------------- the fixture site
+
+
+def test_the_fixture_site_imports_and_builds(make_site: MakeSite) -> None:
+    site = make_site({})
+    report = import_jekyll(site, JEKYLL, "towns")
+    assert report.complete and not report.failed
+    assert sorted(w.target for w in report.written)[:2] == [
+        "content/towns/2008/hello.md",
+        "content/towns/2009/first-meetup.md",
+    ]
+    assert [Path(w.origin).name for w in report.written] == [
+        "autumn-plans.md",
+        "2008-11-23-hello.md",
+        "2009-01-05-first-meetup.markdown",
+    ]
+    hello = (site / "content/towns/2008/hello.md").read_text("utf-8")
+    assert "[第一次街坊聚会](../2009/first-meetup.md)" in hello and "![投稿流程图](diagram.png)" in hello
+    assert "tags:\n- news\n- community\n- 公告\n- 欢迎\n" in hello
+    assert "layout: post\npermalink: /hello/\ncomments: true\n" in hello
+    meetup = (site / "content/towns/2009/first-meetup.md").read_text("utf-8")
+    assert "updated: 2009-01-06 10:00:00+08:00" in meetup and "[开张公告](../2008/hello.md)" in meetup
+    assert "- src: cover.png" in meetup and "![合影](cover.png)" in meetup  # image: and <img> with Liquid in it
+    assert (site / "content/towns/2009/cover.png").read_bytes() == (JEKYLL / "assets/images/cover.png").read_bytes()
+    draft = next(w for w in report.written if w.origin.endswith("autumn-plans.md"))
+    assert "draft: true" in (site / draft.target).read_text("utf-8")
+
+    build_site(site, drafts=True)
+    out = site / "public"
+    body = article_body(page(out, "towns/2008/11/hello/"))
+    assert 'href="../../../2009/01/first-meetup/"' in body
+    assert "模板里写 {{ page.title }} 就能显示标题。" in text_of(body)  # {% raw %} shows the braces
+    assert '<code>{% include gallery.html id="opening" %}</code>' in body
+    assert "本文标题是“街坊日志开张了”" in body
+    assert '<pre><code class="language-ruby">' in body
+    meetup_html = page(out, "towns/2009/01/first-meetup/")
+    assert re.findall(r"<figcaption>(.*?)</figcaption>", article_body(meetup_html)) == ["榕树下的聚会", "合影"]
+
+
+def test_importing_the_posts_folder_or_one_post(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({})
+    report = import_jekyll(site, JEKYLL / "_posts", "tips")
+    assert sorted(w.target for w in report.written) == [
+        "content/tips/2008/hello.md",
+        "content/tips/2009/first-meetup.md",
+    ]
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(site / "site.yaml", other)
+    single = import_jekyll(other, JEKYLL / "_posts/2008-11-23-hello.md", "towns")
+    assert [w.target for w in single.written] == ["content/towns/2008/hello.md"]
+    assert any("post_url 2009-01-05-first-meetup" in n.message for n in single.written[0].notices)
+
+
+def test_a_folder_without_posts_is_refused(make_site: MakeSite, tmp_path: Path) -> None:
+    (tmp_path / "site-src").mkdir()
+    (tmp_path / "site-src/index.md").write_text("---\ntitle: x\n---\n", "utf-8")
+    with pytest.raises(ImportRefused, match="no Jekyll posts under"):
+        import_jekyll(make_site({}), tmp_path / "site-src", "towns")
+
+
+def test_an_unreadable_post_is_named_with_its_reason(make_site: MakeSite, tmp_path: Path) -> None:
+    src = tmp_path / "src/_posts"
+    src.mkdir(parents=True)
+    (src / "2020-01-01-good.md").write_text(post("title: Good"), "utf-8")
+    (src / "2020-01-02-broken.md").write_text("---\ntitle: [unclosed\n---\n", "utf-8")
+    (src / "notes.textile").write_text("h1. Old\n", "utf-8")
+    report = import_jekyll(make_site({}), tmp_path / "src", "towns")
+    assert [w.target for w in report.written] == ["content/towns/2020/good.md"]
+    assert [(Path(f.origin).name, f.line, f.reason.split(":")[0]) for f in report.failed] == [
+        ("2020-01-02-broken.md", 3, "invalid YAML"),
+        ("notes.textile", None, "is .textile markup; only Markdown and HTML can be imported"),
+    ]
+
+
+def test_a_drafts_date_is_its_files_modification_date(make_site: MakeSite, tmp_path: Path) -> None:
+    src = tmp_path / "src/_drafts"
+    src.mkdir(parents=True)
+    draft = src / "idea.md"
+    draft.write_text(post("title: Idea"), "utf-8")
+    moment = datetime(2023, 7, 8, 12, 0).timestamp()
+    os.utime(draft, (moment, moment))
+    report = import_jekyll(make_site({}), tmp_path / "src", "towns")
+    assert [w.target for w in report.written] == ["content/towns/2023/idea.md"]
+
+
+def test_a_kramdown_table_of_contents_becomes_markdowns() -> None:
+    a = parse_jekyll(
+        post("title: x", "* TOC\n{:toc}\n\n## One\n\n1. Contents\n{: .no_toc toc}\n"), "_posts/2020-01-01-x.md"
+    )
+    assert a.body_markdown == "[TOC]\n\n## One\n\n[TOC]\n"
+
+
+def test_minimal_mistakes_captured_figures() -> None:
+    text = """\
+---
+title: "Post: Image (Linked with Caption)"
+---
+
+{%- capture fig_img -%}
+[![Foo]({{ "/assets/images/foo.jpg" | absolute_url }})](https://unsplash.com/)
+{%- endcapture -%}
+
+{%- capture fig_caption -%}
+Image with a caption.
+{%- endcapture -%}
+
+<figure>
+  {{ fig_img | markdownify | remove: "<p>" | remove: "</p>" }}
+  <figcaption>{{ fig_caption | markdownify | remove: "<p>" | remove: "</p>" }}</figcaption>
+</figure>
+"""
+    a = parse_jekyll(text, "_posts/2010-08-06-post-image-linked-caption.md")
+    assert [(p.src, p.caption, p.alt) for p in a.images] == [("/assets/images/foo.jpg", "Image with a caption.", "Foo")]
+    assert a.body_markdown.strip() == "![Foo](/assets/images/foo.jpg)" and not a.notices

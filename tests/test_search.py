@@ -1,0 +1,365 @@
+"""The search index (sitegen/search.py) and, in Python, the query of assets/search.js: candidates from the
+intersected bigram postings of the shards a query needs, then a substring check on each candidate's text."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO_ROOT, SITE_YAML, MakeSite, article, build_site, load, page, tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.cli import main
+from sitegen.config import parse_config
+from sitegen.errors import BuildFailed, ConfigError
+from sitegen.search import (
+    SearchDocument,
+    bigrams,
+    build_index,
+    index_files,
+    normalize,
+    query_terms,
+    shard_of,
+    text_bigrams,
+)
+
+SEED_TITLE = "白云均禾"
+
+
+class Reference:
+    """The query algorithm of assets/search.js, step for step, over the index files (paths under search/)."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = files
+        self.meta = self.json("meta.json")
+        self.fetched: list[str] = []
+
+    def json(self, path: str) -> dict:
+        return json.loads(self.files[path].decode("utf-8"))
+
+    def candidates(self, terms: tuple[str, ...]) -> tuple[list[int], bool] | None:
+        grams = list(dict.fromkeys(gram for term in terms for gram in bigrams(term)))
+        if not grams:
+            return None
+        exact = all(len(term) == 2 for term in terms)
+        lists = []
+        for gram in grams:
+            path = f"shards/{shard_of(gram, self.meta['shards'])}.json"
+            self.fetched.append(path)
+            ids, doc_id = [], 0
+            for gap in self.json(path).get(gram, []):
+                doc_id += gap
+                ids.append(doc_id)
+            lists.append(ids)
+        lists.sort(key=len)
+        ids = lists[0]
+        for other in lists[1:]:
+            ids = sorted(set(ids) & set(other))
+        return ids[::-1], exact  # newest first
+
+    def doc(self, doc_id: int) -> dict:
+        return self.json(f"docs/{doc_id}.json")
+
+    def search(self, query: str) -> list[str] | None:
+        """URLs of the articles containing every term, newest first; None when no term has two characters."""
+        terms = query_terms(query)
+        found = self.candidates(terms)
+        if found is None:
+            return None
+        docs = [self.doc(doc_id) for doc_id in found[0]]
+        return [d["url"] for d in docs if all(t in normalize(d["title"] + "\n" + d["text"]) for t in terms)]
+
+
+def files_of(documents: list[SearchDocument], target: int | None = None) -> dict[str, bytes]:
+    index = build_index(documents) if target is None else build_index(documents, target)
+    return dict(index_files(index))
+
+
+def truth(documents: list[SearchDocument], query: str) -> list[str]:
+    """Plain substring search, newest (last) first."""
+    terms = query_terms(query)
+    return [d.url for d in reversed(documents) if all(t in d.searched for t in terms)]
+
+
+# --------------------------------------------------------------------------- a generated corpus
+
+VOCABULARY = [
+    "应急突击队", "党群应急突击队", "党建引领", "基层治理", "治理效能", "均禾街道", "白云区", "志愿服务", "垃圾分类",
+    "居民议事会", "网格员", "长者饭堂", "防汛防风", "社区民警", "石马桃花", "舞火龙", "深中通道", "疫苗接种",
+    "红色物业", "党员先锋岗", "反诈宣传", "最后一公里", "获得感", "幸福感", "安全感", "5G基站", "AI", "2024年",
+    "ＡＢＣ", "第一书记", "河长制", "三防", "演练", "街坊", "桃花", "突击", "应急", "党群",
+]  # fmt: skip
+PUNCTUATION = [*"，。、；：！？“”（）", " ", "\n"]
+
+
+def corpus(count: int, seed: int) -> list[SearchDocument]:
+    rng = random.Random(seed)
+
+    def text(words: int) -> str:
+        return "".join(
+            rng.choice(VOCABULARY) + (rng.choice(PUNCTUATION) if rng.random() < 0.3 else "") for _ in range(words)
+        )
+
+    return [
+        SearchDocument(
+            title=text(4).replace("\n", ""), url=f"a/{i}/", column="镇街社区", date="2024-01-01", text=text(80)
+        )
+        for i in range(count)
+    ]
+
+
+ISSUE_QUERIES = ["应急突击队", "突击队", "党建", "均禾", "基层治理", "治理效能", "党群应急"]
+
+
+def queries(documents: list[SearchDocument], count: int, seed: int) -> list[str]:
+    """The issue's queries, substrings of 2-5 characters of the documents, and unlikely pairs and triples."""
+    rng = random.Random(seed)
+    found = list(ISSUE_QUERIES)
+    while len(found) < count:
+        doc = rng.choice(documents)
+        text = doc.title + "\n" + doc.text
+        size = rng.randint(2, 5)
+        start = rng.randrange(max(1, len(text) - size))
+        found.append(text[start : start + size])
+        found.append("".join(rng.choice("".join(VOCABULARY)) for _ in range(rng.randint(2, 3))))
+    return found
+
+
+def test_recall_is_total_on_a_generated_corpus_and_nothing_else_is_found() -> None:
+    documents = corpus(300, seed=1)
+    reference = Reference(files_of(documents, target=2048))
+    assert reference.meta["shards"] >= 16
+    for query in queries(documents, 400, seed=2):
+        if reference.search(query) is None:
+            assert all(len(term) < 2 for term in query_terms(query)), query
+            continue
+        assert reference.search(query) == truth(documents, query), query
+
+
+def test_two_character_terms_are_answered_exactly_by_their_postings() -> None:
+    documents = corpus(200, seed=3)
+    reference = Reference(files_of(documents))
+    for query in ["党建", "突击", "均禾 白云", "ab", "20"]:
+        found = reference.candidates(query_terms(query))
+        assert found is not None and found[1] is True
+        assert [documents[i].url for i in found[0]] == truth(documents, query)
+
+
+def test_longer_terms_are_checked_against_the_text() -> None:
+    # both documents hold 突击 and 击队; only the second holds 突击队
+    documents = [
+        SearchDocument("突击", "a/", "栏目", "2024-01-01", "击队"),
+        SearchDocument("标题", "b/", "栏目", "2024-01-02", "应急突击队"),
+    ]
+    reference = Reference(files_of(documents))
+    assert reference.candidates(("突击队",)) == ([1, 0], False)
+    assert reference.search("突击队") == ["b/"]
+
+
+def test_a_query_needs_two_characters() -> None:
+    reference = Reference(files_of(corpus(5, seed=4)))
+    assert reference.search("党") is None
+    assert reference.search("  ") is None
+    assert reference.search("党 建") is None
+    assert reference.search("均禾 街") is not None  # one long term is enough; 街 is still checked
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet="均禾党建突击队应急aBＣ1２ -·\n。", max_size=40), min_size=1, max_size=8),
+    query=st.text(alphabet="均禾党建突击队应急abＢc1２ ", min_size=1, max_size=6),
+)
+def test_any_text_and_query_agree_with_substring_search(texts: list[str], query: str) -> None:
+    documents = [SearchDocument(f"t{i}", f"d/{i}/", "栏目", "2024-01-01", text) for i, text in enumerate(texts)]
+    found = Reference(files_of(documents, target=64)).search(query)
+    if found is not None:
+        assert found == truth(documents, query)
+
+
+# --------------------------------------------------------------------------- normalisation and grams
+
+
+def test_normalisation_is_nfkc_and_lower_case_per_character() -> None:
+    assert normalize("ＡＢＣ１２３") == "abc123"
+    assert normalize("AI 助力，5G") == "ai 助力,5g"
+    assert normalize("\u3000") == " "
+    assert query_terms("  ＡＩ\u3000AI  均禾 ") == ("ai", "均禾")
+
+
+def test_bigrams_never_cross_white_space() -> None:
+    assert text_bigrams("均禾 街道\n党建") == {"均禾", "街道", "党建"}
+    assert bigrams("应急突击队") == ["应急", "急突", "突击", "击队"]
+
+
+def test_shard_of_is_fnv1a_of_utf8() -> None:
+    assert shard_of("a", 1 << 32) == 0xE40C292C  # the published FNV-1a test vector
+    assert shard_of("foobar", 1 << 32) == 0xBF9CF968
+    assert all(0 <= shard_of(g, 8) < 8 for g in ["均禾", "ab", "𠀀x"])
+
+
+# --------------------------------------------------------------------------- the files
+
+
+def test_shards_hold_exactly_their_bigrams_with_every_document_containing_them() -> None:
+    documents = corpus(120, seed=5)
+    files = files_of(documents, target=1024)
+    shards = json.loads(files["meta.json"])["shards"]
+    assert shards & (shards - 1) == 0 and shards > 1  # a power of two
+    seen: dict[str, list[int]] = {}
+    for number in range(shards):
+        postings = json.loads(files[f"shards/{number}.json"])
+        assert list(postings) == sorted(postings)
+        for gram, gaps in postings.items():
+            assert shard_of(gram, shards) == number, gram
+            assert len(gram) == 2 and all(gap > 0 for gap in gaps[1:]) and gaps[0] >= 0
+            ids = [sum(gaps[: i + 1]) for i in range(len(gaps))]
+            seen[gram] = ids
+    expected: dict[str, list[int]] = {}
+    for doc_id, document in enumerate(documents):
+        for gram in text_bigrams(document.searched):
+            expected.setdefault(gram, []).append(doc_id)
+    assert seen == expected
+    assert {p for p in files if p.startswith("shards/")} == {f"shards/{i}.json" for i in range(shards)}
+
+
+def test_shard_count_grows_with_the_index() -> None:
+    small = json.loads(files_of(corpus(3, seed=6))["meta.json"])
+    large = json.loads(files_of(corpus(400, seed=6))["meta.json"])
+    assert small["shards"] == 1
+    assert large["shards"] > 1
+
+
+def test_a_query_fetches_only_the_shards_of_its_bigrams() -> None:
+    documents = corpus(300, seed=7)
+    reference = Reference(files_of(documents, target=1024))
+    reference.search("应急突击队")
+    shards = reference.meta["shards"]
+    assert sorted(reference.fetched) == sorted(f"shards/{shard_of(g, shards)}.json" for g in bigrams("应急突击队"))
+    assert len(set(reference.fetched)) <= 4 < shards
+
+
+def test_documents_hold_what_results_show() -> None:
+    documents = corpus(3, seed=8)
+    files = files_of(documents)
+    assert json.loads(files["docs/2.json"]) == {
+        "column": "镇街社区",
+        "date": "2024-01-01",
+        "text": documents[2].text,
+        "title": documents[2].title,
+        "url": "a/2/",
+    }
+    assert json.loads(files["meta.json"]) == {
+        "documents": 3,
+        "format": 1,
+        "shards": 1,
+        "version": json.loads(files["meta.json"])["version"],
+    }
+
+
+def test_the_same_documents_give_the_same_bytes() -> None:
+    documents = corpus(50, seed=9)
+    assert files_of(documents) == files_of(list(documents))
+    assert all(data.endswith(b"\n") and b"\r" not in data for data in files_of(documents).values())
+
+
+# --------------------------------------------------------------------------- the build
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    output = tmp_path_factory.mktemp("search") / "public"
+    build_site(REPO_ROOT, output_dir=output, cache_dir=output.parent / "cache")  # not in the repository
+    return tree(output)
+
+
+def test_the_example_site_finds_the_seed_article_by_the_issues_queries(example: dict[str, bytes]) -> None:
+    reference = Reference({p.removeprefix("search/"): data for p, data in example.items() if p.startswith("search/")})
+    seed = next(i for i in range(reference.meta["documents"]) if SEED_TITLE in reference.doc(i)["title"])
+    for query in ISSUE_QUERIES:
+        assert reference.search(query) is not None
+        assert reference.doc(seed)["url"] in reference.search(query), query
+
+
+def test_the_index_covers_headings_captions_and_tags(example: dict[str, bytes]) -> None:
+    docs = [json.loads(data) for path, data in example.items() if path.startswith("search/docs/")]
+    seed = next(d for d in docs if SEED_TITLE in d["title"])
+    assert "全面推行五项措施" in seed["text"]  # a heading
+    assert "党群应急突击队员杜律治" in seed["text"]  # a caption
+    assert "<" not in seed["text"]
+
+
+def test_every_page_has_a_search_form_leading_to_the_search_page(example: dict[str, bytes]) -> None:
+    home = example["index.html"].decode()
+    assert '<form class="site-search" role="search" action="search/"' in home
+    assert '<input id="site-search-q" type="search" name="q"' in home
+    article_page = example["towns/2022/12/junhe-party-building/index.html"].decode()
+    assert 'action="../../../../search/"' in article_page
+    search = example["search/index.html"].decode()
+    assert 'role="status" aria-live="polite"' in search
+    assert "<noscript>" in search and "JavaScript" in search
+    assert 'src="../assets/search.js"' in search
+    assert "search/meta.json" in example
+
+
+def test_builds_are_identical(example: dict[str, bytes], tmp_path: Path) -> None:
+    build_site(REPO_ROOT, output_dir=tmp_path / "again", cache_dir=tmp_path / "cache")
+    again = tree(tmp_path / "again")
+    assert {p: d for p, d in again.items() if p.startswith("search/")} == {
+        p: d for p, d in example.items() if p.startswith("search/")
+    }
+
+
+def test_no_search_leaves_out_the_page_the_index_and_the_box(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": article("均禾街道")})
+    build_site(site, search=False)
+    out = tree(site / "public")
+    assert not any(p.startswith("search/") for p in out)
+    assert "site-search" not in page(site / "public", "")
+
+
+def test_cli_no_search_flag(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": article("均禾街道")})
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--no-search"])
+    assert result.exit_code == 0, result.output
+    assert not (site / "public" / "search").exists()
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert (site / "public" / "search" / "index.html").is_file()
+
+
+def test_a_new_article_leaves_the_documents_of_older_ones_alone(make_site: MakeSite) -> None:
+    site = make_site(
+        {"content/towns/a.md": article("甲", "2024-01-01"), "content/towns/b.md": article("乙", "2024-02-01")}
+    )
+    build_site(site)
+    before = tree(site / "public")
+    (site / "content/towns/c.md").write_text(article("丙", "2024-03-01"), encoding="utf-8")
+    build_site(site)
+    after = tree(site / "public")
+    assert after["search/docs/0.json"] == before["search/docs/0.json"]
+    assert after["search/docs/1.json"] == before["search/docs/1.json"]
+    assert json.loads(after["search/docs/2.json"])["title"] == "丙"
+
+
+def test_an_article_on_the_search_page_url_is_an_error(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "site.yaml": SITE_YAML + "permalink: /{slug}/\n",
+            "content/towns/a.md": article("搜索", slug="search"),
+        }
+    )
+    for search in (True, False):  # reserved either way, like tags/: turning search on must not break a site
+        with pytest.raises(BuildFailed) as caught:
+            load(site, search=search)
+        assert "sitegen makes itself" in caught.value.errors[0].message
+
+
+def test_search_is_not_a_column_slug() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(SITE_YAML.replace("slug: tips", "slug: search"))
+    assert caught.value.errors[0].field == "columns[1].slug"

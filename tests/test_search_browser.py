@@ -1,0 +1,239 @@
+"""Site search in a real browser: the example site built with search, served over HTTP, searched from the header box
+in headless Debian Chromium at 390 px (Playwright drives it; `playwright install` is never run). Without a usable
+Chromium these tests skip, except under ``CI=true``, where that is a failure (as in test_browser.py)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from conftest import REPO_ROOT, SITE_YAML, article, build_site
+
+from sitegen.search import normalize, query_terms, shard_of
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip
+VIEWPORT = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+SEED_TITLE = "白云均禾"
+BOX = "header form[role=search] input[name=q]"
+DONE = "#search-results[data-state=done]"
+
+
+def _no_browser(reason: str) -> None:
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    output = tmp_path_factory.mktemp("search-browser") / "public"
+    build_site(REPO_ROOT, output_dir=output, cache_dir=output.parent / "cache")  # not in the repository
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        _no_browser(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _no_browser(f"the playwright package is not installed: {exc}")
+    try:
+        manager = sync_playwright().start()
+    except Exception as exc:
+        _no_browser(f"playwright's driver does not start: {exc}")
+    try:
+        chromium = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    except PlaywrightError as exc:
+        manager.stop()
+        _no_browser(f"playwright cannot launch {CHROMIUM}: {exc}")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        manager.stop()
+
+
+@pytest.fixture
+def tab(browser, base_url: str) -> Iterator[object]:
+    """A 390x844 page that reaches only the test server and fails the test on a script error or broken request."""
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status} {r.url}"))
+    page.base = base_url  # type: ignore[attr-defined]
+    try:
+        yield page
+        assert not problems, problems
+    finally:
+        context.close()
+
+
+def _search_from_box(page, query: str) -> None:
+    page.fill(BOX, query)
+    page.press(BOX, "Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    page.wait_for_function(
+        "q => { const r = document.getElementById('search-results');"
+        " return r && r.dataset.state === 'done' && new URLSearchParams(location.search).get('q') === q; }",
+        arg=query,
+    )
+
+
+def _seed_result(page):
+    results = page.locator(".search-list > li").filter(has=page.locator("h2 a", has_text=SEED_TITLE))
+    assert results.count() == 1, f"the seed article is not listed: {page.locator('.search-list').inner_text()!r}"
+    return results.first
+
+
+def test_typing_in_the_header_box_lists_the_seed_article_with_the_match_marked(tab) -> None:
+    tab.goto(tab.base + "/")
+    for query in ["应急突击队", "突击队"]:
+        _search_from_box(tab, query)
+        assert tab.input_value(BOX) == query
+        status = tab.locator(".search-status").inner_text()
+        assert re.fullmatch(r"找到约? \d+ 篇文章", status), status
+        seed = _seed_result(tab)
+        marks = seed.locator(".search-result-excerpt mark").all_inner_texts()
+        assert query in marks, f"{query}: excerpt marks {marks}"
+        assert seed.locator(".search-result-meta").inner_text().split() == ["镇街社区", "2022-12-12"]
+
+    link = _seed_result(tab).locator("h2 a")
+    link.click()
+    tab.wait_for_load_state("load")
+    assert SEED_TITLE in tab.locator("h1").inner_text()
+
+
+def test_every_issue_query_finds_the_seed_article(tab) -> None:
+    for query in ["党建", "均禾", "基层治理", "治理效能", "党群应急"]:
+        tab.goto(f"{tab.base}/search/?q={quote(query)}")
+        tab.wait_for_selector(DONE)
+        _seed_result(tab)
+
+
+def test_more_results_come_ten_at_a_time_and_take_the_focus(tab) -> None:
+    tab.goto(f"{tab.base}/search/?q={quote('均禾')}")
+    tab.wait_for_selector(DONE)
+    assert tab.locator(".search-list > li").count() == 10
+    more = tab.locator(".search-more")
+    assert more.is_visible()
+    more.click()
+    tab.wait_for_function("document.querySelectorAll('.search-list > li').length > 10")
+    assert tab.locator(".search-list > li").count() == 12
+    assert tab.locator(".search-status").inner_text() == "找到 12 篇文章"
+    assert not more.is_visible()
+    assert tab.evaluate("document.activeElement.closest('li') === document.querySelectorAll('.search-list > li')[10]")
+
+
+@pytest.fixture(scope="module")
+def decoy_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A site where twelve articles say 突击队 and the oldest one has 突击 and 击队 but not 突击队."""
+    site = tmp_path_factory.mktemp("decoy") / "site"
+    files = {"site.yaml": SITE_YAML, "content/towns/decoy.md": article("诱饵", "2024-01-01", body="突击训练，击队旗。")}
+    for day in range(2, 14):
+        files[f"content/towns/a{day}.md"] = article(f"第{day}篇", f"2024-01-{day:02d}", body="应急突击队出动。")
+    for relative, text in files.items():
+        (site / relative).parent.mkdir(parents=True, exist_ok=True)
+        (site / relative).write_text(text, encoding="utf-8")
+    output = site / "public"
+    build_site(site, output_dir=output)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_the_count_is_approximate_until_every_candidate_is_checked(browser, decoy_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(f"{decoy_url}/search/?q={quote('突击队')}")
+        page.wait_for_selector(DONE)
+        assert page.locator(".search-list > li").count() == 10
+        assert page.locator(".search-status").inner_text() == "找到约 13 篇文章"  # 13 candidates, 10 checked
+        page.locator(".search-more").click()
+        page.wait_for_function("document.querySelectorAll('.search-list > li').length > 10")
+        assert page.locator(".search-list > li").count() == 12
+        assert page.locator(".search-status").inner_text() == "找到 12 篇文章"  # the decoy was checked and left out
+        assert "诱饵" not in page.locator(".search-list").inner_text()
+    finally:
+        context.close()
+
+
+def test_nothing_found_and_one_character_say_so(tab) -> None:
+    tab.goto(f"{tab.base}/search/?q={quote('火星基地')}")
+    tab.wait_for_selector(DONE)
+    assert tab.locator(".search-status").inner_text() == "没有找到包含“火星基地”的文章。"
+    assert tab.locator(".search-list > li").count() == 0
+    tab.goto(f"{tab.base}/search/?q={quote('党')}")
+    tab.wait_for_selector(DONE)
+    assert tab.locator(".search-status").inner_text() == "请输入至少两个字。"
+
+
+def test_results_page_fits_390px_and_is_screenshotted(tab, tmp_path_factory: pytest.TempPathFactory) -> None:
+    tab.goto(f"{tab.base}/search/?q={quote('应急突击队')}")
+    tab.wait_for_selector(DONE)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"]
+    status = tab.locator(".search-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    assert tab.locator("ol.search-list > li h2 a").count() >= 1
+    shot = tmp_path_factory.mktemp("screenshots") / "search-390.png"
+    tab.screenshot(path=str(shot), full_page=True)
+    print(f"search results screenshot at 390px: {shot}")
+
+
+def test_javascript_agrees_with_python_on_normalising_and_sharding(tab) -> None:
+    tab.goto(f"{tab.base}/search/")
+    tab.wait_for_function("window.sitegenSearch !== undefined")
+    samples = ["均禾", "ab", "Ａ１", "𠀀x", "é\u0301", "ﬁ", "Σ", "İ", "①", "\u3000突击\u00a0队 AI"]
+    js = tab.evaluate(
+        "samples => samples.map(s => [s, window.sitegenSearch.normalize(s), window.sitegenSearch.queryTerms(s),"
+        " window.sitegenSearch.shardOf(s, 64)])",
+        samples,
+    )
+    python = [[s, normalize(s), list(query_terms(s)), shard_of(s, 64)] for s in samples]
+    assert js == python
+
+
+def test_without_javascript_the_page_says_search_needs_it(browser, base_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/search/?q={quote('均禾')}")
+        assert "JavaScript" in page.locator("main").inner_text()
+        assert page.locator("header form[role=search] input[name=q]").is_visible()
+    finally:
+        context.close()
