@@ -19,6 +19,7 @@ from pathlib import Path
 from sitegen import load
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.imagecache import ImageStore
 from sitegen.load import LoadedSite
 from sitegen.lock import DEFAULT_TIMEOUT, output_lock
 from sitegen.output import WriteReport, check_output_dir, write_site
@@ -30,6 +31,7 @@ from sitegen.theme import Theme, default_theme
 TEMPLATES_DIR = "templates"
 OUTPUT_DIR = "public"
 CACHE_DIR = ".sitegen-cache"
+IMAGES_DIR = "images"  # processed pictures, inside the cache folder
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -42,8 +44,9 @@ class BuildOptions:
     now: datetime | None = None  # the moment that decides what is "future"; default: the clock
     theme: Theme = field(default_factory=default_theme)
     cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
-    cache_dir: Path | None = None  # default: <site>/.sitegen-cache
-    disk_cache: bool = True  # read and write the cache folder (`sitegen build`; check never writes it)
+    cache_dir: Path | None = None  # the build cache and the processed pictures; default: <site>/.sitegen-cache
+    disk_cache: bool = True  # read and write the cache folder (`sitegen build`; check never writes it); when
+    # False, every picture is processed again (its variants still go to the cache folder: they are copied from there)
     jobs: int = field(default_factory=default_jobs)
     progress: Progress | None = None
     search: bool = True  # the search page, its index under search/, and a search box on every page
@@ -68,6 +71,8 @@ class BuildReport:
     pages_rendered: int = 0
     pages_reused: int = 0
     timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order
+    images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
+    images_reused: int = 0  # pictures found in the image cache
 
 
 @dataclass
@@ -82,6 +87,7 @@ class _Run:
     pages_rendered: int = 0
     pages_reused: int = 0
     data_files: int = 0  # feeds, sitemap, robots.txt, search index
+    write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -100,7 +106,10 @@ def _start(site_dir: Path, options: BuildOptions) -> _Run:
 def _load(run: _Run) -> LoadedSite:
     o = run.options
     started = time.perf_counter()
-    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs)
+    folder = (o.cache_dir or run.site_dir / CACHE_DIR) / IMAGES_DIR
+    images = ImageStore(folder, write=run.write_images, reuse=o.disk_cache)
+    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images)
+    images.save()
     run.lap("read and render Markdown", started)
     return loaded
 
@@ -202,6 +211,8 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
         pages_rendered=run.pages_rendered,
         pages_reused=run.pages_reused,
         timings=tuple(run.timings),
+        images_processed=loaded.images_processed,
+        images_reused=loaded.images_reused,
     )
 
 
@@ -213,6 +224,7 @@ def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
     run = _start(site_dir, options or BuildOptions())
+    run.write_images = False
     run.cache.page_digests = {}  # render every page, so that every template error is found
     loaded = _load(run)
     for _ in _files(run, loaded, None):

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen import __version__
 from sitegen.content import Source
-from sitegen.model import Article, Image
+from sitegen.model import Article, Image, ImageVariant
 
 CACHE_FILE = "build.pickle"
 FORMAT = 1
@@ -32,7 +32,10 @@ FORMAT = 1
 
 def _schema() -> str:
     """Changes whenever the cached classes gain, lose or retype a field: an old cache is then ignored."""
-    shape = [(kind.__name__, [(f.name, str(f.type)) for f in fields(kind)]) for kind in (Article, Image, FileStat)]
+    shape = [
+        (kind.__name__, [(f.name, str(f.type)) for f in fields(kind)])
+        for kind in (Article, Image, ImageVariant, FileStat)
+    ]
     return hashlib.sha1(f"{FORMAT}|{__version__}|{shape!r}".encode()).hexdigest()
 
 
@@ -170,7 +173,8 @@ def pictures_exist(article: Article, known: dict[Path, bool] | None = None) -> b
 # The classes a cache file may name. Anything else (os.system, builtins.eval, ...) is refused: the cache folder
 # may come from a CI cache or a careless commit, so it is read as data, never as code.
 _ALLOWED = {
-    ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "FrozenMapping"),
+    ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "ImageVariant"),
+    ("sitegen.model", "FrozenMapping"),
     ("sitegen.cache", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"), ("datetime", "date"),
     ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
     ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
@@ -178,11 +182,11 @@ _ALLOWED = {
 }  # fmt: skip
 
 
-_KINDS: dict[str, type] = {"Article": Article, "Image": Image}
+_KINDS: dict[str, type] = {"Article": Article, "Image": Image, "ImageVariant": ImageVariant}
 
 
 def _rebuild(kind: str, values: tuple[Any, ...]) -> Any:
-    """An Article or Image from its field values (faster than dataclasses' generic __setstate__)."""
+    """An Article, Image or ImageVariant from its field values (faster than dataclasses' generic __setstate__)."""
     return _KINDS[kind](*values)
 
 
@@ -197,7 +201,7 @@ class _Pickler(pickle.Pickler):
         if isinstance(obj, ZoneInfo):  # its own reduction goes through getattr, which the reader refuses
             return ZoneInfo, (obj.key,)
         kind = type(obj)
-        if kind is Article or kind is Image:
+        if kind is Article or kind is Image or kind is ImageVariant:
             return _rebuild, (kind.__name__, tuple(getattr(obj, f.name) for f in fields(obj)))
         if isinstance(obj, Path):
             return _path, (str(obj),)

@@ -34,6 +34,13 @@ SITE_OPTION = click.option(
     help="The site folder (holding site.yaml).",
 )
 
+CACHE_OPTION = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to keep the build cache and the processed pictures (safe to delete)  [default: SITE/.sitegen-cache]",
+)
+
 
 def _say(language: str, english: str, chinese: str) -> str:
     return chinese if language == "zh-CN" else english
@@ -91,13 +98,12 @@ def main() -> None:
 @click.option("--future", is_flag=True, help="Include articles dated in the future.")
 @click.option("--no-search", is_flag=True, help="Leave out the search page, its index and the search box.")
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Processes to render with  [default: cores]")
+@CACHE_OPTION
 @click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to keep the build cache  [default: SITE/.sitegen-cache]",
+    "--no-cache",
+    is_flag=True,
+    help="A cold build: the build cache is neither read nor written, and every picture is processed again.",
 )
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache (a cold build).")
 @click.option("--profile", is_flag=True, help="Print the time of each phase and what was rendered or reused.")
 @click.option(
     "--wait",
@@ -151,6 +157,12 @@ def build_command(
         f"已生成 {r.articles} 篇文章、{r.pages} 个页面，用时 {r.seconds:.2f} 秒 -> {r.output_dir}"
         f"（写入 {r.files_written} 个文件，{r.files_unchanged} 个未变）",
     )
+    if r.images_processed or r.images_reused:
+        line += _say(
+            lang,
+            f"; pictures: {r.images_processed} processed, {r.images_reused} from the cache",
+            f"；图片：处理 {r.images_processed} 张，取自缓存 {r.images_reused} 张",
+        )
     if r.left_out_drafts or r.left_out_future:
         line += _say(
             lang,
@@ -214,9 +226,10 @@ class _ProgressBar:
 
 @main.command("check")
 @SITE_OPTION
-def check_command(site_dir: Path) -> None:
+@CACHE_OPTION
+def check_command(site_dir: Path, cache_dir: Path | None) -> None:
     """Validate everything a build would (config, front matter, pictures, links, templates); write nothing."""
-    report = _run(check, site_dir, BuildOptions())
+    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir))
     click.echo(
         _say(
             site_language(site_dir),

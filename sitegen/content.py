@@ -7,7 +7,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -16,20 +16,14 @@ from markupsafe import Markup
 from sitegen.errors import ContentError, printable
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, MarkupError, Rendered, Targets
+from sitegen.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
 from sitegen.model import Article, Config, Image
+from sitegen.pictures import CONTENT_DIR, REMOTE, Pictures, picture_markup
 from sitegen.text import character_count, reading_minutes, summarize
-from sitegen.urls import article_url, path_problem, relative_url, safe_join, segment_problem, unsafe_scheme
+from sitegen.urls import article_url, segment_problem, unsafe_scheme
 
-CONTENT_DIR = "content"
-ASSETS_DIR = "assets"
 LINKED_FOLDERS = ("assets", "templates", "data")  # besides content/: folders whose files a build reads
-REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
-NOT_IN_URLS = re.compile(r"[\s\"<>\\^`{|}]")  # characters a URL cannot hold unescaped (RFC 3986)
 MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own
-# What a local picture may be: it is copied into the public site, where an .html or .js "picture" would run.
-PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
-SCRIPTABLE_PICTURES = (".svg",)  # an SVG opened on its own runs its scripts: not from untrusted columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,75 +176,22 @@ def default_slug(relative: str) -> str:
     return re.sub(r"[^\w.-]+", "-", stem).strip("-.") or "article"
 
 
-class ImageResolver:
-    """Local picture paths -> site-relative output URLs, resolved against the article's folder, then assets/."""
-
-    def __init__(self, site_dir: Path) -> None:
-        self.site_dir = site_dir.resolve()
-        self._found: dict[tuple[str, str], tuple[str, Path] | None] = {}  # pictures are shared across articles
-
-    def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
-        """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
-        folder = PurePosixPath(source_path).parent.as_posix()
-        key = (folder, src)
-        if key not in self._found:
-            self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
-        return self._found[key]
-
-    def leaves_site(self, source_path: str, src: str) -> bool:
-        """Whether `src` (from the article at `source_path`) points outside the site, lexically or through a link."""
-        folder = PurePosixPath(source_path).parent.as_posix()
-        return safe_join(self.site_dir, f"{folder}/{src}") is None
-
-    def elsewhere(self, source_path: str, src: str) -> bool:
-        """Whether `src` names a file of the site that is no picture source: outside content/ and assets/
-        (site.yaml, templates/, .git/...) or in a hidden folder."""
-        folder = PurePosixPath(source_path).parent.as_posix()
-        file = safe_join(self.site_dir, f"{folder}/{src.split('#')[0].split('?')[0]}")
-        return file is not None and file.is_file() and not _picture_place(file.relative_to(self.site_dir).as_posix())
-
-    def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
-        for base in (folder, ASSETS_DIR):
-            file = safe_join(self.site_dir, f"{base}/{src}")
-            if file is not None and file.is_file() and _picture_place(file.relative_to(self.site_dir).as_posix()):
-                relative = file.relative_to(self.site_dir).as_posix()
-                content_prefix = CONTENT_DIR + "/"
-                url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
-                return url, file
-        return None
-
-
-def _picture_place(relative: str) -> bool:
-    """Pictures come from content/ and assets/, never from a hidden file or folder."""
-    parts = relative.split("/")
-    return parts[0] in (CONTENT_DIR, ASSETS_DIR) and not any(part.startswith(".") for part in parts)
-
-
-def picture_type_problem(src: str, untrusted: bool) -> str | None:
-    """Why a local picture path cannot be a picture copied into the site, or None."""
-    suffix = PurePosixPath(src.split("#")[0].split("?")[0]).suffix.lower()
-    if suffix not in PICTURE_TYPES:
-        return f"is not a picture file ({', '.join(PICTURE_TYPES)})"
-    if untrusted and suffix in SCRIPTABLE_PICTURES:
-        return "is an SVG file, which can carry scripts: not allowed in an untrusted column"
-    return None
-
-
 def render_article(
     source: Source,
     markdown: MarkdownRenderer,
-    images: ImageResolver,
+    pictures: Pictures,
     urls: Mapping[str, str],
     now: datetime,
 ) -> Article | list[ContentError]:
     front: FrontMatter = source.text.front_matter
     errors: list[ContentError] = []
+    sizes = {same_picture(e.src): (e.width, e.height) for e in front.images if e.width and e.height}
 
-    def image_url(src: str) -> str:
-        if REMOTE.match(src):
-            return src
-        located = images.locate(source.path, src)
-        return relative_url(source.url, located[0]) if located else src
+    def picture(src: str) -> Picture:
+        found = pictures.find(source.path, src, source.untrusted)
+        if not isinstance(found, Image):
+            return Picture(src)  # the error is reported below
+        return picture_markup(_sized(found, *sizes.get(same_picture(src), (None, None))), source.url)
 
     def resolve_link(href: str) -> str:
         return rewrite(source.path, source.url, href, urls)
@@ -259,7 +200,7 @@ def render_article(
         rendered = markdown.render(
             source.text.body,
             Targets(
-                image_url=image_url,
+                picture=picture,
                 link_url=resolve_link,
                 captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
             ),
@@ -281,8 +222,10 @@ def render_article(
         )
     # in an untrusted column a javascript: or data: "picture" is no file to look for: nh3 has removed it
     body_srcs = [src for src in dict.fromkeys(rendered.image_srcs) if not (source.untrusted and unsafe_scheme(src))]
-    body_images = [_image(source, images, src, "", "", errors, _body_line(source, src)) for src in body_srcs]
-    listed = [_image(source, images, e.src, e.caption, e.alt, errors, e.line) for e in front.images]
+    body_images = [_image(source, pictures, src, "", "", errors, _body_line(source, src)) for src in body_srcs]
+    listed = [
+        _image(source, pictures, e.src, e.caption, e.alt, errors, e.line, (e.width, e.height)) for e in front.images
+    ]
     if errors:
         return errors
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
@@ -295,6 +238,8 @@ def render_article(
     body_only = [
         image for src, image in zip(body_srcs, body_images, strict=True) if same_picture(src) not in listed_srcs
     ]
+    images = tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None)
+    unplaced_images = tuple(i for i in unplaced if i is not None)
     return Article(
         source_path=source.path,
         column=source.column,
@@ -310,14 +255,22 @@ def render_article(
         editor=front.editor,
         views=front.views,
         tags=front.tags,
-        images=tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None),
-        unplaced_images=tuple(i for i in unplaced if i is not None),
+        images=images,
+        unplaced_images=unplaced_images,
         draft=front.draft,
         future=front.date > now,
         extra=front.extra,
         heading_ids=rendered.heading_ids,
         links=links,
-        fingerprint=fingerprint(source.digest, source.path, source.column, source.url, links, urls),
+        fingerprint=fingerprint(
+            source.digest,
+            source.path,
+            source.column,
+            source.url,
+            links,
+            urls,
+            pictures.keys((*images, *unplaced_images)),
+        ),
         search_text=rendered.full_text,
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
@@ -325,11 +278,18 @@ def render_article(
 
 
 def fingerprint(
-    digest: str, path: str, column: str, url: str, links: tuple[tuple[str, int], ...], urls: Mapping[str, str]
+    digest: str,
+    path: str,
+    column: str,
+    url: str,
+    links: tuple[tuple[str, int], ...],
+    urls: Mapping[str, str],
+    picture_keys: tuple[str, ...],
 ) -> str:
-    """What an article's rendering depends on: its bytes, its place, and the URLs its links point to."""
+    """What an article's rendering depends on: its bytes, its place, the URLs its links point to, and the bytes of
+    its pictures (their variants' names carry a hash of them)."""
     rewritten = [rewrite(path, url, href, urls) for href, _ in links]
-    return hashlib.sha1(f"{digest}|{path}|{column}|{url}|{rewritten!r}".encode()).hexdigest()
+    return hashlib.sha1(f"{digest}|{path}|{column}|{url}|{rewritten!r}|{picture_keys!r}".encode()).hexdigest()
 
 
 def same_picture(src: str) -> str:
@@ -351,37 +311,33 @@ def _summary(rendered: Rendered) -> str:
 
 
 def _image(
-    source: Source, images: ImageResolver, src: str, caption: str, alt: str, errors: list[ContentError], line: int
+    source: Source,
+    pictures: Pictures,
+    src: str,
+    caption: str,
+    alt: str,
+    errors: list[ContentError],
+    line: int,
+    size: tuple[int | None, int | None] = (None, None),
 ) -> Image | None:
-    if REMOTE.match(src) and (bad := NOT_IN_URLS.search(src)):
-        errors.append(
-            ContentError(
-                source.path, line, "images", f"picture '{printable(src)}' is not a valid URL: it holds {bad.group(0)!r}"
-            )
-        )
-        return None
-    if REMOTE.match(src):
-        return Image(url=src, caption=caption, alt=alt or caption)
-    problem = (
-        path_problem(src)
-        or ("leaves the site folder" if images.leaves_site(source.path, src) else None)
-        or picture_type_problem(src, source.untrusted)
-    )
-    located = None if problem else images.locate(source.path, src)
-    if located is None:
-        problem = problem or ("is outside content/ and assets/" if images.elsewhere(source.path, src) else "not found")
-        errors.append(
-            ContentError(
-                source.path,
-                line,
-                "images",
-                f"picture '{printable(src)}' {problem}",
-                "put the file beside the article or under assets/, or fix the path",
-            )
-        )
-        return None
-    url, file = located
-    return Image(url=url, caption=caption, alt=alt or caption, source_file=file)
+    found = pictures.find(source.path, src, source.untrusted)
+    if isinstance(found, Image):
+        return replace(_sized(found, *size), caption=caption, alt=alt or caption)
+    if found.startswith("cannot be decoded"):
+        hint = "save it again as JPEG, PNG, WebP, GIF or SVG"
+    elif found in ("not found", "leaves the site folder", "is outside content/ and assets/"):
+        hint = "put the file beside the article or under assets/, or fix the path"
+    else:
+        hint = ""
+    errors.append(ContentError(source.path, line, "images", f"picture '{printable(src)}' {found}", hint))
+    return None
+
+
+def _sized(image: Image, width: int | None, height: int | None) -> Image:
+    """The size the front matter gives, for a picture that cannot be measured (remote); a measured one keeps its."""
+    if image.width is None and width and height:
+        return replace(image, width=width, height=height)
+    return image
 
 
 def _markup_line(source: Source, error: MarkupError) -> int:

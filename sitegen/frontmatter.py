@@ -17,7 +17,7 @@ from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
 KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
                           "summary", "slug", "draft", "updated"})  # fmt: skip
-IMAGE_KEYS = ("src", "caption", "alt")
+IMAGE_KEYS = ("src", "caption", "alt", "width", "height")
 DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
 SLUG = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,199}$")
 _DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -33,6 +33,8 @@ class ImageEntry:
     caption: str
     alt: str
     line: int
+    width: int | None = None  # as written, for pictures that cannot be measured (remote ones)
+    height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,8 +267,23 @@ class _FieldChecker:
             if not isinstance(caption, str | int | float) or not isinstance(alt, str | int | float):
                 self.fail(f"{where}.caption", "text", caption if not isinstance(caption, str) else alt, line=line)
                 continue
-            entries.append(ImageEntry(src.strip(), str(caption).strip(), str(alt).strip(), line + 1))
+            width, height = (self._pixels(item, key, f"{where}.{key}", line) for key in ("width", "height"))
+            if ("width" in item) != ("height" in item):
+                missing = "width" if "height" in item else "height"
+                self.fail(f"{where}.{missing}", "a whole number >= 1", None, "give both width and height", line=line)
+            if width is None or height is None:
+                width = height = None
+            entries.append(ImageEntry(src.strip(), str(caption).strip(), str(alt).strip(), line + 1, width, height))
         return tuple(entries)
+
+    def _pixels(self, item: dict, key: str, where: str, line: int) -> int | None:
+        value = item.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail(where, "a whole number >= 1", value, line=line)
+            return None
+        return value
 
     def front_matter(self) -> FrontMatter | None:
         title = self.text("title", required=True)

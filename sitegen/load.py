@@ -10,20 +10,14 @@ from pathlib import Path
 
 from sitegen.cache import BuildCache, FileStat, files_fingerprint, pictures_exist
 from sitegen.config import CONFIG_FILE, load_config
-from sitegen.content import (
-    ASSETS_DIR,
-    ImageResolver,
-    Source,
-    find_sources,
-    fingerprint,
-    read_source,
-    render_article,
-)
+from sitegen.content import Source, find_sources, fingerprint, read_source, render_article
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.imagecache import ImageStore
 from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import Article, Config, Site
 from sitegen.parallel import ordered_map
+from sitegen.pictures import ASSETS_DIR, Pictures, markdown_picture_srcs
 from sitegen.render import OutputFile
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme
@@ -42,6 +36,8 @@ class LoadedSite:
     warnings: tuple[str, ...] = ()
     articles_rendered: int = 0
     articles_reused: int = 0
+    images_processed: int = 0
+    images_reused: int = 0
 
 
 def content_fingerprint(site_dir: Path) -> str:
@@ -50,9 +46,20 @@ def content_fingerprint(site_dir: Path) -> str:
 
 
 def load_site(
-    site_dir: Path, drafts: bool, future: bool, now: datetime | None, theme: Theme, cache: BuildCache, jobs: int
+    site_dir: Path,
+    drafts: bool,
+    future: bool,
+    now: datetime | None,
+    theme: Theme,
+    cache: BuildCache,
+    jobs: int,
+    images: ImageStore,
 ) -> LoadedSite:
-    """Read and check everything; raise BuildFailed with every content error, or ConfigError."""
+    """Read and check everything; raise BuildFailed with every content error, or ConfigError.
+
+    Pictures are processed here, through the image cache and before the bodies that show them are rendered, so
+    that pages render from plain data. They are processed ahead, in threads, before the Markdown workers fork:
+    the workers inherit the results."""
     config = load_config(site_dir)
     now = (now or datetime.now(config.timezone)).astimezone(config.timezone)
     found, errors = find_sources(site_dir, config)
@@ -88,12 +95,14 @@ def load_site(
             stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, result.digest)
 
     urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
+    pictures = Pictures(site_dir, images)
     articles: dict[str, Article] = {}
-    pictures: dict[Path, bool] = {}
+    known: dict[Path, bool] = {}
     for path, article in candidates.items():
         digest = stats[path].digest
-        current = fingerprint(digest, path, article.column, article.url, article.links, urls)
-        if article.fingerprint == current and pictures_exist(article, pictures):
+        keys = pictures.keys((*article.images, *article.unplaced_images))
+        current = fingerprint(digest, path, article.column, article.url, article.links, urls, keys)
+        if article.fingerprint == current and pictures_exist(article, known):
             articles[path] = article
         else:  # a linked article moved: read this one again
             result = read_source(site_dir, path, article.column, config)
@@ -103,7 +112,10 @@ def load_site(
                 sources[path] = result
     for path, source in list(sources.items()):
         reused = cache.article(
-            path, lambda old, s=source: fingerprint(s.digest, s.path, s.column, s.url, old.links, urls)
+            path,
+            lambda old, s=source: fingerprint(
+                s.digest, s.path, s.column, s.url, old.links, urls, pictures.keys((*old.images, *old.unplaced_images))
+            ),
         )
         if reused is not None:
             articles[path] = reused
@@ -112,8 +124,13 @@ def load_site(
     articles = {path: _in_zone(article, config, now) for path, article in articles.items()}
 
     to_render = [sources[path] for path in sorted(sources)]
-    markdown, images = MarkdownRenderer(config.language), ImageResolver(site_dir)
-    rendered = ordered_map(lambda i: render_article(to_render[i], markdown, images, urls, now), len(to_render), jobs)
+    pictures.prefetch(
+        (s.path, src)
+        for s in to_render
+        for src in (*(i.src for i in s.text.front_matter.images), *markdown_picture_srcs(s.text.body))
+    )
+    markdown = MarkdownRenderer(config.language)
+    rendered = ordered_map(lambda i: render_article(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
     for source, result in zip(to_render, rendered, strict=True):
         if isinstance(result, list):
             errors.extend(result)
@@ -143,6 +160,8 @@ def load_site(
         warnings=tuple(warnings),
         articles_rendered=len(to_render),
         articles_reused=reused_count,
+        images_processed=images.processed,
+        images_reused=images.reused,
     )
 
 
@@ -166,6 +185,6 @@ def static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tuple
                     files[relative] = OutputFile(relative, copy_from=path)
     for article in articles:
         for image in (*article.images, *article.unplaced_images):
-            if image.source_file is not None:
-                files[image.url] = OutputFile(image.url, copy_from=image.source_file)
+            for url, file in image.files:  # the picture as it is, its variants and its thumbnail
+                files[url] = OutputFile(url, copy_from=file)
     return tuple(files[path] for path in sorted(files))

@@ -49,13 +49,31 @@ class Rendered:
     heading_ids: frozenset[str]
 
 
+# The width a body picture takes in the default theme: the text column (style.css: --wrap 46rem less 2 x 1rem
+# padding), or the screen less the padding on phones.
+BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """How one `<img>` is written: its src and, when known, its size and alternatives as srcset strings
+    ("a-480.png 480w, a-640.png 640w"); WebP alternatives make it a `<picture>` with a WebP `<source>`."""
+
+    src: str
+    width: int | None = None
+    height: int | None = None
+    srcset: str = ""
+    webp_srcset: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Targets:
-    """How the caller wants image sources and link targets rewritten, and the known captions."""
+    """How the caller wants pictures written and link targets rewritten, and the known captions."""
 
-    image_url: Callable[[str], str]
+    picture: Callable[[str], Picture]
     link_url: Callable[[str], str]
     captions: Mapping[str, str]
+    sizes: str = BODY_SIZES
 
 
 class MarkupError(ValueError):
@@ -223,17 +241,42 @@ class _FigureAndLinkProcessor(Treeprocessor):
                     parent.remove(child)
                     wrapper.append(child)
                     parent.insert(index, wrapper)
-        for image in root.iter("img"):
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for index, image in enumerate(list(root.iter("img"))):
             src = image.get("src", "")
             self.image_srcs.append(src)
-            image.set("src", self.targets.image_url(src))
-            if image.get("alt") is None:
-                image.set("alt", "")
+            self._write_picture(image, parents[image], self.targets.picture(src), lazy=index > 0)
         for link in root.iter("a"):
             href = link.get("href")
             if href is not None and "footnote" not in (link.get("class") or ""):
                 self.link_targets.append(href)
                 link.set("href", self.targets.link_url(href))
+
+    def _write_picture(self, image: etree.Element, parent: etree.Element, picture: Picture, lazy: bool) -> None:
+        """Size, srcset and loading hints on the `<img>`; `<picture>` around it when WebP is offered."""
+        assert self.targets is not None
+        image.set("src", picture.src)
+        if image.get("alt") is None:
+            image.set("alt", "")
+        if picture.width and picture.height:  # else keep what the author wrote: ![x](https://...){width=.. height=..}
+            image.set("width", str(picture.width))
+            image.set("height", str(picture.height))
+        if picture.srcset:
+            image.set("srcset", picture.srcset)
+            image.set("sizes", self.targets.sizes)
+        if lazy:  # the first picture of the page is fetched at once: it may well be on the first screen
+            image.set("loading", "lazy")
+        image.set("decoding", "async")
+        if picture.webp_srcset:
+            wrapper = etree.Element("picture")
+            etree.SubElement(
+                wrapper, "source", {"type": "image/webp", "srcset": picture.webp_srcset, "sizes": self.targets.sizes}
+            )
+            position = list(parent).index(image)
+            wrapper.tail, image.tail = image.tail, None
+            parent.remove(image)
+            wrapper.append(image)
+            parent.insert(position, wrapper)
 
 
 class _SitegenExtension(Extension):

@@ -41,6 +41,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"a path or a mapping with src, caption and alt", "路径，或含 src、caption、alt 的映射"),
     (r"one of the keys (?P<keys>.*)", "以下字段之一：{keys}"),
     (r"the picture's path or URL", "图片的路径或网址"),
+    (r"give both width and height", "width 和 height 要一起写"),
     (r"add `(?P<key>[^`]+): \.\.\.` to the front matter", "在头信息中加上“{key}: ...”"),
     (r"add `(?P<key>[^`]+): (?P<value>[^`]+)`", "加上“{key}: {value}”"),
     (r"the slug becomes part of the URL", "slug 会成为网址的一部分"),
@@ -113,6 +114,18 @@ _ZH: tuple[tuple[str, str], ...] = (
         "未闭合的“[”或“<”太多，Python-Markdown 无法在合理时间内处理",
     ),
     (r"close the brackets, or write them as \\\[ and &lt;", "请闭合括号，或写成 \\[ 和 &lt;"),
+    (
+        r"picture '(?P<src>.*)' (?P<problem>not found|leaves the site folder|cannot be (?:decoded|read) \(.*\))",
+        "图片“{src}”{problem}",
+    ),
+    (r"not found", "找不到"),
+    (r"leaves the site folder", "在网站文件夹之外"),
+    (r"cannot be decoded \((?P<why>.*)\)", "无法解码，不是可用的图片（{why}）"),
+    (r"cannot be read \((?P<why>.*)\)", "无法读取（{why}）"),
+    (
+        r"save it again as JPEG, PNG, WebP, GIF or SVG",
+        "请重新保存为 JPEG、PNG、WebP、GIF 或 SVG 格式",
+    ),
     (
         r"put the file beside the article or under assets/, or fix the path",
         "把图片放在文章旁边或 assets/ 下，或改正路径",

@@ -85,13 +85,56 @@ class Config:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageVariant:
+    """One resized, re-encoded version of a local picture."""
+
+    url: str  # site-relative: <folder of the picture>/<stem>-<hash8>-<width>.<ext>
+    width: int
+    height: int
+    mime: str  # "image/webp", "image/jpeg" or "image/png"
+    file: Path | None = None  # where its bytes are (the image cache)
+
+
+@dataclass(frozen=True, slots=True)
 class Image:
-    """A picture of an article. `url` is site-relative for local files, absolute for http(s)."""
+    """A picture of an article. `url` is site-relative for local files, absolute for http(s).
+
+    `width`/`height`: the displayed size in pixels (EXIF orientation applied); None for a remote picture and for
+    an SVG whose size cannot be read. `variants`: narrow to wide, WebP and the fallback format (JPEG or PNG);
+    empty for remote pictures, GIFs, animations and SVG, which are used as they are. `thumb`: the 4:3 crop for
+    index pages, an Image of its own, or None when there are no variants.
+    """
 
     url: str
     caption: str = ""
     alt: str = ""
     source_file: Path | None = None  # absolute path of a local file to copy, None for remote
+    width: int | None = None
+    height: int | None = None
+    variants: tuple[ImageVariant, ...] = ()
+    thumb: Image | None = None
+
+    @property
+    def webp(self) -> tuple[ImageVariant, ...]:
+        return tuple(v for v in self.variants if v.mime == "image/webp")
+
+    @property
+    def fallback(self) -> tuple[ImageVariant, ...]:
+        """The variants in the picture's own format (JPEG or PNG), for browsers without WebP."""
+        return tuple(v for v in self.variants if v.mime != "image/webp")
+
+    @property
+    def src(self) -> str:
+        """What `<img src>` shows: the widest fallback variant, else the picture itself."""
+        fallback = self.fallback
+        return fallback[-1].url if fallback else self.url
+
+    @property
+    def files(self) -> tuple[tuple[str, Path], ...]:
+        """(site-relative URL, file) of everything the built site needs for this picture."""
+        own = ((self.url, self.source_file),) if self.source_file is not None else ()
+        made = tuple((v.url, v.file) for v in self.variants if v.file is not None)
+        return own + made + (self.thumb.files if self.thumb is not None else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +168,11 @@ class Article:
     @property
     def thumbnail(self) -> Image | None:
         return self.images[0] if self.images else None
+
+    @property
+    def body_image_count(self) -> int:
+        """How many of `images` the body shows itself (the others, `unplaced_images`, are shown after it)."""
+        return len(self.images) - len(self.unplaced_images)
 
     @property
     def output_path(self) -> str:

@@ -19,7 +19,8 @@ from markupsafe import Markup
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.feeds import robots_txt, site_feeds, site_map
 from sitegen.labels import labels_for
-from sitegen.model import Article, Config, Site, Tag, output_path_for
+from sitegen.markup import BODY_SIZES
+from sitegen.model import Article, Config, ImageVariant, Site, Tag, output_path_for
 from sitegen.seo import collection_page, news_article, script_json, website
 from sitegen.theme import Theme
 from sitegen.urls import absolute_url, relative_url, tag_slug
@@ -62,6 +63,12 @@ def _href(context: jinja2.runtime.Context, target: str) -> str:
     return relative_url(page_url, target)
 
 
+@jinja2.pass_context
+def _srcset(context: jinja2.runtime.Context, variants: Iterable[ImageVariant]) -> str:
+    """`srcset` of picture variants: "url 480w, url 960w", each URL working from the current page."""
+    return ", ".join(f"{_href(context, v.url)} {v.width}w" for v in variants)
+
+
 class _NamedLoader(jinja2.FileSystemLoader):
     """A FileSystemLoader whose templates are named `<prefix><name>` in errors, not by their absolute path:
     `templates/article.html` (relative to the site folder, like every ContentError path) or `theme/article.html`."""
@@ -93,6 +100,8 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
     env.globals["href"] = _href
+    env.globals["srcset"] = _srcset
+    env.globals["body_sizes"] = BODY_SIZES
     env.globals["tag_url"] = lambda name: Tag(name, tag_slug(name)).url
     env.globals["absolute_url"] = _absolute_url
     return env

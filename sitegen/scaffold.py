@@ -106,6 +106,8 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
     for path in files:  # check every file first: never half a site
         if path.exists():
             raise ScaffoldError(f"{path} already exists; nothing was changed")
+    if not (directory / ".gitignore").exists():  # the built site and the caches are made, not written
+        files[directory / ".gitignore"] = "public/\n.sitegen-cache/\n"
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:

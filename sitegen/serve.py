@@ -1,7 +1,8 @@
 """The development server: build in memory, serve on localhost, rebuild on change, reload the browser.
 
-Nothing is written to disk: pages are served from memory, so `public/` is never touched and nothing is left
-behind. The live-reload script and the error overlay are added to HTML responses only, never to build output.
+Pages are served from memory, so `public/` is never touched; the only thing written is the image cache
+(`.sitegen-cache/`), shared with `sitegen build`, so that pictures are processed once. The live-reload script and
+the error overlay are added to HTML responses only, never to build output.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 from collections.abc import Callable
 from datetime import datetime
@@ -9,6 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from sitegen.build import BuildOptions, BuildReport, build, load_site
 from sitegen.model import Article, Site, output_path_for
@@ -60,11 +62,27 @@ def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文
 def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
     """The repository's example site, built once per test session."""
     output = tmp_path_factory.mktemp("example") / "public"
-    report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW, disk_cache=False))
+    cache = output.parent / "cache"  # pictures: not in the repository's own .sitegen-cache
+    report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW, disk_cache=False, cache_dir=cache))
     return output, report
 
 
 # --------------------------------------------------------------------------- helpers shared by the test modules
+
+
+def picture_bytes(
+    width: int = 64, height: int = 48, fmt: str = "PNG", colour: tuple[int, int, int] = (200, 60, 40), **save: object
+) -> bytes:
+    """A real picture (Pillow encodes it): a colour with a diagonal gradient, so that resizing has work to do."""
+    red, blue = (Image.new("L", (width, height), value) for value in (colour[0], colour[2]))
+    green = Image.linear_gradient("L").rotate(45).resize((width, height))
+    picture = Image.merge("RGB", (red, green, blue))
+    buffer = io.BytesIO()
+    picture.save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+PNG = picture_bytes()  # a small real PNG for tests that need any picture
 
 
 def build_site(site: Path, **options: object) -> BuildReport:

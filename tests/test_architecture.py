@@ -2,7 +2,8 @@
 
     cli -> build, serve -> the rest (config, content, site, render, output, ...) -> markup, text, urls -> model, errors
 
-Nothing imports `cli`; only `cli` imports click, only `render` imports jinja2, only `serve` imports watchdog.
+Nothing imports `cli`; only `cli` imports click, only `render` imports jinja2, only `serve` imports watchdog,
+only `images` imports Pillow (PIL).
 `model` and `errors` sit at the bottom and import no other sitegen module except each other and `messages`
 (the catalog that words errors in the site's language; a leaf that imports no sitegen module itself).
 Imports inside functions count too.
@@ -78,7 +79,7 @@ def test_nothing_imports_cli() -> None:
 
 @pytest.mark.parametrize(
     ("package", "allowed"),
-    [("click", {"cli"}), ("jinja2", {"render"}), ("watchdog", {"serve"}), ("nh3", {"sanitize"})],
+    [("click", {"cli"}), ("jinja2", {"render"}), ("watchdog", {"serve"}), ("nh3", {"sanitize"}), ("PIL", {"images"})],
 )
 def test_only_one_module_imports_each_framework(package: str, allowed: set[str]) -> None:
     assert users_of(package) <= allowed, f"{package} is imported by {sorted(users_of(package) - allowed)}"

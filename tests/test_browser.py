@@ -78,7 +78,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     output_dir = tmp_path_factory.mktemp("browser-site") / "public"
     try:
-        build(REPO_ROOT, BuildOptions(output_dir=output_dir))
+        build(REPO_ROOT, BuildOptions(output_dir=output_dir, cache_dir=output_dir.parent / "cache"))
     except BuildFailed as exc:
         pytest.fail(f"the example site does not build: {exc}", pytrace=False)
     assert (output_dir / "index.html").is_file(), f"no index.html in {output_dir}"
@@ -258,14 +258,39 @@ def test_every_image_has_alt_text(tab: _Tab, key_pages: dict[str, str], which: s
     assert not missing, f"{which} page {key_pages[which]}: <img> without alt text: {missing}"
 
 
+# Lazy pictures below the fold would never load (and decode() would wait for ever): load every one now.
+_LOAD_ALL_IMAGES_JS = """() => Promise.all([...document.images].map(i => {
+  i.loading = "eager";
+  return i.decode().catch(() => null);
+}))"""
+
+
 @pytest.mark.parametrize("which", KEY_PAGES)
 def test_no_broken_local_resources(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
     tab.goto(key_pages[which])
-    tab.page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+    tab.page.evaluate(_LOAD_ALL_IMAGES_JS)
     stylesheets = tab.page.evaluate("() => document.styleSheets.length")
     assert stylesheets >= 1, f"{which} page has no stylesheet"
     assert not tab.broken, f"{which} page {key_pages[which]}: requests that failed: {tab.broken}"
     assert not tab.blocked, f"{which} page {key_pages[which]} reaches outside the site: {tab.blocked}"
+
+
+def test_a_phone_gets_the_small_webp_and_no_layout_shift(tab: _Tab, key_pages: dict[str, str]) -> None:
+    tab.goto(key_pages["article"])
+    tab.page.evaluate(_LOAD_ALL_IMAGES_JS)
+    figures = tab.page.eval_on_selector_all(
+        "figure img",
+        """els => els.map(e => [e.currentSrc, e.naturalWidth, e.naturalHeight,
+                                +e.getAttribute('width'), +e.getAttribute('height'),
+                                e.getBoundingClientRect().width, e.getBoundingClientRect().height])""",
+    )
+    assert figures, "the seed article shows no figures"
+    for current, natural_w, natural_h, width, height, shown_w, shown_h in figures:
+        # 390 CSS px at 1x: the 480 px WebP is enough
+        assert current.endswith("-480.webp"), f"a 390px phone loads {current}"
+        # natural sizes are scaled by the srcset density (480 px for `sizes` 358 px): compare proportions
+        assert abs(natural_w / natural_h - width / height) < 0.01, f"{current}: width/height off its proportions"
+        assert abs(shown_w / shown_h - width / height) < 0.01, f"{current} is shown out of proportion"
 
 
 def test_header_navigation_leads_to_matching_pages(tab: _Tab) -> None:
@@ -338,7 +363,7 @@ def test_seed_article_shows_meta_and_figures(
         assert ok, f"figcaption {i} is {caption!r}, expected it to {how} {expected!r}"
 
     # For humans to look at; not asserted on.
-    tab.page.evaluate("() => Promise.all([...document.images].map(i => i.decode().catch(() => null)))")
+    tab.page.evaluate(_LOAD_ALL_IMAGES_JS)
     shot = tmp_path_factory.mktemp("screenshots") / "article-390.png"
     tab.page.screenshot(path=str(shot), full_page=True)
     print(f"article screenshot at 390px: {shot}")

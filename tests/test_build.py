@@ -10,13 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, MakeSite, article, build_site, page, tree
+from conftest import FIXED_NOW, PNG, MakeSite, article, build_site, page, tree
 
 from sitegen.build import BuildOptions, build, check
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.output import MARKER, OutputRefused
-
-PNG = b"\x89PNG\r\n\x1a\n fake picture"
 
 
 @pytest.fixture
@@ -44,7 +42,8 @@ def test_output_goes_to_public_by_default(small_site: Path) -> None:
     assert (out / "towns/2024/a.png").read_bytes() == PNG
     assert (out / "assets/logo.png").read_bytes() == PNG
     assert (out / "assets/style.css").is_file()  # the theme's stylesheet
-    rendered = [p for p in tree(out) if p != MARKER and not p.startswith("assets/") and not p.endswith(".png")]
+    pictures = (".png", ".webp")  # the pictures and their variants
+    rendered = [p for p in tree(out) if p != MARKER and not p.startswith("assets/") and not p.endswith(pictures)]
     assert report.articles == 4
     assert report.pages == len(rendered) >= 4 + 3 + 1 + 1  # articles, column pages, home, 404 at least
 

@@ -239,9 +239,36 @@ def test_image_entry_errors_name_the_item() -> None:
         doc("title: t", "date: 2022-12-12", "images:", "  - src: a.png", "    title: x", "  - caption: no src", "  - 5")
     )
     assert messages == [
-        f"{PATH}:5: images[0].title: expected one of the keys src, caption, alt, got 'title'",
+        f"{PATH}:5: images[0].title: expected one of the keys src, caption, alt, width, height, got 'title'",
         f"{PATH}:7: images[1].src: expected the picture's path or URL, got nothing",
         f"{PATH}:8: images[2]: expected a path or a mapping with src, caption and alt, got 5",
+    ]
+
+
+def test_image_entries_may_give_the_size_of_a_remote_picture() -> None:
+    front = ok(
+        doc(
+            "title: t",
+            "date: 2022-12-12",
+            "images:",
+            "  - src: https://e.org/c.jpg",
+            "    width: 800",
+            "    height: 600",
+        )
+    ).front_matter
+    assert [(i.src, i.width, i.height) for i in front.images] == [("https://e.org/c.jpg", 800, 600)]
+    messages = errors(
+        doc(
+            "title: t",
+            "date: 2022-12-12",
+            "images:",
+            "  - {src: a.jpg, width: 0, height: 5}",
+            "  - {src: b.jpg, width: 5}",
+        )
+    )
+    assert messages == [
+        f"{PATH}:5: images[0].width: expected a whole number >= 1, got 0",
+        f"{PATH}:6: images[1].height: expected a whole number >= 1, got nothing (give both width and height)",
     ]
 
 

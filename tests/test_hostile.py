@@ -15,13 +15,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW
+from conftest import FIXED_NOW, PNG
 
 from sitegen.build import BuildOptions, build
 from sitegen.errors import BuildFailed
 from sitegen.text import CONTROLS
 
-PNG = b"\x89PNG\r\n\x1a\n fake picture"
 CONTROL_CHARS = "\x00\x01\x08\x0b\x0c\x1b\x7f\x85\x9f\ufffe"
 HOSTILE = (
     "<script>alert(1)</script>\"><img src=x onerror=alert(2)>'><svg onload=alert(3)>"
@@ -286,11 +285,13 @@ def test_the_feed_content_is_escaped_html_without_scripts(output: Path) -> None:
 @pytest.mark.parametrize("untrusted", [False, True])
 def test_control_characters_written_as_references_are_dropped_too(untrusted: bool) -> None:
     """Found by the property tests: `&#x1;` in a body reached the summary (and so the home page) as a raw U+0001."""
-    from sitegen.markup import MarkdownRenderer, Targets
+    from sitegen.markup import MarkdownRenderer, Picture, Targets
     from sitegen.text import html_to_text
 
     body = "甲&#x1;乙&#0;丙&#x85;丁&#127;戊 &#65;&#x4e2d;"
-    html = MarkdownRenderer().render(body, Targets(image_url=str, link_url=str, captions={}), untrusted=untrusted).html
+    html = (
+        MarkdownRenderer().render(body, Targets(picture=Picture, link_url=str, captions={}), untrusted=untrusted).html
+    )
     assert html_to_text(html) == "甲乙丙丁戊 A中"
     assert not CONTROLS.search(html)
 

@@ -16,12 +16,10 @@ from hypothesis import strategies as st
 
 from sitegen.build import BuildOptions, build, build_in_memory
 from sitegen.cache import BuildCache
-from tests.conftest import FIXED_NOW, tree
+from tests.conftest import FIXED_NOW, picture_bytes, tree
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e221bc330000000049454e44ae426082"
-)
+PNG = picture_bytes(16, 12)
+EDITED_PNG = picture_bytes(16, 12, colour=(20, 160, 90))
 SITE_YAML = """\
 title: 测试站
 base_url: https://example.org/sub/
@@ -83,7 +81,7 @@ def apply(site: Path, operation: tuple) -> None:
         users = [p for p in picture.parent.glob("*.md") if "pic.png" in p.read_text(encoding="utf-8")]
         if present:
             picture.parent.mkdir(parents=True, exist_ok=True)
-            picture.write_bytes(PNG[:-1] + bytes([PNG[-1]]) if picture.exists() else PNG)
+            picture.write_bytes(EDITED_PNG if picture.exists() and picture.read_bytes() == PNG else PNG)
         elif not users:  # a picture still in use stays: its removal is an error, tested elsewhere
             picture.unlink(missing_ok=True)
     elif kind == "template":

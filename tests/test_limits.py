@@ -15,7 +15,7 @@ from conftest import MakeSite, build_site, load
 from sitegen.content import MAX_SOURCE_BYTES
 from sitegen.errors import BuildFailed
 from sitegen.frontmatter import MAX_FRONT_MATTER_BYTES, MAX_LIST_ITEMS
-from sitegen.markup import MAX_HTML_DEPTH, MAX_NESTING, MAX_RUN_CHARS, MarkdownRenderer, Targets, run_cost
+from sitegen.markup import MAX_HTML_DEPTH, MAX_NESTING, MAX_RUN_CHARS, MarkdownRenderer, Picture, Targets, run_cost
 
 HEAD = "---\ntitle: 大文章\ndate: 2024-01-02\n"
 
@@ -146,6 +146,6 @@ def test_link_heavy_long_paragraphs_render_quickly() -> None:
     renderer = MarkdownRenderer()
     text = ("看[这里](https://example.org/x)、`代码`、*强调*和<b>那里</b>。" * 400 + "\n\n") * 20
     started = time.perf_counter()
-    html = renderer.render(text, Targets(image_url=str, link_url=str, captions={})).html
+    html = renderer.render(text, Targets(picture=Picture, link_url=str, captions={})).html
     assert time.perf_counter() - started < 5
     assert html.count("<a href") == 8000

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 
 import pytest
 
-from sitegen.markup import MarkdownRenderer, Rendered, Targets, split_more
+from sitegen.markup import BODY_SIZES, MarkdownRenderer, Picture, Rendered, Targets, split_more
 
 
 def render(text: str, captions: Mapping[str, str] | None = None, language: str = "zh-CN") -> Rendered:
-    targets = Targets(image_url=lambda src: src, link_url=lambda href: href, captions=captions or {})
+    targets = Targets(picture=Picture, link_url=lambda href: href, captions=captions or {})
     return MarkdownRenderer(language).render(text, targets)
 
 
@@ -42,7 +42,7 @@ def test_repeated_headings_get_distinct_ids() -> None:
 
 def test_a_reused_renderer_does_not_carry_ids_or_footnotes_over() -> None:
     renderer = MarkdownRenderer()
-    targets = Targets(lambda s: s, lambda h: h, {})
+    targets = Targets(Picture, lambda h: h, {})
     renderer.render("## 小结\n\n甲[^1]\n\n[^1]: 注一\n", targets)
     second = renderer.render("## 小结\n\n乙[^1]\n\n[^1]: 注二\n", targets)
     assert '<h2 id="小结">' in second.html
@@ -94,13 +94,14 @@ def test_text_is_escaped_and_entities_survive() -> None:
 def test_image_alone_in_its_paragraph_becomes_a_figure_with_the_front_matter_caption() -> None:
     out = html("甲。\n\n![突击队员在述职](a.png)\n\n乙。\n", {"a.png": "党群应急突击队员杜律治"})
     assert (
-        '<figure><img alt="突击队员在述职" src="a.png"><figcaption>党群应急突击队员杜律治</figcaption></figure>' in out
+        '<figure><img alt="突击队员在述职" decoding="async" src="a.png">'
+        "<figcaption>党群应急突击队员杜律治</figcaption></figure>" in out
     )
 
 
 def test_without_a_front_matter_caption_the_alt_text_is_the_caption() -> None:
     out = html("![桃花盛放](b.png)\n", {"a.png": "别的图"})
-    assert '<figure><img alt="桃花盛放" src="b.png"><figcaption>桃花盛放</figcaption></figure>' in out
+    assert '<figure><img alt="桃花盛放" decoding="async" src="b.png"><figcaption>桃花盛放</figcaption></figure>' in out
 
 
 def test_an_empty_front_matter_caption_falls_back_to_the_alt_text() -> None:
@@ -110,7 +111,7 @@ def test_an_empty_front_matter_caption_falls_back_to_the_alt_text() -> None:
 
 def test_a_figure_without_alt_or_caption_has_no_figcaption() -> None:
     out = html("![](c.png)\n")
-    assert '<figure><img alt="" src="c.png"></figure>' in out
+    assert '<figure><img alt="" decoding="async" src="c.png"></figure>' in out
     assert "figcaption" not in out
 
 
@@ -123,8 +124,8 @@ def test_captions_are_escaped() -> None:
 def test_an_image_inside_running_text_or_a_link_stays_inline() -> None:
     out = html("文字 ![图](a.png) 文字\n\n[![图](b.png)](https://example.org/)\n")
     assert "<figure" not in out
-    assert '<p>文字 <img alt="图" src="a.png"> 文字</p>' in out
-    assert '<p><a href="https://example.org/"><img alt="图" src="b.png"></a></p>' in out
+    assert '<p>文字 <img alt="图" decoding="async" src="a.png"> 文字</p>' in out
+    assert '<p><a href="https://example.org/"><img alt="图" decoding="async" loading="lazy" src="b.png"></a></p>' in out
 
 
 def test_consecutive_images_each_alone_in_a_paragraph_become_figures_in_order() -> None:
@@ -134,9 +135,42 @@ def test_consecutive_images_each_alone_in_a_paragraph_become_figures_in_order() 
     assert out.count("<figure>") == 3
 
 
+def test_a_picture_with_variants_is_a_picture_element_with_size_srcset_and_a_webp_source() -> None:
+    picture = Picture("a-640.png", 640, 427, "a-480.png 480w, a-640.png 640w", "a-480.webp 480w, a-640.webp 640w")
+    targets = Targets(picture=lambda src: picture, link_url=lambda href: href, captions={"a.png": "说明"})
+    out = MarkdownRenderer().render("![图](a.png)\n", targets).html
+    assert out == (
+        "<figure><picture>"
+        f'<source sizes="{BODY_SIZES}" srcset="a-480.webp 480w, a-640.webp 640w" type="image/webp">'
+        f'<img alt="图" decoding="async" height="427" sizes="{BODY_SIZES}" src="a-640.png" '
+        'srcset="a-480.png 480w, a-640.png 640w" width="640">'
+        "</picture><figcaption>说明</figcaption></figure>"
+    )
+
+
+def test_an_inline_picture_element_keeps_its_place_in_the_text() -> None:
+    targets = Targets(lambda src: Picture(src, 4, 3, f"{src} 4w", f"{src}.webp 4w"), lambda h: h, {})
+    out = MarkdownRenderer().render("甲 ![一](1.png) 乙 ![二](2.png) 丙\n", targets).html
+    assert re.fullmatch(r"<p>甲 <picture>.*?</picture> 乙 <picture>.*?</picture> 丙</p>", out)
+    assert out.count("<source ") == 2
+
+
+def test_only_the_first_picture_of_the_body_loads_eagerly() -> None:
+    out = html("![一](1.png)\n\n甲。\n\n![二](2.png)\n\n文字 ![三](3.png)\n")
+    loading = [re.search(r'loading="(\w+)"', img) for img in re.findall(r"<img [^>]*>", out)]
+    assert [m.group(1) if m else None for m in loading] == [None, "lazy", "lazy"]
+    assert out.count('decoding="async"') == 3
+
+
+def test_a_remote_picture_keeps_the_size_its_author_wrote() -> None:
+    out = html("![远](https://example.org/p.jpg){width=800 height=600}\n")
+    assert 'height="600"' in out and 'width="800"' in out
+    assert "<picture>" not in out and "srcset" not in out
+
+
 def test_image_sources_and_links_are_rewritten_through_the_callbacks() -> None:
     targets = Targets(
-        image_url=lambda src: "../../" + src if "://" not in src else src,
+        picture=lambda src: Picture("../../" + src if "://" not in src else src),
         link_url=lambda href: href.replace(".md", "/"),
         captions={},
     )
@@ -148,7 +182,7 @@ def test_image_sources_and_links_are_rewritten_through_the_callbacks() -> None:
 
 
 def test_footnote_links_are_not_rewritten() -> None:
-    targets = Targets(lambda s: s, lambda href: "REWRITTEN", {})
+    targets = Targets(Picture, lambda href: "REWRITTEN", {})
     out = MarkdownRenderer().render("甲[^1]\n\n[^1]: 注。\n", targets).html
     assert "REWRITTEN" not in out
 

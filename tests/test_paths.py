@@ -10,14 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SITE_YAML, MakeSite, article, build_site, load, tree
+from conftest import PNG, SITE_YAML, MakeSite, article, build_site, load, tree
 
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.urls import MAX_SEGMENT_BYTES, path_problem, safe_join, unsafe_scheme
-
-PNG = b"\x89PNG\r\n\x1a\n fake picture"
 
 
 def failures(site: Path) -> list[str]:

@@ -42,7 +42,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     output = tmp_path_factory.mktemp("search-browser") / "public"
-    build_site(REPO_ROOT, output_dir=output)
+    build_site(REPO_ROOT, output_dir=output, cache_dir=output.parent / "cache")  # not in the repository
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

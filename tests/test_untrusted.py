@@ -6,12 +6,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from conftest import REPO_ROOT, MakeSite, article, build_site, only_article
+from conftest import PNG, REPO_ROOT, MakeSite, article, build_site, only_article
 
 from sitegen.config import load_config, parse_config
 from sitegen.errors import ConfigError
 
-PNG = b"\x89PNG\r\n\x1a\n fake picture"
 UNTRUSTED_YAML = """\
 title: 测试站
 base_url: https://example.org/sub/
@@ -123,7 +122,9 @@ def test_what_our_markdown_makes_survives_the_cleaning(make_site: MakeSite, colu
     a = only_article(site)
     html = str(a.body_html)
     assert '<h2 id="小标题">小标题</h2>' in html
-    assert "<figure><img" in html and 'alt="现场照片"' in html and "<figcaption>现场照片</figcaption>" in html
+    assert "<figure><picture><source" in html and "<img" in html and 'alt="现场照片"' in html
+    assert "<figcaption>现场照片</figcaption>" in html
+    assert 'srcset="' in html and 'width="64"' in html and 'height="48"' in html
     elements = Elements(html).found
     assert ("div", {"aria-label": "表格", "class": "table-wrap", "role": "region", "tabindex": "0"}) in elements
     assert "text-align" in html  # column alignment

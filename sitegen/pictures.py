@@ -1,0 +1,180 @@
+"""The pictures of articles: where a local picture is, its size and variants (through the image cache), and how
+its `<img>` is written in an article body."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from sitegen.imagecache import ImageStore, StoredImage, StoredVariant
+from sitegen.images import EXTENSION, MIME, UnreadablePicture
+from sitegen.markup import Picture
+from sitegen.model import Image, ImageVariant
+from sitegen.urls import path_problem, relative_url, safe_join
+
+CONTENT_DIR = "content"
+ASSETS_DIR = "assets"
+REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
+NOT_IN_URLS = re.compile(r"[\s\"<>\\^`{|}]")  # characters a URL cannot hold unescaped (RFC 3986)
+# What a local picture may be: it is copied into the public site, where an .html or .js "picture" would run.
+PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+SCRIPTABLE_PICTURES = (".svg",)  # an SVG opened on its own runs its scripts: not from untrusted columns
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)")
+
+
+class ImageResolver:
+    """Local picture paths -> site-relative output URLs, resolved against the article's folder, then assets/."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir.resolve()
+        self._found: dict[tuple[str, str], tuple[str, Path] | None] = {}  # pictures are shared across articles
+
+    def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
+        """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        key = (folder, src)
+        if key not in self._found:
+            self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
+        return self._found[key]
+
+    def leaves_site(self, source_path: str, src: str) -> bool:
+        """Whether `src` (from the article at `source_path`) points outside the site, lexically or through a link."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        return safe_join(self.site_dir, f"{folder}/{src}") is None
+
+    def elsewhere(self, source_path: str, src: str) -> bool:
+        """Whether `src` names a file of the site that is no picture source: outside content/ and assets/
+        (site.yaml, templates/, .git/...) or in a hidden folder."""
+        folder = PurePosixPath(source_path).parent.as_posix()
+        file = safe_join(self.site_dir, f"{folder}/{src.split('#')[0].split('?')[0]}")
+        return file is not None and file.is_file() and not _picture_place(file.relative_to(self.site_dir).as_posix())
+
+    def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
+        for base in (folder, ASSETS_DIR):
+            file = safe_join(self.site_dir, f"{base}/{src}")
+            if file is not None and file.is_file() and _picture_place(file.relative_to(self.site_dir).as_posix()):
+                relative = file.relative_to(self.site_dir).as_posix()
+                content_prefix = CONTENT_DIR + "/"
+                url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
+                return url, file
+        return None
+
+
+class Pictures:
+    """`src` as an article writes it -> an Image with size and variants, or the reason it cannot be used."""
+
+    def __init__(self, site_dir: Path, store: ImageStore) -> None:
+        self.resolver = ImageResolver(site_dir)
+        self.store = store
+        self._images: dict[tuple[str, str], Image] = {}  # by (url, name): one Image per picture
+
+    @property
+    def site_dir(self) -> Path:
+        return self.resolver.site_dir
+
+    def find(self, source_path: str, src: str, untrusted: bool = False) -> Image | str:
+        """The Image (without caption or alt), or what is wrong: "not found", "leaves the site folder", ..."""
+        if REMOTE.match(src):
+            bad = NOT_IN_URLS.search(src)
+            return f"is not a valid URL: it holds {bad.group(0)!r}" if bad else Image(url=src)
+        problem = (
+            path_problem(src)
+            or ("leaves the site folder" if self.resolver.leaves_site(source_path, src) else None)
+            or picture_type_problem(src, untrusted)
+        )
+        if problem:
+            return problem
+        located = self.resolver.locate(source_path, src)
+        if located is None:
+            return "is outside content/ and assets/" if self.resolver.elsewhere(source_path, src) else "not found"
+        url, file = located
+        try:
+            stored = self.store.get(file)
+        except UnreadablePicture as exc:
+            return f"cannot be decoded ({exc})"
+        except OSError as exc:
+            return f"cannot be read ({exc.strerror or exc})"
+        image = self._images.get((url, stored.name))
+        if image is None:
+            image = self._images[url, stored.name] = image_from(url, file, stored)
+        return image
+
+    def prefetch(self, wanted: Iterable[tuple[str, str]]) -> None:
+        """Process ahead, in parallel, the local pictures of (source path, src) pairs. A head start only: a picture
+        missed here is processed when an article asks for it."""
+        files = []
+        for source_path, src in wanted:
+            located = None if REMOTE.match(src) else self.resolver.locate(source_path, src)
+            if located is not None:
+                files.append(located[1])
+        self.store.prefetch(files)
+
+    def keys(self, images: Iterable[Image]) -> tuple[str, ...]:
+        """What the local pictures' variants depend on: their cache keys (changes when a picture is edited)."""
+        keys = []
+        for image in images:
+            if image.source_file is None:
+                continue
+            try:
+                gone = any(file is None or not file.is_file() for _, file in image.files)
+                keys.append("gone" if gone else self.store.key(image.source_file))
+            except OSError:
+                keys.append("gone")
+        return tuple(keys)
+
+
+def _picture_place(relative: str) -> bool:
+    """Pictures come from content/ and assets/, never from a hidden file or folder."""
+    parts = relative.split("/")
+    return parts[0] in (CONTENT_DIR, ASSETS_DIR) and not any(part.startswith(".") for part in parts)
+
+
+def picture_type_problem(src: str, untrusted: bool) -> str | None:
+    """Why a local picture path cannot be a picture copied into the site, or None."""
+    suffix = PurePosixPath(src.split("#")[0].split("?")[0]).suffix.lower()
+    if suffix not in PICTURE_TYPES:
+        return f"is not a picture file ({', '.join(PICTURE_TYPES)})"
+    if untrusted and suffix in SCRIPTABLE_PICTURES:
+        return "is an SVG file, which can carry scripts: not allowed in an untrusted column"
+    return None
+
+
+def markdown_picture_srcs(body: str) -> list[str]:
+    """The sources of `![alt](src)` pictures in Markdown text: a quick scan, for `Pictures.prefetch`."""
+    return _MARKDOWN_IMAGE.findall(body)
+
+
+def image_from(url: str, file: Path, stored: StoredImage) -> Image:
+    """The model's Image of a stored picture; variant URLs are `<stem>-<hash8>-<width>.<ext>` beside `url`."""
+    folder, name = posixpath.split(url)
+    prefix = posixpath.join(folder, f"{PurePosixPath(name).stem}-{stored.name}")
+
+    def variant(v: StoredVariant) -> ImageVariant:
+        label = f"{v.width}x{v.height}" if v.kind == "thumb" else f"{v.width}"
+        return ImageVariant(f"{prefix}-{label}.{EXTENSION[v.format]}", v.width, v.height, MIME[v.format], v.file)
+
+    sizes = tuple(variant(v) for v in stored.variants if v.kind == "size")
+    thumbs = tuple(variant(v) for v in stored.variants if v.kind == "thumb")
+    thumb = None
+    if thumbs:
+        fallback = [t for t in thumbs if t.mime != MIME["webp"]]
+        source = fallback[-1] if fallback else thumbs[-1]
+        thumb = Image(url=source.url, width=source.width, height=source.height, variants=thumbs)
+    return Image(url, source_file=file, width=stored.width, height=stored.height, variants=sizes, thumb=thumb)
+
+
+def picture_markup(image: Image, page_url: str) -> Picture:
+    """How the body of the article at `page_url` writes a picture: relative URLs, size, srcset per format."""
+
+    def srcset(variants: Iterable[ImageVariant]) -> str:
+        return ", ".join(f"{relative_url(page_url, v.url)} {v.width}w" for v in variants)
+
+    return Picture(
+        src=relative_url(page_url, image.src),
+        width=image.width,
+        height=image.height,
+        srcset=srcset(image.fallback),
+        webp_srcset=srcset(image.webp),
+    )
