@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from browser_support import chromium
 from PIL import Image
 
 from sitegen.build import BuildOptions, BuildReport, build, load_site
@@ -65,6 +66,13 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Build
     cache = output.parent / "cache"  # pictures: not in the repository's own .sitegen-cache
     report = build(REPO_ROOT, BuildOptions(output_dir=output, now=FIXED_NOW, disk_cache=False, cache_dir=cache))
     return output, report
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian Chromium driven by Playwright, once per module (tests/browser_support.py; skips without one)."""
+    with chromium() as launched:
+        yield launched
 
 
 # --------------------------------------------------------------------------- helpers shared by the test modules

@@ -5,34 +5,21 @@ through the library API into a temporary folder, served over HTTP on 127.0.0.1, 
 phone-sized viewport.
 
 Playwright (PyPI) is only the driver: the browser is Debian's ``/usr/bin/chromium``; ``playwright install``
-is never run. Without a usable Chromium these tests skip, except under ``CI=true``, where that is a failure.
+is never run. Without a usable Chromium these tests skip, except under ``CI=true``, where that is a failure
+(tests/browser_support.py).
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import browser_support
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VIEWPORT = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
+from browser_support import VIEWPORT, Tab
+from conftest import REPO_ROOT
 
 NAV_TITLES = ["首页", "湾区九市", "镇街社区", "社区品牌", "身边爆料"]
 SEED_LINK_TEXT = "白云均禾"
@@ -47,27 +34,11 @@ SEED_CAPTIONS = [
 KEY_PAGES = ["home", "column", "article"]
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() == "true"
-
-
-def _no_browser(reason: str) -> None:
-    """Fail under CI=true, skip elsewhere."""
-    if _in_ci():
-        pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
 # --------------------------------------------------------------------------- the built and served site
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -91,107 +62,27 @@ def base_url(built_site: Path) -> Iterator[str]:
 
     Its links are relative, so the sub-path of site.yaml's base_url does not matter.
     """
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="sitegen-test-http", daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with browser_support.serve(built_site) as url:
+        yield url
 
 
-# --------------------------------------------------------------------------- the browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        _no_browser(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _no_browser(f"the playwright package is not installed: {exc}")
-    try:
-        manager = sync_playwright().start()
-    except Exception as exc:
-        _no_browser(f"playwright's driver does not start: {exc}")
-    try:
-        chromium = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    except PlaywrightError as exc:
-        manager.stop()
-        _no_browser(f"playwright cannot launch {CHROMIUM}: {exc}")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        manager.stop()
-
-
-class _Tab:
-    """A page at 390x844 that only talks to the test server, and remembers local requests that failed."""
-
-    def __init__(self, browser, base_url: str) -> None:
-        self.base_url = base_url
-        self.context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-        self.context.set_default_timeout(TIMEOUT_MS)
-        self.context.set_default_navigation_timeout(TIMEOUT_MS)
-        self.blocked: list[str] = []
-        self.broken: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("response", self._on_response)
-        self.page.on("requestfailed", lambda req: self.broken.append(f"{req.url} ({req.failure})"))
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith(self.base_url + "/") or url == self.base_url:
-            route.continue_()
-        else:  # the test machine has no network: never wait on a request to elsewhere
-            self.blocked.append(url)
-            route.abort()
-
-    def _on_response(self, response) -> None:
-        if response.url.startswith(self.base_url) and response.status >= 400:
-            self.broken.append(f"{response.url} (HTTP {response.status})")
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
-
-    def goto(self, path: str) -> None:
-        response = self.page.goto(self.url(path), wait_until="load")
-        status = response.status if response is not None else "no response"
-        assert response is not None and response.ok, f"GET {path}: {status}"
-
-    @property
-    def path(self) -> str:
-        return unquote(urlsplit(self.page.url).path)
-
-    def close(self) -> None:
-        self.context.close()
+# --------------------------------------------------------------------------- the browser (`browser`: conftest.py)
 
 
 @pytest.fixture
-def tab(browser, base_url: str) -> Iterator[_Tab]:
-    t = _Tab(browser, base_url)
-    try:
-        yield t
-    finally:
-        t.close()
+def tab(browser, base_url: str) -> Iterator[Tab]:
+    with browser_support.tab(browser, base_url) as opened:
+        yield opened
 
 
-def _follow_link(tab: _Tab, link) -> None:
+def _follow_link(tab: Tab, link) -> None:
     """Click a link and wait until the page it points at has loaded."""
     target = link.evaluate("a => a.href").split("#")[0]
     link.click()
     tab.page.wait_for_url(lambda url: url.split("#")[0] == target, wait_until="load")
 
 
-def _find_seed_article(tab: _Tab) -> str:
+def _find_seed_article(tab: Tab) -> str:
     """Click through from /towns/ (following rel=next when needed) to the seed article; its path."""
     tab.goto("/towns/")
     for _ in range(50):
@@ -208,11 +99,8 @@ def _find_seed_article(tab: _Tab) -> str:
 @pytest.fixture(scope="module")
 def key_pages(browser, base_url: str) -> dict[str, str]:
     """Paths of the pages looked at: the home page, the /towns/ column and the seed article."""
-    t = _Tab(browser, base_url)
-    try:
+    with browser_support.tab(browser, base_url) as t:
         article = _find_seed_article(t)
-    finally:
-        t.close()
     return {"home": "/", "column": "/towns/", "article": article}
 
 
@@ -235,7 +123,7 @@ _OVERFLOWING_JS = """() => {
 
 
 @pytest.mark.parametrize("which", KEY_PAGES)
-def test_no_horizontal_scrolling_at_390px(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
+def test_no_horizontal_scrolling_at_390px(tab: Tab, key_pages: dict[str, str], which: str) -> None:
     tab.goto(key_pages[which])
     scroll_width, inner_width = tab.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert inner_width == VIEWPORT["width"]
@@ -249,7 +137,7 @@ def test_no_horizontal_scrolling_at_390px(tab: _Tab, key_pages: dict[str, str], 
 
 
 @pytest.mark.parametrize("which", KEY_PAGES)
-def test_every_image_has_alt_text(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
+def test_every_image_has_alt_text(tab: Tab, key_pages: dict[str, str], which: str) -> None:
     tab.goto(key_pages[which])
     images = tab.page.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])")
     if which == "article":
@@ -266,7 +154,7 @@ _LOAD_ALL_IMAGES_JS = """() => Promise.all([...document.images].map(i => {
 
 
 @pytest.mark.parametrize("which", KEY_PAGES)
-def test_no_broken_local_resources(tab: _Tab, key_pages: dict[str, str], which: str) -> None:
+def test_no_broken_local_resources(tab: Tab, key_pages: dict[str, str], which: str) -> None:
     tab.goto(key_pages[which])
     tab.page.evaluate(_LOAD_ALL_IMAGES_JS)
     stylesheets = tab.page.evaluate("() => document.styleSheets.length")
@@ -275,7 +163,7 @@ def test_no_broken_local_resources(tab: _Tab, key_pages: dict[str, str], which: 
     assert not tab.blocked, f"{which} page {key_pages[which]} reaches outside the site: {tab.blocked}"
 
 
-def test_a_phone_gets_the_small_webp_and_no_layout_shift(tab: _Tab, key_pages: dict[str, str]) -> None:
+def test_a_phone_gets_the_small_webp_and_no_layout_shift(tab: Tab, key_pages: dict[str, str]) -> None:
     tab.goto(key_pages["article"])
     tab.page.evaluate(_LOAD_ALL_IMAGES_JS)
     figures = tab.page.eval_on_selector_all(
@@ -293,7 +181,7 @@ def test_a_phone_gets_the_small_webp_and_no_layout_shift(tab: _Tab, key_pages: d
         assert abs(shown_w / shown_h - width / height) < 0.01, f"{current} is shown out of proportion"
 
 
-def test_header_navigation_leads_to_matching_pages(tab: _Tab) -> None:
+def test_header_navigation_leads_to_matching_pages(tab: Tab) -> None:
     tab.goto("/")
     nav_links = tab.page.locator("header nav a")
     assert [_norm(t) for t in nav_links.all_inner_texts()] == NAV_TITLES
@@ -312,7 +200,7 @@ def test_header_navigation_leads_to_matching_pages(tab: _Tab) -> None:
         )
 
 
-def _listed_articles(tab: _Tab, column: str) -> set[str]:
+def _listed_articles(tab: Tab, column: str) -> set[str]:
     """Paths of the article links in <main> of a column listing page."""
     hrefs = tab.page.eval_on_selector_all("main a[href]", "els => els.map(e => e.href)")
     paths = set()
@@ -324,7 +212,7 @@ def _listed_articles(tab: _Tab, column: str) -> set[str]:
     return paths
 
 
-def test_column_pagination_reaches_page_two_with_other_articles(tab: _Tab) -> None:
+def test_column_pagination_reaches_page_two_with_other_articles(tab: Tab) -> None:
     tab.goto("/towns/")
     first = _listed_articles(tab, "towns")
     assert first, "/towns/ lists no articles"
@@ -342,7 +230,7 @@ def test_column_pagination_reaches_page_two_with_other_articles(tab: _Tab) -> No
 
 
 def test_seed_article_shows_meta_and_figures(
-    tab: _Tab, key_pages: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    tab: Tab, key_pages: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     path = key_pages["article"]
     assert path.startswith("/towns/"), f"the seed article is not under /towns/: {path}"

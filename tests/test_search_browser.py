@@ -1,90 +1,36 @@
 """Site search in a real browser: the example site built with search, served over HTTP, searched from the header box
 in headless Debian Chromium at 390 px (Playwright drives it; `playwright install` is never run). Without a usable
-Chromium these tests skip, except under ``CI=true``, where that is a failure (as in test_browser.py)."""
+Chromium these tests skip, except under ``CI=true``, where that is a failure (tests/browser_support.py)."""
 
 from __future__ import annotations
 
-import functools
-import os
 import re
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from browser_support import VIEWPORT, local_context, serve
 from conftest import REPO_ROOT, SITE_YAML, article, build_site
 
 from sitegen.search import normalize, query_terms, shard_of
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
-VIEWPORT = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
 SEED_TITLE = "白云均禾"
 BOX = "header form[role=search] input[name=q]"
 DONE = "#search-results[data-state=done]"
-
-
-def _no_browser(reason: str) -> None:
-    if os.environ.get("CI", "").strip().lower() == "true":
-        pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     output = tmp_path_factory.mktemp("search-browser") / "public"
     build_site(REPO_ROOT, output_dir=output, cache_dir=output.parent / "cache")  # not in the repository
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        _no_browser(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _no_browser(f"the playwright package is not installed: {exc}")
-    try:
-        manager = sync_playwright().start()
-    except Exception as exc:
-        _no_browser(f"playwright's driver does not start: {exc}")
-    try:
-        chromium = manager.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    except PlaywrightError as exc:
-        manager.stop()
-        _no_browser(f"playwright cannot launch {CHROMIUM}: {exc}")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        manager.stop()
+    with serve(output) as url:
+        yield url
 
 
 @pytest.fixture
 def tab(browser, base_url: str) -> Iterator[object]:
     """A 390x844 page that reaches only the test server and fails the test on a script error or broken request."""
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base_url) else route.abort())
+    context = local_context(browser, base_url)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
@@ -165,15 +111,8 @@ def decoy_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         (site / relative).write_text(text, encoding="utf-8")
     output = site / "public"
     build_site(site, output_dir=output)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(output)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(output) as url:
+        yield url
 
 
 def test_the_count_is_approximate_until_every_candidate_is_checked(browser, decoy_url: str) -> None:

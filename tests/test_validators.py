@@ -17,8 +17,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import browser_support
 import pytest
-from test_browser import _in_ci, _Tab, base_url, browser, built_site, key_pages  # noqa: F401 (fixtures)
+from test_browser import base_url, built_site, key_pages  # noqa: F401 (fixtures)
 from test_hostile import output  # noqa: F401 (fixture: the hostile site, built)
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -27,9 +28,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 def _missing(reason: str) -> None:
     """Fail under CI=true, skip elsewhere."""
-    if _in_ci():
-        pytest.fail(f"validators cannot run under CI=true: {reason}", pytrace=False)
-    pytest.skip(reason)
+    browser_support.unavailable(reason, "validators")
 
 
 def _tool(variable: str, what: str) -> Path:
@@ -99,21 +98,18 @@ def axe_script() -> str:
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 @pytest.mark.parametrize("which", ["home", "column", "article"])
 def test_axe_finds_no_serious_or_critical_violation(
-    browser,  # noqa: F811
+    browser,
     base_url: str,  # noqa: F811
     key_pages: dict[str, str],  # noqa: F811
     axe_script: str,
     which: str,
     viewport: str,
 ) -> None:
-    tab = _Tab(browser, base_url)
-    try:
+    with browser_support.tab(browser, base_url) as tab:
         tab.page.set_viewport_size(VIEWPORTS[viewport])
         tab.goto(key_pages[which])
         tab.page.add_script_tag(content=axe_script)
         results = tab.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    finally:
-        tab.close()
     blocking = [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
     others = [f"{v['id']} ({v.get('impact')})" for v in results["violations"] if v not in blocking]
     if others:
