@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from sitegen.importers.common import (
     picture_refs,
     texts,
 )
-from sitegen.importers.model import ImportFailed, Moment, Notice, Picture
+from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, Picture, PostLink
 from sitegen.yamltext import YamlSyntaxError, parse_yaml
 
 MORE = "<!--more-->"
@@ -157,6 +157,47 @@ def keep_visibly(tag: str, in_code: bool) -> str:
 def unconverted(tag: str, line: int) -> Notice:
     flat = " ".join(tag.split())
     return Notice(line, f"kept as written, not converted: {flat if len(flat) <= 80 else flat[:77] + '...'}")
+
+
+# convert(match, line, in_code) -> (Markdown for the tag or None when it has none, where scanning goes on)
+Converter = Callable[[re.Match[str], int, bool], tuple[str | None, int]]
+
+
+def replace_tags(body: Body, pattern: re.Pattern[str], convert: Converter) -> None:
+    """Every match of `pattern` in the body (a Hugo shortcode, a Liquid tag) replaced by what `convert` makes of it.
+
+    `convert` is given the match, its line in the file, and whether it stands in code; a tag it has no Markdown
+    for (None) is kept visibly (`keep_visibly`) and reported (`unconverted`).
+    """
+    text, code = body.text, code_ranges(body.text)
+    out: list[str] = []
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        out.append(text[position : match.start()])
+        line = line_at(text, match.start(), body.first_line)
+        in_code = inside(match.start(), code)
+        converted, position = convert(match, line, in_code)
+        if converted is None:
+            out.append(keep_visibly(match.group(0), in_code))
+            body.notices.append(unconverted(match.group(0), line))
+        else:
+            out.append(converted)
+    out.append(text[position:])
+    body.text = "".join(out)
+
+
+def figure(body: Body, src: str, caption: str, alt: str, line: int) -> str:
+    """A captioned picture found at `line` (HTML taken out of its caption): remembered, and its Markdown."""
+    caption = " ".join(re.sub(r"<[^>]+>", "", caption).split())
+    body.pictures.append(Picture(src, caption, alt, line))
+    return figure_markdown(src, caption, alt)
+
+
+def post_link(links: list[PostLink], key: str, tag: str, line: int) -> str:
+    """A link to another imported post (`key` names it): remembered, and the marker that stands for its URL."""
+    marker = f"sitegen-import-link-{len(links) + 1}"
+    links.append(PostLink(marker, key, tag, line))
+    return marker
 
 
 def code_fence(code: str) -> str:
@@ -304,6 +345,23 @@ def tag_list(fields: Fields, groups: Iterable[tuple[str, ...]], split_words: boo
             if found is not None:
                 result.extend(texts(found[1], split_words))
     return tuple(dict.fromkeys(result))
+
+
+def imported(fields: Fields, body: Body, links: Iterable[PostLink], **specific: Any) -> ImportedArticle:
+    """The post, with what Hugo and Jekyll map alike: the converted body, source, authors, editor and views, the
+    unmapped keys as extra fields, the links to other posts and every notice. `specific` gives the other fields;
+    compute them first (the title may take a heading out of the body, dates add notices)."""
+    return ImportedArticle(
+        body_markdown=body.text,
+        source=fields.text("source"),
+        authors=tag_list(fields, [("author", "authors")], split_words=False),
+        editor=fields.text("editor"),
+        views=fields.views(),
+        extra=fields.extra(),
+        post_links=tuple(links),
+        notices=(*fields.notices, *body.notices),
+        **specific,
+    )
 
 
 def title_from(fields: Fields, body: Body, fallback: str) -> str:

@@ -13,25 +13,27 @@ from collections.abc import Mapping
 from posixpath import basename, dirname, splitext
 from typing import Any
 
-from sitegen.importers.common import code_ranges, date_in_name, inside, line_at
+from sitegen.importers.common import date_in_name
 from sitegen.importers.foreign import (
     Body,
     Fields,
     code_fence,
-    figure_markdown,
+    figure,
     front_pictures,
     html_pictures,
+    imported,
     keep_visibly,
     list_spacing,
     more_marker,
+    post_link,
+    replace_tags,
     split_front_matter,
     tag_list,
     title_from,
     titled,
-    unconverted,
     unique_pictures,
 )
-from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, Picture, PostLink
+from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
 
 _SHORTCODE = re.compile(r"\{\{<(?P<a>.*?)>\}\}|\{\{%(?P<b>.*?)%\}\}", re.DOTALL)
 _ARG = re.compile(r"(?:(?P<key>[\w-]+)\s*=\s*)?(?P<value>\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\s\"`]+)")
@@ -90,23 +92,18 @@ def parse_hugo(text: str, relative: str, site_params: Mapping[str, Any] | None =
     front = front_pictures(fields.value("images"), None)
     pictures = unique_pictures([*body.pictures, *front])
     draft = fields.flag("draft")
-    return ImportedArticle(
+    return imported(
+        fields,
+        body,
+        links,
         title=title,
         date=when,
-        body_markdown=body.text,
-        source=fields.text("source"),
-        authors=tag_list(fields, [("author", "authors")], split_words=False),
-        editor=fields.text("editor"),
-        views=fields.views(),
         images=tuple(pictures),
         tags=tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=False),
         summary=fields.text("summary") or fields.text("description"),
         updated=updated,
         draft=bool(draft),
         slug=slug,
-        extra=fields.extra(),
-        post_links=tuple(links),
-        notices=(*fields.notices, *body.notices),
     )
 
 
@@ -127,36 +124,22 @@ def _arguments(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _shortcodes(body: Body, links: list[PostLink], params: Mapping[str, Any]) -> None:
-    text, code = body.text, code_ranges(body.text)
-    out: list[str] = []
-    position = 0
-    while (match := _SHORTCODE.search(text, position)) is not None:
-        out.append(text[position : match.start()])
-        position = match.end()
-        tag = match.group(0)
+    def shortcode(match: re.Match[str], line: int, in_code: bool) -> tuple[str | None, int]:
+        tag, position = match.group(0), match.end()
         inner = (match["a"] if match["a"] is not None else match["b"]).strip()
-        line = line_at(text, match.start(), body.first_line)
-        in_code = inside(match.start(), code)
         if inner.startswith("/*") and inner.endswith("*/"):  # {{</* x */>}}: Hugo shows {{< x >}}
             literal = f"{tag[:3]} {inner[2:-2].strip()} {tag[-3:]}"
-            out.append(keep_visibly(literal, in_code))
-            continue
-        if in_code or inner.startswith("/"):
-            out.append(keep_visibly(tag, in_code))
-            if in_code:
-                body.notices.append(unconverted(tag, line))
-            continue
+            return keep_visibly(literal, in_code), position
+        if in_code:
+            return None, position
+        if inner.startswith("/"):
+            return keep_visibly(tag, in_code), position
         name, _, rest = inner.partition(" ")
         name = name.strip().lower()
         positional, named = _arguments(rest.rstrip().removesuffix("/"))
-        converted, position = _convert(name, positional, named, tag, line, text, position, body, links, params)
-        if converted is None:
-            out.append(keep_visibly(tag, False))
-            body.notices.append(unconverted(tag, line))
-        else:
-            out.append(converted)
-    out.append(text[position:])
-    body.text = "".join(out)
+        return _convert(name, positional, named, tag, line, match.string, position, body, links, params)
+
+    replace_tags(body, _SHORTCODE, shortcode)
 
 
 def _convert(
@@ -185,18 +168,13 @@ def _convert(
         if not src:
             return None, position
         caption = named.get("caption") or named.get("title") or ""
-        caption = " ".join(re.sub(r"<[^>]+>", "", caption).split())
-        alt = named.get("alt", "")
-        body.pictures.append(Picture(src, caption, alt, line))
-        return figure_markdown(src, caption, alt), position
+        return figure(body, src, caption, named.get("alt", ""), line), position
     if name in ("ref", "relref"):
         target = positional[0] if positional else named.get("path", "")
         if not target:
             return None, position
-        marker = f"sitegen-import-link-{len(links) + 1}"
         anchor = target.partition("#")[2]
-        links.append(PostLink(marker, ref_key(target), tag, line))
-        return marker + (f"#{anchor}" if anchor else ""), position
+        return post_link(links, ref_key(target), tag, line) + (f"#{anchor}" if anchor else ""), position
     if name in VIDEO_LINKS:
         video = named.get("id") or (positional[0] if positional else "")
         if not video:

@@ -16,17 +16,19 @@ from datetime import date
 from posixpath import basename, splitext
 from typing import Any
 
-from sitegen.importers.common import code_ranges, inside, line_at
 from sitegen.importers.foreign import (
     Body,
     Fields,
     code_fence,
-    figure_markdown,
+    figure,
     front_pictures,
     html_pictures,
+    imported,
     keep_visibly,
     list_spacing,
     more_marker,
+    post_link,
+    replace_tags,
     split_front_matter,
     tag_list,
     title_from,
@@ -34,7 +36,7 @@ from sitegen.importers.foreign import (
     unconverted,
     unique_pictures,
 )
-from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, Picture, PostLink
+from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
 
 _LIQUID = re.compile(r"\{%-?(?P<tag>.*?)-?%\}|\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
 POST_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
@@ -86,23 +88,18 @@ def parse_jekyll(
     folders = [p for p in parts[: parts.index("_posts")] if p] if "_posts" in parts else []
     tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
     published = fields.flag("published")
-    return ImportedArticle(
+    return imported(
+        fields,
+        body,
+        links,
         title=title_from(fields, body, titled(slug)),
         date=when,
-        body_markdown=body.text,
-        source=fields.text("source"),
-        authors=tag_list(fields, [("author", "authors")], split_words=False),
-        editor=fields.text("editor"),
-        views=fields.views(),
         images=unique_pictures([*body.pictures, *front_pictures(fields.value("image", "images"))]),
         tags=tuple(dict.fromkeys([*folders, *tags])),
         summary=fields.text("excerpt") or fields.text("description") or fields.text("summary"),
         updated=fields.moment("last_modified_at", "updated", "modified", "lastmod"),
         draft=is_draft or published is False or bool(fields.flag("draft")),
         slug=slug,
-        extra=fields.extra(),
-        post_links=tuple(links),
-        notices=(*fields.notices, *body.notices),
     )
 
 
@@ -119,24 +116,12 @@ def _end(name: str, text: str, position: int) -> re.Match[str] | None:
 
 
 def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any], captured: dict[str, str] | None = None) -> None:
-    text, code = body.text, code_ranges(body.text)
     captured = {} if captured is None else captured  # {% capture x %}...{% endcapture %}, output by {{ x }}
-    out: list[str] = []
-    position = 0
-    while (match := _LIQUID.search(text, position)) is not None:
-        out.append(text[position : match.start()])
-        position = match.end()
-        tag = match.group(0)
-        line = line_at(text, match.start(), body.first_line)
-        in_code = inside(match.start(), code)
+
+    def liquid(match: re.Match[str], line: int, in_code: bool) -> tuple[str | None, int]:
+        text, tag, position = match.string, match.group(0), match.end()
         if match["expr"] is not None:
-            value = _expression(match["expr"].strip(), page, captured)
-            if value is None:
-                out.append(keep_visibly(tag, in_code))
-                body.notices.append(unconverted(tag, line))
-            else:
-                out.append(value)
-            continue
+            return _expression(match["expr"].strip(), page, captured), position
         name, _, arguments = match["tag"].strip().partition(" ")
         name, arguments = name.lower(), arguments.strip()
         if name in ("raw", "comment", "highlight", "capture") and (end := _end(f"end{name}", text, position)):
@@ -148,24 +133,19 @@ def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any], captured
                 body.pictures.extend(part.pictures)
                 captured[arguments] = part.text.strip()
             elif name == "capture":
-                out.append(keep_visibly(tag, in_code) + inner + keep_visibly(end.group(0), in_code))
                 body.notices.append(unconverted(tag, line))
+                return keep_visibly(tag, in_code) + inner + keep_visibly(end.group(0), in_code), position
             elif name == "raw":
-                out.append(inner)
+                return inner, position
             elif name == "highlight":
                 inner = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", inner).strip("\n")
                 fence = code_fence(inner)
                 language = arguments.split()[0] if arguments else ""
-                out.append(f"{fence}{language}\n{inner}\n{fence}")
-            continue
-        converted = None if in_code else _tag(name, arguments, tag, line, body, links)
-        if converted is None:
-            out.append(keep_visibly(tag, in_code))
-            body.notices.append(unconverted(tag, line))
-        else:
-            out.append(converted)
-    out.append(text[position:])
-    body.text = "".join(out)
+                return f"{fence}{language}\n{inner}\n{fence}", position
+            return "", position
+        return None if in_code else _tag(name, arguments, tag, line, body, links), position
+
+    replace_tags(body, _LIQUID, liquid)
 
 
 def _tag(name: str, arguments: str, tag: str, line: int, body: Body, links: list[PostLink]) -> str | None:
@@ -173,9 +153,7 @@ def _tag(name: str, arguments: str, tag: str, line: int, body: Body, links: list
         target = arguments.split()[0] if arguments else ""
         if not target:
             return None
-        marker = f"sitegen-import-link-{len(links) + 1}"
-        links.append(PostLink(marker, post_key(target), tag, line))
-        return marker
+        return post_link(links, post_key(target), tag, line)
     if name in ("include", "include_relative"):
         template, _, rest = arguments.partition(" ")
         if not _PICTURE_INCLUDE.match(basename(template)):
@@ -185,9 +163,7 @@ def _tag(name: str, arguments: str, tag: str, line: int, body: Body, links: list
         if not src or "{" in src:
             return None
         caption = next((values[k] for k in ("caption", "description", "title") if values.get(k)), "")
-        caption = " ".join(re.sub(r"<[^>]+>", "", caption).split())
-        body.pictures.append(Picture(src, caption, values.get("alt") or "", line))
-        return figure_markdown(src, caption, values.get("alt") or "")
+        return figure(body, src, caption, values.get("alt") or "", line)
     return None
 
 
