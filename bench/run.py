@@ -416,6 +416,10 @@ def mb(r: dict, key: str, field_: str = "tree_mb") -> str:
     return f"{r[key][field_]:.0f}" if key in r else "–"
 
 
+def commit_of(row: dict) -> str:
+    return row["machine"]["sitegen"].split("(")[-1].rstrip(")")
+
+
 def targets(data: dict) -> list[tuple[str, str, str]]:
     """(target, measured, verdict) for the issue's targets, from the rows there are."""
     rows = {(r["mode"], r["n"]): r for r in data["rows"]}
@@ -529,7 +533,7 @@ def render_results(data: dict) -> str:
         lines += [f"## Cold builds on {where}", ""]
         lines += [
             "| N | runs | cold s | cold --no-search s | Hugo cold s | sitegen/Hugo | --no-search/Hugo | CPU s | "
-            "pages/s | HTML files (Hugo) | peak MB | largest MB | Hugo MB | load | date |",
+            "pages/s | HTML files (Hugo) | peak MB | largest MB | Hugo MB | load | date, sitegen commit |",
             "|---:|---:|---|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|",
         ]
         for r in mrows:
@@ -540,7 +544,7 @@ def render_results(data: dict) -> str:
                 f"{spread(r.get('hugo'))} | {ratio(r, 'cold', 'ratio_pairs')} | "
                 f"{ratio(r, 'cold_nosearch', 'ratio_pairs_nosearch')} | {r['cold']['cpu']['median']:.2f} | "
                 f"{r['html_sitegen'] / cold:,.0f} | {html} | {mb(r, 'cold')} | {mb(r, 'cold', 'largest_mb')} | "
-                f"{mb(r, 'hugo')} | {r['load_start']:.2f} | {r['date']} |"
+                f"{mb(r, 'hugo')} | {r['load_start']:.2f} | {r['date']}, {commit_of(r)} |"
             )
         lines += ["", f"## Rebuilds on {where}", ""]
         lines += [
@@ -555,6 +559,9 @@ def render_results(data: dict) -> str:
             )
         lines += ["", f"Where the time goes on {mode} (median seconds of each phase, from `--profile`):", ""]
         phases = ["read and render Markdown", "render templates", "feeds and sitemap", "search index", "write"]
+        for r in mrows:  # and any phase a later sitegen reports
+            for key in ("cold", "cold_nosearch", "nochange", "edit", "template"):
+                phases += [p for p in r.get(key, {}).get("phases", {}) if p not in phases]
         lines += ["| N | build | " + " | ".join(phases) + " |", "|---:|---|" + "---:|" * len(phases)]
         for r in mrows:
             for key, label in (
