@@ -189,11 +189,17 @@ def _drop_control_reference(match: re.Match[str]) -> str:
     return "" if code == 0 or code > 0x10FFFF or CONTROLS.match(chr(code)) else match.group(0)
 
 
-def html_depth(html: str) -> int:
+_START_TAG = re.compile(r"<[A-Za-z]")  # every start tag HTMLParser could see, and possibly more
+
+
+def nested_too_deep(html: str) -> bool:
+    """Whether elements nest more than MAX_HTML_DEPTH levels deep."""
+    if len(_START_TAG.findall(html)) <= MAX_HTML_DEPTH:
+        return False  # so few start tags cannot nest that deep: the slow pure-Python parser is not needed
     counter = _DepthCounter()
     counter.feed(html)
     counter.close()
-    return counter.deepest
+    return counter.deepest > MAX_HTML_DEPTH
 
 
 class _FigureAndLinkProcessor(Treeprocessor):
@@ -318,7 +324,7 @@ class MarkdownRenderer:
                 "is nested too deeply for Python-Markdown (lists, quotes or emphasis inside each other)",
                 "flatten the list, quote or emphasis",
             ) from None
-        if html_depth(html) > MAX_HTML_DEPTH:
+        if nested_too_deep(html):
             raise MarkupError(f"HTML elements are nested more than {MAX_HTML_DEPTH} levels deep", "close your tags")
         html = _CHARACTER_REFERENCE.sub(_drop_control_reference, html)
         if untrusted:

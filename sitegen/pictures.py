@@ -69,6 +69,7 @@ class Pictures:
         self.resolver = ImageResolver(site_dir)
         self.store = store
         self._images: dict[tuple[str, str], Image] = {}  # by (url, name): one Image per picture
+        self._found: dict[tuple[str, str, bool], Image | str] = {}  # articles of a folder share their pictures
 
     @property
     def site_dir(self) -> Path:
@@ -76,6 +77,13 @@ class Pictures:
 
     def find(self, source_path: str, src: str, untrusted: bool = False) -> Image | str:
         """The Image (without caption or alt), or what is wrong: "not found", "leaves the site folder", ..."""
+        key = (posixpath.dirname(source_path), src, untrusted)  # the answer depends on the folder, not the file
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._find(source_path, src, untrusted)
+        return found
+
+    def _find(self, source_path: str, src: str, untrusted: bool) -> Image | str:
         if REMOTE.match(src):
             bad = NOT_IN_URLS.search(src)
             return f"is not a valid URL: it holds {bad.group(0)!r}" if bad else Image(url=src)
