@@ -10,9 +10,7 @@ from sitegen.model import Article, Config
 from sitegen.urls import absolute_url
 
 # Characters that could end or confuse a <script> block, written as JSON escapes instead.
-_SCRIPT_SAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def script_json(data: Any) -> str:
