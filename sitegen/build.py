@@ -95,12 +95,12 @@ class _Run:
         return now
 
 
-def _start(site_dir: Path, options: BuildOptions) -> _Run:
+def _start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write_images: bool = True) -> _Run:
     cache = options.cache
     if cache is None:
         folder = options.cache_dir or site_dir / CACHE_DIR
-        cache = BuildCache.load(folder) if options.disk_cache else BuildCache()
-    return _Run(site_dir, options, cache)
+        cache = BuildCache.load(folder, write_cache) if options.disk_cache else BuildCache()
+    return _Run(site_dir, options, cache, write_images=write_images)
 
 
 def _load(run: _Run) -> LoadedSite:
@@ -129,7 +129,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
         if not (memory is not None and digest in memory.pages)
         and not (output is not None and previous.get(job.path) == digest and (output / job.path).is_file())
     ]
-    rendered = ordered_map(lambda n: render_page(env, config, jobs[todo[n]]), len(todo), run.options.jobs)
+    rendered = ordered_map(lambda n: render_page(env, config, jobs[todo[n]], loaded.body), len(todo), run.options.jobs)
     pending = iter(todo)
     next_todo = next(pending, None)
     progress = run.options.progress
@@ -156,7 +156,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
     run.cache.pages_reused = run.pages_reused
     run.timings.append(("render templates", rendering))
     started = time.perf_counter()
-    for file in data_files(loaded.site):
+    for file in data_files(loaded.site, loaded.body):
         run.data_files += 1
         yield file
     run.lap("feeds and sitemap", started)
@@ -182,7 +182,7 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
     if memory is not None and digest == memory.search_digest and memory.search_output:
         files = memory.search_output  # sitegen serve keeps the index in memory
     else:
-        files = search_files(loaded.site)
+        files = search_files(loaded.site, loaded.body)
     run.data_files += len(files)
     cache.record_search(digest, tuple(file.path for file in files))
     if memory is not None:
@@ -218,13 +218,12 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
 
 def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite:
     """The loaded and checked site, rendered nowhere."""
-    return _load(_start(site_dir, options or BuildOptions(disk_cache=False)))
+    return _load(_start(site_dir, options or BuildOptions(disk_cache=False), write_cache=False))
 
 
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
-    run = _start(site_dir, options or BuildOptions())
-    run.write_images = False
+    run = _start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
     run.cache.page_digests = {}  # render every page, so that every template error is found
     loaded = _load(run)
     for _ in _files(run, loaded, None):

@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen import __version__
+from sitegen.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.content import Source
 from sitegen.model import Article, Image, ImageVariant
 
@@ -51,7 +52,8 @@ class BuildCache:
     site_fingerprint: str = ""
     stats: dict[str, FileStat] = field(default_factory=dict)  # by source path: to skip reading unchanged files
     sources: dict[str, Source] = field(default_factory=dict)  # by source path (memory only)
-    articles: dict[str, Article] = field(default_factory=dict)  # by source path
+    articles: dict[str, Article] = field(default_factory=dict)  # by source path, without their bodies
+    bodies: BodyStore = field(default_factory=BodyStore)  # by article fingerprint
     pages: dict[str, bytes] = field(default_factory=dict)  # by page digest (memory only: sitegen serve)
     page_digests: dict[str, str] = field(default_factory=dict)  # output path -> digest of what it was built from
     outputs: tuple[str, ...] = ()  # every file of the last output, to remove what a build no longer makes
@@ -70,14 +72,16 @@ class BuildCache:
             self.articles.clear()
             self.pages.clear()
             self.page_digests.clear()
+            self.bodies.clear()
             self.site_fingerprint = site_fingerprint
             self.changed = True
         self.articles_reused = self.pages_reused = 0
 
-    def article(self, source_path: str, fingerprint_of: Callable[[Article], str]) -> Article | None:
-        """The cached article when `fingerprint_of(cached)` (computed from the current source) still matches."""
+    def article(self, source_path: str, fingerprint_of: Callable[[Article], str], bodies: set[str]) -> Article | None:
+        """The cached article when `fingerprint_of(cached)` (computed from the current source) still matches and
+        its body (one of `bodies`) is still stored."""
         cached = self.articles.get(source_path)
-        if cached is None or cached.fingerprint != fingerprint_of(cached):
+        if cached is None or cached.fingerprint not in bodies or cached.fingerprint != fingerprint_of(cached):
             return None
         if not pictures_exist(cached):
             return None  # a picture was removed: render again so that the error is reported
@@ -92,6 +96,8 @@ class BuildCache:
         ):
             self.changed = True
         self.articles = articles
+        if self.changed:
+            self.bodies.retain({article.fingerprint for article in articles.values()})
         if stats != self.stats:
             self.stats, self.changed = stats, True
 
@@ -115,24 +121,28 @@ class BuildCache:
     # -- on disk --------------------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, folder: Path) -> BuildCache:
-        """The cache saved in `folder`, or an empty one when there is none or it cannot be read."""
+    def load(cls, folder: Path, write: bool = True) -> BuildCache:
+        """The cache saved in `folder`, or an empty one when there is none or it cannot be read. With `write`
+        False (sitegen check) nothing in `folder` is ever changed."""
+        bodies = DiskBodyStore(folder / BODIES_FILE, write)
         try:
             with (folder / CACHE_FILE).open("rb") as handle:
                 data = _SafeUnpickler(handle).load()
             if not isinstance(data, dict) or data.get("schema") != _schema():
-                return cls()
+                raise ValueError("a cache of another sitegen version")
             return cls(
                 site_fingerprint=data["site"],
                 stats=data["stats"],
                 articles=data["articles"],
+                bodies=bodies,
                 page_digests=data["pages"],
                 outputs=data["outputs"],
                 search_digest=data["search"][0],
                 search_paths=data["search"][1],
             )
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
-            return cls()  # a damaged, foreign or hostile cache is just a cold build
+            bodies.clear()  # bodies rendered by another version, or that no index describes
+            return cls(bodies=bodies)  # a damaged, foreign or hostile cache is just a cold build
 
     def save(self, folder: Path) -> None:
         if not self.changed:

@@ -11,13 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from markupsafe import Markup
-
 from sitegen.errors import ContentError, printable
 from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.links import rewrite
 from sitegen.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
-from sitegen.model import Article, Config, Image
+from sitegen.model import Article, Body, Config, Image
 from sitegen.pictures import CONTENT_DIR, REMOTE, Pictures, picture_markup
 from sitegen.text import character_count, reading_minutes, summarize
 from sitegen.urls import article_url, segment_problem, unsafe_scheme
@@ -182,7 +180,8 @@ def render_article(
     pictures: Pictures,
     urls: Mapping[str, str],
     now: datetime,
-) -> Article | list[ContentError]:
+) -> tuple[Article, Body] | list[ContentError]:
+    """The article and its body (kept apart: see Body), or every error found in it."""
     front: FrontMatter = source.text.front_matter
     errors: list[ContentError] = []
     sizes = {same_picture(e.src): (e.width, e.height) for e in front.images if e.width and e.height}
@@ -240,14 +239,13 @@ def render_article(
     ]
     images = tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None)
     unplaced_images = tuple(i for i in unplaced if i is not None)
-    return Article(
+    article = Article(
         source_path=source.path,
         column=source.column,
         title=front.title,
         date=front.date,
         slug=source.slug,
         url=source.url,
-        body_html=Markup(rendered.html),  # produced by our Markdown set-up, not by the editor's text alone
         summary=front.summary or _summary(rendered),
         updated=front.updated,
         source=front.source,
@@ -271,10 +269,10 @@ def render_article(
             urls,
             pictures.keys((*images, *unplaced_images)),
         ),
-        search_text=rendered.full_text,
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )
+    return article, Body(rendered.html, rendered.full_text)
 
 
 def fingerprint(

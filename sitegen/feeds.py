@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from xml.sax.saxutils import escape
 
-from sitegen.model import Article, Config, Site
+from sitegen.model import Article, BodyOf, Config, Site
 from sitegen.urls import absolute_url
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -44,9 +44,16 @@ def _serialize(root: ET.Element) -> bytes:
 
 
 def atom_feed(
-    config: Config, title: str, page_url: str, feed_url: str, articles: Sequence[Article], column_titles: dict[str, str]
+    config: Config,
+    title: str,
+    page_url: str,
+    feed_url: str,
+    articles: Sequence[Article],
+    column_titles: dict[str, str],
+    body_of: BodyOf,
 ) -> bytes:
-    """An Atom 1.0 feed of `articles` (newest first), every URL absolute."""
+    """An Atom 1.0 feed of `articles` (newest first), every URL absolute; `body_of` is asked only for full-content
+    feeds."""
     feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
     _element(feed, "title", title)
     if config.description:
@@ -76,7 +83,7 @@ def atom_feed(
             _element(entry, "summary", article.summary, type="text")
         if config.feed_full_content:
             # relative links and pictures in the body resolve against the article's own URL
-            content = _element(entry, "content", str(article.body_html), type="html")
+            content = _element(entry, "content", body_of(article).html, type="html")
             content.set("xml:base", xml_text(url))
     return _serialize(feed)
 
@@ -94,15 +101,21 @@ def sitemap(config: Config, pages: Iterable[tuple[str, str | None]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def site_feeds(site: Site) -> Iterable[tuple[str, bytes]]:
+def site_feeds(site: Site, body_of: BodyOf) -> Iterable[tuple[str, bytes]]:
     """(output path, bytes) of the site feed and one feed per column."""
     config = site.config
     titles = {c.slug: c.title for c in config.columns}
-    yield "feed.xml", atom_feed(config, config.title, "", "feed.xml", site.articles[: config.feed_size], titles)
+    yield (
+        "feed.xml",
+        atom_feed(config, config.title, "", "feed.xml", site.articles[: config.feed_size], titles, body_of),
+    )
     for column in config.columns:
         items = [a for a in site.articles if a.column == column.slug][: config.feed_size]
         feed_url = f"{column.url}feed.xml"
-        yield feed_url, atom_feed(config, f"{column.title} - {config.title}", column.url, feed_url, items, titles)
+        yield (
+            feed_url,
+            atom_feed(config, f"{column.title} - {config.title}", column.url, feed_url, items, titles, body_of),
+        )
 
 
 def site_map(site: Site) -> bytes:

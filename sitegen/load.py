@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from sitegen.bodies import BodyStore
 from sitegen.cache import BuildCache, FileStat, files_fingerprint, pictures_exist
 from sitegen.config import CONFIG_FILE, load_config
 from sitegen.content import Source, find_sources, fingerprint, read_source, render_article
@@ -15,10 +16,9 @@ from sitegen.errors import BuildFailed, ContentError
 from sitegen.imagecache import ImageStore
 from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
-from sitegen.model import Article, Config, Site
+from sitegen.model import Article, Body, Config, OutputFile, Site
 from sitegen.parallel import ordered_map
 from sitegen.pictures import ASSETS_DIR, Pictures, markdown_picture_srcs
-from sitegen.render import OutputFile
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme
 from sitegen.viewcounts import apply_view_counts, load_view_counts
@@ -30,6 +30,7 @@ RACY_NANOSECONDS = 2_000_000_000
 class LoadedSite:
     site: Site
     static_files: tuple[OutputFile, ...]
+    bodies: BodyStore  # every article's Body, by its fingerprint
     left_out_drafts: int
     left_out_future: int
     next_scheduled: datetime | None
@@ -38,6 +39,9 @@ class LoadedSite:
     articles_reused: int = 0
     images_processed: int = 0
     images_reused: int = 0
+
+    def body(self, article: Article) -> Body:
+        return self.bodies.get(article.fingerprint)
 
 
 def content_fingerprint(site_dir: Path) -> str:
@@ -98,11 +102,12 @@ def load_site(
     pictures = Pictures(site_dir, images)
     articles: dict[str, Article] = {}
     known: dict[Path, bool] = {}
+    stored = cache.bodies.keys() if candidates or sources else set()
     for path, article in candidates.items():
         digest = stats[path].digest
         keys = pictures.keys((*article.images, *article.unplaced_images))
         current = fingerprint(digest, path, article.column, article.url, article.links, urls, keys)
-        if article.fingerprint == current and pictures_exist(article, known):
+        if article.fingerprint == current and article.fingerprint in stored and pictures_exist(article, known):
             articles[path] = article
         else:  # a linked article moved: read this one again
             result = read_source(site_dir, path, article.column, config)
@@ -116,6 +121,7 @@ def load_site(
             lambda old, s=source: fingerprint(
                 s.digest, s.path, s.column, s.url, old.links, urls, pictures.keys((*old.images, *old.unplaced_images))
             ),
+            stored,
         )
         if reused is not None:
             articles[path] = reused
@@ -135,7 +141,10 @@ def load_site(
         if isinstance(result, list):
             errors.extend(result)
         else:
-            articles[source.path] = result
+            article, body = result
+            articles[source.path] = article
+            cache.bodies.put(article.fingerprint, body)  # one body at a time: none is kept here
+    cache.bodies.flush()
 
     everything = [articles[path] for path in sorted(articles)]
     left_out_drafts = [a for a in everything if a.draft and not drafts]
@@ -154,6 +163,7 @@ def load_site(
     return LoadedSite(
         site=assemble(config, published),
         static_files=static_files(site_dir, theme, published),
+        bodies=cache.bodies,
         left_out_drafts=len(left_out_drafts),
         left_out_future=len(left_out_future),
         next_scheduled=min((a.date for a in left_out_future), default=None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -145,7 +145,6 @@ class Article:
     date: datetime  # aware, in the site timezone
     slug: str
     url: str  # site-relative, e.g. "towns/2022/12/junhe/"
-    body_html: str
     summary: str
     updated: datetime | None = None
     source: str = ""
@@ -160,10 +159,12 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
     heading_ids: frozenset[str] = frozenset()  # anchors other articles may link to
     links: tuple[tuple[str, int], ...] = ()  # (target as written, line) of every link in the body
-    fingerprint: str = ""  # changes whenever the article's own output may change
-    search_text: str | None = None  # the body's text as search sees it (None: derive it from body_html)
+    fingerprint: str = ""  # changes whenever the article's own output may change; the key of its Body
     char_count: int = 0
     reading_minutes: int = 1
+    # Empty but on the article's own page and in full-content feeds: a site holds its bodies in a BodyStore (see
+    # Body), so that no build holds every article's HTML at once.
+    body_html: str = ""
 
     @property
     def thumbnail(self) -> Image | None:
@@ -177,6 +178,27 @@ class Article:
     @property
     def output_path(self) -> str:
         return output_path_for(self.url)
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """What an article's Markdown renders to beyond its Article: kept apart, one at a time, in a BodyStore."""
+
+    html: str  # safe HTML (produced by our Markdown set-up, cleaned for untrusted columns)
+    search_text: str  # everything a reader sees of the body, headings, captions and tables included
+
+
+BodyOf = Callable[[Article], Body]  # an article's body, from wherever the build keeps them
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """A file of the built site: rendered bytes, or a source file to copy."""
+
+    path: str  # relative to the output folder, POSIX
+    data: bytes | None = None
+    copy_from: Path | None = None
+    unchanged: bool = False  # the output already holds it: its inputs match the cached build
 
 
 def output_path_for(url: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from sitegen.render import OutputFile
+from sitegen.model import OutputFile
 
 MARKER = ".sitegen-output"  # marks a folder sitegen may replace
 

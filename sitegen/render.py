@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -20,20 +20,10 @@ from sitegen.errors import BuildFailed, ContentError
 from sitegen.feeds import robots_txt, site_feeds, site_map
 from sitegen.labels import labels_for
 from sitegen.markup import BODY_SIZES
-from sitegen.model import Article, Config, ImageVariant, Site, Tag, output_path_for
+from sitegen.model import Article, BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
 from sitegen.seo import collection_page, news_article, script_json, website
 from sitegen.theme import Theme
 from sitegen.urls import absolute_url, relative_url, tag_slug
-
-
-@dataclass(frozen=True, slots=True)
-class OutputFile:
-    """A file of the built site: rendered bytes, or a source file to copy."""
-
-    path: str  # relative to the output folder, POSIX
-    data: bytes | None = None
-    copy_from: Path | None = None
-    unchanged: bool = False  # the output already holds it: its inputs match the cached build
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +170,7 @@ class PageJob:
     key: tuple[object, ...]
     variables: dict[str, Any]
     structured: Callable[[], object] | None = None  # JSON-LD, made only when the page is rendered
+    shows_body: bool = False  # the page shows its `article` variable's body, fetched when the page is rendered
 
 
 def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
@@ -198,9 +189,8 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
         **variables: Any,
     ) -> PageJob:
         path = output_path_for(url) if url is not None else "404.html"
-        return PageJob(
-            path, template, url, current, (search_url, *key), {"search_url": search_url, **variables}, structured
-        )
+        variables = {"search_url": search_url, **variables}
+        return PageJob(path, template, url, current, (search_url, *key), variables, structured, "article" in variables)
 
     home = site.home
     blocks = tuple((block.column.slug, versions(block.articles)) for block in home.column_blocks)
@@ -272,16 +262,20 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
     return jobs
 
 
-def render_page(env: jinja2.Environment, config: Config, job: PageJob) -> bytes:
+def render_page(env: jinja2.Environment, config: Config, job: PageJob, body_of: BodyOf) -> bytes:
     variables = dict(job.variables)
+    if job.shows_body:
+        article = variables["article"]
+        # produced by our Markdown set-up (and cleaned for untrusted columns), not by the editor's text alone
+        variables["article"] = replace(article, body_html=Markup(body_of(article).html))
     if job.structured is not None:
         variables["json_ld"] = Markup(script_json(job.structured()))  # script_json escapes for <script>
     return _render(env, config, job.template, job.url, job.current, variables)
 
 
-def data_files(site: Site) -> Iterator[OutputFile]:
+def data_files(site: Site, body_of: BodyOf) -> Iterator[OutputFile]:
     """The feeds, the sitemap and robots.txt."""
-    for path, data in site_feeds(site):
+    for path, data in site_feeds(site, body_of):
         yield OutputFile(path, data)
     yield OutputFile("sitemap.xml", site_map(site))
     yield OutputFile("robots.txt", robots_txt(site.config))

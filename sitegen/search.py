@@ -29,9 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.model import Article, Site
-from sitegen.render import OutputFile
-from sitegen.text import SEARCH_SKIPPED, html_to_text
+from sitegen.model import Article, Body, BodyOf, OutputFile, Site
 
 SEARCH_URL = "search/"
 FORMAT = 1
@@ -104,17 +102,16 @@ def shard_of(gram: str, shards: int) -> int:
     return value % shards
 
 
-def search_text(article: Article) -> str:
+def search_text(article: Article, body: Body) -> str:
     """What a reader sees of an article besides its title: body (with headings, captions, tables), pictures, tags."""
-    body = article.search_text if article.search_text is not None else html_to_text(article.body_html, SEARCH_SKIPPED)
-    lines = [body]
+    lines = [body.search_text]
     lines += [image.caption for image in article.unplaced_images if image.caption]
     if article.tags:
         lines.append(" ".join(article.tags))
     return "\n".join(line for line in lines if line)
 
 
-def search_documents(site: Site) -> tuple[SearchDocument, ...]:
+def search_documents(site: Site, body_of: BodyOf) -> tuple[SearchDocument, ...]:
     columns = {column.slug: column.title for column in site.config.columns}
     return tuple(
         SearchDocument(
@@ -122,7 +119,7 @@ def search_documents(site: Site) -> tuple[SearchDocument, ...]:
             url=article.url,
             column=columns.get(article.column, article.column),
             date=article.date.strftime("%Y-%m-%d"),
-            text=search_text(article),
+            text=search_text(article, body_of(article)),
         )
         for article in reversed(site.articles)  # site.articles is newest first
     )
@@ -171,7 +168,7 @@ def index_files(index: SearchIndex) -> Iterator[tuple[str, bytes]]:
     yield from files
 
 
-def search_files(site: Site) -> tuple[OutputFile, ...]:
+def search_files(site: Site, body_of: BodyOf) -> tuple[OutputFile, ...]:
     """The search index of a site as output files (the search page itself is rendered with the other pages)."""
-    index = build_index(search_documents(site))
+    index = build_index(search_documents(site, body_of))
     return tuple(OutputFile(SEARCH_URL + path, data) for path, data in index_files(index))

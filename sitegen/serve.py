@@ -24,7 +24,7 @@ from watchdog.observers import Observer
 from sitegen.build import OUTPUT_DIR, BuildOptions, build_in_memory
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ConfigError, ContentError
-from sitegen.render import OutputFile
+from sitegen.model import OutputFile
 
 EVENTS_PATH = "/__sitegen/events"
 DEBOUNCE_SECONDS = 0.15

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -105,9 +106,16 @@ def load(site: Path, **options: object) -> Site:
     return load_site(site, BuildOptions(**options)).site  # type: ignore[arg-type]
 
 
+def articles_with_bodies(site: Path, **options: object) -> tuple[Article, ...]:
+    """The articles of a scratch site, newest first, each with its body_html as its own page shows it."""
+    options.setdefault("now", FIXED_NOW)
+    loaded = load_site(site, BuildOptions(**options))  # type: ignore[arg-type]
+    return tuple(replace(a, body_html=loaded.body(a).html) for a in loaded.site.articles)
+
+
 def only_article(site: Path, **options: object) -> Article:
-    """The one article of a scratch site."""
-    articles = load(site, **options).articles
+    """The one article of a scratch site, with its body_html."""
+    articles = articles_with_bodies(site, **options)
     assert len(articles) == 1, [a.source_path for a in articles]
     return articles[0]
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import PNG, MakeSite, article, build_site, load, only_article, picture_bytes, tree
+from conftest import PNG, MakeSite, article, articles_with_bodies, build_site, load, only_article, picture_bytes, tree
 from PIL import Image
 
 from sitegen.build import BuildOptions, build_in_memory, check
@@ -247,7 +247,7 @@ def test_the_development_server_sees_a_picture_edited_in_place(photo_site: Path)
 
 
 def test_a_remote_picture_is_left_alone(photo_site: Path) -> None:
-    b = next(x for x in load(photo_site).articles if x.title == "乙")
+    b = next(x for x in articles_with_bodies(photo_site) if x.title == "乙")
     assert (b.images[0].url, b.images[0].width, b.images[0].variants) == ("https://example.org/p.jpg", None, ())
     assert '<img alt="远" decoding="async" src="https://example.org/p.jpg">' in b.body_html
 

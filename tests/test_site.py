@@ -42,7 +42,6 @@ def art(slug: str, column: str = "towns", day: int = 0, views: int = 0, url: str
         date=date,
         slug=slug,
         url=url if url is not None else f"{column}/{date:%Y}/{date:%m}/{slug}/",
-        body_html="<p>x</p>",
         summary="x",
         views=views,
     )

@@ -1,0 +1,161 @@
+"""Whether the output is still what a build of the current inputs would write, told from file stats alone.
+
+A build records, in `.sitegen-cache/up-to-date.json`, a digest of the stats (path, type, size, modification time,
+inode, link target) of every file it reads: site.yaml, content/, templates/, assets/, data/ and the theme; the
+options and sitegen version that shaped it; a digest of the stats of every file it left in the output folder; and
+the next moment at which the clock alone would change the site (an article dated in the future). The next build
+compares: when all of it is the same, nothing has to be read, rendered or written, and the build ends there, the
+way `make` skips an up-to-date target. Anything else (an edited, added, removed or touched file, a changed output
+file, a scheduled article now due, another option) runs the build as usual.
+
+Time stamps are trusted the way git trusts them ("racy" entries): a file changed less than RACY_SECONDS before the
+recorded scan could have changed again without its time stamp moving, so then the build runs.
+
+This module reads stats and its own record; it imports nothing heavy, so that a build with nothing to do starts and
+ends in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+RECORD_FILE = "up-to-date.json"
+FORMAT = 1
+RACY_NANOSECONDS = 2_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    digest: str  # of every entry's stats
+    newest_ns: int  # the latest modification time met (to tell racy entries)
+    taken_ns: int  # when the scan started
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the last complete build read, how, and what it left in the output folder."""
+
+    key: str  # sitegen's version and the options that shape the output
+    inputs: str  # Scan.digest
+    scanned_ns: int  # Scan.taken_ns
+    output: str  # digest of the output folder's stats after the build
+    changes_at: str | None  # ISO time when an article dated in the future becomes due; None when none is
+    summary: dict[str, object]  # the counts the build reported, reported again by a build that ends here
+
+
+def scan(roots: Iterable[Path], skip: Iterable[Path] = ()) -> Scan:
+    """The stats of every file and link under `roots` (files or folders; missing ones count as missing)."""
+    taken = time.time_ns()
+    skipped = {os.path.abspath(path) for path in skip}
+    digest = hashlib.sha1()
+    newest = 0
+    for root in roots:
+        for line, mtime in _entries(os.path.abspath(root), skipped):
+            digest.update(line.encode("utf-8", "surrogateescape"))
+            newest = max(newest, mtime)
+    return Scan(digest.hexdigest(), newest, taken)
+
+
+def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
+    """One line per file, folder or link: its path and stats; folders in sorted order, links followed once."""
+    seen: set[str] = set()
+    pending = [root]
+    while pending:
+        path = pending.pop()
+        try:
+            info = os.lstat(path)
+        except OSError:
+            yield f"{path}\0missing\n", 0
+            continue
+        target = ""
+        if stat.S_ISLNK(info.st_mode):
+            try:
+                target = os.readlink(path)
+                followed = os.stat(path)
+            except OSError:
+                yield f"{path}\0broken\0{target}\n", info.st_mtime_ns
+                continue
+            yield f"{path}\0link\0{target}\0{info.st_mtime_ns}\n", info.st_mtime_ns
+            info = followed
+        kind = "dir" if stat.S_ISDIR(info.st_mode) else "file"
+        yield f"{path}\0{kind}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_mode}\n", info.st_mtime_ns
+        if kind == "dir" and path not in skipped:
+            real = os.path.realpath(path)
+            if real in seen:  # a link back up the tree
+                continue
+            seen.add(real)
+            try:
+                names = sorted(os.listdir(path), reverse=True)  # popped from the end: visited in sorted order
+            except OSError:
+                continue
+            pending.extend(os.path.join(path, name) for name in names)
+
+
+def output_digest(output: Path) -> str:
+    """The stats of every file in the output folder; any change made to it after the build changes this."""
+    digest = hashlib.sha1()
+    pending = [str(output)]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name, reverse=True)
+        except OSError:
+            digest.update(f"{folder}\0missing\n".encode("utf-8", "surrogateescape"))
+            continue
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            line = f"{entry.path}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n"
+            digest.update(line.encode("utf-8", "surrogateescape"))
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+    return digest.hexdigest()
+
+
+def still_valid(record: Record | None, key: str, inputs: Scan, output: Path, now: datetime) -> bool:
+    """Whether the output of the recorded build is what a build now would write."""
+    if record is None or record.key != key or record.inputs != inputs.digest:
+        return False
+    if inputs.newest_ns >= record.scanned_ns - RACY_NANOSECONDS:
+        return False  # a file changed so close to the last scan that a later change may not show in its stats
+    if record.changes_at is not None and now >= datetime.fromisoformat(record.changes_at):
+        return False  # an article scheduled for later is due now
+    return record.output == output_digest(output)
+
+
+def load_record(folder: Path) -> Record | None:
+    try:
+        data = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+        if data.pop("format") != FORMAT:
+            return None
+        record = Record(**data)
+        if not isinstance(record.summary, dict):
+            return None
+        return record
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # no record, or a damaged one: the build runs
+
+
+def save_record(folder: Path, record: Record | None) -> None:
+    """Write the record atomically; None removes it (the next build runs in full)."""
+    path = folder / RECORD_FILE
+    if record is None:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{RECORD_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps({"format": FORMAT, **asdict(record)}, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
