@@ -1,261 +1,145 @@
-"""The build pipeline: load the site, render what changed on every core, write what changed.
+"""The library's way in: build a site, check it, or build it in memory.
 
 build(site_dir, options)
-  load.load_site      config, sources, articles (cached or rendered in parallel) -> Site
-  render.page_jobs    Site -> one PageJob per page, each with a key of everything it shows
-  render.render_page  the pages whose key changed since the cached build, in parallel
-  output.write_site   changed files into a staging folder, then committed; nothing on failure
+  output.check_output_dir   refuse folders whose replacement would delete a user's files
+  lock.output_lock          one build per output folder at a time
+  uptodate                  nothing changed since the last build (by file stats): done
+  pipeline.build            load, render what changed on every core, write what changed
+
+This module stays light to import: the pipeline (Markdown, Jinja, Pillow, ...) is imported only when a build has
+work to do, so that a build with nothing to do takes a fraction of a second even on a large site.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen import load
-from sitegen.cache import BuildCache
+from sitegen import __version__, uptodate
 from sitegen.errors import BuildFailed, ContentError
-from sitegen.imagecache import ImageStore
-from sitegen.load import LoadedSite
-from sitegen.lock import DEFAULT_TIMEOUT, output_lock
-from sitegen.output import WriteReport, check_output_dir, write_site
-from sitegen.parallel import default_jobs, ordered_map
-from sitegen.render import OutputFile, PageJob, data_files, make_environment, page_jobs, render_page, template_digests
-from sitegen.search import SEARCH_URL, search_files
-from sitegen.theme import Theme, default_theme
+from sitegen.lock import output_lock
+from sitegen.model import OutputFile
+from sitegen.options import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS, BuildOptions, BuildReport
+from sitegen.output import check_output_dir
 
-TEMPLATES_DIR = "templates"
-OUTPUT_DIR = "public"
-CACHE_DIR = ".sitegen-cache"
-IMAGES_DIR = "images"  # processed pictures, inside the cache folder
+if TYPE_CHECKING:
+    from sitegen.load import LoadedSite
 
-Progress = Callable[[str, int, int], None]  # (phase, done, total)
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    output_dir: Path | None = None  # default: <site>/public
-    drafts: bool = False
-    future: bool = False
-    now: datetime | None = None  # the moment that decides what is "future"; default: the clock
-    theme: Theme = field(default_factory=default_theme)
-    cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
-    cache_dir: Path | None = None  # the build cache and the processed pictures; default: <site>/.sitegen-cache
-    disk_cache: bool = True  # read and write the cache folder (`sitegen build`; check never writes it); when
-    # False, every picture is processed again (its variants still go to the cache folder: they are copied from there)
-    jobs: int = field(default_factory=default_jobs)
-    progress: Progress | None = None
-    search: bool = True  # the search page, its index under search/, and a search box on every page
-    lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
-    on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
-
-
-@dataclass(frozen=True, slots=True)
-class BuildReport:
-    articles: int
-    pages: int
-    files_written: int
-    files_unchanged: int
-    seconds: float
-    output_dir: Path | None
-    left_out_drafts: int = 0
-    left_out_future: int = 0
-    next_scheduled: datetime | None = None
-    warnings: tuple[str, ...] = ()
-    articles_rendered: int = 0
-    articles_reused: int = 0
-    pages_rendered: int = 0
-    pages_reused: int = 0
-    timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order
-    images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
-    images_reused: int = 0  # pictures found in the image cache
-
-
-@dataclass
-class _Run:
-    """One build's moving parts: the options, the cache in use and the clock of each phase."""
-
-    site_dir: Path
-    options: BuildOptions
-    cache: BuildCache
-    started: float = field(default_factory=time.perf_counter)
-    timings: list[tuple[str, float]] = field(default_factory=list)
-    pages_rendered: int = 0
-    pages_reused: int = 0
-    data_files: int = 0  # feeds, sitemap, robots.txt, search index
-    write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
-
-    def lap(self, phase: str, since: float) -> float:
-        now = time.perf_counter()
-        self.timings.append((phase, now - since))
-        return now
-
-
-def _start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write_images: bool = True) -> _Run:
-    cache = options.cache
-    if cache is None:
-        folder = options.cache_dir or site_dir / CACHE_DIR
-        cache = BuildCache.load(folder, write_cache) if options.disk_cache else BuildCache()
-    return _Run(site_dir, options, cache, write_images=write_images)
-
-
-def _load(run: _Run) -> LoadedSite:
-    o = run.options
-    started = time.perf_counter()
-    folder = (o.cache_dir or run.site_dir / CACHE_DIR) / IMAGES_DIR
-    images = ImageStore(folder, write=run.write_images, reuse=o.disk_cache)
-    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images)
-    images.save()
-    run.lap("read and render Markdown", started)
-    return loaded
-
-
-def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
-    """Every file of the site in a stable order; a page whose key matches the cached build is not rendered."""
-    started = time.perf_counter()
-    env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
-    config = loaded.site.config
-    jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
-    templates = template_digests(env, {job.template for job in jobs})
-    digests = [_page_digest(templates[job.template], job) for job in jobs]
-    memory, previous = run.options.cache, run.cache.page_digests
-    todo = [
-        i
-        for i, (job, digest) in enumerate(zip(jobs, digests, strict=True))
-        if not (memory is not None and digest in memory.pages)
-        and not (output is not None and previous.get(job.path) == digest and (output / job.path).is_file())
-    ]
-    rendered = ordered_map(lambda n: render_page(env, config, jobs[todo[n]], loaded.body), len(todo), run.options.jobs)
-    pending = iter(todo)
-    next_todo = next(pending, None)
-    progress = run.options.progress
-    rendering = time.perf_counter() - started
-    for index, (job, digest) in enumerate(zip(jobs, digests, strict=True)):
-        if index == next_todo:
-            waited = time.perf_counter()
-            data = next(rendered)
-            rendering += time.perf_counter() - waited
-            next_todo = next(pending, None)
-            run.pages_rendered += 1
-            if memory is not None:
-                memory.pages[digest] = data
-            yield OutputFile(job.path, data)
-        elif memory is not None and digest in memory.pages:
-            run.pages_reused += 1
-            yield OutputFile(job.path, memory.pages[digest])
-        else:
-            run.pages_reused += 1
-            yield OutputFile(job.path, unchanged=True)
-        if progress is not None and index % 200 == 0:
-            progress("pages", index, len(jobs))
-    run.cache.record_output(dict(zip((job.path for job in jobs), digests, strict=True)), run.cache.outputs)
-    run.cache.pages_reused = run.pages_reused
-    run.timings.append(("render templates", rendering))
-    started = time.perf_counter()
-    for file in data_files(loaded.site, loaded.body):
-        run.data_files += 1
-        yield file
-    run.lap("feeds and sitemap", started)
-    if run.options.search:
-        started = time.perf_counter()
-        yield from _search_files(run, loaded, output)
-        run.lap("search index", started)
-    yield from loaded.static_files
-
-
-def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
-    """The search index, built again only when an article it covers changed."""
-    columns = {column.slug: column.title for column in loaded.site.config.columns}
-    inputs = [(a.fingerprint, columns.get(a.column, "")) for a in loaded.site.articles]
-    digest = hashlib.sha1(repr(inputs).encode()).hexdigest()
-    cache, memory = run.cache, run.options.cache
-    paths = cache.search_paths
-    reusable = output is not None and memory is None and digest == cache.search_digest and paths
-    if reusable and (output / paths[0]).is_file():  # type: ignore[operator]
-        run.data_files += len(paths)
-        yield from (OutputFile(path, unchanged=True) for path in paths)
-        return
-    if memory is not None and digest == memory.search_digest and memory.search_output:
-        files = memory.search_output  # sitegen serve keeps the index in memory
-    else:
-        files = search_files(loaded.site, loaded.body)
-    run.data_files += len(files)
-    cache.record_search(digest, tuple(file.path for file in files))
-    if memory is not None:
-        memory.search_output = files
-    yield from files
-
-
-def _page_digest(template_digest: str, job: PageJob) -> str:
-    return hashlib.sha1(repr((template_digest, job.path, job.key)).encode()).hexdigest()
-
-
-def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | None) -> BuildReport:
-    return BuildReport(
-        articles=len(loaded.site.articles),
-        pages=run.pages_rendered + run.pages_reused + run.data_files,
-        files_written=written.written,
-        files_unchanged=written.unchanged,
-        seconds=time.perf_counter() - run.started,
-        output_dir=output,
-        left_out_drafts=loaded.left_out_drafts,
-        left_out_future=loaded.left_out_future,
-        next_scheduled=loaded.next_scheduled,
-        warnings=loaded.warnings,
-        articles_rendered=loaded.articles_rendered,
-        articles_reused=loaded.articles_reused,
-        pages_rendered=run.pages_rendered,
-        pages_reused=run.pages_reused,
-        timings=tuple(run.timings),
-        images_processed=loaded.images_processed,
-        images_reused=loaded.images_reused,
-    )
+_PACKAGE = Path(__file__).resolve().parent  # sitegen's own code: a changed checkout must build again
 
 
 def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite:
     """The loaded and checked site, rendered nowhere."""
-    return _load(_start(site_dir, options or BuildOptions(disk_cache=False), write_cache=False))
+    from sitegen import pipeline
+
+    return pipeline.load_site(site_dir, options)
 
 
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
-    run = _start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
-    run.cache.page_digests = {}  # render every page, so that every template error is found
-    loaded = _load(run)
-    for _ in _files(run, loaded, None):
-        pass
-    return _report(run, loaded, WriteReport(0, 0), None)
+    from sitegen import pipeline
+
+    return pipeline.check(site_dir, options)
 
 
 def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
     """The whole site as OutputFiles by path, written nowhere (for the development server)."""
-    run = _start(site_dir, options)
-    loaded = _load(run)
-    files = {file.path: file for file in _files(run, loaded, None)}
-    return _report(run, loaded, WriteReport(0, 0), None), files
+    from sitegen import pipeline
+
+    return pipeline.build_in_memory(site_dir, options)
 
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     output = (options.output_dir or site_dir / OUTPUT_DIR).resolve()
     check_output_dir(output, site_dir)
+    cache_dir = options.cache_dir or site_dir / CACHE_DIR
+    recorded = options.disk_cache and options.cache is None  # a build that keeps its cache on disk
     # one build per output folder at a time, from reading the cache to saving it: the cache describes the output
     with output_lock(output, options.lock_timeout, options.on_lock_wait):
-        run = _start(site_dir, options)
-        loaded = _load(run)
+        if not recorded:
+            return _run_pipeline(site_dir, options, output)[0]
         started = time.perf_counter()
-        written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
-        run.cache.record_output(run.cache.page_digests, written.paths)
-        elapsed = time.perf_counter() - started
-        rendering = sum(t for phase, t in run.timings if phase != "read and render Markdown")
-        run.timings.append(("write", elapsed - rendering))
-        if options.cache is None and options.disk_cache:
-            run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
-    return _report(run, loaded, written, output)
+        key = _options_key(options, output, cache_dir)
+        inputs = uptodate.scan(
+            [*(site_dir / name for name in SITE_INPUTS), options.theme.templates, options.theme.assets, _PACKAGE],
+            skip=[output, cache_dir],
+        )
+        now = options.now or datetime.now(UTC)
+        record = uptodate.load_record(cache_dir)
+        if uptodate.still_valid(record, key, inputs, output, now):
+            assert record is not None
+            return _unchanged(record, output, time.perf_counter() - started)
+        uptodate.save_record(cache_dir, None)  # this build may fail halfway: no record may outlive the output
+        report, changes_at = _run_pipeline(site_dir, options, output)
+        summary = _summary(report)
+        uptodate.save_record(
+            cache_dir,
+            uptodate.Record(key, inputs.digest, inputs.taken_ns, uptodate.output_digest(output), changes_at, summary),
+        )
+    return report
+
+
+def _run_pipeline(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, str | None]:
+    """The build proper; also when the site next changes by the clock alone (ISO time), if ever."""
+    from sitegen import pipeline
+
+    report, loaded = pipeline.build(site_dir, options, output)
+    return report, loaded.next_change.isoformat() if loaded.next_change else None
+
+
+def _options_key(options: BuildOptions, output: Path, cache_dir: Path) -> str:
+    """Everything besides the files that shapes the output."""
+    shape = (
+        __version__,
+        options.drafts,
+        options.future,
+        options.search,
+        str(options.theme.templates),
+        str(options.theme.assets),
+        str(output),
+        str(cache_dir.resolve()),
+    )
+    return hashlib.sha1(repr(shape).encode()).hexdigest()
+
+
+def _summary(report: BuildReport) -> dict[str, object]:
+    return {
+        "articles": report.articles,
+        "pages": report.pages,
+        "files": report.files_written + report.files_unchanged,
+        "html_pages": report.pages_rendered + report.pages_reused,
+        "left_out_drafts": report.left_out_drafts,
+        "left_out_future": report.left_out_future,
+        "next_scheduled": report.next_scheduled.isoformat() if report.next_scheduled else None,
+        "warnings": list(report.warnings),
+    }
+
+
+def _unchanged(record: uptodate.Record, output: Path, seconds: float) -> BuildReport:
+    """The report of a build that found nothing to do: the last build's counts, nothing written."""
+    summary = record.summary
+    articles, pages, files = (int(summary[name]) for name in ("articles", "pages", "files"))
+    scheduled = summary.get("next_scheduled")
+    warnings = summary.get("warnings")
+    return BuildReport(
+        articles=articles,
+        pages=pages,
+        files_written=0,
+        files_unchanged=files,
+        seconds=seconds,
+        output_dir=output,
+        left_out_drafts=int(summary.get("left_out_drafts") or 0),
+        left_out_future=int(summary.get("left_out_future") or 0),
+        next_scheduled=datetime.fromisoformat(scheduled) if isinstance(scheduled, str) else None,
+        warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
+        articles_reused=articles,
+        pages_reused=int(summary.get("html_pages") or 0),
+        timings=(("inputs unchanged", seconds),),
+    )
 
 
 __all__ = [

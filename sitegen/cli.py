@@ -194,6 +194,7 @@ def _print_profile(r: BuildReport, lang: str) -> None:
 
 
 PHASES_ZH = {
+    "inputs unchanged": "输入未变，无需重建",
     "read and render Markdown": "读取并渲染 Markdown",
     "render templates": "渲染模板",
     "feeds and sitemap": "订阅源与站点地图",

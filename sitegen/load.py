@@ -34,6 +34,7 @@ class LoadedSite:
     left_out_drafts: int
     left_out_future: int
     next_scheduled: datetime | None
+    next_change: datetime | None = None  # when the clock alone changes the site: the first article still to come
     warnings: tuple[str, ...] = ()
     articles_rendered: int = 0
     articles_reused: int = 0
@@ -167,6 +168,7 @@ def load_site(
         left_out_drafts=len(left_out_drafts),
         left_out_future=len(left_out_future),
         next_scheduled=min((a.date for a in left_out_future), default=None),
+        next_change=min((a.date for a in everything if a.future), default=None),
         warnings=tuple(warnings),
         articles_rendered=len(to_render),
         articles_reused=reused_count,

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 RECORD_FILE = "up-to-date.json"
 FORMAT = 1
@@ -49,7 +50,7 @@ class Record:
     scanned_ns: int  # Scan.taken_ns
     output: str  # digest of the output folder's stats after the build
     changes_at: str | None  # ISO time when an article dated in the future becomes due; None when none is
-    summary: dict[str, object]  # the counts the build reported, reported again by a build that ends here
+    summary: dict[str, Any]  # the counts the build reported, reported again by a build that ends here
 
 
 def scan(roots: Iterable[Path], skip: Iterable[Path] = ()) -> Scan:
@@ -97,6 +98,7 @@ def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
                 names = sorted(os.listdir(path), reverse=True)  # popped from the end: visited in sorted order
             except OSError:
                 continue
+            names = [name for name in names if name != "__pycache__"]  # Python's own, rewritten at will
             pending.extend(os.path.join(path, name) for name in names)
 
 
@@ -141,7 +143,11 @@ def load_record(folder: Path) -> Record | None:
         if data.pop("format") != FORMAT:
             return None
         record = Record(**data)
-        if not isinstance(record.summary, dict):
+        counts = [
+            record.summary.get(name)
+            for name in ("articles", "pages", "files", "html_pages", "left_out_drafts", "left_out_future")
+        ]
+        if not all(type(count) is int for count in counts) or not isinstance(record.inputs, str):
             return None
         return record
     except (OSError, ValueError, TypeError, KeyError, AttributeError):

@@ -1,0 +1,63 @@
+"""What a build is asked to do and what it reports: plain data, light to import (the CLI reads it first)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitegen.lock import DEFAULT_TIMEOUT
+from sitegen.parallel import default_jobs
+from sitegen.theme import Theme, default_theme
+
+if TYPE_CHECKING:
+    from sitegen.cache import BuildCache
+
+OUTPUT_DIR = "public"
+CACHE_DIR = ".sitegen-cache"
+# Everything of a site folder a build reads (config.CONFIG_FILE, content.CONTENT_DIR and content.LINKED_FOLDERS;
+# a test keeps them in step)
+SITE_INPUTS = ("site.yaml", "content", "assets", "templates", "data")
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    output_dir: Path | None = None  # default: <site>/public
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # the moment that decides what is "future"; default: the clock
+    theme: Theme = field(default_factory=default_theme)
+    cache: BuildCache | None = None  # reuse work across builds of one process (sitegen serve)
+    cache_dir: Path | None = None  # the build cache and the processed pictures; default: <site>/.sitegen-cache
+    disk_cache: bool = True  # read and write the cache folder (`sitegen build`; check never writes it); when
+    # False, every picture is processed again (its variants still go to the cache folder: they are copied from there)
+    jobs: int = field(default_factory=default_jobs)
+    progress: Progress | None = None
+    search: bool = True  # the search page, its index under search/, and a search box on every page
+    lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
+    on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    articles: int
+    pages: int
+    files_written: int
+    files_unchanged: int
+    seconds: float
+    output_dir: Path | None
+    left_out_drafts: int = 0
+    left_out_future: int = 0
+    next_scheduled: datetime | None = None
+    warnings: tuple[str, ...] = ()
+    articles_rendered: int = 0
+    articles_reused: int = 0
+    pages_rendered: int = 0
+    pages_reused: int = 0
+    timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order
+    images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
+    images_reused: int = 0  # pictures found in the image cache
