@@ -57,6 +57,8 @@ class BuildCache:
     pages: dict[str, bytes] = field(default_factory=dict)  # by page digest (memory only: sitegen serve)
     page_digests: dict[str, str] = field(default_factory=dict)  # output path -> digest of what it was built from
     outputs: tuple[str, ...] = ()  # every file of the last output, to remove what a build no longer makes
+    # (mtime_ns, size) of each output file as the last build left it: a file changed by hand since is made again
+    output_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     search_digest: str = ""  # of what the search index was built from
     search_paths: tuple[str, ...] = ()  # the files of that index
     search_output: tuple[Any, ...] = ()  # the index itself, as OutputFiles (memory only: sitegen serve)
@@ -113,6 +115,24 @@ class BuildCache:
         if (digest, paths) != (self.search_digest, self.search_paths):
             self.search_digest, self.search_paths, self.changed = digest, paths, True
 
+    def intact(self, output: Path, path: str) -> bool:
+        """Whether the output file is still as the last build left it (by its stats)."""
+        try:
+            stat = os.stat(output / path)
+        except OSError:
+            return False
+        return self.output_stats.get(path) == (stat.st_mtime_ns, stat.st_size)
+
+    def record_written(self, output: Path, written: Iterable[str], outputs: Iterable[str]) -> None:
+        """Note the stats of the files a build wrote; forget those of files no longer in the output."""
+        stats = {path: self.output_stats[path] for path in outputs if path in self.output_stats}
+        for path in written:
+            with contextlib.suppress(OSError):
+                stat = os.stat(output / path)
+                stats[path] = (stat.st_mtime_ns, stat.st_size)
+        if stats != self.output_stats:
+            self.output_stats, self.changed = stats, True
+
     def record_output(self, page_digests: dict[str, str], outputs: Iterable[str]) -> None:
         outputs = tuple(sorted(outputs))
         if page_digests != self.page_digests or outputs != self.outputs:
@@ -137,6 +157,7 @@ class BuildCache:
                 bodies=bodies,
                 page_digests=data["pages"],
                 outputs=data["outputs"],
+                output_stats=data["output_stats"],
                 search_digest=data["search"][0],
                 search_paths=data["search"][1],
             )
@@ -154,6 +175,7 @@ class BuildCache:
             "articles": self.articles,
             "pages": self.page_digests,
             "outputs": self.outputs,
+            "output_stats": self.output_stats,
             "search": (self.search_digest, self.search_paths),
         }
         folder.mkdir(parents=True, exist_ok=True)

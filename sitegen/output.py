@@ -30,6 +30,7 @@ class WriteReport:
     unchanged: int
     removed: int = 0
     paths: tuple[str, ...] = ()  # every file of the output, sorted
+    changed: tuple[str, ...] = ()  # the files this build wrote
 
 
 def check_output_dir(output: Path, site_dir: Path) -> None:
@@ -78,11 +79,11 @@ def write_site(files: Iterable[OutputFile], output: Path, previous: Iterable[str
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             os.chmod(staging, 0o755)
             staging.rename(output)
-            return WriteReport(len(changed), 0, 0, tuple(sorted(paths)))
+            return WriteReport(len(changed), 0, 0, tuple(sorted(paths)), tuple(changed))
         removed = _commit(staging, output, changed, set(paths), previous)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return WriteReport(len(changed), unchanged, removed, tuple(sorted(paths)))
+    return WriteReport(len(changed), unchanged, removed, tuple(sorted(paths)), tuple(changed))
 
 
 MARKER_TEXT = "built by sitegen; safe to delete\n"

@@ -83,7 +83,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
         i
         for i, (job, digest) in enumerate(zip(jobs, digests, strict=True))
         if not (memory is not None and digest in memory.pages)
-        and not (output is not None and previous.get(job.path) == digest and (output / job.path).is_file())
+        and not (output is not None and previous.get(job.path) == digest and run.cache.intact(output, job.path))
     ]
     rendered = ordered_map(lambda n: render_page(env, config, jobs[todo[n]], loaded.body), len(todo), run.options.jobs)
     pending = iter(todo)
@@ -131,7 +131,7 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
     cache, memory = run.cache, run.options.cache
     paths = cache.search_paths
     reusable = output is not None and memory is None and digest == cache.search_digest and paths
-    if reusable and (output / paths[0]).is_file():  # type: ignore[operator]
+    if reusable and all(cache.intact(output, path) for path in paths):  # type: ignore[union-attr]
         run.data_files += len(paths)
         yield from (OutputFile(path, unchanged=True) for path in paths)
         return
@@ -202,6 +202,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     started = time.perf_counter()
     written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
     run.cache.record_output(run.cache.page_digests, written.paths)
+    run.cache.record_written(output, written.changed, written.paths)
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase != "read and render Markdown")
     run.timings.append(("write", elapsed - rendering))

@@ -1,0 +1,183 @@
+"""A build with nothing to do ends after comparing file stats (sitegen.uptodate), and only then."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen import build as build_module
+from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.cli import main
+from sitegen.config import CONFIG_FILE
+from sitegen.content import CONTENT_DIR, LINKED_FOLDERS
+from sitegen.errors import BuildFailed
+from sitegen.options import SITE_INPUTS
+from sitegen.uptodate import RECORD_FILE
+from tests.conftest import FIXED_NOW, MakeSite, article
+
+LONG_AGO = 1_600_000_000 * 10**9  # ns: time stamps sitegen trusts (not within seconds of the last scan)
+ENDED_EARLY = "inputs unchanged"
+
+
+def age(site: Path, stamp: int = LONG_AGO) -> None:
+    for path in [site, *site.rglob("*")]:
+        if ".sitegen-cache" not in path.parts and "public" not in path.parts:
+            os.utime(path, ns=(stamp, stamp))
+
+
+def ended_early(report: BuildReport) -> bool:
+    return report.timings[0][0] == ENDED_EARLY
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> Path:
+    folder = make_site(
+        {"content/towns/a.md": article("甲", body="正文甲。"), "content/towns/b.md": article("乙", date="2024-01-03")}
+    )
+    age(folder)
+    return folder
+
+
+def built(site: Path, **options: object) -> BuildReport:
+    options.setdefault("now", FIXED_NOW)
+    return build(site, BuildOptions(**options))  # type: ignore[arg-type]
+
+
+def stats(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.rglob("*")}
+
+
+def test_a_build_with_nothing_changed_ends_early_touches_nothing_and_reports_the_same_counts(site: Path) -> None:
+    first = built(site)
+    before = stats(site / "public")
+    second = built(site)
+    assert not ended_early(first) and ended_early(second)
+    assert stats(site / "public") == before
+    assert (second.articles, second.pages, second.files_written) == (first.articles, first.pages, 0)
+    assert second.files_unchanged == first.files_written + first.files_unchanged
+    assert second.pages_reused == first.pages_rendered + first.pages_reused
+
+
+def test_an_edited_article_is_built_again(site: Path) -> None:
+    built(site)
+    (site / "content/towns/a.md").write_text(article("甲", body="改过的正文。"), encoding="utf-8")
+    age(site, LONG_AGO + 10**9)
+    report = built(site)
+    assert not ended_early(report)
+    assert "改过的正文" in (site / "public/towns/2024/01/a/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda site: (site / "templates").mkdir(),
+        lambda site: (site / "assets").mkdir(),
+        lambda site: (site / "data").mkdir(),
+        lambda site: (site / "content/towns/c.md").write_text(article("丙"), encoding="utf-8"),
+        lambda site: (site / "content/towns/b.md").unlink(),
+        lambda site: (site / "site.yaml").write_text(
+            (site / "site.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+        ),
+    ],
+    ids=["templates", "assets", "data", "new article", "removed article", "config"],
+)
+def test_any_change_to_what_a_build_reads_builds_again(site: Path, change) -> None:
+    built(site)
+    change(site)
+    age(site, LONG_AGO + 10**9)
+    assert not ended_early(built(site))
+
+
+def test_a_file_changed_or_removed_in_the_output_is_put_back(site: Path) -> None:
+    built(site)
+    home = site / "public/index.html"
+    original = home.read_bytes()
+    home.unlink()
+    assert not ended_early(built(site))
+    assert home.read_bytes() == original
+    home.write_bytes(b"defaced")
+    assert not ended_early(built(site))
+    assert home.read_bytes() == original
+
+
+def test_an_article_scheduled_for_later_is_published_when_it_is_due(make_site: MakeSite) -> None:
+    later = FIXED_NOW + timedelta(hours=1)
+    soon = article("稍后", date=later.isoformat())
+    site = make_site({"content/towns/a.md": article("现在"), "content/towns/soon.md": soon})
+    age(site)
+    assert built(site).articles == 1
+    assert ended_early(built(site, now=FIXED_NOW + timedelta(minutes=30)))
+    due = built(site, now=later + timedelta(minutes=1))
+    assert not ended_early(due) and due.articles == 2
+
+
+def test_other_options_build_again(site: Path) -> None:
+    built(site)
+    assert not ended_early(built(site, drafts=True))
+    assert not ended_early(built(site, search=False))
+    assert ended_early(built(site, search=False))
+
+
+def test_time_stamps_of_the_last_seconds_are_not_trusted(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": article("甲")})  # written just now
+    built(site)
+    assert not ended_early(built(site))
+
+
+def test_a_damaged_or_foreign_record_is_ignored(site: Path) -> None:
+    built(site)
+    record = site / ".sitegen-cache" / RECORD_FILE
+    for garbage in ("not json", '{"format": 1, "key": 3}', '{"format": 1, "summary": {"articles": "x"}}', "[]"):
+        record.write_text(garbage, encoding="utf-8")
+        assert not ended_early(built(site))
+    assert ended_early(built(site))
+
+
+def test_a_failed_build_leaves_no_record_behind(site: Path) -> None:
+    built(site)
+    source = site / "content/towns/a.md"
+    good = source.read_bytes()
+    source.write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    age(site, LONG_AGO + 10**9)
+    with pytest.raises(BuildFailed):
+        built(site)
+    assert not (site / ".sitegen-cache" / RECORD_FILE).exists()
+    source.write_bytes(good)
+    age(site)  # the very stats of the last good build: still, that build is no longer what the record says
+    assert not ended_early(built(site))
+
+
+def test_a_changed_sitegen_checkout_builds_again(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "module.py").write_text("a = 1\n", encoding="utf-8")
+    age(package)
+    monkeypatch.setattr(build_module, "_PACKAGE", package)
+    built(site)
+    assert ended_early(built(site))
+    (package / "module.py").write_text("a = 2\n", encoding="utf-8")
+    age(package, LONG_AGO + 10**9)
+    assert not ended_early(built(site))
+
+
+def test_builds_without_a_disk_cache_keep_no_record(site: Path, tmp_path: Path) -> None:
+    built(site, disk_cache=False, output_dir=tmp_path / "out")
+    assert not ended_early(built(site, disk_cache=False, output_dir=tmp_path / "out"))
+    assert not (site / ".sitegen-cache" / RECORD_FILE).exists()
+
+
+def test_the_scan_covers_everything_a_build_reads() -> None:
+    assert set(SITE_INPUTS) == {CONFIG_FILE, CONTENT_DIR, *LINKED_FOLDERS}
+
+
+def test_the_command_says_that_nothing_had_to_be_built(site: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    result = runner.invoke(main, ["build", "--site", str(site), "--profile"])
+    assert result.exit_code == 0, result.output
+    assert "输入未变，无需重建" in result.output
+    assert "写入 0 个文件" in result.output
