@@ -1,6 +1,6 @@
 """The rules of the house (ARCHITECTURE.md), read from the source with `ast`: imports point down.
 
-    cli -> build, serve -> the rest (config, content, site, render, output, ...) -> markup, text, urls -> model, errors
+    cli -> build (-> pipeline), serve -> the rest (config, content, site, render, output, ...) -> markup, text, urls -> model, errors
 
 Nothing imports `cli`; only `cli` imports click, only `render` imports jinja2, only `serve` imports watchdog,
 only `images` imports Pillow (PIL).
@@ -12,6 +12,8 @@ Imports inside functions count too.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -19,7 +21,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
-PIPELINE = {"cli", "build", "serve"}
+PIPELINE = {"cli", "build", "pipeline", "serve"}
 STAGES = {"config", "content", "site", "render", "output"}
 BELOW_STAGES = {"markup", "text", "urls"}
 BOTTOM = {"model", "errors", "messages"}
@@ -88,6 +90,19 @@ def test_only_one_module_imports_each_framework(package: str, allowed: set[str])
 def test_build_and_serve_are_used_only_from_above() -> None:
     assert importers("build") <= {"cli", "serve"}
     assert importers("serve") <= {"cli"}
+    assert importers("pipeline") == {"build"}
+
+
+def test_the_way_in_stays_light_to_import() -> None:
+    """A build with nothing to do must not pay for Markdown, Jinja, Pillow or nh3: cli, build and what they
+    import at the top of the file stay clear of them (the pipeline is imported inside build's functions)."""
+    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe"}
+    code = (
+        "import sys, sitegen.cli\n"
+        f"print(sorted(name for name in {sorted(heavy)!r} if name in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_the_stages_do_not_reach_up_to_the_pipeline() -> None:

@@ -1,0 +1,97 @@
+"""Article bodies live in a BodyStore (SQLite on disk for `sitegen build`), one at a time, never all in memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.bodies import BODIES_FILE, BodyStore, DiskBodyStore
+from sitegen.build import BuildOptions, build, load_site
+from sitegen.model import Body
+from sitegen.parallel import ordered_map
+from tests.conftest import FIXED_NOW, MakeSite, article, build_site, tree
+
+ONE = Body("<p>一</p>", "一")
+TWO = Body("<p>二</p>", "二")
+
+
+@pytest.mark.parametrize("make", [lambda tmp: BodyStore(), lambda tmp: DiskBodyStore(tmp / BODIES_FILE)])
+def test_a_store_gives_back_what_was_put_and_forgets_what_is_not_retained(make, tmp_path: Path) -> None:
+    store = make(tmp_path)
+    store.put("a", ONE)
+    store.put("b", TWO)
+    store.flush()
+    assert (store.get("a"), store.get("b")) == (ONE, TWO)
+    assert store.keys() == {"a", "b"}
+    store.retain({"b"})
+    assert store.keys() == {"b"}
+    with pytest.raises(KeyError):
+        store.get("a")
+    store.clear()
+    assert store.keys() == set()
+
+
+def test_bodies_on_disk_outlive_the_process_and_are_read_from_forked_workers(tmp_path: Path) -> None:
+    path = tmp_path / BODIES_FILE
+    writer = DiskBodyStore(path)
+    for n in range(600):  # more than one batch
+        writer.put(f"k{n}", Body(f"<p>{n}</p>", str(n)))
+    writer.flush()
+    reader = DiskBodyStore(path)
+    assert reader.get("k599") == Body("<p>599</p>", "599") and len(reader.keys()) == 600
+    pids = list(ordered_map(lambda n: (reader.get(f"k{n}").html, os.getpid()), 128, 2))  # workers inherit it
+    assert [html for html, _ in pids] == [f"<p>{n}</p>" for n in range(128)]
+    assert os.getpid() not in {pid for _, pid in pids}
+
+
+def test_a_read_only_store_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / BODIES_FILE
+    store = DiskBodyStore(path, write=False)
+    store.put("a", ONE)
+    store.flush()
+    store.retain(set())
+    assert store.keys() == set() and not path.parent.exists()
+    DiskBodyStore(path).put("b", TWO)
+    before = path.read_bytes()
+    reading = DiskBodyStore(path, write=False)
+    reading.put("c", ONE)
+    reading.flush()
+    reading.clear()
+    assert path.read_bytes() == before
+
+
+def test_a_damaged_file_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / BODIES_FILE
+    path.write_bytes(b"not a database at all" * 100)
+    store = DiskBodyStore(path)
+    store.put("a", ONE)
+    store.flush()
+    assert DiskBodyStore(path).get("a") == ONE
+
+
+def test_the_loaded_site_holds_no_body(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": article(body="## 小标题\n\n正文。\n")})
+    loaded = load_site(site, BuildOptions(now=FIXED_NOW))
+    (only,) = loaded.site.articles
+    assert only.body_html == ""
+    assert '<h2 id="小标题">小标题</h2>' in loaded.body(only).html
+    assert "小标题" in loaded.body(only).search_text
+
+
+def test_a_build_keeps_bodies_on_disk_and_rebuilds_what_the_store_lost(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({f"content/towns/{n}.md": article(f"标题{n}", body=f"正文{n}。") for n in "abc"})
+    first = build_site(site)
+    bodies = site / ".sitegen-cache" / BODIES_FILE
+    assert len(DiskBodyStore(bodies).keys()) == 3
+    expected = tree(site / "public")
+    bodies.unlink()
+    again = build_site(site)
+    assert (first.articles_rendered, again.articles_rendered) == (3, 3)
+    assert tree(site / "public") == expected
+    (site / "content/towns/c.md").unlink()
+    build_site(site)
+    assert len(DiskBodyStore(bodies).keys()) == 2  # a removed article's body goes too
+    build(site, BuildOptions(now=FIXED_NOW, output_dir=tmp_path / "cold", disk_cache=False))
+    assert tree(site / "public") == tree(tmp_path / "cold")
