@@ -1,6 +1,7 @@
 """The rules of the house (ARCHITECTURE.md), read from the source with `ast`: imports point down.
 
-    cli -> build (-> pipeline), serve -> the rest (config, content, site, render, output, ...) -> markup, text, urls -> model, errors
+    cli -> build (-> pipeline), serve -> the rest (config, content, site, render, output, ...)
+        -> markup, text, urls -> model, errors
 
 Nothing imports `cli`; only `cli` imports click, only `render` imports jinja2, only `serve` imports watchdog,
 only `images` imports Pillow (PIL).
