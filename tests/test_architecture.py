@@ -98,10 +98,7 @@ def test_the_way_in_stays_light_to_import() -> None:
     """A build with nothing to do must not pay for Markdown, Jinja, Pillow or nh3: cli, build and what they
     import at the top of the file stay clear of them (the pipeline is imported inside build's functions)."""
     heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe"}
-    code = (
-        "import sys, sitegen.cli\n"
-        f"print(sorted(name for name in {sorted(heavy)!r} if name in sys.modules))"
-    )
+    code = f"import sys, sitegen.cli\nprint(sorted(name for name in {sorted(heavy)!r} if name in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
