@@ -123,10 +123,14 @@ class BuildCache:
             return False
         return self.output_stats.get(path) == (stat.st_mtime_ns, stat.st_size)
 
-    def record_written(self, output: Path, written: Iterable[str], outputs: Iterable[str]) -> None:
-        """Note the stats of the files a build wrote; forget those of files no longer in the output."""
-        stats = {path: self.output_stats[path] for path in outputs if path in self.output_stats}
-        for path in written:
+    def record_written(self, output: Path, outputs: Iterable[str], kept: Iterable[str]) -> None:
+        """Note the stats of the output's files after a build; those it `kept` unseen keep the stats they had."""
+        kept = set(kept)
+        stats: dict[str, tuple[int, int]] = {}
+        for path in outputs:
+            if path in kept and path in self.output_stats:
+                stats[path] = self.output_stats[path]
+                continue
             with contextlib.suppress(OSError):
                 stat = os.stat(output / path)
                 stats[path] = (stat.st_mtime_ns, stat.st_size)

@@ -30,7 +30,7 @@ class WriteReport:
     unchanged: int
     removed: int = 0
     paths: tuple[str, ...] = ()  # every file of the output, sorted
-    changed: tuple[str, ...] = ()  # the files this build wrote
+    kept: tuple[str, ...] = ()  # the files kept unseen, by their key (OutputFile.unchanged)
 
 
 def check_output_dir(output: Path, site_dir: Path) -> None:
@@ -59,10 +59,13 @@ def write_site(files: Iterable[OutputFile], output: Path, previous: Iterable[str
     try:
         paths: list[str] = [MARKER]
         changed: list[str] = []
+        kept: list[str] = []
         unchanged = 0
         fresh = not output.is_dir()
         for file in files:
             paths.append(file.path)
+            if file.unchanged:
+                kept.append(file.path)
             if not fresh and _unchanged(output / file.path, file):
                 unchanged += 1
                 continue
@@ -79,11 +82,11 @@ def write_site(files: Iterable[OutputFile], output: Path, previous: Iterable[str
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             os.chmod(staging, 0o755)
             staging.rename(output)
-            return WriteReport(len(changed), 0, 0, tuple(sorted(paths)), tuple(changed))
+            return WriteReport(len(changed), 0, 0, tuple(sorted(paths)))
         removed = _commit(staging, output, changed, set(paths), previous)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return WriteReport(len(changed), unchanged, removed, tuple(sorted(paths)), tuple(changed))
+    return WriteReport(len(changed), unchanged, removed, tuple(sorted(paths)), tuple(kept))
 
 
 MARKER_TEXT = "built by sitegen; safe to delete\n"

@@ -202,7 +202,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     started = time.perf_counter()
     written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
     run.cache.record_output(run.cache.page_digests, written.paths)
-    run.cache.record_written(output, written.changed, written.paths)
+    run.cache.record_written(output, written.paths, written.kept)
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase != "read and render Markdown")
     run.timings.append(("write", elapsed - rendering))

@@ -203,3 +203,30 @@ def test_a_hostile_cache_file_is_ignored_not_executed(tmp_path: Path) -> None:
     report = build(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW))
     assert report.articles == 1
     assert not witness.exists()
+
+
+def test_pages_rendered_again_to_the_same_bytes_are_reused_by_the_next_build(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "towns").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML.format(page_size=3, towns="镇街社区"), encoding="utf-8")
+    (site / "content" / "towns" / "a.md").write_text(article(1, "党建", False), encoding="utf-8")
+    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+    build(site, options)
+    (site / ".sitegen-cache" / "build.pickle").unlink()  # the cache is lost, the output is not
+    lost = build(site, options)
+    assert lost.pages_rendered > 0 and lost.files_written == 0
+    assert build(site, options).pages_rendered == 0
+
+
+def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content" / "towns").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML.format(page_size=3, towns="镇街社区"), encoding="utf-8")
+    (site / "content" / "towns" / "a.md").write_text(article(1, "党建", False), encoding="utf-8")
+    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+    build(site, options)
+    home = tmp_path / "out" / "index.html"
+    original = home.read_bytes()
+    home.write_bytes(b"defaced")
+    assert build(site, options).pages_rendered == 1
+    assert home.read_bytes() == original
