@@ -12,14 +12,16 @@ delete). It is read through an allow-list of classes, so a cache folder restored
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import functools
 import hashlib
+import operator
 import os
 import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from sitegen import __version__
@@ -232,16 +234,23 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
+def _reduce_dataclass(obj: Any) -> tuple[Any, ...]:
+    kind = type(obj)
+    return _rebuild, (kind.__name__, _FIELD_VALUES[kind](obj))
+
+
+# every field's value as a tuple, read in C
+_FIELD_VALUES = {kind: operator.attrgetter(*(f.name for f in fields(kind))) for kind in _KINDS.values()}
+
+
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, ZoneInfo):  # its own reduction goes through getattr, which the reader refuses
-            return ZoneInfo, (obj.key,)
-        kind = type(obj)
-        if kind is Article or kind is Image or kind is ImageVariant:
-            return _rebuild, (kind.__name__, tuple(getattr(obj, f.name) for f in fields(obj)))
-        if isinstance(obj, Path):
-            return _path, (str(obj),)
-        return NotImplemented
+    # by exact type, looked up in C: much faster than reducer_override, which Python calls for every object
+    dispatch_table: ClassVar[dict[type, Callable[[Any], Any]]] = {
+        **copyreg.dispatch_table,
+        **dict.fromkeys(_KINDS.values(), _reduce_dataclass),
+        ZoneInfo: lambda zone: (ZoneInfo, (zone.key,)),  # its own reduction goes through getattr, refused on reading
+        type(Path()): lambda path: (_path, (str(path),)),
+    }
 
 
 class _SafeUnpickler(pickle.Unpickler):

@@ -195,6 +195,8 @@ def _print_profile(r: BuildReport, lang: str) -> None:
 
 PHASES_ZH = {
     "inputs unchanged": "输入未变，无需重建",
+    "read the build cache": "读取构建缓存",
+    "save the build cache": "保存构建缓存",
     "read and render Markdown": "读取并渲染 Markdown",
     "render templates": "渲染模板",
     "feeds and sitemap": "订阅源与站点地图",

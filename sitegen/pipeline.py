@@ -52,11 +52,14 @@ class _Run:
 
 
 def _start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write_images: bool = True) -> _Run:
+    started = time.perf_counter()
     cache = options.cache
     if cache is None:
         folder = options.cache_dir or site_dir / CACHE_DIR
         cache = BuildCache.load(folder, write_cache) if options.disk_cache else BuildCache()
-    return _Run(site_dir, options, cache, write_images=write_images)
+    run = _Run(site_dir, options, cache, started=started, write_images=write_images)
+    run.lap("read the build cache", started)
+    return run
 
 
 def _load(run: _Run) -> LoadedSite:
@@ -204,8 +207,14 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     run.cache.record_output(run.cache.page_digests, written.paths)
     run.cache.record_written(output, written.paths, written.kept)
     elapsed = time.perf_counter() - started
-    rendering = sum(t for phase, t in run.timings if phase != "read and render Markdown")
+    rendering = sum(t for phase, t in run.timings if phase in _OVERLAPPING_WRITES)
     run.timings.append(("write", elapsed - rendering))
     if options.cache is None and options.disk_cache:
+        started = time.perf_counter()
         run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
+        run.lap("save the build cache", started)
     return _report(run, loaded, written, output), loaded
+
+
+# the phases that run while write_site takes their files: their time is not the writing's
+_OVERLAPPING_WRITES = frozenset({"render templates", "feeds and sitemap", "search index"})
