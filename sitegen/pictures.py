@@ -30,6 +30,7 @@ class ImageResolver:
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir.resolve()
         self._found: dict[tuple[str, str], tuple[str, Path] | None] = {}  # pictures are shared across articles
+        self._joined: dict[str, Path | None] = {}  # safe_join's answers: it reads the file system
 
     def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
         """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
@@ -42,18 +43,23 @@ class ImageResolver:
     def leaves_site(self, source_path: str, src: str) -> bool:
         """Whether `src` (from the article at `source_path`) points outside the site, lexically or through a link."""
         folder = PurePosixPath(source_path).parent.as_posix()
-        return safe_join(self.site_dir, f"{folder}/{src}") is None
+        return self._join(f"{folder}/{src}") is None
 
     def elsewhere(self, source_path: str, src: str) -> bool:
         """Whether `src` names a file of the site that is no picture source: outside content/ and assets/
         (site.yaml, templates/, .git/...) or in a hidden folder."""
         folder = PurePosixPath(source_path).parent.as_posix()
-        file = safe_join(self.site_dir, f"{folder}/{src.split('#')[0].split('?')[0]}")
+        file = self._join(f"{folder}/{src.split('#')[0].split('?')[0]}")
         return file is not None and file.is_file() and not _picture_place(file.relative_to(self.site_dir).as_posix())
+
+    def _join(self, relative: str) -> Path | None:
+        if relative not in self._joined:
+            self._joined[relative] = safe_join(self.site_dir, relative)
+        return self._joined[relative]
 
     def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
         for base in (folder, ASSETS_DIR):
-            file = safe_join(self.site_dir, f"{base}/{src}")
+            file = self._join(f"{base}/{src}")
             if file is not None and file.is_file() and _picture_place(file.relative_to(self.site_dir).as_posix()):
                 relative = file.relative_to(self.site_dir).as_posix()
                 content_prefix = CONTENT_DIR + "/"

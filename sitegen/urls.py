@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import posixpath
 import re
 import unicodedata
@@ -137,11 +138,15 @@ def safe_join(root: Path, relative: str) -> Path | None:
     possible path (NUL bytes, drive letters, over-long names, a loop of symbolic links)."""
     if path_problem(relative) is not None:
         return None
-    try:
-        candidate = (root / relative).resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+    try:  # os.path.realpath on text: Path.resolve does the same work through many more objects
+        candidate = os.path.realpath(os.path.join(root, relative), strict=True)
+    except FileNotFoundError:
+        candidate = os.path.realpath(os.path.join(root, relative))  # a missing file: resolve what exists
+    except (OSError, RuntimeError):  # a loop of links, a name too long, ...
         return None
-    return candidate if candidate.is_relative_to(root.resolve()) else None
+    real_root = os.path.realpath(root)
+    inside = candidate == real_root or candidate.startswith(real_root.rstrip(os.sep) + os.sep)
+    return Path(candidate) if inside else None
 
 
 @functools.lru_cache(maxsize=65536)  # a memo of a pure function: every page and article asks for the same few
