@@ -60,6 +60,9 @@ PHASES_EN = {  # sitegen --profile prints the phase names in the site's language
     "订阅源与站点地图": "feeds and sitemap",
     "搜索索引": "search index",
     "写入": "write",
+    "读取构建缓存": "read the build cache",
+    "保存构建缓存": "save the build cache",
+    "输入未变，无需重建": "inputs unchanged",
 }
 SITE_YAML = """\
 title: 区融媒体新闻

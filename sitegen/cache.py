@@ -67,6 +67,7 @@ class BuildCache:
     articles_reused: int = 0
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
+    keep_sources: bool = True  # sitegen serve re-reads touched files; a build on disk ends before that matters
 
     def start(self, site_fingerprint: str) -> None:
         """Begin a build: forget everything when what shapes every article changed."""
@@ -93,7 +94,7 @@ class BuildCache:
         return cached
 
     def store(self, sources: Iterable[Source], articles: Iterable[Article], stats: dict[str, FileStat]) -> None:
-        self.sources = {source.path: source for source in sources}
+        self.sources = {source.path: source for source in sources} if self.keep_sources else {}
         articles = {article.source_path: article for article in articles}
         if articles.keys() != self.articles.keys() or any(
             self.articles[path].fingerprint != article.fingerprint for path, article in articles.items()
@@ -166,10 +167,11 @@ class BuildCache:
                 output_stats=data["output_stats"],
                 search_digest=data["search"][0],
                 search_paths=data["search"][1],
+                keep_sources=False,
             )
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
             bodies.clear()  # bodies rendered by another version, or that no index describes
-            return cls(bodies=bodies)  # a damaged, foreign or hostile cache is just a cold build
+            return cls(bodies=bodies, keep_sources=False)  # a damaged, foreign or hostile cache: a cold build
 
     def save(self, folder: Path) -> None:
         if not self.changed:

@@ -7,6 +7,7 @@ number of workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -40,5 +41,11 @@ def ordered_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
         return
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(64, count // (jobs * 8)))
-    with context.Pool(jobs, initializer=_start_worker, initargs=(work,)) as pool:
-        yield from pool.imap(_run, range(count), chunksize=chunk)
+    # Frozen objects are left alone by the workers' garbage collector, which would otherwise write to every
+    # object's header and so copy every page the workers share with this process (the gc module's advice).
+    gc.freeze()
+    try:
+        with context.Pool(jobs, initializer=_start_worker, initargs=(work,)) as pool:
+            yield from pool.imap(_run, range(count), chunksize=chunk)
+    finally:
+        gc.unfreeze()
