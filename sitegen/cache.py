@@ -61,6 +61,8 @@ class BuildCache:
     outputs: tuple[str, ...] = ()  # every file of the last output, to remove what a build no longer makes
     # (mtime_ns, size) of each output file as the last build left it: a file changed by hand since is made again
     output_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # (source file, mtime_ns, size) of each file the output copies: an unchanged copy is not read to compare it
+    copies: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     search_digest: str = ""  # of what the search index was built from
     search_paths: tuple[str, ...] = ()  # the files of that index
     search_output: tuple[Any, ...] = ()  # the index itself, as OutputFiles (memory only: sitegen serve)
@@ -126,6 +128,27 @@ class BuildCache:
             return False
         return self.output_stats.get(path) == (stat.st_mtime_ns, stat.st_size)
 
+    def copy_intact(self, output: Path, path: str, source: Path) -> bool:
+        """Whether the output's copy of `source` is as the last build left it, and `source` is as it was then."""
+        try:
+            stat = os.stat(source)
+        except OSError:
+            return False
+        return self.copies.get(path) == (str(source), stat.st_mtime_ns, stat.st_size) and self.intact(output, path)
+
+    def record_copies(self, copies: Iterable[tuple[str, Path]], racy_after: int, immutable: Path) -> None:
+        """Note the stats of the sources the output's copies were made from (after the build wrote them). A source
+        changed after `racy_after` (ns) may have changed after it was copied: it is compared by its bytes next time;
+        but files under `immutable` (the image cache: named by their content, never rewritten) are trusted."""
+        recorded: dict[str, tuple[str, int, int]] = {}
+        for path, source in copies:
+            with contextlib.suppress(OSError):
+                stat = os.stat(source)
+                trusted = stat.st_mtime_ns < racy_after or source.is_relative_to(immutable)
+                recorded[path] = (str(source), stat.st_mtime_ns if trusted else -1, stat.st_size)
+        if recorded != self.copies:
+            self.copies, self.changed = recorded, True
+
     def record_written(self, output: Path, outputs: Iterable[str], kept: Iterable[str]) -> None:
         """Note the stats of the output's files after a build; those it `kept` unseen keep the stats they had."""
         kept = set(kept)
@@ -165,6 +188,7 @@ class BuildCache:
                 page_digests=data["pages"],
                 outputs=data["outputs"],
                 output_stats=data["output_stats"],
+                copies=data["copies"],
                 search_digest=data["search"][0],
                 search_paths=data["search"][1],
                 keep_sources=False,
@@ -184,6 +208,7 @@ class BuildCache:
             "pages": self.page_digests,
             "outputs": self.outputs,
             "output_stats": self.output_stats,
+            "copies": self.copies,
             "search": (self.search_digest, self.search_paths),
         }
         folder.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,7 @@ class _Run:
     options: BuildOptions
     cache: BuildCache
     started: float = field(default_factory=time.perf_counter)
+    started_ns: int = field(default_factory=time.time_ns)  # wall clock, to tell time stamps of the build's own time
     timings: list[tuple[str, float]] = field(default_factory=list)
     pages_rendered: int = 0
     pages_reused: int = 0
@@ -123,7 +124,12 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
         started = time.perf_counter()
         yield from _search_files(run, loaded, output)
         run.lap("search index", started)
-    yield from loaded.static_files
+    for file in loaded.static_files:  # pictures and assets: a copy whose source did not change is not read again
+        source = file.copy_from
+        if output is not None and source is not None and run.cache.copy_intact(output, file.path, source):
+            yield OutputFile(file.path, unchanged=True)
+        else:
+            yield file
 
 
 def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
@@ -206,6 +212,9 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
     run.cache.record_output(run.cache.page_digests, written.paths)
     run.cache.record_written(output, written.paths, written.kept)
+    copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
+    images = (options.cache_dir or site_dir / CACHE_DIR) / IMAGES_DIR
+    run.cache.record_copies(copies, run.started_ns - load.RACY_NANOSECONDS, images)
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase in _OVERLAPPING_WRITES)
     run.timings.append(("write", elapsed - rendering))

@@ -17,10 +17,11 @@ from sitegen.content import CONTENT_DIR, LINKED_FOLDERS
 from sitegen.errors import BuildFailed
 from sitegen.options import SITE_INPUTS
 from sitegen.uptodate import RECORD_FILE
-from tests.conftest import FIXED_NOW, MakeSite, article
+from tests.conftest import FIXED_NOW, PNG, MakeSite, article, picture_bytes
 
 LONG_AGO = 1_600_000_000 * 10**9  # ns: time stamps sitegen trusts (not within seconds of the last scan)
 ENDED_EARLY = "inputs unchanged"
+OTHER_PNG = picture_bytes(64, 48, colour=(20, 160, 90))
 
 
 def age(site: Path, stamp: int = LONG_AGO) -> None:
@@ -181,3 +182,25 @@ def test_the_command_says_that_nothing_had_to_be_built(site: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "输入未变，无需重建" in result.output
     assert "写入 0 个文件" in result.output
+
+
+def test_copied_pictures_are_compared_by_stats_not_read_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site({"content/towns/a.md": article("甲", body="![图](pic.png)\n"), "content/towns/pic.png": PNG})
+    age(site)
+    built(site)
+    edited = site / "content/towns/a.md"
+    edited.write_text(article("甲", body="![图](pic.png)\n\n改。\n"), encoding="utf-8")
+    os.utime(edited, ns=(LONG_AGO + 10**9, LONG_AGO + 10**9))  # the article changed long ago, the picture did not
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+    report = built(site)
+    assert not ended_early(report) and report.files_written > 0
+    assert not [name for name in read if name.startswith("pic")]
+    monkeypatch.undo()
+    (site / "content/towns/pic.png").write_bytes(OTHER_PNG)
+    age(site, LONG_AGO + 2 * 10**9)
+    built(site)
+    assert (site / "public/towns/pic.png").read_bytes() == OTHER_PNG
