@@ -76,6 +76,7 @@ class Pictures:
         self.store = store
         self._images: dict[tuple[str, str], Image] = {}  # by (url, name): one Image per picture
         self._found: dict[tuple[str, str, bool], Image | str] = {}  # articles of a folder share their pictures
+        self._keys: dict[tuple[Path, ...], str] = {}  # by the files of a picture: asked for by every article showing it
 
     @property
     def site_dir(self) -> Path:
@@ -131,11 +132,16 @@ class Pictures:
         for image in images:
             if image.source_file is None:
                 continue
-            try:
-                gone = any(file is None or not file.is_file() for _, file in image.files)
-                keys.append("gone" if gone else self.store.key(image.source_file))
-            except OSError:
-                keys.append("gone")
+            files = tuple(file for _, file in image.files)  # the picture and its variants in the image cache
+            key = self._keys.get(files)
+            if key is None:
+                try:
+                    gone = any(file is None or not file.is_file() for file in files)
+                    key = "gone" if gone else self.store.key(image.source_file)
+                except OSError:
+                    key = "gone"
+                self._keys[files] = key
+            keys.append(key)
         return tuple(keys)
 
 
