@@ -18,6 +18,8 @@ import hashlib
 import operator
 import os
 import pickle
+import re
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -183,7 +185,7 @@ class BuildCache:
             return cls(
                 site_fingerprint=data["site"],
                 stats=data["stats"],
-                articles=data["articles"],
+                articles=_load_articles(folder, data["articles"]),
                 bodies=bodies,
                 page_digests=data["pages"],
                 outputs=data["outputs"],
@@ -200,27 +202,78 @@ class BuildCache:
     def save(self, folder: Path) -> None:
         if not self.changed:
             return
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            shards = _save_articles(folder, self.articles)
+        except (pickle.PicklingError, TypeError, AttributeError):  # front matter holding values we do not cache
+            (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
+            return
         data = {
             "schema": _schema(),
             "site": self.site_fingerprint,
             "stats": self.stats,
-            "articles": self.articles,
+            "articles": shards,
             "pages": self.page_digests,
             "outputs": self.outputs,
             "output_stats": self.output_stats,
             "copies": self.copies,
             "search": (self.search_digest, self.search_paths),
         }
-        folder.mkdir(parents=True, exist_ok=True)
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
         try:
             with temporary.open("wb") as handle:
                 _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(data)
         except (pickle.PicklingError, TypeError, AttributeError):
-            temporary.unlink(missing_ok=True)  # front matter holding values we do not cache: build cold next time
+            temporary.unlink(missing_ok=True)
+            (folder / CACHE_FILE).unlink(missing_ok=True)
             return
         os.replace(temporary, folder / CACHE_FILE)
         self.changed = False
+        for stale in folder.glob("articles-*.pickle"):  # shards of earlier builds
+            if stale.name not in shards.values():
+                stale.unlink(missing_ok=True)
+
+
+# Articles are saved in shards, by their path: a file named by a digest of what it holds is written only when that
+# changed, so a rebuild after one edit writes one shard, not every article again.
+ARTICLE_SHARDS = 64
+_SHARD_NAME = re.compile(r"articles-[0-9]{2}-[0-9a-f]{16}\.pickle")
+
+
+def _save_articles(folder: Path, articles: dict[str, Article]) -> dict[int, str]:
+    shards: dict[int, list[Article]] = {}
+    for path in sorted(articles):
+        shards.setdefault(zlib.crc32(path.encode()) % ARTICLE_SHARDS, []).append(articles[path])
+    names = {}
+    for shard, items in sorted(shards.items()):
+        # what an article's cached form depends on: its fingerprint, and the build's clock and zone (see load)
+        shape = [(a.source_path, a.fingerprint, a.future, a.date.isoformat()) for a in items]
+        name = names[shard] = f"articles-{shard:02}-{hashlib.sha1(repr(shape).encode()).hexdigest()[:16]}.pickle"
+        if not (folder / name).is_file():
+            temporary = folder / f".{name}.{os.getpid()}"
+            try:
+                with temporary.open("wb") as handle:
+                    _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(items)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+            os.replace(temporary, folder / name)
+    return names
+
+
+def _load_articles(folder: Path, shards: object) -> dict[str, Article]:
+    if not isinstance(shards, dict):
+        raise ValueError("no shards")
+    articles: dict[str, Article] = {}
+    for name in shards.values():
+        if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):
+            raise ValueError(f"not a shard: {name!r}")  # a hostile cache naming ../../etc/passwd
+        with (folder / name).open("rb") as handle:
+            items = _SafeUnpickler(handle).load()
+        if not isinstance(items, list) or not all(type(item) is Article for item in items):
+            raise ValueError("not articles")
+        articles.update((item.source_path, item) for item in items)
+    return articles
 
 
 def pictures_exist(article: Article, known: dict[Path, bool] | None = None) -> bool:

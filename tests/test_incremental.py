@@ -230,3 +230,25 @@ def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> N
     home.write_bytes(b"defaced")
     assert build(site, options).pages_rendered == 1
     assert home.read_bytes() == original
+
+
+def test_a_cache_naming_article_shards_outside_its_folder_is_ignored(tmp_path: Path) -> None:
+    import pickle
+
+    from sitegen.cache import CACHE_FILE, _SafeUnpickler
+
+    site = tmp_path / "site"
+    (site / "content" / "towns").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML.format(page_size=3, towns="镇街社区"), encoding="utf-8")
+    (site / "content" / "towns" / "a.md").write_text(article(1, "党建", False), encoding="utf-8")
+    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+    build(site, options)
+    saved = site / ".sitegen-cache" / CACHE_FILE
+    with saved.open("rb") as handle:
+        data = _SafeUnpickler(handle).load()
+    assert next(iter(data["articles"].values())).startswith("articles-")  # one shard for one article
+    data["articles"] = {0: "../../site.yaml"}
+    saved.write_bytes(pickle.dumps(data))
+    (site / "content" / "towns" / "a.md").write_text(article(2, "党建", False), encoding="utf-8")
+    report = build(site, options)
+    assert report.articles_rendered == 1 and report.articles_reused == 0
