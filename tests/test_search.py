@@ -3,9 +3,13 @@ intersected bigram postings of the shards a query needs, then a substring check 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import itertools
 import json
 import random
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -18,14 +22,19 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.search import (
+    IndexState,
     SearchDocument,
     bigrams,
     build_index,
     index_files,
+    new_index,
     normalize,
     query_terms,
     shard_of,
+    state_data,
+    state_from_data,
     text_bigrams,
+    update_index,
 )
 
 SEED_TITLE = "白云均禾"
@@ -265,6 +274,207 @@ def test_the_same_documents_give_the_same_bytes() -> None:
     documents = corpus(50, seed=9)
     assert files_of(documents) == files_of(list(documents))
     assert all(data.endswith(b"\n") and b"\r" not in data for data in files_of(documents).values())
+
+
+def gaps(ids: list[int]) -> list[str]:
+    return [str(ids[0])] + [str(b - a) for a, b in itertools.pairwise(ids)]
+
+
+def original_files(documents: list[SearchDocument], target: int) -> dict[str, bytes]:
+    """The index files as the first version of search.py made them (entries as strings, one pass), meta.json's
+    version left out: the format is fixed, however the code that makes it changes."""
+    postings: dict[str, list[int]] = {}
+    for doc_id, document in enumerate(documents):
+        for gram in text_bigrams(document.searched):
+            postings.setdefault(gram, []).append(doc_id)
+    as_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    entries = {g: f"{as_json(g)}:[{','.join(gaps(ids))}]" for g, ids in postings.items()}
+    size = sum(len(entry.encode("utf-8")) + 1 for entry in entries.values())
+    shards = 1
+    while size > shards * target and shards < 4096:
+        shards *= 2
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for gram in sorted(postings):
+        by_shard[shard_of(gram, shards)].append(entries[gram])
+    files = {f"shards/{i}.json": ("{" + ",".join(e) + "}\n").encode() for i, e in enumerate(by_shard)}
+    for doc_id, d in enumerate(documents):
+        fields = {"column": d.column, "date": d.date, "text": d.text, "title": d.title, "url": d.url}
+        files[f"docs/{doc_id}.json"] = (as_json(fields) + "\n").encode()
+    files["meta.json"] = (as_json({"documents": len(documents), "format": 1, "shards": shards}) + "\n").encode()
+    return files
+
+
+def without_version(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    meta = json.loads(files["meta.json"])
+    assert re.fullmatch("[0-9a-f]{16}", meta.pop("version"))
+    return {**files, "meta.json": (json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n").encode()}
+
+
+@pytest.mark.parametrize(("count", "target"), [(0, 16384), (3, 16384), (120, 1024), (300, 2048), (40, 64)])
+def test_the_files_keep_the_format_of_the_first_index(count: int, target: int) -> None:
+    documents = corpus(count, seed=count)
+    assert without_version(files_of(documents, target)) == original_files(documents, target)
+    _, files = new_index([str(i) for i in range(count)], documents, target)
+    assert dict(files) == files_of(documents, target)
+
+
+def test_the_version_hashes_the_digest_of_every_other_file() -> None:
+    documents = corpus(30, seed=10)
+    files = files_of(documents, 1024)
+    meta = json.loads(files["meta.json"])
+    order = [f"shards/{i}.json" for i in range(meta["shards"])] + [f"docs/{i}.json" for i in range(30)]
+    digests = b"".join(hashlib.sha256(path.encode() + b"\0" + files[path]).digest() for path in order)
+    assert meta["version"] == hashlib.sha256(digests).hexdigest()[:16]
+    edited = [*documents[:-1], SearchDocument("标题", "a/29/", "镇街社区", "2024-01-01", documents[-1].text)]
+    assert json.loads(files_of(edited, 1024)["meta.json"])["version"] != meta["version"]
+
+
+# --------------------------------------------------------------------------- incremental updates
+
+TEXTS = st.text(alphabet='均禾党建突击队应急aBＣ1２ -·\n。"\\', max_size=30)
+EDITS = st.one_of(
+    st.tuples(st.just("edit"), st.integers(0, 50), TEXTS),  # an article's text changes (same id)
+    st.tuples(st.just("touch"), st.integers(0, 50)),  # its key changes, not its document (a picture's bytes)
+    st.tuples(st.just("append"), st.lists(TEXTS, min_size=1, max_size=3)),  # new newest articles
+    st.tuples(st.just("delete"), st.integers(0, 50)),  # ids after it move down
+    st.tuples(st.just("move"), st.integers(0, 50), st.integers(0, 50)),  # a date changed: the order changes
+    st.tuples(st.just("retitle"), st.integers(0, 50), st.sampled_from(["栏目", "其他栏目"])),  # a column renamed
+)
+
+
+def apply_edit(documents: list[tuple[str, SearchDocument]], edit: tuple, serials: Iterator[int]) -> None:
+    """Apply one edit to (key, document) pairs; `serials` makes each new key unique, as fingerprints are."""
+    kind, *args = edit
+    if kind == "append":
+        for text in args[0]:
+            documents.append(
+                (f"k{next(serials)}", SearchDocument(text[:5], f"d/{len(documents)}/", "栏目", "2024", text))
+            )
+        return
+    if not documents:
+        return
+    i = args[0] % len(documents)
+    document = documents[i][1]
+    if kind == "edit":
+        documents[i] = (f"k{next(serials)}", SearchDocument(document.title, document.url, "栏目", "2024", args[1]))
+    elif kind == "touch":
+        documents[i] = (f"k{next(serials)}", document)
+    elif kind == "delete":
+        del documents[i]
+    elif kind == "move":
+        documents.insert(args[1] % len(documents), documents.pop(i))
+    elif kind == "retitle":
+        documents[i] = (
+            f"k{next(serials)}",
+            SearchDocument(document.title, document.url, args[1], "2024", document.text),
+        )
+
+
+def comparable(state: IndexState) -> tuple:
+    """The state, with each document's bigrams as a set (their packed order is free)."""
+    grams = [set(map("".join, zip(*[iter(g.decode("utf-16-le"))] * 2, strict=True))) for g in state.grams]
+    return (state_data(state)[:2], grams, *state_data(state)[3:])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.lists(TEXTS, max_size=6),
+    batches=st.lists(st.lists(EDITS, min_size=1, max_size=4), min_size=1, max_size=5),
+    target=st.sampled_from([32, 128, 16384]),
+)
+def test_updates_give_the_files_and_state_of_a_cold_build(start: list[str], batches: list, target: int) -> None:
+    documents: list[tuple[str, SearchDocument]] = []
+    serials = itertools.count()
+    if start:
+        apply_edit(documents, ("append", start), serials)
+    state, files = new_index([k for k, _ in documents], [d for _, d in documents], target)
+    output = {path: data for path, data in files}
+    for batch in batches:
+        old_keys = list(state.keys)
+        for edit in batch:
+            apply_edit(documents, edit, serials)
+        keys, current = [k for k, _ in documents], [d for _, d in documents]
+        asked: list[int] = []
+
+        def document_at(
+            doc_id: int, asked: list[int] = asked, current: list[SearchDocument] = current
+        ) -> SearchDocument:
+            asked.append(doc_id)
+            return current[doc_id]
+
+        changes = update_index(state, keys, document_at)
+        cold_state, cold_files = new_index(keys, current, target)
+        assert [path for path, _ in changes] == [path for path, _ in cold_files]
+        output = {path: output[path] if data is None else data for path, data in changes}
+        assert output == dict(cold_files)
+        assert comparable(state) == comparable(cold_state)
+        # only the documents whose key changed, or that are new, were made
+        assert asked == [i for i, key in enumerate(keys) if i >= len(old_keys) or old_keys[i] != key]
+
+
+def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> None:
+    documents = corpus(200, seed=11)
+    keys = [str(i) for i in range(200)]
+    state, _ = new_index(keys, documents, 256)
+    shards = len(state.shards)
+    old = documents[120]
+    new = SearchDocument(old.title, old.url, old.column, old.date, old.text + "\n龘靐齉 新增的段落")
+    changes = update_index(state, [*keys[:120], "edited", *keys[121:]], lambda doc_id: new)
+    written = {path for path, data in changes if data is not None}
+    grams = text_bigrams(new.searched) ^ text_bigrams(old.searched)
+    assert written == {"meta.json", "docs/120.json"} | {f"shards/{shard_of(g, shards)}.json" for g in grams}
+    assert 0 < len(written) - 2 <= len(grams) < shards
+
+
+def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
+    documents = corpus(100, seed=12)
+    state, _ = new_index([str(i) for i in range(100)], documents, 1 << 20)  # one shard: its count cannot change
+    newest = corpus(101, seed=13)[100]
+    changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest)
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json", "docs/100.json"}
+    assert dict(changes)["shards/0.json"] == files_of([*documents, newest], 1 << 20)["shards/0.json"]
+
+
+def test_nothing_changed_gives_no_bytes_but_meta() -> None:
+    documents = corpus(20, seed=14)
+    keys = [str(i) for i in range(20)]
+    state, files = new_index(keys, documents, 512)
+    changes = update_index(state, keys, lambda doc_id: pytest.fail("no document is needed"))
+    assert [(path, data) for path, data in changes if data is not None] == [("meta.json", dict(files)["meta.json"])]
+
+
+def test_a_failing_document_leaves_the_state_as_it_was() -> None:
+    documents = corpus(10, seed=15)
+    keys = [str(i) for i in range(10)]
+    state, _ = new_index(keys, documents, 512)
+    before = comparable(state)
+
+    def broken(doc_id: int) -> SearchDocument:
+        if doc_id == 9:
+            raise RuntimeError("body store unreadable")
+        return corpus(1, seed=doc_id)[0]
+
+    with pytest.raises(RuntimeError):
+        update_index(state, ["a", *keys[1:9], "b", "c"], broken)
+    assert comparable(state) == before
+
+
+def test_a_state_survives_its_plain_data_and_a_damaged_one_is_refused() -> None:
+    state, _ = new_index(["a", "b"], corpus(2, seed=16), 512)
+    assert comparable(state_from_data(state_data(state))) == comparable(state)
+    data = state_data(state)
+    damaged = [
+        None,
+        data[:-1],
+        (*data[:1], "keys", *data[2:]),
+        (*data[:2], [b"x"], *data[3:]),  # one document's bigrams for two documents
+        (*data[:3], [{}] * 3, *data[4:]),  # not a power of two of shards
+        (*data[:3], [{"均禾": "1"}], *data[4:]),
+        (*data[:4], {"均禾": "1"}, *data[5:]),
+    ]
+    for bad in damaged:
+        with pytest.raises(ValueError):
+            state_from_data(bad)
 
 
 # --------------------------------------------------------------------------- the build
