@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import load
-from sitegen.cache import BuildCache
+from sitegen.cache import BuildCache, load_search_state, save_search_state
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.imagecache import ImageStore
 from sitegen.load import LoadedSite
@@ -25,7 +25,15 @@ from sitegen.lock import DEFAULT_TIMEOUT, output_lock
 from sitegen.output import WriteReport, check_output_dir, write_site
 from sitegen.parallel import default_jobs, ordered_map
 from sitegen.render import OutputFile, PageJob, data_files, make_environment, page_jobs, render_page, template_digests
-from sitegen.search import SEARCH_URL, search_files
+from sitegen.search import (
+    SEARCH_URL,
+    IndexState,
+    column_titles,
+    document_key,
+    new_index,
+    search_document,
+    update_index,
+)
 from sitegen.theme import Theme, default_theme
 
 TEMPLATES_DIR = "templates"
@@ -168,10 +176,10 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
 
 
 def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
-    """The search index, built again only when an article it covers changed."""
-    columns = {column.slug: column.title for column in loaded.site.config.columns}
-    inputs = [(a.fingerprint, columns.get(a.column, "")) for a in loaded.site.articles]
-    digest = hashlib.sha1(repr(inputs).encode()).hexdigest()
+    """The search index: kept when no article it covers changed, else updated from the last index's state."""
+    columns = column_titles(loaded.site)
+    keys = [document_key(article, columns) for article in reversed(loaded.site.articles)]  # ids: oldest first
+    digest = hashlib.sha1(repr(keys).encode()).hexdigest()
     cache, memory = run.cache, run.options.cache
     paths = cache.search_paths
     reusable = output is not None and memory is None and digest == cache.search_digest and paths
@@ -182,12 +190,50 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
     if memory is not None and digest == memory.search_digest and memory.search_output:
         files = memory.search_output  # sitegen serve keeps the index in memory
     else:
-        files = search_files(loaded.site)
+        files = _search_index(run, loaded, keys, output)
     run.data_files += len(files)
     cache.record_search(digest, tuple(file.path for file in files))
     if memory is not None:
         memory.search_output = files
     yield from files
+
+
+def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> tuple[OutputFile, ...]:
+    """Updated from the last index's state where that index is known to be in the output (or, for sitegen serve, in
+    memory), so that only the articles whose key changed are read again; else built cold."""
+    memory, state = run.options.cache, None
+    on_disk = memory is None and output is not None and run.options.disk_cache
+    if memory is not None:
+        state = memory.search_state  # with its files in memory.search_output
+    elif on_disk:
+        state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR)
+        if state is not None and not _holds(output, state):  # type: ignore[arg-type]
+            state = None  # the output holds another index (a --no-cache build, a copy, a hand edit)
+    articles = loaded.site.articles[::-1]
+    columns = column_titles(loaded.site)
+    changes: list[tuple[str, bytes | None]] | None = None
+    if state is not None:
+        try:
+            changes = update_index(state, keys, lambda doc_id: search_document(articles[doc_id], columns))
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            changes = None  # a state damaged in a way its shape does not show: build cold (which reports real errors)
+    if changes is None:
+        state, changes = new_index(keys, [search_document(article, columns) for article in articles])
+    if memory is not None:
+        memory.search_state = state
+        kept = {file.path: file for file in memory.search_output}
+        return tuple(kept[SEARCH_URL + p] if data is None else OutputFile(SEARCH_URL + p, data) for p, data in changes)
+    if on_disk:
+        run.cache.search_state = state  # saved once the output is written
+    return tuple(OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in changes)
+
+
+def _holds(output: Path, state: IndexState) -> bool:
+    """Whether the output holds the index of `state`: its meta.json's version hashes every file of it."""
+    try:
+        return (output / SEARCH_URL / "meta.json").read_bytes() == state.meta()
+    except OSError:
+        return False
 
 
 def _page_digest(template_digest: str, job: PageJob) -> str:
@@ -256,6 +302,10 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         run.timings.append(("write", elapsed - rendering))
         if options.cache is None and options.disk_cache:
             run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
+            if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
+                started = time.perf_counter()
+                save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
+                run.lap("save search index", started)
     return _report(run, loaded, written, output)
 
 

@@ -198,6 +198,7 @@ PHASES_ZH = {
     "render templates": "渲染模板",
     "feeds and sitemap": "订阅源与站点地图",
     "search index": "搜索索引",
+    "save search index": "保存搜索索引",
     "write": "写入",
 }
 

@@ -39,7 +39,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Article, Site
-from sitegen.render import OutputFile
 from sitegen.text import SEARCH_SKIPPED, html_to_text
 
 SEARCH_URL = "search/"
@@ -431,9 +430,3 @@ def _meta(documents: int, shards: int, digests: Sequence[bytes]) -> bytes:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def search_files(site: Site) -> tuple[OutputFile, ...]:
-    """The search index of a site as output files (the search page itself is rendered with the other pages)."""
-    index = build_index(search_documents(site))
-    return tuple(OutputFile(SEARCH_URL + path, data) for path, data in index_files(index))

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import itertools
 import json
+import pickle
 import random
 import re
 from collections.abc import Iterator, Mapping
@@ -14,10 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO_ROOT, SITE_YAML, MakeSite, article, build_site, load, page, tree
+from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_site, load, page, tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.build import BuildOptions, build_in_memory, check
+from sitegen.cache import BuildCache
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
@@ -554,6 +557,149 @@ def test_a_new_article_leaves_the_documents_of_older_ones_alone(make_site: MakeS
     assert after["search/docs/0.json"] == before["search/docs/0.json"]
     assert after["search/docs/1.json"] == before["search/docs/1.json"]
     assert json.loads(after["search/docs/2.json"])["title"] == "丙"
+
+
+# --------------------------------------------------------------------------- incremental builds
+
+BODIES = ["均禾街道开展防诈宣传。", "党建引领基层治理。", "长者饭堂开业了。", "垃圾分类志愿服务。", "防汛防风演练。"]
+
+
+def news_site(make_site: MakeSite) -> Path:
+    """Five articles, oldest first a.md ... e.md (ids 0-4), in two columns."""
+    return make_site(
+        {
+            f"content/{'towns' if i % 2 else 'tips'}/{name}.md": article(f"标题{name}", f"2024-0{i + 1}-01", body)
+            for i, (name, body) in enumerate(zip("abcde", BODIES, strict=True))
+        }
+    )
+
+
+def searched(data: bytes) -> set[str]:
+    document = json.loads(data)
+    return text_bigrams(normalize(f"{document['title']}\n{document['text']}"))
+
+
+def cold_tree(site: Path, output: Path) -> dict[str, bytes]:
+    build_site(site, output_dir=output, disk_cache=False)
+    return tree(output)
+
+
+def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_build(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    assert (site / ".sitegen-cache" / "search.pickle").is_file()
+    output = site / "public"
+    before = tree(output)
+    stamps = {p: (output / p).stat().st_mtime_ns for p in before if p.startswith("search/")}
+    with (site / "content/towns/b.md").open("a", encoding="utf-8") as handle:
+        handle.write("\n新增的段落，社区志愿者参与清洁。\n")
+    monkeypatch.setattr("sitegen.build.new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    build_site(site)
+    after = tree(output)
+    shards = json.loads(after["search/meta.json"])["shards"]
+    grams = searched(before["search/docs/1.json"]) ^ searched(after["search/docs/1.json"])
+    expected = {"search/meta.json", "search/docs/1.json"} | {f"search/shards/{shard_of(g, shards)}.json" for g in grams}
+    changed = {p for p in after if p.startswith("search/") and after[p] != before.get(p)}
+    assert changed == expected
+    assert all((output / p).stat().st_mtime_ns == stamp for p, stamp in stamps.items() if p not in changed)
+    monkeypatch.undo()
+    assert after == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_new_newest_article_and_a_deleted_one_equal_a_cold_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold1")
+    (site / "content/tips/a.md").unlink()  # every id moves down by one
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold2")
+
+
+def test_a_rebuild_with_no_article_changed_does_not_read_the_search_state(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    state = site / ".sitegen-cache" / "search.pickle"
+    written = state.stat().st_mtime_ns
+    monkeypatch.setattr("sitegen.build.load_search_state", lambda folder: pytest.fail("the state was read"))
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text('{% extends "theme/article.html" %}', encoding="utf-8")
+    report = build_site(site)
+    assert report.files_written == 0 and state.stat().st_mtime_ns == written
+
+
+def test_no_cache_and_check_leave_the_search_state_alone(make_site: MakeSite) -> None:
+    site = news_site(make_site)
+    build_site(site, disk_cache=False)
+    assert not (site / ".sitegen-cache" / "search.pickle").exists()
+    check(site, BuildOptions(now=FIXED_NOW))
+    assert not (site / ".sitegen-cache" / "search.pickle").exists()
+
+
+class Exploit:
+    def __init__(self, witness: Path) -> None:
+        self.witness = witness
+
+    def __reduce__(self) -> tuple:
+        return (Path.touch, (self.witness,))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong gaps"])
+def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, damage: str) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    state = site / ".sitegen-cache" / "search.pickle"
+    data = pickle.loads(state.read_bytes())
+    witness = tmp_path / "pwned"
+    if damage == "garbage":
+        state.write_bytes(b"\x80\x05not a pickle")
+    elif damage == "truncated":
+        state.write_bytes(state.read_bytes()[:-100])
+    elif damage == "hostile":
+        state.write_bytes(pickle.dumps({"schema": data["schema"], "state": Exploit(witness)}))
+    elif damage == "wrong shape":
+        state.write_bytes(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]}))
+    else:  # the right shape, nonsense postings: found only when they are used
+        shards = [{gram: b"x,y" for gram in shard} for shard in data["state"][3]]
+        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:3], shards, *data["state"][4:])}))
+    (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
+    build_site(site)
+    assert not witness.exists()
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+def test_an_output_another_build_wrote_is_not_updated_from_the_state(make_site: MakeSite, tmp_path: Path) -> None:
+    site = news_site(make_site)
+    build_site(site)  # the state describes this output
+    (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "另一个版本。"), encoding="utf-8")
+    build_site(site, disk_cache=False)  # same output, state and build cache left as they were
+    (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "第三个版本。"), encoding="utf-8")
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+def test_the_development_server_updates_its_index_in_memory(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = news_site(make_site)
+    memory = BuildCache()
+    options = BuildOptions(cache=memory, now=FIXED_NOW, jobs=1)
+    build_in_memory(site, options)
+    (site / "content/tips/c.md").write_text(article("丙", "2024-03-01", "长者饭堂扩建。"), encoding="utf-8")
+    (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
+    monkeypatch.setattr("sitegen.build.new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    _, files = build_in_memory(site, options)
+    monkeypatch.undo()
+    cold = cold_tree(site, tmp_path / "cold")
+    assert {p: f.data for p, f in files.items() if p.startswith("search/")} == {
+        p: data for p, data in cold.items() if p.startswith("search/")
+    }
+    assert not (site / ".sitegen-cache" / "search.pickle").exists()
 
 
 def test_an_article_on_the_search_page_url_is_an_error(make_site: MakeSite) -> None:
