@@ -334,11 +334,19 @@ def _postings(documents: Sequence[SearchDocument], packed: list[bytes] | None = 
 
 
 def _apply(gaps: bytes | None, last: int, add: list[int], remove: set[int]) -> tuple[bytes | None, int]:
-    """A posting (as gaps, with its highest id) with `add` (ascending) and without `remove`."""
-    if not remove and (gaps is None or add[0] > last):  # new documents at the end: append, as most updates do
+    """A posting (as gaps, with its highest id) with `add` (ascending) and without `remove`. The common updates
+    work at its end without parsing it: new newest documents are appended, the newest ones removed are cut off."""
+    pending = len(remove)
+    while gaps and pending and last in remove:
+        cut = gaps.rfind(b",")
+        gaps, last = (gaps[:cut], last - int(gaps[cut + 1 :])) if cut >= 0 else (None, -1)
+        pending -= 1
+    if not pending and (gaps is None or not add or add[0] > last):
+        if not add:
+            return gaps, last
         return (gaps + b"," + _gaps(add, last) if gaps else _gaps(add)), add[-1]
     ids = list(itertools.accumulate(map(int, gaps.split(b",")))) if gaps else []
-    if remove:
+    if pending:
         ids = [doc_id for doc_id in ids if doc_id not in remove]
     if add:
         ids = sorted(ids + add)  # two ascending runs: a merge

@@ -438,6 +438,15 @@ def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
     assert dict(changes)["shards/0.json"] == files_of([*documents, newest], 1 << 20)["shards/0.json"]
 
 
+def test_removing_the_newest_document_cuts_it_off_its_postings() -> None:
+    documents = corpus(101, seed=13)
+    state, _ = new_index([*map(str, range(101))], documents, 1 << 20)
+    changes = update_index(state, [*map(str, range(100))], lambda doc_id: pytest.fail("no document is needed"))
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json"}
+    assert "docs/100.json" not in dict(changes)
+    assert dict(changes)["shards/0.json"] == files_of(documents[:100], 1 << 20)["shards/0.json"]
+
+
 def test_nothing_changed_gives_no_bytes_but_meta() -> None:
     documents = corpus(20, seed=14)
     keys = [str(i) for i in range(20)]
