@@ -27,7 +27,7 @@ from sitegen.parallel import default_jobs, ordered_map
 from sitegen.render import OutputFile, PageJob, data_files, make_environment, page_jobs, render_page, template_digests
 from sitegen.search import (
     SEARCH_URL,
-    IndexState,
+    Previous,
     column_titles,
     document_key,
     new_index,
@@ -199,41 +199,52 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
 
 
 def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> tuple[OutputFile, ...]:
-    """Updated from the last index's state where that index is known to be in the output (or, for sitegen serve, in
-    memory), so that only the articles whose key changed are read again; else built cold."""
+    """Updated from the last index, its state and the files the update changes (in the output, or for sitegen serve
+    in memory), so that only the articles whose key changed are read again; else built cold."""
     memory, state = run.options.cache, None
+    kept = {file.path: file.data for file in memory.search_output} if memory is not None else {}
+    previous = _in_memory(kept)
     on_disk = memory is None and output is not None and run.options.disk_cache
     if memory is not None:
-        state = memory.search_state  # with its files in memory.search_output
+        state = memory.search_state  # the index of memory.search_output
     elif on_disk:
         state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR)
-        if state is not None and not _holds(output, state):  # type: ignore[arg-type]
+        previous = _on_disk(output / SEARCH_URL)  # type: ignore[operator]
+        if state is not None and previous("meta.json") != state.meta():
             state = None  # the output holds another index (a --no-cache build, a copy, a hand edit)
     articles = loaded.site.articles[::-1]
     columns = column_titles(loaded.site)
     changes: list[tuple[str, bytes | None]] | None = None
     if state is not None:
         try:
-            changes = update_index(state, keys, lambda doc_id: search_document(articles[doc_id], columns))
+            changes = update_index(state, keys, lambda doc_id: search_document(articles[doc_id], columns), previous)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            changes = None  # a state damaged in a way its shape does not show: build cold (which reports real errors)
+            changes = None  # a file of the last index changed since, or a damaged state: build cold
     if changes is None:
         state, changes = new_index(keys, [search_document(article, columns) for article in articles])
     if memory is not None:
         memory.search_state = state
-        kept = {file.path: file for file in memory.search_output}
-        return tuple(kept[SEARCH_URL + p] if data is None else OutputFile(SEARCH_URL + p, data) for p, data in changes)
+        return tuple(OutputFile(SEARCH_URL + p, kept[SEARCH_URL + p] if data is None else data) for p, data in changes)
     if on_disk:
         run.cache.search_state = state  # saved once the output is written
     return tuple(OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in changes)
 
 
-def _holds(output: Path, state: IndexState) -> bool:
-    """Whether the output holds the index of `state`: its meta.json's version hashes every file of it."""
-    try:
-        return (output / SEARCH_URL / "meta.json").read_bytes() == state.meta()
-    except OSError:
-        return False
+def _in_memory(files: dict[str, bytes | None]) -> Previous:
+    def previous(path: str) -> bytes | None:
+        return files.get(SEARCH_URL + path)
+
+    return previous
+
+
+def _on_disk(folder: Path) -> Previous:
+    def previous(path: str) -> bytes | None:
+        try:
+            return (folder / path).read_bytes()
+        except OSError:
+            return None
+
+    return previous
 
 
 def _page_digest(template_digest: str, job: PageJob) -> str:

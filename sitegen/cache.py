@@ -8,10 +8,10 @@ clears everything.
 The cache lives in memory (`sitegen serve`) and on disk between builds (`.sitegen-cache/build.pickle`, safe to
 delete). It is read through an allow-list of classes, so a cache folder restored in CI is data, never code.
 
-The search index's state (`sitegen.search.IndexState`: per article its bigrams, per bigram its posting) has a file
-of its own, `.sitegen-cache/search.pickle`: tens of megabytes at 10,000 articles, so it is read only when an
-article the index covers changed, never on a rebuild where nothing did. It holds plain data only (lists, dicts,
-bytes, str, int), so its reader allows no class at all.
+The search index's state (`sitegen.search.IndexState`: per article its key and the digest of its file, per shard
+the digest of its file and its postings' highest ids) has a file of its own, `.sitegen-cache/search.pickle`, read
+only when an article the index covers changed, never on a rebuild where nothing did. It holds plain data only
+(lists, bytes, str, int), so its reader allows no class at all.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from zoneinfo import ZoneInfo
 from sitegen import __version__
 from sitegen.content import Source
 from sitegen.model import Article, Image, ImageVariant
-from sitegen.search import FORMAT as SEARCH_FORMAT
-from sitegen.search import IndexState, state_data, state_from_data
+from sitegen.search import STATE_SCHEMA, IndexState, state_data, state_from_data
 
 CACHE_FILE = "build.pickle"
 SEARCH_FILE = "search.pickle"
@@ -172,7 +171,7 @@ class BuildCache:
 
 def _search_schema() -> str:
     shape = [(name, str(kind)) for name, kind in IndexState.__annotations__.items()]
-    return hashlib.sha1(f"{SEARCH_FORMAT}|{__version__}|{shape!r}".encode()).hexdigest()
+    return hashlib.sha1(f"{STATE_SCHEMA}|{__version__}|{shape!r}".encode()).hexdigest()
 
 
 def load_search_state(folder: Path) -> IndexState | None:

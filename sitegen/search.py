@@ -14,10 +14,12 @@ Files, all under `search/` (`search/index.html` itself is rendered from `search.
   (0), so a new article leaves the other files as they were.
 
 Incremental updates: `new_index` builds the index cold and returns an `IndexState` besides the files; `update_index`
-brings that state to a new list of documents and returns only the files whose bytes changed. The state keeps, per
-document, a key (what determines its SearchDocument) and its distinct bigrams, and per bigram the gaps of its
-posting, so that an edited article touches only the postings of the bigrams it gained or lost, and a new newest
-article appends one id to each of its bigrams. The files are the same bytes as a cold build of the same documents.
+brings that state to a new list of documents and returns only the files whose bytes changed, the same bytes as a cold
+build. The state is small: per document a key (what determines its SearchDocument) and the digest of its file, per
+shard the digest of its file and the highest id of each posting. Everything else comes from the last index's files,
+only those an update changes, each checked against its digest: an edited document's old file gives the bigrams it
+had (only those it gained or lost change postings), and a touched shard's file gives its postings. A new newest
+document appends its id to its bigrams' postings, and removing the newest cuts it off, without parsing them.
 
 The query (assets/search.js; tests/test_search.py holds the same logic in Python): normalise (per character: NFKC,
 then lower case), split into terms at white space, take the bigrams of every term of two or more characters, intersect
@@ -28,14 +30,17 @@ its document's normalised title and text. Nothing is shown that does not contain
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
 import operator
 import re
+import sys
 import unicodedata
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Article, Site
@@ -71,25 +76,30 @@ class SearchIndex:
     documents: tuple[SearchDocument, ...]  # id = position; oldest first
     postings: Mapping[str, tuple[int, ...]]  # bigram -> ascending document ids
     shards: int
-    gaps: Mapping[str, bytes] | None = None  # bigram -> its posting as gaps (see _gaps), when already made
+    entries: Entries | None = None  # the postings as written (see Entries), when already made
+
+
+Entries = dict[str, tuple[bytes, int]]  # bigram -> (its posting as gaps, ASCII "first,gap,gap", its highest id)
+Previous = Callable[[str], bytes | None]  # a file of the last index by its path under search/ (None: not there)
+# What a saved state means besides sitegen's version: NFKC's tables (they decide the bigrams of an old document read
+# back) and the machine's ints (IndexState.lasts).
+STATE_SCHEMA = f"{FORMAT}|1|{unicodedata.unidata_version}|{sys.byteorder}|{array('I').itemsize}"
 
 
 @dataclass(slots=True)
 class IndexState:
-    """What `update_index` needs of the last index: no document text, only what locates the changes and the bytes
-    of the postings. Plain lists, dicts, bytes, str and int, so that it is saved as data (see `state_data`)."""
+    """What `update_index` needs of the last index besides the files it changes. Plain lists, bytes, str and int
+    (see `state_data`), and small: no text and no postings, so it is read and written in milliseconds."""
 
     target: int  # the TARGET_SHARD_BYTES it was built for
     keys: list[str]  # by document id: what determines the document (see `document_key`)
-    grams: list[bytes]  # by document id: its distinct bigrams, concatenated, in UTF-16-LE (compact, no table)
-    shards: list[dict[str, bytes]]  # by shard: bigram -> its posting as gaps, ASCII "first,gap,gap"
-    last: dict[str, int]  # bigram -> the highest id of its posting: a new newest document is appended, not parsed
+    lasts: list[bytes]  # by shard: the highest id of each of its postings, in file order, as array("I") bytes
     size: int  # the bytes of every entry with its separator: decides the number of shards
     shard_digests: list[bytes]  # by shard: _digest of its file
     doc_digests: list[bytes]  # by document id: _digest of its file
 
     def meta(self) -> bytes:
-        return _meta(len(self.keys), len(self.shards), self.shard_digests + self.doc_digests)
+        return _meta(len(self.keys), len(self.shard_digests), self.shard_digests + self.doc_digests)
 
 
 class _CharacterTable(dict[int, str]):
@@ -167,15 +177,15 @@ def search_documents(site: Site) -> tuple[SearchDocument, ...]:
 
 def build_index(documents: Sequence[SearchDocument], target_shard_bytes: int = TARGET_SHARD_BYTES) -> SearchIndex:
     postings = _postings(documents)
-    gaps = {gram: _gaps(ids) for gram, ids in postings.items()}
-    shards = _shard_count(_size(gaps), target_shard_bytes)
-    return SearchIndex(tuple(documents), {gram: tuple(ids) for gram, ids in postings.items()}, shards, gaps)
+    entries = _entries(postings)
+    shards = _shard_count(_size(entries), target_shard_bytes)
+    return SearchIndex(tuple(documents), {gram: tuple(ids) for gram, ids in postings.items()}, shards, entries)
 
 
 def index_files(index: SearchIndex) -> Iterator[tuple[str, bytes]]:
     """(path under search/, bytes) of every index file; the same index always gives the same bytes."""
-    gaps = index.gaps or {gram: _gaps(ids) for gram, ids in index.postings.items()}
-    shards = [_shard_bytes(entries) for entries in _bucket(gaps, index.shards)]
+    entries = index.entries or _entries(index.postings)
+    shards = [_shard(shard)[0] for shard in _bucket(entries, index.shards)]
     documents = [_document_bytes(document) for document in index.documents]
     digests = _digests(shards, _shard_path) + _digests(documents, _doc_path)
     yield "meta.json", _meta(len(documents), len(shards), digests)
@@ -189,95 +199,91 @@ def new_index(
     """The index of `documents` (keyed by `keys`), built cold: its state, and its files as `index_files` gives them."""
     if len(keys) != len(documents):
         raise ValueError("one key per document")
-    packed: list[bytes] = []
-    postings = _postings(documents, packed)
-    gaps = {gram: _gaps(ids) for gram, ids in postings.items()}
-    size = _size(gaps)
-    entries = _bucket(gaps, _shard_count(size, target_shard_bytes))
-    shards = [_shard_bytes(shard) for shard in entries]
+    entries = _entries(_postings(documents))
+    size = _size(entries)
+    shards = [_shard(shard) for shard in _bucket(entries, _shard_count(size, target_shard_bytes))]
     texts = [_document_bytes(document) for document in documents]
-    last = {gram: ids[-1] for gram, ids in postings.items()}
-    digests = _digests(shards, _shard_path), _digests(texts, _doc_path)
-    state = IndexState(target_shard_bytes, list(keys), packed, entries, last, size, *digests)
+    shard_files = [data for data, _ in shards]
+    digests = _digests(shard_files, _shard_path), _digests(texts, _doc_path)
+    state = IndexState(target_shard_bytes, list(keys), [lasts for _, lasts in shards], size, *digests)
     files: list[tuple[str, bytes | None]] = [("meta.json", state.meta())]
-    files += _numbered(shards, _shard_path)
+    files += _numbered(shard_files, _shard_path)
     files += _numbered(texts, _doc_path)
     return state, files
 
 
 def update_index(
-    state: IndexState, keys: Sequence[str], document_at: Callable[[int], SearchDocument]
+    state: IndexState, keys: Sequence[str], document_at: Callable[[int], SearchDocument], previous: Previous
 ) -> list[tuple[str, bytes | None]]:
-    """Bring `state` to the documents keyed by `keys` (id = position); `document_at(id)` is asked only for the ids
-    whose key changed or that are new. Every file of the new index, in `index_files` order, with its bytes, or None
-    when they are the bytes of the last index (meta.json always has them). The same bytes as `new_index`."""
+    """Bring `state` to the documents keyed by `keys` (id = position). `document_at(id)` is asked only for the ids
+    whose key changed or that are new; `previous(path)` only for the last index's files this update changes: the old
+    files of documents that changed or went, and the shards of the bigrams they gained or lost. Every file of the
+    new index, in `index_files` order, with its bytes, or None where they are the last index's (meta.json always has
+    them): the same bytes as `new_index`. ValueError when a file `previous` gives is not the one the state describes;
+    the state is changed only when the update succeeds."""
     old_count, count = len(state.keys), len(keys)
-    old_keys = state.keys
-    changed = [doc_id for doc_id in range(min(old_count, count)) if old_keys[doc_id] != keys[doc_id]]
+    changed = [doc_id for doc_id in range(min(old_count, count)) if state.keys[doc_id] != keys[doc_id]]
     changed += range(old_count, count)
-    documents = [document_at(doc_id) for doc_id in changed]  # first: an error here leaves the state as it was
-    grams = [text_bigrams(document.searched) for document in documents]
+    documents = [document_at(doc_id) for doc_id in changed]
+    texts = [_document_bytes(document) for document in documents]
+    doc_digests = state.doc_digests[:count]
+    doc_files: dict[int, bytes] = {}
 
     # only the bigrams a document gained or lost change postings; ids ascend in each list
     added: defaultdict[str, list[int]] = defaultdict(list)
     removed: defaultdict[str, set[int]] = defaultdict(set)
-    for doc_id, new in zip(changed, grams, strict=True):
-        old = _unpack(state.grams[doc_id]) if doc_id < old_count else set()
+    for doc_id, document, text in zip(changed, documents, texts, strict=True):
+        digest = _digest(_doc_path(doc_id), text)
+        if doc_id < old_count and digest == state.doc_digests[doc_id]:
+            continue  # the same file (the key changed for something search does not show): the same bigrams
+        old = _old_bigrams(state, previous, doc_id) if doc_id < old_count else set()
+        new = text_bigrams(document.searched)
         for gram in new - old:
             added[gram].append(doc_id)
         for gram in old - new:
             removed[gram].add(doc_id)
+        doc_files[doc_id] = text
+        if doc_id < old_count:
+            doc_digests[doc_id] = digest
+        else:  # appended in id order
+            doc_digests.append(digest)
     for doc_id in range(count, old_count):  # documents gone from the end
-        for gram in _unpack(state.grams[doc_id]):
+        for gram in _old_bigrams(state, previous, doc_id):
             removed[gram].add(doc_id)
 
-    touched: set[int] = set()
-    shard_count = len(state.shards)
+    shard_count = len(state.shard_digests)
+    touched: defaultdict[int, list[str]] = defaultdict(list)
     for gram in added.keys() | removed.keys():
-        number = shard_of(gram, shard_count)
-        shard = state.shards[number]
-        old_gaps = shard.get(gram)
-        new_gaps, last = _apply(old_gaps, state.last.get(gram, -1), added.get(gram, []), removed.get(gram, set()))
-        state.size += _entry_size(gram, new_gaps) - _entry_size(gram, old_gaps)
-        if new_gaps is None:
-            shard.pop(gram, None)
-            state.last.pop(gram, None)
-        else:
-            shard[gram], state.last[gram] = new_gaps, last
-        touched.add(number)
+        touched[shard_of(gram, shard_count)].append(gram)
+    size = state.size
+    shards: dict[int, tuple[bytes, bytes]] = {}  # the touched: (file, highest ids)
+    for number, grams in touched.items():
+        data = _previous(previous, _shard_path(number), state.shard_digests[number])
+        data, highest, change = _update_shard(data, state.lasts[number], grams, added, removed)
+        shards[number], size = (data, highest), size + change
+    new_count = _shard_count(size, state.target)
+    if new_count != shard_count:  # the index crossed a size threshold: every bigram moves
+        every: Entries = {}
+        for number in range(shard_count):
+            if number not in shards:
+                data = _previous(previous, _shard_path(number), state.shard_digests[number])
+                shards[number] = data, state.lasts[number]
+            every.update(_parse(*shards[number]))
+        shards = {number: _shard(entries) for number, entries in enumerate(_bucket(every, new_count))}
 
-    texts: dict[int, bytes] = {}
-    del state.keys[count:], state.grams[count:], state.doc_digests[count:]
-    for doc_id, document, new in zip(changed, documents, grams, strict=True):
-        data = _document_bytes(document)
-        digest = _digest(_doc_path(doc_id), data)
-        if doc_id < old_count:
-            if digest != state.doc_digests[doc_id]:
-                texts[doc_id] = data
-            state.keys[doc_id], state.grams[doc_id], state.doc_digests[doc_id] = keys[doc_id], _pack(new), digest
-        else:  # appended in id order
-            texts[doc_id] = data
-            state.keys.append(keys[doc_id])
-            state.grams.append(_pack(new))
-            state.doc_digests.append(digest)
+    lasts = state.lasts[:] if new_count == shard_count else [b""] * new_count
+    shard_digests = state.shard_digests[:] if new_count == shard_count else [b""] * new_count
+    shard_files: dict[int, bytes] = {}
+    for number, (data, highest) in shards.items():
+        lasts[number], shard_digests[number] = highest, _digest(_shard_path(number), data)
+        if number >= shard_count or shard_digests[number] != state.shard_digests[number]:
+            shard_files[number] = data
 
-    old_digests = state.shard_digests
-    shard_count = _shard_count(state.size, state.target)
-    if shard_count != len(state.shards):  # the index crossed a size threshold: every bigram moves
-        state.shards = _bucket({g: gaps for shard in state.shards for g, gaps in shard.items()}, shard_count)
-        state.shard_digests = [b""] * shard_count
-        touched = set(range(shard_count))
-    shards: dict[int, bytes] = {}
-    for number in touched:
-        data = _shard_bytes(state.shards[number])
-        digest = _digest(_shard_path(number), data)
-        if number >= len(old_digests) or digest != old_digests[number]:
-            shards[number] = data
-        state.shard_digests[number] = digest
-
+    state.keys, state.lasts, state.size = list(keys), lasts, size
+    state.shard_digests, state.doc_digests = shard_digests, doc_digests
     files: list[tuple[str, bytes | None]] = [("meta.json", state.meta())]
-    files += ((_shard_path(number), shards.get(number)) for number in range(shard_count))
-    files += ((_doc_path(doc_id), texts.get(doc_id)) for doc_id in range(count))
+    files += ((_shard_path(number), shard_files.get(number)) for number in range(new_count))
+    files += ((_doc_path(doc_id), doc_files.get(doc_id)) for doc_id in range(count))
     return files
 
 
@@ -291,80 +297,156 @@ def state_from_data(data: object) -> IndexState:
     if type(data) is not tuple or len(data) != len(IndexState.__slots__):
         raise ValueError("not an index state")
     state = IndexState(*data)
-    lists = (state.keys, state.grams, state.shards, state.shard_digests, state.doc_digests)
-    if not (all(type(values) is list for values in lists) and type(state.last) is dict):
+    lists = (state.keys, state.lasts, state.shard_digests, state.doc_digests)
+    if not all(type(values) is list for values in lists):
         raise ValueError("not an index state")
-    count, shard_count = len(state.keys), len(state.shards)
+    shard_count = len(state.shard_digests)
     if not (
         type(state.target) is int
         and type(state.size) is int
         and state.target > 0
-        and len(state.grams) == len(state.doc_digests) == count
-        and len(state.shard_digests) == shard_count
+        and len(state.doc_digests) == len(state.keys)
+        and len(state.lasts) == shard_count
         and 0 < shard_count <= MAX_SHARDS
         and shard_count & (shard_count - 1) == 0  # a power of two
-        and _of(state.keys, str)
-        and _of(state.grams, bytes)
-        and _of(state.shard_digests, bytes)
-        and _of(state.doc_digests, bytes)
-        and _of(state.shards, dict)
-        and all(_of(shard, str) and _of(shard.values(), bytes) for shard in state.shards)
-        and _of(state.last, str)
-        and _of(state.last.values(), int)
+        and all(type(key) is str for key in state.keys)
+        and all(type(value) is bytes for values in lists[1:] for value in values)
     ):
         raise ValueError("not an index state")
     return state
 
 
-def _of(values: Iterable[object], kind: type) -> bool:
-    return all(type(value) is kind for value in values)
-
-
-def _postings(documents: Sequence[SearchDocument], packed: list[bytes] | None = None) -> dict[str, list[int]]:
-    """Bigram -> ascending ids; each document's bigrams packed onto `packed` when given. One document at a time:
-    holding every document's bigram set at once (millions of small strings) costs more than making them."""
+def _postings(documents: Sequence[SearchDocument]) -> dict[str, list[int]]:
+    """Bigram -> ascending ids, one document at a time (its bigram set is dropped as soon as it is used)."""
     postings: defaultdict[str, list[int]] = defaultdict(list)
     for doc_id, document in enumerate(documents):
-        grams = text_bigrams(document.searched)
-        for gram in grams:
+        for gram in text_bigrams(document.searched):
             postings[gram].append(doc_id)
-        if packed is not None:
-            packed.append(_pack(grams))
     return postings
 
 
-def _apply(gaps: bytes | None, last: int, add: list[int], remove: set[int]) -> tuple[bytes | None, int]:
-    """A posting (as gaps, with its highest id) with `add` (ascending) and without `remove`. The common updates
-    work at its end without parsing it: new newest documents are appended, the newest ones removed are cut off."""
+def _entries(postings: Mapping[str, Sequence[int]]) -> Entries:
+    return {gram: (_gaps(ids), ids[-1]) for gram, ids in postings.items()}
+
+
+def _previous(previous: Previous, path: str, digest: bytes) -> bytes:
+    """A file of the last index, checked: only then do its bigrams or postings describe the state."""
+    data = previous(path)
+    if data is None or _digest(path, data) != digest:
+        raise ValueError(f"{SEARCH_URL}{path} is not the file of the last index")
+    return data
+
+
+def _old_bigrams(state: IndexState, previous: Previous, doc_id: int) -> set[str]:
+    path = _doc_path(doc_id)
+    fields = json.loads(_previous(previous, path, state.doc_digests[doc_id]))
+    return text_bigrams(SearchDocument(**fields).searched)
+
+
+_ENTRY = re.compile(rb'"((?:[^"\\]|\\.)*)":\[([0-9,]+)\]')  # "<bigram>":[<gaps>] in a shard file
+_KEYS = re.compile(rb'"([^"]*)":\[')  # the bigrams of a shard file without escapes, in order
+
+
+def _parse(data: bytes, lasts: bytes) -> Entries:
+    """A shard file's postings, as they are written, with their highest ids."""
+    highest = array("I")
+    highest.frombytes(lasts)
+    entries: Entries = {}
+    for match, last in zip(_ENTRY.finditer(data), highest, strict=True):
+        key = match[1]
+        gram = key.decode("utf-8") if b"\\" not in key else json.loads(b'"' + key + b'"')
+        entries[gram] = (match[2], last)
+    return entries
+
+
+def _update_shard(
+    data: bytes, lasts: bytes, grams: list[str], added: Mapping[str, list[int]], removed: Mapping[str, set[int]]
+) -> tuple[bytes, bytes, int]:
+    """A shard file with the postings of `grams` updated, its highest ids, and how many bytes its entries grew.
+
+    Edited in place, as bytes: in a big vocabulary a shard holds hundreds of bigrams, and parsing and writing them
+    all again for the one or two an update changes would cost more than everything else. Its bigrams are in order,
+    and without escapes their UTF-8 bytes sort as they do (a file with escapes is parsed and written whole)."""
+    if b"\\" in data or any(_ESCAPED.search(gram) for gram in grams):
+        entries = _parse(data, lasts)
+        change = 0
+        for gram in grams:
+            old = entries.pop(gram, None)
+            entry = _apply(old, added.get(gram, []), removed.get(gram, set()))
+            change += _entry_size(gram, entry) - _entry_size(gram, old)
+            if entry is not None:
+                entries[gram] = entry
+        return (*_shard(entries), change)
+    highest = array("I")
+    highest.frombytes(lasts)
+    if len(highest) != data.count(b'":['):
+        raise ValueError("the highest ids do not match the shard")
+    keys: list[bytes] | None = None  # the shard's bigrams in order, made when one must be inserted
+    change = 0
+    for gram in grams:
+        key = gram.encode("utf-8")
+        start = data.find(b'"' + key + b'":[')  # only keys are quoted: this is its entry, or it has none
+        if start < 0:
+            entry = _apply(None, added.get(gram, []), removed.get(gram, set()))
+            if entry is None:
+                continue
+            keys = _KEYS.findall(data) if keys is None else keys
+            index = bisect.bisect(keys, key)
+            text = b'"' + key + b'":[' + entry[0] + b"]"
+            if index < len(keys):  # before the entry that follows it in order
+                at = data.find(b'"' + keys[index] + b'":[')
+                data = data[:at] + text + b"," + data[at:]
+            else:  # last, before "}\n"
+                data = data[:-2] + (b"," if keys else b"") + text + data[-2:]
+            keys.insert(index, key)
+            highest.insert(index, entry[1])
+            change += len(text) + 1
+            continue
+        index = data.count(b'":[', 0, start)
+        begin = start + len(key) + 4  # its gaps
+        end = data.index(b"]", begin)
+        entry = _apply((data[begin:end], highest[index]), added.get(gram, []), removed.get(gram, set()))
+        if entry is None:  # the entry goes, with the comma on one side of it
+            if index > 0:
+                data = data[: start - 1] + data[end + 1 :]
+            else:
+                data = data[:start] + data[end + 2 if data[end + 1 : end + 2] == b"," else end + 1 :]
+            del highest[index]
+            if keys is not None:
+                del keys[index]
+            change -= len(key) + end - begin + 6
+        else:
+            data = data[:begin] + entry[0] + data[end:]
+            highest[index] = entry[1]
+            change += len(entry[0]) - (end - begin)
+    return data, highest.tobytes(), change
+
+
+def _apply(entry: tuple[bytes, int] | None, add: list[int], remove: set[int]) -> tuple[bytes, int] | None:
+    """A posting (gaps, highest id) with `add` (ascending) and without `remove`; None when it is left empty. The
+    common updates work at its end without parsing it: new newest documents are appended, the newest removed cut off.
+    """
+    gaps, last = entry if entry is not None else (b"", -1)
     pending = len(remove)
     while gaps and pending and last in remove:
         cut = gaps.rfind(b",")
-        gaps, last = (gaps[:cut], last - int(gaps[cut + 1 :])) if cut >= 0 else (None, -1)
+        gaps, last = (gaps[:cut], last - int(gaps[cut + 1 :])) if cut >= 0 else (b"", -1)
         pending -= 1
-    if not pending and (gaps is None or not add or add[0] > last):
-        if not add:
-            return gaps, last
-        return (gaps + b"," + _gaps(add, last) if gaps else _gaps(add)), add[-1]
+    if not pending and (not gaps or not add or add[0] > last):
+        if add:
+            gaps, last = (gaps + b"," + _gaps(add, last) if gaps else _gaps(add)), add[-1]
+        return (gaps, last) if gaps else None
     ids = list(itertools.accumulate(map(int, gaps.split(b",")))) if gaps else []
     if pending:
         ids = [doc_id for doc_id in ids if doc_id not in remove]
     if add:
         ids = sorted(ids + add)  # two ascending runs: a merge
-    return (_gaps(ids), ids[-1]) if ids else (None, -1)
+    return (_gaps(ids), ids[-1]) if ids else None
 
 
 def _gaps(ids: Sequence[int], before: int = 0) -> bytes:
     """A posting as gaps, `first id,gap,gap,...` (ids as gaps keep shards small); `before`: the id that precedes."""
     return ",".join(map(str, map(operator.sub, ids, [before, *ids[:-1]]))).encode("ascii")
-
-
-def _pack(grams: set[str]) -> bytes:
-    return "".join(grams).encode("utf-16-le")
-
-
-def _unpack(data: bytes) -> set[str]:
-    text = data.decode("utf-16-le")
-    return set(map(operator.add, text[0::2], text[1::2]))  # every bigram is two code points
 
 
 def _shard_count(size: int, target_shard_bytes: int) -> int:
@@ -375,18 +457,18 @@ def _shard_count(size: int, target_shard_bytes: int) -> int:
     return shards
 
 
-def _size(gaps: Mapping[str, bytes]) -> int:
-    return sum(_entry_size(gram, posting) for gram, posting in gaps.items())
+def _size(entries: Entries) -> int:
+    return sum(_entry_size(gram, entry) for gram, entry in entries.items())
 
 
-def _entry_size(gram: str, gaps: bytes | None) -> int:
-    return len(_key(gram)) + len(gaps) + 4 if gaps else 0  # "<gram>":[<gaps>] and its comma
+def _entry_size(gram: str, entry: tuple[bytes, int] | None) -> int:
+    return len(_key(gram)) + len(entry[0]) + 4 if entry else 0  # "<gram>":[<gaps>] and its comma
 
 
-def _bucket(gaps: Mapping[str, bytes], shards: int) -> list[dict[str, bytes]]:
-    by_shard: list[dict[str, bytes]] = [{} for _ in range(shards)]
-    for gram, posting in gaps.items():
-        by_shard[shard_of(gram, shards)][gram] = posting
+def _bucket(entries: Entries, shards: int) -> list[Entries]:
+    by_shard: list[Entries] = [{} for _ in range(shards)]
+    for gram, entry in entries.items():
+        by_shard[shard_of(gram, shards)][gram] = entry
     return by_shard
 
 
@@ -398,9 +480,11 @@ def _key(gram: str) -> bytes:
     return _json(gram).encode("utf-8") if _ESCAPED.search(gram) else b'"' + gram.encode("utf-8") + b'"'
 
 
-def _shard_bytes(entries: Mapping[str, bytes]) -> bytes:
-    """`{"<bigram>":[first id,gap,...],...}` in bigram order."""
-    return b"{" + b",".join(_key(gram) + b":[" + entries[gram] + b"]" for gram in sorted(entries)) + b"}\n"
+def _shard(entries: Entries) -> tuple[bytes, bytes]:
+    """A shard file, `{"<bigram>":[first id,gap,...],...}` in bigram order, and the highest ids in that order."""
+    grams = sorted(entries)
+    data = b"{" + b",".join(_key(gram) + b":[" + entries[gram][0] + b"]" for gram in grams) + b"}\n"
+    return data, array("I", [entries[gram][1] for gram in grams]).tobytes()
 
 
 def _document_bytes(document: SearchDocument) -> bytes:

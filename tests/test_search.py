@@ -25,7 +25,6 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.search import (
-    IndexState,
     SearchDocument,
     bigrams,
     build_index,
@@ -373,10 +372,15 @@ def apply_edit(documents: list[tuple[str, SearchDocument]], edit: tuple, serials
         )
 
 
-def comparable(state: IndexState) -> tuple:
-    """The state, with each document's bigrams as a set (their packed order is free)."""
-    grams = [set(map("".join, zip(*[iter(g.decode("utf-16-le"))] * 2, strict=True))) for g in state.grams]
-    return (state_data(state)[:2], grams, *state_data(state)[3:])
+class Reads:
+    """A `previous` for update_index over the last index's files, that notes what it was asked for."""
+
+    def __init__(self, files: Mapping[str, bytes | None]) -> None:
+        self.files, self.paths = dict(files), []
+
+    def __call__(self, path: str) -> bytes | None:
+        self.paths.append(path)
+        return self.files.get(path)
 
 
 @settings(max_examples=150, deadline=None)
@@ -391,9 +395,9 @@ def test_updates_give_the_files_and_state_of_a_cold_build(start: list[str], batc
     if start:
         apply_edit(documents, ("append", start), serials)
     state, files = new_index([k for k, _ in documents], [d for _, d in documents], target)
-    output = {path: data for path, data in files}
+    output = dict(files)
     for batch in batches:
-        old_keys = list(state.keys)
+        old_keys, old_shards = list(state.keys), len(state.lasts)
         for edit in batch:
             apply_edit(documents, edit, serials)
         keys, current = [k for k, _ in documents], [d for _, d in documents]
@@ -405,61 +409,75 @@ def test_updates_give_the_files_and_state_of_a_cold_build(start: list[str], batc
             asked.append(doc_id)
             return current[doc_id]
 
-        changes = update_index(state, keys, document_at)
+        reads = Reads(output)
+        changes = update_index(state, keys, document_at, reads)
         cold_state, cold_files = new_index(keys, current, target)
         assert [path for path, _ in changes] == [path for path, _ in cold_files]
+        written = {path for path, data in changes if data is not None}
         output = {path: output[path] if data is None else data for path, data in changes}
         assert output == dict(cold_files)
-        assert comparable(state) == comparable(cold_state)
-        # only the documents whose key changed, or that are new, were made
+        assert state_data(state) == state_data(cold_state)
+        # only the documents whose key changed, or that are new, were made; only changed files were read
         assert asked == [i for i, key in enumerate(keys) if i >= len(old_keys) or old_keys[i] != key]
+        gone = {f"docs/{i}.json" for i, key in enumerate(old_keys) if i >= len(keys) or keys[i] != key}
+        assert {path for path in reads.paths if path.startswith("docs/")} <= gone
+        if len(state.lasts) == old_shards:  # else every shard was read, to share the bigrams out again
+            assert {path for path in reads.paths if path.startswith("shards/")} == {
+                path for path in written if path.startswith("shards/")
+            }
 
 
 def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> None:
     documents = corpus(200, seed=11)
     keys = [str(i) for i in range(200)]
-    state, _ = new_index(keys, documents, 256)
-    shards = len(state.shards)
+    state, files = new_index(keys, documents, 256)
+    shards = len(state.lasts)
     old = documents[120]
     new = SearchDocument(old.title, old.url, old.column, old.date, old.text + "\n龘靐齉 新增的段落")
-    changes = update_index(state, [*keys[:120], "edited", *keys[121:]], lambda doc_id: new)
+    reads = Reads(dict(files))
+    changes = update_index(state, [*keys[:120], "edited", *keys[121:]], lambda doc_id: new, reads)
     written = {path for path, data in changes if data is not None}
     grams = text_bigrams(new.searched) ^ text_bigrams(old.searched)
     assert written == {"meta.json", "docs/120.json"} | {f"shards/{shard_of(g, shards)}.json" for g in grams}
     assert 0 < len(written) - 2 <= len(grams) < shards
+    assert set(reads.paths) == written - {"meta.json"}  # the old document and the shards it changes
 
 
 def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
     documents = corpus(100, seed=12)
-    state, _ = new_index([str(i) for i in range(100)], documents, 1 << 20)  # one shard: its count cannot change
+    state, files = new_index([str(i) for i in range(100)], documents, 1 << 20)  # one shard: its count stays
     newest = corpus(101, seed=13)[100]
-    changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest)
+    changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest, Reads(dict(files)))
     assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json", "docs/100.json"}
     assert dict(changes)["shards/0.json"] == files_of([*documents, newest], 1 << 20)["shards/0.json"]
 
 
 def test_removing_the_newest_document_cuts_it_off_its_postings() -> None:
     documents = corpus(101, seed=13)
-    state, _ = new_index([*map(str, range(101))], documents, 1 << 20)
-    changes = update_index(state, [*map(str, range(100))], lambda doc_id: pytest.fail("no document is needed"))
+    state, files = new_index([*map(str, range(101))], documents, 1 << 20)
+    changes = update_index(
+        state, [*map(str, range(100))], lambda doc_id: pytest.fail("no document is needed"), Reads(dict(files))
+    )
     assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json"}
     assert "docs/100.json" not in dict(changes)
     assert dict(changes)["shards/0.json"] == files_of(documents[:100], 1 << 20)["shards/0.json"]
 
 
-def test_nothing_changed_gives_no_bytes_but_meta() -> None:
+def test_nothing_changed_gives_no_bytes_but_meta_and_reads_nothing() -> None:
     documents = corpus(20, seed=14)
     keys = [str(i) for i in range(20)]
     state, files = new_index(keys, documents, 512)
-    changes = update_index(state, keys, lambda doc_id: pytest.fail("no document is needed"))
+    reads = Reads(dict(files))
+    changes = update_index(state, keys, lambda doc_id: pytest.fail("no document is needed"), reads)
     assert [(path, data) for path, data in changes if data is not None] == [("meta.json", dict(files)["meta.json"])]
+    assert reads.paths == []
 
 
-def test_a_failing_document_leaves_the_state_as_it_was() -> None:
+def test_a_failing_document_or_a_changed_file_leaves_the_state_as_it_was() -> None:
     documents = corpus(10, seed=15)
     keys = [str(i) for i in range(10)]
-    state, _ = new_index(keys, documents, 512)
-    before = comparable(state)
+    state, files = new_index(keys, documents, 512)
+    before = state_data(state)
 
     def broken(doc_id: int) -> SearchDocument:
         if doc_id == 9:
@@ -467,22 +485,29 @@ def test_a_failing_document_leaves_the_state_as_it_was() -> None:
         return corpus(1, seed=doc_id)[0]
 
     with pytest.raises(RuntimeError):
-        update_index(state, ["a", *keys[1:9], "b", "c"], broken)
-    assert comparable(state) == before
+        update_index(state, ["a", *keys[1:9], "b", "c"], broken, Reads(dict(files)))
+    assert state_data(state) == before
+    edited = {**dict(files), "docs/0.json": dict(files)["docs/0.json"].replace(b"}", b',"x":1}')}
+    for stale in (edited, {p: d for p, d in files if not p.startswith("shards/")}):
+        with pytest.raises(ValueError, match="is not the file of the last index"):
+            update_index(state, ["a", *keys[1:]], lambda doc_id: corpus(1, seed=99)[0], Reads(stale))
+        assert state_data(state) == before
 
 
 def test_a_state_survives_its_plain_data_and_a_damaged_one_is_refused() -> None:
     state, _ = new_index(["a", "b"], corpus(2, seed=16), 512)
-    assert comparable(state_from_data(state_data(state))) == comparable(state)
+    assert state_data(state_from_data(state_data(state))) == state_data(state)
     data = state_data(state)
     damaged = [
         None,
+        [*data],
         data[:-1],
         (*data[:1], "keys", *data[2:]),
-        (*data[:2], [b"x"], *data[3:]),  # one document's bigrams for two documents
-        (*data[:3], [{}] * 3, *data[4:]),  # not a power of two of shards
-        (*data[:3], [{"均禾": "1"}], *data[4:]),
-        (*data[:4], {"均禾": "1"}, *data[5:]),
+        (*data[:1], [1, 2], *data[2:]),
+        (*data[:2], [], *data[3:]),  # no highest ids for the one shard
+        (*data[:2], ["x"], *data[3:]),
+        (*data[:4], [b"x"] * 3, [b"x"] * 2),  # not a power of two of shards
+        (*data[:5], [b"x"]),  # one digest for two documents
     ]
     for bad in damaged:
         with pytest.raises(ValueError):
@@ -658,7 +683,7 @@ class Exploit:
         return (Path.touch, (self.witness,))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong gaps"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong highest ids"])
 def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, damage: str) -> None:
     site = news_site(make_site)
     build_site(site)
@@ -673,9 +698,9 @@ def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSit
         state.write_bytes(pickle.dumps({"schema": data["schema"], "state": Exploit(witness)}))
     elif damage == "wrong shape":
         state.write_bytes(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]}))
-    else:  # the right shape, nonsense postings: found only when they are used
-        shards = [{gram: b"x,y" for gram in shard} for shard in data["state"][3]]
-        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:3], shards, *data["state"][4:])}))
+    else:  # the right shape, a wrong count of highest ids: found only when a shard is read
+        lasts = [highest[:-4] for highest in data["state"][2]]
+        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:2], lasts, *data["state"][3:])}))
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert not witness.exists()
@@ -688,6 +713,23 @@ def test_an_output_another_build_wrote_is_not_updated_from_the_state(make_site: 
     (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "另一个版本。"), encoding="utf-8")
     build_site(site, disk_cache=False)  # same output, state and build cache left as they were
     (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "第三个版本。"), encoding="utf-8")
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("edit", ["shard", "document", "deleted"])
+def test_an_index_file_changed_in_the_output_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, edit: str) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    search = site / "public" / "search"
+    if edit == "shard":  # every shard: whichever the update needs
+        for shard in (search / "shards").iterdir():
+            shard.write_bytes(shard.read_bytes().replace(b"[", b"[0,", 1))
+    elif edit == "document":
+        (search / "docs/3.json").write_text('{"title": "改过"}', encoding="utf-8")
+    else:
+        (search / "docs/3.json").unlink()
+    (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
 
