@@ -201,15 +201,14 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
 def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> tuple[OutputFile, ...]:
     """Updated from the last index, its state and the files the update changes (in the output, or for sitegen serve
     in memory), so that only the articles whose key changed are read again; else built cold."""
-    memory, state = run.options.cache, None
+    memory, state, on_disk = run.options.cache, None, False
     kept = {file.path: file.data for file in memory.search_output} if memory is not None else {}
     previous = _in_memory(kept)
-    on_disk = memory is None and output is not None and run.options.disk_cache
     if memory is not None:
         state = memory.search_state  # the index of memory.search_output
-    elif on_disk:
+    elif output is not None and run.options.disk_cache:
+        on_disk, previous = True, _on_disk(output / SEARCH_URL)
         state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR)
-        previous = _on_disk(output / SEARCH_URL)  # type: ignore[operator]
         if state is not None and previous("meta.json") != state.meta():
             state = None  # the output holds another index (a --no-cache build, a copy, a hand edit)
     articles = loaded.site.articles[::-1]
