@@ -111,7 +111,8 @@ def make_corpus_site(work: Path, articles: int, script: Path) -> Path:
 
 
 def truth(site: Path) -> tuple[dict[str, set[str]], int]:
-    documents = search_documents(load_site(site, BuildOptions()).site)
+    loaded = load_site(site, BuildOptions())
+    documents = search_documents(loaded.site, loaded.body)
     searched = [(d.url, d.searched) for d in documents]
     found = {q: {"/" + url for url, text in searched if all(t in text for t in query_terms(q))} for q in QUERIES}
     return found, len(documents)

@@ -7,6 +7,11 @@ clears everything.
 
 The cache lives in memory (`sitegen serve`) and on disk between builds (`.sitegen-cache/build.pickle`, safe to
 delete). It is read through an allow-list of classes, so a cache folder restored in CI is data, never code.
+
+The search index's state (`sitegen.search.IndexState`: per article its key and the digest of its file, per shard
+the digest of its file and its postings' highest ids) has a file of its own, `.sitegen-cache/search.pickle`, read
+only when an article the index covers changed, never on a rebuild where nothing did. It holds plain data only
+(lists, bytes, str, int), so its reader allows no class at all.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ from sitegen import __version__
 from sitegen.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.content import Source
 from sitegen.model import Article, Image, ImageVariant
+from sitegen.search import STATE_SCHEMA, IndexState, state_data, state_from_data
 
 CACHE_FILE = "build.pickle"
+SEARCH_FILE = "search.pickle"
 FORMAT = 1
 
 
@@ -68,6 +75,7 @@ class BuildCache:
     search_digest: str = ""  # of what the search index was built from
     search_paths: tuple[str, ...] = ()  # the files of that index
     search_output: tuple[Any, ...] = ()  # the index itself, as OutputFiles (memory only: sitegen serve)
+    search_state: IndexState | None = None  # the state of that index (serve), or one to save after the build
     articles_reused: int = 0
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
@@ -274,6 +282,40 @@ def _load_articles(folder: Path, shards: object) -> dict[str, Article]:
             raise ValueError("not articles")
         articles.update((item.source_path, item) for item in items)
     return articles
+
+
+# -- the search index's state (search.pickle) ------------------------------------------------------------------
+
+
+def _search_schema() -> str:
+    shape = [(name, str(kind)) for name, kind in IndexState.__annotations__.items()]
+    return hashlib.sha1(f"{STATE_SCHEMA}|{__version__}|{shape!r}".encode()).hexdigest()
+
+
+def load_search_state(folder: Path) -> IndexState | None:
+    """The search index's state saved in `folder`, or None when there is none or it cannot be read."""
+    try:
+        with (folder / SEARCH_FILE).open("rb") as handle:
+            data = _DataUnpickler(handle).load()
+        if type(data) is not dict or data.get("schema") != _search_schema():
+            return None
+        return state_from_data(data["state"])
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a damaged, foreign or hostile file: the index is built cold
+
+
+def save_search_state(folder: Path, state: IndexState) -> None:
+    """Written beside, then renamed into place: a reader sees the old state or the new one, never half of one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{SEARCH_FILE}.{os.getpid()}"
+    with temporary.open("wb") as handle:
+        pickle.dump({"schema": _search_schema(), "state": state_data(state)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, folder / SEARCH_FILE)
+
+
+class _DataUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"{module}.{name}: the search state holds no objects")
 
 
 def pictures_exist(article: Article, known: dict[Path, bool] | None = None) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import load
-from sitegen.cache import BuildCache
+from sitegen.cache import BuildCache, load_search_state, save_search_state
 from sitegen.imagecache import ImageStore
 from sitegen.load import LoadedSite
 from sitegen.model import OutputFile
@@ -25,7 +25,16 @@ from sitegen.options import CACHE_DIR, BuildOptions, BuildReport
 from sitegen.output import WriteReport, write_site
 from sitegen.parallel import ordered_map
 from sitegen.render import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
-from sitegen.search import SEARCH_URL, search_files
+from sitegen.search import (
+    SEARCH_URL,
+    Previous,
+    SearchDocument,
+    column_titles,
+    document_key,
+    new_index,
+    search_document,
+    update_index,
+)
 
 TEMPLATES_DIR = "templates"
 IMAGES_DIR = "images"  # processed pictures, inside the cache folder
@@ -133,10 +142,10 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
 
 
 def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
-    """The search index, built again only when an article it covers changed."""
-    columns = {column.slug: column.title for column in loaded.site.config.columns}
-    inputs = [(a.fingerprint, columns.get(a.column, "")) for a in loaded.site.articles]
-    digest = hashlib.sha1(repr(inputs).encode()).hexdigest()
+    """The search index: kept when no article it covers changed, else updated from the last index's state."""
+    columns = column_titles(loaded.site)
+    keys = [document_key(article, columns) for article in reversed(loaded.site.articles)]  # ids: oldest first
+    digest = hashlib.sha1(repr(keys).encode()).hexdigest()
     cache, memory = run.cache, run.options.cache
     paths = cache.search_paths
     reusable = output is not None and memory is None and digest == cache.search_digest and paths
@@ -147,12 +156,64 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
     if memory is not None and digest == memory.search_digest and memory.search_output:
         files = memory.search_output  # sitegen serve keeps the index in memory
     else:
-        files = search_files(loaded.site, loaded.body)
+        files = _search_index(run, loaded, keys, output)
     run.data_files += len(files)
     cache.record_search(digest, tuple(file.path for file in files))
     if memory is not None:
         memory.search_output = files
     yield from files
+
+
+def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> tuple[OutputFile, ...]:
+    """Updated from the last index, its state and the files the update changes (in the output, or for sitegen serve
+    in memory), so that only the articles whose key changed are read again; else built cold."""
+    memory, state, on_disk = run.options.cache, None, False
+    kept = {file.path: file.data for file in memory.search_output} if memory is not None else {}
+    previous = _in_memory(kept)
+    if memory is not None:
+        state = memory.search_state  # the index of memory.search_output
+    elif output is not None and run.options.disk_cache:
+        on_disk, previous = True, _on_disk(output / SEARCH_URL)
+        state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR)
+        if state is not None and previous("meta.json") != state.meta():
+            state = None  # the output holds another index (a --no-cache build, a copy, a hand edit)
+    articles = loaded.site.articles[::-1]
+    columns = column_titles(loaded.site)
+
+    def document(doc_id: int) -> SearchDocument:
+        return search_document(articles[doc_id], columns, loaded.body(articles[doc_id]))
+
+    changes: list[tuple[str, bytes | None]] | None = None
+    if state is not None:
+        try:
+            changes = update_index(state, keys, document, previous)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            changes = None  # a file of the last index changed since, or a damaged state: build cold
+    if changes is None:
+        state, changes = new_index(keys, [document(doc_id) for doc_id in range(len(articles))])
+    if memory is not None:
+        memory.search_state = state
+        return tuple(OutputFile(SEARCH_URL + p, kept[SEARCH_URL + p] if data is None else data) for p, data in changes)
+    if on_disk:
+        run.cache.search_state = state  # saved once the output is written
+    return tuple(OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in changes)
+
+
+def _in_memory(files: dict[str, bytes | None]) -> Previous:
+    def previous(path: str) -> bytes | None:
+        return files.get(SEARCH_URL + path)
+
+    return previous
+
+
+def _on_disk(folder: Path) -> Previous:
+    def previous(path: str) -> bytes | None:
+        try:
+            return (folder / path).read_bytes()
+        except OSError:
+            return None
+
+    return previous
 
 
 def _page_digest(template_digest: str, job: PageJob) -> str:
@@ -221,6 +282,8 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     if options.cache is None and options.disk_cache:
         started = time.perf_counter()
         run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
+        if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
+            save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
         run.lap("save the build cache", started)
     return _report(run, loaded, written, output), loaded
 

@@ -3,17 +3,24 @@ intersected bigram postings of the shards a query needs, then a substring check 
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import itertools
 import json
+import pickle
 import random
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO_ROOT, SITE_YAML, MakeSite, article, build_site, load, page, tree
+from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_site, load, page, tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.build import BuildOptions, build_in_memory, check
+from sitegen.cache import BuildCache
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
@@ -22,10 +29,14 @@ from sitegen.search import (
     bigrams,
     build_index,
     index_files,
+    new_index,
     normalize,
     query_terms,
     shard_of,
+    state_data,
+    state_from_data,
     text_bigrams,
+    update_index,
 )
 
 SEED_TITLE = "白云均禾"
@@ -267,6 +278,242 @@ def test_the_same_documents_give_the_same_bytes() -> None:
     assert all(data.endswith(b"\n") and b"\r" not in data for data in files_of(documents).values())
 
 
+def gaps(ids: list[int]) -> list[str]:
+    return [str(ids[0])] + [str(b - a) for a, b in itertools.pairwise(ids)]
+
+
+def original_files(documents: list[SearchDocument], target: int) -> dict[str, bytes]:
+    """The index files as the first version of search.py made them (entries as strings, one pass), meta.json's
+    version left out: the format is fixed, however the code that makes it changes."""
+    postings: dict[str, list[int]] = {}
+    for doc_id, document in enumerate(documents):
+        for gram in text_bigrams(document.searched):
+            postings.setdefault(gram, []).append(doc_id)
+    as_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    entries = {g: f"{as_json(g)}:[{','.join(gaps(ids))}]" for g, ids in postings.items()}
+    size = sum(len(entry.encode("utf-8")) + 1 for entry in entries.values())
+    shards = 1
+    while size > shards * target and shards < 4096:
+        shards *= 2
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for gram in sorted(postings):
+        by_shard[shard_of(gram, shards)].append(entries[gram])
+    files = {f"shards/{i}.json": ("{" + ",".join(e) + "}\n").encode() for i, e in enumerate(by_shard)}
+    for doc_id, d in enumerate(documents):
+        fields = {"column": d.column, "date": d.date, "text": d.text, "title": d.title, "url": d.url}
+        files[f"docs/{doc_id}.json"] = (as_json(fields) + "\n").encode()
+    files["meta.json"] = (as_json({"documents": len(documents), "format": 1, "shards": shards}) + "\n").encode()
+    return files
+
+
+def without_version(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    meta = json.loads(files["meta.json"])
+    assert re.fullmatch("[0-9a-f]{16}", meta.pop("version"))
+    return {**files, "meta.json": (json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n").encode()}
+
+
+@pytest.mark.parametrize(("count", "target"), [(0, 16384), (3, 16384), (120, 1024), (300, 2048), (40, 64)])
+def test_the_files_keep_the_format_of_the_first_index(count: int, target: int) -> None:
+    documents = corpus(count, seed=count)
+    assert without_version(files_of(documents, target)) == original_files(documents, target)
+    _, files = new_index([str(i) for i in range(count)], documents, target)
+    assert dict(files) == files_of(documents, target)
+
+
+def test_the_version_hashes_the_digest_of_every_other_file() -> None:
+    documents = corpus(30, seed=10)
+    files = files_of(documents, 1024)
+    meta = json.loads(files["meta.json"])
+    order = [f"shards/{i}.json" for i in range(meta["shards"])] + [f"docs/{i}.json" for i in range(30)]
+    digests = b"".join(hashlib.sha256(path.encode() + b"\0" + files[path]).digest() for path in order)
+    assert meta["version"] == hashlib.sha256(digests).hexdigest()[:16]
+    edited = [*documents[:-1], SearchDocument("标题", "a/29/", "镇街社区", "2024-01-01", documents[-1].text)]
+    assert json.loads(files_of(edited, 1024)["meta.json"])["version"] != meta["version"]
+
+
+# --------------------------------------------------------------------------- incremental updates
+
+TEXTS = st.text(alphabet='均禾党建突击队应急aBＣ1２ -·\n。"\\', max_size=30)
+EDITS = st.one_of(
+    st.tuples(st.just("edit"), st.integers(0, 50), TEXTS),  # an article's text changes (same id)
+    st.tuples(st.just("touch"), st.integers(0, 50)),  # its key changes, not its document (a picture's bytes)
+    st.tuples(st.just("append"), st.lists(TEXTS, min_size=1, max_size=3)),  # new newest articles
+    st.tuples(st.just("delete"), st.integers(0, 50)),  # ids after it move down
+    st.tuples(st.just("move"), st.integers(0, 50), st.integers(0, 50)),  # a date changed: the order changes
+    st.tuples(st.just("retitle"), st.integers(0, 50), st.sampled_from(["栏目", "其他栏目"])),  # a column renamed
+)
+
+
+def apply_edit(documents: list[tuple[str, SearchDocument]], edit: tuple, serials: Iterator[int]) -> None:
+    """Apply one edit to (key, document) pairs; `serials` makes each new key unique, as fingerprints are."""
+    kind, *args = edit
+    if kind == "append":
+        for text in args[0]:
+            documents.append(
+                (f"k{next(serials)}", SearchDocument(text[:5], f"d/{len(documents)}/", "栏目", "2024", text))
+            )
+        return
+    if not documents:
+        return
+    i = args[0] % len(documents)
+    document = documents[i][1]
+    if kind == "edit":
+        documents[i] = (f"k{next(serials)}", SearchDocument(document.title, document.url, "栏目", "2024", args[1]))
+    elif kind == "touch":
+        documents[i] = (f"k{next(serials)}", document)
+    elif kind == "delete":
+        del documents[i]
+    elif kind == "move":
+        documents.insert(args[1] % len(documents), documents.pop(i))
+    elif kind == "retitle":
+        documents[i] = (
+            f"k{next(serials)}",
+            SearchDocument(document.title, document.url, args[1], "2024", document.text),
+        )
+
+
+class Reads:
+    """A `previous` for update_index over the last index's files, that notes what it was asked for."""
+
+    def __init__(self, files: Mapping[str, bytes | None]) -> None:
+        self.files, self.paths = dict(files), []
+
+    def __call__(self, path: str) -> bytes | None:
+        self.paths.append(path)
+        return self.files.get(path)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    start=st.lists(TEXTS, max_size=6),
+    batches=st.lists(st.lists(EDITS, min_size=1, max_size=4), min_size=1, max_size=5),
+    target=st.sampled_from([32, 128, 16384]),
+)
+def test_updates_give_the_files_and_state_of_a_cold_build(start: list[str], batches: list, target: int) -> None:
+    documents: list[tuple[str, SearchDocument]] = []
+    serials = itertools.count()
+    if start:
+        apply_edit(documents, ("append", start), serials)
+    state, files = new_index([k for k, _ in documents], [d for _, d in documents], target)
+    output = dict(files)
+    for batch in batches:
+        old_keys, old_shards = list(state.keys), len(state.lasts)
+        for edit in batch:
+            apply_edit(documents, edit, serials)
+        keys, current = [k for k, _ in documents], [d for _, d in documents]
+        asked: list[int] = []
+
+        def document_at(
+            doc_id: int, asked: list[int] = asked, current: list[SearchDocument] = current
+        ) -> SearchDocument:
+            asked.append(doc_id)
+            return current[doc_id]
+
+        reads = Reads(output)
+        changes = update_index(state, keys, document_at, reads)
+        cold_state, cold_files = new_index(keys, current, target)
+        assert [path for path, _ in changes] == [path for path, _ in cold_files]
+        written = {path for path, data in changes if data is not None}
+        output = {path: output[path] if data is None else data for path, data in changes}
+        assert output == dict(cold_files)
+        assert state_data(state) == state_data(cold_state)
+        # only the documents whose key changed, or that are new, were made; only changed files were read
+        assert asked == [i for i, key in enumerate(keys) if i >= len(old_keys) or old_keys[i] != key]
+        gone = {f"docs/{i}.json" for i, key in enumerate(old_keys) if i >= len(keys) or keys[i] != key}
+        assert {path for path in reads.paths if path.startswith("docs/")} <= gone
+        if len(state.lasts) == old_shards:  # else every shard was read, to share the bigrams out again
+            assert {path for path in reads.paths if path.startswith("shards/")} == {
+                path for path in written if path.startswith("shards/")
+            }
+
+
+def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> None:
+    documents = corpus(200, seed=11)
+    keys = [str(i) for i in range(200)]
+    state, files = new_index(keys, documents, 256)
+    shards = len(state.lasts)
+    old = documents[120]
+    new = SearchDocument(old.title, old.url, old.column, old.date, old.text + "\n龘靐齉 新增的段落")
+    reads = Reads(dict(files))
+    changes = update_index(state, [*keys[:120], "edited", *keys[121:]], lambda doc_id: new, reads)
+    written = {path for path, data in changes if data is not None}
+    grams = text_bigrams(new.searched) ^ text_bigrams(old.searched)
+    assert written == {"meta.json", "docs/120.json"} | {f"shards/{shard_of(g, shards)}.json" for g in grams}
+    assert 0 < len(written) - 2 <= len(grams) < shards
+    assert set(reads.paths) == written - {"meta.json"}  # the old document and the shards it changes
+
+
+def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
+    documents = corpus(100, seed=12)
+    state, files = new_index([str(i) for i in range(100)], documents, 1 << 20)  # one shard: its count stays
+    newest = corpus(101, seed=13)[100]
+    changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest, Reads(dict(files)))
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json", "docs/100.json"}
+    assert dict(changes)["shards/0.json"] == files_of([*documents, newest], 1 << 20)["shards/0.json"]
+
+
+def test_removing_the_newest_document_cuts_it_off_its_postings() -> None:
+    documents = corpus(101, seed=13)
+    state, files = new_index([*map(str, range(101))], documents, 1 << 20)
+    changes = update_index(
+        state, [*map(str, range(100))], lambda doc_id: pytest.fail("no document is needed"), Reads(dict(files))
+    )
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json"}
+    assert "docs/100.json" not in dict(changes)
+    assert dict(changes)["shards/0.json"] == files_of(documents[:100], 1 << 20)["shards/0.json"]
+
+
+def test_nothing_changed_gives_no_bytes_but_meta_and_reads_nothing() -> None:
+    documents = corpus(20, seed=14)
+    keys = [str(i) for i in range(20)]
+    state, files = new_index(keys, documents, 512)
+    reads = Reads(dict(files))
+    changes = update_index(state, keys, lambda doc_id: pytest.fail("no document is needed"), reads)
+    assert [(path, data) for path, data in changes if data is not None] == [("meta.json", dict(files)["meta.json"])]
+    assert reads.paths == []
+
+
+def test_a_failing_document_or_a_changed_file_leaves_the_state_as_it_was() -> None:
+    documents = corpus(10, seed=15)
+    keys = [str(i) for i in range(10)]
+    state, files = new_index(keys, documents, 512)
+    before = state_data(state)
+
+    def broken(doc_id: int) -> SearchDocument:
+        if doc_id == 9:
+            raise RuntimeError("body store unreadable")
+        return corpus(1, seed=doc_id)[0]
+
+    with pytest.raises(RuntimeError):
+        update_index(state, ["a", *keys[1:9], "b", "c"], broken, Reads(dict(files)))
+    assert state_data(state) == before
+    edited = {**dict(files), "docs/0.json": dict(files)["docs/0.json"].replace(b"}", b',"x":1}')}
+    for stale in (edited, {p: d for p, d in files if not p.startswith("shards/")}):
+        with pytest.raises(ValueError, match="is not the file of the last index"):
+            update_index(state, ["a", *keys[1:]], lambda doc_id: corpus(1, seed=99)[0], Reads(stale))
+        assert state_data(state) == before
+
+
+def test_a_state_survives_its_plain_data_and_a_damaged_one_is_refused() -> None:
+    state, _ = new_index(["a", "b"], corpus(2, seed=16), 512)
+    assert state_data(state_from_data(state_data(state))) == state_data(state)
+    data = state_data(state)
+    damaged = [
+        None,
+        [*data],
+        data[:-1],
+        (*data[:1], "keys", *data[2:]),
+        (*data[:1], [1, 2], *data[2:]),
+        (*data[:2], [], *data[3:]),  # no highest ids for the one shard
+        (*data[:2], ["x"], *data[3:]),
+        (*data[:4], [b"x"] * 3, [b"x"] * 2),  # not a power of two of shards
+        (*data[:5], [b"x"]),  # one digest for two documents
+    ]
+    for bad in damaged:
+        with pytest.raises(ValueError):
+            state_from_data(bad)
+
+
 # --------------------------------------------------------------------------- the build
 
 
@@ -344,6 +591,166 @@ def test_a_new_article_leaves_the_documents_of_older_ones_alone(make_site: MakeS
     assert after["search/docs/0.json"] == before["search/docs/0.json"]
     assert after["search/docs/1.json"] == before["search/docs/1.json"]
     assert json.loads(after["search/docs/2.json"])["title"] == "丙"
+
+
+# --------------------------------------------------------------------------- incremental builds
+
+BODIES = ["均禾街道开展防诈宣传。", "党建引领基层治理。", "长者饭堂开业了。", "垃圾分类志愿服务。", "防汛防风演练。"]
+
+
+def news_site(make_site: MakeSite) -> Path:
+    """Five articles, oldest first a.md ... e.md (ids 0-4), in two columns."""
+    return make_site(
+        {
+            f"content/{'towns' if i % 2 else 'tips'}/{name}.md": article(f"标题{name}", f"2024-0{i + 1}-01", body)
+            for i, (name, body) in enumerate(zip("abcde", BODIES, strict=True))
+        }
+    )
+
+
+def searched(data: bytes) -> set[str]:
+    document = json.loads(data)
+    return text_bigrams(normalize(f"{document['title']}\n{document['text']}"))
+
+
+def cold_tree(site: Path, output: Path) -> dict[str, bytes]:
+    build_site(site, output_dir=output, disk_cache=False)
+    return tree(output)
+
+
+def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_build(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    assert (site / ".sitegen-cache" / "search.pickle").is_file()
+    output = site / "public"
+    before = tree(output)
+    stamps = {p: (output / p).stat().st_mtime_ns for p in before if p.startswith("search/")}
+    with (site / "content/towns/b.md").open("a", encoding="utf-8") as handle:
+        handle.write("\n新增的段落，社区志愿者参与清洁。\n")
+    monkeypatch.setattr("sitegen.pipeline.new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    build_site(site)
+    after = tree(output)
+    shards = json.loads(after["search/meta.json"])["shards"]
+    grams = searched(before["search/docs/1.json"]) ^ searched(after["search/docs/1.json"])
+    expected = {"search/meta.json", "search/docs/1.json"} | {f"search/shards/{shard_of(g, shards)}.json" for g in grams}
+    changed = {p for p in after if p.startswith("search/") and after[p] != before.get(p)}
+    assert changed == expected
+    assert all((output / p).stat().st_mtime_ns == stamp for p, stamp in stamps.items() if p not in changed)
+    monkeypatch.undo()
+    assert after == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_new_newest_article_and_a_deleted_one_equal_a_cold_build(make_site: MakeSite, tmp_path: Path) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold1")
+    (site / "content/tips/a.md").unlink()  # every id moves down by one
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold2")
+
+
+def test_a_rebuild_with_no_article_changed_does_not_read_the_search_state(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    state = site / ".sitegen-cache" / "search.pickle"
+    written = state.stat().st_mtime_ns
+    monkeypatch.setattr("sitegen.pipeline.load_search_state", lambda folder: pytest.fail("the state was read"))
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text('{% extends "theme/article.html" %}', encoding="utf-8")
+    report = build_site(site)
+    assert report.files_written == 0 and state.stat().st_mtime_ns == written
+
+
+def test_no_cache_and_check_leave_the_search_state_alone(make_site: MakeSite) -> None:
+    site = news_site(make_site)
+    build_site(site, disk_cache=False)
+    assert not (site / ".sitegen-cache" / "search.pickle").exists()
+    check(site, BuildOptions(now=FIXED_NOW))
+    assert not (site / ".sitegen-cache" / "search.pickle").exists()
+
+
+class Exploit:
+    def __init__(self, witness: Path) -> None:
+        self.witness = witness
+
+    def __reduce__(self) -> tuple:
+        return (Path.touch, (self.witness,))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong highest ids"])
+def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, damage: str) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    state = site / ".sitegen-cache" / "search.pickle"
+    data = pickle.loads(state.read_bytes())
+    witness = tmp_path / "pwned"
+    if damage == "garbage":
+        state.write_bytes(b"\x80\x05not a pickle")
+    elif damage == "truncated":
+        state.write_bytes(state.read_bytes()[:-100])
+    elif damage == "hostile":
+        state.write_bytes(pickle.dumps({"schema": data["schema"], "state": Exploit(witness)}))
+    elif damage == "wrong shape":
+        state.write_bytes(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]}))
+    else:  # the right shape, a wrong count of highest ids: found only when a shard is read
+        lasts = [highest[:-4] for highest in data["state"][2]]
+        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:2], lasts, *data["state"][3:])}))
+    (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
+    build_site(site)
+    assert not witness.exists()
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+def test_an_output_another_build_wrote_is_not_updated_from_the_state(make_site: MakeSite, tmp_path: Path) -> None:
+    site = news_site(make_site)
+    build_site(site)  # the state describes this output
+    (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "另一个版本。"), encoding="utf-8")
+    build_site(site, disk_cache=False)  # same output, state and build cache left as they were
+    (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "第三个版本。"), encoding="utf-8")
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("edit", ["shard", "document", "deleted"])
+def test_an_index_file_changed_in_the_output_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, edit: str) -> None:
+    site = news_site(make_site)
+    build_site(site)
+    search = site / "public" / "search"
+    if edit == "shard":  # every shard: whichever the update needs
+        for shard in (search / "shards").iterdir():
+            shard.write_bytes(shard.read_bytes().replace(b"[", b"[0,", 1))
+    elif edit == "document":
+        (search / "docs/3.json").write_text('{"title": "改过"}', encoding="utf-8")
+    else:
+        (search / "docs/3.json").unlink()
+    (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
+    build_site(site)
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+def test_the_development_server_updates_its_index_in_memory(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = news_site(make_site)
+    memory = BuildCache()
+    options = BuildOptions(cache=memory, now=FIXED_NOW, jobs=1)
+    build_in_memory(site, options)
+    (site / "content/tips/c.md").write_text(article("丙", "2024-03-01", "长者饭堂扩建。"), encoding="utf-8")
+    (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
+    monkeypatch.setattr("sitegen.pipeline.new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    _, files = build_in_memory(site, options)
+    monkeypatch.undo()
+    cold = cold_tree(site, tmp_path / "cold")
+    assert {p: f.data for p, f in files.items() if p.startswith("search/")} == {
+        p: data for p, data in cold.items() if p.startswith("search/")
+    }
+    assert not (site / ".sitegen-cache" / "search.pickle").exists()
 
 
 def test_an_article_on_the_search_page_url_is_an_error(make_site: MakeSite) -> None:
