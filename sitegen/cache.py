@@ -133,7 +133,7 @@ class BuildCache:
     def intact(self, output: Path, path: str) -> bool:
         """Whether the output file is still as the last build left it (by its stats)."""
         try:
-            stat = os.stat(output / path)
+            stat = os.stat(os.path.join(output, path))
         except OSError:
             return False
         return self.output_stats.get(path) == (stat.st_mtime_ns, stat.st_size)
@@ -168,7 +168,7 @@ class BuildCache:
                 stats[path] = self.output_stats[path]
                 continue
             with contextlib.suppress(OSError):
-                stat = os.stat(output / path)
+                stat = os.stat(os.path.join(output, path))
                 stats[path] = (stat.st_mtime_ns, stat.st_size)
         if stats != self.output_stats:
             self.output_stats, self.changed = stats, True

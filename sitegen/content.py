@@ -46,7 +46,7 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
     if not content.is_dir() or errors:
         return found, errors
     root = content.resolve()
-    for relative, link_problem in sorted(_markdown_files(content, root)):
+    for relative, link_problem, is_file in sorted(_markdown_files(content, root)):
         parts = PurePosixPath(relative).parts[1:]  # below content/
         if link_problem is not None:
             errors.append(ContentError(relative, None, None, link_problem.replace("%s", "content/"), _LINK_HINT))
@@ -61,13 +61,14 @@ def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]],
                     f"move it under content/<column>/; columns: {', '.join(sorted(columns))}",
                 )
             )
-        elif (site_dir / relative).is_file():
+        elif is_file:
             found.append((relative, parts[0]))
     return found, errors
 
 
-def _markdown_files(content: Path, root: Path) -> Iterable[tuple[str, str | None]]:
-    """(path relative to the site, why it must not be read or None) of every .md file below content/.
+def _markdown_files(content: Path, root: Path) -> Iterable[tuple[str, str | None, bool]]:
+    """(path relative to the site, why it must not be read or None, whether it is a file) of every .md file below
+    content/ (a folder named x.md is no source).
 
     os.scandir, not rglob: a large site has tens of thousands of files and folders. A link (to a source or a
     folder) is followed only when it resolves inside content/; otherwise it is reported where it stands.
@@ -89,12 +90,12 @@ def _markdown_files(content: Path, root: Path) -> Iterable[tuple[str, str | None
                 if entry.is_symlink() and (is_markdown or entry.is_dir()):
                     problem = _link_problem(Path(entry.path), root)
                     if problem is not None:
-                        yield relative, problem
+                        yield relative, problem, False
                         continue
                 if entry.is_dir():
                     pending.append(entry.path)
                 elif is_markdown:
-                    yield relative, None
+                    yield relative, None, entry.is_file()  # from the directory entry: no stat for a plain file
 
 
 _LINK_HINT = "copy the file into the site instead of linking to it"

@@ -75,9 +75,10 @@ def load_site(
     candidates: dict[str, Article] = {}  # unchanged on disk since the cached build: reused if links still agree
     sources: dict[str, Source] = {}
     to_read: list[tuple[str, str, os.stat_result]] = []
+    root = str(site_dir)
     for relative, column in found:
         try:
-            stat = os.stat(site_dir / relative)
+            stat = os.stat(os.path.join(root, relative))
         except OSError as exc:
             errors.append(ContentError(relative, None, None, f"cannot be read: {exc.strerror}"))
             continue
