@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +29,9 @@ from sitegen.search import (
     SEARCH_URL,
     Previous,
     SearchDocument,
+    build_new_index,
     column_titles,
     document_key,
-    new_index,
     search_document,
     update_index,
 )
@@ -154,17 +154,23 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
         yield from (OutputFile(path, unchanged=True) for path in paths)
         return
     if memory is not None and digest == memory.search_digest and memory.search_output:
-        files = memory.search_output  # sitegen serve keeps the index in memory
+        files: Iterable[OutputFile] = memory.search_output  # sitegen serve keeps the index in memory
     else:
         files = _search_index(run, loaded, keys, output)
-    run.data_files += len(files)
-    cache.record_search(digest, tuple(file.path for file in files))
+    made: list[str] = []
+    kept: list[OutputFile] = []
+    for file in files:  # handed on one by one: a cold index is made while its files are written
+        made.append(file.path)
+        if memory is not None:
+            kept.append(file)
+        yield file
+    run.data_files += len(made)
+    cache.record_search(digest, tuple(made))
     if memory is not None:
-        memory.search_output = files
-    yield from files
+        memory.search_output = tuple(kept)
 
 
-def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> tuple[OutputFile, ...]:
+def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> Iterator[OutputFile]:
     """Updated from the last index, its state and the files the update changes (in the output, or for sitegen serve
     in memory), so that only the articles whose key changed are read again; else built cold."""
     memory, state, on_disk = run.options.cache, None, False
@@ -190,13 +196,22 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             changes = None  # a file of the last index changed since, or a damaged state: build cold
     if changes is None:
-        state, changes = new_index(keys, [document(doc_id) for doc_id in range(len(articles))])
+        cold = build_new_index(keys, document)
+        while True:
+            try:
+                path, data = next(cold)
+            except StopIteration as done:
+                state = done.value
+                break
+            yield OutputFile(SEARCH_URL + path, data)
+        changes = []
     if memory is not None:
         memory.search_state = state
-        return tuple(OutputFile(SEARCH_URL + p, kept[SEARCH_URL + p] if data is None else data) for p, data in changes)
+        yield from (OutputFile(SEARCH_URL + p, kept[SEARCH_URL + p] if data is None else data) for p, data in changes)
+        return
     if on_disk:
         run.cache.search_state = state  # saved once the output is written
-    return tuple(OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in changes)
+    yield from (OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in changes)
 
 
 def _in_memory(files: dict[str, bytes | None]) -> Previous:

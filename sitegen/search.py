@@ -40,7 +40,7 @@ import sys
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Article, Body, BodyOf, Site
@@ -198,17 +198,45 @@ def new_index(
     """The index of `documents` (keyed by `keys`), built cold: its state, and its files as `index_files` gives them."""
     if len(keys) != len(documents):
         raise ValueError("one key per document")
-    entries = _entries(_postings(documents))
+    made = build_new_index(keys, documents.__getitem__, target_shard_bytes)
+    files: list[tuple[str, bytes | None]] = []
+    while True:
+        try:
+            files.append(next(made))
+        except StopIteration as done:
+            state: IndexState = done.value
+            break
+    meta, shards, docs = files[-1:], files[len(documents) : -1], files[: len(documents)]
+    return state, meta + shards + docs
+
+
+def build_new_index(
+    keys: Sequence[str], document: Callable[[int], SearchDocument], target_shard_bytes: int = TARGET_SHARD_BYTES
+) -> Generator[tuple[str, bytes], None, IndexState]:
+    """`new_index` one document at a time: each document's file is handed out before the next document is asked
+    for, so that a cold build never holds every article's text at once (about 100 MB at 10,000 articles). The shards
+    and meta.json come last; the generator returns the state."""
+    postings: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))  # 4 bytes an id, not a Python object
+    doc_digests = []
+    for doc_id in range(len(keys)):
+        doc = document(doc_id)
+        for gram in text_bigrams(doc.searched):
+            postings[gram].append(doc_id)
+        data = _document_bytes(doc)
+        doc_digests.append(_digest(_doc_path(doc_id), data))
+        yield _doc_path(doc_id), data
+    entries = _entries(postings)
+    del postings
     size = _size(entries)
     shards = [_shard(shard) for shard in _bucket(entries, _shard_count(size, target_shard_bytes))]
-    texts = [_document_bytes(document) for document in documents]
     shard_files = [data for data, _ in shards]
-    digests = _digests(shard_files, _shard_path), _digests(texts, _doc_path)
-    state = IndexState(target_shard_bytes, list(keys), [lasts for _, lasts in shards], size, *digests)
-    files: list[tuple[str, bytes | None]] = [("meta.json", state.meta())]
-    files += _numbered(shard_files, _shard_path)
-    files += _numbered(texts, _doc_path)
-    return state, files
+    state = IndexState(
+        target_shard_bytes, list(keys), [lasts for _, lasts in shards], size, _digests(shard_files, _shard_path),
+        doc_digests,
+    )  # fmt: skip
+    yield from _numbered(shard_files, _shard_path)
+    yield "meta.json", state.meta()
+    return state
 
 
 def update_index(

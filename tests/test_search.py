@@ -629,7 +629,7 @@ def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_bui
     stamps = {p: (output / p).stat().st_mtime_ns for p in before if p.startswith("search/")}
     with (site / "content/towns/b.md").open("a", encoding="utf-8") as handle:
         handle.write("\n新增的段落，社区志愿者参与清洁。\n")
-    monkeypatch.setattr("sitegen.pipeline.new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    monkeypatch.setattr("sitegen.pipeline.build_new_index", lambda *a, **k: pytest.fail("the index was built cold"))
     build_site(site)
     after = tree(output)
     shards = json.loads(after["search/meta.json"])["shards"]
@@ -743,7 +743,7 @@ def test_the_development_server_updates_its_index_in_memory(
     build_in_memory(site, options)
     (site / "content/tips/c.md").write_text(article("丙", "2024-03-01", "长者饭堂扩建。"), encoding="utf-8")
     (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
-    monkeypatch.setattr("sitegen.pipeline.new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    monkeypatch.setattr("sitegen.pipeline.build_new_index", lambda *a, **k: pytest.fail("the index was built cold"))
     _, files = build_in_memory(site, options)
     monkeypatch.undo()
     cold = cold_tree(site, tmp_path / "cold")
