@@ -205,12 +205,17 @@ def test_a_hostile_cache_file_is_ignored_not_executed(tmp_path: Path) -> None:
     assert not witness.exists()
 
 
-def test_pages_rendered_again_to_the_same_bytes_are_reused_by_the_next_build(tmp_path: Path) -> None:
+def one_article_site(tmp_path: Path) -> tuple[Path, BuildOptions]:
+    """A site of one article, and the options to build it into tmp_path/out with its cache in the site."""
     site = tmp_path / "site"
     (site / "content" / "towns").mkdir(parents=True)
     (site / "site.yaml").write_text(SITE_YAML.format(page_size=3, towns="镇街社区"), encoding="utf-8")
     (site / "content" / "towns" / "a.md").write_text(article(1, "党建", False), encoding="utf-8")
-    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+    return site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+
+
+def test_pages_rendered_again_to_the_same_bytes_are_reused_by_the_next_build(tmp_path: Path) -> None:
+    site, options = one_article_site(tmp_path)
     build(site, options)
     (site / ".sitegen-cache" / "build.pickle").unlink()  # the cache is lost, the output is not
     lost = build(site, options)
@@ -219,11 +224,7 @@ def test_pages_rendered_again_to_the_same_bytes_are_reused_by_the_next_build(tmp
 
 
 def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    (site / "content" / "towns").mkdir(parents=True)
-    (site / "site.yaml").write_text(SITE_YAML.format(page_size=3, towns="镇街社区"), encoding="utf-8")
-    (site / "content" / "towns" / "a.md").write_text(article(1, "党建", False), encoding="utf-8")
-    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+    site, options = one_article_site(tmp_path)
     build(site, options)
     home = tmp_path / "out" / "index.html"
     original = home.read_bytes()
@@ -237,11 +238,7 @@ def test_a_cache_naming_article_shards_outside_its_folder_is_ignored(tmp_path: P
 
     from sitegen.cache import CACHE_FILE, _SafeUnpickler
 
-    site = tmp_path / "site"
-    (site / "content" / "towns").mkdir(parents=True)
-    (site / "site.yaml").write_text(SITE_YAML.format(page_size=3, towns="镇街社区"), encoding="utf-8")
-    (site / "content" / "towns" / "a.md").write_text(article(1, "党建", False), encoding="utf-8")
-    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+    site, options = one_article_site(tmp_path)
     build(site, options)
     saved = site / ".sitegen-cache" / CACHE_FILE
     with saved.open("rb") as handle:
