@@ -397,8 +397,8 @@ def files_fingerprint(paths: Iterable[Path], *extra: str) -> str:
         digest.update(item.encode())
     for root in paths:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root] if root.is_file() else []
-        for file in files:
-            digest.update(str(file).encode())
+        for file in files:  # named relative to the root: `--site .` and its absolute path share a cache
+            digest.update((file.relative_to(root).as_posix() if file != root else file.name).encode())
             with contextlib.suppress(OSError):
                 digest.update(file.read_bytes())
     return digest.hexdigest()

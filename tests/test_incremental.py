@@ -249,3 +249,11 @@ def test_a_cache_naming_article_shards_outside_its_folder_is_ignored(tmp_path: P
     (site / "content" / "towns" / "a.md").write_text(article(2, "党建", False), encoding="utf-8")
     report = build(site, options)
     assert report.articles_rendered == 1 and report.articles_reused == 0
+
+
+def test_the_cache_is_shared_by_any_spelling_of_the_site_folder(tmp_path: Path, monkeypatch) -> None:
+    site, options = one_article_site(tmp_path)
+    build(site, options)
+    monkeypatch.chdir(site)
+    report = build(Path("."), options)
+    assert report.articles_reused == 1 and report.articles_rendered == 0
