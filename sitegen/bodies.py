@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sitegen.model import Body
@@ -74,9 +75,10 @@ class DiskBodyStore(BodyStore):
                 else:
                     uri = f"file:{self.path}?mode=ro"
                 connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-                connection.execute("PRAGMA journal_mode=WAL")  # page workers read while nothing writes
-                connection.execute("PRAGMA synchronous=OFF")  # a cache: no fsync; a damaged file is made anew
                 if self.write:
+                    # a rollback journal, not WAL: a reader (sitegen check, the page workers) then writes no file
+                    connection.execute("PRAGMA journal_mode=DELETE")
+                    connection.execute("PRAGMA synchronous=OFF")  # a cache: no fsync; a damaged file is made anew
                     connection.execute(
                         "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL,"
                         " search TEXT NOT NULL) WITHOUT ROWID"
@@ -171,14 +173,13 @@ class DiskBodyStore(BodyStore):
         self._connection = None
 
 
-class _transaction:
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
     """BEGIN ... COMMIT around a block, ROLLBACK when it raises (the connection runs in autocommit mode)."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN")
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+    db.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
