@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__, uptodate
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.layout import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS
 from sitegen.lock import output_lock
 from sitegen.model import OutputFile
-from sitegen.options import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS, BuildOptions, BuildReport
+from sitegen.options import BuildOptions, BuildReport
 from sitegen.output import check_output_dir
 
 if TYPE_CHECKING:

@@ -8,12 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import ConfigError, ContentError
+from sitegen.layout import CONFIG_FILE
 from sitegen.model import Column, Config
 from sitegen.text import without_controls
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
 from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
-CONFIG_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}
 COLUMN_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")

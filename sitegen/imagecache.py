@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.images import EXTENSION, PARAMETERS, SETTINGS, ProcessedImage, UnreadablePicture, process
+from sitegen.uptodate import RACY_NANOSECONDS
 
 META = "meta.json"
 KEYS = "keys.json"
-RACY_NANOSECONDS = 2_000_000_000
 MAX_WORKERS = 8  # each holds a decoded picture in memory: a 24-megapixel photo is about 70 MB
 
 

@@ -10,20 +10,20 @@ from pathlib import Path
 
 from sitegen.bodies import BodyStore
 from sitegen.cache import BuildCache, FileStat, files_fingerprint, pictures_exist
-from sitegen.config import CONFIG_FILE, load_config
+from sitegen.config import load_config
 from sitegen.content import Source, find_sources, fingerprint, read_source, render_article
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.imagecache import ImageStore
+from sitegen.layout import ASSETS_DIR, CONFIG_FILE
 from sitegen.links import check_links
 from sitegen.markup import MarkdownRenderer
 from sitegen.model import Article, Body, Config, OutputFile, Site
 from sitegen.parallel import ordered_map
-from sitegen.pictures import ASSETS_DIR, Pictures, markdown_picture_srcs
+from sitegen.pictures import Pictures, markdown_picture_srcs
 from sitegen.site import assemble, url_collisions
 from sitegen.theme import Theme
+from sitegen.uptodate import RACY_NANOSECONDS
 from sitegen.viewcounts import apply_view_counts, load_view_counts
-
-RACY_NANOSECONDS = 2_000_000_000
 
 
 @dataclass(frozen=True, slots=True)

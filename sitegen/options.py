@@ -15,11 +15,6 @@ from sitegen.theme import Theme, default_theme
 if TYPE_CHECKING:
     from sitegen.cache import BuildCache
 
-OUTPUT_DIR = "public"
-CACHE_DIR = ".sitegen-cache"
-# Everything of a site folder a build reads (config.CONFIG_FILE, content.CONTENT_DIR and content.LINKED_FOLDERS;
-# a test keeps them in step)
-SITE_INPUTS = ("site.yaml", "content", "assets", "templates", "data")
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 

@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sitegen.layout import ASSETS_DIR, CONTENT_DIR, TEMPLATES_DIR
 from sitegen.model import OutputFile
 
+SOURCE_FOLDERS = (CONTENT_DIR, ASSETS_DIR, TEMPLATES_DIR)
 MARKER = ".sitegen-output"  # marks a folder sitegen may replace
 
 
@@ -36,10 +38,10 @@ class WriteReport:
 def check_output_dir(output: Path, site_dir: Path) -> None:
     """Refuse folders whose replacement would delete a user's files."""
     output, site = output.resolve(), site_dir.resolve()
-    forbidden = {Path("/"), Path.home().resolve(), site, site / "content", site / "templates", site / "assets"}
+    forbidden = {Path("/"), Path.home().resolve(), site, *(site / name for name in SOURCE_FOLDERS)}
     if output in forbidden or site.is_relative_to(output):
         raise OutputRefused(f"refusing to build into {output}: it holds the site or your files")
-    for sources in ("content", "assets", "templates"):  # inside assets/, every build would copy the last one
+    for sources in SOURCE_FOLDERS:  # inside assets/, every build would copy the last one
         if output.is_relative_to(site / sources):
             raise OutputRefused(f"refusing to build into {output}: it is inside {sources}/")
     if output.exists() and not output.is_dir():

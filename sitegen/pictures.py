@@ -10,12 +10,11 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.imagecache import ImageStore, StoredImage, StoredVariant
 from sitegen.images import EXTENSION, MIME, UnreadablePicture
+from sitegen.layout import ASSETS_DIR, CONTENT_DIR
 from sitegen.markup import Picture
 from sitegen.model import Image, ImageVariant
 from sitegen.urls import path_problem, relative_url, safe_join
 
-CONTENT_DIR = "content"
-ASSETS_DIR = "assets"
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 NOT_IN_URLS = re.compile(r"[\s\"<>\\^`{|}]")  # characters a URL cannot hold unescaped (RFC 3986)
 # What a local picture may be: it is copied into the public site, where an .html or .js "picture" would run.
@@ -29,16 +28,11 @@ class ImageResolver:
 
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir.resolve()
-        self._found: dict[tuple[str, str], tuple[str, Path] | None] = {}  # pictures are shared across articles
-        self._joined: dict[str, Path | None] = {}  # safe_join's answers: it reads the file system
+        self._joined: dict[str, Path | None] = {}  # safe_join's answers (it resolves links on disk), for the build
 
     def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
         """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
-        folder = PurePosixPath(source_path).parent.as_posix()
-        key = (folder, src)
-        if key not in self._found:
-            self._found[key] = self._locate(folder, src.split("#")[0].split("?")[0])
-        return self._found[key]
+        return self._locate(PurePosixPath(source_path).parent.as_posix(), src.split("#")[0].split("?")[0])
 
     def leaves_site(self, source_path: str, src: str) -> bool:
         """Whether `src` (from the article at `source_path`) points outside the site, lexically or through a link."""

@@ -19,9 +19,10 @@ from pathlib import Path
 from sitegen import load
 from sitegen.cache import BuildCache, load_search_state, save_search_state
 from sitegen.imagecache import ImageStore
+from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
 from sitegen.load import LoadedSite
 from sitegen.model import OutputFile
-from sitegen.options import CACHE_DIR, BuildOptions, BuildReport
+from sitegen.options import BuildOptions, BuildReport
 from sitegen.output import WriteReport, write_site
 from sitegen.parallel import ordered_map
 from sitegen.render import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
@@ -35,8 +36,8 @@ from sitegen.search import (
     search_document,
     update_index,
 )
+from sitegen.uptodate import RACY_NANOSECONDS
 
-TEMPLATES_DIR = "templates"
 IMAGES_DIR = "images"  # processed pictures, inside the cache folder
 
 
@@ -290,7 +291,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     run.cache.record_written(output, written.paths, written.kept)
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
     images = (options.cache_dir or site_dir / CACHE_DIR) / IMAGES_DIR
-    run.cache.record_copies(copies, run.started_ns - load.RACY_NANOSECONDS, images)
+    run.cache.record_copies(copies, run.started_ns - RACY_NANOSECONDS, images)
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase in _OVERLAPPING_WRITES)
     run.timings.append(("write", elapsed - rendering))

@@ -21,14 +21,14 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from sitegen.build import OUTPUT_DIR, BuildOptions, build_in_memory
+from sitegen.build import BuildOptions, build_in_memory
 from sitegen.cache import BuildCache
 from sitegen.errors import BuildFailed, ConfigError, ContentError
+from sitegen.layout import OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
 
 EVENTS_PATH = "/__sitegen/events"
 DEBOUNCE_SECONDS = 0.15
-WATCHED = ("content", "templates", "assets", "data", "site.yaml")
 LIVE_RELOAD_SCRIPT = f"""<script>
 (() => {{
   const events = new EventSource("{EVENTS_PATH}");
@@ -193,7 +193,7 @@ class _Changes(FileSystemEventHandler):
             parts = path.resolve().relative_to(self.site_dir).parts
         except ValueError:
             return False
-        if not parts or parts[0] not in WATCHED or parts[0] == OUTPUT_DIR:
+        if not parts or parts[0] not in SITE_INPUTS or parts[0] == OUTPUT_DIR:
             return False
         name = parts[-1]
         return not (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913")

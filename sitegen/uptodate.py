@@ -8,7 +8,7 @@ compares: when all of it is the same, nothing has to be read, rendered or writte
 way `make` skips an up-to-date target. Anything else (an edited, added, removed or touched file, a changed output
 file, a scheduled article now due, another option) runs the build as usual.
 
-Time stamps are trusted the way git trusts them ("racy" entries): a file changed less than RACY_SECONDS before the
+Time stamps are trusted the way git trusts them ("racy" entries): a file changed less than RACY_NANOSECONDS before the
 recorded scan could have changed again without its time stamp moving, so then the build runs.
 
 This module reads stats and its own record; it imports nothing heavy, so that a build with nothing to do starts and
@@ -31,7 +31,7 @@ from typing import Any
 
 RECORD_FILE = "up-to-date.json"
 FORMAT = 1
-RACY_NANOSECONDS = 2_000_000_000
+RACY_NANOSECONDS = 2_000_000_000  # every time stamp sitegen compares is trusted only this long before it looked
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,26 +104,7 @@ def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
 
 def output_digest(output: Path) -> str:
     """The stats of every file in the output folder; any change made to it after the build changes this."""
-    digest = hashlib.sha1()
-    pending = [str(output)]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as found:
-                entries = sorted(found, key=lambda entry: entry.name, reverse=True)
-        except OSError:
-            digest.update(f"{folder}\0missing\n".encode("utf-8", "surrogateescape"))
-            continue
-        for entry in entries:
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            line = f"{entry.path}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n"
-            digest.update(line.encode("utf-8", "surrogateescape"))
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
-    return digest.hexdigest()
+    return scan([output]).digest
 
 
 def still_valid(record: Record | None, key: str, inputs: Scan, output: Path, now: datetime) -> bool:

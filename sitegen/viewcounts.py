@@ -13,9 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from sitegen.errors import ContentError
+from sitegen.layout import DATA_DIR
 from sitegen.model import Article, Config
 
-VIEWS_FILE = "data/views.json"
+VIEWS_FILE = f"{DATA_DIR}/views.json"
 
 
 def load_view_counts(site_dir: Path) -> tuple[dict[str, int], list[ContentError]]:

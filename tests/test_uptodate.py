@@ -12,10 +12,7 @@ from click.testing import CliRunner
 from sitegen import build as build_module
 from sitegen.build import BuildOptions, BuildReport, build
 from sitegen.cli import main
-from sitegen.config import CONFIG_FILE
-from sitegen.content import CONTENT_DIR, LINKED_FOLDERS
 from sitegen.errors import BuildFailed
-from sitegen.options import SITE_INPUTS
 from sitegen.uptodate import RECORD_FILE
 from tests.conftest import FIXED_NOW, PNG, MakeSite, article, picture_bytes
 
@@ -169,10 +166,6 @@ def test_builds_without_a_disk_cache_keep_no_record(site: Path, tmp_path: Path) 
     built(site, disk_cache=False, output_dir=tmp_path / "out")
     assert not ended_early(built(site, disk_cache=False, output_dir=tmp_path / "out"))
     assert not (site / ".sitegen-cache" / RECORD_FILE).exists()
-
-
-def test_the_scan_covers_everything_a_build_reads() -> None:
-    assert set(SITE_INPUTS) == {CONFIG_FILE, CONTENT_DIR, *LINKED_FOLDERS}
 
 
 def test_the_command_says_that_nothing_had_to_be_built(site: Path) -> None:

@@ -16,9 +16,9 @@ import yaml
 
 from sitegen.importers.common import plain_value, replace_picture_srcs, safe_file_name, safe_slug
 from sitegen.importers.model import ImportedArticle, Moment, Notice, PictureSource, Skipped, Written
+from sitegen.layout import CONTENT_DIR
 from sitegen.scaffold import slugify
 
-CONTENT_DIR = "content"
 KNOWN = ("title", "date", "source", "author", "editor", "views", "tags", "summary", "draft", "updated", "images")
 
 
