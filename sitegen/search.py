@@ -40,7 +40,7 @@ import sys
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Article, Body, BodyOf, Site
@@ -68,14 +68,6 @@ class SearchDocument:
     @property
     def searched(self) -> str:
         return normalize(f"{self.title}\n{self.text}")
-
-
-@dataclass(frozen=True, slots=True)
-class SearchIndex:
-    documents: tuple[SearchDocument, ...]  # id = position; oldest first
-    postings: Mapping[str, tuple[int, ...]]  # bigram -> ascending document ids
-    shards: int
-    entries: Entries | None = None  # the postings as written (see Entries), when already made
 
 
 Entries = dict[str, tuple[bytes, int]]  # bigram -> (its posting as gaps, ASCII "first,gap,gap", its highest id)
@@ -174,28 +166,11 @@ def search_documents(site: Site, body_of: BodyOf) -> tuple[SearchDocument, ...]:
     return tuple(search_document(article, columns, body_of(article)) for article in reversed(site.articles))
 
 
-def build_index(documents: Sequence[SearchDocument], target_shard_bytes: int = TARGET_SHARD_BYTES) -> SearchIndex:
-    postings = _postings(documents)
-    entries = _entries(postings)
-    shards = _shard_count(_size(entries), target_shard_bytes)
-    return SearchIndex(tuple(documents), {gram: tuple(ids) for gram, ids in postings.items()}, shards, entries)
-
-
-def index_files(index: SearchIndex) -> Iterator[tuple[str, bytes]]:
-    """(path under search/, bytes) of every index file; the same index always gives the same bytes."""
-    entries = index.entries or _entries(index.postings)
-    shards = [_shard(shard)[0] for shard in _bucket(entries, index.shards)]
-    documents = [_document_bytes(document) for document in index.documents]
-    digests = _digests(shards, _shard_path) + _digests(documents, _doc_path)
-    yield "meta.json", _meta(len(documents), len(shards), digests)
-    yield from _numbered(shards, _shard_path)
-    yield from _numbered(documents, _doc_path)
-
-
 def new_index(
     keys: Sequence[str], documents: Sequence[SearchDocument], target_shard_bytes: int = TARGET_SHARD_BYTES
 ) -> tuple[IndexState, list[tuple[str, bytes | None]]]:
-    """The index of `documents` (keyed by `keys`), built cold: its state, and its files as `index_files` gives them."""
+    """The index of `documents` (keyed by `keys`), built cold: its state, and its files (meta.json, the shards by
+    number, the documents by id)."""
     if len(keys) != len(documents):
         raise ValueError("one key per document")
     made = build_new_index(keys, documents.__getitem__, target_shard_bytes)
@@ -245,7 +220,7 @@ def update_index(
     """Bring `state` to the documents keyed by `keys` (id = position). `document_at(id)` is asked only for the ids
     whose key changed or that are new; `previous(path)` only for the last index's files this update changes: the old
     files of documents that changed or went, and the shards of the bigrams they gained or lost. Every file of the
-    new index, in `index_files` order, with its bytes, or None where they are the last index's (meta.json always has
+    new index, in `new_index` order, with its bytes, or None where they are the last index's (meta.json always has
     them): the same bytes as `new_index`. ValueError when a file `previous` gives is not the one the state describes;
     the state is changed only when the update succeeds."""
     old_count, count = len(state.keys), len(keys)
@@ -341,15 +316,6 @@ def state_from_data(data: object) -> IndexState:
     ):
         raise ValueError("not an index state")
     return state
-
-
-def _postings(documents: Sequence[SearchDocument]) -> dict[str, list[int]]:
-    """Bigram -> ascending ids, one document at a time (its bigram set is dropped as soon as it is used)."""
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for doc_id, document in enumerate(documents):
-        for gram in text_bigrams(document.searched):
-            postings[gram].append(doc_id)
-    return postings
 
 
 def _entries(postings: Mapping[str, Sequence[int]]) -> Entries:

@@ -29,8 +29,6 @@ def without_controls(text: str) -> str:
 
 _SKIPPED = frozenset({"figure", "figcaption", "pre", "table", "sup", "script", "style", "h1", "h2", "h3",
                       "h4", "h5", "h6", "template"})  # fmt: skip
-# search indexes what a reader sees: headings, captions, tables and code too
-SEARCH_SKIPPED = frozenset({"sup", "script", "style", "template"})
 _BLOCKS = frozenset({"p", "li", "blockquote", "div", "br", "dd", "dt", "tr", "td", "th", "section", "article",
                      "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "pre", "table", "ul", "ol",
                      "hr"})  # fmt: skip

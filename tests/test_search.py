@@ -27,8 +27,6 @@ from sitegen.errors import BuildFailed, ConfigError
 from sitegen.search import (
     SearchDocument,
     bigrams,
-    build_index,
-    index_files,
     new_index,
     normalize,
     query_terms,
@@ -87,8 +85,9 @@ class Reference:
 
 
 def files_of(documents: list[SearchDocument], target: int | None = None) -> dict[str, bytes]:
-    index = build_index(documents) if target is None else build_index(documents, target)
-    return dict(index_files(index))
+    keys = [str(doc_id) for doc_id in range(len(documents))]
+    _, files = new_index(keys, documents) if target is None else new_index(keys, documents, target)
+    return {path: data for path, data in files if data is not None}
 
 
 def truth(documents: list[SearchDocument], query: str) -> list[str]:
