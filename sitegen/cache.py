@@ -101,8 +101,6 @@ class BuildCache:
         cached = self.articles.get(source_path)
         if cached is None or cached.fingerprint not in bodies or cached.fingerprint != fingerprint_of(cached):
             return None
-        if not pictures_exist(cached):
-            return None  # a picture was removed: render again so that the error is reported
         self.articles_reused += 1
         return cached
 
@@ -324,18 +322,6 @@ def save_search_state(folder: Path, state: IndexState) -> None:
 class _DataUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"{module}.{name}: the search state holds no objects")
-
-
-def pictures_exist(article: Article, known: dict[Path, bool] | None = None) -> bool:
-    """Whether every local picture of the article is still there (`known` memoises across articles)."""
-    known = {} if known is None else known
-    for image in (*article.images, *article.unplaced_images):
-        if image.source_file is not None:
-            if image.source_file not in known:
-                known[image.source_file] = image.source_file.is_file()
-            if not known[image.source_file]:
-                return False
-    return True
 
 
 # The classes a cache file may name. Anything else (os.system, builtins.eval, ...) is refused: the cache folder

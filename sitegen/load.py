@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.bodies import BodyStore
-from sitegen.cache import BuildCache, FileStat, files_fingerprint, pictures_exist
+from sitegen.cache import BuildCache, FileStat, files_fingerprint
 from sitegen.config import load_config
 from sitegen.content import Source, find_sources, fingerprint, read_source, render_article
 from sitegen.errors import BuildFailed, ContentError
@@ -110,15 +110,15 @@ def load_site(
     urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
     pictures = Pictures(site_dir, images)
     articles: dict[str, Article] = {}
-    known: dict[Path, bool] = {}
     stored = cache.bodies.keys() if candidates or sources else set()
     for path, article in candidates.items():
         digest = stats[path].digest
         keys = pictures.keys((*article.images, *article.unplaced_images))
         current = fingerprint(digest, path, article.column, article.url, article.links, urls, keys)
-        if article.fingerprint == current and article.fingerprint in stored and pictures_exist(article, known):
+        # a removed picture or variant changes the key (see Pictures.keys): the article is then rendered again
+        if article.fingerprint == current and article.fingerprint in stored:
             articles[path] = article
-        else:  # a linked article moved: read this one again
+        else:  # a linked article moved, a picture changed or its body is gone: read this one again
             result = read_source(site_dir, path, article.column, config)
             if isinstance(result, list):
                 errors.extend(result)
