@@ -12,11 +12,13 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.build import BuildOptions, build, build_in_memory
 from sitegen.cache import BuildCache
+from sitegen.errors import BuildFailed
 from tests.conftest import FIXED_NOW, picture_bytes, tree
 
 PNG = picture_bytes(16, 12)
@@ -257,3 +259,14 @@ def test_the_cache_is_shared_by_any_spelling_of_the_site_folder(tmp_path: Path, 
     monkeypatch.chdir(site)
     report = build(Path("."), options)
     assert report.articles_reused == 1 and report.articles_rendered == 0
+
+
+def test_a_picture_removed_after_a_build_is_an_error_in_the_next_one(tmp_path: Path) -> None:
+    site, options = one_article_site(tmp_path)
+    (site / "content" / "towns" / "pic.png").write_bytes(PNG)
+    (site / "content" / "towns" / "a.md").write_text(article(1, "党建", True), encoding="utf-8")
+    build(site, options)
+    (site / "content" / "towns" / "pic.png").unlink()  # the article itself is unchanged: its cached copy is checked
+    with pytest.raises(BuildFailed) as failed:
+        build(site, options)
+    assert [(e.path, e.field) for e in failed.value.errors] == [("content/towns/a.md", "images")]
