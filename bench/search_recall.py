@@ -37,8 +37,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from sitegen.build import BuildOptions, build, load_site
-from sitegen.search import query_terms, search_documents
+from sitegen.build.api import BuildOptions, build, load_site
+from sitegen.search.index import query_terms, search_documents
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

@@ -15,14 +15,14 @@ from typing import NoReturn
 
 import click
 
-from sitegen.build import BuildOptions, BuildReport, build, check
+from sitegen.build.api import BuildOptions, BuildReport, build, check
+from sitegen.build.lock import DEFAULT_TIMEOUT, OutputBusy
+from sitegen.build.output import OutputRefused
 from sitegen.config import load_config, site_language
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.importers.model import ImportReport
 from sitegen.importers.run import ImportRefused, import_hugo, import_jekyll, import_legacy
-from sitegen.lock import DEFAULT_TIMEOUT, OutputBusy
 from sitegen.messages import translate
-from sitegen.output import OutputRefused
 from sitegen.scaffold import ScaffoldError, init_site, new_article
 
 SITE_OPTION = click.option(

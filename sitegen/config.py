@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen.content.text import without_controls
+from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
 from sitegen.layout import CONFIG_FILE
 from sitegen.model import Column, Config
-from sitegen.text import without_controls
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
-from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}

@@ -277,3 +277,15 @@ class Site:
     home: HomePage
     tags: tuple[Tag, ...] = ()  # by name
     tag_listings: tuple[Listing, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """How one `<img>` is written: its src and, when known, its size and alternatives as srcset strings
+    ("a-480.png 480w, a-640.png 640w"); WebP alternatives make it a `<picture>` with a WebP `<source>`."""
+
+    src: str
+    width: int | None = None
+    height: int | None = None
+    srcset: str = ""
+    webp_srcset: str = ""

@@ -21,9 +21,9 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from sitegen.build import BuildOptions, build_in_memory
-from sitegen.cache import BuildCache
+from sitegen.build.api import BuildOptions, build_in_memory
 from sitegen.errors import BuildFailed, ConfigError, ContentError
+from sitegen.incremental.cache import BuildCache
 from sitegen.layout import OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
 

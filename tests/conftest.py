@@ -14,7 +14,7 @@ import pytest
 from browser_support import chromium
 from PIL import Image
 
-from sitegen.build import BuildOptions, BuildReport, build, load_site
+from sitegen.build.api import BuildOptions, BuildReport, build, load_site
 from sitegen.model import Article, Site, output_path_for
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

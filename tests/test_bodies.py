@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.bodies import BODIES_FILE, BodyStore, DiskBodyStore
-from sitegen.build import BuildOptions, build, load_site
+from sitegen.build.api import BuildOptions, build, load_site
+from sitegen.build.parallel import ordered_map
+from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.model import Body
-from sitegen.parallel import ordered_map
 from tests.conftest import FIXED_NOW, MakeSite, article, build_site, tree
 
 ONE = Body("<p>一</p>", "一")

@@ -44,7 +44,7 @@ def _norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site built through the library API; the output folder."""
-    from sitegen.build import BuildOptions, build
+    from sitegen.build.api import BuildOptions, build
     from sitegen.errors import BuildFailed
 
     output_dir = tmp_path_factory.mktemp("browser-site") / "public"

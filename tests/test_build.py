@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_NOW, PNG, MakeSite, article, build_site, page, tree
 
-from sitegen.build import BuildOptions, build, check
+from sitegen.build.api import BuildOptions, build, check
+from sitegen.build.output import MARKER, OutputRefused
 from sitegen.errors import BuildFailed, ConfigError
-from sitegen.output import MARKER, OutputRefused
 
 
 @pytest.fixture
@@ -244,7 +244,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from sitegen.build import BuildOptions, build
+from sitegen.build.api import BuildOptions, build
 now = datetime(2026, 1, 1, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
 build(Path(sys.argv[1]), BuildOptions(output_dir=Path(sys.argv[2]), now=now))
 """

@@ -9,7 +9,7 @@ import pytest
 
 from sitegen.config import load_config, parse_config
 from sitegen.errors import ConfigError
-from sitegen.labels import labels_for
+from sitegen.render.labels import labels_for
 from sitegen.urls import DEFAULT_PERMALINK
 
 MINIMAL = """\

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import REPO_ROOT
 
-from sitegen.build import BuildReport
+from sitegen.build.api import BuildReport
 
 SEED_SOURCE = REPO_ROOT / "content/towns/2022/junhe-party-building.md"
 SEED_URL = "towns/2022/12/junhe-party-building/"

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sitegen.content.frontmatter import SourceText, parse_source
 from sitegen.errors import ContentError
-from sitegen.frontmatter import SourceText, parse_source
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PATH = "content/towns/x.md"

@@ -15,7 +15,7 @@ import difflib
 import os
 from pathlib import Path
 
-from sitegen.build import BuildReport
+from sitegen.build.api import BuildReport
 
 GOLDEN = Path(__file__).parent / "golden" / "seed-article.html"
 SEED_PAGE = "towns/2022/12/junhe-party-building/index.html"

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_NOW, PNG
 
-from sitegen.build import BuildOptions, build
+from sitegen.build.api import BuildOptions, build
+from sitegen.content.text import CONTROLS
 from sitegen.errors import BuildFailed
-from sitegen.text import CONTROLS
 
 CONTROL_CHARS = "\x00\x01\x08\x0b\x0c\x1b\x7f\x85\x9f\ufffe"
 HOSTILE = (
@@ -285,8 +285,8 @@ def test_the_feed_content_is_escaped_html_without_scripts(output: Path) -> None:
 @pytest.mark.parametrize("untrusted", [False, True])
 def test_control_characters_written_as_references_are_dropped_too(untrusted: bool) -> None:
     """Found by the property tests: `&#x1;` in a body reached the summary (and so the home page) as a raw U+0001."""
-    from sitegen.markup import MarkdownRenderer, Picture, Targets
-    from sitegen.text import html_to_text
+    from sitegen.content.markup import MarkdownRenderer, Picture, Targets
+    from sitegen.content.text import html_to_text
 
     body = "甲&#x1;乙&#0;丙&#x85;丁&#127;戊 &#65;&#x4e2d;"
     html = (

@@ -12,10 +12,18 @@ import pytest
 from conftest import PNG, MakeSite, article, articles_with_bodies, build_site, load, only_article, picture_bytes, tree
 from PIL import Image
 
-from sitegen.build import BuildOptions, build_in_memory, check
-from sitegen.cache import BuildCache
+from sitegen.build.api import BuildOptions, build_in_memory, check
 from sitegen.errors import BuildFailed
-from sitegen.images import MAX_WIDTH, ProcessedImage, UnreadablePicture, process, svg_size, thumb_size, widths_for
+from sitegen.incremental.cache import BuildCache
+from sitegen.pictures.variants import (
+    MAX_WIDTH,
+    ProcessedImage,
+    UnreadablePicture,
+    process,
+    svg_size,
+    thumb_size,
+    widths_for,
+)
 
 
 def opened(data: bytes) -> Image.Image:

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, build, build_in_memory
-from sitegen.cache import BuildCache
+from sitegen.build.api import BuildOptions, build, build_in_memory
 from sitegen.errors import BuildFailed
+from sitegen.incremental.cache import BuildCache
 from tests.conftest import FIXED_NOW, picture_bytes, tree
 
 PNG = picture_bytes(16, 12)
@@ -109,7 +109,7 @@ def apply(site: Path, operation: tuple) -> None:
 def age(site: Path, known: dict[Path, tuple[bytes, int]], clock: int) -> None:
     """Give the site the time stamps of edits made long ago: a file whose bytes changed (or a new one) and every
     folder get `clock` (ns), an unchanged file keeps the time it had. So a build with nothing to do may end early
-    (sitegen.uptodate trusts no time stamp of the last few seconds)."""
+    (sitegen.incremental.uptodate trusts no time stamp of the last few seconds)."""
     for path in sorted(site.rglob("*")):
         data = path.read_bytes() if path.is_file() else b"<folder>"
         stamp = clock if path.is_dir() or known.get(path, (None, 0))[0] != data else known[path][1]
@@ -238,7 +238,7 @@ def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> N
 def test_a_cache_naming_article_shards_outside_its_folder_is_ignored(tmp_path: Path) -> None:
     import pickle
 
-    from sitegen.cache import CACHE_FILE, _SafeUnpickler
+    from sitegen.incremental.cache import CACHE_FILE, _SafeUnpickler
 
     site, options = one_article_site(tmp_path)
     build(site, options)

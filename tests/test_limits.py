@@ -12,10 +12,18 @@ from pathlib import Path
 import pytest
 from conftest import MakeSite, build_site, load
 
-from sitegen.content import MAX_SOURCE_BYTES
+from sitegen.content.articles import MAX_SOURCE_BYTES
+from sitegen.content.frontmatter import MAX_FRONT_MATTER_BYTES, MAX_LIST_ITEMS
+from sitegen.content.markup import (
+    MAX_HTML_DEPTH,
+    MAX_NESTING,
+    MAX_RUN_CHARS,
+    MarkdownRenderer,
+    Picture,
+    Targets,
+    run_cost,
+)
 from sitegen.errors import BuildFailed
-from sitegen.frontmatter import MAX_FRONT_MATTER_BYTES, MAX_LIST_ITEMS
-from sitegen.markup import MAX_HTML_DEPTH, MAX_NESTING, MAX_RUN_CHARS, MarkdownRenderer, Picture, Targets, run_cost
 
 HEAD = "---\ntitle: 大文章\ndate: 2024-01-02\n"
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXED_NOW, SITE_YAML, MakeSite, article, build_site, page
 
-from sitegen.build import BuildOptions, check
+from sitegen.build.api import BuildOptions, check
 from sitegen.cli import main
 from sitegen.errors import BuildFailed, ContentError
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import MakeSite, article, build_site, tree
 
+from sitegen.build.lock import OutputBusy, lock_path, output_lock
 from sitegen.cli import main
-from sitegen.lock import OutputBusy, lock_path, output_lock
 
 ROUNDS = 10
 
@@ -25,7 +25,7 @@ BUILDER = textwrap.dedent(
     from datetime import datetime
     from pathlib import Path
     from zoneinfo import ZoneInfo
-    from sitegen.build import BuildOptions, build
+    from sitegen.build.api import BuildOptions, build
 
     # a slow disk: every rename (the swap of the output folder is two) takes a while, so that without the lock
     # two builds' swaps overlap on nearly every round
@@ -101,7 +101,8 @@ def test_a_build_gives_up_naming_the_build_that_holds_the_lock(site: Path, tmp_p
     build_site(site, output_dir=output)
     before = tree(output)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from sitegen.lock import output_lock\n"
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+         "from sitegen.build.lock import output_lock\n"
          "with output_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(30)", str(output)],
         stdout=subprocess.PIPE,
     )  # fmt: skip

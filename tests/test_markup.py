@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from sitegen.markup import BODY_SIZES, MarkdownRenderer, Picture, Rendered, Targets, split_more
+from sitegen.content.markup import BODY_SIZES, MarkdownRenderer, Picture, Rendered, Targets, split_more
 
 
 def render(text: str, captions: Mapping[str, str] | None = None, language: str = "zh-CN") -> Rendered:

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 from conftest import MakeSite, load
 
 from sitegen.cli import main
-from sitegen.frontmatter import KNOWN_FIELDS
+from sitegen.content.frontmatter import KNOWN_FIELDS
 from sitegen.scaffold import MAX_SLUG, slugify
 
 TITLE = "均禾街开展防诈宣传"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import tree
 
+from sitegen.build.output import MARKER, OutputRefused, check_output_dir, write_site
 from sitegen.model import OutputFile
-from sitegen.output import MARKER, OutputRefused, check_output_dir, write_site
 
 
 def files(**pages: str) -> list[OutputFile]:

@@ -17,9 +17,9 @@ from conftest import FIXED_NOW, SITE_YAML
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, build
+from sitegen.build.api import BuildOptions, build
+from sitegen.content.text import CONTROLS
 from sitegen.errors import BuildFailed, ContentError
-from sitegen.text import CONTROLS
 
 UNTRUSTED_SITE_YAML = SITE_YAML.replace("    title: 身边爆料\n", "    title: 身边爆料\n    untrusted: true\n")
 EXAMPLES = int(os.environ.get("SITEGEN_PROPERTY_EXAMPLES", "100"))

@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import BuildOptions, build
+from sitegen.build.api import BuildOptions, build
 from sitegen.cli import main
 from sitegen.errors import BuildFailed
 from tests.conftest import FIXED_NOW, MakeSite, article

@@ -12,7 +12,7 @@ import pytest
 from conftest import PNG, SITE_YAML, MakeSite, article, build_site, page
 
 from sitegen.errors import BuildFailed
-from sitegen.render import date_text, isodate
+from sitegen.render.pages import date_text, isodate
 
 
 def nav_blocks(html: str) -> list[str]:

@@ -19,12 +19,12 @@ from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_s
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, build_in_memory, check
-from sitegen.cache import BuildCache
+from sitegen.build.api import BuildOptions, build_in_memory, check
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
-from sitegen.search import (
+from sitegen.incremental.cache import BuildCache
+from sitegen.search.index import (
     SearchDocument,
     bigrams,
     new_index,
@@ -628,7 +628,8 @@ def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_bui
     stamps = {p: (output / p).stat().st_mtime_ns for p in before if p.startswith("search/")}
     with (site / "content/towns/b.md").open("a", encoding="utf-8") as handle:
         handle.write("\n新增的段落，社区志愿者参与清洁。\n")
-    monkeypatch.setattr("sitegen.pipeline.build_new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    cold = "sitegen.build.pipeline.build_new_index"
+    monkeypatch.setattr(cold, lambda *a, **k: pytest.fail("the index was built cold"))
     build_site(site)
     after = tree(output)
     shards = json.loads(after["search/meta.json"])["shards"]
@@ -659,7 +660,7 @@ def test_a_rebuild_with_no_article_changed_does_not_read_the_search_state(
     build_site(site)
     state = site / ".sitegen-cache" / "search.pickle"
     written = state.stat().st_mtime_ns
-    monkeypatch.setattr("sitegen.pipeline.load_search_state", lambda folder: pytest.fail("the state was read"))
+    monkeypatch.setattr("sitegen.build.pipeline.load_search_state", lambda folder: pytest.fail("the state was read"))
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text('{% extends "theme/article.html" %}', encoding="utf-8")
     report = build_site(site)
@@ -742,7 +743,8 @@ def test_the_development_server_updates_its_index_in_memory(
     build_in_memory(site, options)
     (site / "content/tips/c.md").write_text(article("丙", "2024-03-01", "长者饭堂扩建。"), encoding="utf-8")
     (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
-    monkeypatch.setattr("sitegen.pipeline.build_new_index", lambda *a, **k: pytest.fail("the index was built cold"))
+    cold = "sitegen.build.pipeline.build_new_index"
+    monkeypatch.setattr(cold, lambda *a, **k: pytest.fail("the index was built cold"))
     _, files = build_in_memory(site, options)
     monkeypatch.undo()
     cold = cold_tree(site, tmp_path / "cold")

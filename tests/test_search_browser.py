@@ -12,7 +12,7 @@ import pytest
 from browser_support import VIEWPORT, local_context, serve
 from conftest import REPO_ROOT, SITE_YAML, article, build_site
 
-from sitegen.search import normalize, query_terms, shard_of
+from sitegen.search.index import normalize, query_terms, shard_of
 
 SEED_TITLE = "白云均禾"
 BOX = "header form[role=search] input[name=q]"

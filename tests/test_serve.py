@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YAML, MakeSite, article, build_site
 
-from sitegen.build import BuildOptions, build_in_memory
+from sitegen.build.api import BuildOptions, build_in_memory
 from sitegen.serve import DEBOUNCE_SECONDS, EVENTS_PATH, DevServer
 
 WAIT = 5.0  # seconds: the longest a rebuild may take to be noticed

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.text import SUMMARY_LENGTH, character_count, html_to_text, reading_minutes, summarize
+from sitegen.content.text import SUMMARY_LENGTH, character_count, html_to_text, reading_minutes, summarize
 
 SENTENCE_END = "。！？!?"
 

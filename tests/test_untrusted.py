@@ -154,7 +154,7 @@ def test_the_same_body_renders_the_same_in_both_kinds_of_column_when_it_has_no_r
 
 def test_cleaned_pictures_stay_valid_html() -> None:
     """A picture whose only source was a javascript: URL goes; one without alt text gets an empty alt."""
-    from sitegen.sanitize import clean_html
+    from sitegen.content.sanitize import clean_html
 
     html = clean_html('<img src="javascript:alert(1)" alt="a"><img src="x.png"><img src="y.png" alt="说明">')
     assert html == '<img src="x.png" alt=""><img src="y.png" alt="说明">'

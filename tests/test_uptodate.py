@@ -1,4 +1,4 @@
-"""A build with nothing to do ends after comparing file stats (sitegen.uptodate), and only then."""
+"""A build with nothing to do ends after comparing file stats (sitegen.incremental.uptodate), and only then."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen import build as build_module
-from sitegen.build import BuildOptions, BuildReport, build
+from sitegen.build import api as build_module
+from sitegen.build.api import BuildOptions, BuildReport, build
 from sitegen.cli import main
 from sitegen.errors import BuildFailed
-from sitegen.uptodate import RECORD_FILE
+from sitegen.incremental.uptodate import RECORD_FILE
 from tests.conftest import FIXED_NOW, PNG, MakeSite, article, picture_bytes
 
 LONG_AGO = 1_600_000_000 * 10**9  # ns: time stamps sitegen trusts (not within seconds of the last scan)

@@ -30,8 +30,8 @@ from pathlib import Path
 unpacked, site, output = (Path(a) for a in sys.argv[1:4])
 sys.path.insert(0, str(unpacked))
 import sitegen
-from sitegen.build import BuildOptions, build
-from sitegen.theme import default_theme
+from sitegen.build.api import BuildOptions, build
+from sitegen.render.theme import default_theme
 
 theme = default_theme()
 report = build(site, BuildOptions(output_dir=output))
@@ -81,7 +81,7 @@ def test_the_wheel_ships_the_theme_files_as_they_are(wheel: Path) -> None:
 def test_the_wheel_ships_every_module_and_the_command(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        modules = {f"sitegen/{p.name}" for p in (REPO_ROOT / "sitegen").glob("*.py")}
+        modules = {p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "sitegen").rglob("*.py")}
         assert modules <= names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert "sitegen = sitegen.cli:main" in archive.read(entry_points).decode("utf-8")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitegen.content.yamltext import YamlSyntaxError, parse_yaml
 from sitegen.importers.common import (
     attribute,
     code_ranges,
@@ -20,7 +21,6 @@ from sitegen.importers.common import (
     texts,
 )
 from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, Picture, PostLink
-from sitegen.yamltext import YamlSyntaxError, parse_yaml
 
 MORE = "<!--more-->"
 _TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")

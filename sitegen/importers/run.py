@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sitegen.config import load_config
+from sitegen.content.yamltext import YamlSyntaxError, parse_yaml
 from sitegen.importers.common import decode
 from sitegen.importers.foreign import keep_visibly, pictures_from, unconverted
 from sitegen.importers.hugo import parse_hugo, post_keys
@@ -35,7 +36,6 @@ from sitegen.importers.model import (
 )
 from sitegen.importers.writer import target_path, write_article
 from sitegen.model import Config
-from sitegen.yamltext import YamlSyntaxError, parse_yaml
 
 LEGACY_EXTENSIONS = (".txt",)
 MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".html", ".htm")

@@ -8,11 +8,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
-from sitegen.imagecache import ImageStore, StoredImage, StoredVariant
-from sitegen.images import EXTENSION, MIME, UnreadablePicture
 from sitegen.layout import ASSETS_DIR, CONTENT_DIR
-from sitegen.markup import Picture
-from sitegen.model import Image, ImageVariant
+from sitegen.model import Image, ImageVariant, Picture
+from sitegen.pictures.cache import ImageStore, StoredImage, StoredVariant
+from sitegen.pictures.variants import EXTENSION, MIME, UnreadablePicture
 from sitegen.urls import path_problem, relative_url, safe_join
 
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)

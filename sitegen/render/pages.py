@@ -16,13 +16,13 @@ import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from sitegen.content.markup import BODY_SIZES
 from sitegen.errors import BuildFailed, ContentError
-from sitegen.feeds import robots_txt, site_feeds, site_map
-from sitegen.labels import labels_for
-from sitegen.markup import BODY_SIZES
 from sitegen.model import Article, BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
-from sitegen.seo import collection_page, news_article, script_json, website
-from sitegen.theme import Theme
+from sitegen.render.feeds import robots_txt, site_feeds, site_map
+from sitegen.render.labels import labels_for
+from sitegen.render.seo import collection_page, news_article, script_json, website
+from sitegen.render.theme import Theme
 from sitegen.urls import absolute_url, relative_url, tag_slug
 
 

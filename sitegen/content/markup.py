@@ -17,8 +17,9 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from sitegen.sanitize import clean_html
-from sitegen.text import CONTROLS
+from sitegen.content.sanitize import clean_html
+from sitegen.content.text import CONTROLS
+from sitegen.model import Picture
 
 MORE_MARKER = "<!--more-->"
 # Limits that keep Python-Markdown within seconds and within Python's recursion limit on hostile text.
@@ -52,18 +53,6 @@ class Rendered:
 # The width a body picture takes in the default theme: the text column (style.css: --wrap 46rem less 2 x 1rem
 # padding), or the screen less the padding on phones.
 BODY_SIZES = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
-
-
-@dataclass(frozen=True, slots=True)
-class Picture:
-    """How one `<img>` is written: its src and, when known, its size and alternatives as srcset strings
-    ("a-480.png 480w, a-640.png 640w"); WebP alternatives make it a `<picture>` with a WebP `<source>`."""
-
-    src: str
-    width: int | None = None
-    height: int | None = None
-    srcset: str = ""
-    webp_srcset: str = ""
 
 
 @dataclass(frozen=True, slots=True)

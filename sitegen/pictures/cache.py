@@ -27,8 +27,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.images import EXTENSION, PARAMETERS, SETTINGS, ProcessedImage, UnreadablePicture, process
-from sitegen.uptodate import RACY_NANOSECONDS
+from sitegen.pictures.variants import EXTENSION, PARAMETERS, SETTINGS, ProcessedImage, UnreadablePicture, process
+from sitegen.stamps import RACY_NANOSECONDS
 
 META = "meta.json"
 KEYS = "keys.json"

@@ -8,22 +8,22 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.bodies import BodyStore
-from sitegen.cache import BuildCache, FileStat, files_fingerprint
+from sitegen.build.parallel import ordered_map
 from sitegen.config import load_config
-from sitegen.content import Source, find_sources, fingerprint, read_source, render_article
+from sitegen.content.articles import Source, find_sources, fingerprint, read_source, render_article
+from sitegen.content.links import check_links
+from sitegen.content.markup import MarkdownRenderer
+from sitegen.content.viewcounts import apply_view_counts, load_view_counts
 from sitegen.errors import BuildFailed, ContentError
-from sitegen.imagecache import ImageStore
+from sitegen.incremental.bodies import BodyStore
+from sitegen.incremental.cache import BuildCache, FileStat, files_fingerprint
 from sitegen.layout import ASSETS_DIR, CONFIG_FILE
-from sitegen.links import check_links
-from sitegen.markup import MarkdownRenderer
 from sitegen.model import Article, Body, Config, OutputFile, Site
-from sitegen.parallel import ordered_map
-from sitegen.pictures import Pictures, markdown_picture_srcs
+from sitegen.pictures.cache import ImageStore
+from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
+from sitegen.render.theme import Theme
 from sitegen.site import assemble, url_collisions
-from sitegen.theme import Theme
-from sitegen.uptodate import RACY_NANOSECONDS
-from sitegen.viewcounts import apply_view_counts, load_view_counts
+from sitegen.stamps import RACY_NANOSECONDS
 
 
 @dataclass(frozen=True, slots=True)

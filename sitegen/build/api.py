@@ -18,37 +18,38 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import __version__, uptodate
+from sitegen import __version__
+from sitegen.build.lock import output_lock
+from sitegen.build.options import BuildOptions, BuildReport
+from sitegen.build.output import check_output_dir
 from sitegen.errors import BuildFailed, ContentError
+from sitegen.incremental import uptodate
 from sitegen.layout import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS
-from sitegen.lock import output_lock
 from sitegen.model import OutputFile
-from sitegen.options import BuildOptions, BuildReport
-from sitegen.output import check_output_dir
 
 if TYPE_CHECKING:
-    from sitegen.load import LoadedSite
+    from sitegen.build.load import LoadedSite
 
-_PACKAGE = Path(__file__).resolve().parent  # sitegen's own code: a changed checkout must build again
+_PACKAGE = Path(__file__).resolve().parent.parent  # sitegen's own code: a changed checkout must build again
 
 
 def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite:
     """The loaded and checked site, rendered nowhere."""
-    from sitegen import pipeline
+    from sitegen.build import pipeline
 
     return pipeline.load_site(site_dir, options)
 
 
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
-    from sitegen import pipeline
+    from sitegen.build import pipeline
 
     return pipeline.check(site_dir, options)
 
 
 def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
     """The whole site as OutputFiles by path, written nowhere (for the development server)."""
-    from sitegen import pipeline
+    from sitegen.build import pipeline
 
     return pipeline.build_in_memory(site_dir, options)
 
@@ -86,7 +87,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
 
 def _run_pipeline(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, str | None]:
     """The build proper; also when the site next changes by the clock alone (ISO time), if ever."""
-    from sitegen import pipeline
+    from sitegen.build import pipeline
 
     report, loaded = pipeline.build(site_dir, options, output)
     return report, loaded.next_change.isoformat() if loaded.next_change else None

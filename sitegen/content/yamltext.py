@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.text import CONTROLS
+from sitegen.content.text import CONTROLS
 
 try:  # libyaml's C loader is ~8x faster; the pure-Python one gives the same data
     from yaml import CSafeLoader as _BaseLoader

@@ -33,10 +33,10 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from sitegen import __version__
-from sitegen.bodies import BODIES_FILE, BodyStore, DiskBodyStore
-from sitegen.content import Source
+from sitegen.content.articles import Source
+from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.model import Article, Image, ImageVariant
-from sitegen.search import STATE_SCHEMA, IndexState, state_data, state_from_data
+from sitegen.search.index import STATE_SCHEMA, IndexState, state_data, state_from_data
 
 CACHE_FILE = "build.pickle"
 SEARCH_FILE = "search.pickle"
@@ -329,10 +329,11 @@ class _DataUnpickler(pickle.Unpickler):
 _ALLOWED = {
     ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "ImageVariant"),
     ("sitegen.model", "FrozenMapping"),
-    ("sitegen.cache", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"), ("datetime", "date"),
+    ("sitegen.incremental.cache", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"), ("datetime", "date"),
     ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
     ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
-    ("builtins", "frozenset"), ("builtins", "set"), ("sitegen.cache", "_rebuild"), ("sitegen.cache", "_path"),
+    ("builtins", "frozenset"), ("builtins", "set"),
+    ("sitegen.incremental.cache", "_rebuild"), ("sitegen.incremental.cache", "_path"),
 }  # fmt: skip
 
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from sitegen.content.frontmatter import FrontMatter, SourceText, parse_source
+from sitegen.content.links import rewrite
+from sitegen.content.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
+from sitegen.content.text import character_count, reading_minutes, summarize
 from sitegen.errors import ContentError, printable
-from sitegen.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.layout import CONTENT_DIR, LINKED_FOLDERS
-from sitegen.links import rewrite
-from sitegen.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
 from sitegen.model import Article, Body, Config, Image
-from sitegen.pictures import REMOTE, Pictures, picture_markup
-from sitegen.text import character_count, reading_minutes, summarize
+from sitegen.pictures.resolve import REMOTE, Pictures, picture_markup
 from sitegen.urls import article_url, segment_problem, unsafe_scheme
 
 MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own

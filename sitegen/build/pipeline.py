@@ -5,7 +5,7 @@
   render.render_page  the pages whose key changed since the cached build, in parallel
   output.write_site   changed files into a staging folder, then committed; nothing on failure
 
-`sitegen.build` is the way in: it imports this module only when there is work to do.
+`sitegen.build.api` is the way in: it imports this module only when there is work to do.
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import load
-from sitegen.cache import BuildCache, load_search_state, save_search_state
-from sitegen.imagecache import ImageStore
+from sitegen.build import load
+from sitegen.build.load import LoadedSite
+from sitegen.build.options import BuildOptions, BuildReport
+from sitegen.build.output import WriteReport, write_site
+from sitegen.build.parallel import ordered_map
+from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state
 from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
-from sitegen.load import LoadedSite
 from sitegen.model import OutputFile
-from sitegen.options import BuildOptions, BuildReport
-from sitegen.output import WriteReport, write_site
-from sitegen.parallel import ordered_map
-from sitegen.render import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
-from sitegen.search import (
+from sitegen.pictures.cache import ImageStore
+from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
+from sitegen.search.index import (
     SEARCH_URL,
     Previous,
     SearchDocument,
@@ -36,7 +36,7 @@ from sitegen.search import (
     search_document,
     update_index,
 )
-from sitegen.uptodate import RACY_NANOSECONDS
+from sitegen.stamps import RACY_NANOSECONDS
 
 IMAGES_DIR = "images"  # processed pictures, inside the cache folder
 

@@ -8,12 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.lock import DEFAULT_TIMEOUT
-from sitegen.parallel import default_jobs
-from sitegen.theme import Theme, default_theme
+from sitegen.build.lock import DEFAULT_TIMEOUT
+from sitegen.build.parallel import default_jobs
+from sitegen.render.theme import Theme, default_theme
 
 if TYPE_CHECKING:
-    from sitegen.cache import BuildCache
+    from sitegen.incremental.cache import BuildCache
 
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)

@@ -29,9 +29,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sitegen.stamps import RACY_NANOSECONDS
+
 RECORD_FILE = "up-to-date.json"
 FORMAT = 1
-RACY_NANOSECONDS = 2_000_000_000  # every time stamp sitegen compares is trusted only this long before it looked
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
+from sitegen.content.text import without_controls
+from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ContentError
 from sitegen.model import EMPTY_MAPPING, FrozenMapping
-from sitegen.text import without_controls
 from sitegen.urls import segment_problem
-from sitegen.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 
 KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
                           "summary", "slug", "draft", "updated"})  # fmt: skip

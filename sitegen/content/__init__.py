@@ -1,0 +1,1 @@
+"""Sources, front matter, YAML with lines, Markdown, sanitising, links between articles, CJK text."""

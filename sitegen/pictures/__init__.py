@@ -1,0 +1,1 @@
+"""Where an article's pictures are, their variants (Pillow), the image cache."""

@@ -1,0 +1,1 @@
+"""The Jinja environment and pages, feeds, JSON-LD, labels, the theme."""

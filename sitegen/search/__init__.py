@@ -1,0 +1,1 @@
+"""The search index: its format, a cold build and an incremental update."""
