@@ -14,7 +14,7 @@ The package is a stack of floors; a module may import modules of its own floor o
     pictures/                                      where pictures are, their variants, the image cache
     config                                         site.yaml -> Config
     content.text, content.yamltext, content.sanitize   leaves that config reads with
-    model, errors, messages, layout, urls, stamps  the bottom
+    model, errors, messages, layout, urls, stamps, toolchain   the bottom
 
 Nothing imports `cli`; only `cli` imports click, only `render/` jinja2, only `serve` watchdog, only
 `content.sanitize` nh3 and only `pictures.variants` Pillow. Imports inside functions count too.
@@ -43,7 +43,7 @@ MODULES = sorted(FILES)
 
 # (floor, the modules on it: a name, or "package.*" for every module of a subpackage), bottom first
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
-    ("bottom", ("__init__", "model", "errors", "messages", "layout", "urls", "stamps")),
+    ("bottom", ("__init__", "model", "errors", "messages", "layout", "urls", "stamps", "toolchain")),
     ("leaves", ("content.text", "content.yamltext", "content.sanitize")),
     ("config", ("config",)),
     ("pictures", ("pictures", "pictures.*")),

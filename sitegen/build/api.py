@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import __version__
+from sitegen import toolchain
 from sitegen.build.lock import output_lock
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import check_output_dir
@@ -96,7 +96,7 @@ def _run_pipeline(site_dir: Path, options: BuildOptions, output: Path) -> tuple[
 def _options_key(options: BuildOptions, output: Path, cache_dir: Path) -> str:
     """Everything besides the files that shapes the output."""
     shape = (
-        __version__,
+        toolchain.digest(),  # sitegen's code, Python and the libraries that shape output
         options.drafts,
         options.future,
         options.search,

@@ -25,7 +25,8 @@ from sitegen.incremental.cache import BuildCache, load_search_state, save_search
 from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
 from sitegen.model import OutputFile
 from sitegen.pictures.cache import ImageStore
-from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
+from sitegen.render.keys import ContextKeys
+from sitegen.render.pages import data_files, make_environment, page_jobs, render_page, template_digests
 from sitegen.search.index import (
     SEARCH_URL,
     Previous,
@@ -91,7 +92,8 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
     config = loaded.site.config
     jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
     templates = template_digests(env, {job.template for job in jobs})
-    digests = [_page_digest(templates[job.template], job) for job in jobs]
+    keys = ContextKeys()  # each article walked once, however many pages show it
+    digests = [keys.page_key(templates[job.template], job.rendered_from(config)) for job in jobs]
     memory, previous = run.options.cache, run.cache.page_digests
     todo = [
         i
@@ -230,10 +232,6 @@ def _on_disk(folder: Path) -> Previous:
             return None
 
     return previous
-
-
-def _page_digest(template_digest: str, job: PageJob) -> str:
-    return hashlib.sha1(repr((template_digest, job.path, job.key)).encode()).hexdigest()
 
 
 def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | None) -> BuildReport:

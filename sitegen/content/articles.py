@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from sitegen import toolchain
 from sitegen.content.frontmatter import FrontMatter, SourceText, parse_source
 from sitegen.content.links import rewrite
 from sitegen.content.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
@@ -286,9 +287,10 @@ def fingerprint(
     picture_keys: tuple[str, ...],
 ) -> str:
     """What an article's rendering depends on: its bytes, its place, the URLs its links point to, and the bytes of
-    its pictures (their variants' names carry a hash of them)."""
+    its pictures (their variants' names carry a hash of them), and the toolchain that renders it."""
     rewritten = [rewrite(path, url, href, urls) for href, _ in links]
-    return hashlib.sha1(f"{digest}|{path}|{column}|{url}|{rewritten!r}|{picture_keys!r}".encode()).hexdigest()
+    shape = f"{toolchain.digest()}|{digest}|{path}|{column}|{url}|{rewritten!r}|{picture_keys!r}"
+    return hashlib.sha1(shape.encode()).hexdigest()
 
 
 def same_picture(src: str) -> str:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from sitegen import __version__
+from sitegen import toolchain
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.model import Article, Image, ImageVariant
@@ -49,7 +49,7 @@ def _schema() -> str:
         (kind.__name__, [(f.name, str(f.type)) for f in fields(kind)])
         for kind in (Article, Image, ImageVariant, FileStat)
     ]
-    return hashlib.sha1(f"{FORMAT}|{__version__}|{shape!r}".encode()).hexdigest()
+    return hashlib.sha1(f"{FORMAT}|{toolchain.digest()}|{shape!r}".encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +295,7 @@ def _load_articles(folder: Path, shards: object) -> dict[str, Article]:
 
 def _search_schema() -> str:
     shape = [(name, str(kind)) for name, kind in IndexState.__annotations__.items()]
-    return hashlib.sha1(f"{STATE_SCHEMA}|{__version__}|{shape!r}".encode()).hexdigest()
+    return hashlib.sha1(f"{STATE_SCHEMA}|{toolchain.digest()}|{shape!r}".encode()).hexdigest()
 
 
 def load_search_state(folder: Path) -> IndexState | None:
@@ -379,7 +379,7 @@ class _SafeUnpickler(pickle.Unpickler):
 
 def files_fingerprint(paths: Iterable[Path], *extra: str) -> str:
     """A digest of the bytes of every file under the given files or folders, with their names."""
-    digest = hashlib.sha1(__version__.encode())
+    digest = hashlib.sha1(toolchain.digest().encode())
     for item in extra:
         digest.update(item.encode())
     for root in paths:

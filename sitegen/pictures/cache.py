@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import toolchain
 from sitegen.pictures.variants import EXTENSION, PARAMETERS, SETTINGS, ProcessedImage, UnreadablePicture, process
 from sitegen.stamps import RACY_NANOSECONDS
 
@@ -109,7 +110,7 @@ class ImageStore:
         stored = self._images.get(digest)
         if stored is not None:
             return stored
-        key, name = _sha256(f"{PARAMETERS}|{digest}"), self.key(file)[:8]
+        key, name = _sha256(f"{PARAMETERS}|{toolchain.picture_digest()}|{digest}"), self.key(file)[:8]
         entry = self.folder / key[:2] / key
         stored = _read(entry, name) if self.reuse else None
         found = stored is not None

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from sitegen.content.markup import BODY_SIZES
 from sitegen.errors import BuildFailed, ContentError
-from sitegen.model import Article, BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
+from sitegen.model import BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
 from sitegen.render.feeds import robots_txt, site_feeds, site_map
 from sitegen.render.labels import labels_for
 from sitegen.render.seo import collection_page, news_article, script_json, website
@@ -161,45 +161,46 @@ def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
-    """One page to render: where it goes, what it shows, and a key that changes whenever its output may."""
+    """One page to render: where it goes and everything it is rendered from (its key is a digest of that)."""
 
     path: str
     template: str
     url: str | None  # None for 404.html, which is served at any URL
     current: str | None  # the navigation item to mark
-    key: tuple[object, ...]
     variables: dict[str, Any]
     structured: Callable[[], object] | None = None  # JSON-LD, made only when the page is rendered
     shows_body: bool = False  # the page shows its `article` variable's body, fetched when the page is rendered
+
+    def rendered_from(self, config: Config) -> dict[str, Any]:
+        """Everything `render_page` renders this page from, for its key: the body is the article's (its fingerprint
+        is the body's key); the rest of the template's context (labels, nav, canonical URL) derives from these."""
+        return {
+            "page": (config, self.path, self.template, self.url, self.current, self.structured, self.shows_body),
+            "variables": self.variables,
+        }
 
 
 def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
     """Every HTML page of the site, in a stable order. With `search_url`, every page links to the search page."""
     config = site.config
 
-    def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
-        return tuple((a.fingerprint, a.future, a.views) if a is not None else None for a in articles)
-
     def job(
         template: str,
         url: str | None,
         current: str | None,
-        key: tuple[object, ...],
         structured: Callable[[], object] | None = None,
         **variables: Any,
     ) -> PageJob:
         path = output_path_for(url) if url is not None else "404.html"
         variables = {"search_url": search_url, **variables}
-        return PageJob(path, template, url, current, (search_url, *key), variables, structured, "article" in variables)
+        return PageJob(path, template, url, current, variables, structured, "article" in variables)
 
     home = site.home
-    blocks = tuple((block.column.slug, versions(block.articles)) for block in home.column_blocks)
     jobs = [
         job(
             "home.html",
             "",
             "",
-            (versions(home.latest), blocks, versions(home.most_read)),
             partial(website, config),
             latest=home.latest,
             column_blocks=home.column_blocks,
@@ -214,16 +215,13 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
                 "column.html",
                 listing.url,
                 listing.column.slug,
-                (listing.total, versions(listing.articles)),
                 structured,
                 column=listing.column,
                 listing=listing,
             )
         )
     if site.tags:
-        jobs.append(
-            job("tags.html", "tags/", None, tuple((t.slug, t.name, t.count) for t in site.tags), tags=site.tags)
-        )
+        jobs.append(job("tags.html", "tags/", None, tags=site.tags))
     for listing in site.tag_listings:
         assert listing.tag is not None
         structured = partial(collection_page, config, listing.tag.name, listing.url, listing.articles)
@@ -232,7 +230,6 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
                 "tag.html",
                 listing.url,
                 None,
-                (listing.total, listing.tag.name, versions(listing.articles)),
                 structured,
                 tag=listing.tag,
                 listing=listing,
@@ -240,13 +237,11 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
         )
     for item in site.article_pages:
         article = item.article
-        key = (versions((article, item.previous, item.next)), versions(item.related))
         jobs.append(
             job(
                 "article.html",
                 article.url,
                 article.column,
-                key,
                 partial(news_article, article, config),
                 article=article,
                 column=item.column,
@@ -257,8 +252,8 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
             )
         )
     if search_url is not None:
-        jobs.append(job("search.html", search_url, None, ()))
-    jobs.append(job("404.html", None, None, ()))
+        jobs.append(job("search.html", search_url, None))
+    jobs.append(job("404.html", None, None))
     return jobs
 
 

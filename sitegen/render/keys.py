@@ -1,0 +1,92 @@
+"""Page keys derived from what a page is rendered from, never written by hand beside it.
+
+A page's key is a digest of its template's digest and of the exact context its template is given: every variable,
+walked down to plain values through every field of every dataclass (an Article, a Listing, a Tag with its count...).
+So a field added to a model class or a variable added to a page's context is in the key by construction: a page is
+reused only when everything its template could show is the same. A value of a type the walk does not know is an
+error, not a silent hole in the key.
+
+Objects shown on many pages (an article in listings, tags and its neighbours' pages) are walked once per build:
+`ContextKeys` remembers each one's digest by identity, for as long as it holds them (one build).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import hashlib
+import operator
+from collections.abc import Callable, Mapping
+from pathlib import PurePath
+from typing import Any
+
+from sitegen import toolchain
+
+_PLAIN = frozenset({type(None), bool, int, float, str, bytes})
+
+
+class ContextKeys:
+    """Digests of page contexts for one build; objects are remembered by identity while this lives."""
+
+    def __init__(self) -> None:
+        self._digests: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive so its id stays its own)
+
+    def page_key(self, template_digest: str, context: Mapping[str, Any]) -> str:
+        """The key of a page: its template (with every template it pulls in), the toolchain and its context."""
+        shape = (toolchain.digest(), template_digest, self.value(dict(context)))
+        return hashlib.sha1(repr(shape).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def value(self, value: Any) -> object:
+        """`value` as plain, comparable data (tuples, str, numbers), with a digest standing for each dataclass."""
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is tuple or kind is list:
+            plain, walk = _PLAIN, self.value
+            return (kind.__name__, *(v if type(v) in plain else walk(v) for v in value))
+        fields = _field_values(kind)
+        if fields is not None:
+            return self._dataclass(value, fields)
+        return self._other(value, kind)
+
+    def _other(self, value: Any, kind: type) -> object:
+        if isinstance(value, str):  # Markup and other str subclasses render differently from str: keep the type
+            return (kind.__qualname__, str(value))
+        if isinstance(value, Mapping):  # in its own order: the same data gives the same order
+            return ("mapping", *((self.value(k), self.value(v)) for k, v in value.items()))
+        if isinstance(value, frozenset | set):  # sorted: the order of a set depends on the hash seed
+            return ("set", *sorted((self.value(item) for item in value), key=repr))
+        if isinstance(value, datetime.date | datetime.time | datetime.timedelta | datetime.tzinfo):
+            return repr(value)  # with its time zone: two equal instants may print differently
+        if isinstance(value, PurePath):
+            return ("path", str(value))
+        if isinstance(value, functools.partial):  # JSON-LD, made from these arguments when the page is rendered
+            return ("call", _name(value.func), self.value(value.args), self.value(value.keywords))
+        if callable(value) and hasattr(value, "__qualname__"):
+            return ("call", _name(value))
+        raise TypeError(f"a page context holds a {kind.__qualname__}, which its key cannot cover: add it to keys.py")
+
+    def _dataclass(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> str:
+        known = self._digests.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        plain, walk = _PLAIN, self.value
+        shape = (type(value).__qualname__, *(v if type(v) in plain else walk(v) for v in fields(value)))
+        digest = hashlib.sha1(repr(shape).encode("utf-8", "surrogatepass")).hexdigest()
+        self._digests[id(value)] = (value, digest)
+        return digest
+
+
+@functools.cache
+def _field_values(kind: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """For a dataclass, a function giving every field's value as a tuple (read in C); None for other types."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    names = [f.name for f in dataclasses.fields(kind)]
+    getter = operator.attrgetter(*names)
+    return getter if len(names) > 1 else lambda value: (getter(value),)
+
+
+def _name(function: Callable[..., Any]) -> str:
+    return f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', repr(function))}"
