@@ -173,7 +173,7 @@ def build_command(
         moment = r.next_scheduled.isoformat()
         line += _say(lang, f" (next goes live at {moment})", f"（下一篇发布时间：{moment}）")
     click.echo(line)
-    for warning in r.warnings:
+    for warning in (*r.cache_warnings, *r.warnings):
         click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
     if profile:
         _print_profile(r, lang)
@@ -189,6 +189,14 @@ def _print_profile(r: BuildReport, lang: str) -> None:
             f"pages: {r.pages_rendered} rendered, {r.pages_reused} reused",
             f"  文章：渲染 {r.articles_rendered} 篇，复用 {r.articles_reused} 篇；"
             f"页面：渲染 {r.pages_rendered} 个，复用 {r.pages_reused} 个",
+        )
+    )
+    click.echo(
+        _say(
+            lang,
+            f"  cache: {len(r.cache_warnings)} warnings (entries dropped and made again); "
+            f"{r.images_removed} unused image-cache entries removed",
+            f"  缓存：{len(r.cache_warnings)} 条提示（已丢弃并重新生成）；移除 {r.images_removed} 个久未使用的图片缓存",
         )
     )
 

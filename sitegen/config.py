@@ -11,7 +11,7 @@ from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
 from sitegen.layout import CONFIG_FILE
-from sitegen.model import Column, Config
+from sitegen.model import DEFAULT_KEEP_BUILDS, Column, Config
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
 
 LANGUAGES = ("zh-CN", "en")
@@ -22,7 +22,7 @@ RESERVED_SLUGS = frozenset({"assets", "page", "tags", "search", "feed.xml", "sit
 KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
-    "feed_size", "feed_full_content", "related_count",
+    "feed_size", "feed_full_content", "related_count", "image_cache_keep_builds",
 )  # fmt: skip
 COLUMN_KEYS = ("slug", "title", "description", "untrusted")
 
@@ -145,6 +145,7 @@ def parse_config(text: str) -> Config:
         feed_size=check.whole(data, "feed_size", 20, 1),
         feed_full_content=check.flag(data, "feed_full_content"),
         related_count=check.whole(data, "related_count", 5, 0),
+        image_cache_keep_builds=check.whole(data, "image_cache_keep_builds", DEFAULT_KEEP_BUILDS, 1),
     )
     if check.errors:
         raise ConfigError(check.errors)

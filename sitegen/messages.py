@@ -316,10 +316,28 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"no Jekyll posts under (?P<path>.*): expected _posts/YYYY-MM-DD-title\.md files",
         "{path} 下没有 Jekyll 文章：应有 _posts/YYYY-MM-DD-标题.md 这样的文件",
     ),
+    # the build cache (sitegen.cachenotes): the file, then the reason, itself translated
+    (r"(?P<file>.+): cache discarded \((?P<reason>.+)\); rebuilt", "{file}：缓存已弃用（{reason}），已重新生成"),
+    (
+        r"(?P<file>.+): cache entry dropped \((?P<reason>.+)\); made again",
+        "{file}：缓存条目已丢弃（{reason}），已重新生成",
+    ),
+    (
+        r"(?P<file>.+): the search index could not be updated \((?P<reason>.+)\); built anew",
+        "{file}：无法增量更新搜索索引（{reason}），已重新生成整个索引",
+    ),
+    (r"made by another version of sitegen, Python or a library", "由另一版本的 sitegen、Python 或依赖库生成"),
+    (r"damaged: (?P<detail>.*)", "文件已损坏：{detail}"),
+    (
+        r"names a path outside the cache folder or of the wrong kind: (?P<name>.*)",
+        "指向缓存文件夹以外的路径或类型不对的文件：{name}",
+    ),
+    (r"its bytes changed since it was made", "生成后内容被改动"),
     # the general picture message last: the more specific ones above must match first
     (r"picture '(?P<src>.*)' (?P<problem>.*)", "图片“{src}”{problem}"),
 )
-_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms", "holder"})  # never user text
+# never user text
+_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms", "holder", "reason"})
 _CATALOG = {"zh-CN": tuple((re.compile(pattern, re.DOTALL), template) for pattern, template in _ZH)}
 
 

@@ -45,6 +45,8 @@ class FrozenMapping(Mapping[str, Any]):
 EMPTY_MAPPING: Mapping[str, Any] = FrozenMapping()
 
 
+DEFAULT_KEEP_BUILDS = 20  # site.yaml image_cache_keep_builds: see sitegen.pictures.usage
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """A navigation column: a folder under content/ and a URL segment."""
@@ -79,6 +81,7 @@ class Config:
     feed_size: int = 20
     feed_full_content: bool = False
     related_count: int = 5
+    image_cache_keep_builds: int = DEFAULT_KEEP_BUILDS  # processed pictures unused for this many builds are removed
 
     def column(self, slug: str) -> Column | None:
         return next((c for c in self.columns if c.slug == slug), None)

@@ -43,7 +43,7 @@ MODULES = sorted(FILES)
 
 # (floor, the modules on it: a name, or "package.*" for every module of a subpackage), bottom first
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
-    ("bottom", ("__init__", "model", "errors", "messages", "layout", "urls", "stamps", "toolchain")),
+    ("bottom", ("__init__", "model", "errors", "messages", "layout", "urls", "stamps", "toolchain", "cachenotes")),
     ("leaves", ("content.text", "content.yamltext", "content.sanitize")),
     ("config", ("config",)),
     ("pictures", ("pictures", "pictures.*")),

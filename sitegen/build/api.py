@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,12 +72,14 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
             skip=[output, cache_dir],
         )
         now = options.now or datetime.now(UTC)
-        record = uptodate.load_record(cache_dir)
+        damaged: list[str] = []
+        record = uptodate.load_record(cache_dir, damaged)
         if uptodate.still_valid(record, key, inputs, output, now):
             assert record is not None
             return _unchanged(record, output, time.perf_counter() - started)
         uptodate.save_record(cache_dir, None)  # this build may fail halfway: no record may outlive the output
         report, changes_at = _run_pipeline(site_dir, options, output)
+        report = replace(report, cache_warnings=tuple(dict.fromkeys((*damaged, *report.cache_warnings))))
         summary = _summary(report)
         uptodate.save_record(
             cache_dir,

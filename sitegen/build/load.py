@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sitegen.build.parallel import ordered_map
@@ -40,9 +42,27 @@ class LoadedSite:
     articles_reused: int = 0
     images_processed: int = 0
     images_reused: int = 0
+    # renders an article's body again when its stored copy is lost or damaged (see body)
+    remake: Callable[[Article], Body] | None = field(default=None, compare=False)
 
     def body(self, article: Article) -> Body:
-        return self.bodies.get(article.fingerprint)
+        """The article's body: from the store, or, when its row there is lost or damaged (a warning says so),
+        rendered again from its source, which gives the same bytes."""
+        try:
+            return self.bodies.get(article.fingerprint)
+        except KeyError:
+            if self.remake is None:
+                raise
+            return self.remake(article)
+
+    def ensure_bodies(self, articles: Iterable[Article]) -> None:
+        """Read the bodies the page workers will read, here, before they fork: a damaged row is then repaired and
+        said once, in this process, rather than found by a worker whose warnings nobody would hear."""
+        if self.remake is None:
+            return
+        for article in articles:
+            self.body(article)
+        self.bodies.flush()
 
 
 def content_fingerprint(site_dir: Path) -> str:
@@ -169,6 +189,7 @@ def load_site(
     cache.store(sources.values(), everything, stats)
     cache.articles_reused = reused_count
     published, warnings = apply_view_counts(published, counts, config)
+    remake = partial(_remake_body, site_dir, config, markdown, pictures, urls, now, cache)
     return LoadedSite(
         site=assemble(config, published),
         static_files=static_files(site_dir, theme, published),
@@ -182,7 +203,31 @@ def load_site(
         articles_reused=reused_count,
         images_processed=images.processed,
         images_reused=images.reused,
+        remake=remake,
     )
+
+
+def _remake_body(
+    site_dir: Path,
+    config: Config,
+    markdown: MarkdownRenderer,
+    pictures: Pictures,
+    urls: dict[str, str],
+    now: datetime,
+    cache: BuildCache,
+    article: Article,
+) -> Body:
+    """An article's body rendered again, for one whose stored copy was lost or damaged (said by the store). Its
+    source is unchanged since it was checked (its fingerprint says so), so the body is the one it was."""
+    source = read_source(site_dir, article.source_path, article.column, config)
+    result = render_article(source, markdown, pictures, urls, now) if not isinstance(source, list) else source
+    if isinstance(result, list):
+        raise BuildFailed(result)
+    remade, body = result
+    if remade.fingerprint != article.fingerprint:  # changed since this build read it: no body for this article
+        raise KeyError(article.fingerprint)
+    cache.bodies.put(article.fingerprint, body)
+    return body
 
 
 def _in_zone(article: Article, config: Config, now: datetime) -> Article:

@@ -56,3 +56,7 @@ class BuildReport:
     timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order
     images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
     images_reused: int = 0  # pictures found in the image cache
+    images_removed: int = 0  # image-cache entries no build used for `image_cache_keep_builds` builds
+    # what was wrong with the cache (another toolchain, a damaged file, a path out of place), one line each: all of it
+    # was dropped and made again in this build (sitegen.cachenotes)
+    cache_warnings: tuple[str, ...] = ()

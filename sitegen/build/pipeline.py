@@ -21,8 +21,10 @@ from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
 from sitegen.build.parallel import ordered_map
+from sitegen.cachenotes import cold_search, damaged
+from sitegen.incremental.cache import SEARCH_FILE as SEARCH_STATE_FILE
 from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state
-from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
+from sitegen.layout import ASSETS_DIR, CACHE_DIR, CONTENT_DIR, TEMPLATES_DIR
 from sitegen.model import OutputFile
 from sitegen.pictures.cache import ImageStore
 from sitegen.render.keys import ContextKeys
@@ -56,6 +58,8 @@ class _Run:
     pages_reused: int = 0
     data_files: int = 0  # feeds, sitemap, robots.txt, search index
     write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
+    warnings: list[str] = field(default_factory=list)  # about the cache, besides the build cache's own
+    images_removed: int = 0
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -68,7 +72,9 @@ def _start(site_dir: Path, options: BuildOptions, write_cache: bool = True, writ
     cache = options.cache
     if cache is None:
         folder = options.cache_dir or site_dir / CACHE_DIR
-        cache = BuildCache.load(folder, write_cache) if options.disk_cache else BuildCache()
+        # where a cached article's pictures may be: content/ and assets/ (as the resolver finds them), the image cache
+        pictures = (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, folder / IMAGES_DIR)
+        cache = BuildCache.load(folder, write_cache, pictures) if options.disk_cache else BuildCache()
     run = _Run(site_dir, options, cache, started=started, write_images=write_images)
     run.lap("read the build cache", started)
     return run
@@ -80,7 +86,8 @@ def _load(run: _Run) -> LoadedSite:
     folder = (o.cache_dir or run.site_dir / CACHE_DIR) / IMAGES_DIR
     images = ImageStore(folder, write=run.write_images, reuse=o.disk_cache)
     loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images)
-    images.save()
+    run.images_removed = images.save(loaded.site.config.image_cache_keep_builds)
+    run.warnings.extend(images.warnings)
     run.lap("read and render Markdown", started)
     return loaded
 
@@ -101,6 +108,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
         if not (memory is not None and digest in memory.pages)
         and not (output is not None and previous.get(job.path) == digest and run.cache.intact(output, job.path))
     ]
+    loaded.ensure_bodies(jobs[i].variables["article"] for i in todo if jobs[i].shows_body)
     rendered = ordered_map(lambda n: render_page(env, config, jobs[todo[n]], loaded.body), len(todo), run.options.jobs)
     pending = iter(todo)
     next_todo = next(pending, None)
@@ -183,7 +191,7 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
         state = memory.search_state  # the index of memory.search_output
     elif output is not None and run.options.disk_cache:
         on_disk, previous = True, _on_disk(output / SEARCH_URL)
-        state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR)
+        state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR, run.warnings)
         if state is not None and previous("meta.json") != state.meta():
             state = None  # the output holds another index (a --no-cache build, a copy, a hand edit)
     articles = loaded.site.articles[::-1]
@@ -196,8 +204,11 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     if state is not None:
         try:
             changes = update_index(state, keys, document, previous)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            changes = None  # a file of the last index changed since, or a damaged state: build cold
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            changes = None  # a file of the last index changed since, or a damaged state: build cold, and say so
+            folder = run.options.cache_dir or run.site_dir / CACHE_DIR
+            where = "memory" if memory is not None else str(folder / SEARCH_STATE_FILE)
+            run.warnings.append(cold_search(where, damaged(exc)))
     if changes is None:
         cold = build_new_index(keys, document)
         while True:
@@ -253,6 +264,8 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
         timings=tuple(run.timings),
         images_processed=loaded.images_processed,
         images_reused=loaded.images_reused,
+        images_removed=run.images_removed,
+        cache_warnings=tuple(dict.fromkeys((*run.cache.warnings, *run.warnings))),  # each said once
     )
 
 

@@ -6,6 +6,10 @@ its search document. `sitegen build` keeps them in SQLite (`.sitegen-cache/bodie
 cache), keyed by the article's fingerprint, so a rebuild reuses them; `sitegen serve` and builds without a cache
 keep them in a dict. SQLite is the standard library's, and it reads one row by key in microseconds from any
 process: the forked page workers open their own connection.
+
+The file is data, never trusted: it must be a regular file (not a link to elsewhere) holding the one table this
+module makes and nothing else (no trigger, no view), each row two texts. A file that is not, or a row that cannot be
+read, is a warning naming the file; the file is made anew (or the row's article rendered again) in the same build.
 """
 
 from __future__ import annotations
@@ -13,13 +17,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
+from sitegen.cachenotes import damaged, discarded, dropped, outside
 from sitegen.model import Body
 
 BODIES_FILE = "bodies.sqlite"
 _BATCH = 1024  # rows written per statement: bounded memory, few round trips
+_TABLE = "CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, search TEXT NOT NULL) WITHOUT ROWID"
 
 
 class BodyStore:
@@ -52,10 +60,11 @@ class BodyStore:
 class DiskBodyStore(BodyStore):
     """Bodies in a SQLite file. With `write=False` (sitegen check) the file is only read; new bodies stay in memory."""
 
-    def __init__(self, path: Path, write: bool = True) -> None:
+    def __init__(self, path: Path, write: bool = True, warnings: list[str] | None = None) -> None:
         super().__init__()
         self.path = path
         self.write = write
+        self.warnings = warnings if warnings is not None else []  # what was wrong with the file, said once each
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
         self._pending: list[tuple[str, str, str]] = []
@@ -66,30 +75,66 @@ class DiskBodyStore(BodyStore):
         if not self._usable:
             return None
         if self._connection is None or self._pid != os.getpid():  # a forked worker needs a connection of its own
+            forked = self._connection is not None
             try:
-                if not self.write and not self.path.is_file():
-                    return None
-                if self.write:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    uri = f"file:{self.path}"
-                else:
-                    uri = f"file:{self.path}?mode=ro"
-                connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-                if self.write:
-                    # a rollback journal, not WAL: a reader (sitegen check, the page workers) then writes no file
-                    connection.execute("PRAGMA journal_mode=DELETE")
-                    connection.execute("PRAGMA synchronous=OFF")  # a cache: no fsync; a damaged file is made anew
-                    connection.execute(
-                        "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL,"
-                        " search TEXT NOT NULL) WITHOUT ROWID"
-                    )
-            except (sqlite3.Error, OSError):
-                if self.write and self._start_afresh():
-                    return self._db()
+                connection = self._connect(checked=forked)
+            except (sqlite3.Error, OSError) as exc:
+                return self._give_up(discarded(str(self.path), damaged(exc)))
+            except _Foreign as exc:
+                return self._give_up(discarded(str(self.path), str(exc)))
+            if connection is None:
                 self._usable = False
                 return None
             self._connection, self._pid = connection, os.getpid()
         return self._connection
+
+    def _connect(self, checked: bool) -> sqlite3.Connection | None:
+        """A connection to the file, once it is known to be a regular file holding our table alone (`checked`: the
+        parent process checked it already). None when reading and there is no file."""
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            if not self.write:
+                return None
+        else:
+            if not stat.S_ISREG(info.st_mode):
+                raise _Foreign(outside(f"{self.path} is not a regular file"))
+        if self.write:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        # quoted: a site folder named with ?, # or % would otherwise put the database elsewhere
+        uri = f"file:{quote(str(self.path.absolute()))}{'' if self.write else '?mode=ro'}"
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            if not checked:
+                self._check_schema(connection)
+            if self.write:
+                # a rollback journal, not WAL: a reader (sitegen check, the page workers) then writes no file
+                connection.execute("PRAGMA journal_mode=DELETE")
+                connection.execute("PRAGMA synchronous=OFF")  # a cache: no fsync; a damaged file is made anew
+                connection.execute(_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"))
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    @staticmethod
+    def _check_schema(connection: sqlite3.Connection) -> None:
+        """Our table and nothing else: a trigger or view in a restored file could act on our statements."""
+        found = connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+        if found and found != [("table", "bodies", _TABLE)] and not _is_autoindex(found):
+            raise _Foreign(damaged(f"unexpected schema: {[row[:2] for row in found]}"))
+
+    def _give_up(self, warning: str) -> sqlite3.Connection | None:
+        """Say what is wrong with the file; when writing, remove it (once) so that this build makes it anew."""
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+        if warning not in self.warnings:
+            self.warnings.append(warning)
+        if self.write and self._start_afresh():
+            return self._db()
+        self._usable = False
+        return None
 
     def _start_afresh(self) -> bool:
         """Remove a damaged or foreign file (once), so that this build writes a new one."""
@@ -104,6 +149,7 @@ class DiskBodyStore(BodyStore):
         return True
 
     def get(self, key: str) -> Body:
+        """The body of `key`; KeyError when there is none or its row cannot be read (said in `warnings`)."""
         if key in self._bodies:
             return self._bodies[key]
         db = self._db()
@@ -111,7 +157,11 @@ class DiskBodyStore(BodyStore):
         if db is not None:
             try:
                 row = db.execute("SELECT html, search FROM bodies WHERE key = ?", (key,)).fetchone()
-            except sqlite3.Error:
+            except sqlite3.Error as exc:  # a damaged page of the file: this row is lost, the others may be fine
+                self.warnings.append(dropped(str(self.path), damaged(exc)))
+                row = None
+            if row is not None and not (type(row[0]) is str and type(row[1]) is str):
+                self.warnings.append(dropped(str(self.path), damaged("a row of the wrong type")))
                 row = None
         if row is None:
             raise KeyError(key)
@@ -132,7 +182,8 @@ class DiskBodyStore(BodyStore):
         try:
             with _transaction(db):
                 db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", self._pending)
-        except sqlite3.Error:  # a full disk or a damaged file: keep them in memory instead
+        except sqlite3.Error as exc:  # a full disk or a damaged file: keep them in memory instead
+            self.warnings.append(dropped(str(self.path), damaged(exc)))
             self._bodies.update((key, Body(html, search)) for key, html, search in self._pending)
         self._pending.clear()
 
@@ -140,9 +191,12 @@ class DiskBodyStore(BodyStore):
         db = self._db()
         found = set(self._bodies)
         if db is not None:
-            # no table (read-only and never written) or a damaged file: nothing is reused
-            with contextlib.suppress(sqlite3.Error):
-                found.update(key for (key,) in db.execute("SELECT key FROM bodies"))
+            try:
+                found.update(key for (key,) in db.execute("SELECT key FROM bodies") if type(key) is str)
+            except sqlite3.Error as exc:  # no table (read-only, never written) or a damaged file: nothing is reused
+                if self.path.is_file():
+                    self._give_up(discarded(str(self.path), damaged(exc)))
+                found = set(self._bodies)
         return found | {key for key, _, _ in self._pending}
 
     def retain(self, keys: set[str]) -> None:
@@ -183,3 +237,16 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+class _Foreign(Exception):
+    """The file is not a body store of ours: its text is the reason, for the warning."""
+
+
+def _is_autoindex(found: list[tuple[str, str, str | None]]) -> bool:
+    """A WITHOUT ROWID table has no automatic index; an older file may list one for its primary key."""
+    tables = [row for row in found if row[0] == "table"]
+    others = [row for row in found if row[0] != "table"]
+    return tables == [("table", "bodies", _TABLE)] and all(
+        row[0] == "index" and row[1].startswith("sqlite_autoindex_bodies") and row[2] is None for row in others
+    )

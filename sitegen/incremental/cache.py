@@ -6,7 +6,10 @@ template it pulls in) and the fingerprints of the articles it shows. A change to
 clears everything.
 
 The cache lives in memory (`sitegen serve`) and on disk between builds (`.sitegen-cache/build.pickle`, safe to
-delete). It is read through an allow-list of classes, so a cache folder restored in CI is data, never code.
+delete). It is read through an allow-list of classes, so a cache folder restored in CI is data, never code; and
+every path read back from it is checked to stay where it belongs (output paths relative and inside the output,
+pictures inside content/, assets/ or the image cache): a file naming anything else is dropped, with a warning.
+A damaged or foreign file never fails a build: what it held is made again, and said (sitegen.cachenotes).
 
 The search index's state (`sitegen.search.IndexState`: per article its key and the digest of its file, per shard
 the digest of its file and its postings' highest ids) has a file of its own, `.sitegen-cache/search.pickle`, read
@@ -26,13 +29,14 @@ import os
 import pickle
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from sitegen import toolchain
+from sitegen.cachenotes import OTHER_TOOLCHAIN, damaged, discarded, dropped, outside
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.model import Article, Image, ImageVariant
@@ -80,6 +84,7 @@ class BuildCache:
     articles_reused: int = 0
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
+    warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
     keep_sources: bool = True  # sitegen serve re-reads touched files; a build on disk ends before that matters
 
     def start(self, site_fingerprint: str) -> None:
@@ -180,35 +185,41 @@ class BuildCache:
     # -- on disk --------------------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, folder: Path, write: bool = True) -> BuildCache:
-        """The cache saved in `folder`, or an empty one when there is none or it cannot be read. With `write`
-        False (sitegen check) nothing in `folder` is ever changed."""
-        bodies = DiskBodyStore(folder / BODIES_FILE, write)
+    def load(cls, folder: Path, write: bool = True, pictures: tuple[Path, ...] = ()) -> BuildCache:
+        """The cache saved in `folder`, or an empty one when there is none or it cannot be read (then said in its
+        `warnings`). With `write` False (sitegen check) nothing in `folder` is ever changed. `pictures`: the folders
+        a cached article's pictures may be in (content/, assets/, the image cache); an article naming a file
+        elsewhere is dropped (and rendered again)."""
+        warnings: list[str] = []
+        bodies = DiskBodyStore(folder / BODIES_FILE, write, warnings)
         collecting = gc.isenabled()
         # Unpickling makes no garbage, but Python's cycle collector, run each time enough new objects pile up, walks
         # every live one: loading 10,000 articles with it takes ten times as long as without.
         gc.disable()
         try:
-            with (folder / CACHE_FILE).open("rb") as handle:
-                data = _SafeUnpickler(handle).load()
-            if not isinstance(data, dict) or data.get("schema") != _schema():
-                raise ValueError("a cache of another sitegen version")
+            data = _read_index(folder / CACHE_FILE)
+            if data is None:
+                bodies.clear()  # bodies that no index describes
+                return cls(bodies=bodies, keep_sources=False, warnings=warnings)
+            places = _Places(folder / CACHE_FILE, warnings)
             return cls(
                 site_fingerprint=data["site"],
-                stats=data["stats"],
-                articles=_load_articles(folder, data["articles"]),
+                stats=places.relative(data["stats"]),
+                articles=_load_articles(folder, data["articles"], pictures, warnings),
                 bodies=bodies,
-                page_digests=data["pages"],
-                outputs=data["outputs"],
-                output_stats=data["output_stats"],
-                copies=data["copies"],
+                page_digests=places.relative(data["pages"]),
+                outputs=tuple(places.relative(dict.fromkeys(data["outputs"]))),
+                output_stats=places.relative(data["output_stats"]),
+                copies=places.relative(data["copies"]),
                 search_digest=data["search"][0],
-                search_paths=data["search"][1],
+                search_paths=tuple(places.relative(dict.fromkeys(data["search"][1]))),
                 keep_sources=False,
+                warnings=warnings,
             )
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
-            bodies.clear()  # bodies rendered by another version, or that no index describes
-            return cls(bodies=bodies, keep_sources=False)  # a damaged, foreign or hostile cache: a cold build
+        except _Unusable as exc:
+            warnings.append(discarded(str(folder / CACHE_FILE), str(exc)))
+            bodies.clear()  # bodies rendered by another toolchain, or that no index describes
+            return cls(bodies=bodies, keep_sources=False, warnings=warnings)  # a cold build
         finally:
             if collecting:
                 gc.enable()
@@ -275,19 +286,98 @@ def _save_articles(folder: Path, articles: dict[str, Article]) -> dict[int, str]
     return names
 
 
-def _load_articles(folder: Path, shards: object) -> dict[str, Article]:
-    if not isinstance(shards, dict):
-        raise ValueError("no shards")
+class _Unusable(Exception):
+    """The cache index cannot be used: its text is the reason, for the warning."""
+
+
+_READ_ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError,
+                IndexError, MemoryError)  # fmt: skip
+_INDEX_KEYS = ("site", "stats", "articles", "pages", "outputs", "output_stats", "copies", "search")
+
+
+def _read_index(path: Path) -> dict[str, Any] | None:
+    """build.pickle, checked: None when there is none; raises _Unusable when it is damaged or foreign."""
+    try:
+        with path.open("rb") as handle:
+            data = _SafeUnpickler(handle).load()
+    except FileNotFoundError:
+        return None
+    except _READ_ERRORS as exc:
+        raise _Unusable(damaged(exc)) from None
+    if not isinstance(data, dict) or any(key not in data for key in ("schema", *_INDEX_KEYS)):
+        raise _Unusable(damaged("not a build cache"))
+    if data["schema"] != _schema():
+        raise _Unusable(OTHER_TOOLCHAIN)
+    shapes = (str, dict, dict, dict, tuple, dict, dict, tuple)
+    if not all(isinstance(data[key], kind) for key, kind in zip(_INDEX_KEYS, shapes, strict=True)):
+        raise _Unusable(damaged("a field of the wrong type"))
+    search = data["search"]
+    if len(search) != 2 or not isinstance(search[0], str) or not isinstance(search[1], tuple):
+        raise _Unusable(damaged("a field of the wrong type"))
+    return data
+
+
+class _Places:
+    """Output and source paths read back from the cache: kept only when relative and inside their folder."""
+
+    def __init__(self, file: Path, warnings: list[str]) -> None:
+        self.file, self.warnings = file, warnings
+
+    def relative(self, items: dict[Any, Any]) -> dict[str, Any]:
+        kept = {path: value for path, value in items.items() if _relative_path(path)}
+        strays = [path for path in items if path not in kept]
+        if strays:  # one line for a file, however many it names
+            self.warnings.append(dropped(str(self.file), outside(repr(strays[0]))))
+        return kept
+
+
+def _relative_path(path: object) -> bool:
+    """A POSIX path inside its folder: relative, no '..' or '.' part, no empty part, no NUL."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\0" in path or "\\" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def _load_articles(
+    folder: Path, shards: dict[Any, Any], pictures: tuple[Path, ...], warnings: list[str]
+) -> dict[str, Article]:
+    """The articles of every readable shard; a damaged shard, or an article naming a file where no picture may be,
+    is dropped with a warning (its articles are rendered again)."""
     articles: dict[str, Article] = {}
+    roots = tuple(os.path.join(root, "") for root in map(str, pictures))
     for name in shards.values():
-        if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):
-            raise ValueError(f"not a shard: {name!r}")  # a hostile cache naming ../../etc/passwd
-        with (folder / name).open("rb") as handle:
-            items = _SafeUnpickler(handle).load()
-        if not isinstance(items, list) or not all(type(item) is Article for item in items):
-            raise ValueError("not articles")
-        articles.update((item.source_path, item) for item in items)
+        if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
+            warnings.append(dropped(str(folder / CACHE_FILE), outside(repr(name))))
+            continue
+        try:
+            with (folder / name).open("rb") as handle:
+                items = _SafeUnpickler(handle).load()
+            if not isinstance(items, list) or not all(type(item) is Article for item in items):
+                raise ValueError("not articles")
+        except _READ_ERRORS as exc:
+            warnings.append(dropped(str(folder / name), damaged(exc)))
+            continue
+        for item in items:
+            strays = [file for file in _picture_files(item) if not _inside(file, roots)]
+            if strays or not _relative_path(item.source_path):
+                warnings.append(dropped(str(folder / name), outside(str(strays[0] if strays else item.source_path))))
+                continue
+            articles[item.source_path] = item
     return articles
+
+
+def _picture_files(article: Article) -> Iterator[object]:
+    for image in (*article.images, *article.unplaced_images):
+        for _, file in image.files:
+            yield file
+
+
+def _inside(file: object, roots: tuple[str, ...]) -> bool:
+    """Whether a path read back from the cache lies under one of `roots`, lexically (no '..' part to climb out)."""
+    if not isinstance(file, Path):
+        return False
+    text = str(file)
+    return text.startswith(roots) and "/../" not in text and "/./" not in text and "\0" not in text
 
 
 # -- the search index's state (search.pickle) ------------------------------------------------------------------
@@ -298,16 +388,26 @@ def _search_schema() -> str:
     return hashlib.sha1(f"{STATE_SCHEMA}|{toolchain.digest()}|{shape!r}".encode()).hexdigest()
 
 
-def load_search_state(folder: Path) -> IndexState | None:
-    """The search index's state saved in `folder`, or None when there is none or it cannot be read."""
+def load_search_state(folder: Path, warnings: list[str] | None = None) -> IndexState | None:
+    """The search index's state saved in `folder`, or None when there is none or it cannot be read (then said in
+    `warnings`: the index is built cold)."""
+    path = folder / SEARCH_FILE
     try:
-        with (folder / SEARCH_FILE).open("rb") as handle:
+        with path.open("rb") as handle:
             data = _DataUnpickler(handle).load()
-        if type(data) is not dict or data.get("schema") != _search_schema():
-            return None
-        return state_from_data(data["state"])
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # a damaged, foreign or hostile file: the index is built cold
+        if type(data) is not dict or "schema" not in data:
+            raise ValueError("not a search state")
+        if data["schema"] != _search_schema():
+            reason = OTHER_TOOLCHAIN
+        else:
+            return state_from_data(data["state"])
+    except FileNotFoundError:
+        return None
+    except _READ_ERRORS as exc:  # a damaged, foreign or hostile file: the index is built cold
+        reason = damaged(exc)
+    if warnings is not None:
+        warnings.append(discarded(str(path), reason))
+    return None
 
 
 def save_search_state(folder: Path, state: IndexState) -> None:

@@ -29,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sitegen.cachenotes import damaged, discarded
 from sitegen.stamps import RACY_NANOSECONDS
 
 RECORD_FILE = "up-to-date.json"
@@ -119,21 +120,31 @@ def still_valid(record: Record | None, key: str, inputs: Scan, output: Path, now
     return record.output == output_digest(output)
 
 
-def load_record(folder: Path) -> Record | None:
+def load_record(folder: Path, warnings: list[str] | None = None) -> Record | None:
+    """The last build's record; None when there is none, or when it is damaged or of another format (then said in
+    `warnings`): the build runs."""
+    path = folder / RECORD_FILE
     try:
-        data = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         if data.pop("format") != FORMAT:
-            return None
+            raise ValueError(f"format {data.get('format')!r}")
         record = Record(**data)
         counts = [
             record.summary.get(name)
             for name in ("articles", "pages", "files", "html_pages", "left_out_drafts", "left_out_future")
         ]
-        if not all(type(count) is int for count in counts) or not isinstance(record.inputs, str):
-            return None
+        fields = (record.key, record.inputs, record.output)
+        if not all(type(count) is int for count in counts) or not all(isinstance(f, str) for f in fields):
+            raise ValueError("a field of the wrong type")
+        if type(record.scanned_ns) is not int or not isinstance(record.changes_at, str | None):
+            raise ValueError("a field of the wrong type")
         return record
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return None  # no record, or a damaged one: the build runs
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        if warnings is not None:
+            warnings.append(discarded(str(path), damaged(exc)))
+        return None
 
 
 def save_record(folder: Path, record: Record | None) -> None:

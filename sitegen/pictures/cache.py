@@ -6,8 +6,12 @@ and `meta.json`; an entry is written in a temporary folder and renamed into plac
 or none. `keys.json` remembers the SHA-256 of each picture file by its size and modification time, so that a
 rebuild need not read unchanged pictures (a file changed within two seconds of a build is read again next time, as
 git does with "racy" stats). The folder is safe to delete at any time (the next build processes every picture
-again) and fine to keep between CI runs. Nothing is pruned: entries of pictures that changed stay until the folder
-is deleted.
+again) and fine to keep between CI runs.
+
+The folder is data, never trusted: a variant named in `meta.json` must be a plain file name of the expected form,
+inside its entry, a regular file (not a link) of the size and, once its time stamp moved, the SHA-256 recorded when
+it was made. An entry that fails is a warning naming the file; it is removed and made again in the same build.
+Entries no build has used for `keep_builds` builds are removed (see sitegen.pictures.usage).
 
 This module is the only one that writes the cache; the built site is written by `output` alone.
 """
@@ -18,6 +22,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -26,14 +31,20 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from sitegen import toolchain
+from sitegen.cachenotes import changed, damaged, discarded, dropped, outside
+from sitegen.pictures import usage
 from sitegen.pictures.variants import EXTENSION, PARAMETERS, SETTINGS, ProcessedImage, UnreadablePicture, process
 from sitegen.stamps import RACY_NANOSECONDS
 
 META = "meta.json"
 KEYS = "keys.json"
 MAX_WORKERS = 8  # each holds a decoded picture in memory: a 24-megapixel photo is about 70 MB
+_VARIANT_FILE = re.compile(r"(size|thumb)-[0-9]{1,5}x[0-9]{1,5}\.(webp|jpg|png)")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_FORMATS = frozenset(EXTENSION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +78,13 @@ class ImageStore:
         self.reuse = reuse
         self.processed = 0
         self.reused = 0
+        self.warnings: list[str] = []  # a damaged or foreign entry, said once each (see sitegen.cachenotes)
         self._digests: dict[Path, str] = {}
         self._images: dict[str, StoredImage] = {}  # by digest
         self._lock = threading.Lock()  # for prefetch's threads
-        self._known = _read_keys(folder / KEYS) if reuse else {}  # path -> [mtime_ns, size, SHA-256]
+        self._known = _read_keys(folder / KEYS, self.warnings) if reuse else {}  # path -> [mtime_ns, size, SHA-256]
+        self._used: set[str] = set()  # the entries this build used
+        self._verified: dict[str, StoredImage] = {}  # entries of cached articles' pictures, checked (by digest)
         self._seen: dict[str, list[object]] = {}  # the same, for the pictures of this build
         self._racy_after = time.time_ns() - RACY_NANOSECONDS
 
@@ -85,7 +99,7 @@ class ImageStore:
             stat = file.stat()
             name = str(file)
             known = self._known.get(name)
-            if known is not None and known[:2] == [stat.st_mtime_ns, stat.st_size] and isinstance(known[2], str):
+            if known is not None and known[:2] == [stat.st_mtime_ns, stat.st_size]:
                 digest = known[2]
             else:
                 digest = hashlib.sha256(file.read_bytes()).hexdigest()
@@ -94,15 +108,45 @@ class ImageStore:
             self._digests[file] = digest
         return digest
 
-    def save(self) -> None:
-        """Remember the keys of this build's pictures (nothing is written with `write=False`)."""
-        if not self.write or self._seen == self._known:  # every build asks for the key of every picture it uses
-            return
-        with contextlib.suppress(OSError):  # only a cache: the next build reads the pictures again
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self.folder / f".{KEYS}.{os.getpid()}"
-            temporary.write_text(json.dumps(self._seen, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-            os.replace(temporary, self.folder / KEYS)
+    def save(self, keep_builds: int = usage.DEFAULT_KEEP_BUILDS) -> int:
+        """Remember the keys of this build's pictures and which entries it used; remove the entries no build used
+        for `keep_builds` builds. Nothing is written with `write=False`. Returns the number of entries removed."""
+        if not self.write:
+            return 0
+        if self._seen != self._known:  # every build asks for the key of every picture it uses
+            with contextlib.suppress(OSError):  # only a cache: the next build reads the pictures again
+                self.folder.mkdir(parents=True, exist_ok=True)
+                temporary = self.folder / f".{KEYS}.{os.getpid()}"
+                temporary.write_text(json.dumps(self._seen, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+                os.replace(temporary, self.folder / KEYS)
+        return usage.record_and_evict(self.folder, self._used, keep_builds, self.warnings)
+
+    def verified(self, file: Path, files: Iterable[Path]) -> bool:
+        """Whether the picture's entry is whole and holds `files` (its variants, as a cached article names them).
+        A damaged entry is removed with a warning (the article is then rendered again, making it anew)."""
+        try:
+            digest = self.digest(file)
+        except OSError:
+            return False
+        key = _sha256(f"{PARAMETERS}|{toolchain.picture_digest()}|{digest}")
+        stored = self._images.get(digest) or self._verified.get(digest)
+        if stored is None:
+            stored = self._read_entry(self.folder / key[:2] / key, self.key(file)[:8])
+            if stored is None:
+                return False
+            self._verified[digest] = stored  # not in _images: `get` counts what it finds there as reused
+        self._used.add(key)
+        made = {v.file for v in stored.variants}
+        return all(f == file or f in made for f in files)
+
+    def _read_entry(self, entry: Path, name: str) -> StoredImage | None:
+        """The entry when it is whole; a damaged one is removed, with a warning naming its file."""
+        stored, problem = _read(entry, name)
+        if problem is not None:
+            self.warnings.append(dropped(problem[0], problem[1]))
+            if self.write:
+                shutil.rmtree(entry, ignore_errors=True)
+        return stored
 
     def get(self, file: Path) -> StoredImage:
         """The processed picture. Raises OSError (unreadable file) or images.UnreadablePicture."""
@@ -112,7 +156,7 @@ class ImageStore:
             return stored
         key, name = _sha256(f"{PARAMETERS}|{toolchain.picture_digest()}|{digest}"), self.key(file)[:8]
         entry = self.folder / key[:2] / key
-        stored = _read(entry, name) if self.reuse else None
+        stored = self._read_entry(entry, name) if self.reuse else None
         found = stored is not None
         if stored is None:
             processed = process(file.read_bytes(), encode=self.write)
@@ -124,6 +168,7 @@ class ImageStore:
             self.reused += found
             self.processed += not found
             self._images[digest] = stored
+            self._used.add(key)
         return stored
 
     def prefetch(self, files: Iterable[Path]) -> None:
@@ -160,26 +205,85 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _read_keys(path: Path) -> dict[str, list[object]]:
+def _read_keys(path: Path, warnings: list[str]) -> dict[str, list[object]]:
+    """The remembered digests of picture files; entries of the wrong shape are dropped with a warning."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
         return {}
-    return data if isinstance(data, dict) else {}
+    except (OSError, ValueError) as exc:
+        warnings.append(discarded(str(path), damaged(exc)))
+        return {}
+    if not isinstance(data, dict):
+        warnings.append(discarded(str(path), damaged("not a mapping")))
+        return {}
+    kept = {
+        name: known
+        for name, known in data.items()
+        if isinstance(known, list)
+        and len(known) == 3
+        and all(type(n) is int for n in known[:2])
+        and isinstance(known[2], str)
+        and _DIGEST.fullmatch(known[2])
+    }
+    if len(kept) != len(data):
+        warnings.append(dropped(str(path), damaged(f"{len(data) - len(kept)} entries of the wrong shape")))
+    return kept
 
 
-def _read(entry: Path, name: str) -> StoredImage | None:
-    """The cached entry, or None when it is missing or incomplete."""
+def _read(entry: Path, name: str) -> tuple[StoredImage | None, tuple[str, str] | None]:
+    """(the cached entry, None), or (None, (file, what is wrong)) when it is damaged; (None, None) when missing."""
+    meta_file = entry / META
     try:
-        meta = json.loads((entry / META).read_text(encoding="utf-8"))
-        variants = tuple(
-            StoredVariant(v["kind"], v["width"], v["height"], v["format"], entry / v["file"]) for v in meta["variants"]
-        )
-        if not all(v.file.is_file() for v in variants):
-            return None
-        return StoredImage(name, meta["width"], meta["height"], variants)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, None
+    except (OSError, ValueError) as exc:
+        return None, (str(meta_file), damaged(exc))
+    try:
+        variants = tuple(_variant(entry, v) for v in meta["variants"])
+        width, height = meta["width"], meta["height"]
+        if not all(size is None or type(size) is int for size in (width, height)):
+            raise ValueError("a size is not a number")
+    except _Outside as exc:
+        return None, (str(meta_file), outside(str(exc)))
+    except _Changed as exc:
+        return None, (str(exc), changed())
+    except (KeyError, TypeError, ValueError, OSError) as exc:
+        return None, (str(meta_file), damaged(exc))
+    return StoredImage(name, width, height, variants), None
+
+
+class _Outside(ValueError):
+    """A name in meta.json that is not a variant file of its entry."""
+
+
+class _Changed(ValueError):
+    """A variant file whose bytes are not the ones the entry was made with."""
+
+
+def _variant(entry: Path, v: dict[str, object]) -> StoredVariant:
+    """One variant named in meta.json, checked: a plain name of the expected form, a regular file in the entry, of
+    the recorded size, and of the recorded SHA-256 unless its time stamp is the one recorded when it was made."""
+    name = v["file"]
+    if not isinstance(name, str) or not _VARIANT_FILE.fullmatch(name):
+        raise _Outside(repr(name))  # an absolute path, ../, a link to elsewhere: refused before it is touched
+    kind, width, height, form = v["kind"], v["width"], v["height"], v["format"]
+    if kind not in ("size", "thumb") or form not in _FORMATS or type(width) is not int or type(height) is not int:
+        raise ValueError(f"variant {name} is of the wrong shape")
+    file = entry / name
+    stat = os.lstat(file)
+    if not S_ISREG(stat.st_mode):
+        raise _Outside(f"{name} is not a regular file")
+    if stat.st_size != v.get("size", stat.st_size) or (
+        stat.st_mtime_ns != v.get("mtime_ns") and "sha256" in v and _file_sha256(file) != v["sha256"]
+    ):
+        raise _Changed(str(file))
+    return StoredVariant(kind, width, height, form, file)
+
+
+def _file_sha256(file: Path) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
 
 
 def _write(entry: Path, name: str, processed: ProcessedImage) -> StoredImage:
@@ -190,9 +294,11 @@ def _write(entry: Path, name: str, processed: ProcessedImage) -> StoredImage:
         for v in processed.variants:
             file_name = f"{v.kind}-{v.width}x{v.height}.{EXTENSION[v.format]}"
             (staging / file_name).write_bytes(v.data)
+            made = (staging / file_name).stat()  # a later change of its bytes moves its time stamp: then it is hashed
             variants.append(
-                {"kind": v.kind, "width": v.width, "height": v.height, "format": v.format, "file": file_name}
-            )
+                {"kind": v.kind, "width": v.width, "height": v.height, "format": v.format, "file": file_name,
+                 "size": len(v.data), "mtime_ns": made.st_mtime_ns, "sha256": hashlib.sha256(v.data).hexdigest()}
+            )  # fmt: skip
         meta = {"width": processed.width, "height": processed.height, "variants": variants}
         (staging / META).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)
@@ -205,7 +311,7 @@ def _write(entry: Path, name: str, processed: ProcessedImage) -> StoredImage:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    stored = _read(entry, name)
+    stored, _ = _read(entry, name)
     if stored is None:
         raise OSError(f"cannot write the image cache at {entry}")
     return stored

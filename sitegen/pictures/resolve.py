@@ -45,6 +45,14 @@ class ImageResolver:
         file = self._join(f"{folder}/{src.split('#')[0].split('?')[0]}")
         return file is not None and file.is_file() and not _picture_place(file.relative_to(self.site_dir).as_posix())
 
+    def is_source(self, file: Path) -> bool:
+        """Whether `file` (read back from a cache) is a picture source this resolver could have found: inside the
+        site, in content/ or assets/, of a picture type. Anything else names a file a build must never copy."""
+        if not file.is_relative_to(self.site_dir) or file.suffix.lower() not in PICTURE_TYPES:
+            return False
+        found = self._join(file.relative_to(self.site_dir).as_posix())
+        return found == file and _picture_place(file.relative_to(self.site_dir).as_posix())
+
     def _join(self, relative: str) -> Path | None:
         if relative not in self._joined:
             self._joined[relative] = safe_join(self.site_dir, relative)
@@ -129,7 +137,13 @@ class Pictures:
             key = self._keys.get(files)
             if key is None:
                 try:
-                    gone = any(file is None or not file.is_file() for file in files)
+                    # a cached article's picture outside the site, or a damaged entry (removed, with a warning): the
+                    # article is rendered again, which finds its pictures anew
+                    gone = (
+                        any(file is None or not file.is_file() for file in files)
+                        or not self.resolver.is_source(image.source_file)
+                        or not self.store.verified(image.source_file, files)  # type: ignore[arg-type]
+                    )
                     key = "gone" if gone else self.store.key(image.source_file)
                 except OSError:
                     key = "gone"
