@@ -132,6 +132,8 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
             yield OutputFile(job.path, unchanged=True)
         if progress is not None and index % 200 == 0:
             progress("pages", index, len(jobs))
+    if memory is not None:
+        memory.retain_pages(digests)
     run.cache.record_output(dict(zip((job.path for job in jobs), digests, strict=True)), run.cache.outputs)
     run.cache.pages_reused = run.pages_reused
     run.timings.append(("render templates", rendering))

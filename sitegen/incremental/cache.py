@@ -130,6 +130,13 @@ class BuildCache:
             self.pages_reused += 1
         return data
 
+    def retain_pages(self, digests: Iterable[str]) -> None:
+        """Keep in memory only the pages of the build just made (sitegen serve): a long editing session holds one
+        build's pages, not every version of every page it ever rendered."""
+        current = set(digests)
+        for digest in self.pages.keys() - current:
+            del self.pages[digest]
+
     def record_search(self, digest: str, paths: tuple[str, ...]) -> None:
         if (digest, paths) != (self.search_digest, self.search_paths):
             self.search_digest, self.search_paths, self.changed = digest, paths, True
