@@ -15,6 +15,7 @@ read, is a warning naming the file; the file is made anew (or the row's article 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import stat
@@ -27,7 +28,11 @@ from sitegen.model import Body
 
 BODIES_FILE = "bodies.sqlite"
 _BATCH = 1024  # rows written per statement: bounded memory, few round trips
-_TABLE = "CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, search TEXT NOT NULL) WITHOUT ROWID"
+# `checksum` of html and search: SQLite notices a damaged page, not a changed byte inside a text; this does
+_TABLE = (
+    "CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, search TEXT NOT NULL, checksum TEXT NOT NULL)"
+    " WITHOUT ROWID"
+)
 
 
 class BodyStore:
@@ -67,7 +72,7 @@ class DiskBodyStore(BodyStore):
         self.warnings = warnings if warnings is not None else []  # what was wrong with the file, said once each
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
-        self._pending: list[tuple[str, str, str]] = []
+        self._pending: list[tuple[str, str, str, str]] = []
         self._usable = True  # False when the file cannot be opened or read: every body is then rendered again
         self._removed = False
 
@@ -156,12 +161,12 @@ class DiskBodyStore(BodyStore):
         row = None
         if db is not None:
             try:
-                row = db.execute("SELECT html, search FROM bodies WHERE key = ?", (key,)).fetchone()
+                row = db.execute("SELECT html, search, checksum FROM bodies WHERE key = ?", (key,)).fetchone()
             except sqlite3.Error as exc:  # a damaged page of the file: this row is lost, the others may be fine
                 self.warnings.append(dropped(str(self.path), damaged(exc)))
                 row = None
-            if row is not None and not (type(row[0]) is str and type(row[1]) is str):
-                self.warnings.append(dropped(str(self.path), damaged("a row of the wrong type")))
+            if row is not None and not (type(row[0]) is str and type(row[1]) is str and row[2] == _checksum(*row[:2])):
+                self.warnings.append(dropped(str(self.path), damaged(f"the row of {key} does not match its checksum")))
                 row = None
         if row is None:
             raise KeyError(key)
@@ -171,7 +176,8 @@ class DiskBodyStore(BodyStore):
         if not self.write or self._db() is None:
             super().put(key, body)
             return
-        self._pending.append((key, str(body.html), body.search_text))
+        html = str(body.html)
+        self._pending.append((key, html, body.search_text, _checksum(html, body.search_text)))
         if len(self._pending) >= _BATCH:
             self.flush()
 
@@ -181,10 +187,10 @@ class DiskBodyStore(BodyStore):
             return
         try:
             with _transaction(db):
-                db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", self._pending)
+                db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", self._pending)
         except sqlite3.Error as exc:  # a full disk or a damaged file: keep them in memory instead
             self.warnings.append(dropped(str(self.path), damaged(exc)))
-            self._bodies.update((key, Body(html, search)) for key, html, search in self._pending)
+            self._bodies.update((key, Body(html, search)) for key, html, search, _ in self._pending)
         self._pending.clear()
 
     def keys(self) -> set[str]:
@@ -197,7 +203,7 @@ class DiskBodyStore(BodyStore):
                 if self.path.is_file():
                     self._give_up(discarded(str(self.path), damaged(exc)))
                 found = set(self._bodies)
-        return found | {key for key, _, _ in self._pending}
+        return found | {row[0] for row in self._pending}
 
     def retain(self, keys: set[str]) -> None:
         super().retain(keys)
@@ -250,3 +256,9 @@ def _is_autoindex(found: list[tuple[str, str, str | None]]) -> bool:
     return tables == [("table", "bodies", _TABLE)] and all(
         row[0] == "index" and row[1].startswith("sqlite_autoindex_bodies") and row[2] is None for row in others
     )
+
+
+def _checksum(html: str, search: str) -> str:
+    digest = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=12)
+    digest.update(b"\0" + search.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()

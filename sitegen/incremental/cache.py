@@ -212,7 +212,7 @@ class BuildCache:
             return cls(
                 site_fingerprint=data["site"],
                 stats=places.relative(data["stats"]),
-                articles=_load_articles(folder, data["articles"], pictures, warnings),
+                articles=_load_articles(folder, data["articles"], pictures, warnings, write),
                 bodies=bodies,
                 page_digests=places.relative(data["pages"]),
                 outputs=tuple(places.relative(dict.fromkeys(data["outputs"]))),
@@ -346,10 +346,10 @@ def _relative_path(path: object) -> bool:
 
 
 def _load_articles(
-    folder: Path, shards: dict[Any, Any], pictures: tuple[Path, ...], warnings: list[str]
+    folder: Path, shards: dict[Any, Any], pictures: tuple[Path, ...], warnings: list[str], write: bool
 ) -> dict[str, Article]:
-    """The articles of every readable shard; a damaged shard, or an article naming a file where no picture may be,
-    is dropped with a warning (its articles are rendered again)."""
+    """The articles of every readable shard; a damaged shard (removed, so that this build writes it anew), or an
+    article naming a file where no picture may be, is dropped with a warning (its articles are rendered again)."""
     articles: dict[str, Article] = {}
     roots = tuple(os.path.join(root, "") for root in map(str, pictures))
     for name in shards.values():
@@ -363,6 +363,9 @@ def _load_articles(
                 raise ValueError("not articles")
         except _READ_ERRORS as exc:
             warnings.append(dropped(str(folder / name), damaged(exc)))
+            if write:
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
             continue
         for item in items:
             strays = [file for file in _picture_files(item) if not _inside(file, roots)]

@@ -1,0 +1,353 @@
+"""The cache is data inside its folder, and a damaged cache heals (issue 17, and issue 13 item 4).
+
+Every path read back from the cache (meta.json's variant names, pickled articles' pictures, output paths, the body
+store's file) is checked; a poisoned one is a warning naming the cache file, and no byte of the file it names reaches
+the output. Every kind of cache file truncated or corrupted is detected, said, dropped and made again in the same
+build: the build never fails and its output is byte for byte a cold build's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
+from sitegen.cli import main
+from sitegen.incremental.bodies import BODIES_FILE
+from sitegen.incremental.cache import CACHE_FILE, SEARCH_FILE, BuildCache, _Pickler, _SafeUnpickler
+from sitegen.incremental.uptodate import RECORD_FILE
+from sitegen.pictures.cache import KEYS, META
+from sitegen.pictures.usage import USAGE
+from tests.conftest import FIXED_NOW, article, picture_bytes, tree
+
+SECRET = b"TOP-SECRET-0123456789-never-publish"
+SITE_YAML = "title: 测试站\nbase_url: https://example.org/\ncolumns:\n  - slug: towns\n    title: 镇街\n"
+
+
+def make_site(root: Path, name: str = "site", extra_yaml: str = "") -> Path:
+    site = root / name
+    (site / "content" / "towns").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML + extra_yaml, encoding="utf-8")
+    (site / "content" / "towns" / "pic.png").write_bytes(picture_bytes(640, 427))
+    body = "正文第一段。" * 400 + "\n\n![图](pic.png)\n"  # long enough to spill over SQLite pages
+    (site / "content" / "towns" / "a.md").write_text(article("甲", "2024-01-02", body, tags="[党建]"), encoding="utf-8")
+    (site / "content" / "towns" / "b.md").write_text(article("乙", "2024-01-03", "又一篇。"), encoding="utf-8")
+    return site
+
+
+def options(root: Path) -> BuildOptions:
+    return BuildOptions(output_dir=root / "out", now=FIXED_NOW, jobs=1)
+
+
+def cold(site: Path, root: Path) -> dict[str, bytes]:
+    shutil.rmtree(root / "cold", ignore_errors=True)
+    build(site, BuildOptions(output_dir=root / "cold", disk_cache=False, now=FIXED_NOW, jobs=1))
+    return tree(root / "cold")
+
+
+def cache(site: Path) -> Path:
+    return site / ".sitegen-cache"
+
+
+def meta_files(site: Path) -> list[Path]:
+    return sorted((cache(site) / "images").glob(f"*/*/{META}"))
+
+
+def edit(site: Path) -> None:
+    """An edit, so that the next build runs its pipeline (and updates the search index)."""
+    path = site / "content" / "towns" / "b.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
+
+
+def assert_no_secret(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            assert SECRET not in path.read_bytes(), path
+
+
+def warned(report: BuildReport, file: Path | str) -> bool:
+    return any(str(file) in warning for warning in report.cache_warnings)
+
+
+# -- the cache is data inside its folder ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["absolute", "climbing"])
+def test_meta_json_naming_a_file_outside_its_entry_is_dropped_and_the_entry_made_again(tmp_path: Path, where) -> None:
+    site = make_site(tmp_path)
+    secret = tmp_path / "secret.webp"
+    secret.write_bytes(SECRET)
+    build(site, options(tmp_path))
+    for meta_file in meta_files(site):
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        hops = len(meta_file.parent.relative_to(tmp_path).parts)
+        name = str(secret) if where == "absolute" else "../" * hops + "secret.webp"
+        for variant in meta["variants"]:
+            variant["file"] = name
+        meta_file.write_text(json.dumps(meta), encoding="utf-8")
+    shutil.rmtree(tmp_path / "out")  # a CI runner: the cache restored, the output not
+    report = build(site, options(tmp_path))
+    assert warned(report, meta_files(site)[0]) and "outside the cache folder" in " ".join(report.cache_warnings)
+    assert report.images_processed == 1  # made again, in this build
+    assert_no_secret(tmp_path / "out")
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+    assert secret.read_bytes() == SECRET
+
+
+def _rewrite_shards(site: Path, change) -> list[Path]:
+    shards = sorted(cache(site).glob("articles-*.pickle"))
+    for shard in shards:
+        with shard.open("rb") as handle:
+            items = _SafeUnpickler(handle).load()
+        with shard.open("wb") as handle:
+            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump([change(item) for item in items])
+    return shards
+
+
+@pytest.mark.parametrize("where", ["absolute", "climbing"])
+def test_a_pickled_article_naming_a_picture_outside_the_site_is_dropped(tmp_path: Path, where) -> None:
+    import dataclasses
+
+    site = make_site(tmp_path)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(SECRET)
+    build(site, options(tmp_path))
+    images = cache(site) / "images"
+    target = secret if where == "absolute" else Path(f"{images}/../../../secret.png")
+
+    def poison(item):
+        if not item.images:
+            return item
+        image = item.images[0]
+        variants = tuple(dataclasses.replace(v, file=target) for v in image.variants)
+        return dataclasses.replace(item, images=(dataclasses.replace(image, source_file=target, variants=variants),))
+
+    shards = _rewrite_shards(site, poison)
+    shutil.rmtree(tmp_path / "out")
+    report = build(site, options(tmp_path))
+    assert any(warned(report, shard) for shard in shards), report.cache_warnings
+    assert report.articles_rendered == 1 and report.articles_reused == 1  # the poisoned one, rendered again
+    assert_no_secret(tmp_path / "out")
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_output_paths_read_back_from_the_cache_never_leave_the_output(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(SECRET)
+    build(site, options(tmp_path))
+    index = cache(site) / CACHE_FILE
+    with index.open("rb") as handle:
+        data = _SafeUnpickler(handle).load()
+    data["outputs"] = (*data["outputs"], "../victim.txt", str(victim))  # files the next build would "remove"
+    data["search"] = (data["search"][0], (*data["search"][1], "../victim.txt"))
+    data["output_stats"]["/etc/passwd"] = (0, 0)
+    index.write_bytes(pickle.dumps(data))
+    edit(site)
+    report = build(site, options(tmp_path))
+    assert warned(report, index)
+    assert victim.read_bytes() == SECRET
+    assert_no_secret(tmp_path / "out")
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_a_body_store_that_is_a_link_to_a_file_elsewhere_is_refused_and_left_alone(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    build(site, options(tmp_path))
+    elsewhere = tmp_path / "elsewhere.sqlite"
+    shutil.copy(cache(site) / BODIES_FILE, elsewhere)
+    with sqlite3.connect(elsewhere) as db:  # rows that would publish the secret, were they read
+        db.execute("UPDATE bodies SET html = ?", (SECRET.decode(),))
+    db.close()
+    before = elsewhere.read_bytes()
+    (cache(site) / BODIES_FILE).unlink()
+    (cache(site) / BODIES_FILE).symlink_to(elsewhere)
+    shutil.rmtree(tmp_path / "out")
+    report = build(site, options(tmp_path))
+    assert warned(report, cache(site) / BODIES_FILE) and "not a regular file" in " ".join(report.cache_warnings)
+    assert elsewhere.read_bytes() == before  # never written through the link
+    assert not (cache(site) / BODIES_FILE).is_symlink()  # made anew, in its place
+    assert_no_secret(tmp_path / "out")
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_a_body_store_with_a_trigger_or_a_view_is_refused(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    build(site, options(tmp_path))
+    outside = tmp_path / "attached.sqlite"
+    with sqlite3.connect(cache(site) / BODIES_FILE) as db:
+        db.execute("CREATE VIEW secrets AS SELECT 1")
+        db.execute(f"CREATE TRIGGER t AFTER DELETE ON bodies BEGIN SELECT '{outside}'; END")
+    db.close()
+    edit(site)
+    report = build(site, options(tmp_path))
+    assert warned(report, cache(site) / BODIES_FILE) and "unexpected schema" in " ".join(report.cache_warnings)
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+    assert not outside.exists()
+
+
+def test_the_body_store_is_found_in_a_site_folder_named_with_uri_characters(tmp_path: Path) -> None:
+    site = make_site(tmp_path, name="站点 ?a=1#b%20c")
+    first = build(site, options(tmp_path))
+    assert (cache(site) / BODIES_FILE).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "站点 ?a=1#b%20c"]  # no database elsewhere
+    edit(site)
+    again = build(site, options(tmp_path))
+    assert (first.articles_rendered, again.articles_rendered, again.articles_reused) == (2, 1, 1)
+    assert again.cache_warnings == ()
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+# -- a damaged cache heals (issue 13, item 4) ------------------------------------------------------------------
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: max(1, path.stat().st_size // 2)])
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"\x00garbage\xff" * 64)
+
+
+def _damage_one_row(path: Path) -> None:
+    """Flip bytes inside the long body's text: SQLite reads the row, but its checksum no longer matches."""
+    data = bytearray(path.read_bytes())
+    at = data.find("正文第一段。".encode() * 20)
+    assert at > 0
+    data[at : at + 6] = "被篡改".encode()[:6]
+    path.write_bytes(bytes(data))
+
+
+def _break_one_page(path: Path) -> None:
+    """Point an overflow page of the long body nowhere: reading that row fails, the other rows read fine."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big") or 65536
+    at = data.find("正文第一段。".encode() * 20, page)  # past the first page (the schema)
+    start = at - at % page
+    data[start : start + 4] = (0x7FFFFFFF).to_bytes(4, "big")  # the next-overflow-page pointer
+    path.write_bytes(bytes(data))
+
+
+def _first(pattern: str):
+    return lambda site: sorted(cache(site).glob(pattern))[0]
+
+
+DAMAGE = {
+    "build index truncated": (lambda site: cache(site) / CACHE_FILE, _truncate),
+    "build index garbage": (lambda site: cache(site) / CACHE_FILE, _garbage),
+    "article shard truncated": (_first("articles-*.pickle"), _truncate),
+    "article shard garbage": (_first("articles-*.pickle"), _garbage),
+    "body store garbage": (lambda site: cache(site) / BODIES_FILE, _garbage),
+    "body store truncated": (lambda site: cache(site) / BODIES_FILE, _truncate),
+    "body store, one row changed": (lambda site: cache(site) / BODIES_FILE, _damage_one_row),
+    "body store, one page broken": (lambda site: cache(site) / BODIES_FILE, _break_one_page),
+    "search state truncated": (lambda site: cache(site) / SEARCH_FILE, _truncate),
+    "image meta.json garbage": (lambda site: meta_files(site)[0], _garbage),
+    "image variant truncated": (lambda site: sorted(meta_files(site)[0].parent.glob("size-*"))[0], _truncate),
+    "image keys garbage": (lambda site: cache(site) / "images" / KEYS, _garbage),
+    "image usage garbage": (lambda site: cache(site) / "images" / USAGE, _garbage),
+    "up-to-date record garbage": (lambda site: cache(site) / RECORD_FILE, _garbage),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(DAMAGE))
+def test_a_damaged_cache_file_is_said_dropped_and_rebuilt_in_the_same_build(tmp_path: Path, kind: str) -> None:
+    site = make_site(tmp_path)
+    build(site, options(tmp_path))
+    where, damage = DAMAGE[kind]
+    damaged = where(site)
+    damage(damaged)
+    edit(site)
+    report = build(site, options(tmp_path))  # never a failed build
+    assert warned(report, damaged), report.cache_warnings
+    assert tree(tmp_path / "out") == cold(site, tmp_path)  # never wrong output
+    edit(site)
+    healed = build(site, options(tmp_path))
+    assert healed.cache_warnings == (), healed.cache_warnings  # the same build made it anew
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_a_body_row_damaged_when_the_page_workers_need_it_is_remade_before_they_fork(tmp_path: Path) -> None:
+    """Once failed the build: the article's page is rendered (its template changed) but its body row is damaged."""
+    site = make_site(tmp_path)
+    build(site, options(tmp_path))
+    _damage_one_row(cache(site) / BODIES_FILE)
+    (site / "templates").mkdir()
+    (site / "templates" / "article.html").write_text(
+        '{% extends "theme/article.html" %}{% block content %}<p>转载请注明</p>{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    report = build(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=2))
+    assert warned(report, cache(site) / BODIES_FILE)
+    assert report.articles_rendered == 0  # the store's index was fine: one body rendered again, in place
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_the_cli_says_each_cache_warning_in_the_sites_language_and_profile_counts_them(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--site", str(site)]).exit_code == 0
+    _garbage(cache(site) / CACHE_FILE)
+    edit(site)
+    result = runner.invoke(main, ["build", "--site", str(site), "--profile"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if CACHE_FILE in line]
+    assert len(lines) == 1 and lines[0].startswith("提示：") and "缓存已弃用（文件已损坏" in lines[0], result.output
+    assert "缓存：1 条提示" in result.output
+    (site / "site.yaml").write_text(SITE_YAML + "language: en\n", encoding="utf-8")
+    _garbage(cache(site) / CACHE_FILE)
+    result = runner.invoke(main, ["build", "--site", str(site), "--profile"])
+    assert "warning: " in result.output and "cache discarded (damaged" in result.output
+    assert "cache: 1 warnings" in result.output
+
+
+# -- serve holds one build; the image cache stays bounded ---------------------------------------------------
+
+
+def test_serves_memory_holds_only_the_current_builds_pages(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    memory = BuildCache()
+    for n in range(6):  # an editing session: every save renders the edited article's pages again
+        path = site / "content" / "towns" / "b.md"
+        path.write_text(article(f"乙{n}", "2024-01-03", f"第{n}次修改。"), encoding="utf-8")
+        _, files = build_in_memory(site, BuildOptions(cache=memory, now=FIXED_NOW, jobs=1))
+        pages = [path for path in files if path.endswith(".html")]
+        assert len(memory.pages) == len(pages)
+        assert set(memory.pages.values()) <= {files[path].data for path in pages}
+
+
+def test_image_cache_entries_no_build_used_for_a_while_are_removed(tmp_path: Path) -> None:
+    site = make_site(tmp_path, extra_yaml="image_cache_keep_builds: 2\n")
+    build(site, options(tmp_path))
+    first = {meta.parent.name for meta in meta_files(site)}
+    assert len(first) == 1
+    (site / "content" / "towns" / "pic.png").write_bytes(picture_bytes(640, 427, colour=(9, 90, 200)))
+    removed = []
+    for _ in range(3):
+        report = build(site, options(tmp_path))
+        removed.append(report.images_removed)
+        (cache(site) / RECORD_FILE).unlink()  # builds with nothing to do do not count: make each one run
+    now = {meta.parent.name for meta in meta_files(site)}
+    assert removed == [0, 1, 0]  # the old picture's entry, unused by two builds, is gone after the second
+    assert len(now) == 1 and not (now & first)
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_the_image_cache_keeps_entries_for_twenty_builds_by_default(tmp_path: Path) -> None:
+    from sitegen.config import load_config
+
+    site = make_site(tmp_path)
+    assert load_config(site).image_cache_keep_builds == 20
+    (site / "site.yaml").write_text(SITE_YAML + "image_cache_keep_builds: 0\n", encoding="utf-8")
+    from sitegen.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        load_config(site)
+    assert os.path.isdir(site)
