@@ -18,19 +18,27 @@ import functools
 import hashlib
 import operator
 from collections.abc import Callable, Mapping
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
 
 from sitegen import toolchain
 
-_PLAIN = frozenset({type(None), bool, int, float, str, bytes})
+# Types whose repr is complete and the same in every process: they go into a key as they are. (A datetime's repr
+# holds its time zone; Markup's and a path's hold their type.)
+_PLAIN = frozenset(
+    {type(None), bool, int, float, str, bytes, datetime.datetime, datetime.date, datetime.timezone, ZoneInfo, Markup}
+    | {type(PurePath()), type(Path())}
+)
 
 
 class ContextKeys:
     """Digests of page contexts for one build; objects are remembered by identity while this lives."""
 
     def __init__(self) -> None:
-        self._digests: dict[int, tuple[object, str]] = {}  # id -> (the object, kept alive so its id stays its own)
+        self._digests: dict[int, tuple[object, object]] = {}  # id -> (the object, kept alive so its id stays its own)
 
     def page_key(self, template_digest: str, context: Mapping[str, Any]) -> str:
         """The key of a page: its template (with every template it pulls in), the toolchain and its context."""
@@ -44,7 +52,7 @@ class ContextKeys:
             return value
         if kind is tuple or kind is list:
             plain, walk = _PLAIN, self.value
-            return (kind.__name__, *(v if type(v) in plain else walk(v) for v in value))
+            return (kind.__name__, [v if type(v) in plain else walk(v) for v in value])
         fields = _field_values(kind)
         if fields is not None:
             return self._dataclass(value, fields)
@@ -67,15 +75,22 @@ class ContextKeys:
             return ("call", _name(value))
         raise TypeError(f"a page context holds a {kind.__qualname__}, which its key cannot cover: add it to keys.py")
 
-    def _dataclass(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> str:
+    def _dataclass(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> object:
+        """A digest of the object's fields; an object of plain fields only (a picture variant) stands as itself."""
         known = self._digests.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
         plain, walk = _PLAIN, self.value
-        shape = (type(value).__qualname__, *(v if type(v) in plain else walk(v) for v in fields(value)))
-        digest = hashlib.sha1(repr(shape).encode("utf-8", "surrogatepass")).hexdigest()
-        self._digests[id(value)] = (value, digest)
-        return digest
+        values = fields(value)
+        shape: object
+        if all([type(v) in plain for v in values]):
+            shape = (type(value).__qualname__, values)
+        else:
+            walked = [v if type(v) in plain else walk(v) for v in values]
+            text = repr((type(value).__qualname__, walked))
+            shape = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        self._digests[id(value)] = (value, shape)
+        return shape
 
 
 @functools.cache
