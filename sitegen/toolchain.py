@@ -58,8 +58,16 @@ def current() -> Toolchain:
 
 
 def digest() -> str:
-    """The one toolchain digest of every cache key and of the up-to-date record."""
-    return current().digest()
+    """The one toolchain digest of every cache key and of the up-to-date record (asked for by every page and
+    article: remembered per toolchain)."""
+    chain = current()
+    known = _DIGESTS.get(chain)
+    if known is None:
+        known = _DIGESTS[chain] = chain.digest()
+    return known
+
+
+_DIGESTS: dict[Toolchain, str] = {}
 
 
 def picture_digest() -> str:
