@@ -122,14 +122,6 @@ class BuildCache:
         if stats != self.stats:
             self.stats, self.changed = stats, True
 
-    def page(self, digest: str, render: Callable[[], bytes]) -> bytes:
-        data = self.pages.get(digest)
-        if data is None:
-            data = self.pages[digest] = render()
-        else:
-            self.pages_reused += 1
-        return data
-
     def retain_pages(self, digests: Iterable[str]) -> None:
         """Keep in memory only the pages of the build just made (sitegen serve): a long editing session holds one
         build's pages, not every version of every page it ever rendered."""

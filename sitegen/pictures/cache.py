@@ -13,7 +13,8 @@ inside its entry, a regular file (not a link) of the size and, once its time sta
 it was made. An entry that fails is a warning naming the file; it is removed and made again in the same build.
 Entries no build has used for `keep_builds` builds are removed (see sitegen.pictures.usage).
 
-This module is the only one that writes the cache; the built site is written by `output` alone.
+This module writes the cache (and `usage`, which removes what no build used for a while); the built site is written
+by `output` alone.
 """
 
 from __future__ import annotations
