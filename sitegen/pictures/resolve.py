@@ -140,7 +140,7 @@ class Pictures:
                     # a cached article's picture outside the site, or a damaged entry (removed, with a warning): the
                     # article is rendered again, which finds its pictures anew
                     gone = (
-                        any(file is None or not file.is_file() for file in files)
+                        any(file is None for file in files)  # the files themselves: stat'ed by `verified`
                         or not self.resolver.is_source(image.source_file)
                         or not self.store.verified(image.source_file, files)  # type: ignore[arg-type]
                     )
