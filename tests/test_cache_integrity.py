@@ -351,3 +351,18 @@ def test_the_image_cache_keeps_entries_for_twenty_builds_by_default(tmp_path: Pa
     with pytest.raises(ConfigError):
         load_config(site)
     assert os.path.isdir(site)
+
+
+def test_a_failed_search_update_falls_back_to_a_cold_index_and_says_so(tmp_path: Path, monkeypatch) -> None:
+    site = make_site(tmp_path)
+    build(site, options(tmp_path))
+
+    def failing_update(*args, **kwargs):
+        raise ValueError("a shard of the last index changed since")
+
+    monkeypatch.setattr("sitegen.build.pipeline.update_index", failing_update)
+    edit(site)
+    report = build(site, options(tmp_path))
+    assert warned(report, cache(site) / SEARCH_FILE)
+    assert "the search index could not be updated (damaged: a shard" in " ".join(report.cache_warnings)
+    assert tree(tmp_path / "out") == cold(site, tmp_path)

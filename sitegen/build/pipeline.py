@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -73,17 +74,23 @@ def _start(site_dir: Path, options: BuildOptions, write_cache: bool = True, writ
     if cache is None:
         folder = options.cache_dir or site_dir / CACHE_DIR
         # where a cached article's pictures may be: content/ and assets/ (as the resolver finds them), the image cache
-        pictures = (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, folder / IMAGES_DIR)
+        pictures = (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, _images(site_dir, options))
         cache = BuildCache.load(folder, write_cache, pictures) if options.disk_cache else BuildCache()
     run = _Run(site_dir, options, cache, started=started, write_images=write_images)
     run.lap("read the build cache", started)
     return run
 
 
+def _images(site_dir: Path, options: BuildOptions) -> Path:
+    """The image cache's folder, absolute: the cache names its files by it, the same for any spelling of the site
+    folder and from any working directory."""
+    return Path(os.path.abspath((options.cache_dir or site_dir / CACHE_DIR) / IMAGES_DIR))
+
+
 def _load(run: _Run) -> LoadedSite:
     o = run.options
     started = time.perf_counter()
-    folder = (o.cache_dir or run.site_dir / CACHE_DIR) / IMAGES_DIR
+    folder = _images(run.site_dir, o)
     images = ImageStore(folder, write=run.write_images, reuse=o.disk_cache)
     loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images)
     run.images_removed = images.save(loaded.site.config.image_cache_keep_builds)
@@ -99,7 +106,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
     config = loaded.site.config
     jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
     templates = template_digests(env, {job.template for job in jobs})
-    keys = ContextKeys()  # each article walked once, however many pages show it
+    keys = ContextKeys(run.cache.bases)  # each article walked once, however many pages show it, or not at all
     digests = [keys.page_key(templates[job.template], job.rendered_from(config)) for job in jobs]
     memory, previous = run.options.cache, run.cache.page_digests
     todo = [
@@ -132,6 +139,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
             yield OutputFile(job.path, unchanged=True)
         if progress is not None and index % 200 == 0:
             progress("pages", index, len(jobs))
+    run.cache.record_shapes({path: keys.article_digest(a) for path, a in run.cache.articles.items()})
     if memory is not None:
         memory.retain_pages(digests)
     run.cache.record_output(dict(zip((job.path for job in jobs), digests, strict=True)), run.cache.outputs)
@@ -303,7 +311,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     run.cache.record_output(run.cache.page_digests, written.paths)
     run.cache.record_written(output, written.paths, written.kept)
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
-    images = (options.cache_dir or site_dir / CACHE_DIR) / IMAGES_DIR
+    images = _images(site_dir, options)
     run.cache.record_copies(copies, run.started_ns - RACY_NANOSECONDS, images)
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase in _OVERLAPPING_WRITES)

@@ -85,6 +85,10 @@ class BuildCache:
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
+    # page keys (sitegen.render.keys): the digest of each saved article, by source path, and the articles as this
+    # cache gave them with those digests (the bases of this build's article digests)
+    shapes: dict[str, str] = field(default_factory=dict)
+    bases: dict[str, tuple[Article, str]] = field(default_factory=dict)
     keep_sources: bool = True  # sitegen serve re-reads touched files; a build on disk ends before that matters
 
     def start(self, site_fingerprint: str) -> None:
@@ -96,6 +100,8 @@ class BuildCache:
             self.pages.clear()
             self.page_digests.clear()
             self.bodies.clear()
+            self.shapes.clear()
+            self.bases.clear()
             self.site_fingerprint = site_fingerprint
             self.changed = True
         self.articles_reused = self.pages_reused = 0
@@ -121,6 +127,12 @@ class BuildCache:
             self.bodies.retain({article.fingerprint for article in articles.values()})
         if stats != self.stats:
             self.stats, self.changed = stats, True
+
+    def record_shapes(self, shapes: dict[str, str]) -> None:
+        """Keep the digest of each article of this build (computed for its pages' keys), for the next build."""
+        self.bases = {path: (self.articles[path], digest) for path, digest in shapes.items() if path in self.articles}
+        if shapes != self.shapes:
+            self.shapes, self.changed = shapes, True
 
     def retain_pages(self, digests: Iterable[str]) -> None:
         """Keep in memory only the pages of the build just made (sitegen serve): a long editing session holds one
@@ -201,10 +213,14 @@ class BuildCache:
                 bodies.clear()  # bodies that no index describes
                 return cls(bodies=bodies, keep_sources=False, warnings=warnings)
             places = _Places(folder / CACHE_FILE, warnings)
+            articles = _load_articles(folder, data["articles"], pictures, warnings, write)
+            shapes = {path: d for path, d in places.relative(data["shapes"]).items() if _DIGEST.fullmatch(str(d))}
             return cls(
                 site_fingerprint=data["site"],
                 stats=places.relative(data["stats"]),
-                articles=_load_articles(folder, data["articles"], pictures, warnings, write),
+                articles=articles,
+                shapes=shapes,
+                bases={path: (articles[path], digest) for path, digest in shapes.items() if path in articles},
                 bodies=bodies,
                 page_digests=places.relative(data["pages"]),
                 outputs=tuple(places.relative(dict.fromkeys(data["outputs"]))),
@@ -242,6 +258,7 @@ class BuildCache:
             "output_stats": self.output_stats,
             "copies": self.copies,
             "search": (self.search_digest, self.search_paths),
+            "shapes": self.shapes,
         }
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
         try:
@@ -291,7 +308,8 @@ class _Unusable(Exception):
 
 _READ_ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError,
                 IndexError, MemoryError)  # fmt: skip
-_INDEX_KEYS = ("site", "stats", "articles", "pages", "outputs", "output_stats", "copies", "search")
+_INDEX_KEYS = ("site", "stats", "articles", "pages", "outputs", "output_stats", "copies", "search", "shapes")
+_DIGEST = re.compile(r"[0-9a-f]{40}")
 
 
 def _read_index(path: Path) -> dict[str, Any] | None:
@@ -307,7 +325,7 @@ def _read_index(path: Path) -> dict[str, Any] | None:
         raise _Unusable(damaged("not a build cache"))
     if data["schema"] != _schema():
         raise _Unusable(OTHER_TOOLCHAIN)
-    shapes = (str, dict, dict, dict, tuple, dict, dict, tuple)
+    shapes = (str, dict, dict, dict, tuple, dict, dict, tuple, dict)
     if not all(isinstance(data[key], kind) for key, kind in zip(_INDEX_KEYS, shapes, strict=True)):
         raise _Unusable(damaged("a field of the wrong type"))
     search = data["search"]
@@ -343,7 +361,9 @@ def _load_articles(
     """The articles of every readable shard; a damaged shard (removed, so that this build writes it anew), or an
     article naming a file where no picture may be, is dropped with a warning (its articles are rendered again)."""
     articles: dict[str, Article] = {}
-    roots = tuple(os.path.join(root, "") for root in map(str, pictures))
+    # as given and absolute: the image cache's files are named as its folder was spelled (`--site .` or a full path)
+    spellings = {spelling for root in map(str, pictures) for spelling in (root, os.path.abspath(root))}
+    roots = tuple(os.path.join(spelling, "") for spelling in spellings)
     for name in shards.values():
         if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
             warnings.append(dropped(str(folder / CACHE_FILE), outside(repr(name))))
@@ -359,12 +379,15 @@ def _load_articles(
                 with contextlib.suppress(OSError):
                     (folder / name).unlink()
             continue
+        strays: list[object] = []
         for item in items:
-            strays = [file for file in _picture_files(item) if not _inside(file, roots)]
-            if strays or not _relative_path(item.source_path):
-                warnings.append(dropped(str(folder / name), outside(str(strays[0] if strays else item.source_path))))
+            stray = next((file for file in _picture_files(item) if not _inside(file, roots)), None)
+            if stray is not None or not _relative_path(item.source_path):
+                strays.append(stray or item.source_path)
                 continue
             articles[item.source_path] = item
+        if strays:  # one line for the shard, naming the first path out of place
+            warnings.append(dropped(str(folder / name), outside(f"{strays[0]} ({len(strays)} articles)")))
     return articles
 
 
@@ -379,7 +402,11 @@ def _inside(file: object, roots: tuple[str, ...]) -> bool:
     if not isinstance(file, Path):
         return False
     text = str(file)
-    return text.startswith(roots) and "/../" not in text and "/./" not in text and "\0" not in text
+    if "\0" in text:
+        return False
+    if text.startswith(roots) and "/../" not in text and "/./" not in text:
+        return True
+    return os.path.abspath(text).startswith(roots)  # another spelling of the same place; '..' resolved, lexically
 
 
 # -- the search index's state (search.pickle) ------------------------------------------------------------------
