@@ -80,3 +80,64 @@ def test_a_field_added_to_a_pages_context_renders_that_page_again(tmp_path: Path
     assert (report.pages_rendered, report.articles_rendered) == (1, 0)
     (tmp_path / "site" / ".sitegen-cache" / "up-to-date.json").unlink()
     assert build(site, options).pages_rendered == 0  # the same context again: the same key, the page is reused
+
+
+def _views_site(root: Path) -> Path:
+    site = _site(root)
+    (site / "content" / "towns" / "b.md").write_text(article("乙", "2024-01-03", "又一篇。"), encoding="utf-8")
+    (site / "data").mkdir()
+    (site / "data" / "views.json").write_text('{"content/towns/a.md": 5}', encoding="utf-8")
+    return site
+
+
+def test_a_rebuild_keys_articles_from_their_saved_digests_and_still_sees_a_changed_view_count(tmp_path: Path) -> None:
+    """An article the cache gave back is keyed by its base (saved digest) and the fields that changed since: with
+    data/views.json replacing a count every build, an unchanged count renders nothing, a new one its pages."""
+    from sitegen.build import pipeline
+    from sitegen.render.keys import ContextKeys
+
+    site = _views_site(tmp_path)
+    options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
+    build(site, options)
+    walked: list[int] = []
+    real = ContextKeys._dataclass
+
+    def counting(self, value, fields):
+        walked.append(1)
+        return real(self, value, fields)
+
+    record = tmp_path / "site" / ".sitegen-cache" / "up-to-date.json"
+    record.unlink()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ContextKeys, "_dataclass", counting)
+        again = build(site, options)
+    assert again.pages_rendered == 0 and again.articles_reused == 2
+    assert pipeline is not None and len(walked) > 0
+    (site / "data" / "views.json").write_text('{"content/towns/a.md": 6}', encoding="utf-8")
+    changed = build(site, options)
+    assert changed.pages_rendered > 0 and changed.articles_rendered == 0
+    cold = build(site, BuildOptions(output_dir=tmp_path / "cold", disk_cache=False, now=FIXED_NOW, jobs=1))
+    assert cold.articles == 2
+    from tests.conftest import tree
+
+    assert tree(tmp_path / "out") == tree(tmp_path / "cold")
+
+
+def test_a_base_and_the_fields_changed_since_give_a_key_that_follows_the_content() -> None:
+    from sitegen.build.api import BuildOptions as Options  # noqa: F401  (the model comes with it)
+    from tests.conftest import FIXED_NOW as NOW
+
+    base = _article_model("甲", NOW)
+    keys = ContextKeys({base.source_path: (base, "d" * 40)})
+    same = keys.page_key("t", {"a": base})
+    assert ContextKeys({base.source_path: (base, "d" * 40)}).page_key("t", {"a": base}) == same
+    more_views = dataclasses.replace(base, views=base.views + 1)
+    assert keys.page_key("t", {"a": more_views}) not in (same, keys.page_key("t", {"a": base}) + "x")
+    equal_copy = dataclasses.replace(base)
+    assert keys.page_key("t", {"a": equal_copy}) == same  # the same content through the same base: the same key
+
+
+def _article_model(title: str, date):
+    from sitegen.model import Article
+
+    return Article("content/towns/a.md", "towns", title, date, "a", "towns/a/", "摘要", views=3, tags=("党建",))

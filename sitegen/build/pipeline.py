@@ -107,6 +107,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
     jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
     templates = template_digests(env, {job.template for job in jobs})
     keys = ContextKeys(run.cache.bases)  # each article walked once, however many pages show it, or not at all
+    shapes = keys.rebase(run.cache.articles.values())
     digests = [keys.page_key(templates[job.template], job.rendered_from(config)) for job in jobs]
     memory, previous = run.options.cache, run.cache.page_digests
     todo = [
@@ -139,7 +140,7 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
             yield OutputFile(job.path, unchanged=True)
         if progress is not None and index % 200 == 0:
             progress("pages", index, len(jobs))
-    run.cache.record_shapes({path: keys.article_digest(a) for path, a in run.cache.articles.items()})
+    run.cache.record_shapes(shapes)
     if memory is not None:
         memory.retain_pages(digests)
     run.cache.record_output(dict(zip((job.path for job in jobs), digests, strict=True)), run.cache.outputs)

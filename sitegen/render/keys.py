@@ -24,7 +24,7 @@ import datetime
 import functools
 import hashlib
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,14 +47,19 @@ class ContextKeys:
 
     def __init__(self, bases: Mapping[str, tuple[Article, str]] | None = None) -> None:
         self._digests: dict[int, tuple[object, object]] = {}  # id -> (the object, kept alive so its id stays its own)
-        self._bases = bases or {}  # by source path: an article as the cache gave it, and its digest
+        self._bases = dict(bases or {})  # by source path: an article as the cache gave it, and its digest
 
-    def article_digest(self, article: Article) -> str:
-        """The digest of an article (for the cache to keep with it): remembered, or walked now (an article no page
-        showed as it is, e.g. one whose view count data/views.json replaces)."""
-        digest = self.value(article)
-        assert isinstance(digest, str)  # an Article has fields of many kinds: never one of plain fields only
-        return digest
+    def rebase(self, articles: Iterable[Article]) -> dict[str, str]:
+        """Make these articles (as the cache will keep them) the bases of this build's article digests, and give
+        their digests, for the cache to keep. Pages then show them, or them with a field replaced (a view count from
+        data/views.json): keyed the same way in this build and the next, whose bases they are."""
+        digests = {}
+        for article in articles:
+            digest = self.value(article)
+            assert isinstance(digest, str)  # an Article has fields of many kinds: never one of plain fields only
+            self._bases[article.source_path] = (article, digest)
+            digests[article.source_path] = digest
+        return digests
 
     def page_key(self, template_digest: str, context: Mapping[str, Any]) -> str:
         """The key of a page: its template (with every template it pulls in), the toolchain and its context."""
@@ -124,6 +129,8 @@ class ContextKeys:
             for i, (v, b) in enumerate(zip(values, fields(article), strict=True))
             if v is not b and (type(v) is not type(b) or v != b)
         ]
+        if not changed:  # the same content as the base: its digest
+            return digest
         text = repr(("Article", digest, changed))
         return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
