@@ -272,6 +272,12 @@ _ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"already imported; unchanged", "已经导入过，内容相同"),
     (r"already exists; not overwritten", "文件已存在，没有覆盖"),
+    (r"already imported; edited since, not overwritten", "已经导入过，之后改动过，没有覆盖"),
+    (r"no free file name: too many posts of this name", "没有可用的文件名：同名文章太多"),
+    (
+        r"a document without a date; used the file's modification date (?P<date>\S+)",
+        "文档没有日期，采用了文件的修改日期 {date}",
+    ),
     (r"the TOML front matter opened with \+\+\+ is never closed", "以 +++ 开始的 TOML 头信息没有结束"),
     (r"the YAML front matter opened with --- is never closed", "以 --- 开始的 YAML 头信息没有结束"),
     (r"invalid TOML: (?P<problem>.*)", "TOML 格式错误：{problem}"),

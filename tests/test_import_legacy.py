@@ -417,9 +417,9 @@ def test_import_never_overwrites(make_site: MakeSite) -> None:
 
     target.write_text(target.read_text("utf-8") + "\n编辑改过的内容。\n", encoding="utf-8")
     edited = target.read_bytes()
-    clash = import_legacy(site, [source], "towns")
-    assert not clash.complete and clash.skipped[0].clash
-    assert clash.skipped[0].reason == "already exists; not overwritten"
+    edited_since = import_legacy(site, [source], "towns")  # the same post (title and date), edited by an editor
+    assert edited_since.complete and edited_since.written == () and not edited_since.skipped[0].clash
+    assert edited_since.skipped[0].reason == "already imported; edited since, not overwritten"
     assert target.read_bytes() == edited
 
 

@@ -19,7 +19,8 @@ from sitegen.importers.model import ImportedArticle, Moment, Notice, PictureSour
 from sitegen.layout import CONTENT_DIR
 from sitegen.scaffold import slugify
 
-KNOWN = ("title", "date", "source", "author", "editor", "views", "tags", "summary", "draft", "updated", "images")
+KNOWN = ("title", "date", "source", "author", "editor", "views", "tags", "summary", "draft", "updated", "images",
+         "aliases")  # fmt: skip
 
 
 def year_of(moment: Moment, timezone: tzinfo) -> int:
@@ -59,6 +60,8 @@ def front_matter(article: ImportedArticle, srcs: dict[str, str] | None = None) -
         data["draft"] = True
     if article.updated is not None and article.updated != article.date:
         data["updated"] = article.updated
+    if article.aliases:
+        data["aliases"] = list(article.aliases)
     if article.images:
         data["images"] = [
             {"src": srcs.get(p.src, p.src), **({"caption": p.caption} if p.caption else {}), **_alt(p.alt, p.caption)}
@@ -105,8 +108,8 @@ def write_article(
         existing = _read(path)
         if existing == text:
             return Skipped(origin, target, "already imported; unchanged")
-        if existing is not None:
-            return Skipped(origin, target, "already exists; not overwritten", clash=True)
+        if existing is not None:  # the same post (placement.py decided), edited since it was imported
+            return Skipped(origin, target, "already imported; edited since, not overwritten")
         copied = tuple(f"{posixpath.dirname(target)}/{name}" for name, _ in copies)
         return Written(origin, target, copied, tuple(notices), tuple(missing))
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,88 @@
+"""Measure what each content limit protects against, with the installed Python-Markdown (run by hand, never by tests).
+
+    PYTHONPATH=. python bench/limits.py            # prints one line per case: size, seconds
+
+Each case renders through sitegen's own MarkdownRenderer with the size checks switched off (the limits raised
+out of the way), so that the time shown is Python-Markdown's own on that input.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+import time
+from collections.abc import Callable
+
+import markdown
+
+from sitegen.content import markup
+from sitegen.content.markup import MarkdownRenderer, MarkupError, Picture, Targets
+
+TARGETS = Targets(picture=Picture, link_url=str, captions={})
+
+
+def timed(text: str, limits: bool = False) -> float | str:
+    saved = (markup.MAX_RUN_CHARS, markup.MAX_RUN_COST, markup.MAX_BODY_COST)
+    if not limits:
+        markup.MAX_RUN_CHARS = markup.MAX_RUN_COST = markup.MAX_BODY_COST = 10**12
+    try:
+        started = time.perf_counter()
+        MarkdownRenderer().render(text, TARGETS)
+        return time.perf_counter() - started
+    except MarkupError as exc:
+        return f"refused ({exc.message[:60]})"
+    finally:
+        markup.MAX_RUN_CHARS, markup.MAX_RUN_COST, markup.MAX_BODY_COST = saved
+
+
+def data_uri(size: int) -> str:
+    return "data:image/png;base64," + base64.b64encode(os.urandom(size * 3 // 4)).decode()
+
+
+CASES: dict[str, Callable[[int], str]] = {
+    "plain paragraph (chars)": lambda n: "均禾街道开展防诈宣传，居民积极参与。" * (n // 18),
+    "one data: URI picture (chars)": lambda n: f"![音频封面]({data_uri(n)})",
+    "data: URI inside <img> in a paragraph (chars)": lambda n: f'文字 <img src="{data_uri(n)}"> 文字',
+    "LaTeX with [ in math (chars)": lambda n: ("区间 $[0,1)$ 与 $x\\in[a,b)$，" * (n // 24)),
+    "unclosed [ (count)": lambda n: "[" * n,
+    "unclosed ![ (count)": lambda n: "![" * n,
+    "unclosed <a  (count)": lambda n: "<a " * n,
+    "unclosed <https:// (count)": lambda n: "<https://" * n,
+    "[x]( unclosed link (count)": lambda n: "[x](" * n,
+    "* emphasis run (count)": lambda n: "*a " * n,
+    "paragraphs of 1,000 [ (paragraphs)": lambda n: ("[" * 1000 + "\n\n") * n,
+    "blogdown HTML page (bytes)": lambda n: "<div class=\"section\">\n" + (
+        "<p>正文 <strong>加粗</strong> 和 <a href=\"https://example.org\">链接</a>。</p>\n" * (n // 90)
+    ) + "</div>\n",
+}
+SIZES = {
+    "unclosed": (1_000, 5_000, 20_000, 50_000),
+    "paragraphs": (50, 200, 800),
+    "default": (20_000, 100_000, 1_000_000),
+    "blogdown": (1_000_000, 5_000_000, 20_000_000),
+}
+
+
+def main() -> None:
+    print(f"Python-Markdown {markdown.__version__}, Python {sys.version.split()[0]}")
+    only = sys.argv[1:]
+    for name, make in CASES.items():
+        if only and not any(o in name for o in only):
+            continue
+        key = next((k for k in SIZES if k in name), "default")
+        if name.startswith(("*", "[x]")):
+            key = "unclosed"
+        for size in SIZES[key]:
+            text = make(size)
+            seconds = timed(text)
+            shown = f"{seconds:.3f} s" if isinstance(seconds, float) else seconds
+            limited = timed(text, limits=True)
+            verdict = "accepted" if isinstance(limited, float) else limited
+            print(f"{name:48} {size:>10,}  {shown:>10}   with the limits: {verdict}", flush=True)
+            if isinstance(seconds, float) and seconds > 30:
+                break
+
+
+if __name__ == "__main__":
+    main()
