@@ -43,6 +43,10 @@ CACHE_OPTION = click.option(
     help="Where to keep the build cache and the processed pictures (safe to delete)  [default: SITE/.sitegen-cache]",
 )
 
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Treat warnings (such as a misspelt front-matter key) as errors: exit 1."
+)
+
 
 def _say(language: str, english: str, chinese: str) -> str:
     return chinese if language == "zh-CN" else english
@@ -107,6 +111,7 @@ def main() -> None:
     help="A cold build: the build cache is neither read nor written, and every picture is processed again.",
 )
 @click.option("--profile", is_flag=True, help="Print the time of each phase and what was rendered or reused.")
+@STRICT_OPTION
 @click.option(
     "--wait",
     "wait_seconds",
@@ -125,6 +130,7 @@ def build_command(
     cache_dir: Path | None,
     no_cache: bool,
     profile: bool,
+    strict: bool,
     wait_seconds: float,
 ) -> None:
     """Build the site into the output folder."""
@@ -144,6 +150,7 @@ def build_command(
         progress=progress,
         lock_timeout=wait_seconds,
         on_lock_wait=waiting,
+        strict=strict,
         **({"jobs": jobs} if jobs else {}),
     )
     try:
@@ -175,10 +182,16 @@ def build_command(
         moment = r.next_scheduled.isoformat()
         line += _say(lang, f" (next goes live at {moment})", f"（下一篇发布时间：{moment}）")
     click.echo(line)
-    for warning in r.warnings:
-        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
+    _warn(r, lang)
     if profile:
         _print_profile(r, lang)
+
+
+def _warn(r: BuildReport, lang: str) -> None:
+    for warning in r.warnings:
+        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
+    for error in r.content_warnings:
+        click.echo(_say(lang, f"warning: {error.text(lang)}", f"提示：{error.text(lang)}"), err=True)
 
 
 def _print_profile(r: BuildReport, lang: str) -> None:
@@ -232,16 +245,19 @@ class _ProgressBar:
 @main.command("check")
 @SITE_OPTION
 @CACHE_OPTION
-def check_command(site_dir: Path, cache_dir: Path | None) -> None:
+@STRICT_OPTION
+def check_command(site_dir: Path, cache_dir: Path | None, strict: bool) -> None:
     """Validate everything a build would (config, front matter, pictures, links, templates); write nothing."""
-    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir))
+    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir, strict=strict))
+    lang = site_language(site_dir)
     click.echo(
         _say(
-            site_language(site_dir),
+            lang,
             f"OK: {report.articles} articles, {report.pages} pages, no errors.",
             f"检查通过：{report.articles} 篇文章、{report.pages} 个页面，没有错误。",
         )
     )
+    _warn(report, lang)
 
 
 @main.command("init")

@@ -322,6 +322,29 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"no Jekyll posts under (?P<path>.*): expected _posts/YYYY-MM-DD-title\.md files",
         "{path} 下没有 Jekyll 文章：应有 _posts/YYYY-MM-DD-标题.md 这样的文件",
     ),
+    # front-matter keys, aliases, redirects
+    (r"unknown key; did you mean `(?P<key>[^`]+)`\?", "未知字段；是不是想写“{key}”？"),
+    (
+        r"it is kept as article\.extra\['(?P<key>.*)'\] for templates; rename it to `(?P<known>[^`]+)` if meant",
+        "它作为 article.extra['{key}'] 留给模板使用；如果本意是“{known}”，请改名",
+    ),
+    (r"a path of the site, not a full URL", "本站的路径，而不是完整网址"),
+    (
+        r"a path without '\?', '#', quotes, '<', '>', backslashes or control characters",
+        "不含“?”“#”、引号、“<”“>”、反斜杠或控制字符的路径",
+    ),
+    (
+        r"a path of the site other than the home page, without empty, '\.' or '\.\.' segments",
+        "首页以外的本站路径，不含空的、“.”或“..”的部分",
+    ),
+    (r"a path whose every segment is at most (?P<bytes>\d+) bytes", "每一段不超过 {bytes} 字节的路径"),
+    (
+        r"an old address of this article on this site, such as (?P<a>\S+) or (?P<b>\S+)",
+        "本文在本站的旧地址，例如 {a} 或 {b}",
+    ),
+    (r"the alias /(?P<alias>.*) is already taken by (?P<owner>.*)", "别名 /{alias} 已被 {owner} 占用"),
+    (r"remove the alias from one of them", "请从其中一篇删去这个别名"),
+    (r"(?P<path>.*) \(alias /(?P<alias>.*)\)", "{path}（别名 /{alias}）"),
     # the general picture message last: the more specific ones above must match first
     (r"picture '(?P<src>.*)' (?P<problem>.*)", "图片“{src}”{problem}"),
 )

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 PERMALINK_FIELDS = ("column", "slug", "yyyy", "mm", "dd")
 DEFAULT_PERMALINK = "/{column}/{yyyy}/{mm}/{slug}/"
@@ -41,6 +41,40 @@ def segment_problem(name: str) -> str | None:
     if len(name.encode("utf-8")) > MAX_SEGMENT_BYTES:
         return f"at most {MAX_SEGMENT_BYTES} bytes (a Chinese character takes 3)"
     return None
+
+
+_ALIAS_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\\"<>?#]")
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why `alias` (an old address kept as a redirect) cannot be a path of the site, or None.
+
+    An alias is a path from the site's base, with or without its leading '/', percent-encoded or not: no scheme,
+    host, query or fragment, no '.' or '..' segment, not the home page.
+    """
+    text = alias.strip()
+    if _SCHEME.match(text.lower()) or text.startswith("//"):
+        return "a path of the site, not a full URL"
+    decoded = unquote(text)
+    if _ALIAS_FORBIDDEN.search(decoded):
+        return "a path without '?', '#', quotes, '<', '>', backslashes or control characters"
+    parts = decoded.strip("/").split("/")
+    if decoded.strip("/") == "" or any(part in ("", ".", "..") for part in parts):
+        return "a path of the site other than the home page, without empty, '.' or '..' segments"
+    if any(segment_problem(part) for part in parts):
+        return f"a path whose every segment is at most {MAX_SEGMENT_BYTES} bytes"
+    return None
+
+
+REDIRECT_MAPS = ("_redirects", "redirects.map")  # Netlify / Cloudflare Pages, and nginx's `map`
+
+
+def alias_output_path(alias: str) -> str:
+    """The output file of a redirect page: the file itself for an `.html`/`.htm` alias, else `<alias>/index.html`
+    (servers answer `/old/page` from `/old/page/index.html`, after a redirect to `/old/page/`)."""
+    if alias.lower().endswith((".html", ".htm")):
+        return alias
+    return alias.rstrip("/") + "/index.html"
 
 
 def path_problem(relative: str) -> str | None:

@@ -175,7 +175,8 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
     nothing = tmp_path / "nothing"
     nothing.mkdir()
     reports = [import_legacy(site, [pages, nothing], "towns", images)]
-    (site / "content/towns/2023/biao-ti-xing-er.md").write_text("edited\n", "utf-8")
+    edited = site / "content/towns/2023/biao-ti-xing-er.md"
+    edited.write_text(edited.read_text("utf-8") + "\nedited\n", "utf-8")
     reports.append(import_legacy(site, [pages], "towns", images))  # everything again: clashes and unchanged
     reports.append(import_hugo(site, FIXTURES / "hugo", "towns"))
     reports.append(import_jekyll(site, FIXTURES / "jekyll", "tips"))
