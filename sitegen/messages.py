@@ -58,6 +58,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"is outside content/ and assets/", "不在 content/ 或 assets/ 里"),
     (r"is not a valid URL: it holds (?P<char>.*)", "不是有效的网址：含有 {char}"),
     (r"not found", "找不到"),
+    (r"is a data: URI: not allowed in an untrusted column", "是 data: 内嵌图片：不信任的栏目不能用"),
     (r"leaves the site folder", "在网站文件夹之外"),
     (r"contains a NUL byte", "含有 NUL 字节"),
     (r"is an absolute path", "是绝对路径"),

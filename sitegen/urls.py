@@ -22,16 +22,20 @@ _PERMALINK_TEXT = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff._~/-]*$")  # what a perm
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+# Schemes a browser runs as code (javascript, vbscript and Netscape's old names for JavaScript) or opens as a
+# document made of the link itself (data): a link to them is an attack, never an archive's ordinary link. Every
+# other scheme (ftp, magnet, weixin, sms, geo...) only asks the browser or an app to fetch or open something.
+UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "livescript", "mocha"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop tabs and line breaks anywhere in a URL
+DATA_PICTURE = re.compile(r"^data:image/[a-z0-9.+-]+(?:;[a-z0-9=.+-]+)*(?:;base64)?,", re.IGNORECASE)
 
 
 def unsafe_scheme(href: str) -> str | None:
-    """The scheme of a link target that is neither relative nor http(s), mailto or tel (`javascript`, `data`,
-    `vbscript`, ...), as a browser would read it through entities and white space; or None."""
+    """The scheme of a link target that runs code or is a document in itself (`javascript`, `vbscript`, `data`),
+    as a browser would read it through entities and white space; or None."""
     match = _SCHEME.match(_IGNORED_IN_URLS.sub("", html.unescape(href)).lower())
-    return match.group(1) if match and match.group(1) not in SAFE_SCHEMES else None
+    return match.group(1) if match and match.group(1) in UNSAFE_SCHEMES else None
 
 
 def segment_problem(name: str) -> str | None:

@@ -19,9 +19,11 @@ from sitegen.errors import ContentError, printable
 from sitegen.layout import CONTENT_DIR, LINKED_FOLDERS
 from sitegen.model import Article, Body, Config, Image
 from sitegen.pictures.resolve import REMOTE, Pictures, picture_markup
-from sitegen.urls import article_url, segment_problem, unsafe_scheme
+from sitegen.urls import DATA_PICTURE, article_url, segment_problem, unsafe_scheme
 
-MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own
+# A long article is 100 KB; R Markdown and blogdown posts that carry their pictures as data: URIs reach several MB.
+# Dense HTML renders at about 3 s per MB, data: pictures at about 0.1 s per MB (bench/limits.py).
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +297,7 @@ def fingerprint(
 
 def same_picture(src: str) -> str:
     """One spelling per picture: `./a.png` and `a.png` are the same file."""
-    return src if REMOTE.match(src) else posixpath.normpath(src)
+    return src if REMOTE.match(src) or DATA_PICTURE.match(src) else posixpath.normpath(src)
 
 
 class _Captions(dict[str, str]):

@@ -17,6 +17,7 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from sitegen.content.math import protect_math
 from sitegen.content.sanitize import clean_html
 from sitegen.content.text import CONTROLS
 from sitegen.model import Picture
@@ -25,7 +26,10 @@ MORE_MARKER = "<!--more-->"
 # Limits that keep Python-Markdown within seconds and within Python's recursion limit on hostile text.
 MAX_NESTING = 40  # lists and quotes inside each other (four columns of indentation count as one level)
 MAX_HTML_DEPTH = 256  # elements inside each other in the finished body, raw HTML included
-MAX_RUN_CHARS = 20_000  # one paragraph, list item or table cell: Python-Markdown's inline pass is quadratic in it
+# One paragraph, list item or table cell: Python-Markdown 3.11 reads plain text, emphasis and a data: URI in linear
+# time (about 1.5 s for a million characters; the quadratic cases are priced by run_cost), so this only bounds the
+# time one paragraph may take: a 3 MB picture written inline fits.
+MAX_RUN_CHARS = 4_000_000
 # Python-Markdown looks for the end of an unclosed '[' or '<' up to the end of its paragraph: the sum of those
 # distances (our "cost") predicts its time, about half a microsecond per unit.
 MAX_RUN_COST = 2_000_000
@@ -33,7 +37,7 @@ MAX_BODY_COST = 10_000_000
 _NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
 _MARKS = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
-_OPENERS_CLOSERS = re.compile(r"[\[\]<>]")
+_OPENERS_CLOSERS = re.compile(r"\]\(|[\[\]<>)]")
 _ANGLES = re.compile(r"[<>]")
 TABLE_LABEL = {"zh-CN": "表格", "en": "Table"}
 FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to footnote %d in the text"}
@@ -106,26 +110,33 @@ _COST_HINT = "close the brackets, or write them as \\[ and &lt;"
 
 
 def run_cost(text: str, openers: str = "[<") -> int:
-    """What Python-Markdown spends on `text` beyond reading it: for every '[' and '<' (those in `openers`), the
-    distance to the ']' or '>' that closes it, or to the end of the text when none does."""
+    """What Python-Markdown spends on `text` beyond reading it: for every '[' the distance to the ']' that closes
+    it, for every link destination `](` the distance to its ')', and for every '<' that no '>' closes (those in
+    `openers`) the distance to the end of the text."""
     cost = 0
     brackets: list[int] = []
+    parens: list[int] = []
     angle = -1
     pattern = _OPENERS_CLOSERS if openers == "[<" else _ANGLES
     for match in pattern.finditer(text):
         char, at = match.group(0), match.start()
         if char == "[":
             brackets.append(at)
-        elif char == "]":
+        elif char in ("]", "]("):
             if brackets:
                 cost += at - brackets.pop()
+            if char == "](":
+                parens.append(at)
+        elif char == ")":
+            if parens:
+                cost += at - parens.pop()
         elif char == "<":
-            if angle >= 0:
+            if angle >= 0:  # the '<' before was never closed: read to the end
                 cost += len(text) - angle
             angle = at
-        elif angle >= 0:
-            cost, angle = cost + at - angle, -1
-    cost += sum(len(text) - at for at in brackets)
+        elif angle >= 0:  # a closed tag is read once, whatever its length (a data: URI in an <img>)
+            angle = -1
+    cost += sum(len(text) - at for at in (*brackets, *parens))
     return cost + (len(text) - angle if angle >= 0 else 0)
 
 
@@ -302,6 +313,7 @@ class MarkdownRenderer:
         Raises MarkupError when the text is beyond the limits above.
         """
         md, processor = self._md, self._processor
+        text = protect_math(text)  # before the checks: math holds nothing Python-Markdown must scan
         _source_check(text)
         md.reset()
         processor.targets, processor.image_srcs, processor.link_targets = targets, [], []

@@ -93,12 +93,39 @@ def _figure_of(fragment: str, tag: str, attributes: dict[str, str]) -> tuple[str
     return src, html_module.unescape(caption), attribute(images[0], "alt")
 
 
+def _is_section(tag: str, attributes: dict[str, str]) -> bool:
+    return tag == "section" or (tag == "div" and "section" in attributes.get("class", "").split())
+
+
+def _unwrap_sections(text: str) -> str:
+    """Pandoc's `<div class="section level2" id="x">` wrappers (R Markdown, blogdown) taken away, their id moved
+    to the heading they start with, so that the figures inside them stand at the top level."""
+    for _ in range(8):  # level1 ... level6 nest at most this deep
+        parser = _TopLevel(text)
+        parser.feed(text)
+        parser.close()
+        sections = [span for span in parser.spans if _is_section(span[2], span[3])]
+        if not sections:
+            return text
+        for start, end, _tag, attributes in reversed(sections):
+            fragment = text[start:end]
+            inner = fragment[fragment.find(">") + 1 : fragment.rfind("</")]
+            anchor = attributes.get("id", "")
+            heading = re.search(r"<h[1-6]\b[^>]*>", inner, re.IGNORECASE)
+            if anchor and heading and not re.search(r"\bid\s*=", heading.group(0), re.IGNORECASE):
+                tag = heading.group(0)
+                with_id = f'{tag[:3]} id="{html_module.escape(anchor, quote=True)}"{tag[3:]}'
+                inner = inner[: heading.start()] + with_id + inner[heading.end() :]
+            text = text[:start] + inner.strip("\n") + text[end:]
+    return text
+
+
 def raw_html(body: Body) -> str:
     """An HTML content file's body as Markdown that keeps it as raw HTML: runs of top-level HTML wrapped in a
     <div> (Python-Markdown then leaves them exactly as written); a top-level local picture (blogdown's
     <div class="figure">, a <figure>, a <p> holding one <img>) becomes a Markdown picture, so that sitegen copies
     and resizes it; a top-level <!--more--> stays the summary's end."""
-    text = body.text
+    text = _unwrap_sections(body.text)
     parser = _TopLevel(text)
     parser.feed(text)
     parser.close()

@@ -200,6 +200,8 @@ def _convert(
         if status.isdigit():
             return f"[{user}/status/{status}](https://x.com/{user}/status/{status})", position
         return None, position
+    if name == "blogdown/postref":  # blogdown: the page's own address, in front of a file of its bundle
+        return "", position
     if name == "param" and positional:
         value = next((v for k, v in params.items() if k.lower() == positional[0].lower()), None)
         if isinstance(value, str | int | float) and not isinstance(value, bool):
