@@ -201,7 +201,8 @@ def test_the_only_build_errors_of_an_import_are_files_truly_missing(make_site: M
     source = tmp_path / "jekyll"
     shutil.copytree(JEKYLL, source)
     (source / "_posts/2020-03-16-weekly.md").write_text(
-        "---\ntitle: 第三期周报\n---\n![丢了的图](/assets/img/lost.png)\n\n见[上期]({% post_url 2020-03-09-weekly %})。\n",
+        "---\ntitle: 第三期周报\n---\n![丢了的图](/assets/img/lost.png)\n\n"
+        "见[上期]({% post_url 2020-03-09-weekly %})。\n",
         "utf-8",
     )
     site = make_site({})
