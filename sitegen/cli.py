@@ -376,6 +376,13 @@ def import_group() -> None:
     default=None,
     help="A folder holding the pages' pictures, found by file name and copied beside each article.",
 )
+@click.option(
+    "--urls",
+    "urls_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A file of 'page file name, old URL' lines: each page's old address redirects to its article.",
+)
 @DRY_RUN_OPTION
 @REPORT_OPTION
 @SITE_OPTION
@@ -383,12 +390,15 @@ def import_legacy_command(
     paths: tuple[Path, ...],
     column: str,
     images_dir: Path | None,
+    urls_file: Path | None,
     dry_run: bool,
     report_file: Path | None,
     site_dir: Path,
 ) -> None:
     """Import pages of the old portal saved as text: FILE(s), or DIR(s) of .txt files."""
-    _import(site_dir, dry_run, lambda: import_legacy(site_dir, paths, column, images_dir, dry_run), report_file)
+    _import(
+        site_dir, dry_run, lambda: import_legacy(site_dir, paths, column, images_dir, dry_run, urls_file), report_file
+    )
 
 
 @import_group.command("hugo")

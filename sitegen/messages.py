@@ -276,6 +276,11 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"already imported; edited since, not overwritten", "已经导入过，之后改动过，没有覆盖"),
     (r"no free file name: too many posts of this name", "没有可用的文件名：同名文章太多"),
     (
+        r"the old address (?P<url>.*) has a query \(\?\.\.\.\): a static site cannot redirect it",
+        "旧地址 {url} 带有查询参数（?...）：静态网站无法跳转，请在服务器上设置",
+    ),
+    (r"cannot read (?P<path>.*): (?P<why>.*)", "无法读取 {path}：{why}"),
+    (
         r"a document without a date; used the file's modification date (?P<date>\S+)",
         "文档没有日期，采用了文件的修改日期 {date}",
     ),

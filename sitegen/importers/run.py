@@ -171,19 +171,29 @@ def _locate(picture: Picture, candidates: Callable[[str], Iterable[Path]], root:
 
 
 def import_legacy(
-    site_dir: Path, paths: Sequence[Path], column: str, images: Path | None = None, dry_run: bool = False
+    site_dir: Path,
+    paths: Sequence[Path],
+    column: str,
+    images: Path | None = None,
+    dry_run: bool = False,
+    addresses: Path | None = None,
 ) -> ImportReport:
+    """`addresses`: a file of `file name, old URL` lines (CSV or tab-separated), for the pages' redirects."""
     run = _Run(site_dir, column, dry_run)
     config = run.config
     navigation = [config.home_title, *(c.title for c in config.columns)]
     index = _picture_index(images) if images is not None else {}
+    old_urls = read_addresses(addresses) if addresses is not None else {}
     for path in paths:
         files = sorted(f for f in path.rglob("*") if f.suffix.lower() in LEGACY_EXTENSIONS) if path.is_dir() else [path]
         if path.is_dir() and not files:
             run.failed.append(Failed(str(path), None, "holds no .txt pages"))
         for file in files:
             origin = str(file)
-            article = run.parse(origin, file, lambda t, f=file: parse_legacy(t, f.name, navigation, [config.title]))
+            old_url = old_urls.get(file.name, "")
+            article = run.parse(
+                origin, file, lambda t, f=file, u=old_url: parse_legacy(t, f.name, navigation, [config.title], u)
+            )
             if article is None:
                 continue
             pictures = []
@@ -197,6 +207,20 @@ def import_legacy(
                 pictures.append(PictureSource(picture.src, found, found.name if found else name, picture.line))
             run.add(origin, article, pictures)
     return run.finish()
+
+
+def read_addresses(path: Path) -> dict[str, str]:
+    """`file name -> old URL` from lines `name,URL` or `name<TAB>URL` (a header line and blank lines are fine)."""
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError as exc:
+        raise ImportRefused(f"cannot read {path}: {exc.strerror or exc}") from None
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        name, _, url = line.replace("\t", ",").partition(",")
+        if url.strip().lower().startswith(("http:", "https:", "/")):
+            found[posixpath.basename(name.strip().strip('"'))] = url.strip().strip('"')
+    return found
 
 
 def _picture_index(folder: Path) -> dict[str, Path]:

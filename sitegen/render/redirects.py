@@ -22,7 +22,8 @@ MOVED = {"zh-CN": "本页已移至", "en": "This page has moved to"}
 
 def redirect_page(config: Config, alias: str, article: Article) -> bytes:
     """The page served at the old address `alias` (site-relative), sending readers on to `article`."""
-    target = relative_url(alias, article.url)
+    served_at = alias if alias_output_path(alias) == alias else alias.rstrip("/") + "/"  # `old/page`: a folder
+    target = relative_url(served_at, article.url)
     title = html.escape(article.title)
     link = html.escape(target, quote=True)
     moved = MOVED.get(config.language, MOVED["en"])
