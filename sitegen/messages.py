@@ -276,6 +276,10 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"already imported; edited since, not overwritten", "已经导入过，之后改动过，没有覆盖"),
     (r"no free file name: too many posts of this name", "没有可用的文件名：同名文章太多"),
     (
+        r"the HTML loads (?P<src>.*), which is not imported: copy it under assets/ or remove it",
+        "HTML 中引用了 {src}，它没有导入：请复制到 assets/ 下，或删去这一行",
+    ),
+    (
         r"the old address (?P<url>.*) has a query \(\?\.\.\.\): a static site cannot redirect it",
         "旧地址 {url} 带有查询参数（?...）：静态网站无法跳转，请在服务器上设置",
     ),

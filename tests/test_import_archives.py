@@ -229,7 +229,7 @@ def test_the_report_as_json(make_site: MakeSite, tmp_path: Path) -> None:
     assert data["counts"] == {
         "imported": 5,
         "renamed": 1,
-        "with_notes": 0,
+        "with_notes": 1,  # the R Markdown post loads a script of rmarkdown-libs/
         "unchanged": 0,
         "edited_since": 0,
         "not_posts": 0,
@@ -238,6 +238,16 @@ def test_the_report_as_json(make_site: MakeSite, tmp_path: Path) -> None:
     }
     renamed = [item for item in data["imported"] if item["renamed_from"]]
     assert [item["target"] for item in renamed] == ["content/towns/2020/monthly-2020-04-01.md"]
+    (noted,) = [item for item in data["imported"] if item["notes"]]
+    assert noted["notes"] == [
+        {
+            "line": 11,
+            "message": "the HTML loads /rmarkdown-libs/header-attrs/header-attrs.js, which is not imported: "
+            "copy it under assets/ or remove it",
+            "text": "HTML 中引用了 /rmarkdown-libs/header-attrs/header-attrs.js，它没有导入：请复制到 assets/ 下，"
+            "或删去这一行",
+        }
+    ]
     again = CliRunner().invoke(
         main, ["import", "hugo", str(HUGO), "--column", "towns", "--site", str(site), "--report", str(report_file)]
     )

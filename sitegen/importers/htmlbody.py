@@ -9,11 +9,14 @@ from html.parser import HTMLParser
 
 from sitegen.importers.common import attribute, line_at
 from sitegen.importers.foreign import MORE, Body, figure_markdown
-from sitegen.importers.model import Picture
+from sitegen.importers.model import Notice, Picture
 
 HTML_EXTENSIONS = (".html", ".htm")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})  # fmt: skip
+_LOCAL_RESOURCE = re.compile(
+    r"<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*[\"'](?P<src>(?![a-z][a-z0-9+.-]*:|//|#)[^\"']+)[\"']", re.IGNORECASE
+)
 _LOCAL = re.compile(r"^(?![a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
@@ -126,6 +129,9 @@ def raw_html(body: Body) -> str:
     <div class="figure">, a <figure>, a <p> holding one <img>) becomes a Markdown picture, so that sitegen copies
     and resizes it; a top-level <!--more--> stays the summary's end."""
     text = _unwrap_sections(body.text)
+    for match in _LOCAL_RESOURCE.finditer(text):  # R Markdown's rmarkdown-libs/, htmlwidgets...: not content
+        message = f"the HTML loads {match.group('src')}, which is not imported: copy it under assets/ or remove it"
+        body.notices.append(Notice(line_at(text, match.start(), body.first_line), message))
     parser = _TopLevel(text)
     parser.feed(text)
     parser.close()
