@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import markdown
 
+from sitegen.content import limits as checks
 from sitegen.content import markup
 from sitegen.content.markup import MarkdownRenderer, MarkupError, Picture, Targets
 
@@ -24,16 +25,18 @@ TARGETS = Targets(picture=Picture, link_url=str, captions={})
 
 def timed(text: str, limits: bool = False) -> float | str:
     saved = (markup.MAX_RUN_CHARS, markup.MAX_RUN_COST, markup.MAX_BODY_COST)
-    if not limits:
-        markup.MAX_RUN_CHARS = markup.MAX_RUN_COST = markup.MAX_BODY_COST = 10**12
+    if not limits:  # both modules: the block pass is checked in limits, the inline pass in markup
+        for module in (markup, checks):
+            module.MAX_RUN_CHARS = module.MAX_RUN_COST = module.MAX_BODY_COST = 10**12
+    started = time.perf_counter()
     try:
-        started = time.perf_counter()
         MarkdownRenderer().render(text, TARGETS)
         return time.perf_counter() - started
     except MarkupError as exc:
-        return f"refused ({exc.message[:60]})"
+        return f"refused in {time.perf_counter() - started:.3f} s ({exc.message[:40]})"
     finally:
-        markup.MAX_RUN_CHARS, markup.MAX_RUN_COST, markup.MAX_BODY_COST = saved
+        for module in (markup, checks):
+            module.MAX_RUN_CHARS, module.MAX_RUN_COST, module.MAX_BODY_COST = saved
 
 
 def data_uri(size: int) -> str:
@@ -70,8 +73,17 @@ SIZES = {
 
 
 def main() -> None:
+    """`python bench/limits.py [--refusals] [CASE...]`: every case (or those whose name holds a CASE), timed
+    without the limits and with them; --refusals only times how fast the limits refuse the largest sizes."""
     print(f"Python-Markdown {markdown.__version__}, Python {sys.version.split()[0]}")
-    only = sys.argv[1:]
+    only = [a for a in sys.argv[1:] if a != "--refusals"]
+    if "--refusals" in sys.argv:
+        for name, make in CASES.items():
+            if not only or any(o in name for o in only):
+                size = 50_000 if name.startswith(("unclosed", "*", "[x]")) else 5_000 if "paragraphs" in name else 0
+                if size:
+                    print(f"{name:48} {size:>10,}  {timed(make(size), limits=True)}", flush=True)
+        return
     for name, make in CASES.items():
         if only and not any(o in name for o in only):
             continue

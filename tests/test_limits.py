@@ -15,15 +15,8 @@ from conftest import PNG, SITE_YAML, MakeSite, build_site, load
 
 from sitegen.content.articles import MAX_SOURCE_BYTES
 from sitegen.content.frontmatter import MAX_FRONT_MATTER_BYTES, MAX_LIST_ITEMS
-from sitegen.content.markup import (
-    MAX_HTML_DEPTH,
-    MAX_NESTING,
-    MAX_RUN_CHARS,
-    MarkdownRenderer,
-    Picture,
-    Targets,
-    run_cost,
-)
+from sitegen.content.limits import MAX_HTML_DEPTH, MAX_NESTING, MAX_RUN_CHARS, run_cost
+from sitegen.content.markup import MarkdownRenderer, Picture, Targets
 from sitegen.errors import BuildFailed
 
 HEAD = "---\ntitle: 大文章\ndate: 2024-01-02\n"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.content.markup import MAX_RUN_COST, MarkdownRenderer, Picture, Targets, run_cost
+from sitegen.content.limits import MAX_RUN_COST, run_cost
+from sitegen.content.markup import MarkdownRenderer, Picture, Targets
 from sitegen.content.math import protect_math
 from sitegen.content.text import html_to_text
 
