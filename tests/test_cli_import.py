@@ -165,6 +165,7 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
         "2023-01-03-file-date.txt": "标题行二\n\n正文。\n\nhttp://old.example.org/x.png\n\n说明",
         "missing.txt": "标题行五\n发表时间：2023-01-06\n\n正文。\n\nnope.png\n\n说明",
         "remote.txt": "标题行三\n发表时间：2023-01-04\n\n正文。\n\nhttp://old.example.org/y.png\n\n说明",
+        "asp.txt": "标题行六\n发表时间：2023-01-07\n\n正文。\n\n原文地址：http://old.example.org/show.asp?id=6",
     }
     for name, text in cases.items():
         (pages / name).write_text(text, "utf-8")
@@ -180,6 +181,8 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
     reports.append(import_legacy(site, [pages], "towns", images))  # everything again: clashes and unchanged
     reports.append(import_hugo(site, FIXTURES / "hugo", "towns"))
     reports.append(import_jekyll(site, FIXTURES / "jekyll", "tips"))
+    reports.append(import_hugo(site, FIXTURES / "hugo-archive", "towns"))  # renamed, HTML that loads scripts
+    reports.append(import_jekyll(site, FIXTURES / "jekyll-archive", "tips"))  # drafts, collections
     broken = tmp_path / "broken"
     (broken / "content/posts").mkdir(parents=True)
     for name, text in {
@@ -219,5 +222,6 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
                       "invalid TOML", "never closed", "invalid YAML", "not a mapping", "invalid JSON",
                       "kept as written", "links to a draft", "took the first heading", "from the file name",
                       "section page", "page bundle", "markup", "no content files", "no Jekyll posts",
-                      "holds no .txt", "no date", "not found", "headless", "edited since")  # fmt: skip
+                      "holds no .txt", "no date", "not found", "headless", "edited since", "the HTML loads",
+                      "has a query")  # fmt: skip
     assert [kind for kind in expected_kinds if not any(kind in m for m in messages)] == []
