@@ -6,7 +6,6 @@ Messages follow the site's language (zh-CN or en).
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -24,6 +23,7 @@ from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.importers.model import ImportReport
 from sitegen.importers.report import report_data, report_lines
 from sitegen.importers.run import ImportRefused, import_hugo, import_jekyll, import_legacy
+from sitegen.importers.writer import write_report
 from sitegen.messages import translate
 from sitegen.scaffold import ScaffoldError, init_site, new_article
 
@@ -435,7 +435,6 @@ def _import(site_dir: Path, dry_run: bool, action: Callable[[], ImportReport], r
     for line, to_stderr in report_lines(report, lang, dry_run):
         click.echo(line, err=to_stderr)
     if report_file is not None:
-        data = json.dumps(report_data(report, lang, dry_run), ensure_ascii=False, indent=2)
-        report_file.write_text(data + "\n", encoding="utf-8")
+        write_report(report_file, report_data(report, lang, dry_run))
     if not report.complete:
         sys.exit(1)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from text_support import html_to_text
 
 from sitegen.content.limits import MAX_RUN_COST, run_cost
 from sitegen.content.markup import MarkdownRenderer, Picture, Targets
 from sitegen.content.math import protect_math
-from sitegen.content.text import html_to_text
 
 TARGETS = Targets(picture=Picture, link_url=str, captions={})
 

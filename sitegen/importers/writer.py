@@ -6,6 +6,7 @@ is copied under a new name (`<slug>-<name>`) and the article points to it.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -127,6 +128,11 @@ def write_article(
             continue
         copied.append(f"{posixpath.dirname(target)}/{name}")
     return Written(origin, target, tuple(copied), tuple(notices), tuple(missing))
+
+
+def write_report(path: Path, data: dict[str, Any]) -> None:
+    """The report of a run as JSON (`sitegen import --report FILE`): a file of the user's choosing, replaced."""
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _read(path: Path) -> str | None:
