@@ -285,6 +285,14 @@ _ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"cannot read (?P<path>.*): (?P<why>.*)", "无法读取 {path}：{why}"),
     (
+        r"the old address (?P<alias>.*) cannot be redirected: it must be (?P<expected>.*)",
+        "旧地址 {alias} 无法跳转：它应是{expected}",
+    ),
+    (
+        r"the old address (?P<alias>.*) is also that of (?P<other>.*): redirected there",
+        "旧地址 {alias} 也是 {other} 的地址：跳转到那一篇",
+    ),
+    (
         r"a document without a date; used the file's modification date (?P<date>\S+)",
         "文档没有日期，采用了文件的修改日期 {date}",
     ),

@@ -253,3 +253,48 @@ def test_the_report_as_json(make_site: MakeSite, tmp_path: Path) -> None:
     )
     assert again.exit_code == 0
     assert json.loads(report_file.read_text("utf-8"))["counts"]["unchanged"] == 5
+
+
+def test_an_old_address_two_posts_shared_redirects_to_the_first(make_site: MakeSite, tmp_path: Path) -> None:
+    """Without [permalinks], Hugo gave both monthly bundles the address /post/monthly/ (and published one)."""
+    source = tmp_path / "hugo"
+    for month in ("03", "04"):
+        bundle = source / f"content/post/2020-{month}-01-monthly"
+        bundle.mkdir(parents=True)
+        text = f"---\ntitle: {month} 月报\ndate: 2020-{month}-01\nslug: monthly\n---\n正文。\n"
+        (bundle / "index.md").write_text(text, "utf-8")
+    (source / "content/post/odd.md").write_text(
+        '---\ntitle: 旧页\ndate: 2020-05-01\nurl: "/show.asp?id=3"\n---\n正文。\n', "utf-8"
+    )
+    site = make_site({})
+    report = import_hugo(site, source, "towns")
+    notes = {
+        Path(w.origin).parent.name + "/" + Path(w.origin).name: [n.message for n in w.notices] for w in report.written
+    }
+    assert notes == {
+        "2020-03-01-monthly/index.md": [],
+        "2020-04-01-monthly/index.md": [
+            f"the old address /post/monthly/ is also that of {source / 'content/post/2020-03-01-monthly/index.md'}:"
+            " redirected there"
+        ],
+        "post/odd.md": [
+            "the old address /show.asp?id=3 cannot be redirected: it must be a path without '?', '#', quotes, '<', '>',"
+            " backslashes or control characters"
+        ],
+    }
+    build_site(site)
+    assert "towns/2020/03/monthly/" in page(site / "public", "post/monthly/")
+
+
+def test_hugo_params_beside_a_root_config(make_site: MakeSite, tmp_path: Path) -> None:
+    source = tmp_path / "hugo"
+    (source / "content/posts").mkdir(parents=True)
+    (source / "config/_default").mkdir(parents=True)
+    (source / "hugo.toml").write_text("title = 'x'\n", "utf-8")
+    (source / "config/_default/params.toml").write_text("author = '编辑部'\n", "utf-8")
+    (source / "content/posts/a.md").write_text(
+        "---\ntitle: 甲\ndate: 2020-01-01\n---\n作者：{{< param author >}}\n", "utf-8"
+    )
+    site = make_site({})
+    report = import_hugo(site, source, "towns")
+    assert "作者：编辑部" in (site / report.written[0].target).read_text("utf-8")

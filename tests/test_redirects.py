@@ -139,3 +139,13 @@ def test_a_draft_has_no_redirects_until_it_is_published(make_site: MakeSite) -> 
     assert not (site / "public/old").exists()
     build_site(site, drafts=True)
     assert re.search(r"url=\.\./towns/2024/01/a/", page(site / "public", "old/"))
+
+
+def test_a_removed_alias_takes_its_redirect_away(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/2020/monthly.md": MONTHLY, "content/towns/b.md": article("乙")})
+    build_site(site)
+    assert (site / "public/old/monthly/index.html").is_file()
+    (site / "content/towns/2020/monthly.md").write_text(article("三月月报", "2020-03-01", "三月的事。"), "utf-8")
+    build_site(site)
+    assert not (site / "public/old").exists() and not (site / "public/_redirects").exists()
+    assert not (site / "public/2020/03/monthly.html").exists()

@@ -35,17 +35,20 @@ _JEKYLL_DEFAULT = re.compile(r"[^\w\-]+", re.UNICODE)
 
 
 def site_path(url: str) -> str:
-    """An old URL (absolute, or a path) as a site path: leading '/', no host, query or fragment, decoded."""
+    """An old URL (absolute, or a path) as a site path: leading '/', no host or fragment, decoded; a query is kept
+    (such an address is reported, not redirected: a static site cannot serve it)."""
     parts = urlsplit(url.strip())
     path = unquote(parts.path or "/")
-    return path if path.startswith("/") else "/" + path
+    path = path if path.startswith("/") else "/" + path
+    return f"{path}?{parts.query}" if parts.query else path
 
 
-def _clean(path: str) -> str:
-    """One spelling per path: no '//' or '.', a trailing '/' kept."""
+def _clean(address: str) -> str:
+    """One spelling per path: no '//' or '.', a trailing '/' kept (and a query, as it was)."""
+    path, mark, query = address.partition("?")
     trailing = path.endswith("/")
     cleaned = normpath("/" + path.lstrip("/"))
-    return cleaned + ("/" if trailing and cleaned != "/" else "")
+    return cleaned + ("/" if trailing and cleaned != "/" else "") + mark + query
 
 
 def unique_paths(paths: Iterable[str]) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from sitegen.importers.placement import place_posts
 from sitegen.importers.sites import MARKDOWN_EXTENSIONS, OTHER_MARKUP, hugo_files, hugo_site, jekyll_files, jekyll_site
 from sitegen.importers.writer import write_article
 from sitegen.model import Config
+from sitegen.urls import alias_problem
 
 LEGACY_EXTENSIONS = (".txt",)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
@@ -94,12 +95,14 @@ class _Run:
             for key in parsed.keys if placement is not None else ():
                 by_key.setdefault(key, (placement.target, parsed.article.draft))
         written: list[Written] = []
+        redirected: dict[str, str] = {}  # old address -> the source that keeps it
         for parsed in self.parsed:
             placement = placements[parsed.origin]
             if placement is None:
                 self.failed.append(Failed(parsed.origin, None, "no free file name: too many posts of this name"))
                 continue
-            article = _without_own_url(_link_posts(parsed.article, placement.target, by_key), placement.url)
+            linked = _link_posts(parsed.article, placement.target, by_key)
+            article = _redirectable(linked, placement.url, parsed.origin, redirected)
             try:
                 outcome = write_article(
                     self.site_dir, placement.target, article, parsed.pictures, parsed.origin, self.dry_run
@@ -114,11 +117,26 @@ class _Run:
         return ImportReport(tuple(written), tuple(self.skipped), tuple(self.failed))
 
 
-def _without_own_url(article: ImportedArticle, url: str) -> ImportedArticle:
-    """The old URLs to redirect, less the one the article keeps (a redirect to itself is no redirect)."""
+def _redirectable(article: ImportedArticle, url: str, origin: str, claimed: dict[str, str]) -> ImportedArticle:
+    """The old URLs to redirect: not the one the article keeps (a redirect to itself is no redirect), none the build
+    would refuse, and none another post of this run already redirects (the old site served only one of them)."""
     own = {"/" + url, "/" + url.rstrip("/"), "/" + url + "index.html"}
-    kept = tuple(alias for alias in article.aliases if alias not in own)
-    return article if kept == article.aliases else replace(article, aliases=kept)
+    kept, notices = [], list(article.notices)
+    for alias in article.aliases:
+        problem = alias_problem(alias)
+        if alias in own:
+            continue
+        if problem:
+            notices.append(Notice(None, f"the old address {alias} cannot be redirected: it must be {problem}"))
+        elif alias.rstrip("/") in claimed:
+            other = claimed[alias.rstrip("/")]
+            notices.append(Notice(None, f"the old address {alias} is also that of {other}: redirected there"))
+        else:
+            claimed[alias.rstrip("/")] = origin
+            kept.append(alias)
+    if tuple(kept) == article.aliases and len(notices) == len(article.notices):
+        return article
+    return replace(article, aliases=tuple(kept), notices=tuple(notices))
 
 
 def _link_posts(article: ImportedArticle, target: str, by_key: dict[str, tuple[str, bool]]) -> ImportedArticle:

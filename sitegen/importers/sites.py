@@ -74,22 +74,28 @@ class HugoSite:
 def hugo_config(root: Path) -> dict[str, Any] | None:
     """The site's configuration: the first config file at the root, else config/_default/ (its hugo/config file
     with params.* and permalinks.* merged in); None when the folder has none."""
+    folder = root / "config" / "_default"
     for name in HUGO_CONFIGS:
         data = read_config(root / name)
         if data is not None:
+            if not any(k.lower() == "params" for k in data) and (params := _part(folder, "params")) is not None:
+                data["params"] = params  # [params] kept in config/_default/params.toml beside a root config
             return data
-    folder = root / "config" / "_default"
     if not folder.is_dir():
         return None
     merged: dict[str, Any] = {}
     for name in HUGO_CONFIGS:
         merged.update(read_config(folder / name) or {})
     for key in ("params", "permalinks", "menus"):
-        for suffix in (".toml", ".yaml", ".yml", ".json"):
-            part = read_config(folder / f"{key}{suffix}")
-            if part is not None:
-                merged[key] = part
+        part = _part(folder, key)
+        if part is not None:
+            merged[key] = part
     return merged
+
+
+def _part(folder: Path, key: str) -> dict[str, Any] | None:
+    """config/_default/<key>.toml|yaml|yml|json: one table of a split configuration."""
+    return next((d for s in (".toml", ".yaml", ".yml", ".json") if (d := read_config(folder / f"{key}{s}"))), None)
 
 
 def hugo_site(source: Path) -> HugoSite:
