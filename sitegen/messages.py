@@ -285,6 +285,10 @@ _ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"cannot read (?P<path>.*): (?P<why>.*)", "无法读取 {path}：{why}"),
     (
+        r"picture '(?P<src>.*)' stays inside HTML, where the build does not copy it: make it a Markdown picture",
+        "图片“{src}”留在 HTML 里，生成网站时不会复制它：请改成 Markdown 图片",
+    ),
+    (
         r"the old address (?P<alias>.*) cannot be redirected: it must be (?P<expected>.*)",
         "旧地址 {alias} 无法跳转：它应是{expected}",
     ),

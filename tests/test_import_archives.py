@@ -298,3 +298,20 @@ def test_hugo_params_beside_a_root_config(make_site: MakeSite, tmp_path: Path) -
     site = make_site({})
     report = import_hugo(site, source, "towns")
     assert "作者：编辑部" in (site / report.written[0].target).read_text("utf-8")
+
+
+def test_hugos_ignore_files_and_pictures_left_inside_html(make_site: MakeSite, tmp_path: Path) -> None:
+    source = tmp_path / "hugo"
+    (source / "content/post/notes").mkdir(parents=True)
+    (source / "hugo.yaml").write_text('ignoreFiles: ["\\\\.Rmd$", "/notes/", "[unclosed"]\n', "utf-8")
+    (source / "content/post/notes/todo.md").write_text("---\ntitle: 待办\ndate: 2020-01-01\n---\n", "utf-8")
+    (source / "content/post/a.Rmd").write_text("---\ntitle: 源\ndate: 2020-01-01\n---\n", "utf-8")
+    (source / "content/post/a.html").write_text(
+        '---\ntitle: 表\ndate: 2020-01-01\n---\n<table><tr><td><img src="chart.png"></td></tr></table>\n', "utf-8"
+    )
+    (source / "content/post/chart.png").write_bytes(png())
+    report = import_hugo(make_site({}), source, "towns")
+    assert sources(source, report.written) == ["content/post/a.html"] and not report.failed
+    assert [n.message for n in report.written[0].notices] == [
+        "picture 'chart.png' stays inside HTML, where the build does not copy it: make it a Markdown picture"
+    ]

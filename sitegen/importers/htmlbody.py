@@ -163,4 +163,13 @@ def raw_html(body: Body) -> str:
         position = end
     raw.append(text[position:])
     flush()
-    return "\n\n".join(out) + "\n"
+    result = "\n\n".join(out) + "\n"
+    for block in re.findall(r"^<div>\n[\s\S]*?\n</div>$", result, re.MULTILINE):
+        for img in re.finditer(r"<img\b[^>]*>", block, re.IGNORECASE):
+            src = attribute(img.group(0), "src")
+            if src and _LOCAL.match(src):
+                message = (
+                    f"picture '{src}' stays inside HTML, where the build does not copy it: make it a Markdown picture"
+                )
+                body.notices.append(Notice(line_at(body.text, max(body.text.find(src), 0), body.first_line), message))
+    return result

@@ -82,7 +82,7 @@ def _site_urls(site_dir: Path, config: Config) -> dict[str, str]:
     urls: dict[str, str] = {}
     for relative, column in found:
         source = read_source(site_dir, relative, column, config)
-        if not isinstance(source, list):
+        if not isinstance(source, list) and not source.text.problems:
             urls.setdefault(source.url, relative)
     return urls
 

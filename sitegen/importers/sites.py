@@ -113,10 +113,19 @@ def hugo_site(source: Path) -> HugoSite:
 
 
 def hugo_files(source: Path, site: HugoSite) -> list[tuple[Path, str]]:
-    """The content files to import: contentDir's when `source` is the site folder, else those under `source`."""
+    """The content files to import: contentDir's when `source` is the site folder, else those under `source`; less
+    those the configuration's `ignoreFiles` patterns name (blogdown's `\\.Rmd$`, `_cache$`...)."""
     if source.resolve() == site.root and site.content != site.root:
-        return content_files(site.content) if site.content.is_dir() else []
-    return content_files(source)
+        files = content_files(site.content) if site.content.is_dir() else []
+    else:
+        files = content_files(source)
+    patterns = []
+    for pattern in next((v for k, v in site.config.items() if k.lower() == "ignorefiles"), None) or []:
+        try:
+            patterns.append(re.compile(str(pattern)))
+        except re.error:
+            continue  # a Go regular expression Python cannot read: not applied
+    return [(file, origin) for file, origin in files if not any(p.search(str(file)) for p in patterns)]
 
 
 # --------------------------------------------------------------------------- Jekyll
