@@ -102,20 +102,10 @@ def parse_jekyll(
     tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
     published = fields.flag("published")
     draft = is_draft or published is False or bool(fields.flag("draft"))
-    fields.get("permalink")  # mapped to the old URL below
-    aliases = (
-        ()
-        if draft
-        else jekyll_urls(
-            split.data,
-            when,
-            categories,
-            slug,
-            _pattern(site, collection),
-            collection,
-            "/".join(parts[1:]) if collection else "",
-        )
-    )
+    fields.get("permalink")  # mapped to the old URL: a draft had none
+    path = "/".join(parts[1:]) if collection else ""
+    pattern = _pattern(site, collection)
+    aliases = () if draft else jekyll_urls(split.data, when, categories, slug, pattern, collection, path)
     return imported(
         fields,
         body,
