@@ -108,3 +108,12 @@ def test_strict_refuses_an_unknown_view_count_too(make_site: MakeSite) -> None:
     assert CliRunner().invoke(main, ["check", "--site", str(site)]).exit_code == 0
     result = CliRunner().invoke(main, ["check", "--strict", "--site", str(site)])
     assert result.exit_code == 1 and "data/views.json" in result.stderr
+
+
+def test_a_cached_article_keeps_its_warnings(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": MISSPELT, "content/towns/b.md": article("乙")})
+    assert len(build_site(site).content_warnings) == 2
+    (site / "content/towns/b.md").write_text(article("乙", body="改过的正文。"), encoding="utf-8")
+    again = build_site(site)  # a.md comes from the build cache (its pickle), b.md is read again
+    assert again.articles_reused == 1
+    assert [w.field for w in again.content_warnings] == ["autor", "作者"]
