@@ -23,6 +23,7 @@ from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
 from sitegen.build.parallel import ordered_map
 from sitegen.cachenotes import cold_search, damaged
+from sitegen.errors import BuildFailed, warning_error
 from sitegen.incremental.cache import SEARCH_FILE as SEARCH_STATE_FILE
 from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state
 from sitegen.layout import ASSETS_DIR, CACHE_DIR, CONTENT_DIR, TEMPLATES_DIR
@@ -96,6 +97,8 @@ def _load(run: _Run) -> LoadedSite:
     run.images_removed = images.save(loaded.site.config.image_cache_keep_builds)
     run.warnings.extend(images.warnings)
     run.lap("read and render Markdown", started)
+    if o.strict and (loaded.warnings or loaded.content_warnings):
+        raise BuildFailed([*loaded.content_warnings, *map(warning_error, loaded.warnings)])
     return loaded
 
 
@@ -268,6 +271,7 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
         left_out_future=loaded.left_out_future,
         next_scheduled=loaded.next_scheduled,
         warnings=loaded.warnings,
+        content_warnings=loaded.content_warnings,
         articles_rendered=loaded.articles_rendered,
         articles_reused=loaded.articles_reused,
         pages_rendered=run.pages_rendered,
