@@ -28,6 +28,19 @@ def test_the_toolchain_is_computed_once_per_process_and_names_every_output_libra
     assert versions["Markdown"] != "absent" and versions["Jinja2"] != "absent"
 
 
+NOT_SHAPING_OUTPUT = {"click", "watchdog"}  # the command line and serve's file watcher
+
+
+def test_every_runtime_dependency_that_shapes_output_is_in_the_toolchain() -> None:
+    """A library added to pyproject.toml later must join OUTPUT_LIBRARIES (or this list, saying why)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {re.split(r"[<>=!~ \[;]", requirement, maxsplit=1)[0] for requirement in project["dependencies"]}
+    assert names - NOT_SHAPING_OUTPUT <= set(toolchain.OUTPUT_LIBRARIES), names - set(toolchain.OUTPUT_LIBRARIES)
+
+
 def test_versions_are_read_from_the_installed_metadata_folders(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "Some_Lib-1.2.3.dist-info").mkdir()
     (tmp_path / "other.lib-0.9-py3.11.egg-info").mkdir()
