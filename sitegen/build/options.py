@@ -35,6 +35,7 @@ class BuildOptions:
     search: bool = True  # the search page, its index under search/, and a search box on every page
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
     on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
+    output_mode: str = "link"  # "link": the output a link switched atomically; "folder": a plain folder
 
 
 @dataclass(frozen=True, slots=True)
