@@ -80,13 +80,32 @@ def size(count: int) -> str:
 
 
 @contextmanager
-def disk_errors_in(folder: Path, output_kept: bool = True) -> Iterator[None]:
-    """Tell a full or read-only disk met in the block as DiskProblem naming `folder` (or the file the error names)."""
+def disk_errors_in(folder: Path, output_kept: bool = True, *others: Path) -> Iterator[None]:
+    """Tell a full or read-only disk met in the block as DiskProblem naming the folder: the file the error names,
+    else the first of `folder` and `others` whose file system is read-only or full, else `folder`."""
     try:
         yield
     except OSError as exc:
         code = disk_errno(exc)
         if code is None:
             raise
-        where = Path(exc.filename).parent if exc.filename else folder
-        raise DiskProblem(where, folder_size(folder), code == errno.EROFS, output_kept) from exc
+        if exc.filename:
+            where = Path(exc.filename).parent
+        else:
+            where = next((f for f in (folder, *others) if _suspect(f, code == errno.EROFS)), folder)
+        raise DiskProblem(where, folder_size(where), code == errno.EROFS, output_kept) from exc
+
+
+def _suspect(folder: Path, read_only: bool) -> bool:
+    for candidate in (folder, *folder.parents):
+        try:
+            stats = os.statvfs(candidate)
+        except OSError:
+            continue
+        if read_only:
+            return bool(stats.f_flag & os.ST_RDONLY)
+        return stats.f_bavail * stats.f_frsize < FULL_BELOW
+    return False
+
+
+FULL_BELOW = 1 << 20  # a file system with less free than this is taken for the full one
