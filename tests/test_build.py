@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from output_support import litter
 from conftest import FIXED_NOW, PNG, MakeSite, article, build_site, page, tree
+from output_support import litter
 
 from sitegen.build.api import BuildOptions, build, check
 from sitegen.build.output import MARKER, OutputRefused

@@ -17,7 +17,8 @@ from sitegen.cli import main
 
 @pytest.fixture
 def site(make_site: MakeSite) -> Path:
-    files = {f"content/towns/2024/a{n}.md": article(f"文章{n}", f"2024-01-{n + 1:02d}", "正文。" * 40) for n in range(8)}
+    body = "正文。" * 40
+    files = {f"content/towns/2024/a{n}.md": article(f"文章{n}", f"2024-01-{n + 1:02d}", body) for n in range(8)}
     return make_site(files)
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from output_support import litter
 from conftest import MakeSite, article, build_site, tree
+from output_support import litter
 
 from sitegen.build.lock import OutputBusy, lock_path, output_lock
 from sitegen.cli import main

@@ -63,7 +63,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     cache_dir = options.cache_dir or site_dir / CACHE_DIR
     recorded = options.disk_cache and options.cache is None  # a build that keeps its cache on disk
     # one build per output folder at a time, from reading the cache to saving it: the cache describes the output
-    with disk_errors_in(cache_dir, True, output.parent), output_lock(output, options.lock_timeout, options.on_lock_wait):
+    locked = output_lock(output, options.lock_timeout, options.on_lock_wait)
+    with disk_errors_in(cache_dir, True, output.parent), locked:
         recover(output)  # before anything else: what builds that died left behind
         if not recorded:
             return _run_pipeline(site_dir, options, output)[0]
