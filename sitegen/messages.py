@@ -220,8 +220,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (
         r"cannot write (?P<path>.*): its file system is read-only \(the build needed at least (?P<needed>\S+ \S+)\); "
         r"(?P<kept>the output folder .*)\. Make room or make it writable, then build again",
-        "无法写入 {path}：所在文件系统是只读的（本次构建至少需要 {needed}）；{kept}。"
-        "请腾出空间或改为可写后重新构建",
+        "无法写入 {path}：所在文件系统是只读的（本次构建至少需要 {needed}）；{kept}。请腾出空间或改为可写后重新构建",
     ),
     (r"the output folder was left as it was", "输出文件夹保持原样"),
     (
