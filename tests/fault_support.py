@@ -28,7 +28,8 @@ def make_fault_site(site: Path, png: bytes) -> None:
     for n in range(ARTICLES):
         column = "towns" if n % 3 else "tips"
         body = f"第{n}篇的正文。" * 30 + ("\n\n![图](photo.png)\n\n图片说明\n" if n % 20 == 0 else "\n")
-        text = f"---\ntitle: 第{n}篇文章\ndate: 2024-{n % 12 + 1:02d}-{n % 27 + 1:02d}\ntags: [标签{n % 7}]\n---\n\n{body}"
+        date = f"2024-{n % 12 + 1:02d}-{n % 27 + 1:02d}"
+        text = f"---\ntitle: 第{n}篇文章\ndate: {date}\ntags: [标签{n % 7}]\n---\n\n{body}"
         path = site / f"content/{column}/2024/a{n:03d}.md"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
