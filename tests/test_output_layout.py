@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 from conftest import MakeSite, article, build_site, tree
 from output_support import builds_of, litter
 
+from sitegen.build.diskfull import size
 from sitegen.build.lock import OutputBusy, output_lock
 from sitegen.build.output import FOLDER, MARKER, recover, write_site
 from sitegen.build.plainfolder import JOURNAL
@@ -139,3 +143,14 @@ def test_a_staging_folder_a_live_build_holds_is_never_removed(make_site: MakeSit
         holder.join()
     build_site(site)  # the lock is free: the folder of the build that held it is litter now
     assert litter(out) == []
+
+
+def test_a_fault_point_kills_the_build_the_nth_time_it_is_reached() -> None:
+    code = "from sitegen.build.faults import fault_point\nfor n in range(5):\n print(n, flush=True)\n fault_point('x')"
+    env = {**os.environ, "SITEGEN_FAULT": "x@3"}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout.split()) == (-signal.SIGKILL, ["0", "1", "2"])
+
+
+def test_sizes_read_as_people_read_them() -> None:
+    assert [size(n) for n in (980, 12_345, 4_000_000, 1_234_567_890)] == ["980 B", "12.3 KB", "4.0 MB", "1.2 GB"]
