@@ -146,7 +146,8 @@ def test_a_staging_folder_a_live_build_holds_is_never_removed(make_site: MakeSit
 
 
 def test_a_fault_point_kills_the_build_the_nth_time_it_is_reached() -> None:
-    code = "from sitegen.build.faults import fault_point\nfor n in range(5):\n print(n, flush=True)\n fault_point('x')"
+    code = "from sitegen.build.faults import fault_point\nfor n in range(5):\n print(n, flush=True)\n"
+    code += " fault_point('x', n + 1)"
     env = {**os.environ, "SITEGEN_FAULT": "x@3"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout.split()) == (-signal.SIGKILL, ["0", "1", "2"])

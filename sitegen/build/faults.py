@@ -3,7 +3,7 @@
 `SITEGEN_FAULT=step` kills the build process with SIGKILL the first time it reaches `step`; `step@N` the N-th time
 (`staging@40`: after the 40th file written to the staging folder). Nothing is cleaned up, flushed or reported: the
 process dies as it would when the OOM killer or a cancelled CI job stops it. Unset (always, outside the tests), a
-fault point costs one dictionary look-up. The steps are listed in STEPS, in the order a build passes them.
+fault point costs one string comparison. The steps are listed in STEPS, in the order a build passes them.
 """
 
 from __future__ import annotations
@@ -22,15 +22,11 @@ STEPS = (
     "committed",  # the output holds the new build, before the build cache is saved
 )
 
-_target = os.environ.get(VARIABLE, "")
-_step, _, _count = _target.partition("@")
-_hits: dict[str, int] = {}
+_STEP, _, _COUNT = os.environ.get(VARIABLE, "").partition("@")
+_AT = int(_COUNT) if _COUNT.isdigit() else 1
 
 
-def fault_point(step: str) -> None:
-    """Die here when SITEGEN_FAULT names this step (and this is the time it counts)."""
-    if step != _step:
-        return
-    _hits[step] = _hits.get(step, 0) + 1
-    if _hits[step] >= (int(_count) if _count.isdigit() else 1):
+def fault_point(step: str, count: int = 1) -> None:
+    """Die here when SITEGEN_FAULT names this step and `count` (the times the caller has reached it) is its N."""
+    if step == _STEP and count == _AT:
         os.kill(os.getpid(), signal.SIGKILL)

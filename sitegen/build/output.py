@@ -1,4 +1,4 @@
-"""The only module that writes the built site: changed files staged beside the output, then committed at once.
+"""The only writer of the built site (with the layouts it drives): changed files staged, then committed at once.
 
 Nothing in the output changes until every file of the build has been rendered: a failed build (content, template,
 full disk or any other error) leaves the previous output as it was, and removes its staging folder. Two layouts:

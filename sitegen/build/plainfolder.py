@@ -90,11 +90,10 @@ def _replace_whole(output: Path, staging: Path, current: Path | None, staged: St
 def _complete(staging: Path, output: Path) -> int:
     """Move every staged file into the output, then remove the journal's files; safe to run again after a kill."""
     removals = json.loads((staging / JOURNAL).read_text(encoding="utf-8"))
-    for path in sorted(walk(staging)):
-        if path in (JOURNAL, f"{JOURNAL}.tmp"):
-            continue
+    staged = [path for path in sorted(walk(staging)) if path not in (JOURNAL, f"{JOURNAL}.tmp")]
+    for moved, path in enumerate(staged, 1):
         _move_in(staging, output, path)
-        fault_point("committing")
+        fault_point("committing", moved)
     if not (output / MARKER).is_file():
         write_marker(output)
     removed = 0

@@ -53,7 +53,7 @@ def stage(files: Iterable[OutputFile], staging: Path, current: Path | None) -> S
             needed = written + _size(file) + _still_to_write(remaining, current)
             raise DiskProblem(staging, needed, exc.errno == errno.EROFS) from exc
         changed.append(file.path)
-        fault_point("staging")
+        fault_point("staging", len(changed))
     return Staged(tuple(paths), tuple(changed), tuple(same), tuple(kept))
 
 
