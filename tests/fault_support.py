@@ -80,9 +80,10 @@ def run_build(site: Path, output: Path, cache: Path, mode: str = "link", fault: 
 class Figures:
     """What the suite tried and saw; printed at the end of the run."""
 
-    kills_tried: int = 0
+    kills_tried: int = 0  # builds killed while they ran (SIGKILL)
     killed_at_steps: int = 0
     random_kills: int = 0
+    builds_ended_before_the_kill: int = 0  # random moments that fell after the build's end (checked all the same)
     faults_injected: int = 0  # kills plus full and read-only disks
     mixtures_seen: int = 0  # outputs (after a kill, or read during a build) that were neither edition
     reads_during_builds: int = 0

@@ -53,7 +53,8 @@ def current_folder(output: Path) -> Path | None:
 
 
 def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None) -> tuple[Staged, int]:
-    """Stage the build in a new folder and switch the output link to it; (what was staged, files removed)."""
+    """Stage the build in a new folder and switch the output link to it; (what was staged, files removed).
+    `previous` is not needed: the files of the current build are listed from its folder."""
     linked = linked_build(output)
     current = current_folder(output)
     number = int(linked.name) + 1 if linked is not None else 1
@@ -66,8 +67,7 @@ def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | N
     switched = False
     try:
         staged = stage(files, staging, current)
-        existing = set(previous) if previous is not None and current is not None else _files(current)
-        gone = existing - set(staged.paths)
+        gone = _files(current) - set(staged.paths)  # walked, not taken from the cache: it may describe another build
         if current is not None and not staged.changed and not gone:
             return staged, 0  # nothing changed: no new build folder, the link stays
         if current is not None:  # the marker too, so that it keeps its time stamp
