@@ -23,7 +23,7 @@ from output_support import fill, litter, remount, site_digest, small_disk
 
 from sitegen.build.plainfolder import JOURNAL, staging_folders
 
-RANDOM_KILLS = 8
+RANDOM_KILLS = 12
 SEED = 13
 
 
