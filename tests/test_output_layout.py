@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import MakeSite, article, build_site, tree
 from output_support import builds_of, litter
 
@@ -18,6 +19,7 @@ from sitegen.build.diskfull import size
 from sitegen.build.lock import OutputBusy, output_lock
 from sitegen.build.output import FOLDER, MARKER, recover, write_site
 from sitegen.build.plainfolder import JOURNAL
+from sitegen.cli import main
 from sitegen.model import OutputFile
 
 
@@ -155,3 +157,17 @@ def test_a_fault_point_kills_the_build_the_nth_time_it_is_reached() -> None:
 
 def test_sizes_read_as_people_read_them() -> None:
     assert [size(n) for n in (980, 12_345, 4_000_000, 1_234_567_890)] == ["980 B", "12.3 KB", "4.0 MB", "1.2 GB"]
+
+
+def test_the_command_builds_a_plain_folder_or_the_link(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/2024/a.md": article()})
+    out = site / "public"
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--site", str(site), "--output-mode", "folder"])
+    assert result.exit_code == 0, result.output
+    assert out.is_dir() and not out.is_symlink() and (out / "index.html").is_file()
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert shown(out) == ".public-builds/1" and (out / "index.html").is_file() and litter(out) == []
+    result = runner.invoke(main, ["build", "--site", str(site), "--output-mode", "elsewhere"])
+    assert result.exit_code == 2 and "elsewhere" in result.output

@@ -68,7 +68,7 @@ def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | N
     try:
         staged = stage(files, staging, current)
         gone = _files(current) - set(staged.paths)  # walked, not taken from the cache: it may describe another build
-        if current is not None and not staged.changed and not gone:
+        if linked is not None and current is not None and not staged.changed and not gone:
             return staged, 0  # nothing changed: no new build folder, the link stays
         if current is not None:  # the marker too, so that it keeps its time stamp
             marker = (MARKER,) if (current / MARKER).is_file() else ()
