@@ -89,8 +89,9 @@ def disk_errors_in(folder: Path, output_kept: bool = True, *others: Path) -> Ite
         code = disk_errno(exc)
         if code is None:
             raise
-        if exc.filename:
-            where = Path(exc.filename).parent
+        named = Path(os.fsdecode(exc.filename)) if exc.filename else None
+        if named is not None and named.is_absolute():
+            where = named.parent
         else:
             where = next((f for f in (folder, *others) if _suspect(f, code == errno.EROFS)), folder)
         raise DiskProblem(where, folder_size(where), code == errno.EROFS, output_kept) from exc

@@ -97,7 +97,8 @@ def write_site(
     except OSError as exc:  # a full disk while staging is told by stage(); this is one met elsewhere
         if disk_errno(exc) is None:
             raise
-        where = Path(exc.filename).parent if exc.filename else output.parent
+        named = Path(os.fsdecode(exc.filename)) if exc.filename else None
+        where = named.parent if named is not None and named.is_absolute() else output.parent
         raise DiskProblem(where, folder_size(output), exc.errno == errno.EROFS) from exc
     fault_point("committed")
     return WriteReport(len(staged.changed), len(staged.same), removed, tuple(sorted(staged.paths)), staged.kept)
