@@ -26,6 +26,7 @@ from sitegen.incremental.uptodate import RECORD_FILE
 from sitegen.pictures.cache import KEYS, META
 from sitegen.pictures.usage import USAGE
 from tests.conftest import FIXED_NOW, article, picture_bytes, tree
+from tests.output_support import builds_of
 
 SECRET = b"TOP-SECRET-0123456789-never-publish"
 SITE_YAML = "title: 测试站\nbase_url: https://example.org/\ncolumns:\n  - slug: towns\n    title: 镇街\n"
@@ -47,9 +48,18 @@ def options(root: Path) -> BuildOptions:
 
 
 def cold(site: Path, root: Path) -> dict[str, bytes]:
-    shutil.rmtree(root / "cold", ignore_errors=True)
+    drop_output(root, "cold")
     build(site, BuildOptions(output_dir=root / "cold", disk_cache=False, now=FIXED_NOW, jobs=1))
     return tree(root / "cold")
+
+
+def drop_output(root: Path, name: str = "out") -> None:
+    """Remove the output (the link and the builds it points into), as on a fresh CI runner."""
+    output = root / name
+    if output.is_symlink():
+        output.unlink()
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(builds_of(output), ignore_errors=True)
 
 
 def cache(site: Path) -> Path:
@@ -92,7 +102,7 @@ def test_meta_json_naming_a_file_outside_its_entry_is_dropped_and_the_entry_made
         for variant in meta["variants"]:
             variant["file"] = name
         meta_file.write_text(json.dumps(meta), encoding="utf-8")
-    shutil.rmtree(tmp_path / "out")  # a CI runner: the cache restored, the output not
+    drop_output(tmp_path)  # a CI runner: the cache restored, the output not
     report = build(site, options(tmp_path))
     assert warned(report, meta_files(site)[0]) and "outside the cache folder" in " ".join(report.cache_warnings)
     assert report.images_processed == 1  # made again, in this build
@@ -130,7 +140,7 @@ def test_a_pickled_article_naming_a_picture_outside_the_site_is_dropped(tmp_path
         return dataclasses.replace(item, images=(dataclasses.replace(image, source_file=target, variants=variants),))
 
     shards = _rewrite_shards(site, poison)
-    shutil.rmtree(tmp_path / "out")
+    drop_output(tmp_path)
     report = build(site, options(tmp_path))
     assert any(warned(report, shard) for shard in shards), report.cache_warnings
     assert report.articles_rendered == 1 and report.articles_reused == 1  # the poisoned one, rendered again
@@ -169,7 +179,7 @@ def test_a_body_store_that_is_a_link_to_a_file_elsewhere_is_refused_and_left_alo
     before = elsewhere.read_bytes()
     (cache(site) / BODIES_FILE).unlink()
     (cache(site) / BODIES_FILE).symlink_to(elsewhere)
-    shutil.rmtree(tmp_path / "out")
+    drop_output(tmp_path)
     report = build(site, options(tmp_path))
     assert warned(report, cache(site) / BODIES_FILE) and "not a regular file" in " ".join(report.cache_warnings)
     assert elsewhere.read_bytes() == before  # never written through the link
@@ -197,7 +207,8 @@ def test_the_body_store_is_found_in_a_site_folder_named_with_uri_characters(tmp_
     site = make_site(tmp_path, name="站点 ?a=1#b%20c")
     first = build(site, options(tmp_path))
     assert (cache(site) / BODIES_FILE).is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "站点 ?a=1#b%20c"]  # no database elsewhere
+    beside = {p.name for p in tmp_path.iterdir()}
+    assert beside == {"out", builds_of(tmp_path / "out").name, "站点 ?a=1#b%20c"}, beside  # no database elsewhere
     edit(site)
     again = build(site, options(tmp_path))
     assert (first.articles_rendered, again.articles_rendered, again.articles_reused) == (2, 1, 1)
