@@ -1,0 +1,191 @@
+"""Postings as numpy arrays: from texts, into shard files and back, with no Python loop per bigram. Pure.
+
+A posting is held as "pairs": one uint64 per (bigram, document), `gram << DOC_BITS | doc id`, where `gram` is the
+bigram's two code points, `first << 21 | second` (a code point has 21 bits). Sorted, the pairs are the postings in
+the order the shard files list them: by bigram (code point order, which is str order), then by document id. Sorting
+and grouping those integers is what numpy does in C; the only Python loops left run once per chunk of documents and
+once per shard file. numpy is the one dependency this costs (see the README's dependency table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from sitegen.search.format import SEPARATOR_CODES
+
+Pairs = npt.NDArray[np.uint64]
+DOC_BITS = 22  # 42 bits of bigram leave 22 for the document id
+MAX_DOCUMENTS = 1 << DOC_BITS  # 4,194,304 articles
+_DOC_MASK = np.uint64(MAX_DOCUMENTS - 1)
+_CODE_BITS = 21
+_CODE_MASK = np.uint64((1 << _CODE_BITS) - 1)
+_FNV_OFFSET, _FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
+_UTF8_LEAD = np.array([0, 0, 0xC0, 0xE0, 0xF0], dtype=np.uint32)  # by the length of the character in UTF-8
+
+
+def empty() -> Pairs:
+    return np.zeros(0, dtype=np.uint64)
+
+
+def pairs_of(texts: Sequence[str], ids: Sequence[int]) -> Pairs:
+    """The sorted, distinct pairs of normalised texts, the document `ids[i]` holding `texts[i]`: adjacent
+    characters, never across white space (the texts are joined with a newline, a separator, so no pair spans two)."""
+    if len(ids) and max(ids) >= MAX_DOCUMENTS:
+        raise ValueError(f"the search index holds at most {MAX_DOCUMENTS} articles")
+    codes = np.frombuffer("\n".join(texts).encode("utf-32-le"), dtype="<u4")
+    if len(codes) < 2:
+        return empty()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    docs = np.repeat(np.asarray(ids, dtype=np.uint64), lengths)[: len(codes) - 1]
+    apart = np.isin(codes, SEPARATOR_CODES)
+    joined = ~(apart[:-1] | apart[1:])
+    grams = codes[:-1].astype(np.uint64) << np.uint64(_CODE_BITS) | codes[1:].astype(np.uint64)
+    return np.unique(grams[joined] << np.uint64(DOC_BITS) | docs[joined])
+
+
+def grams_from(texts: Iterable[str]) -> Pairs:
+    """Bigrams given as two-character strings, as `gram` integers."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    return codes[0::2] << np.uint64(_CODE_BITS) | codes[1::2]
+
+
+def merged(parts: Iterable[Pairs]) -> Pairs:
+    """Sorted runs (or any pairs) as one sorted array; numpy's stable sort merges runs it finds."""
+    pieces = [part for part in parts if len(part)]
+    if not pieces:
+        return empty()
+    return np.sort(np.concatenate(pieces), kind="stable")
+
+
+def grams_of(pairs: Pairs) -> Pairs:
+    return pairs >> np.uint64(DOC_BITS)
+
+
+def docs_of(pairs: Pairs) -> npt.NDArray[np.uint64]:
+    return pairs & _DOC_MASK
+
+
+def shards_of(grams: Pairs, shards: int) -> npt.NDArray[np.int64]:
+    """format.shard_of for every bigram at once: FNV-1a (32 bit) over the UTF-8 bytes of its two characters."""
+    value = np.full(len(grams), _FNV_OFFSET, dtype=np.uint32)
+    for code in ((grams >> np.uint64(_CODE_BITS)).astype(np.uint32), (grams & _CODE_MASK).astype(np.uint32)):
+        size = 1 + (code >= 0x80).astype(np.uint32) + (code >= 0x800) + (code >= 0x10000)
+        for k in range(4):
+            shift = 6 * (size.astype(np.int64) - 1 - k)
+            if k == 0:
+                byte = _UTF8_LEAD[size] | code >> shift.astype(np.uint32)
+            else:
+                byte = 0x80 | (code >> np.maximum(shift, 0).astype(np.uint32)) & 0x3F
+            value = np.where(k < size, (value ^ byte.astype(np.uint32)) * _FNV_PRIME, value)
+    return (value % np.uint32(shards)).astype(np.int64)
+
+
+def entries_size(pairs: Pairs) -> int:
+    """The bytes of every entry (code points, offset, posting) of the pairs, in whatever shards they fall."""
+    starts = _posting_starts(grams_of(pairs))
+    return 12 * len(starts) + int(_varint_sizes(_gaps(docs_of(pairs), starts)).sum())
+
+
+def encode(pairs: Pairs, shards: int, numbers: Iterable[int]) -> dict[int, bytes]:
+    """The files of shards `numbers` (of `shards`) holding the sorted pairs that fall in them."""
+    grams = grams_of(pairs)
+    starts = _posting_starts(grams)
+    keys = grams[starts]
+    key_shards = shards_of(keys, shards)
+    lengths = np.diff(np.append(starts, len(pairs)))
+    order = np.argsort(np.repeat(key_shards, lengths), kind="stable")  # by shard, each still sorted
+    pairs = pairs[order]
+    key_order = np.argsort(key_shards, kind="stable")
+    keys, lengths = keys[key_order], lengths[key_order]
+    starts = np.cumsum(lengths) - lengths
+    gaps = _gaps(docs_of(pairs), starts)
+    data = _varints(gaps)
+    posting_bytes = np.add.reduceat(_varint_sizes(gaps), starts) if len(starts) else np.zeros(0, np.int64)
+    offsets = np.concatenate(([0], np.cumsum(posting_bytes))).astype(np.int64)
+    key_bounds = np.concatenate(([0], np.cumsum(np.bincount(key_shards, minlength=shards))))
+    first = (keys >> np.uint64(_CODE_BITS)).astype("<u4")
+    second = (keys & _CODE_MASK).astype("<u4")
+    files = {}
+    for number in numbers:
+        low, high = int(key_bounds[number]), int(key_bounds[number + 1])
+        head = np.empty(2 + 3 * (high - low), dtype="<u4")
+        head[0] = high - low
+        head[1 : 1 + 2 * (high - low) : 2] = first[low:high]
+        head[2 : 2 + 2 * (high - low) : 2] = second[low:high]
+        head[1 + 2 * (high - low) :] = offsets[low : high + 1] - offsets[low]
+        files[number] = head.tobytes() + data[offsets[low] : offsets[high]].tobytes()
+    return files
+
+
+def decode(data: bytes) -> Pairs:
+    """The sorted pairs of a shard file (ValueError when it is not one)."""
+    count = int.from_bytes(data[:4], "little")
+    body_at = 4 * (2 + 3 * count)
+    if len(data) < body_at:
+        raise ValueError("not a shard file")
+    head = np.frombuffer(data, dtype="<u4", count=1 + 3 * count, offset=4)
+    body = np.frombuffer(data, dtype=np.uint8, offset=body_at)
+    keys = head[0 : 2 * count : 2].astype(np.uint64) << np.uint64(_CODE_BITS) | head[1 : 2 * count : 2]
+    offsets = head[2 * count :].astype(np.int64)
+    if count and (offsets[0] != 0 or offsets[-1] != len(body) or np.any(np.diff(offsets) <= 0)):
+        raise ValueError("not a shard file")
+    if len(body) and body[-1] >= 0x80:
+        raise ValueError("not a shard file")
+    gaps = _from_varints(body)
+    done = np.concatenate(([0], np.cumsum(body < 0x80)))  # values finished before each byte
+    starts = done[offsets[:-1]]
+    counts = np.diff(done[offsets])
+    totals = np.cumsum(gaps)
+    before = totals[starts] - gaps[starts] if count else totals[:0]
+    docs = totals - np.repeat(before, counts)
+    return np.repeat(keys, counts) << np.uint64(DOC_BITS) | docs
+
+
+def _posting_starts(grams: Pairs) -> npt.NDArray[np.int64]:
+    if not len(grams):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate(([True], grams[1:] != grams[:-1])))
+
+
+def _gaps(docs: npt.NDArray[np.uint64], starts: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+    """Each id minus the one before it in its posting; the first of a posting as it is."""
+    gaps = docs.copy()
+    gaps[1:] -= docs[:-1]
+    gaps[starts] = docs[starts]
+    return gaps
+
+
+def _varint_sizes(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    return 1 + sum((values >= np.uint64(1 << (7 * k))).astype(np.int64) for k in range(1, 4))  # ids < 2**28
+
+
+def _varints(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
+    """Unsigned LEB128, all values one after the other."""
+    sizes = _varint_sizes(values)
+    ends = np.cumsum(sizes)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    starts = ends - sizes
+    for k in range(4):
+        chosen = sizes > k
+        byte = (values[chosen] >> np.uint64(7 * k)) & np.uint64(0x7F)
+        more = (sizes[chosen] > k + 1).astype(np.uint64) << np.uint64(7)
+        out[starts[chosen] + k] = (byte | more).astype(np.uint8)
+    return out
+
+
+def _from_varints(data: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
+    if not len(data):
+        return empty()
+    ends = np.flatnonzero(data < 0x80)
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+    sizes = ends - starts + 1
+    if np.any(sizes > 4):
+        raise ValueError("not a shard file")
+    values = np.zeros(len(ends), dtype=np.uint64)
+    for k in range(4):
+        chosen = sizes > k
+        values[chosen] |= (data[starts[chosen] + k] & 0x7F).astype(np.uint64) << np.uint64(7 * k)
+    return values
