@@ -10,6 +10,7 @@ import json
 import pickle
 import random
 import re
+import shutil
 import struct
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -25,6 +26,7 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.incremental.cache import BuildCache
+from sitegen.search import postings
 from sitegen.search.index import (
     SearchDocument,
     bigrams,
@@ -790,6 +792,34 @@ def test_an_index_file_changed_in_the_output_is_made_again(make_site: MakeSite, 
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("commit", ["nothing", "an edit", "a new article", "a deletion"])
+def test_the_ci_path_makes_the_index_from_the_cache_without_indexing_every_article(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, commit: str
+) -> None:
+    """A fresh checkout (every file a new time stamp), .sitegen-cache/ restored, an empty output folder: the index
+    comes from the saved state and the articles, and only the articles the commit changed are indexed."""
+    site = news_site(make_site)
+    build_site(site)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(site, checkout, ignore=shutil.ignore_patterns("public"), copy_function=shutil.copy)
+    if commit == "an edit":
+        with (checkout / "content/towns/b.md").open("a", encoding="utf-8") as handle:
+            handle.write("\n新增的段落，社区志愿者参与清洁。\n")
+    elif commit == "a new article":
+        (checkout / "content/towns/f.md").write_text(article("最新", "2024-09-01", "舞火龙。"), encoding="utf-8")
+    elif commit == "a deletion":
+        (checkout / "content/tips/c.md").unlink()
+    indexed: list[int] = []
+    pairs_of = postings.pairs_of
+    monkeypatch.setattr("sitegen.build.pipeline.build_new_index", lambda *a, **k: pytest.fail("built cold"))
+    monkeypatch.setattr(postings, "pairs_of", lambda texts, ids: indexed.extend(ids) or pairs_of(texts, ids))
+    build_site(checkout)
+    monkeypatch.undo()
+    changed = {"nothing": [], "an edit": [1], "a new article": [5], "a deletion": [2, 3]}[commit]
+    assert indexed == changed
+    assert tree(checkout / "public") == cold_tree(checkout, tmp_path / "cold")
 
 
 def test_the_development_server_updates_its_index_in_memory(

@@ -56,7 +56,7 @@ def build_new_index(
     first = characters = 0
     for doc_id in range(len(keys)):
         doc = document(doc_id)
-        texts.append(doc.searched)
+        texts.append(doc.unfolded)
         characters += len(texts[-1])
         data = document_bytes(doc)
         doc_digests.append(digest(doc_path(doc_id), data))
@@ -73,9 +73,10 @@ def build_new_index(
 
 def index_state(target_shard_bytes: int, keys: Sequence[str], pairs: Pairs, doc_digests: list[bytes]) -> IndexState:
     """The state of the index of `pairs` (sorted): its shard files made, and their digests."""
-    size = postings.entries_size(pairs)
+    made = postings.encoded(pairs)
+    size = made.size
     count = shard_count(size, target_shard_bytes)
-    files = postings.encode(pairs, count, range(count))
+    files = postings.encode(made, count, range(count))
     shards = [files[number] for number in range(count)]
     assert sum(map(len, shards)) - SHARD_OVERHEAD * count == size
     digests = [digest(shard_path(number), data) for number, data in enumerate(shards)]

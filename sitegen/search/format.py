@@ -61,8 +61,13 @@ class SearchDocument:
     text: str  # running text, headings, captions and tags, one line per block
 
     @property
+    def unfolded(self) -> str:
+        """The text searched, before `normalize`."""
+        return f"{self.title}\n{self.text}"
+
+    @property
     def searched(self) -> str:
-        return normalize(f"{self.title}\n{self.text}")
+        return normalize(self.unfolded)
 
 
 class _CharacterTable(dict[int, str]):
@@ -78,7 +83,8 @@ _NORMAL_FORMS = _CharacterTable()  # a memo of a pure function: a few thousand d
 
 def normalize(text: str) -> str:
     """NFKC and lower case, one character at a time (so that positions map back, and search.js does the same).
-    The one place both the index and the query fold text: search.js's `normalize` must stay its twin."""
+    The one place the index and the query fold text: search.js's `normalize` must stay its twin, and it must stay a
+    mapping of each character on its own (postings.fold applies it to each distinct character of a site)."""
     return text.translate(_NORMAL_FORMS)
 
 

@@ -10,11 +10,12 @@ once per shard file. numpy is the one dependency this costs (see the README's de
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from sitegen.search.format import SEPARATOR_CODES
+from sitegen.search.format import SEPARATOR_CODES, normalize
 
 Pairs = npt.NDArray[np.uint64]
 DOC_BITS = 22  # 42 bits of bigram leave 22 for the document id
@@ -31,19 +32,66 @@ def empty() -> Pairs:
 
 
 def pairs_of(texts: Sequence[str], ids: Sequence[int]) -> Pairs:
-    """The sorted, distinct pairs of normalised texts, the document `ids[i]` holding `texts[i]`: adjacent
+    """The sorted, distinct pairs of texts (before `normalize`), the document `ids[i]` holding `texts[i]`: adjacent
     characters, never across white space (the texts are joined with a newline, a separator, so no pair spans two)."""
     if len(ids) and max(ids) >= MAX_DOCUMENTS:
         raise ValueError(f"the search index holds at most {MAX_DOCUMENTS} articles")
-    codes = np.frombuffer("\n".join(texts).encode("utf-32-le"), dtype="<u4")
+    raw = np.frombuffer("\n".join(texts).encode("utf-32-le"), dtype="<u4")
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    codes, forms = _FOLDING.fold(raw)
     if len(codes) < 2:
         return empty()
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    docs = np.repeat(np.asarray(ids, dtype=np.uint64), lengths)[: len(codes) - 1]
+    docs = np.repeat(np.repeat(np.asarray(ids, dtype=np.uint64), lengths)[: len(raw)], forms)[: len(codes) - 1]
     apart = np.isin(codes, SEPARATOR_CODES)
     joined = ~(apart[:-1] | apart[1:])
     grams = codes[:-1].astype(np.uint64) << np.uint64(_CODE_BITS) | codes[1:].astype(np.uint64)
-    return np.unique(grams[joined] << np.uint64(DOC_BITS) | docs[joined])
+    return _distinct(np.sort(grams[joined] << np.uint64(DOC_BITS) | docs[joined]))
+
+
+class _Folding:
+    """`normalize` as arrays over code points, learnt one distinct character at a time as they are met (a few
+    thousand in a site): the one character each folds to, or the several (… to ..., ① to 1) or none it becomes."""
+
+    def __init__(self) -> None:
+        self.seen = np.zeros(0x110000, dtype=bool)
+        self.single = np.arange(0x110000, dtype=np.uint32)
+        self.length = np.ones(0x110000, dtype=np.int64)
+        self.longer: dict[int, list[int]] = {}
+
+    def fold(self, raw: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+        """The normalised code points, and how many each raw one became."""
+        for code in np.unique(raw[~self.seen[raw]]).tolist():
+            form = [ord(char) for char in normalize(chr(code))]
+            self.length[code] = len(form)
+            if len(form) == 1:
+                self.single[code] = form[0]
+            else:
+                self.longer[code] = form
+            self.seen[code] = True
+        forms = self.length[raw]
+        if np.all(forms == 1):
+            return self.single[raw], forms
+        ends = np.cumsum(forms)
+        starts = ends - forms
+        out = np.empty(int(ends[-1]), dtype=np.uint32)
+        one = forms == 1
+        out[starts[one]] = self.single[raw[one]]
+        others = np.flatnonzero(~one)
+        for code in np.unique(raw[others]).tolist():
+            at = starts[others[raw[others] == code]]
+            for offset, folded in enumerate(self.longer[code]):
+                out[at + offset] = folded
+        return out, forms
+
+
+_FOLDING = _Folding()  # a memo of a pure function, like format's table for str.translate
+
+
+def _distinct(ordered: Pairs) -> Pairs:
+    """The sorted array without repeats (np.unique's hash table is slower than this on a sorted array)."""
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
 def grams_from(texts: Iterable[str]) -> Pairs:
@@ -83,28 +131,39 @@ def shards_of(grams: Pairs, shards: int) -> npt.NDArray[np.int64]:
     return (value % np.uint32(shards)).astype(np.int64)
 
 
-def entries_size(pairs: Pairs) -> int:
-    """The bytes of every entry (code points, offset, posting) of the pairs, in whatever shards they fall."""
-    starts = _posting_starts(grams_of(pairs))
-    return 12 * len(starts) + int(_varint_sizes(_gaps(docs_of(pairs), starts)).sum())
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """Sorted pairs as postings in bigram order: each bigram, its posting's bytes (LEB128 gaps) and where they are."""
+
+    keys: Pairs  # the distinct bigrams, ascending
+    data: npt.NDArray[np.uint8]  # every posting's bytes, one after the other
+    offsets: npt.NDArray[np.int64]  # where each posting starts in data, and its end
+
+    @property
+    def size(self) -> int:
+        """The bytes of every entry (code points, offset, posting), in whatever shards they fall."""
+        return 12 * len(self.keys) + len(self.data)
 
 
-def encode(pairs: Pairs, shards: int, numbers: Iterable[int]) -> dict[int, bytes]:
-    """The files of shards `numbers` (of `shards`) holding the sorted pairs that fall in them."""
+def encoded(pairs: Pairs) -> Encoded:
     grams = grams_of(pairs)
     starts = _posting_starts(grams)
-    keys = grams[starts]
-    key_shards = shards_of(keys, shards)
-    lengths = np.diff(np.append(starts, len(pairs)))
-    order = np.argsort(np.repeat(key_shards, lengths), kind="stable")  # by shard, each still sorted
-    pairs = pairs[order]
-    key_order = np.argsort(key_shards, kind="stable")
-    keys, lengths = keys[key_order], lengths[key_order]
-    starts = np.cumsum(lengths) - lengths
-    gaps = _gaps(docs_of(pairs), starts)
-    data = _varints(gaps)
-    posting_bytes = np.add.reduceat(_varint_sizes(gaps), starts) if len(starts) else np.zeros(0, np.int64)
-    offsets = np.concatenate(([0], np.cumsum(posting_bytes))).astype(np.int64)
+    gaps = _gaps((pairs & _DOC_MASK).astype(np.uint32), starts)
+    sizes = _varint_sizes(gaps)
+    ends = np.cumsum(sizes)
+    offsets = np.concatenate(([0], ends[np.append(starts[1:] - 1, len(gaps) - 1)] if len(starts) else []))
+    return Encoded(grams[starts], _varints(gaps, sizes, ends), offsets.astype(np.int64))
+
+
+def encode(postings: Encoded, shards: int, numbers: Iterable[int]) -> dict[int, bytes]:
+    """The files of shards `numbers` (of `shards`) holding the postings that fall in them."""
+    key_shards = shards_of(postings.keys, shards)
+    order = np.argsort(key_shards, kind="stable")  # by shard, each still in bigram order
+    keys = postings.keys[order]
+    lengths = np.diff(postings.offsets)[order]
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    moved = np.repeat(postings.offsets[:-1][order] - offsets[:-1], lengths)  # each byte: where it comes from
+    data = postings.data[moved + np.arange(len(moved))]
     key_bounds = np.concatenate(([0], np.cumsum(np.bincount(key_shards, minlength=shards))))
     first = (keys >> np.uint64(_CODE_BITS)).astype("<u4")
     second = (keys & _CODE_MASK).astype("<u4")
@@ -150,7 +209,7 @@ def _posting_starts(grams: Pairs) -> npt.NDArray[np.int64]:
     return np.flatnonzero(np.concatenate(([True], grams[1:] != grams[:-1])))
 
 
-def _gaps(docs: npt.NDArray[np.uint64], starts: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
+def _gaps(docs: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64]) -> npt.NDArray[np.uint32]:
     """Each id minus the one before it in its posting; the first of a posting as it is."""
     gaps = docs.copy()
     gaps[1:] -= docs[:-1]
@@ -158,21 +217,25 @@ def _gaps(docs: npt.NDArray[np.uint64], starts: npt.NDArray[np.int64]) -> npt.ND
     return gaps
 
 
-def _varint_sizes(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    return 1 + sum((values >= np.uint64(1 << (7 * k))).astype(np.int64) for k in range(1, 4))  # ids < 2**28
+def _varint_sizes(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+    sizes = np.ones(len(values), dtype=np.int8)
+    for k in range(1, 4):  # ids < 2**28: at most four bytes
+        sizes += values >= np.uint32(1 << (7 * k))
+    return sizes.astype(np.int64)
 
 
-def _varints(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint8]:
-    """Unsigned LEB128, all values one after the other."""
-    sizes = _varint_sizes(values)
-    ends = np.cumsum(sizes)
+def _varints(
+    values: npt.NDArray[np.uint32], sizes: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
+) -> npt.NDArray[np.uint8]:
+    """Unsigned LEB128, all values one after the other (`sizes`: their lengths, `ends`: where each ends)."""
     out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
     starts = ends - sizes
-    for k in range(4):
-        chosen = sizes > k
-        byte = (values[chosen] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        more = (sizes[chosen] > k + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[chosen] + k] = (byte | more).astype(np.uint8)
+    out[starts] = (values & np.uint32(0x7F)).astype(np.uint8) | ((sizes > 1).astype(np.uint8) << 7)
+    longer = np.flatnonzero(sizes > 1)  # few: most gaps of a common bigram are small
+    for k in range(1, 4):
+        byte = (values[longer] >> np.uint32(7 * k)) & np.uint32(0x7F)
+        out[starts[longer] + k] = byte.astype(np.uint8) | ((sizes[longer] > k + 1).astype(np.uint8) << 7)
+        longer = longer[sizes[longer] > k + 1]
     return out
 
 

@@ -54,7 +54,7 @@ def update_index(
     texts = {doc_id: documents[doc_id].searched for doc_id in doc_files}
     dropped = [*doc_files, *range(count, old_count)]
     grams = _changed_grams(state, previous, texts, dropped)
-    added = postings.pairs_of(list(texts.values()), list(texts))
+    added = postings.pairs_of([documents[doc_id].unfolded for doc_id in texts], list(texts))
     size, count_now, shard_files = _new_shards(state, grams, dropped, added)
     shard_digests = state.shard_digests[:count_now] + [b""] * max(0, count_now - len(state.shards))
     new_shards = state.shards[:count_now] + [b""] * max(0, count_now - len(state.shards))
@@ -130,14 +130,14 @@ def _new_shards(
 
 def _apply(
     state: IndexState, touched: Collection[int], dropped: Sequence[int], added: Pairs, count: int
-) -> tuple[Pairs, int]:
-    """The pairs of the `touched` shards without the `dropped` documents and with the `added` pairs that fall in
-    them, sorted; and the size of the whole index with them."""
+) -> tuple[postings.Encoded, int]:
+    """The postings of the `touched` shards without the `dropped` documents and with the `added` pairs that fall in
+    them; and the size of the whole index with them."""
     old = postings.merged(postings.decode(state.shards[number]) for number in touched)
     kept = old[~np.isin(postings.docs_of(old), np.asarray(dropped, dtype=np.uint64))]
     if len(touched) < count:
         mine = np.isin(postings.shards_of(postings.grams_of(added), count), np.asarray(touched))
         added = added[mine]
-    pairs = postings.merged([kept, added])
+    made = postings.encoded(postings.merged([kept, added]))
     before = sum(len(state.shards[number]) - SHARD_OVERHEAD for number in touched)
-    return pairs, state.size - before + postings.entries_size(pairs)
+    return made, state.size - before + made.size
