@@ -149,6 +149,9 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
     age(site, known, clock)
     build(site, options)
     for batch in batches:
+        restored = root / "ci-cache"  # the CI path: the cache of the last build, restored into a fresh checkout
+        shutil.rmtree(restored, ignore_errors=True)
+        shutil.copytree(cache_dir, restored)
         for operation in batch:
             apply(site, operation)
         remove_broken_links(site)
@@ -160,6 +163,12 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
         build(site, BuildOptions(output_dir=cold, disk_cache=False, now=FIXED_NOW, jobs=1))
         expected = tree(cold)
         assert tree(incremental) == expected, batch
+        checkout = root / "checkout"  # every file a new time stamp, an empty output folder
+        shutil.rmtree(checkout, ignore_errors=True)
+        shutil.copytree(site, checkout, copy_function=shutil.copy)
+        build(checkout, BuildOptions(output_dir=root / "checkout-out", cache_dir=restored, now=FIXED_NOW, jobs=1))
+        assert tree(root / "checkout-out") == expected, batch
+        shutil.rmtree(root / "checkout-out")
         again = build(site, options)  # nothing changed since: it ends after comparing stats, and is still right
         assert again.timings[0][0] == "inputs unchanged" and again.files_written == 0, batch
         assert tree(incremental) == expected, batch

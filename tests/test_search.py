@@ -219,6 +219,21 @@ def test_any_text_and_query_agree_with_substring_search(texts: list[str], query:
 # --------------------------------------------------------------------------- normalisation and grams
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_normalisation_maps_each_character_on_its_own(text: str) -> None:
+    """The index folds each distinct character once (postings.fold): normalize must stay per character."""
+    assert normalize(text) == "".join(normalize(char) for char in text)
+
+
+def test_characters_that_fold_to_several_are_indexed_as_the_query_sees_them() -> None:
+    texts = ["会议……结束", "①号楼", "ﬁnal 检查", "面积120㎡", "ＡＢＣ街道", "普通的文字"]
+    documents = [SearchDocument(f"t{i}", f"d/{i}/", "栏目", "2024-01-01", text) for i, text in enumerate(texts)]
+    reference = Reference(files_of(documents, target=64))
+    for query in ["议..", "...", "1号", "final", "m2", "0m", "abc街", "文字", "议……"]:
+        assert reference.search(query) == truth(documents, query) != [], query
+
+
 def test_normalisation_is_nfkc_and_lower_case_per_character() -> None:
     assert normalize("ＡＢＣ１２３") == "abc123"
     assert normalize("AI 助力，5G") == "ai 助力,5g"

@@ -194,10 +194,11 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     changes: list[tuple[str, bytes | None]] | None = None
     if state is not None:
         try:
-            in_output = on_disk and previous("meta.json") == state.meta()  # else another index, or none
-            changes = update_index(state, keys, document, previous)
+            last = state
+            in_output = on_disk and previous("meta.json") == last.meta()  # else another index, or none
+            changes = update_index(last, keys, document, previous)
             if on_disk:
-                changes = _restore(run, output, in_output, changes, lambda path: restored(state, path, document))
+                changes = _restore(run, output, in_output, changes, lambda path: restored(last, path, document))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             changes = None  # a damaged state, or a document not as its key says: build cold
     if changes is None:

@@ -9,7 +9,7 @@ once per shard file. numpy is the one dependency this costs (see the README's de
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,6 +114,15 @@ def grams_of(pairs: Pairs) -> Pairs:
 
 def docs_of(pairs: Pairs) -> npt.NDArray[np.uint64]:
     return pairs & _DOC_MASK
+
+
+def without_documents(pairs: Pairs, ids: Sequence[int]) -> Pairs:
+    return pairs[~np.isin(docs_of(pairs), np.asarray(ids, dtype=np.uint64))]
+
+
+def in_shards(pairs: Pairs, shards: int, numbers: Collection[int]) -> Pairs:
+    """The pairs whose bigram falls in one of the shards `numbers` (of `shards`)."""
+    return pairs[np.isin(shards_of(grams_of(pairs), shards), np.asarray(list(numbers), dtype=np.int64))]
 
 
 def shards_of(grams: Pairs, shards: int) -> npt.NDArray[np.int64]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Sequence
 
-import numpy as np
-
 from sitegen.search import postings
 from sitegen.search.format import (
     SHARD_OVERHEAD,
@@ -134,10 +132,9 @@ def _apply(
     """The postings of the `touched` shards without the `dropped` documents and with the `added` pairs that fall in
     them; and the size of the whole index with them."""
     old = postings.merged(postings.decode(state.shards[number]) for number in touched)
-    kept = old[~np.isin(postings.docs_of(old), np.asarray(dropped, dtype=np.uint64))]
+    kept = postings.without_documents(old, dropped)
     if len(touched) < count:
-        mine = np.isin(postings.shards_of(postings.grams_of(added), count), np.asarray(touched))
-        added = added[mine]
+        added = postings.in_shards(added, count, touched)
     made = postings.encoded(postings.merged([kept, added]))
     before = sum(len(state.shards[number]) - SHARD_OVERHEAD for number in touched)
     return made, state.size - before + made.size
