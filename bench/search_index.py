@@ -15,8 +15,15 @@ machine is shared: CPU time is steadier than the wall clock) and wall seconds:
 
 Sizes: the bytes of the shard files and of the document files, raw and gzip -6 per file, summed.
 
+With --output, it instead builds the site once into that folder (with the cache folder given, in this process)
+and prints the CPU seconds spent inside the build's search phase (the pipeline's `_search_files` generator, without
+the writer's time between its files), beside the build's own --profile: the wall clock of a shared machine says
+little about one phase. Empty the output folder first for the CI path (with the cache restored), delete both for
+a cold build.
+
 Usage:
   python bench/search_index.py --site SITE --cache-dir CACHE [--runs 3]
+  python bench/search_index.py --site SITE --cache-dir CACHE --output OUT
 Run it with PYTHONPATH pointing at the sitegen to measure (an older commit exported with `git archive` works too:
 it only needs sitegen.search.index's new_index, update_index and search_documents).
 """
@@ -59,7 +66,10 @@ def main() -> int:
     parser.add_argument("--site", type=Path, required=True)
     parser.add_argument("--cache-dir", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--output", type=Path)
     args = parser.parse_args()
+    if args.output is not None:
+        return build_phase(args.site, args.cache_dir, args.output)
 
     loaded = load_site(args.site, BuildOptions(cache_dir=args.cache_dir, disk_cache=True, jobs=1))
     site = loaded.site
@@ -114,6 +124,34 @@ def main() -> int:
         print(f"| {label} | {count} | {raw / 1e6:.2f} | {packed / 1e6:.2f} |")
     count, raw, packed = sizes(files, "")
     print(f"| all | {count} | {raw / 1e6:.2f} | {packed / 1e6:.2f} |")
+    return 0
+
+
+def build_phase(site: Path, cache_dir: Path, output: Path) -> int:
+    from sitegen.build import api, pipeline
+
+    spent = [0.0]
+    search_files = pipeline._search_files
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        files = search_files(*args, **kwargs)
+        while True:
+            started = time.process_time()
+            try:
+                file = next(files)
+            except StopIteration:
+                spent[0] += time.process_time() - started
+                return
+            spent[0] += time.process_time() - started
+            yield file
+
+    pipeline._search_files = timed  # type: ignore[assignment]
+    cpu, wall = time.process_time(), time.perf_counter()
+    report = api.build(site, BuildOptions(output_dir=output, cache_dir=cache_dir))
+    print(f"{report.articles} articles: build {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f}"
+          f" s CPU in this process; search phase {spent[0]:.2f} s CPU (its files' writing left out)")
+    for phase, seconds in report.timings:
+        print(f"  {phase}: {seconds:.2f} s wall")
     return 0
 
 

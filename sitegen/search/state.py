@@ -6,11 +6,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sitegen.search.format import FORMAT, MAX_SHARDS, digest, meta_bytes, shard_path
+from sitegen.search.format import FORMAT, MAX_SHARDS, NORMALIZE_VERSION, digest, meta_bytes, shard_path
 
-# What a saved state means besides sitegen's version: the format, and NFKC's tables (they decide the bigrams of an
-# old document read back).
-STATE_SCHEMA = f"{FORMAT}|2|{unicodedata.unidata_version}"
+# What a saved state means besides sitegen's version: the format, and how text is folded (normalize and NFKC's
+# tables decide the bigrams of the postings and of an old document read back).
+STATE_SCHEMA = f"{FORMAT}|2|{NORMALIZE_VERSION}|{unicodedata.unidata_version}"
 
 
 @dataclass(slots=True)
