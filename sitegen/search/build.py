@@ -21,8 +21,8 @@ from sitegen.search.format import (
 from sitegen.search.postings import Pairs
 from sitegen.search.state import IndexState
 
-# code points indexed at once: their arrays (about 40 bytes a character) stay small beside the site's text
-CHUNK_CHARACTERS = 2_000_000
+# code points indexed at once: their arrays (about 60 bytes a character for a moment) stay small
+CHUNK_CHARACTERS = 500_000
 
 
 def new_index(
@@ -65,15 +65,16 @@ def build_new_index(
             chunks.append(postings.pairs_of(texts, range(first, doc_id + 1)))
             texts, first, characters = [], doc_id + 1, 0
     chunks.append(postings.pairs_of(texts, range(first, len(keys))))
-    state = index_state(target_shard_bytes, keys, postings.merged(chunks), doc_digests)
+    state = index_state(target_shard_bytes, keys, postings.encoded(chunks), doc_digests)
     yield from ((shard_path(number), data) for number, data in enumerate(state.shards))
     yield "meta.json", state.meta()
     return state
 
 
-def index_state(target_shard_bytes: int, keys: Sequence[str], pairs: Pairs, doc_digests: list[bytes]) -> IndexState:
-    """The state of the index of `pairs` (sorted): its shard files made, and their digests."""
-    made = postings.encoded(pairs)
+def index_state(
+    target_shard_bytes: int, keys: Sequence[str], made: postings.Encoded, doc_digests: list[bytes]
+) -> IndexState:
+    """The state of the index of the postings `made`: its shard files, and their digests."""
     size = made.size
     count = shard_count(size, target_shard_bytes)
     files = postings.encode(made, count, range(count))

@@ -24,6 +24,7 @@ _DOC_MASK = np.uint64(MAX_DOCUMENTS - 1)
 _CODE_BITS = 21
 _CODE_MASK = np.uint64((1 << _CODE_BITS) - 1)
 _FNV_OFFSET, _FNV_PRIME = np.uint32(0x811C9DC5), np.uint32(0x01000193)
+_BLOCK = 1 << 20  # pairs encoded at once
 _UTF8_LEAD = np.array([0, 0, 0xC0, 0xE0, 0xF0], dtype=np.uint32)  # by the length of the character in UTF-8
 
 
@@ -100,12 +101,17 @@ def grams_from(texts: Iterable[str]) -> Pairs:
     return codes[0::2] << np.uint64(_CODE_BITS) | codes[1::2]
 
 
-def merged(parts: Iterable[Pairs]) -> Pairs:
-    """Sorted runs (or any pairs) as one sorted array; numpy's stable sort merges runs it finds."""
-    pieces = [part for part in parts if len(part)]
-    if not pieces:
-        return empty()
-    return np.sort(np.concatenate(pieces), kind="stable")
+def merged(parts: list[Pairs]) -> Pairs:
+    """Sorted runs (or any pairs) as one sorted array; numpy's stable sort merges the runs it finds. `parts` is
+    emptied as it is copied, so that the pairs of a big site are held about once, not twice."""
+    out = np.empty(sum(map(len, parts)), dtype=np.uint64)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        out[at : at + len(part)] = part
+        at += len(part)
+    out.sort(kind="stable")
+    return out
 
 
 def grams_of(pairs: Pairs) -> Pairs:
@@ -154,14 +160,38 @@ class Encoded:
         return 12 * len(self.keys) + len(self.data)
 
 
-def encoded(pairs: Pairs) -> Encoded:
-    grams = grams_of(pairs)
-    starts = _posting_starts(grams)
-    gaps = _gaps((pairs & _DOC_MASK).astype(np.uint32), starts)
-    sizes = _varint_sizes(gaps)
-    ends = np.cumsum(sizes)
-    offsets = np.concatenate(([0], ends[np.append(starts[1:] - 1, len(gaps) - 1)] if len(starts) else []))
-    return Encoded(grams[starts], _varints(gaps, sizes, ends), offsets.astype(np.int64))
+def encoded(parts: list[Pairs]) -> Encoded:
+    """The postings of the pairs in `parts` (emptied: see `merged`), made a block of pairs at a time so that a big
+    site's arrays are held once as pairs and once as bytes, never as the several arrays of a step each."""
+    pairs = merged(parts)
+    keys: list[Pairs] = []
+    data: list[npt.NDArray[np.uint8]] = []
+    starts: list[npt.NDArray[np.int64]] = []
+    written = 0
+    for at in range(0, len(pairs), _BLOCK):
+        block = pairs[at : at + _BLOCK]
+        grams = grams_of(block)
+        docs = (block & _DOC_MASK).astype(np.uint32)
+        first = np.empty(len(block), dtype=bool)
+        first[1:] = grams[1:] != grams[:-1]
+        first[0] = at == 0 or grams[0] != pairs[at - 1] >> np.uint64(DOC_BITS)
+        gaps = docs.copy()
+        gaps[1:] -= docs[:-1]
+        if not first[0]:  # the block starts inside a posting
+            gaps[0] -= np.uint32(pairs[at - 1] & _DOC_MASK)
+        gaps[first] = docs[first]
+        sizes = _varint_sizes(gaps)
+        ends = np.cumsum(sizes, dtype=np.int64)
+        heads = np.flatnonzero(first)
+        keys.append(grams[heads])
+        starts.append(written + ends[heads] - sizes[heads])
+        data.append(_varints(gaps, sizes, ends))
+        written += int(ends[-1])
+    del pairs
+    offsets = np.concatenate([*starts, np.array([written], dtype=np.int64)])
+    return Encoded(
+        np.concatenate(keys) if keys else empty(), np.concatenate(data) if data else np.zeros(0, np.uint8), offsets
+    )
 
 
 def encode(postings: Encoded, shards: int, numbers: Iterable[int]) -> dict[int, bytes]:
@@ -212,29 +242,15 @@ def decode(data: bytes) -> Pairs:
     return np.repeat(keys, counts) << np.uint64(DOC_BITS) | docs
 
 
-def _posting_starts(grams: Pairs) -> npt.NDArray[np.int64]:
-    if not len(grams):
-        return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(np.concatenate(([True], grams[1:] != grams[:-1])))
-
-
-def _gaps(docs: npt.NDArray[np.uint32], starts: npt.NDArray[np.int64]) -> npt.NDArray[np.uint32]:
-    """Each id minus the one before it in its posting; the first of a posting as it is."""
-    gaps = docs.copy()
-    gaps[1:] -= docs[:-1]
-    gaps[starts] = docs[starts]
-    return gaps
-
-
-def _varint_sizes(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+def _varint_sizes(values: npt.NDArray[np.uint32]) -> npt.NDArray[np.int8]:
     sizes = np.ones(len(values), dtype=np.int8)
     for k in range(1, 4):  # ids < 2**28: at most four bytes
         sizes += values >= np.uint32(1 << (7 * k))
-    return sizes.astype(np.int64)
+    return sizes
 
 
 def _varints(
-    values: npt.NDArray[np.uint32], sizes: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]
+    values: npt.NDArray[np.uint32], sizes: npt.NDArray[np.int8], ends: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.uint8]:
     """Unsigned LEB128, all values one after the other (`sizes`: their lengths, `ends`: where each ends)."""
     out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)

@@ -131,10 +131,10 @@ def _apply(
 ) -> tuple[postings.Encoded, int]:
     """The postings of the `touched` shards without the `dropped` documents and with the `added` pairs that fall in
     them; and the size of the whole index with them."""
-    old = postings.merged(postings.decode(state.shards[number]) for number in touched)
+    old = postings.merged([postings.decode(state.shards[number]) for number in touched])
     kept = postings.without_documents(old, dropped)
     if len(touched) < count:
         added = postings.in_shards(added, count, touched)
-    made = postings.encoded(postings.merged([kept, added]))
+    made = postings.encoded([kept, added])
     before = sum(len(state.shards[number]) - SHARD_OVERHEAD for number in touched)
     return made, state.size - before + made.size
