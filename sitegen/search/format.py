@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 SEARCH_URL = "search/"
 FORMAT = 2
-TARGET_SHARD_BYTES = 16 * 1024  # uncompressed
+TARGET_SHARD_BYTES = 8 * 1024  # uncompressed; about 3 KB over gzip, as a JSON shard of 16 KB (format 1) was
 MAX_SHARDS = 4096
 SHARD_OVERHEAD = 8  # a shard file's bytes besides its entries: the count and the last offset
 ENTRY_OVERHEAD = 12  # an entry's bytes besides its posting: two code points and an offset
