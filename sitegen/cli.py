@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -172,6 +173,14 @@ def build_command(
     if r.next_scheduled is not None:
         moment = r.next_scheduled.isoformat()
         line += _say(lang, f" (next goes live at {moment})", f"（下一篇发布时间：{moment}）")
+    if r.next_mourning is not None:
+        moment = r.next_mourning.isoformat()
+        if r.mourning:
+            line += _say(lang, f" (grey pages until {moment})", f"（全站变灰，至 {moment} 恢复）")
+        else:
+            line += _say(lang, f" (grey pages from {moment})", f"（将于 {moment} 起全站变灰）")
+    elif r.mourning:
+        line += _say(lang, " (grey pages)", "（全站变灰）")
     click.echo(line)
     for warning in r.warnings:
         click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
@@ -230,16 +239,25 @@ class _ProgressBar:
 @main.command("check")
 @SITE_OPTION
 @CACHE_OPTION
-def check_command(site_dir: Path, cache_dir: Path | None) -> None:
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Also require what a public site in mainland China must show: an ICP number (filings.icp) when "
+    "base_url is a public address.",
+)
+def check_command(site_dir: Path, cache_dir: Path | None, production: bool) -> None:
     """Validate everything a build would (config, front matter, pictures, links, templates); write nothing."""
-    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir))
+    lang = site_language(site_dir)
+    report = _run(partial(check, production=production), site_dir, BuildOptions(cache_dir=cache_dir))
     click.echo(
         _say(
-            site_language(site_dir),
+            lang,
             f"OK: {report.articles} articles, {report.pages} pages, no errors.",
             f"检查通过：{report.articles} 篇文章、{report.pages} 个页面，没有错误。",
         )
     )
+    for warning in report.warnings:
+        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
 
 
 @main.command("init")

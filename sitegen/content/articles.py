@@ -258,6 +258,8 @@ def render_article(
         unplaced_images=unplaced_images,
         draft=front.draft,
         future=front.date > now,
+        featured=front.featured,
+        weight=front.weight,
         extra=front.extra,
         heading_ids=rendered.heading_ids,
         links=links,

@@ -16,7 +16,7 @@ from sitegen.model import EMPTY_MAPPING, FrozenMapping
 from sitegen.urls import segment_problem
 
 KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
-                          "summary", "slug", "draft", "updated"})  # fmt: skip
+                          "summary", "slug", "draft", "updated", "featured", "weight"})  # fmt: skip
 IMAGE_KEYS = ("src", "caption", "alt", "width", "height")
 DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
 SLUG = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,199}$")
@@ -51,6 +51,8 @@ class FrontMatter:
     summary: str = ""
     slug: str = ""
     draft: bool = False
+    featured: bool = False
+    weight: int = 0
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
 
 
@@ -213,6 +215,15 @@ class _FieldChecker:
             return 0
         return value
 
+    def weight(self) -> int:
+        value = self.data.get("weight", 0)
+        if value is None:
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail("weight", "a whole number >= 0", value)
+            return 0
+        return value
+
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if value is None:
@@ -302,6 +313,8 @@ class _FieldChecker:
             summary=self.text("summary"),
             slug=self.slug(),
             draft=self.flag("draft"),
+            featured=self.flag("featured"),
+            weight=self.weight(),
             extra=FrozenMapping(extra),
         )
         return None if self.errors else front_matter
