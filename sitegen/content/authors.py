@@ -83,7 +83,7 @@ def _photo(photo: object, site_dir: Path, fail: Callable[..., None]) -> Path | N
     """The photo's file (under data/), or None after reporting why it cannot be used."""
     if not photo:
         return None
-    expected = f"a picture under {DATA_DIR}/, such as authors/ye-an-yi.jpg"
+    expected = f"a picture under {DATA_DIR}/, such as photos/ye-an-yi.jpg"
     if not isinstance(photo, str) or not photo.lower().endswith(PHOTO_TYPES):
         fail("photo", f"expected {expected}, got {photo!r}")
         return None
