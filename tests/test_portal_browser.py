@@ -293,3 +293,21 @@ def test_sticky_and_fixed_elements_keep_their_place_on_grey_pages(browser, grey_
                 return e.getBoundingClientRect().top; }"""
         )
         assert top == 0  # a filter on the root element is no containing block for fixed elements
+
+
+@pytest.mark.parametrize("contrast", [False, True])
+def test_the_filing_badges_show_in_the_footer(tab: Tab, contrast: bool) -> None:
+    if contrast:
+        preset(tab, MODES["high contrast"])
+    tab.goto("/")
+    conac = tab.page.locator(".filing-conac a")
+    assert conac.bounding_box() == {
+        "x": conac.bounding_box()["x"],
+        "y": conac.bounding_box()["y"],
+        "width": 44,
+        "height": 54,
+    }
+    assert "conac-badge.svg" in conac.evaluate("a => getComputedStyle(a).backgroundImage")
+    police = tab.page.locator(".filing-police")
+    assert "police-badge.svg" in police.evaluate("a => getComputedStyle(a, '::before').backgroundImage")
+    assert tab.broken == []

@@ -257,10 +257,13 @@ def test_filings_show_on_every_page_with_their_links(make_site: MakeSite) -> Non
         footer = html[html.index("<footer") :]
         assert '<a href="https://beian.miit.gov.cn/"' in footer and "粤ICP备2023012345号-1</a>" in footer, path
         assert 'href="https://beian.mps.gov.cn/#/query/webSearch?code=44011102000123"' in footer
-        assert "police-badge.svg" in footer and "粤公网安备44011102000123号</a>" in footer
+        assert 'class="filing-police"' in footer and "粤公网安备44011102000123号</a>" in footer
         assert 'href="https://bszs.conac.cn/sitename?method=show&amp;id=0A1B2C3D4E5F60718293A4B5C6D7E8F9"' in footer
-        assert 'alt="党政机关网站标识"' in footer and "网站标识码：4401110001" in footer
+        assert 'aria-label="党政机关网站标识"' in footer and "网站标识码：4401110001" in footer
+        assert "<img" not in footer  # the badges are background pictures: a page's first picture is its own
     assert (out / "assets/police-badge.svg").is_file() and (out / "assets/conac-badge.svg").is_file()
+    css = (out / "assets/portal.css").read_text(encoding="utf-8")
+    assert 'url("police-badge.svg")' in css and 'url("conac-badge.svg")' in css
 
 
 def test_without_filings_the_footer_has_none_and_only_the_icp_shows_when_only_it_is_set(make_site: MakeSite) -> None:

@@ -32,6 +32,7 @@ def portal_jobs(site: Site, job: JobMaker, versions: Versions) -> list[Any]:
     config = site.config
     labels = labels_for(config.language)
     jobs = []
+    key: tuple[object, ...]
     if site.authors:
         key = tuple(author_key(a) for a in site.authors)
         jobs.append(job("authors.html", AUTHORS_URL, None, key, authors=site.authors))
