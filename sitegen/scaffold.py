@@ -132,6 +132,7 @@ summary: ""          # optional; otherwise the text before <!--more--> or the fi
 # updated: {date}
 # featured: true     # a lead story (头条) at the top of the home page and of the column
 # weight: 10         # among lead stories, a higher weight comes first
+# aliases: []        # old addresses that redirect here, e.g. [/2008/11/23/hello.html]
 images: []           # e.g. - {{src: photo.jpg, caption: 图片说明, alt: 图片描述}}
 ---
 

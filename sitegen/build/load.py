@@ -39,6 +39,7 @@ class LoadedSite:
     next_change: datetime | None = None  # when the clock alone changes the site: an article due, a mourning range
     next_mourning: datetime | None = None  # the next start or end of a mourning range
     warnings: tuple[str, ...] = ()
+    content_warnings: tuple[ContentError, ...] = ()  # of front matter: misspelt keys
     articles_rendered: int = 0
     articles_reused: int = 0
     images_processed: int = 0
@@ -164,13 +165,14 @@ def load_site(
     left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
     published = [a for a in everything if a.source_path not in left_out]
     errors.extend(url_collisions(published, config))
-    errors.extend(check_links(everything, articles, {a.source_path for a in published}))
+    errors.extend(check_links(everything, articles, {a.source_path for a in published}, urls))
     counts, count_errors = load_view_counts(site_dir)
     errors.extend(count_errors)
     people, people_errors = load_authors(site_dir)
     errors.extend(people_errors)
     if errors:
         raise BuildFailed(errors)
+    warnings_of_content = tuple(w for a in published for w in a.warnings)
     cache.store(sources.values(), everything, stats)
     cache.articles_reused = reused_count
     published, warnings = apply_view_counts(published, counts, config)
@@ -187,6 +189,7 @@ def load_site(
         next_change=min((t for t in (next_article, next_mourning) if t is not None), default=None),
         next_mourning=next_mourning,
         warnings=tuple(warnings),
+        content_warnings=warnings_of_content,
         articles_rendered=len(to_render),
         articles_reused=reused_count,
         images_processed=images.processed,
