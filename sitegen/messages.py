@@ -192,6 +192,22 @@ _ZH: tuple[tuple[str, str], ...] = (
         "slug 是栏目在 content/ 下的文件夹名，也是它的网址",
     ),
     (r"column (?P<slug>.*) is listed twice", "栏目 {slug} 重复出现"),
+    # editions (繁體版)
+    (r"a list of editions, each with `language`", "版本列表，每项有 language"),
+    (r"e\.g\. editions: (?P<example>.*)", "例如 editions: {example}"),
+    (r"a mapping with `language`", "含 language 的映射"),
+    (r"a Traditional Chinese tag such as zh-Hant-HK", "繁体中文的语言标记，例如 zh-Hant-HK"),
+    (
+        r"one URL segment of lower-case letters, digits and '-', used by no column",
+        "一个由小写字母、数字和“-”组成、未被栏目占用的网址路径段",
+    ),
+    (
+        r"the edition's pages are <prefix>/<the page's own URL>: /zh-hant/ by default",
+        "该版本的页面在“<前缀>/<页面原网址>”，默认前缀是 /zh-hant/",
+    ),
+    (r"a mapping of texts, 简体: 繁體", "“简体: 繁體”形式的映射"),
+    (r"a list of names kept as written", "照原样保留的名称列表"),
+    (r"`简体<TAB>繁體` or one word", "“简体<TAB>繁體”或单独一个词"),
     # commands
     (r"unknown column (?P<column>.*); valid columns: (?P<columns>.*)", "未知栏目 {column}；可用的栏目：{columns}"),
     (r"(?P<path>.*) already exists; choose another --slug", "{path} 已存在；请用 --slug 另取一个名字"),

@@ -41,6 +41,7 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
         taken[f"{column.url}feed.xml"] = GENERATED
     taken[output_path_for("")] = "the home page"
     folders: dict[str, str] = {}  # folder path -> the first article whose output lies inside it
+    generated = (*GENERATED_FOLDERS, *(edition.prefix for edition in config.editions))  # an edition's pages
     errors = []
     for article in sorted(articles, key=lambda a: a.source_path):
         path = article.output_path
@@ -49,7 +50,7 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
             taken.get(path)
             or next((taken[p] for p in parents if p in taken), None)
             or folders.get(path)
-            or (GENERATED if path.startswith(GENERATED_FOLDERS) else None)
+            or (GENERATED if path.startswith(generated) else None)
         )
         if owner is not None and owner != article.source_path:
             errors.append(

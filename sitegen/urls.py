@@ -155,3 +155,16 @@ def tag_slug(name: str) -> str:
     folded = unicodedata.normalize("NFKC", name).strip().lower()
     slug = re.sub(r"[\s/\\?#%&+:;.,'\"<>|*]+", "-", folded).strip("-")
     return slug[:80] or "tag"
+
+
+def in_edition(prefix: str, target: str) -> str:
+    """A site-relative target as an edition's page links to it: the edition's own pages, feeds and sitemap under its
+    `prefix`; the assets and pictures, which every edition shares, where they are. No prefix: the target itself."""
+    if not prefix or "://" in target or target.startswith(("#", "mailto:", "tel:", "//", "data:")):
+        return target
+    path = target.partition("#")[0].partition("?")[0]
+    if path.startswith("assets/"):
+        return target
+    if path == "" or path.endswith(("/", ".html", ".xml")):
+        return prefix + target
+    return target

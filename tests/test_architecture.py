@@ -9,7 +9,7 @@ The package is a stack of floors; a module may import modules of its own floor o
     incremental/                                   what a build can reuse: build cache, body store, up-to-date record
     search/                                        the search index
     render/                                        Jinja, pages, feeds, JSON-LD, labels, the theme
-    site                                           assembling the Site (pure)
+    site, edition                                  assembling the Site, and an edition's (pure)
     content/                                       sources -> Articles: front matter, Markdown, links
     pictures/                                      where pictures are, their variants, the image cache
     config                                         site.yaml -> Config
@@ -17,7 +17,8 @@ The package is a stack of floors; a module may import modules of its own floor o
     model, errors, messages, layout, urls, stamps  the bottom
 
 Nothing imports `cli`; only `cli` imports click, only `render/` jinja2, only `serve` watchdog, only
-`content.sanitize` nh3 and only `pictures.variants` Pillow. Imports inside functions count too.
+`content.sanitize` nh3, only `pictures.variants` Pillow and only `content.chinese` opencc. Imports inside
+functions count too.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config",)),
     ("pictures", ("pictures", "pictures.*")),
     ("content", ("content", "content.*")),
-    ("site", ("site",)),
+    ("site", ("site", "edition")),
     ("render", ("render", "render.*")),
     ("search", ("search", "search.*")),
     ("incremental", ("incremental", "incremental.*")),
@@ -148,6 +149,7 @@ def test_nothing_imports_cli() -> None:
         ("watchdog", {"serve"}),
         ("nh3", {"content.sanitize"}),
         ("PIL", {"pictures.variants"}),
+        ("opencc", {"content.chinese"}),
     ],
 )
 def test_only_one_module_imports_each_framework(package: str, allowed: set[str]) -> None:
@@ -163,7 +165,7 @@ def test_build_and_serve_are_used_only_from_above() -> None:
 def test_the_way_in_stays_light_to_import() -> None:
     """A build with nothing to do must not pay for Markdown, Jinja, Pillow or nh3: cli, build and what they
     import at the top of the file stay clear of them (the pipeline is imported inside build's functions)."""
-    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe"}
+    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe", "opencc"}
     code = f"import sys, sitegen.cli\nprint(sorted(name for name in {sorted(heavy)!r} if name in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

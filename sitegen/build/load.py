@@ -14,6 +14,7 @@ from sitegen.content.articles import Source, find_sources, fingerprint, read_sou
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
 from sitegen.content.viewcounts import apply_view_counts, load_view_counts
+from sitegen.edition import edition_keys
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, FileStat, files_fingerprint
@@ -166,7 +167,7 @@ def load_site(
     errors.extend(count_errors)
     if errors:
         raise BuildFailed(errors)
-    cache.store(sources.values(), everything, stats)
+    cache.store(sources.values(), everything, stats, lambda fingerprints: edition_keys(fingerprints, config.editions))
     cache.articles_reused = reused_count
     published, warnings = apply_view_counts(published, counts, config)
     return LoadedSite(

@@ -21,6 +21,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "search_count": "找到 {0} 篇文章", "search_about": "找到约 {0} 篇文章",
         "search_none": "没有找到包含“{0}”的文章。", "search_short": "请输入至少两个字。",
         "search_error": "搜索暂时无法使用，请稍后再试。", "search_more": "显示更多结果",
+        "edition_switch": "简繁切换",
     },
     "en": {
         "home": "Home", "source": "Source", "author": "Author", "views": "Views", "published": "Published",
@@ -38,9 +39,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "search_count": "Articles found: {0}", "search_about": "Articles found: about {0}",
         "search_none": "No article contains “{0}”.", "search_short": "Type at least two characters.",
         "search_error": "Search is not available right now; please try again later.", "search_more": "More results",
+        "edition_switch": "Chinese script",
     },
 }  # fmt: skip
 
 
 def labels_for(language: str) -> Mapping[str, str]:
-    return MappingProxyType(_LABELS.get(language, _LABELS["en"]))
+    """The words of a language; any Chinese tag (an edition's zh-Hant-HK) gets the Simplified ones, which an edition
+    converts."""
+    return MappingProxyType(_LABELS.get("zh-CN" if language.startswith("zh") else language, _LABELS["en"]))

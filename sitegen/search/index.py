@@ -22,10 +22,11 @@ had (only those it gained or lost change postings), and a touched shard's file g
 document appends its id to its bigrams' postings, and removing the newest cuts it off, without parsing them.
 
 The query (assets/search.js; tests/test_search.py holds the same logic in Python): normalise (per character: NFKC,
-then lower case), split into terms at white space, take the bigrams of every term of two or more characters, intersect
-their postings: the candidates, newest first. A two-character term is matched exactly by its posting; for longer
-ones a candidate may hold the bigrams without the term, so every result shown is first checked by a substring test on
-its document's normalised title and text. Nothing is shown that does not contain every term.
+then lower case, then Traditional folded to Simplified: see search/fold.py), split into terms at white space, take
+the bigrams of every term of two or more characters, intersect their postings: the candidates, newest first. A
+two-character term is matched exactly by its posting; for longer ones a candidate may hold the bigrams without the
+term, so every result shown is first checked by a substring test on its document's normalised title and text.
+Nothing is shown that does not contain every term.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Article, Body, BodyOf, Site
+from sitegen.search.fold import fold_digest, fold_table
 
 SEARCH_URL = "search/"
 FORMAT = 1
@@ -74,7 +76,7 @@ Entries = dict[str, tuple[bytes, int]]  # bigram -> (its posting as gaps, ASCII 
 Previous = Callable[[str], bytes | None]  # a file of the last index by its path under search/ (None: not there)
 # What a saved state means besides sitegen's version: NFKC's tables (they decide the bigrams of an old document read
 # back) and the machine's ints (IndexState.lasts).
-STATE_SCHEMA = f"{FORMAT}|1|{unicodedata.unidata_version}|{sys.byteorder}|{array('I').itemsize}"
+STATE_SCHEMA = f"{FORMAT}|1|{unicodedata.unidata_version}|{sys.byteorder}|{array('I').itemsize}|{fold_digest()}"
 
 
 @dataclass(slots=True)
@@ -97,7 +99,7 @@ class _CharacterTable(dict[int, str]):
     """str.translate table: each character's NFKC form, lower-cased; filled as characters are met."""
 
     def __missing__(self, code: int) -> str:
-        self[code] = unicodedata.normalize("NFKC", chr(code)).lower()
+        self[code] = unicodedata.normalize("NFKC", chr(code)).lower().translate(fold_table())  # see search.fold
         return self[code]
 
 
@@ -105,7 +107,8 @@ _NORMAL_FORMS = _CharacterTable()  # a memo of a pure function: a few thousand d
 
 
 def normalize(text: str) -> str:
-    """NFKC and lower case, one character at a time (so that positions map back, and search.js does the same)."""
+    """NFKC, lower case and Traditional folded to Simplified, one character at a time (so that positions map back,
+    and search.js does the same)."""
     return text.translate(_NORMAL_FORMS)
 
 
