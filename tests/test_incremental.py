@@ -1,7 +1,7 @@
 """An incremental build gives exactly the output of a cold build, whatever edits came before it.
 
 Hypothesis drives random sequences of edits (add, edit, rename, delete articles and pictures; change a template;
-change the config) on a small site. After each sequence the site is built twice: incrementally, into the output of
+change the config, the Traditional edition's dictionary) on a small site with a Traditional edition. After each sequence the site is built twice: incrementally, into the output of
 the previous builds with the build cache they left, and cold, with no cache into an empty folder. The two trees must
 match byte for byte. The development server's in-memory cache is held to the same standard.
 """
@@ -32,6 +32,8 @@ columns:
     title: {towns}
   - slug: tips
     title: 身边爆料
+editions:
+  - language: zh-Hant-HK
 """
 NAMES = ["a", "b", "c", "d", "e"]
 COLUMNS = ["towns", "tips"]
@@ -47,6 +49,7 @@ operations = st.one_of(
     st.tuples(st.just("template"), st.sampled_from(["", "<p>本站</p>", "<p>转载请注明出处</p>"])),
     st.tuples(st.just("config"), st.integers(1, 3), st.sampled_from(["镇街社区", "镇街"])),
     st.tuples(st.just("link"), columns, names, columns, names),
+    st.tuples(st.just("phrases"), st.sampled_from(["", "党建\n", "志愿\t志願者\n社区\t社區\n"])),
 )
 
 
@@ -98,6 +101,10 @@ def apply(site: Path, operation: tuple) -> None:
     elif kind == "config":
         _, page_size, towns = operation
         (site / "site.yaml").write_text(SITE_YAML.format(page_size=page_size, towns=towns), encoding="utf-8")
+    elif kind == "phrases":  # the edition's dictionary: every converted page may change
+        _, phrases = operation
+        (site / "data").mkdir(exist_ok=True)
+        (site / "data" / "opencc.txt").write_text(phrases, encoding="utf-8")
     elif kind == "link":
         _, column, name, target_column, target_name = operation
         path = site / "content" / column / f"{name}.md"

@@ -56,3 +56,4 @@ class BuildReport:
     timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order
     images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
     images_reused: int = 0  # pictures found in the image cache
+    editions_converted: int = 0  # articles whose texts and body an edition converted (the others: from the cache)

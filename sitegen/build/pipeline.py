@@ -312,6 +312,7 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
         timings=tuple(run.timings),
         images_processed=loaded.images_processed,
         images_reused=loaded.images_reused,
+        editions_converted=run.editions_converted,
     )
 
 
