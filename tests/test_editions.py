@@ -128,8 +128,8 @@ def test_an_edition_body_points_at_the_shared_pictures_and_at_its_own_pages() ->
     converted = edition_body(body, "towns/2022/12/x/", "zh-hant/", ScriptConverter("s2hk"))
     assert converted.search_text == "鏈接 另一篇"
     assert '<a href="../../../../brands/2023/06/x/">另一篇</a><a href="#fn1">1</a>' in converted.html
-    assert 'srcset="../../../../../towns/2022/12/x/pic-480.webp 480w, ../../../../../towns/2022/12/x/pic-960.webp 960w"'\
-        in converted.html  # fmt: skip
+    shared = "../../../../../towns/2022/12/x/"
+    assert f'srcset="{shared}pic-480.webp 480w, {shared}pic-960.webp 960w"' in converted.html
     assert 'src="../../../../../towns/2022/12/pic.png" alt="圖"' in converted.html
     assert 'href="https://example.org/a.png"' in converted.html
 
@@ -240,8 +240,8 @@ def test_an_edition_article_page_is_converted_and_keeps_its_url(edition_site: Pa
     html = page(output, f"zh-hant/{url}")
     assert html.startswith('<!doctype html>\n<html lang="zh-Hant-HK">')
     for text in ("<title>鄉村振興看白雲 - 測試站</title>", "頭髮與發展", "桃花里議事廳", "鍾楚紅", "叶安怡",
-                 "白雲區融媒體中心", "<figcaption>黨羣服務站", 'alt="黨羣活動"', ">鎮街社區<", 'id="小标题">小標題</h2>',
-                 '<meta property="og:locale" content="zh_HK">', "跳到正文"):  # fmt: skip
+                 "白雲區融媒體中心", "<figcaption>黨羣服務站", 'alt="黨羣活動"', ">鎮街社區<",
+                 'id="小标题">小標題</h2>', '<meta property="og:locale" content="zh_HK">', "跳到正文"):  # fmt: skip
         assert text in html, text
     for text in ("乡村振兴看白云", "头发", "钟楚红", "党群服务站"):
         assert text not in html, text

@@ -1,7 +1,8 @@
 """An incremental build gives exactly the output of a cold build, whatever edits came before it.
 
 Hypothesis drives random sequences of edits (add, edit, rename, delete articles and pictures; change a template;
-change the config, the Traditional edition's dictionary) on a small site with a Traditional edition. After each sequence the site is built twice: incrementally, into the output of
+change the config, the Traditional edition's dictionary) on a small site with a Traditional
+edition. After each sequence the site is built twice: incrementally, into the output of
 the previous builds with the build cache they left, and cold, with no cache into an empty folder. The two trees must
 match byte for byte. The development server's in-memory cache is held to the same standard.
 """
