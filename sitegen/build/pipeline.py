@@ -23,7 +23,7 @@ from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
 from sitegen.build.parallel import ordered_map
 from sitegen.edition import edition_key
-from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state
+from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state, search_state_file
 from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
 from sitegen.pictures.cache import ImageStore
@@ -246,12 +246,14 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
 
 def _edition_search(run: _Run, view: EditionView, output: Path | None) -> Iterator[OutputFile]:
     """An edition's search index, under its prefix: its documents are the converted articles (folded to one script
-    like every query). Kept when no article it covers changed; else made anew (not updated: see the README)."""
+    like every query). Kept when no article it covers changed; else updated from its saved state like the source's
+    (`sitegen serve` and builds without a cache make it anew)."""
     prefix = view.edition.prefix + SEARCH_URL
     columns = column_titles(view.site)
     articles = view.site.articles[::-1]
-    keys = [document_key(article, columns) for article in articles]
-    digest = hashlib.sha1(repr((edition_key(view.edition), keys)).encode()).hexdigest()
+    converted = edition_key(view.edition)  # the same article converted another way is another document
+    keys = [f"{converted}|{document_key(article, columns)}" for article in articles]
+    digest = hashlib.sha1(repr(keys).encode()).hexdigest()
     known = run.cache.edition_search.get(prefix)
     memory = run.options.cache
     kept = known[1] if known is not None and known[0] == digest and memory is None else None
@@ -259,15 +261,37 @@ def _edition_search(run: _Run, view: EditionView, output: Path | None) -> Iterat
         run.data_files += len(kept)
         yield from (OutputFile(path, unchanged=True) for path in kept)
         return
-    made = build_new_index(keys, lambda doc_id: search_document(articles[doc_id], columns, view.body(articles[doc_id])))
+
+    def document(doc_id: int) -> SearchDocument:
+        return search_document(articles[doc_id], columns, view.body(articles[doc_id]))
+
+    name = search_state_file(view.edition.prefix)
+    state, changes = None, None
+    if output is not None and memory is None and run.options.disk_cache:
+        state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR, name)
+        previous = _on_disk(output / prefix)
+        if state is not None and previous("meta.json") == state.meta():  # else the output holds another index
+            try:
+                changes = update_index(state, keys, document, previous)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                changes = None  # a file of the last index changed since, or a damaged state: build cold
     paths: list[str] = []
-    while True:
-        try:
-            path, data = next(made)
-        except StopIteration:
-            break
-        paths.append(prefix + path)
-        yield OutputFile(prefix + path, data)
+    if changes is None:
+        made = build_new_index(keys, document)
+        while True:
+            try:
+                path, made_data = next(made)
+            except StopIteration as done:
+                state = done.value
+                break
+            paths.append(prefix + path)
+            yield OutputFile(prefix + path, made_data)
+    else:
+        for path, data in changes:
+            paths.append(prefix + path)
+            yield OutputFile(prefix + path, data, unchanged=data is None)
+    if output is not None and memory is None and run.options.disk_cache and state is not None:
+        run.cache.edition_search_states[name] = state  # saved once the output is written
     run.data_files += len(paths)
     run.cache.record_edition_search(prefix, digest, tuple(paths))
 
@@ -358,6 +382,8 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
         run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
         if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
             save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
+        for name, state in run.cache.edition_search_states.items():  # the editions' indexes likewise
+            save_search_state(options.cache_dir or site_dir / CACHE_DIR, state, name)
         run.lap("save the build cache", started)
     return _report(run, loaded, written, output), loaded
 

@@ -72,6 +72,8 @@ _ATTRIBUTE = re.compile(r"""(?<=[\s"'])([A-Za-z][\w:-]*)(\s*=\s*)("[^"]*"|'[^']*
 _TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder", "aria-description"})
 _URL_ATTRIBUTES = frozenset({"src", "srcset", "href", "poster"})
 _RAW_TEXT = re.compile(r"<(script|style)\b", re.IGNORECASE)
+# a tag with none of these attributes is left as it is, unparsed (most are: <p>, <h2 id>, </a>, <td>)
+_WORTH_A_LOOK = re.compile(r"\s(?:alt|title|aria-label|aria-description|placeholder|src|srcset|href|poster)\s*=", re.I)
 
 
 def convert_html(html: str, convert: Callable[[str], str], relink: Relink | None = None) -> str:
@@ -96,6 +98,8 @@ def convert_html(html: str, convert: Callable[[str], str], relink: Relink | None
 
 
 def _convert_tag(tag: str, convert: Callable[[str], str], relink: Relink | None) -> str:
+    if not _WORTH_A_LOOK.search(tag):
+        return tag
     def attribute(match: re.Match[str]) -> str:
         name, equals, quoted = match.group(1), match.group(2), match.group(3)
         lower = name.lower()

@@ -79,6 +79,8 @@ class BuildCache:
     search_state: IndexState | None = None  # the state of that index (serve), or one to save after the build
     # per edition's search folder ("zh-hant/search/"): the digest of what its index was built from, and its files
     edition_search: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # the states of the editions' indexes made or updated by this build, by file name, saved after it
+    edition_search_states: dict[str, IndexState] = field(default_factory=dict)
     articles_reused: int = 0
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
@@ -328,10 +330,15 @@ def _search_schema() -> str:
     return hashlib.sha1(f"{STATE_SCHEMA}|{__version__}|{shape!r}".encode()).hexdigest()
 
 
-def load_search_state(folder: Path) -> IndexState | None:
+def search_state_file(edition_prefix: str = "") -> str:
+    """The file of a search index's state: search.pickle, or search-zh-hant.pickle for an edition's index."""
+    return f"search-{edition_prefix.strip('/')}.pickle" if edition_prefix else SEARCH_FILE
+
+
+def load_search_state(folder: Path, name: str = SEARCH_FILE) -> IndexState | None:
     """The search index's state saved in `folder`, or None when there is none or it cannot be read."""
     try:
-        with (folder / SEARCH_FILE).open("rb") as handle:
+        with (folder / name).open("rb") as handle:
             data = _DataUnpickler(handle).load()
         if type(data) is not dict or data.get("schema") != _search_schema():
             return None
@@ -340,13 +347,13 @@ def load_search_state(folder: Path) -> IndexState | None:
         return None  # a damaged, foreign or hostile file: the index is built cold
 
 
-def save_search_state(folder: Path, state: IndexState) -> None:
+def save_search_state(folder: Path, state: IndexState, name: str = SEARCH_FILE) -> None:
     """Written beside, then renamed into place: a reader sees the old state or the new one, never half of one."""
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{SEARCH_FILE}.{os.getpid()}"
+    temporary = folder / f".{name}.{os.getpid()}"
     with temporary.open("wb") as handle:
         pickle.dump({"schema": _search_schema(), "state": state_data(state)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, folder / SEARCH_FILE)
+    os.replace(temporary, folder / name)
 
 
 class _DataUnpickler(pickle.Unpickler):
