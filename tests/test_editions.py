@@ -384,3 +384,22 @@ def test_an_edit_updates_the_editions_search_index_file_by_file(edition_site: Pa
     assert {p: data for p, data in tree(cold).items() if p.startswith("zh-hant/search/")} == {
         p: data for p, data in tree(edition_site / "public").items() if p.startswith("zh-hant/search/")
     }
+
+
+def test_the_command_line_builds_and_checks_an_edition(edition_site: Path) -> None:
+    from click.testing import CliRunner
+
+    from sitegen.cli import main
+
+    checked = CliRunner().invoke(main, ["check", "--site", str(edition_site)])
+    assert checked.exit_code == 0, checked.output
+    assert not (edition_site / "public").exists()
+    built = CliRunner().invoke(main, ["build", "--site", str(edition_site), "--profile"])
+    assert built.exit_code == 0, built.output
+    assert "转换繁体版" in built.output
+    assert (edition_site / "public/zh-hant/towns/2024/03/a/index.html").is_file()
+    bad = edition_site / "site.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("zh-Hant-HK", "zh-Hans"), encoding="utf-8")
+    failed = CliRunner().invoke(main, ["build", "--site", str(edition_site)])
+    assert failed.exit_code == 2
+    assert "editions[0].language" in failed.output and "繁体中文的语言标记" in failed.output
