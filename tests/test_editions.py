@@ -118,6 +118,15 @@ def test_html_is_converted_between_its_tags_never_in_urls_ids_or_scripts() -> No
     )
 
 
+def test_broken_raw_html_is_read_as_a_browser_would_and_in_one_pass() -> None:
+    """Trusted columns keep raw HTML as written: a comment never closed runs to the end; a stray quote does not make
+    the tag run on past the next "<" (which would also make every later "<" scan to the end: quadratic)."""
+    convert = ScriptConverter("s2hk")
+    assert convert_html("<p>发展</p><!-- 发展 <p>发展", convert) == "<p>發展</p><!-- 发展 <p>发展"
+    assert convert_html('<a title="发<b>发展</b>', convert) == '<a title="發<b>發展</b>'
+    assert convert_html('<a "x' * 50_000, convert) == '<a "x' * 50_000
+
+
 def test_an_edition_body_points_at_the_shared_pictures_and_at_its_own_pages() -> None:
     body = Body(
         '<p>链接<a href="../../../../brands/2023/06/x/">另一篇</a><a href="#fn1">1</a></p>'

@@ -66,8 +66,10 @@ class ScriptConverter:
         return "".join(parts)
 
 
-# A tag, a comment, a doctype: quoted attribute values may hold ">"
-_MARKUP = re.compile(r"""<!--.*?-->|<[A-Za-z/!?](?:[^"'>]|"[^"]*"|'[^']*')*>""", re.DOTALL)
+# A tag, a comment, a doctype: quoted attribute values may hold ">" but not "<", so that a stray quote in a trusted
+# column's raw HTML ends its attempt at the next "<" (linear time), not at the end of the body; a comment never
+# closed runs to the end, as browsers read it
+_MARKUP = re.compile(r"""<!--.*?(?:-->|\Z)|<[A-Za-z/!?](?:[^"'<>]|"[^"<]*"|'[^'<]*')*>""", re.DOTALL)
 _ATTRIBUTE = re.compile(r"""(?<=[\s"'])([A-Za-z][\w:-]*)(\s*=\s*)("[^"]*"|'[^']*')""")
 _TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder", "aria-description"})
 _URL_ATTRIBUTES = frozenset({"src", "srcset", "href", "poster"})
