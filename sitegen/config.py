@@ -12,7 +12,7 @@ from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
 from sitegen.layout import CONFIG_FILE, DATA_DIR
 from sitegen.model import Column, Config, Edition
-from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
+from sitegen.urls import DEFAULT_PERMALINK, permalink_problem, safe_join
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}
@@ -94,18 +94,30 @@ def load_config(site_dir: Path) -> Config:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError([ContentError(CONFIG_FILE, None, None, "is not UTF-8 text")]) from None
-    phrases = load_phrases(site_dir / DATA_DIR / PHRASES_FILE)
-    return parse_config(without_controls(text), phrases)  # as in articles: no page or feed may carry control chars
+    phrases, errors = load_phrases(site_dir)
+    try:
+        config = parse_config(without_controls(text), phrases)  # as in articles: no page or feed carries controls
+    except ConfigError as exc:
+        raise ConfigError([*errors, *exc.errors]) from None
+    if errors:
+        raise ConfigError(errors)
+    return config
 
 
-def load_phrases(path: Path) -> tuple[tuple[str, str], ...]:
+def load_phrases(site_dir: Path) -> tuple[tuple[tuple[str, str], ...], list[ContentError]]:
     """data/opencc.txt: `简体<TAB>繁體` a line (or one word, kept as it is in every edition); `#` starts a comment."""
+    name = f"{DATA_DIR}/{PHRASES_FILE}"
+    path = safe_join(site_dir, name)
+    if path is None:
+        return (), [ContentError(name, None, None, "is a link that points outside the site folder")]
     try:
         text = without_controls(path.read_text(encoding="utf-8-sig"))  # tabs and line ends stay
     except FileNotFoundError:
-        return ()
+        return (), []
     except UnicodeDecodeError:
-        raise ConfigError([ContentError(f"{DATA_DIR}/{PHRASES_FILE}", None, None, "is not UTF-8 text")]) from None
+        return (), [ContentError(name, None, None, "is not UTF-8 text")]
+    except OSError as exc:
+        return (), [ContentError(name, None, None, f"cannot be read: {exc.strerror}")]
     phrases: list[tuple[str, str]] = []
     errors: list[ContentError] = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -115,16 +127,10 @@ def load_phrases(path: Path) -> tuple[tuple[str, str], ...]:
         parts = line.split("\t") if "\t" in line else line.split()
         parts = [part.strip() for part in parts if part.strip()]
         if len(parts) > 2:
-            errors.append(
-                ContentError(
-                    f"{DATA_DIR}/{PHRASES_FILE}", number, None, f"expected `简体<TAB>繁體` or one word, got {line!r}"
-                )
-            )
+            errors.append(ContentError(name, number, None, f"expected `简体<TAB>繁體` or one word, got {line!r}"))
             continue
         phrases.append((parts[0], parts[-1]))
-    if errors:
-        raise ConfigError(errors)
-    return tuple(phrases)
+    return tuple(phrases), errors
 
 
 def parse_config(text: str, phrases: tuple[tuple[str, str], ...] = ()) -> Config:

@@ -67,13 +67,26 @@ def test_the_dictionary_file_and_site_yaml_phrases_are_both_used(make_site: Make
     assert edition.phrases == (("桃花里", "桃花里"), ("钟楚红", "鍾楚紅"), ("叶安怡", "叶安怡"), ("云吞面", "雲吞麵"))
 
 
-def test_a_bad_dictionary_line_is_an_error_with_its_line(make_site: MakeSite) -> None:
-    site = make_site({"site.yaml": EDITION_YAML, "data/opencc.txt": "桃花里\n一\t二\t三\n"})
+def test_a_bad_dictionary_line_is_an_error_with_its_line_beside_site_yamls(make_site: MakeSite) -> None:
+    site = make_site({"site.yaml": EDITION_YAML + "page_size: x\n", "data/opencc.txt": "桃花里\n一\t二\t三\n"})
+    with pytest.raises(ConfigError) as caught:
+        load_config(site)
+    first, second = caught.value.errors  # every error of one run: the dictionary's and site.yaml's
+    assert (first.path, first.line) == ("data/opencc.txt", 2)
+    assert "简体<TAB>繁體" in first.message
+    assert (second.path, second.field) == ("site.yaml", "page_size")
+
+
+def test_a_dictionary_linked_from_outside_the_site_is_never_read(make_site: MakeSite, tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("机密\t機密\n", encoding="utf-8")
+    site = make_site({"site.yaml": EDITION_YAML})
+    (site / "data").mkdir()
+    (site / "data/opencc.txt").symlink_to(outside)
     with pytest.raises(ConfigError) as caught:
         load_config(site)
     (error,) = caught.value.errors
-    assert (error.path, error.line) == ("data/opencc.txt", 2)
-    assert "简体<TAB>繁體" in error.message
+    assert (error.path, error.message) == ("data/opencc.txt", "is a link that points outside the site folder")
 
 
 # --------------------------------------------------------------------------- the conversion
