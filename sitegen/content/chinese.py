@@ -102,6 +102,7 @@ def convert_html(html: str, convert: Callable[[str], str], relink: Relink | None
 def _convert_tag(tag: str, convert: Callable[[str], str], relink: Relink | None) -> str:
     if not _WORTH_A_LOOK.search(tag):
         return tag
+
     def attribute(match: re.Match[str]) -> str:
         name, equals, quoted = match.group(1), match.group(2), match.group(3)
         lower = name.lower()
@@ -117,7 +118,7 @@ def _convert_tag(tag: str, convert: Callable[[str], str], relink: Relink | None)
 
 def folding_pairs(conversions: Iterable[str] = ("t2s", "hk2s", "tw2s")) -> dict[str, str]:
     """Every character OpenCC writes differently in Simplified, alone (Traditional -> Simplified), for the search
-    normaliser's table (assets/search-fold.json): the CJK blocks a reader may type."""
+    normaliser's table (assets/search-fold.js): the CJK blocks a reader may type."""
     pairs: dict[str, str] = {}
     blocks = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF))
     characters = [chr(code) for start, end in blocks for code in range(start, end + 1)]
