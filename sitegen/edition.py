@@ -9,6 +9,7 @@ slug of its Simplified name, and the edition's page of every page is `<prefix><i
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 from collections.abc import Callable, Iterable
@@ -33,6 +34,7 @@ from sitegen.urls import relative_url, tag_slug
 Convert = Callable[[str], str]
 
 
+@functools.cache  # a memo of a pure function: asked for every article
 def edition_key(edition: Edition) -> str:
     """What decides an edition's converted text and pages: its settings and OpenCC's version (its dictionaries)."""
     return f"{edition.key}.opencc-{opencc_version()}"
