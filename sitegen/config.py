@@ -107,6 +107,8 @@ def load_config(site_dir: Path) -> Config:
 def load_phrases(site_dir: Path) -> tuple[tuple[tuple[str, str], ...], list[ContentError]]:
     """data/opencc.txt: `简体<TAB>繁體` a line (or one word, kept as it is in every edition); `#` starts a comment."""
     name = f"{DATA_DIR}/{PHRASES_FILE}"
+    if not (site_dir / name).exists():
+        return (), []  # no dictionary (a data/ folder linked out of the site is reported with the sources)
     path = safe_join(site_dir, name)
     if path is None:
         return (), [ContentError(name, None, None, "is a link that points outside the site folder")]
