@@ -174,6 +174,9 @@ def parse_config(text: str, phrases: tuple[tuple[str, str], ...] = ()) -> Config
     home_title = check.text(data, "home_title", DEFAULT_HOME_TITLE.get(language, "Home"))
     columns = _columns(data.get("columns"), check)
     editions = _editions(data.get("editions"), check, {c.slug for c in columns}, phrases)
+    if editions and language != "zh-CN":
+        needs = "a Traditional edition is converted from Simplified Chinese: the site needs language: zh-CN"
+        check.add("editions", needs)
 
     config = Config(
         title=title,

@@ -208,6 +208,10 @@ _ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"a mapping of texts, 简体: 繁體", "“简体: 繁體”形式的映射"),
     (r"a list of names kept as written", "照原样保留的名称列表"),
+    (
+        r"a Traditional edition is converted from Simplified Chinese: the site needs language: zh-CN",
+        "繁体版由简体中文转换而来：网站的 language 须为 zh-CN",
+    ),
     (r"`简体<TAB>繁體` or one word", "“简体<TAB>繁體”或单独一个词"),
     # commands
     (r"unknown column (?P<column>.*); valid columns: (?P<columns>.*)", "未知栏目 {column}；可用的栏目：{columns}"),

@@ -50,6 +50,7 @@ def test_an_edition_takes_its_conversion_and_prefix_from_its_language() -> None:
         ("editions:\n  - language: zh-Hant-HK\n    phrases: [a]", "editions[0].phrases", "a mapping of texts"),
         ("editions:\n  - language: zh-Hant-HK\n    keep: 叶", "editions[0].keep", "a list of names"),
         ("editions:\n  - language: zh-Hant-HK\n    colour: red", "editions[0].colour", "unknown key"),
+        ("language: en\neditions:\n  - language: zh-Hant-HK", "editions", "needs language: zh-CN"),
     ],
 )
 def test_a_bad_edition_is_an_error_naming_its_key(editions: str, field: str, found: str) -> None:
