@@ -17,8 +17,8 @@ The package is a stack of floors; a module may import modules of its own floor o
     model, errors, messages, layout, urls, stamps  the bottom
 
 Nothing imports `cli`; only `cli` imports click, only `render/` jinja2, only `serve` watchdog, only
-`content.sanitize` nh3, only `pictures.variants` Pillow and only `content.chinese` opencc. Imports inside
-functions count too.
+`content.sanitize` nh3, only `pictures.variants` Pillow, only `search.postings` numpy and only `content.chinese`
+opencc. Imports inside functions count too.
 """
 
 from __future__ import annotations
@@ -149,6 +149,7 @@ def test_nothing_imports_cli() -> None:
         ("watchdog", {"serve"}),
         ("nh3", {"content.sanitize"}),
         ("PIL", {"pictures.variants"}),
+        ("numpy", {"search.postings"}),
         ("opencc", {"content.chinese"}),
     ],
 )
@@ -165,7 +166,7 @@ def test_build_and_serve_are_used_only_from_above() -> None:
 def test_the_way_in_stays_light_to_import() -> None:
     """A build with nothing to do must not pay for Markdown, Jinja, Pillow or nh3: cli, build and what they
     import at the top of the file stay clear of them (the pipeline is imported inside build's functions)."""
-    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe", "opencc"}
+    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe", "numpy", "opencc"}
     code = f"import sys, sitegen.cli\nprint(sorted(name for name in {sorted(heavy)!r} if name in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
@@ -201,6 +202,9 @@ def test_there_are_no_import_cycles() -> None:
 # scaffolding of new sources. Everything else is read-only or pure.
 WRITERS = {
     "build.output": "the built site: staged, then committed",
+    "build.staging": "a build's changed files, staged beside the output",
+    "build.generations": "the output link and the build folders it points to",
+    "build.plainfolder": "the plain output folder and its commit journal",
     "build.lock": "the lock file beside the output folder",
     "incremental.cache": "the build cache's shards and state",
     "incremental.bodies": "the body store (SQLite)",

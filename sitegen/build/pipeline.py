@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.build import load
+from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.editions import EditionView, load_edition
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
@@ -31,11 +32,13 @@ from sitegen.pictures.cache import ImageStore
 from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
 from sitegen.search.index import (
     SEARCH_URL,
+    Files,
     Previous,
     SearchDocument,
     build_new_index,
     column_titles,
     document_key,
+    restored,
     search_document,
     update_index,
 )
@@ -204,8 +207,9 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
 
 
 def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> Iterator[OutputFile]:
-    """Updated from the last index, its state and the files the update changes (in the output, or for sitegen serve
-    in memory), so that only the articles whose key changed are read again; else built cold."""
+    """Updated from the last index's state, so that only the articles whose key changed are read again; else built
+    cold. The state holds the shards: an output that lacks the last index (the CI path: an empty folder, the cache
+    restored) gets its files made again from the state and the articles, with no indexing."""
     memory, state, on_disk = run.options.cache, None, False
     kept = {file.path: file.data for file in memory.search_output} if memory is not None else {}
     previous = _in_memory(kept)
@@ -214,8 +218,6 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     elif output is not None and run.options.disk_cache:
         on_disk, previous = True, _on_disk(output / SEARCH_URL)
         state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR)
-        if state is not None and previous("meta.json") != state.meta():
-            state = None  # the output holds another index (a --no-cache build, a copy, a hand edit)
     articles = loaded.site.articles[::-1]
     columns = column_titles(loaded.site)
 
@@ -225,9 +227,13 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     changes: list[tuple[str, bytes | None]] | None = None
     if state is not None:
         try:
-            changes = update_index(state, keys, document, previous)
+            last = state
+            in_output = on_disk and previous("meta.json") == last.meta()  # else another index, or none
+            changes = update_index(last, keys, document, previous)
+            if on_disk:
+                changes = _restore(run, output, in_output, changes, lambda path: restored(last, path, document))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            changes = None  # a file of the last index changed since, or a damaged state: build cold
+            changes = None  # a damaged state, or a document not as its key says: build cold
     if changes is None:
         cold = build_new_index(keys, document)
         while True:
@@ -273,11 +279,14 @@ def _edition_search(run: _Run, view: EditionView, output: Path | None) -> Iterat
     if output is not None and memory is None and run.options.disk_cache:
         state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR, name)
         previous = _on_disk(output / prefix)
-        if state is not None and previous("meta.json") == state.meta():  # else the output holds another index
+        if state is not None:  # as for the source's index (see _search_index)
             try:
-                changes = update_index(state, keys, document, previous)
+                last = state
+                in_output = previous("meta.json") == last.meta()  # else another index, or none
+                changes = update_index(last, keys, document, previous)
+                changes = _restore(run, output, in_output, changes, lambda p: restored(last, p, document), prefix)
             except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                changes = None  # a file of the last index changed since, or a damaged state: build cold
+                changes = None  # a damaged state, or a document not as its key says: build cold
     paths: list[str] = []
     if changes is None:
         made = build_new_index(keys, document)
@@ -297,6 +306,26 @@ def _edition_search(run: _Run, view: EditionView, output: Path | None) -> Iterat
         run.cache.edition_search_states[name] = state  # saved once the output is written
     run.data_files += len(paths)
     run.cache.record_edition_search(prefix, digest, tuple(paths))
+
+
+def _restore(
+    run: _Run,
+    output: Path | None,
+    in_output: bool,
+    changes: Files,
+    restore: Callable[[str], bytes],
+    folder: str = SEARCH_URL,
+) -> Files:
+    """The bytes of the files an update left as they were (None) where the output lacks them: every one when it
+    holds no index or another one; else the shards changed there since the last build (by their stats). `folder`:
+    where the index is in the output (an edition's is under its prefix)."""
+
+    def lacking(path: str) -> bool:
+        if not in_output or output is None:
+            return True
+        return path.startswith("shards/") and not run.cache.intact(output, folder + path)
+
+    return [(path, restore(path) if data is None and lacking(path) else data) for path, data in changes]
 
 
 def _in_memory(files: dict[str, bytes | None]) -> Previous:
@@ -372,7 +401,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     run = _start(site_dir, options)
     loaded = _load(run)
     started = time.perf_counter()
-    written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
+    written = write_site(_files(run, loaded, output), output, run.cache.outputs or None, options.output_mode)
     run.cache.record_output(run.cache.page_digests, written.paths)
     run.cache.record_written(output, written.paths, written.kept)
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
@@ -383,11 +412,12 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     run.timings.append(("write", elapsed - rendering))
     if options.cache is None and options.disk_cache:
         started = time.perf_counter()
-        run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
-        if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
-            save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
-        for name, state in run.cache.edition_search_states.items():  # the editions' indexes likewise
-            save_search_state(options.cache_dir or site_dir / CACHE_DIR, state, name)
+        with disk_errors_in(options.cache_dir or site_dir / CACHE_DIR, output_kept=False):  # the output is new
+            run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
+            if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
+                save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
+            for name, state in run.cache.edition_search_states.items():  # the editions' indexes likewise
+                save_search_state(options.cache_dir or site_dir / CACHE_DIR, state, name)
         run.lap("save the build cache", started)
     return _report(run, loaded, written, output), loaded
 
