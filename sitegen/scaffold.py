@@ -31,6 +31,9 @@ columns:
   - slug: tips
     title: 身边爆料
     untrusted: true   # 读者爆料：正文里的 HTML 会被清理
+# 繁体版（港澳读者）：整站在 /zh-hant/ 下再生成一份繁体页面；需要时去掉下面两行的 #
+# editions:
+#   - language: zh-Hant-HK
 """,
     "en": """\
 title: Our Community
