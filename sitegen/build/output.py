@@ -63,6 +63,7 @@ def write_site(files: Iterable[OutputFile], output: Path, previous: Iterable[str
         changed: list[str] = []
         kept: list[str] = []
         unchanged = 0
+        folders: set[Path] = set()
         fresh = not output.is_dir()
         for file in files:
             paths.append(file.path)
@@ -72,7 +73,9 @@ def write_site(files: Iterable[OutputFile], output: Path, previous: Iterable[str
                 unchanged += 1
                 continue
             target = staging / file.path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:  # one mkdir per folder, not per file: 10,000s of system calls
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             if file.data is not None:
                 target.write_bytes(file.data)
             elif file.copy_from is not None:

@@ -143,12 +143,13 @@ def _page_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[
         return compress(data) if store.keeps else data  # compressed in the workers: less crosses the pipes
 
     rendered = ordered_map(render, len(todo), run.options.jobs)
+    stored = store.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
     rendering = time.perf_counter() - started
     for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
         waited = time.perf_counter()
         data = None
         if action == FROM_STORE:
-            data = store.get(job.path, digest)  # None when its row is damaged: rendered here
+            data = next(stored)  # None when its row is damaged: rendered here
         if action == RENDER or (action == FROM_STORE and data is None):
             data = next(rendered) if action == RENDER else render_page(env, config, job, loaded.body)
             if store.keeps:
@@ -233,8 +234,7 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
 
 
 def _stored_search_files(run: _Run, paths: tuple[str, ...], digest: str) -> Iterator[OutputFile]:
-    for path in paths:
-        data = run.pages.get(path, digest)
+    for path, data in zip(paths, run.pages.read_many([(path, digest) for path in paths]), strict=True):
         if data is None:  # checked a moment ago; gone only if the file is damaged
             raise RuntimeError(f"{path}: damaged in the page store; delete {CACHE_DIR}/ and build again")
         yield OutputFile(path, data)

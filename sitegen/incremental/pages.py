@@ -16,6 +16,9 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import zlib
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from sitegen.incremental.bodies import _transaction
@@ -23,6 +26,17 @@ from sitegen.incremental.bodies import _transaction
 PAGES_FILE = "pages.sqlite"
 LEVEL = 1  # zlib's fastest: the store is read far more often than written
 _BATCH = 512  # rows written per statement: bounded memory, few round trips
+_CHUNK = 256  # rows read per query (SQLite allows 32,766 parameters)
+
+
+def _decompressed(blobs: list[bytes | None]) -> list[bytes | None]:
+    found: list[bytes | None] = []
+    for blob in blobs:
+        try:
+            found.append(None if blob is None else decompress(blob))
+        except zlib.error:
+            found.append(None)  # a damaged row: the page is rendered again
+    return found
 
 
 def compress(data: bytes) -> bytes:
@@ -45,6 +59,10 @@ class PageStore:
     def digests(self) -> dict[str, str]:
         """The digest of every stored file, by its path."""
         return {}
+
+    def read_many(self, wanted: list[tuple[str, str]]) -> Iterator[bytes | None]:
+        """The stored bytes of each (path, digest) in `wanted`, in order; None where `get` would give None."""
+        return (self.get(path, digest) for path, digest in wanted)
 
     def holds(self, paths: tuple[str, ...], digest: str) -> bool:
         """Whether every one of `paths` is stored, made from `digest`."""
@@ -132,6 +150,29 @@ class DiskPageStore(PageStore):
                     self._digests = dict(db.execute("SELECT path, digest FROM pages"))
         return self._digests
 
+    def read_many(self, wanted: list[tuple[str, str]]) -> Iterator[bytes | None]:
+        """Fetched a chunk per query, and decompressed in a thread (zlib lets go of the GIL) while the caller writes
+        the files before: tens of thousands of files come back from a fresh CI checkout's store."""
+        chunks = [wanted[start : start + _CHUNK] for start in range(0, len(wanted), _CHUNK)]
+        with ThreadPoolExecutor(1) as pool:
+            pending: deque[Future[list[bytes | None]]] = deque()
+            for chunk in chunks:
+                pending.append(pool.submit(_decompressed, self._fetch(chunk)))
+                if len(pending) > 2:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+
+    def _fetch(self, chunk: list[tuple[str, str]]) -> list[bytes | None]:
+        db = self._db()
+        rows: dict[str, tuple[str, bytes]] = {}
+        if db is not None:
+            marks = ",".join("?" * len(chunk))
+            with contextlib.suppress(sqlite3.Error):  # a damaged file: those pages are rendered again
+                query = f"SELECT path, digest, data FROM pages WHERE path IN ({marks})"
+                rows = {path: (digest, data) for path, digest, data in db.execute(query, [p for p, _ in chunk])}
+        return [rows[path][1] if rows.get(path, ("",))[0] == digest else None for path, digest in chunk]
+
     def relabel(self, paths: list[str], digest: str) -> None:
         self.flush()
         db = self._db()
@@ -151,6 +192,7 @@ class DiskPageStore(PageStore):
             self.flush()
 
     def flush(self) -> None:
+        self._digests = None
         db = self._db()
         if not self._pending or db is None or not self.write:
             self._pending.clear()
