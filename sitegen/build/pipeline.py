@@ -135,7 +135,8 @@ def _page_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[
     started = time.perf_counter()
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
     plan = _plan_pages(run, loaded, env, output)
-    config, store, memory = loaded.site.config, run.pages, run.options.cache
+    config, memory = loaded.site.config, run.options.cache
+    store = run.pages if output is not None else PageStore()  # only what goes to an output folder is kept
     todo = plan.indexes(RENDER)
 
     def render(n: int) -> bytes:
@@ -221,6 +222,8 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
         made.append(file.path)
         if memory is not None:
             kept.append(file)
+        elif output is None:
+            pass  # kept nowhere: only what goes to an output folder is stored
         elif file.data is not None:
             run.pages.put(file.path, digest, compress(file.data))
         else:
