@@ -122,18 +122,18 @@ def _read_sources(
     """(cached articles whose source holds the same bytes, sources read and parsed as text)."""
     candidates: dict[str, Article] = {}  # unchanged on disk since the cached build: reused if links still agree
     to_read: list[tuple[str, str, os.stat_result]] = []
+    stats: list[tuple[str, str, os.stat_result]] = []
     root = str(site_dir)
     for relative, column in found:
         try:
-            stat = os.stat(os.path.join(root, relative))
+            stats.append((relative, column, os.stat(os.path.join(root, relative))))
         except OSError as exc:
             errors.append(ContentError(relative, None, None, f"cannot be read: {exc.strerror}"))
-            continue
-        cached = reuse.cached(relative, column, stat)
+    for entry, cached in zip(stats, reuse.cached(stats), strict=True):
         if cached is not None:
-            candidates[relative] = cached
+            candidates[entry[0]] = cached
         else:
-            to_read.append((relative, column, stat))
+            to_read.append(entry)
     previous = reuse.cache.sources
     read = ordered_map(  # YAML and checks cost about half a millisecond a file: on every core too
         lambda i: read_source(site_dir, to_read[i][0], to_read[i][1], config, previous.get(to_read[i][0])),

@@ -2,9 +2,10 @@
 
 The loader reads sources; it asks an `ArticleReuse` what it may skip:
 
-  cached(path, column, stat)   the cached article when the source's bytes are those it was made from: by its stats
-                               (size and mtime, unless they were "racy"), else by a hash of its bytes, so that a fresh
-                               checkout, where every file has a new time stamp, parses no YAML and renders no Markdown
+  cached(found)                for each (path, column, stat), the cached article when the source's bytes are those
+                               it was made from: by its stats (size and mtime, unless they were "racy"), else by a
+                               hash of its bytes, so that a fresh checkout, where every file has a new time stamp,
+                               parses no YAML and renders no Markdown
   still_current(...)           whether a candidate's fingerprint (links, pictures, place) still holds
   after_reading(...)           a source read as text whose fingerprint matches the cached article's
   file_stat(...)               the stats to record for the next build, with git's "racy" rule
@@ -17,11 +18,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
 from sitegen.incremental.cache import BuildCache, FileStat
 from sitegen.model import Article
+
+_HASHING_THREADS = 4  # enough to keep the disk and the cores busy; the rest waits on the GIL
 
 
 class ArticleReuse:
@@ -34,20 +38,33 @@ class ArticleReuse:
         self.stats: dict[str, FileStat] = {}
         self.hashed = 0  # sources whose stats changed but whose bytes did not
 
-    def cached(self, relative: str, column: str, stat: os.stat_result) -> Article | None:
-        """The cached article of `relative` if its file holds the bytes the article was made from, else None."""
+    def cached(self, found: list[tuple[str, str, os.stat_result]]) -> list[Article | None]:
+        """For each (path, column, stat) found: the cached article if its file holds the bytes the article was made
+        from, else None. Files whose stats moved are hashed in threads (reading and SHA-1 let go of the GIL)."""
+        known = [self._known(relative, column, stat) for relative, column, stat in found]
+        to_hash = [i for i, (stat, article) in enumerate(known) if article is not None and stat is None]
+        with ThreadPoolExecutor(_HASHING_THREADS) as pool:
+            digests = dict(zip(to_hash, pool.map(lambda i: self._digest(found[i][0]), to_hash), strict=True))
+        articles: list[Article | None] = []
+        for index, ((relative, _, stat), (recorded, article)) in enumerate(zip(found, known, strict=True)):
+            if article is not None and recorded is None:  # a new time stamp (a fresh checkout, a touch)
+                digest = digests[index]
+                if digest == self.cache.stats[relative].digest:
+                    self.hashed += 1
+                    recorded = self.file_stat(stat, digest)
+                else:
+                    article = None
+            if article is not None and recorded is not None:
+                self.stats[relative] = recorded
+            articles.append(article)
+        return articles
+
+    def _known(self, relative: str, column: str, stat: os.stat_result) -> tuple[FileStat | None, Article | None]:
+        """(the recorded stats if they still hold, the cached article if its bytes may be unchanged)."""
         known, article = self.cache.stats.get(relative), self.cache.articles.get(relative)
         if known is None or article is None or article.column != column or known.size != stat.st_size:
-            return None
-        if known.mtime_ns == stat.st_mtime_ns:
-            self.stats[relative] = known
-            return article
-        digest = self._digest(relative)  # a new time stamp (a fresh checkout, a touch): the bytes decide
-        if digest != known.digest:
-            return None
-        self.hashed += 1
-        self.stats[relative] = self.file_stat(stat, digest)
-        return article
+            return None, None
+        return (known if known.mtime_ns == stat.st_mtime_ns else None), article
 
     def _digest(self, relative: str) -> str | None:
         try:
