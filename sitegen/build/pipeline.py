@@ -15,8 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import jinja2
+from typing import Any
 
 from sitegen.build import load
 from sitegen.build.load import LoadedSite
@@ -109,7 +108,7 @@ class PagePlan:
         return [i for i, done in enumerate(self.actions) if done == action]
 
 
-def _plan_pages(run: _Run, loaded: LoadedSite, env: jinja2.Environment, output: Path | None) -> PagePlan:
+def _plan_pages(run: _Run, loaded: LoadedSite, env: Any, output: Path | None) -> PagePlan:  # env: a Jinja Environment
     """Decide, for each page, whether its key matches something this build may reuse, or it is rendered."""
     jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
     templates = template_digests(env, {job.template for job in jobs})
