@@ -39,8 +39,10 @@ def test_a_second_store_on_the_file_reads_what_the_first_wrote_and_retain_forget
     filled(tmp_path).retain({"index.html"})
     again = DiskPageStore(tmp_path / PAGES_FILE)
     assert again.digests() == {"index.html": "d1"}
-    again.relabel(["index.html"], "d3")  # a search-index update left the file as it was
-    assert DiskPageStore(tmp_path / PAGES_FILE).get("index.html", "d3") == b"<p>home</p>"
+    again.mark("search", "d3")
+    again.retain({"index.html"})  # a mark is no output file, and stays
+    assert DiskPageStore(tmp_path / PAGES_FILE).marked("search") == "d3"
+    assert DiskPageStore(tmp_path / PAGES_FILE).marked("other") is None
 
 
 def test_a_damaged_row_or_file_gives_nothing_and_a_damaged_file_is_made_anew(tmp_path: Path) -> None:

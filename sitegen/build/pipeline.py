@@ -41,6 +41,10 @@ from sitegen.search.index import (
 from sitegen.stamps import RACY_NANOSECONDS
 
 IMAGES_DIR = "images"  # processed pictures, inside the cache folder
+# The search index's files are stored as rows of their own kind; a mark names the index (by the digest of what it
+# was made from) that they make up, so an update that leaves most files as they were rewrites only the others.
+SEARCH_ROWS = "search-index"
+SEARCH_MARK = "search"
 
 
 @dataclass
@@ -206,9 +210,9 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
         run.data_files += len(paths)
         yield from (OutputFile(path, unchanged=True) for path in paths)
         return
-    if reusable and run.pages.holds(paths, digest):  # the output lost the index (a fresh CI checkout): the store has it
-        run.data_files += len(paths)
-        yield from _stored_search_files(run, paths, digest)
+    if reusable and run.pages.marked(SEARCH_MARK) == digest and run.pages.holds(paths, SEARCH_ROWS):
+        run.data_files += len(paths)  # the output lost the index (a fresh CI checkout): the page store has it
+        yield from _stored_search_files(run, paths)
         return
     if memory is not None and digest == memory.search_digest and memory.search_output:
         files: Iterable[OutputFile] = memory.search_output  # sitegen serve keeps the index in memory
@@ -216,27 +220,24 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
         files = _search_index(run, loaded, keys, output)
     made: list[str] = []
     kept: list[OutputFile] = []
-    unchanged: list[str] = []
+    store = run.pages if output is not None and memory is None else PageStore()  # only an output folder's files
+    store.mark(SEARCH_MARK, "")  # the stored index is being changed: a build that stops here leaves it unusable
     for file in files:  # handed on one by one: a cold index is made while its files are written
         made.append(file.path)
         if memory is not None:
             kept.append(file)
-        elif output is None:
-            pass  # kept nowhere: only what goes to an output folder is stored
-        elif file.data is not None:
-            run.pages.put(file.path, digest, compress(file.data))
-        else:
-            unchanged.append(file.path)
+        elif file.data is not None:  # a file the update left as it was keeps its stored bytes
+            store.put(file.path, SEARCH_ROWS, compress(file.data))
         yield file
-    run.pages.relabel(unchanged, digest)  # the files an update left as they were: their stored bytes still hold
+    store.mark(SEARCH_MARK, digest)
     run.data_files += len(made)
     cache.record_search(digest, tuple(made))
     if memory is not None:
         memory.search_output = tuple(kept)
 
 
-def _stored_search_files(run: _Run, paths: tuple[str, ...], digest: str) -> Iterator[OutputFile]:
-    for path, data in zip(paths, run.pages.read_many([(path, digest) for path in paths]), strict=True):
+def _stored_search_files(run: _Run, paths: tuple[str, ...]) -> Iterator[OutputFile]:
+    for path, data in zip(paths, run.pages.read_many([(path, SEARCH_ROWS) for path in paths]), strict=True):
         if data is None:  # checked a moment ago; gone only if the file is damaged
             raise RuntimeError(f"{path}: damaged in the page store; delete {CACHE_DIR}/ and build again")
         yield OutputFile(path, data)

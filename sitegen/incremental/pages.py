@@ -3,9 +3,10 @@ from (`.sitegen-cache/pages.sqlite`, part of the build cache).
 
 A page whose digest is unchanged is normally left in the output as it is. When the output lost it (a fresh CI
 checkout, where `public/` is empty and only `.sitegen-cache/` was restored, or a file deleted by hand) the store gives
-its bytes back, so no template is rendered again; the search index's files are kept the same way, by the digest of
-what the index was made from. Data is compressed with zlib (level 1: about a seventh of the HTML, at a fraction of
-the time a page takes to render); the page workers compress, so less crosses their pipes.
+its bytes back, so no template is rendered again. The search index's files are kept as rows of their own, with a
+mark row naming the index they make up, so that an update rewrites only the files it changed. Data is compressed
+with zlib (level 1: a fraction of the time a page takes to render); the page workers compress, so less crosses
+their pipes.
 
 `sitegen check` reads the store and never writes it; builds without a disk cache use `PageStore`, which keeps
 nothing (a development server keeps its pages in memory already).
@@ -27,6 +28,7 @@ PAGES_FILE = "pages.sqlite"
 LEVEL = 1  # zlib's fastest: the store is read far more often than written
 _BATCH = 512  # rows written per statement: bounded memory, few round trips
 _CHUNK = 256  # rows read per query (SQLite allows 32,766 parameters)
+_MARK = "\0"  # the path of a mark row begins with a character no output path holds
 
 
 def _decompressed(blobs: list[bytes | None]) -> list[bytes | None]:
@@ -69,8 +71,13 @@ class PageStore:
         stored = self.digests()
         return all(stored.get(path) == digest for path in paths)
 
-    def relabel(self, paths: list[str], digest: str) -> None:
-        """Mark stored files as made from `digest` too (a search index update left them as they were)."""
+    def mark(self, name: str, digest: str) -> None:
+        """Record that the files of a set (the search index) are those made from `digest` ("" while they change)."""
+        self.put(_MARK + name, digest, b"")
+
+    def marked(self, name: str) -> str | None:
+        """The digest a set of files was last marked with."""
+        return self.digests().get(_MARK + name)
 
     def put(self, path: str, digest: str, compressed: bytes) -> None:
         """Keep `path`'s bytes (compressed by `compress`), made from `digest`."""
@@ -173,17 +180,6 @@ class DiskPageStore(PageStore):
                 rows = {path: (digest, data) for path, digest, data in db.execute(query, [p for p, _ in chunk])}
         return [rows[path][1] if rows.get(path, ("",))[0] == digest else None for path, digest in chunk]
 
-    def relabel(self, paths: list[str], digest: str) -> None:
-        self.flush()
-        db = self._db()
-        if not paths or db is None or not self.keeps:
-            return
-        try:
-            with _transaction(db):
-                db.executemany("UPDATE pages SET digest = ? WHERE path = ?", [(digest, path) for path in paths])
-        except sqlite3.Error:
-            self._failed = True
-
     def put(self, path: str, digest: str, compressed: bytes) -> None:
         if not self.keeps:
             return
@@ -213,7 +209,8 @@ class DiskPageStore(PageStore):
             if self._failed:  # an older row may stand where a newer one failed to go
                 db.execute("DELETE FROM pages")
                 return
-            stale = [(path,) for (path,) in db.execute("SELECT path FROM pages") if path not in paths]
+            rows = db.execute("SELECT path FROM pages")
+            stale = [(path,) for (path,) in rows if path not in paths and not path.startswith(_MARK)]
             if stale:
                 with _transaction(db):
                     db.executemany("DELETE FROM pages WHERE path = ?", stale)
