@@ -27,10 +27,10 @@ class ContentError:
         return self.text("en")
 
     def text(self, language: str) -> str:
-        """`path:line: field: message (hint)` in the given language; field names stay as written."""
+        """`path:line: field: message (hint)` in the given language; field names stay as written, on one line."""
         message, hint = translate(self.message, language), translate(self.hint, language)
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        what = f"{self.field}: {message}" if self.field else message
+        what = f"{printable(self.field)}: {message}" if self.field else message
         text = f"{where}: {what}"
         if not hint:
             return text
@@ -39,6 +39,12 @@ class ContentError:
     @property
     def sort_key(self) -> tuple[str, int, str]:
         return (self.path, self.line or 0, self.field or "")
+
+
+def warning_error(warning: str) -> ContentError:
+    """A build warning written `path: message` (see viewcounts) as the error it is under --strict."""
+    path, _, message = warning.partition(": ")
+    return ContentError(path, None, None, message) if message else ContentError("", None, None, warning)
 
 
 class BuildFailed(Exception):

@@ -107,7 +107,8 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
         if path.exists():
             raise ScaffoldError(f"{path} already exists; nothing was changed")
     if not (directory / ".gitignore").exists():  # the built site and the caches are made, not written
-        files[directory / ".gitignore"] = "public/\n.sitegen-cache/\n"
+        # /public without a slash: it is a link to the last build (.public-builds/), which `public/` would not match
+        files[directory / ".gitignore"] = "/public\n/.public-builds/\n.sitegen-cache/\n"
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:
@@ -128,6 +129,7 @@ tags: []             # e.g. [党建引领, 志愿服务]
 summary: ""          # optional; otherwise the text before <!--more--> or the first sentences
 # slug: {slug}       # the URL segment, from the file name unless set
 # updated: {date}
+# aliases: []        # old addresses that redirect here, e.g. [/2008/11/23/hello.html]
 images: []           # e.g. - {{src: photo.jpg, caption: 图片说明, alt: 图片描述}}
 ---
 

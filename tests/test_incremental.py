@@ -151,6 +151,9 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
     age(site, known, clock)
     build(site, options)
     for number, batch in enumerate(batches):
+        restored = root / "ci-cache"  # the CI path: the cache of the last build, restored into a fresh checkout
+        shutil.rmtree(restored, ignore_errors=True)
+        shutil.copytree(cache_dir, restored)
         for operation in batch:
             apply(site, operation)
         remove_broken_links(site)
@@ -170,11 +173,17 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
             path: file.data if file.data is not None else file.copy_from.read_bytes() for path, file in files.items()
         }  # type: ignore[union-attr]
         assert in_memory == {path: data for path, data in expected.items() if path != ".sitegen-output"}, batch
+        checkout = root / "checkout"  # every file a new time stamp, an empty output folder
+        shutil.rmtree(checkout, ignore_errors=True)
+        shutil.copytree(site, checkout, copy_function=shutil.copy)
+        build(checkout, BuildOptions(output_dir=root / "checkout-out", cache_dir=restored, now=FIXED_NOW, jobs=1))
+        assert tree(root / "checkout-out") == expected, batch
+        shutil.rmtree(root / "checkout-out")
         ci_output, _ = ci_build(site, root, restore_output=number % 2 == 1)
         assert tree(ci_output) == expected, batch
 
 
-def checkout(source: Path, target: Path) -> None:
+def fresh_checkout(source: Path, target: Path) -> None:
     """A fresh checkout: the same files at the same place, every one with a new time stamp."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(source, target, copy_function=shutil.copyfile)
@@ -183,16 +192,17 @@ def checkout(source: Path, target: Path) -> None:
 def ci_build(site: Path, root: Path, restore_output: bool) -> tuple[Path, BuildReport]:
     """A CI run: a new checkout, the cache the last CI run saved, and an empty output (or the last one restored,
     where a file whose bytes do not change must not be written again). Returns the output folder and the report."""
-    checkout(site, root / "ci" / "site")
+    fresh_checkout(site, root / "ci" / "site")
     output = root / "ci" / "public"
     if restore_output and output.is_dir():
-        checkout(output, root / "ci" / "restored")
+        fresh_checkout(output, root / "ci" / "restored")
         shutil.rmtree(output)
         (root / "ci" / "restored").rename(output)
     else:
         shutil.rmtree(output, ignore_errors=True)
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in output.rglob("*") if p.is_file()}
-    options = BuildOptions(output_dir=output, cache_dir=root / "ci" / "cache", now=FIXED_NOW, jobs=1)
+    cache_dir = root / "ci" / "cache"
+    options = BuildOptions(output_dir=output, cache_dir=cache_dir, now=FIXED_NOW, jobs=1, output_mode="folder")
     report = build(root / "ci" / "site", options)
     for path, (data, mtime, inode) in before.items():
         if path.is_file() and path.read_bytes() == data:
