@@ -208,6 +208,7 @@ WRITERS = {
     "build.lock": "the lock file beside the output folder",
     "incremental.cache": "the build cache's shards and state",
     "incremental.bodies": "the body store (SQLite)",
+    "incremental.pages": "the page store (SQLite)",
     "incremental.uptodate": "the up-to-date record",
     "pictures.cache": "the image cache",
     "importers.writer": "imported articles and their pictures",

@@ -4,7 +4,9 @@ Hypothesis drives random sequences of edits (add, edit, rename, delete articles 
 change the config, the Traditional edition's dictionary) on a small site with a Traditional
 edition. After each sequence the site is built twice: incrementally, into the output of
 the previous builds with the build cache they left, and cold, with no cache into an empty folder. The two trees must
-match byte for byte. The development server's in-memory cache is held to the same standard.
+match byte for byte. The development server's in-memory cache is held to the same standard, and so is the CI path:
+a fresh checkout of the site (every file a new time stamp) with the cache of the last CI build restored, into an
+empty output folder or into the last CI output restored (where no file whose bytes stay may be written).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build.api import BuildOptions, build, build_in_memory
+from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.errors import BuildFailed
 from sitegen.incremental.cache import BuildCache
 from tests.conftest import FIXED_NOW, picture_bytes, tree
@@ -166,7 +168,7 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
     clock = 1_600_000_000 * 10**9
     age(site, known, clock)
     build(site, options)
-    for batch in batches:
+    for number, batch in enumerate(batches):
         restored = root / "ci-cache"  # the CI path: the cache of the last build, restored into a fresh checkout
         shutil.rmtree(restored, ignore_errors=True)
         shutil.copytree(cache_dir, restored)
@@ -195,6 +197,50 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
         build(checkout, BuildOptions(output_dir=root / "checkout-out", cache_dir=restored, now=FIXED_NOW, jobs=1))
         assert tree(root / "checkout-out") == expected, batch
         remove_output(root / "checkout-out")
+        ci_output, _ = ci_build(site, root, restore_output=number % 2 == 1)
+        assert tree(ci_output) == expected, batch
+
+
+def fresh_checkout(source: Path, target: Path) -> None:
+    """A fresh checkout: the same files at the same place, every one with a new time stamp."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, copy_function=shutil.copyfile)
+
+
+def ci_build(site: Path, root: Path, restore_output: bool) -> tuple[Path, BuildReport]:
+    """A CI run: a new checkout, the cache the last CI run saved, and an empty output (or the last one restored,
+    where a file whose bytes do not change must not be written again). Returns the output folder and the report."""
+    fresh_checkout(site, root / "ci" / "site")
+    output = root / "ci" / "public"
+    if restore_output and output.is_dir():
+        fresh_checkout(output, root / "ci" / "restored")
+        shutil.rmtree(output)
+        (root / "ci" / "restored").rename(output)
+    else:
+        shutil.rmtree(output, ignore_errors=True)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in output.rglob("*") if p.is_file()}
+    cache_dir = root / "ci" / "cache"
+    options = BuildOptions(output_dir=output, cache_dir=cache_dir, now=FIXED_NOW, jobs=1, output_mode="folder")
+    report = build(root / "ci" / "site", options)
+    for path, (data, mtime, inode) in before.items():
+        if path.is_file() and path.read_bytes() == data:
+            assert (path.stat().st_mtime_ns, path.stat().st_ino) == (mtime, inode), f"{path} was written again"
+    return output, report
+
+
+def test_the_ci_path_renders_and_parses_nothing_unchanged(tmp_path: Path) -> None:
+    site, _ = one_article_site(tmp_path)
+    (site / "content" / "tips").mkdir()
+    (site / "content" / "tips" / "b.md").write_text(article(2, "志愿", False), encoding="utf-8")
+    first, report = ci_build(site, tmp_path, restore_output=False)
+    assert report.articles_rendered == 2 and report.pages_rendered > 0
+    expected = tree(first)
+    for restore in (False, True):
+        output, report = ci_build(site, tmp_path, restore_output=restore)
+        assert tree(output) == expected
+        assert (report.articles_rendered, report.pages_rendered) == (0, 0)
+        assert report.articles_reused == 2
+        assert report.files_written == (0 if restore else len(expected) - 1)  # the marker is not counted
 
 
 def test_a_parallel_build_equals_a_serial_one(tmp_path: Path) -> None:
@@ -246,7 +292,8 @@ def one_article_site(tmp_path: Path) -> tuple[Path, BuildOptions]:
 def test_pages_rendered_again_to_the_same_bytes_are_reused_by_the_next_build(tmp_path: Path) -> None:
     site, options = one_article_site(tmp_path)
     build(site, options)
-    (site / ".sitegen-cache" / "build.pickle").unlink()  # the cache is lost, the output is not
+    for name in ("build.pickle", "pages.sqlite"):  # the cache is lost, the output is not
+        (site / ".sitegen-cache" / name).unlink()
     lost = build(site, options)
     assert lost.pages_rendered > 0 and lost.files_written == 0
     assert build(site, options).pages_rendered == 0
@@ -258,6 +305,11 @@ def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> N
     home = tmp_path / "out" / "index.html"
     original = home.read_bytes()
     home.write_bytes(b"defaced")
+    report = build(site, options)  # made again from the page store: no template is rendered
+    assert (report.pages_rendered, report.files_written) == (0, 1)
+    assert home.read_bytes() == original
+    home.write_bytes(b"defaced again")
+    (site / ".sitegen-cache" / "pages.sqlite").unlink()  # without the store, it is rendered again
     assert build(site, options).pages_rendered == 1
     assert home.read_bytes() == original
 

@@ -493,3 +493,28 @@ def test_stop_does_not_tell_browsers_to_reload(make_site: MakeSite) -> None:
     assert stream.ended.wait(WAIT)
     stream.close()
     assert stream.drain() == [], "stopping the server sent a reload event"
+
+
+# --------------------------------------------------------------------------- reusing the build cache
+
+
+def test_the_first_build_reuses_the_articles_of_the_last_sitegen_build_and_writes_nothing(
+    make_site: MakeSite, stopping: list[threading.Thread]
+) -> None:
+    site = make_site(ARTICLES)
+    build_site(site, output_dir=site.parent / "public")
+    cache = everything_below(site / ".sitegen-cache")
+    server = DevServer(site, port=0)
+    server.start()
+    try:
+        assert server.options.cache is not None and server.options.cache.articles_reused == len(ARTICLES)
+        _, fresh = build_in_memory(site, BuildOptions(drafts=True, future=True, jobs=1, disk_cache=False))
+        assert {path: file.data for path, file in server.state.files.items()} == {
+            path: file.data for path, file in fresh.items()
+        }
+        assert fetch(server, "towns/2024/01/a/")[0] == 200
+    finally:
+        thread = threading.Thread(target=server.stop, name="stopping the cache test server")
+        thread.start()
+        stopping.append(thread)
+    assert everything_below(site / ".sitegen-cache") == cache, "serve wrote into the build cache"

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen.build import load
 from sitegen.build.diskfull import disk_errors_in
@@ -26,6 +27,7 @@ from sitegen.build.parallel import ordered_map
 from sitegen.edition import edition_key
 from sitegen.errors import BuildFailed, warning_error
 from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state, search_state_file
+from sitegen.incremental.pages import PAGES_FILE, DiskPageStore, PageStore, compress, decompress
 from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
 from sitegen.pictures.cache import ImageStore
@@ -45,6 +47,10 @@ from sitegen.search.index import (
 from sitegen.stamps import RACY_NANOSECONDS
 
 IMAGES_DIR = "images"  # processed pictures, inside the cache folder
+# The search index's files are stored as rows of their own kind; a mark names the index (by the digest of what it
+# was made from) that they make up, so an update that leaves most files as they were rewrites only the others.
+SEARCH_ROWS = "search-index"
+SEARCH_MARK = "search"
 
 
 @dataclass
@@ -54,14 +60,15 @@ class _Run:
     site_dir: Path
     options: BuildOptions
     cache: BuildCache
+    pages: PageStore  # the bytes of the last build's pages and search index, by output path and digest
     started: float = field(default_factory=time.perf_counter)
     started_ns: int = field(default_factory=time.time_ns)  # wall clock, to tell time stamps of the build's own time
     timings: list[tuple[str, float]] = field(default_factory=list)
     pages_rendered: int = 0
     pages_reused: int = 0
     data_files: int = 0  # feeds, sitemap, robots.txt, search index
-    write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
     editions_converted: int = 0  # articles whose edition texts and bodies this build converted
+    write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -72,10 +79,12 @@ class _Run:
 def _start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write_images: bool = True) -> _Run:
     started = time.perf_counter()
     cache = options.cache
+    folder = options.cache_dir or site_dir / CACHE_DIR
     if cache is None:
-        folder = options.cache_dir or site_dir / CACHE_DIR
         cache = BuildCache.load(folder, write_cache) if options.disk_cache else BuildCache()
-    run = _Run(site_dir, options, cache, started=started, write_images=write_images)
+    recorded = options.cache is None and options.disk_cache
+    pages = DiskPageStore(folder / PAGES_FILE, write_cache) if recorded else PageStore()
+    run = _Run(site_dir, options, cache, pages, started=started, write_images=write_images)
     run.lap("read the build cache", started)
     return run
 
@@ -93,12 +102,32 @@ def _load(run: _Run) -> LoadedSite:
     return loaded
 
 
-def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
-    """Every file of the site in a stable order: the source edition's, then each edition's under its prefix."""
-    started = time.perf_counter()
-    views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
-    run.editions_converted = sum(view.converted for view in views)
-    run.lap("convert editions", started)
+# what a page plan does with each page
+KEEP = "keep"  # in the output as the last build left it, made from the same digest: not touched
+FROM_MEMORY = "memory"  # sitegen serve's in-memory pages
+FROM_STORE = "store"  # lost from the output (a fresh CI checkout): its bytes come back from the page store
+RENDER = "render"
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """Every HTML page in a stable order, the digest of what it is made from, and how this build gets its bytes."""
+
+    jobs: list[PageJob]
+    configs: list[Config]  # the config each page renders with: the source's, or an edition's
+    bodies: list[BodyOf]  # where each page's article bodies come from (an edition's are converted)
+    digests: list[str]
+    actions: list[str]
+
+    def indexes(self, action: str) -> list[int]:
+        return [i for i, done in enumerate(self.actions) if done == action]
+
+
+def _plan_pages(
+    run: _Run, loaded: LoadedSite, views: list[EditionView], env: Any, output: Path | None
+) -> PagePlan:  # env: a Jinja Environment
+    """Decide, for each page of the source and of each edition (under its prefix), whether its key matches something
+    this build may reuse, or it is rendered."""
     search_url = SEARCH_URL if run.options.search else None
     jobs = page_jobs(loaded.site, search_url)
     bodies: list[BodyOf] = [loaded.body] * len(jobs)
@@ -108,13 +137,84 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
         jobs += edition_jobs
         bodies += [view.body] * len(edition_jobs)
         configs += [view.site.config] * len(edition_jobs)
-    yield from _pages(run, jobs, configs, bodies, output)
+    templates = template_digests(env, {job.template for job in jobs})
+    site = run.cache.site_fingerprint  # site.yaml and sitegen: the page store outlives a change of them
+    digests = [_page_digest(site, templates[job.template], job) for job in jobs]
+    memory, previous = run.options.cache, run.cache.page_digests
+    stored = run.pages.digests() if output is not None else {}
+    actions = []
+    for job, digest in zip(jobs, digests, strict=True):
+        if memory is not None and digest in memory.pages:
+            actions.append(FROM_MEMORY)
+        elif output is not None and previous.get(job.path) == digest and run.cache.intact(output, job.path):
+            actions.append(KEEP)
+        elif stored.get(job.path) == digest:
+            actions.append(FROM_STORE)
+        else:
+            actions.append(RENDER)
+    return PagePlan(jobs, configs, bodies, digests, actions)
+
+
+def _page_files(
+    run: _Run, loaded: LoadedSite, views: list[EditionView], output: Path | None
+) -> Iterator[OutputFile]:
+    """The pages of the plan, in its order; those to render are rendered on every core while they are handed on."""
     started = time.perf_counter()
-    for file in data_files(loaded.site, loaded.body):
-        run.data_files += 1
-        yield file
-    for view in views:
-        for file in data_files(view.site, view.body):
+    env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
+    plan = _plan_pages(run, loaded, views, env, output)
+    memory = run.options.cache
+    store = run.pages if output is not None else PageStore()  # only what goes to an output folder is kept
+    todo = plan.indexes(RENDER)
+
+    def render(n: int) -> bytes:
+        i = todo[n]
+        data = render_page(env, plan.configs[i], plan.jobs[i], plan.bodies[i])
+        return compress(data) if store.keeps else data  # compressed in the workers: less crosses the pipes
+
+    rendered = ordered_map(render, len(todo), run.options.jobs)
+    stored = store.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
+    rendering = time.perf_counter() - started
+    for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
+        config, body = plan.configs[index], plan.bodies[index]
+        waited = time.perf_counter()
+        data = None
+        if action == FROM_STORE:
+            data = next(stored)  # None when its row is damaged: rendered here
+        if action == RENDER or (action == FROM_STORE and data is None):
+            data = next(rendered) if action == RENDER else render_page(env, config, job, body)
+            if store.keeps:
+                blob = data if action == RENDER else compress(data)
+                store.put(job.path, digest, blob)
+                data = decompress(blob) if action == RENDER else data
+            run.pages_rendered += 1
+            if memory is not None:
+                memory.pages[digest] = data
+        else:
+            run.pages_reused += 1
+        rendering += time.perf_counter() - waited
+        if action == FROM_MEMORY:
+            assert memory is not None
+            yield OutputFile(job.path, memory.pages[digest])
+        else:
+            yield OutputFile(job.path, data, unchanged=data is None)
+        if run.options.progress is not None and index % 200 == 0:
+            run.options.progress("pages", index, len(plan.jobs))
+    run.cache.record_output(dict(zip((job.path for job in plan.jobs), plan.digests, strict=True)), run.cache.outputs)
+    run.cache.pages_reused = run.pages_reused
+    run.timings.append(("render templates", rendering))
+
+
+def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
+    """Every file of the site in a stable order: pages (the source edition's, then each edition's under its prefix),
+    feeds, the search indexes, pictures and assets."""
+    started = time.perf_counter()
+    views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
+    run.editions_converted = sum(view.converted for view in views)
+    run.lap("convert editions", started)
+    yield from _page_files(run, loaded, views, output)
+    started = time.perf_counter()
+    for site, body in ((loaded.site, loaded.body), *((view.site, view.body) for view in views)):
+        for file in data_files(site, body):
             run.data_files += 1
             yield file
     run.lap("feeds and sitemap", started)
@@ -132,51 +232,6 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
             yield file
 
 
-def _pages(
-    run: _Run, jobs: list[PageJob], configs: list[Config], bodies: list[BodyOf], output: Path | None
-) -> Iterator[OutputFile]:
-    """Every page; one whose key matches the cached build is not rendered."""
-    started = time.perf_counter()
-    env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
-    templates = template_digests(env, {job.template for job in jobs})
-    digests = [_page_digest(templates[job.template], job) for job in jobs]
-    memory, previous = run.options.cache, run.cache.page_digests
-    todo = [
-        i
-        for i, (job, digest) in enumerate(zip(jobs, digests, strict=True))
-        if not (memory is not None and digest in memory.pages)
-        and not (output is not None and previous.get(job.path) == digest and run.cache.intact(output, job.path))
-    ]
-    rendered = ordered_map(
-        lambda n: render_page(env, configs[todo[n]], jobs[todo[n]], bodies[todo[n]]), len(todo), run.options.jobs
-    )
-    pending = iter(todo)
-    next_todo = next(pending, None)
-    progress = run.options.progress
-    rendering = time.perf_counter() - started
-    for index, (job, digest) in enumerate(zip(jobs, digests, strict=True)):
-        if index == next_todo:
-            waited = time.perf_counter()
-            data = next(rendered)
-            rendering += time.perf_counter() - waited
-            next_todo = next(pending, None)
-            run.pages_rendered += 1
-            if memory is not None:
-                memory.pages[digest] = data
-            yield OutputFile(job.path, data)
-        elif memory is not None and digest in memory.pages:
-            run.pages_reused += 1
-            yield OutputFile(job.path, memory.pages[digest])
-        else:
-            run.pages_reused += 1
-            yield OutputFile(job.path, unchanged=True)
-        if progress is not None and index % 200 == 0:
-            progress("pages", index, len(jobs))
-    run.cache.record_output(dict(zip((job.path for job in jobs), digests, strict=True)), run.cache.outputs)
-    run.cache.pages_reused = run.pages_reused
-    run.timings.append(("render templates", rendering))
-
-
 def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
     """The search index: kept when no article it covers changed, else updated from the last index's state."""
     columns = column_titles(loaded.site)
@@ -189,21 +244,37 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
         run.data_files += len(paths)
         yield from (OutputFile(path, unchanged=True) for path in paths)
         return
+    if reusable and run.pages.marked(SEARCH_MARK) == digest and run.pages.holds(paths, SEARCH_ROWS):
+        run.data_files += len(paths)  # the output lost the index (a fresh CI checkout): the page store has it
+        yield from _stored_search_files(run, paths)
+        return
     if memory is not None and digest == memory.search_digest and memory.search_output:
         files: Iterable[OutputFile] = memory.search_output  # sitegen serve keeps the index in memory
     else:
         files = _search_index(run, loaded, keys, output)
     made: list[str] = []
     kept: list[OutputFile] = []
+    store = run.pages if output is not None and memory is None else PageStore()  # only an output folder's files
+    store.mark(SEARCH_MARK, "")  # the stored index is being changed: a build that stops here leaves it unusable
     for file in files:  # handed on one by one: a cold index is made while its files are written
         made.append(file.path)
         if memory is not None:
             kept.append(file)
+        elif file.data is not None:  # a file the update left as it was keeps its stored bytes
+            store.put(file.path, SEARCH_ROWS, compress(file.data))
         yield file
+    store.mark(SEARCH_MARK, digest)
     run.data_files += len(made)
     cache.record_search(digest, tuple(made))
     if memory is not None:
         memory.search_output = tuple(kept)
+
+
+def _stored_search_files(run: _Run, paths: tuple[str, ...]) -> Iterator[OutputFile]:
+    for path, data in zip(paths, run.pages.read_many([(path, SEARCH_ROWS) for path in paths]), strict=True):
+        if data is None:  # checked a moment ago; gone only if the file is damaged
+            raise RuntimeError(f"{path}: damaged in the page store; delete {CACHE_DIR}/ and build again")
+        yield OutputFile(path, data)
 
 
 def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> Iterator[OutputFile]:
@@ -345,8 +416,8 @@ def _on_disk(folder: Path) -> Previous:
     return previous
 
 
-def _page_digest(template_digest: str, job: PageJob) -> str:
-    return hashlib.sha1(repr((template_digest, job.path, job.key)).encode()).hexdigest()
+def _page_digest(site_fingerprint: str, template_digest: str, job: PageJob) -> str:
+    return hashlib.sha1(repr((site_fingerprint, template_digest, job.path, job.key)).encode()).hexdigest()
 
 
 def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | None) -> BuildReport:
@@ -406,6 +477,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     written = write_site(_files(run, loaded, output), output, run.cache.outputs or None, options.output_mode)
     run.cache.record_output(run.cache.page_digests, written.paths)
     run.cache.record_written(output, written.paths, written.kept)
+    run.pages.retain(set(written.paths))
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
     images = (options.cache_dir or site_dir / CACHE_DIR) / IMAGES_DIR
     run.cache.record_copies(copies, run.started_ns - RACY_NANOSECONDS, images)
