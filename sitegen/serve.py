@@ -1,8 +1,9 @@
 """The development server: build in memory, serve on localhost, rebuild on change, reload the browser.
 
 Pages are served from memory, so `public/` is never touched; the only thing written is the image cache
-(`.sitegen-cache/`), shared with `sitegen build`, so that pictures are processed once. The live-reload script and
-the error overlay are added to HTML responses only, never to build output.
+(`.sitegen-cache/`), shared with `sitegen build`, so that pictures are processed once. The articles and bodies a
+`sitegen build` left in `.sitegen-cache/` are read (never written), so the first build renders no Markdown. The
+live-reload script and the error overlay are added to HTML responses only, never to build output.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from watchdog.observers import Observer
 from sitegen.build.api import BuildOptions, build_in_memory
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental.cache import BuildCache
-from sitegen.layout import OUTPUT_DIR, SITE_INPUTS
+from sitegen.layout import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
 
 EVENTS_PATH = "/__sitegen/events"
@@ -70,6 +71,15 @@ class SiteState:
             return self.generation
 
 
+def first_cache(site_dir: Path) -> BuildCache:
+    """The articles and bodies of the last `sitegen build` (read only, never written), so that the first page is
+    served without rendering Markdown; an empty cache when there is none."""
+    folder = site_dir / CACHE_DIR
+    cache = BuildCache.load(folder, write=False) if folder.is_dir() else BuildCache()
+    cache.keep_sources = True  # serve re-reads only the files that changed
+    return cache
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # many tabs and clients at once wait in the queue rather than being turned away
@@ -79,7 +89,7 @@ class DevServer:
     def __init__(self, site_dir: Path, host: str = "127.0.0.1", port: int = 8000, language: str = "zh-CN") -> None:
         self.site_dir = site_dir.resolve()
         # one process: forking beside the watcher and server threads is not safe, and the cache keeps rebuilds small
-        self.options = BuildOptions(drafts=True, future=True, cache=BuildCache(), jobs=1)
+        self.options = BuildOptions(drafts=True, future=True, cache=first_cache(self.site_dir), jobs=1)
         self.state = SiteState()
         self.language = language
         self._timer: threading.Timer | None = None

@@ -192,3 +192,28 @@ def tag_slug(name: str) -> str:
     folded = unicodedata.normalize("NFKC", name).strip().lower()
     slug = re.sub(r"[\s/\\?#%&+:;.,'\"<>|*]+", "-", folded).strip("-")
     return slug[:80] or "tag"
+
+
+AUTHORS_URL = "authors/"  # the list of authors; each has authors/<slug>/
+ARCHIVE_URL = "archive/"  # the date archive; archive/<yyyy>/ and archive/<yyyy>/<mm>/
+
+
+def author_url(slug: str) -> str:
+    """The page of a 作者 or 编辑 (its pinyin slug)."""
+    return f"{AUTHORS_URL}{slug}/"
+
+
+def archive_url(year: int, month: int = 0) -> str:
+    """The archive of a year, or of one of its months (1-12)."""
+    return f"{ARCHIVE_URL}{year:04d}/" + (f"{month:02d}/" if month else "")
+def in_edition(prefix: str, target: str) -> str:
+    """A site-relative target as an edition's page links to it: the edition's own pages, feeds and sitemap under its
+    `prefix`; the assets and pictures, which every edition shares, where they are. No prefix: the target itself."""
+    if not prefix or "://" in target or target.startswith(("#", "mailto:", "tel:", "//", "data:")):
+        return target
+    path = target.partition("#")[0].partition("?")[0]
+    if path.startswith("assets/"):
+        return target
+    if path == "" or path.endswith(("/", ".html", ".xml")):
+        return prefix + target
+    return target

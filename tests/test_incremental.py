@@ -1,11 +1,14 @@
 """An incremental build gives exactly the output of a cold build, whatever edits came before it.
 
 Hypothesis drives random sequences of edits (add, edit, rename, delete articles and pictures; change a template;
-change the config) on a small site. After each sequence the site is built twice: incrementally, into the output of
+change the config, the Traditional edition's dictionary) on a small site with a Traditional
+edition. After each sequence the site is built twice: incrementally, into the output of
 the previous builds with the build cache they left, and cold, with no cache into an empty folder. The two trees must
-match byte for byte. The development server's in-memory cache is held to the same standard. Edits include changes of
-the toolchain: a new version of a library that shapes output, and an edit of sitegen's own code that changes what it
-renders (both stand-ins, patched in: the cache must not serve what the old code made).
+match byte for byte. The development server's in-memory cache is held to the same standard, and so is the CI path:
+a fresh checkout of the site (every file a new time stamp) with the cache of the last CI build restored, into an
+empty output folder or into the last CI output restored (where no file whose bytes stay may be written). Edits
+include changes of the toolchain: a new version of a library that shapes output, and an edit of sitegen's own code
+that changes what it renders (both stand-ins, patched in: the cache must not serve what the old code made).
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ from hypothesis import strategies as st
 
 from sitegen import toolchain
 from sitegen.build import load
-from sitegen.build.api import BuildOptions, build, build_in_memory
+from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.errors import BuildFailed
 from sitegen.incremental.cache import BuildCache
 from tests.conftest import FIXED_NOW, picture_bytes, tree
+from tests.output_support import remove_output
 
 PNG = picture_bytes(16, 12)
 EDITED_PNG = picture_bytes(16, 12, colour=(20, 160, 90))
@@ -39,6 +43,8 @@ columns:
     title: {towns}
   - slug: tips
     title: 身边爆料
+editions:
+  - language: zh-Hant-HK
 """
 NAMES = ["a", "b", "c", "d", "e"]
 COLUMNS = ["towns", "tips"]
@@ -56,7 +62,10 @@ operations = st.one_of(
     st.tuples(st.just("link"), columns, names, columns, names),
     st.tuples(st.just("library"), st.sampled_from(toolchain.OUTPUT_LIBRARIES), st.integers(0, 2)),
     st.tuples(st.just("code"), st.integers(0, 2)),
+    st.tuples(st.just("authors"), st.sampled_from(["", "本站记者。", "资深编辑。"]), st.booleans()),
+    st.tuples(st.just("phrases"), st.sampled_from(["", "党建\n", "志愿\t志願者\n社区\t社區\n"])),
 )
+AUTHORS = ["张三", "章三", "李四"]  # 张三 and 章三 share a pinyin slug: who keeps it depends on the dates
 TOOLCHAIN = toolchain.current()
 CODE = {"edit": 0, "libraries": dict(TOOLCHAIN.libraries)}  # the stand-in toolchain of the running test
 
@@ -91,9 +100,11 @@ def stand_in_toolchain():
 
 def article(day: int, word: str, with_picture: bool, body_extra: str = "") -> str:
     picture = "\n![图](pic.png)\n" if with_picture else ""
+    # authors, editors, lead stories and months of the archive all follow from the day
+    portal = f"author: {AUTHORS[day % 3]}\neditor: {AUTHORS[(day + 1) % 3]}\nfeatured: {str(day % 4 == 0).lower()}\n"
     return (
-        f"---\ntitle: {word}{day}\ndate: 2024-01-{day:02}\ntags: [{word}]\nviews: {day * 7}\n---\n\n"
-        f"{word}的正文第{day}段。\n{picture}{body_extra}\n"
+        f"---\ntitle: {word}{day}\ndate: 2024-{1 + day % 2:02}-{day:02}\ntags: [{word}]\nviews: {day * 7}\n"
+        f"{portal}---\n\n{word}的正文第{day}段。\n{picture}{body_extra}\n"
     )
 
 
@@ -137,6 +148,15 @@ def apply(site: Path, operation: tuple) -> None:
     elif kind == "config":
         _, page_size, towns = operation
         (site / "site.yaml").write_text(SITE_YAML.format(page_size=page_size, towns=towns), encoding="utf-8")
+    elif kind == "authors":
+        _, bio, with_slug = operation
+        slug = "\n  slug: zhangsan" if with_slug else ""
+        (site / "data").mkdir(exist_ok=True)
+        (site / "data" / "authors.yaml").write_text(f"张三:\n  bio: '{bio}'{slug}\n", encoding="utf-8")
+    elif kind == "phrases":  # the edition's dictionary: every converted page may change
+        _, phrases = operation
+        (site / "data").mkdir(exist_ok=True)
+        (site / "data" / "opencc.txt").write_text(phrases, encoding="utf-8")
     elif kind == "link":
         _, column, name, target_column, target_name = operation
         path = site / "content" / column / f"{name}.md"
@@ -148,14 +168,6 @@ def apply(site: Path, operation: tuple) -> None:
         CODE["libraries"][name] = f"{dict(TOOLCHAIN.libraries)[name]}.post{release}"  # type: ignore[index]
     elif kind == "code":  # sitegen's own code edited, and what it renders with it
         CODE["edit"] = operation[1]
-
-
-def remove_output(output: Path) -> None:
-    """An output as the link layout has it: the link and the builds folder beside it (or a plain folder)."""
-    if output.is_symlink():
-        output.unlink()
-    shutil.rmtree(output, ignore_errors=True)
-    shutil.rmtree(output.parent / f".{output.name}-builds", ignore_errors=True)
 
 
 def age(site: Path, known: dict[Path, tuple[bytes, int]], clock: int) -> None:
@@ -205,7 +217,7 @@ def _incremental_equals_cold(tmp_path_factory, batches: list[list[tuple]]) -> No
     clock = 1_600_000_000 * 10**9
     age(site, known, clock)
     build(site, options)
-    for batch in batches:
+    for number, batch in enumerate(batches):
         restored = root / "ci-cache"  # the CI path: the cache of the last build, restored into a fresh checkout
         shutil.rmtree(restored, ignore_errors=True)
         shutil.copytree(cache_dir, restored)
@@ -234,6 +246,50 @@ def _incremental_equals_cold(tmp_path_factory, batches: list[list[tuple]]) -> No
         build(checkout, BuildOptions(output_dir=root / "checkout-out", cache_dir=restored, now=FIXED_NOW, jobs=1))
         assert tree(root / "checkout-out") == expected, batch
         remove_output(root / "checkout-out")
+        ci_output, _ = ci_build(site, root, restore_output=number % 2 == 1)
+        assert tree(ci_output) == expected, batch
+
+
+def fresh_checkout(source: Path, target: Path) -> None:
+    """A fresh checkout: the same files at the same place, every one with a new time stamp."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, copy_function=shutil.copyfile)
+
+
+def ci_build(site: Path, root: Path, restore_output: bool) -> tuple[Path, BuildReport]:
+    """A CI run: a new checkout, the cache the last CI run saved, and an empty output (or the last one restored,
+    where a file whose bytes do not change must not be written again). Returns the output folder and the report."""
+    fresh_checkout(site, root / "ci" / "site")
+    output = root / "ci" / "public"
+    if restore_output and output.is_dir():
+        fresh_checkout(output, root / "ci" / "restored")
+        shutil.rmtree(output)
+        (root / "ci" / "restored").rename(output)
+    else:
+        shutil.rmtree(output, ignore_errors=True)
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino) for p in output.rglob("*") if p.is_file()}
+    cache_dir = root / "ci" / "cache"
+    options = BuildOptions(output_dir=output, cache_dir=cache_dir, now=FIXED_NOW, jobs=1, output_mode="folder")
+    report = build(root / "ci" / "site", options)
+    for path, (data, mtime, inode) in before.items():
+        if path.is_file() and path.read_bytes() == data:
+            assert (path.stat().st_mtime_ns, path.stat().st_ino) == (mtime, inode), f"{path} was written again"
+    return output, report
+
+
+def test_the_ci_path_renders_and_parses_nothing_unchanged(tmp_path: Path) -> None:
+    site, _ = one_article_site(tmp_path)
+    (site / "content" / "tips").mkdir()
+    (site / "content" / "tips" / "b.md").write_text(article(2, "志愿", False), encoding="utf-8")
+    first, report = ci_build(site, tmp_path, restore_output=False)
+    assert report.articles_rendered == 2 and report.pages_rendered > 0
+    expected = tree(first)
+    for restore in (False, True):
+        output, report = ci_build(site, tmp_path, restore_output=restore)
+        assert tree(output) == expected
+        assert (report.articles_rendered, report.pages_rendered) == (0, 0)
+        assert report.articles_reused == 2
+        assert report.files_written == (0 if restore else len(expected) - 1)  # the marker is not counted
 
 
 def test_a_parallel_build_equals_a_serial_one(tmp_path: Path) -> None:
@@ -285,7 +341,8 @@ def one_article_site(tmp_path: Path) -> tuple[Path, BuildOptions]:
 def test_pages_rendered_again_to_the_same_bytes_are_reused_by_the_next_build(tmp_path: Path) -> None:
     site, options = one_article_site(tmp_path)
     build(site, options)
-    (site / ".sitegen-cache" / "build.pickle").unlink()  # the cache is lost, the output is not
+    for name in ("build.pickle", "pages.sqlite"):  # the cache is lost, the output is not
+        (site / ".sitegen-cache" / name).unlink()
     lost = build(site, options)
     assert lost.pages_rendered > 0 and lost.files_written == 0
     assert build(site, options).pages_rendered == 0
@@ -297,6 +354,11 @@ def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> N
     home = tmp_path / "out" / "index.html"
     original = home.read_bytes()
     home.write_bytes(b"defaced")
+    report = build(site, options)  # made again from the page store: no template is rendered
+    assert (report.pages_rendered, report.files_written) == (0, 1)
+    assert home.read_bytes() == original
+    home.write_bytes(b"defaced again")
+    (site / ".sitegen-cache" / "pages.sqlite").unlink()  # without the store, it is rendered again
     assert build(site, options).pages_rendered == 1
     assert home.read_bytes() == original
 

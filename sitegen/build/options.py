@@ -64,3 +64,6 @@ class BuildReport:
     # what was wrong with the cache (another toolchain, a damaged file, a path out of place), one line each: all of it
     # was dropped and made again in this build (sitegen.cachenotes)
     cache_warnings: tuple[str, ...] = ()
+    mourning: bool = False  # the pages are grey: the build's moment is inside a mourning range
+    next_mourning: datetime | None = None  # when a mourning range next starts or ends (the pages change then)
+    editions_converted: int = 0  # articles whose texts and body an edition converted (the others: from the cache)

@@ -1,0 +1,114 @@
+"""The one place that decides which articles a build may take from the cache, and which it must read again.
+
+The loader reads sources; it asks an `ArticleReuse` what it may skip:
+
+  cached(found)                for each (path, column, stat), the cached article when the source's bytes are those
+                               it was made from: by its stats (size and mtime, unless they were "racy"), else by a
+                               hash of its bytes, so that a fresh checkout, where every file has a new time stamp,
+                               parses no YAML and renders no Markdown
+  still_current(...)           whether a candidate's fingerprint (links, pictures, place) still holds
+  after_reading(...)           a source read as text whose fingerprint matches the cached article's
+  file_stat(...)               the stats to record for the next build, with git's "racy" rule
+
+The stats it records end up in `BuildCache.stats`; everything else stays as the cache had it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
+from sitegen.incremental.cache import BuildCache, FileStat
+from sitegen.model import Article
+
+_HASHING_THREADS = 4  # enough to keep the disk and the cores busy; the rest waits on the GIL
+
+
+class ArticleReuse:
+    """What this build may reuse of the cached articles; fills `stats` as it goes."""
+
+    def __init__(self, cache: BuildCache, site_dir: Path, racy_after_ns: int) -> None:
+        self.cache = cache
+        self.root = str(site_dir)
+        self.racy_after_ns = racy_after_ns  # a time stamp from after this may still move without changing
+        self.stats: dict[str, FileStat] = {}
+        self.hashed = 0  # sources whose stats changed but whose bytes did not
+
+    def cached(self, found: list[tuple[str, str, os.stat_result]]) -> list[Article | None]:
+        """For each (path, column, stat) found: the cached article if its file holds the bytes the article was made
+        from, else None. Files whose stats moved are hashed in threads (reading and SHA-1 let go of the GIL)."""
+        known = [self._known(relative, column, stat) for relative, column, stat in found]
+        to_hash = [i for i, (stat, article) in enumerate(known) if article is not None and stat is None]
+        with ThreadPoolExecutor(_HASHING_THREADS) as pool:
+            digests = dict(zip(to_hash, pool.map(lambda i: self._digest(found[i][0]), to_hash), strict=True))
+        articles: list[Article | None] = []
+        for index, ((relative, _, stat), (recorded, article)) in enumerate(zip(found, known, strict=True)):
+            if article is not None and recorded is None:  # a new time stamp (a fresh checkout, a touch)
+                digest = digests[index]
+                if digest == self.cache.stats[relative].digest:
+                    self.hashed += 1
+                    recorded = self.file_stat(stat, digest)
+                else:
+                    article = None
+            if article is not None and recorded is not None:
+                self.stats[relative] = recorded
+            articles.append(article)
+        return articles
+
+    def _known(self, relative: str, column: str, stat: os.stat_result) -> tuple[FileStat | None, Article | None]:
+        """(the recorded stats if they still hold, the cached article if its bytes may be unchanged)."""
+        known, article = self.cache.stats.get(relative), self.cache.articles.get(relative)
+        if known is None or article is None or article.column != column or known.size != stat.st_size:
+            return None, None
+        return (known if known.mtime_ns == stat.st_mtime_ns else None), article
+
+    def _digest(self, relative: str) -> str | None:
+        try:
+            with open(os.path.join(self.root, relative), "rb") as file:
+                raw = file.read(MAX_SOURCE_BYTES + 1)
+        except OSError:
+            return None  # read again as a source, which reports the error
+        return hashlib.sha1(raw).hexdigest()
+
+    def file_stat(self, stat: os.stat_result, digest: str) -> FileStat:
+        """A file changed within the file system's time stamp granularity of now could change again without its time
+        stamp moving, so its mtime is not recorded and its bytes are hashed next time (as git does)."""
+        trusted = stat.st_mtime_ns < self.racy_after_ns
+        return FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, digest)
+
+    def record(self, relative: str, stat: os.stat_result, digest: str) -> None:
+        self.stats[relative] = self.file_stat(stat, digest)
+
+    def still_current(
+        self,
+        article: Article,
+        urls: Mapping[str, str],
+        picture_keys: tuple[str, ...],
+        stored: set[str],
+    ) -> bool:
+        """Whether a cached article is still what rendering its source would give: the URLs its links point to and
+        its pictures are as they were (a removed picture or variant changes the key), and its body is stored."""
+        digest = self.stats[article.source_path].digest
+        path = article.source_path
+        current = fingerprint(digest, path, article.column, article.url, article.links, urls, picture_keys)
+        return article.fingerprint == current and article.fingerprint in stored
+
+    def after_reading(
+        self,
+        source: Source,
+        urls: Mapping[str, str],
+        picture_keys: Callable[[Article], tuple[str, ...]],
+        stored: set[str],
+    ) -> Article | None:
+        """The cached article of a source read as text, when rendering it would give the same article."""
+        return self.cache.article(
+            source.path,
+            lambda old: fingerprint(
+                source.digest, source.path, source.column, source.url, old.links, urls, picture_keys(old)
+            ),
+            stored,
+        )

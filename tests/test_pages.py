@@ -1,0 +1,75 @@
+"""The page store (sitegen.incremental.pages): rendered files by output path and digest, compressed, in SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen.incremental.pages import PAGES_FILE, DiskPageStore, PageStore, compress
+
+
+def filled(folder: Path) -> DiskPageStore:
+    store = DiskPageStore(folder / PAGES_FILE)
+    store.put("index.html", "d1", compress(b"<p>home</p>"))
+    store.put("towns/index.html", "d2", compress(b"<p>towns</p>"))
+    store.flush()
+    return store
+
+
+def test_a_file_comes_back_only_with_the_digest_it_was_made_from(tmp_path: Path) -> None:
+    store = filled(tmp_path)
+    assert store.get("index.html", "d1") == b"<p>home</p>"
+    assert store.get("index.html", "other") is None
+    assert store.get("missing.html", "d1") is None
+    assert store.digests() == {"index.html": "d1", "towns/index.html": "d2"}
+    assert store.holds(("index.html",), "d1") and not store.holds(("index.html", "towns/index.html"), "d1")
+
+
+def test_many_files_come_back_in_the_order_asked(tmp_path: Path) -> None:
+    store = filled(tmp_path)
+    for n in range(600):  # more than one chunk
+        store.put(f"p{n}.html", "d", compress(f"<p>{n}</p>".encode()))
+    store.flush()
+    wanted = [("towns/index.html", "d2"), ("index.html", "stale"), *((f"p{n}.html", "d") for n in range(600))]
+    found = list(store.read_many(wanted))
+    assert found[:2] == [b"<p>towns</p>", None]
+    assert found[2:] == [f"<p>{n}</p>".encode() for n in range(600)]
+
+
+def test_a_second_store_on_the_file_reads_what_the_first_wrote_and_retain_forgets_the_rest(tmp_path: Path) -> None:
+    filled(tmp_path).retain({"index.html"})
+    again = DiskPageStore(tmp_path / PAGES_FILE)
+    assert again.digests() == {"index.html": "d1"}
+    again.mark("search", "d3")
+    again.retain({"index.html"})  # a mark is no output file, and stays
+    assert DiskPageStore(tmp_path / PAGES_FILE).marked("search") == "d3"
+    assert DiskPageStore(tmp_path / PAGES_FILE).marked("other") is None
+
+
+def test_a_damaged_row_or_file_gives_nothing_and_a_damaged_file_is_made_anew(tmp_path: Path) -> None:
+    store = filled(tmp_path)
+    store.put("bad.html", "d", b"not zlib")
+    store.flush()
+    assert store.get("bad.html", "d") is None and list(store.read_many([("bad.html", "d")])) == [None]
+    store.close()
+    (tmp_path / PAGES_FILE).write_bytes(b"not a database" * 100)
+    fresh = DiskPageStore(tmp_path / PAGES_FILE)
+    assert fresh.get("index.html", "d1") is None
+    fresh.put("index.html", "d1", compress(b"x"))
+    fresh.flush()
+    assert fresh.get("index.html", "d1") == b"x"
+
+
+def test_a_read_only_store_writes_nothing_and_the_null_store_keeps_nothing(tmp_path: Path) -> None:
+    filled(tmp_path).close()
+    before = (tmp_path / PAGES_FILE).read_bytes()
+    reader = DiskPageStore(tmp_path / PAGES_FILE, write=False)
+    assert not reader.keeps and reader.get("index.html", "d1") == b"<p>home</p>"
+    reader.put("new.html", "d", compress(b"x"))
+    reader.retain(set())
+    reader.close()
+    assert (tmp_path / PAGES_FILE).read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [PAGES_FILE]
+    assert DiskPageStore(tmp_path / "none.sqlite", write=False).get("index.html", "d1") is None
+    assert not (tmp_path / "none.sqlite").exists()
+    null = PageStore()
+    null.put("index.html", "d1", compress(b"x"))
+    assert not null.keeps and null.get("index.html", "d1") is None and list(null.read_many([("a", "b")])) == [None]

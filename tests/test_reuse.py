@@ -1,0 +1,90 @@
+"""ArticleReuse (sitegen.incremental.reuse): the one place that decides which cached articles a build may skip."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from sitegen.content.articles import fingerprint
+from sitegen.incremental.cache import BuildCache, FileStat
+from sitegen.incremental.reuse import ArticleReuse
+from sitegen.model import Article
+
+
+class _Cached:
+    """Stands for a cached Article: ArticleReuse reads only its column."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+
+def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = True) -> BuildCache:
+    data = (site / relative).read_bytes()
+    stat = os.stat(site / relative)
+    cache = BuildCache()
+    cache.stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
+    cache.articles[relative] = _Cached(column)  # type: ignore[assignment]
+    return cache
+
+
+def found(site: Path, relative: str, column: str = "towns") -> list[tuple[str, str, os.stat_result]]:
+    return [(relative, column, os.stat(site / relative))]
+
+
+def write(site: Path, relative: str, text: str, mtime_ns: int) -> None:
+    (site / relative).parent.mkdir(parents=True, exist_ok=True)
+    (site / relative).write_text(text, encoding="utf-8")
+    os.utime(site / relative, ns=(mtime_ns, mtime_ns))
+
+
+OLD = 1_600_000_000 * 10**9
+
+
+def test_a_source_whose_stats_match_is_reused_without_reading_it(tmp_path: Path) -> None:
+    write(tmp_path, "content/towns/a.md", "甲", OLD)
+    cache = cache_of(tmp_path, "content/towns/a.md")
+    reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10**9)
+    articles = reuse.cached(found(tmp_path, "content/towns/a.md"))
+    assert articles == [cache.articles["content/towns/a.md"]] and reuse.hashed == 0  # not even hashed
+    assert reuse.stats["content/towns/a.md"] == cache.stats["content/towns/a.md"]
+
+
+def test_a_fresh_checkout_is_recognised_by_the_bytes_and_its_new_stats_are_recorded(tmp_path: Path) -> None:
+    write(tmp_path, "content/towns/a.md", "甲", OLD)
+    cache = cache_of(tmp_path, "content/towns/a.md")
+    write(tmp_path, "content/towns/a.md", "甲", OLD + 5 * 10**9)  # the same bytes, a new time stamp
+    reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10 * 10**9)
+    assert reuse.cached(found(tmp_path, "content/towns/a.md")) == [cache.articles["content/towns/a.md"]]
+    assert reuse.hashed == 1 and reuse.stats["content/towns/a.md"].mtime_ns == OLD + 5 * 10**9
+    racy = ArticleReuse(cache, tmp_path, racy_after_ns=OLD)  # a time stamp too recent to trust: hashed next time
+    racy.cached(found(tmp_path, "content/towns/a.md"))
+    assert racy.stats["content/towns/a.md"].mtime_ns == -1
+
+
+def test_changed_bytes_a_new_column_or_an_unknown_file_are_read_again(tmp_path: Path) -> None:
+    write(tmp_path, "content/towns/a.md", "甲", OLD)
+    cache = cache_of(tmp_path, "content/towns/a.md")
+    write(tmp_path, "content/towns/a.md", "乙", OLD + 5 * 10**9)  # same size, other bytes
+    write(tmp_path, "content/towns/b.md", "丙", OLD)
+    reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10 * 10**9)
+    entries = [*found(tmp_path, "content/towns/a.md"), *found(tmp_path, "content/towns/b.md")]
+    assert reuse.cached(entries) == [None, None] and reuse.stats == {}
+    write(tmp_path, "content/towns/a.md", "甲", OLD)
+    assert reuse.cached(found(tmp_path, "content/towns/a.md", column="tips")) == [None]
+
+
+def test_a_candidate_is_current_while_its_fingerprint_holds_and_its_body_is_stored(tmp_path: Path) -> None:
+    write(tmp_path, "content/towns/a.md", "甲", OLD)
+    cache = cache_of(tmp_path, "content/towns/a.md")
+    reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10**9)
+    reuse.cached(found(tmp_path, "content/towns/a.md"))
+    digest = cache.stats["content/towns/a.md"].digest
+    current = fingerprint(digest, "content/towns/a.md", "towns", "towns/a/", (), {}, ("pic-key",))
+    article = Article.__new__(Article)  # only the fields the check reads
+    for name, value in (("source_path", "content/towns/a.md"), ("column", "towns"), ("url", "towns/a/"),
+                        ("links", ()), ("fingerprint", current)):  # fmt: skip
+        object.__setattr__(article, name, value)
+    assert reuse.still_current(article, {}, ("pic-key",), stored={current})
+    assert not reuse.still_current(article, {}, ("another picture",), stored={current})  # a picture changed
+    assert not reuse.still_current(article, {}, ("pic-key",), stored=set())  # its body is gone
