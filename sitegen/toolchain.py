@@ -19,7 +19,9 @@ import sys
 from dataclasses import dataclass
 
 # Every library whose version can change what a build writes; add a library here when sitegen starts using it.
-OUTPUT_LIBRARIES = ("Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "Pillow", "pypinyin", "opencc", "numpy")
+OUTPUT_LIBRARIES = (
+    "Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "Pillow", "pypinyin", "opencc", "opencc-py", "numpy",
+)  # opencc-py: the pure-Python build of OpenCC where no opencc wheel fits
 # The libraries and the part of sitegen's code that shape processed pictures (the image cache's scope).
 PICTURE_LIBRARIES = ("Pillow",)
 PICTURE_CODE = "pictures"
