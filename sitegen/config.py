@@ -11,7 +11,7 @@ from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
 from sitegen.layout import CONFIG_FILE
-from sitegen.model import Column, Config
+from sitegen.model import DEFAULT_EDITOR_FILES, Column, Config, EditorConfig
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
 
 LANGUAGES = ("zh-CN", "en")
@@ -22,9 +22,11 @@ RESERVED_SLUGS = frozenset({"assets", "page", "tags", "search", "feed.xml", "sit
 KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
-    "feed_size", "feed_full_content", "related_count",
+    "feed_size", "feed_full_content", "related_count", "editor",
 )  # fmt: skip
 COLUMN_KEYS = ("slug", "title", "description", "untrusted")
+EDITOR_BACKENDS = ("github", "gitlab", "gitea", "forgejo", "local")
+EDITOR_KEYS = ("backend", "repo", "branch", "api_root", "auth_url", "app_id", "local_port", "files", "review")
 
 
 class _Collector:
@@ -145,6 +147,7 @@ def parse_config(text: str) -> Config:
         feed_size=check.whole(data, "feed_size", 20, 1),
         feed_full_content=check.flag(data, "feed_full_content"),
         related_count=check.whole(data, "related_count", 5, 0),
+        editor=_editor(data.get("editor"), check),
     )
     if check.errors:
         raise ConfigError(check.errors)
@@ -193,3 +196,47 @@ def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:
             Column(slug=slug, title=title.strip(), description=str(description).strip(), untrusted=untrusted)
         )
     return tuple(columns)
+
+
+def _editor(raw: object, check: _Collector) -> EditorConfig | None:
+    """`editor:`: which git host the web editor saves to (or this machine), and where its files are."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        check.add("editor", f"expected a mapping with `backend:` and `repo:`, got {raw!r}")
+        return None
+    for key in raw:
+        if key not in EDITOR_KEYS:
+            check.add(f"editor.{key}", "unknown key", f"valid keys: {', '.join(EDITOR_KEYS)}")
+    backend = raw.get("backend")
+    if backend not in EDITOR_BACKENDS:
+        check.add("editor.backend", f"expected one of {', '.join(EDITOR_BACKENDS)}, got {backend!r}")
+        return None
+    texts = {}
+    for key in ("repo", "branch", "api_root", "auth_url", "app_id", "files"):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            check.add(f"editor.{key}", f"expected text, got {value!r}")
+            value = ""
+        texts[key] = value.strip()
+    if backend != "local" and not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", texts["repo"]):
+        check.add("editor.repo", f"expected the repository as owner/name, got {texts['repo']!r}")
+    port = raw.get("local_port", 8081 if backend == "local" else None)
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
+        check.add("editor.local_port", f"expected a port number (1-65535), got {port!r}")
+        port = None
+    review = raw.get("review", False)
+    if not isinstance(review, bool):
+        check.add("editor.review", f"expected true or false, got {review!r}")
+        review = False
+    return EditorConfig(
+        backend=backend,
+        repo=texts["repo"],
+        branch=texts["branch"] or "main",
+        api_root=texts["api_root"],
+        auth_url=texts["auth_url"],
+        app_id=texts["app_id"],
+        local_port=port,
+        files=texts["files"] or DEFAULT_EDITOR_FILES,
+        review=review,
+    )

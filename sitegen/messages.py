@@ -192,6 +192,17 @@ _ZH: tuple[tuple[str, str], ...] = (
         "slug 是栏目在 content/ 下的文件夹名，也是它的网址",
     ),
     (r"column (?P<slug>.*) is listed twice", "栏目 {slug} 重复出现"),
+    (r"a mapping with `backend:` and `repo:`", "含 backend 和 repo 的映射"),
+    (r"the repository as owner/name", "owner/name 形式的仓库名"),
+    (r"a port number \(1-65535\)", "端口号（1-65535）"),
+    (
+        r"the web editor's files are not in (?P<folder>.*)",
+        "网页编辑器的文件不在 {folder}",
+    ),
+    (
+        r"install them in the site folder: (?P<command>.*)",
+        "请在网站文件夹里安装：{command}",
+    ),
     # commands
     (r"unknown column (?P<column>.*); valid columns: (?P<columns>.*)", "未知栏目 {column}；可用的栏目：{columns}"),
     (r"(?P<path>.*) already exists; choose another --slug", "{path} 已存在；请用 --slug 另取一个名字"),

@@ -59,6 +59,24 @@ class Column:
         return f"{self.slug}/"
 
 
+DEFAULT_EDITOR_FILES = "node_modules/decap-cms/dist"  # the editor's JavaScript from npm, beside site.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class EditorConfig:
+    """site.yaml's `editor:`: the web editor written to admin/ by the build, and where it saves articles."""
+
+    backend: str  # "github", "gitlab", "gitea" (also Forgejo) or "local" (this machine only)
+    repo: str = ""  # owner/name on the git host
+    branch: str = "main"
+    api_root: str = ""  # a self-hosted GitLab, Gitea or Forgejo: its API address
+    auth_url: str = ""  # the OAuth server (Decap's base_url)
+    app_id: str = ""  # the OAuth application's client id (GitLab, Gitea)
+    local_port: int | None = None  # decap-server on this machine: the editor uses it when opened on localhost
+    files: str = DEFAULT_EDITOR_FILES
+    review: bool = False  # Decap's editorial workflow: every change is a pull request, published when merged
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """The validated contents of site.yaml."""
@@ -79,6 +97,7 @@ class Config:
     feed_size: int = 20
     feed_full_content: bool = False
     related_count: int = 5
+    editor: EditorConfig | None = None  # the web editor, when the site has one
 
     def column(self, slug: str) -> Column | None:
         return next((c for c in self.columns if c.slug == slug), None)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from sitegen.build.admin import admin_files
 from sitegen.build.parallel import ordered_map
 from sitegen.config import load_config
 from sitegen.content.articles import Source, find_sources, fingerprint, read_source, render_article
@@ -171,7 +172,7 @@ def load_site(
     published, warnings = apply_view_counts(published, counts, config)
     return LoadedSite(
         site=assemble(config, published),
-        static_files=static_files(site_dir, theme, published),
+        static_files=static_files(site_dir, theme, published) + admin_files(site_dir, config),
         bodies=cache.bodies,
         left_out_drafts=len(left_out_drafts),
         left_out_future=len(left_out_future),

@@ -1,0 +1,203 @@
+"""The web editor (Decap CMS) of a site: admin/config.yml generated from site.yaml and the front-matter schema,
+admin/index.html that loads the editor from the site itself, and admin/preview.js that shows an article with the
+site's own stylesheet. Pure: config in, bytes out (build/load.py adds the editor's own files from npm)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from sitegen.content import schema
+from sitegen.model import Column, Config, EditorConfig
+from sitegen.render.labels import labels_for
+
+ADMIN_DIR = "admin"
+EDITOR_SCRIPT = "decap-cms.js"  # the editor's bundle, copied from the npm package's dist/
+NEW_FILE_SLUG = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"  # ASCII whatever the title
+NEW_FILE_PATH = "{{year}}/{{slug}}"  # like `sitegen new`: content/<column>/<yyyy>/<slug>.md
+
+_WORDS = {
+    "zh-CN": {
+        "locale": "zh_Hans", "body": "正文", "body_hint": "Markdown：## 小标题，![图片说明](图片.jpg)，<!--more--> 结束摘要",
+        "untrusted": "读者爆料栏目：正文里的 HTML 会被清理", "article": "文章", "editor": "编辑文章",
+    },
+    "en": {
+        "locale": "en", "body": "Body", "body_hint": "Markdown: ## sub-heading, ![caption](picture.jpg), "
+        "<!--more--> ends the summary", "untrusted": "readers' column: HTML in the body is cleaned",
+        "article": "article", "editor": "Edit articles",
+    },
+}  # fmt: skip
+
+
+def widget(field: schema.Field, language: str, timezone: str) -> dict[str, Any]:
+    """One Decap field for one front-matter key: the widget its kind needs, with its rule, label and hint."""
+    spec: dict[str, Any] = {"name": field.key, "label": field.label_in(language)}
+    hint = field.hint_in(language).format(timezone=timezone)
+    if hint:
+        spec["hint"] = hint
+    spec["required"] = field.required
+    kind = field.kind
+    if kind == schema.TEXT:
+        spec["widget"] = "string"
+    elif kind == schema.LONG_TEXT:
+        spec["widget"] = "text"
+    elif kind == schema.TEXTS:
+        spec["widget"] = "list"  # a comma-separated line, saved as a YAML list
+    elif kind == schema.DATETIME:
+        spec.update(widget="datetime", format=schema.DATE_FORMAT, date_format="YYYY-MM-DD", time_format="HH:mm",
+                    picker_utc=False)  # fmt: skip
+    elif kind == schema.WHOLE:
+        spec.update(widget="number", value_type="int", step=1)
+        if field.minimum is not None:
+            spec["min"] = field.minimum
+    elif kind == schema.FLAG:
+        spec["widget"] = "boolean"
+    elif kind == schema.PICTURE:
+        spec.update(widget="image", choose_url=True)
+    elif kind == schema.PICTURES:
+        spec.update(widget="list", summary="{{fields.caption}}",
+                    fields=[widget(f, language, timezone) for f in schema.PICTURE_FIELDS])  # fmt: skip
+    else:
+        raise ValueError(f"no editor widget for the kind {kind!r} of {field.key!r}")
+    if field.pattern:
+        spec["pattern"] = [field.pattern, hint or field.pattern]
+    if field.default is not None:
+        spec["default"] = field.default
+    return spec
+
+
+def _collection(column: Column, config: Config) -> dict[str, Any]:
+    words = _WORDS[config.language]
+    fields = [widget(f, config.language, config.timezone_name) for f in schema.FIELDS]
+    fields.append({"name": "body", "label": words["body"], "hint": words["body_hint"], "widget": "markdown"})
+    collection: dict[str, Any] = {
+        "name": column.slug,
+        "label": column.title,
+        "label_singular": f"{column.title}{words['article'] if config.language == 'zh-CN' else ' ' + words['article']}",
+        "folder": f"content/{column.slug}",
+        "path": NEW_FILE_PATH,
+        "slug": NEW_FILE_SLUG,
+        "extension": "md",
+        "format": "yaml-frontmatter",
+        "create": True,
+        "media_folder": "",  # beside the article, where sitegen looks first (then under assets/)
+        "public_folder": "",
+        "summary": "{{title}}",
+        "sortable_fields": ["date", "title", "views"],
+        "fields": fields,
+    }
+    hint = " · ".join(text for text in (column.description, words["untrusted"] if column.untrusted else "") if text)
+    if hint:
+        collection["description"] = hint
+    return collection
+
+
+def _backend(editor: EditorConfig) -> dict[str, Any]:
+    if editor.backend == "local":
+        return {"name": "proxy", "proxy_url": _local_url(editor), "branch": editor.branch}
+    backend: dict[str, Any] = {"name": editor.backend, "repo": editor.repo, "branch": editor.branch}
+    if editor.api_root:
+        backend["api_root"] = editor.api_root
+    if editor.auth_url:
+        backend["base_url"] = editor.auth_url
+    if editor.app_id:
+        backend["app_id"] = editor.app_id
+        if editor.backend == "gitlab":
+            backend["auth_type"] = "pkce"
+    return backend
+
+
+def _local_url(editor: EditorConfig) -> str:
+    return f"http://127.0.0.1:{editor.local_port}/api/v1"
+
+
+def editor_config(config: Config) -> dict[str, Any]:
+    """admin/config.yml as data."""
+    editor = config.editor
+    assert editor is not None
+    data: dict[str, Any] = {"backend": _backend(editor)}
+    if editor.local_port is not None and editor.backend != "local":
+        data["local_backend"] = {"url": _local_url(editor), "allowed_hosts": ["127.0.0.1", "localhost"]}
+    if editor.review:
+        data["publish_mode"] = "editorial_workflow"
+    data.update(
+        locale=_WORDS[config.language]["locale"],
+        site_url=config.base_url,
+        display_url=config.base_url,
+        media_folder="assets",  # the shared media library: sitegen finds a picture there by its name
+        public_folder="",
+        slug={"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        collections=[_collection(column, config) for column in config.columns],
+    )
+    return data
+
+
+def config_yaml(config: Config) -> bytes:
+    text = yaml.safe_dump(editor_config(config), allow_unicode=True, sort_keys=False, width=120)
+    return ("# Generated by sitegen from site.yaml: edit site.yaml, not this file.\n" + text).encode()
+
+
+def index_html(config: Config) -> bytes:
+    words = _WORDS[config.language]
+    title = f"{words['editor']} · {config.title}".replace("&", "&amp;").replace("<", "&lt;")
+    return f"""<!doctype html>
+<html lang="{config.language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<link href="config.yml" type="text/yaml" rel="cms-config-url">
+</head>
+<body>
+<script src="{EDITOR_SCRIPT}"></script>
+<script src="preview.js"></script>
+</body>
+</html>
+""".encode()
+
+
+def preview_js(config: Config) -> bytes:
+    """The preview pane: the article's header, body and pictures in the theme's markup, with its stylesheet."""
+    labels = labels_for(config.language)
+    settings = {
+        "collections": [column.slug for column in config.columns],
+        "columns": {column.slug: column.title for column in config.columns},
+        "labels": {key: labels[key] for key in ("source", "author", "views", "published", "editor", "figures")},
+        "colon": "：" if config.language == "zh-CN" else ": ",
+        "separator": "、" if config.language == "zh-CN" else ", ",
+    }
+    return ("const SITEGEN = " + json.dumps(settings, ensure_ascii=False, sort_keys=True) + ";\n" + _PREVIEW).encode()
+
+
+_PREVIEW = """\
+CMS.registerPreviewStyle("../assets/style.css");
+const SitegenArticle = createClass({
+  render() {
+    const entry = this.props.entry;
+    const get = (key) => entry.getIn(["data", key]);
+    const list = (key) => { const v = get(key); return v && v.toJS ? v.toJS() : (v ? [v] : []); };
+    const L = SITEGEN.labels, C = SITEGEN.colon;
+    const meta = [];
+    if (get("source")) meta.push(h("li", {key: "s"}, L.source + C + get("source")));
+    if (list("author").length) meta.push(h("li", {key: "a"}, L.author + C + list("author").join(SITEGEN.separator)));
+    meta.push(h("li", {key: "v"}, L.views + C + (get("views") || 0)));
+    if (get("date")) meta.push(h("li", {key: "d"}, L.published + C + get("date")));
+    const pictures = list("images").map((image) => typeof image === "string" ? {src: image} : image);
+    const figures = pictures.filter((image) => image.src).map((image, index) => h("figure", {key: index},
+      h("img", {src: this.props.getAsset(image.src).toString(), alt: image.alt || ""}),
+      image.caption ? h("figcaption", {}, image.caption) : null));
+    return h("main", {className: "wrap"}, h("article", {className: "article"},
+      h("header", {className: "article-header"},
+        h("p", {className: "article-column"}, SITEGEN.columns[this.props.collection.get("name")] || ""),
+        h("h1", {className: "article-title"}, get("title")),
+        h("ul", {className: "article-meta"}, meta)),
+      h("div", {className: "article-body"}, this.props.widgetFor("body")),
+      figures.length ? h("section", {className: "article-figures"}, h("h2", {}, L.figures), figures) : null,
+      get("editor") ? h("p", {className: "article-editor"}, L.editor + C + get("editor")) : null));
+  },
+});
+SITEGEN.collections.forEach((name) => CMS.registerPreviewTemplate(name, SitegenArticle));
+"""
