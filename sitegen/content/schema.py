@@ -44,13 +44,15 @@ class Field:
         return self.hint[0 if language == "zh-CN" else 1]
 
 
+_REMOTE_ONLY = ("仅用于网络图片，单位像素", "remote pictures only, in pixels")
+
 # A picture's own keys, in the order a form shows them.
 PICTURE_FIELDS: tuple[Field, ...] = (
     Field("src", PICTURE, ("图片", "Picture"), ("上传后保存在文章旁边", "stored beside the article"), required=True),
     Field("caption", TEXT, ("图片说明", "Caption"), ("显示在图片下方", "shown under the picture")),
-    Field("alt", TEXT, ("图片描述", "Alt text"), ("为看不见图片的读者描述画面", "describes it for readers who cannot see it")),
-    Field("width", WHOLE, ("宽度", "Width"), ("仅用于网络图片，单位像素", "remote pictures only, in pixels"), minimum=1),
-    Field("height", WHOLE, ("高度", "Height"), ("仅用于网络图片，单位像素", "remote pictures only, in pixels"), minimum=1),
+    Field("alt", TEXT, ("图片描述", "Alt text"), ("为看不见图片的读者描述画面", "for readers who cannot see it")),
+    Field("width", WHOLE, ("宽度", "Width"), _REMOTE_ONLY, minimum=1),
+    Field("height", WHOLE, ("高度", "Height"), _REMOTE_ONLY, minimum=1),
 )  # fmt: skip
 
 # Every key of an article's front matter, in the order a form shows them.

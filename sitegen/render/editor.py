@@ -20,7 +20,8 @@ NEW_FILE_PATH = "{{year}}/{{slug}}"  # like `sitegen new`: content/<column>/<yyy
 
 _WORDS = {
     "zh-CN": {
-        "locale": "zh_Hans", "body": "正文", "body_hint": "Markdown：## 小标题，![图片说明](图片.jpg)，<!--more--> 结束摘要",
+        "locale": "zh_Hans", "body": "正文",
+        "body_hint": "Markdown：## 小标题，![图片说明](图片.jpg)，<!--more--> 结束摘要",
         "untrusted": "读者爆料栏目：正文里的 HTML 会被清理", "article": "文章", "editor": "编辑文章",
     },
     "en": {

@@ -1,0 +1,247 @@
+"""The web editor's configuration (admin/config.yml) against the front-matter schema it is generated from, site.yaml's
+`editor:` block, and the admin/ files a build writes (tests/test_editor_browser.py drives it in Chromium)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import SITE_YAML, MakeSite, article
+
+from sitegen.build.admin import INSTALL_COMMAND
+from sitegen.build.api import BuildOptions, build
+from sitegen.cli import main
+from sitegen.config import parse_config
+from sitegen.content import schema
+from sitegen.content.frontmatter import IMAGE_KEYS, KNOWN_FIELDS, SLUG, parse_moment
+from sitegen.errors import BuildFailed, ConfigError
+from sitegen.messages import is_translated
+from sitegen.render.editor import config_yaml, index_html, preview_js
+
+UNTRUSTED_SITE = SITE_YAML.replace("    title: 身边爆料\n", "    title: 身边爆料\n    untrusted: true\n")
+LOCAL = "editor:\n  backend: local\n"
+# the widget each kind of front-matter value needs in Decap CMS
+WIDGETS = {
+    schema.TEXT: "string", schema.LONG_TEXT: "text", schema.TEXTS: "list", schema.DATETIME: "datetime",
+    schema.WHOLE: "number", schema.FLAG: "boolean", schema.PICTURES: "list", schema.PICTURE: "image",
+}  # fmt: skip
+
+
+def generated(site_yaml: str = UNTRUSTED_SITE + LOCAL) -> dict:
+    return yaml.safe_load(config_yaml(parse_config(site_yaml)).decode())
+
+
+def fields_of(collection: dict) -> dict[str, dict]:
+    return {field["name"]: field for field in collection["fields"]}
+
+
+# --------------------------------------------------------------------------- config.yml against the schema
+
+
+def test_every_front_matter_key_sitegen_reads_has_a_field_with_the_widget_of_its_kind() -> None:
+    config = generated()
+    assert [c["name"] for c in config["collections"]] == ["towns", "tips"]
+    for collection in config["collections"]:
+        fields = fields_of(collection)
+        assert set(fields) == set(KNOWN_FIELDS) | {"body"}, collection["name"]
+        for key in KNOWN_FIELDS:
+            described = schema.field(key)
+            assert fields[key]["widget"] == WIDGETS[described.kind], key
+            assert fields[key]["required"] is described.required, key
+        pictures = fields_of(fields["images"])
+        assert tuple(pictures) == IMAGE_KEYS
+        for key, spec in pictures.items():
+            described = next(f for f in schema.PICTURE_FIELDS if f.key == key)
+            assert spec["widget"] == WIDGETS[described.kind] and spec["required"] is described.required, key
+        assert fields["body"]["widget"] == "markdown"
+
+
+def test_the_fields_follow_the_rules_of_the_front_matter() -> None:
+    fields = fields_of(generated()["collections"][0])
+    assert fields["title"] == {**fields["title"], "widget": "string", "required": True}
+    assert fields["date"]["required"] is True and fields["date"]["picker_utc"] is False
+    assert fields["views"]["value_type"] == "int" and fields["views"]["min"] == 0 and fields["views"]["step"] == 1
+    assert fields["draft"]["widget"] == "boolean" and fields["draft"]["default"] is True  # new articles are drafts
+    assert fields["author"]["widget"] == fields["tags"]["widget"] == "list"
+    assert fields["summary"]["widget"] == "text"
+    images = fields_of(fields["images"])
+    assert images["src"]["widget"] == "image" and images["src"]["required"] is True
+    assert images["width"]["min"] == images["height"]["min"] == 1
+    assert fields["slug"]["pattern"][0] == SLUG.pattern  # the rule sitegen checks, in the form
+    for slug in ("jun-he", "均禾-2024", "a.b_c"):
+        assert re.fullmatch(fields["slug"]["pattern"][0], slug)
+    for slug in (".hidden", "a b", "a/b", "%E5%9D%87"):
+        assert not re.fullmatch(fields["slug"]["pattern"][0], slug)
+
+
+def test_the_date_the_editor_writes_is_one_sitegen_reads_in_the_sites_time_zone() -> None:
+    fields = fields_of(generated()["collections"][0])
+    assert fields["date"]["format"] == fields["updated"]["format"] == "YYYY-MM-DD HH:mm"
+    written = "2026-03-15 09:30"  # that format, as the editor saves it
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert parse_moment(written, shanghai) == datetime(2026, 3, 15, 9, 30, tzinfo=shanghai)
+    assert parse_moment(yaml.safe_load(f"date: {written}")["date"], shanghai) is not None
+    assert "Asia/Shanghai" in fields["date"]["hint"]
+
+
+def test_labels_and_hints_are_in_the_sites_language() -> None:
+    labels = {name: field["label"] for name, field in fields_of(generated()["collections"][0]).items()}
+    assert labels["source"] == "文章出处" and labels["author"] == "作者" and labels["views"] == "阅读量"
+    assert labels["date"] == "发表时间" and labels["editor"] == "编辑"
+    assert fields_of(fields_of(generated()["collections"][0])["images"])["caption"]["label"] == "图片说明"
+    english = generated(UNTRUSTED_SITE.replace("language: zh-CN", "language: en") + LOCAL)
+    assert english["locale"] == "en"
+    assert fields_of(english["collections"][0])["source"]["label"] == "Source"
+    assert generated()["locale"] == "zh_Hans"
+
+
+def test_a_collection_per_column_saving_where_sitegen_new_does_with_pictures_beside() -> None:
+    towns, tips = generated()["collections"]
+    assert towns["folder"] == "content/towns" and towns["label"] == "镇街社区"
+    assert towns["path"] == "{{year}}/{{slug}}" and towns["extension"] == "md"
+    assert towns["format"] == "yaml-frontmatter" and towns["create"] is True
+    # the file name never comes from the title: ASCII date and time, whatever the title's script
+    assert re.fullmatch(r"(\{\{(year|month|day|hour|minute|second)\}\}|-)+", towns["slug"])
+    assert towns["media_folder"] == towns["public_folder"] == ""  # beside the article: sitegen looks there first
+    assert "读者爆料" in tips["description"] and "description" not in towns  # the untrusted column says so
+    config = generated()
+    assert config["slug"]["encoding"] == "ascii"
+    assert config["media_folder"] == "assets" and config["public_folder"] == ""  # sitegen's second place
+
+
+def test_the_generated_files_are_deterministic_and_load_nothing_from_elsewhere() -> None:
+    config = parse_config(UNTRUSTED_SITE + LOCAL)
+    assert config_yaml(config) == config_yaml(parse_config(UNTRUSTED_SITE + LOCAL))
+    page = index_html(config).decode()
+    assert re.findall(r'src="([^"]+)"', page) == ["decap-cms.js", "preview.js"]
+    assert "http" not in page and 'rel="cms-config-url"' in page
+    preview = preview_js(config).decode()
+    assert 'CMS.registerPreviewStyle("../assets/style.css")' in preview  # the site's own stylesheet
+    assert '"towns"' in preview and "文章出处" in preview
+
+
+# --------------------------------------------------------------------------- site.yaml's editor:
+
+
+@pytest.mark.parametrize(
+    ("block", "backend"),
+    [
+        ("  backend: github\n  repo: newsroom/junhe\n",
+         {"name": "github", "repo": "newsroom/junhe", "branch": "main"}),
+        ("  backend: gitlab\n  repo: newsroom/junhe\n  app_id: abc\n  api_root: https://git.example.org/api/v4\n",
+         {"name": "gitlab", "repo": "newsroom/junhe", "branch": "main", "api_root": "https://git.example.org/api/v4",
+          "app_id": "abc", "auth_type": "pkce"}),
+        ("  backend: gitea\n  repo: newsroom/junhe\n  branch: site\n  app_id: abc\n"
+         "  api_root: https://git.example.org/api/v1\n  auth_url: https://git.example.org\n",
+         {"name": "gitea", "repo": "newsroom/junhe", "branch": "site", "api_root": "https://git.example.org/api/v1",
+          "base_url": "https://git.example.org", "app_id": "abc"}),
+        ("  backend: forgejo\n  repo: newsroom/junhe\n",
+         {"name": "forgejo", "repo": "newsroom/junhe", "branch": "main"}),
+        ("  backend: local\n", {"name": "proxy", "proxy_url": "http://127.0.0.1:8081/api/v1", "branch": "main"}),
+    ],
+)  # fmt: skip
+def test_the_backend_comes_from_site_yaml(block: str, backend: dict) -> None:
+    config = generated(SITE_YAML + "editor:\n" + block)
+    assert config["backend"] == backend
+    assert "local_backend" not in config and "publish_mode" not in config
+
+
+def test_a_git_host_with_a_local_port_is_edited_locally_on_this_machine() -> None:
+    config = generated(SITE_YAML + "editor:\n  backend: github\n  repo: a/b\n  local_port: 8082\n  review: true\n")
+    local = {"url": "http://127.0.0.1:8082/api/v1", "allowed_hosts": ["127.0.0.1", "localhost"]}
+    assert config["local_backend"] == local
+    assert config["publish_mode"] == "editorial_workflow"
+
+
+@pytest.mark.parametrize(
+    ("block", "field"),
+    [
+        ("  backend: svn\n", "editor.backend"),
+        ("  backend: github\n", "editor.repo"),
+        ("  backend: github\n  repo: not a repo\n", "editor.repo"),
+        ("  backend: local\n  local_port: 70000\n", "editor.local_port"),
+        ("  backend: local\n  review: yes please\n", "editor.review"),
+        ("  backend: local\n  colour: red\n", "editor.colour"),
+        ("  backend: local\n  files: [a]\n", "editor.files"),
+    ],
+)
+def test_a_bad_editor_block_is_an_error_naming_the_key(block: str, field: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(SITE_YAML + "editor:\n" + block)
+    assert [error.field for error in caught.value.errors] == [field]
+    assert all(is_translated(error.message, "zh-CN") for error in caught.value.errors)
+
+
+# --------------------------------------------------------------------------- the build writes admin/
+
+
+def fake_editor(site: Path) -> Path:
+    """A stand-in for the npm package's dist/: the bundle, a chunk, a wasm, a source map that is not copied."""
+    dist = site / "node_modules/decap-cms/dist"
+    dist.mkdir(parents=True)
+    for name in ("decap-cms.js", "103.decap-cms.js", "a1.wasm", "decap-cms.js.map", "decap-cms.js.LICENSE.txt"):
+        (dist / name).write_text(f"/* {name} */\n", encoding="utf-8")
+    (dist.parent / "package.json").write_text('{"name": "decap-cms", "version": "3.16.3", "license": "MIT"}')
+    return dist
+
+
+def test_a_build_writes_admin_with_the_editor_from_the_site(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({"site.yaml": UNTRUSTED_SITE + LOCAL, "content/towns/2024/a.md": article()})
+    fake_editor(site)
+    build(site, BuildOptions(output_dir=tmp_path / "out", disk_cache=False))
+    admin = tmp_path / "out/admin"
+    assert sorted(p.name for p in admin.iterdir()) == [
+        "103.decap-cms.js", "LICENSE.txt", "a1.wasm", "config.yml", "decap-cms.js", "decap-cms.js.LICENSE.txt",
+        "index.html", "preview.js",
+    ]  # fmt: skip
+    assert yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8")) == generated()
+    assert "decap-cms 3.16.3: MIT licence" in (admin / "LICENSE.txt").read_text(encoding="utf-8")
+    assert "admin/" not in (tmp_path / "out/sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_without_editor_there_is_no_admin(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({"content/towns/2024/a.md": article()})
+    build(site, BuildOptions(output_dir=tmp_path / "out", disk_cache=False))
+    assert not (tmp_path / "out/admin").exists()
+
+
+def test_the_editor_missing_from_the_site_is_an_error_telling_how_to_install_it(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({"site.yaml": SITE_YAML + LOCAL, "content/towns/2024/a.md": article()})
+    with pytest.raises(BuildFailed) as caught:
+        build(site, BuildOptions(output_dir=tmp_path / "out", disk_cache=False))
+    [error] = caught.value.errors
+    assert error.field == "editor.files" and INSTALL_COMMAND in error.hint
+    result = CliRunner().invoke(main, ["check", "--site", str(site)])
+    assert result.exit_code == 1
+    assert "网页编辑器的文件不在 node_modules/decap-cms/dist" in result.output and INSTALL_COMMAND in result.output
+
+
+def test_the_development_server_adds_no_reload_script_to_the_editor(make_site: MakeSite) -> None:
+    """A reload while an article is being written would lose the form: saving a picture rebuilds the site."""
+    from sitegen.serve import EVENTS_PATH, DevServer
+
+    site = make_site({"site.yaml": SITE_YAML + LOCAL, "content/towns/2024/a.md": article()})
+    fake_editor(site)
+    server = DevServer(site, port=0)
+    server.start()
+    try:
+        import urllib.request
+
+        with urllib.request.urlopen(server.url + "admin/", timeout=10) as response:
+            page = response.read().decode()
+        with urllib.request.urlopen(server.url, timeout=10) as response:
+            home = response.read().decode()
+    finally:
+        stopping = threading.Thread(target=server.stop)
+        stopping.start()
+        stopping.join(timeout=10)
+    assert 'src="decap-cms.js"' in page and EVENTS_PATH not in page
+    assert EVENTS_PATH in home
