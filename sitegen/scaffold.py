@@ -107,7 +107,7 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
         if path.exists():
             raise ScaffoldError(f"{path} already exists; nothing was changed")
     if not (directory / ".gitignore").exists():  # the built site and the caches are made, not written
-        files[directory / ".gitignore"] = "public/\n.sitegen-cache/\n"
+        files[directory / ".gitignore"] = "public/\n.sitegen-cache/\nnode_modules/\n"
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:
