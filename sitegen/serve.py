@@ -12,7 +12,6 @@ import mimetypes
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -249,8 +248,3 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
                 return
 
     return Handler
-
-
-def with_options(server: DevServer, **changes: object) -> None:
-    """Change the build options of a server before it starts (tests use a fixed clock)."""
-    server.options = replace(server.options, **changes)  # type: ignore[arg-type]

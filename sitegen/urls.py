@@ -15,7 +15,6 @@ from urllib.parse import quote
 PERMALINK_FIELDS = ("column", "slug", "yyyy", "mm", "dd")
 DEFAULT_PERMALINK = "/{column}/{yyyy}/{mm}/{slug}/"
 _FIELD = re.compile(r"\{([^{}]*)\}")
-SLUG_PATTERN = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]*$")
 MAX_SEGMENT_BYTES = 200  # file systems allow 255 bytes per name; an output name may add ".html"
 MAX_PATH_CHARS = 1000  # a path from content longer than this is an error, not an OSError
 _PERMALINK_TEXT = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff._~/-]*$")  # what a permalink may hold besides its fields

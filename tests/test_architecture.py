@@ -193,3 +193,63 @@ def test_there_are_no_import_cycles() -> None:
 
     for module in MODULES:
         visit(module, ())
+
+
+# Who may write files: the built site's writer and its lock, the caches' own stores, the importers' writer and the
+# scaffolding of new sources. Everything else is read-only or pure.
+WRITERS = {
+    "build.output": "the built site: staged, then committed",
+    "build.lock": "the lock file beside the output folder",
+    "incremental.cache": "the build cache's shards and state",
+    "incremental.bodies": "the body store (SQLite)",
+    "incremental.uptodate": "the up-to-date record",
+    "pictures.cache": "the image cache",
+    "importers.writer": "imported articles and their pictures",
+    "scaffold": "sitegen init and new",
+}
+_WRITING_CALLS = {
+    "write_text", "write_bytes", "mkdir", "makedirs", "unlink", "rmdir", "rmtree", "touch", "symlink_to",
+    "hardlink_to", "link", "symlink", "rename", "replace", "copy", "copy2", "copyfile", "copytree", "move",
+    "mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryDirectory", "connect", "remove", "truncate",
+}
+_MODULE_OWNERS = {"os", "shutil", "tempfile", "sqlite3", "Path", "path"}  # `str.replace` is not a write
+
+
+def writing_calls(module: str) -> set[str]:
+    """The calls in a module that can change the file system: open(..., 'w'/'a'/'x'), pathlib and os writes."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(FILES[module].read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        is_open = isinstance(func, ast.Name) and func.id == "open"
+        if is_open or (isinstance(func, ast.Attribute) and func.attr == "open"):
+            # open(path, mode) or Path.open(mode)
+            modes = [a.value for a in node.args[int(is_open) : int(is_open) + 1] if isinstance(a, ast.Constant)]
+            modes += [k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)]
+            if any(isinstance(m, str) and set(m) & set("wax+") for m in modes):
+                found.add("open")
+        elif isinstance(func, ast.Attribute) and func.attr in _WRITING_CALLS:
+            owner = func.value
+            owner_name = ""
+            if isinstance(owner, ast.Name):
+                owner_name = owner.id
+            elif isinstance(owner, ast.Attribute):
+                owner_name = owner.attr
+            ambiguous = {"replace", "remove", "connect", "copy", "link", "truncate"}
+            if func.attr in ambiguous and owner_name not in _MODULE_OWNERS:
+                continue  # str.replace, list.remove, dict.copy ...: not the file system
+            found.add(func.attr)
+    return found
+
+
+def test_the_walker_sees_writes_and_every_named_writer_writes() -> None:
+    assert writing_calls("model") == set()
+    for module in WRITERS:
+        assert writing_calls(module), f"sitegen.{module} is listed as a writer but writes nothing: update WRITERS"
+
+
+def test_only_the_named_writers_write_files() -> None:
+    for module in MODULES:
+        if module not in WRITERS:
+            assert not writing_calls(module), f"sitegen.{module} writes files ({sorted(writing_calls(module))})"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from sitegen.content.markup import BODY_SIZES, MarkdownRenderer, Picture, Rendered, Targets, split_more
+from sitegen.content.markup import BODY_SIZES, MORE_MARKER, MarkdownRenderer, Picture, Rendered, Targets
 
 
 def render(text: str, captions: Mapping[str, str] | None = None, language: str = "zh-CN") -> Rendered:
@@ -188,6 +188,12 @@ def test_footnote_links_are_not_rewritten() -> None:
 
 
 # --------------------------------------------------------------------------- the summary marker
+
+
+def split_more(html: str) -> tuple[str, bool]:
+    """The HTML before a `<!--more-->` marker, and whether there was one (how a template would cut a body)."""
+    before, marker, _ = html.partition(MORE_MARKER)
+    return (before, True) if marker else (html, False)
 
 
 @pytest.mark.parametrize(

@@ -395,9 +395,3 @@ def _collect_ids(tokens: list[dict]) -> list[str]:
         ids.append(token["id"])
         ids.extend(_collect_ids(token.get("children", [])))
     return ids
-
-
-def split_more(html: str) -> tuple[str, bool]:
-    """The HTML before a `<!--more-->` marker, and whether there was one."""
-    before, marker, _ = html.partition(MORE_MARKER)
-    return (before, True) if marker else (html, False)

@@ -117,14 +117,6 @@ class BuildCache:
         if stats != self.stats:
             self.stats, self.changed = stats, True
 
-    def page(self, digest: str, render: Callable[[], bytes]) -> bytes:
-        data = self.pages.get(digest)
-        if data is None:
-            data = self.pages[digest] = render()
-        else:
-            self.pages_reused += 1
-        return data
-
     def record_search(self, digest: str, paths: tuple[str, ...]) -> None:
         if (digest, paths) != (self.search_digest, self.search_paths):
             self.search_digest, self.search_paths, self.changed = digest, paths, True
