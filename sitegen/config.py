@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
-from sitegen.layout import CONFIG_FILE
-from sitegen.model import DEFAULT_EDITOR_FILES, Column, Config, EditorConfig
+from sitegen.layout import CONFIG_FILE, EDITOR_FILES
+from sitegen.model import Column, Config, EditorConfig
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
 
 LANGUAGES = ("zh-CN", "en")
@@ -237,6 +237,6 @@ def _editor(raw: object, check: _Collector) -> EditorConfig | None:
         auth_url=texts["auth_url"],
         app_id=texts["app_id"],
         local_port=port,
-        files=texts["files"] or DEFAULT_EDITOR_FILES,
+        files=texts["files"] or EDITOR_FILES,
         review=review,
     )

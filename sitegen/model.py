@@ -59,9 +59,6 @@ class Column:
         return f"{self.slug}/"
 
 
-DEFAULT_EDITOR_FILES = "node_modules/decap-cms/dist"  # the editor's JavaScript from npm, beside site.yaml
-
-
 @dataclass(frozen=True, slots=True)
 class EditorConfig:
     """site.yaml's `editor:`: the web editor written to admin/ by the build, and where it saves articles."""
@@ -73,7 +70,7 @@ class EditorConfig:
     auth_url: str = ""  # the OAuth server (Decap's base_url)
     app_id: str = ""  # the OAuth application's client id (GitLab, Gitea)
     local_port: int | None = None  # decap-server on this machine: the editor uses it when opened on localhost
-    files: str = DEFAULT_EDITOR_FILES
+    files: str = ""  # the editor's JavaScript, site-relative (config.py: layout.EDITOR_FILES unless set)
     review: bool = False  # Decap's editorial workflow: every change is a pull request, published when merged
 
 

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -245,3 +247,21 @@ def test_the_development_server_adds_no_reload_script_to_the_editor(make_site: M
         stopping.join(timeout=10)
     assert 'src="decap-cms.js"' in page and EVENTS_PATH not in page
     assert EVENTS_PATH in home
+
+
+def test_a_new_version_of_the_editor_is_copied_by_the_next_build(make_site: MakeSite, tmp_path: Path) -> None:
+    """A build with no other change notices the npm package's reinstall (its package.json is rewritten)."""
+    site = make_site({"site.yaml": SITE_YAML + LOCAL, "content/towns/2024/a.md": article()})
+    dist = fake_editor(site)
+    past = time.time() - 100  # older than the racy-time window: the up-to-date record trusts these stats
+    for path in site.rglob("*"):
+        os.utime(path, (past, past), follow_symlinks=False)
+    options = BuildOptions(output_dir=tmp_path / "out", cache_dir=tmp_path / "cache")
+    build(site, options)
+    assert [phase for phase, _ in build(site, options).timings] == ["inputs unchanged"]  # nothing read
+    (dist / "decap-cms.js").write_text("/* 3.17 */\n", encoding="utf-8")
+    (dist.parent / "package.json").unlink()  # npm writes the package anew
+    (dist.parent / "package.json").write_text('{"name": "decap-cms", "version": "3.17.0", "license": "MIT"}')
+    build(site, options)
+    assert (tmp_path / "out/admin/decap-cms.js").read_text(encoding="utf-8") == "/* 3.17 */\n"
+    assert "decap-cms 3.17.0" in (tmp_path / "out/admin/LICENSE.txt").read_text(encoding="utf-8")
