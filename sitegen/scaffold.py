@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from sitegen.content.schema import NEW_SLUG_LENGTH
 from sitegen.model import Config
 
 SITE_YAML = {
@@ -139,7 +140,7 @@ images: []           # e.g. - {{src: photo.jpg, caption: 图片说明, alt: 图�
 
 正文。
 """
-MAX_SLUG = 60
+MAX_SLUG = NEW_SLUG_LENGTH  # the web editor's slugs (render/editor.js) follow the same rule
 
 
 def slugify(title: str) -> str:

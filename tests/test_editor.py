@@ -24,7 +24,7 @@ from sitegen.content import schema
 from sitegen.content.frontmatter import IMAGE_KEYS, KNOWN_FIELDS, SLUG, parse_moment
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.messages import is_translated
-from sitegen.render.editor import config_yaml, index_html, preview_js
+from sitegen.render.editor import PINYIN_TABLE, config_yaml, editor_js, index_html, pinyin_table
 
 UNTRUSTED_SITE = SITE_YAML.replace("    title: 身边爆料\n", "    title: 身边爆料\n    untrusted: true\n")
 LOCAL = "editor:\n  backend: local\n"
@@ -108,12 +108,12 @@ def test_a_collection_per_column_saving_where_sitegen_new_does_with_pictures_bes
     assert towns["folder"] == "content/towns" and towns["label"] == "镇街社区"
     assert towns["path"] == "{{year}}/{{slug}}" and towns["extension"] == "md"
     assert towns["format"] == "yaml-frontmatter" and towns["create"] is True
-    # the file name never comes from the title: ASCII date and time, whatever the title's script
-    assert re.fullmatch(r"(\{\{(year|month|day|hour|minute|second)\}\}|-)+", towns["slug"])
+    # the file name is the slug field, which sitegen.js fills for a new article (pinyin, else date and time)
+    assert towns["slug"] == "{{fields.slug}}"
     assert towns["media_folder"] == towns["public_folder"] == ""  # beside the article: sitegen looks there first
     assert "读者爆料" in tips["description"] and "description" not in towns  # the untrusted column says so
     config = generated()
-    assert config["slug"]["encoding"] == "ascii"
+    assert config["slug"]["encoding"] == "unicode"  # a slug typed in Chinese stays Chinese, not %-encoded
     assert config["media_folder"] == "assets" and config["public_folder"] == ""  # sitegen's second place
 
 
@@ -121,9 +121,9 @@ def test_the_generated_files_are_deterministic_and_load_nothing_from_elsewhere()
     config = parse_config(UNTRUSTED_SITE + LOCAL)
     assert config_yaml(config) == config_yaml(parse_config(UNTRUSTED_SITE + LOCAL))
     page = index_html(config).decode()
-    assert re.findall(r'src="([^"]+)"', page) == ["decap-cms.js", "preview.js"]
+    assert re.findall(r'src="([^"]+)"', page) == ["decap-cms.js", "sitegen.js"]
     assert "http" not in page and 'rel="cms-config-url"' in page
-    preview = preview_js(config).decode()
+    preview = editor_js(config).decode()
     assert 'CMS.registerPreviewStyle("../assets/style.css")' in preview  # the site's own stylesheet
     assert '"towns"' in preview and "文章出处" in preview
 
@@ -200,7 +200,7 @@ def test_a_build_writes_admin_with_the_editor_from_the_site(make_site: MakeSite,
     admin = tmp_path / "out/admin"
     assert sorted(p.name for p in admin.iterdir()) == [
         "103.decap-cms.js", "LICENSE.txt", "a1.wasm", "config.yml", "decap-cms.js", "decap-cms.js.LICENSE.txt",
-        "index.html", "preview.js",
+        "index.html", "pinyin.json", "sitegen.js",
     ]  # fmt: skip
     assert yaml.safe_load((admin / "config.yml").read_text(encoding="utf-8")) == generated()
     assert "decap-cms 3.16.3: MIT licence" in (admin / "LICENSE.txt").read_text(encoding="utf-8")
@@ -265,3 +265,71 @@ def test_a_new_version_of_the_editor_is_copied_by_the_next_build(make_site: Make
     build(site, options)
     assert (tmp_path / "out/admin/decap-cms.js").read_text(encoding="utf-8") == "/* 3.17 */\n"
     assert "decap-cms 3.17.0" in (tmp_path / "out/admin/LICENSE.txt").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- new articles' slugs (sitegen.js)
+
+NODE_HARNESS = """
+const fs = require("fs");
+const handlers = [];
+globalThis.CMS = {registerPreviewStyle() {}, registerPreviewTemplate() {},
+                  registerEventListener(listener) { handlers.push(listener); }};
+globalThis.createClass = (spec) => spec;
+globalThis.h = () => null;
+globalThis.fetch = async () => ({json: async () => JSON.parse(fs.readFileSync(process.argv[2], "utf8"))});
+eval(fs.readFileSync(process.argv[1], "utf8") + "\\n;globalThis.SITEGEN = SITEGEN;");
+const record = (values) => ({get: (key) => values[key], set: (key, value) => record({...values, [key]: value}),
+                             values});
+(async () => {
+  const cases = JSON.parse(fs.readFileSync(0, "utf8"));
+  const slugs = [];
+  for (const [title, slug, isNew] of cases) {
+    const entry = {get: (key) => key === "newRecord" ? isNew : record({title, slug})};
+    const saved = await handlers.find((listener) => listener.name === "preSave").handler({entry});
+    slugs.push(saved.get("slug"));
+  }
+  process.stdout.write(JSON.stringify(slugs));
+})();
+"""
+
+
+def run_slugs(tmp_path: Path, cases: list[tuple[str, str, bool]]) -> list[str]:
+    """The slug sitegen.js gives each (title, typed slug, new article) on saving, run by node."""
+    import json
+    import shutil
+    import subprocess
+
+    from browser_support import unavailable
+
+    node = shutil.which("node")
+    if node is None:
+        unavailable("node is missing (Debian: apt-get install nodejs)", "the editor's slug tests")
+    script = tmp_path / "sitegen.js"
+    script.write_bytes(editor_js(parse_config(SITE_YAML + LOCAL)))
+    result = subprocess.run(
+        [node, "-e", NODE_HARNESS, str(script), str(PINYIN_TABLE)],
+        input=json.dumps(cases), capture_output=True, text=True, check=True, timeout=60,
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_pinyin_table_is_what_pypinyin_reads() -> None:
+    assert PINYIN_TABLE.read_bytes() == pinyin_table()
+
+
+def test_new_articles_are_named_in_pinyin_like_sitegen_new(tmp_path: Path) -> None:
+    from sitegen.scaffold import slugify
+
+    titles = ["均禾街开展防诈宣传活动", "白云区2024年AI宣传周启动", "Hello 世界", "广州市白云区均禾街道党工委召开"
+              "二〇二四年度基层党建工作述职评议会议暨全面从严治党工作会议并部署下一阶段重点任务"]  # fmt: skip
+    assert run_slugs(tmp_path, [(title, "", True) for title in titles]) == [slugify(title) for title in titles]
+    assert len(slugify(titles[-1])) <= schema.NEW_SLUG_LENGTH
+
+
+def test_a_typed_slug_or_an_existing_article_is_left_alone_and_a_title_without_words_gets_a_date(
+    tmp_path: Path,
+) -> None:
+    cases = [("均禾", "junhe-2024", True), ("均禾", "", False), ("！？", "", True)]
+    typed, existing, symbols = run_slugs(tmp_path, cases)
+    assert typed == "junhe-2024" and existing == ""
+    assert re.fullmatch(r"\d{8}-\d{6}", symbols)  # still ASCII, never empty

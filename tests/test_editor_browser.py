@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -27,7 +26,7 @@ from conftest import picture_bytes
 from sitegen.build.admin import EDITOR_VERSION
 from sitegen.build.api import BuildOptions, build
 from sitegen.cli import main
-from sitegen.scaffold import init_site
+from sitegen.scaffold import init_site, slugify
 
 TITLE = "均禾街开展防诈宣传活动"
 BODY = "均禾街今天在文化广场开展防诈宣传活动。"
@@ -188,7 +187,8 @@ def test_an_article_made_in_the_form_is_saved_beside_its_picture_checked_and_bui
     new = [path for path in saved if path.name not in ("welcome.md", "elders-canteen.md")]
     assert len(new) == 1, saved
     article = new[0]
-    assert re.fullmatch(r"content/towns/2026/[a-z0-9-]+\.md", article.relative_to(editor.site).as_posix())
+    # named in pinyin like `sitegen new` (never empty or percent-encoded), in the year of its date
+    assert article.relative_to(editor.site).as_posix() == f"content/towns/2026/{slugify(TITLE)}.md"
     assert (article.parent / "photo.jpg").is_file()  # the picture beside the article, where sitegen looks
     text = article.read_text(encoding="utf-8")
     assert "draft: true" not in text

@@ -1,5 +1,6 @@
 """The files of admin/, the web editor, when site.yaml has `editor:`: its generated configuration, page and
-preview (render/editor.py), and the editor's own JavaScript copied from the npm package installed in the site."""
+script (render/editor.py) with its pinyin table, and the editor's own JavaScript copied from the npm package
+installed in the site."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.layout import CONFIG_FILE
 from sitegen.model import Config, OutputFile
-from sitegen.render.editor import ADMIN_DIR, EDITOR_SCRIPT, config_yaml, index_html, preview_js
+from sitegen.render.editor import ADMIN_DIR, EDITOR_SCRIPT, PINYIN_TABLE, config_yaml, editor_js, index_html
 
 EDITOR_PACKAGE = "decap-cms"
 EDITOR_VERSION = "3.16.3"  # the version the generated configuration is tested with (tests/test_editor_browser.py)
@@ -41,7 +42,8 @@ def admin_files(site_dir: Path, config: Config) -> tuple[OutputFile, ...]:
         OutputFile(f"{ADMIN_DIR}/LICENSE.txt", _notice(dist)),
         OutputFile(f"{ADMIN_DIR}/config.yml", config_yaml(config)),
         OutputFile(f"{ADMIN_DIR}/index.html", index_html(config)),
-        OutputFile(f"{ADMIN_DIR}/preview.js", preview_js(config)),
+        OutputFile(f"{ADMIN_DIR}/pinyin.json", copy_from=PINYIN_TABLE),
+        OutputFile(f"{ADMIN_DIR}/sitegen.js", editor_js(config)),
     ]
     return tuple(sorted(files, key=lambda file: file.path))
 

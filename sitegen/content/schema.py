@@ -21,6 +21,7 @@ PICTURE = "picture"  # the path of one picture (a picture's src)
 KINDS = (TEXT, LONG_TEXT, TEXTS, DATETIME, WHOLE, FLAG, PICTURES, PICTURE)
 
 SLUG_PATTERN = r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,199}$"
+NEW_SLUG_LENGTH = 60  # the longest pinyin slug `sitegen new` and the web editor make for a new article
 DATE_FORMAT = "YYYY-MM-DD HH:mm"  # what the editor writes (moment/dayjs tokens): a form frontmatter.py reads
 
 

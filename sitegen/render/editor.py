@@ -1,10 +1,12 @@
 """The web editor (Decap CMS) of a site: admin/config.yml generated from site.yaml and the front-matter schema,
-admin/index.html that loads the editor from the site itself, and admin/preview.js that shows an article with the
-site's own stylesheet. Pure: config in, bytes out (build/load.py adds the editor's own files from npm)."""
+admin/index.html that loads the editor from the site itself, and admin/sitegen.js (editor.js) that shows an article
+with the site's own stylesheet and names new articles in pinyin. Pure: config in, bytes out (build/admin.py adds
+the editor's own files from npm)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -14,8 +16,10 @@ from sitegen.model import Column, Config, EditorConfig
 from sitegen.render.labels import labels_for
 
 ADMIN_DIR = "admin"
+EDITOR_JS = Path(__file__).with_name("editor.js")  # the preview and the slugs, run in the editor's page
+PINYIN_TABLE = Path(__file__).with_name("editor-pinyin.json")  # pinyin_table(), made once
 EDITOR_SCRIPT = "decap-cms.js"  # the editor's bundle, copied from the npm package's dist/
-NEW_FILE_SLUG = "{{year}}{{month}}{{day}}-{{hour}}{{minute}}{{second}}"  # ASCII whatever the title
+NEW_FILE_SLUG = "{{fields.slug}}"  # editor.js fills the slug of a new article: pinyin, else date and time
 NEW_FILE_PATH = "{{year}}/{{slug}}"  # like `sitegen new`: content/<column>/<yyyy>/<slug>.md
 
 _WORDS = {
@@ -129,7 +133,7 @@ def editor_config(config: Config) -> dict[str, Any]:
         display_url=config.base_url,
         media_folder="assets",  # the shared media library: sitegen finds a picture there by its name
         public_folder="",
-        slug={"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        slug={"encoding": "unicode", "clean_accents": False, "sanitize_replacement": "-"},  # a Chinese slug stays
         collections=[_collection(column, config) for column in config.columns],
     )
     return data
@@ -154,51 +158,36 @@ def index_html(config: Config) -> bytes:
 </head>
 <body>
 <script src="{EDITOR_SCRIPT}"></script>
-<script src="preview.js"></script>
+<script src="sitegen.js"></script>
 </body>
 </html>
 """.encode()
 
 
-def preview_js(config: Config) -> bytes:
-    """The preview pane: the article's header, body and pictures in the theme's markup, with its stylesheet."""
+def editor_js(config: Config) -> bytes:
+    """admin/sitegen.js: the preview pane in the theme's markup with the site's stylesheet, and new articles' slugs
+    in pinyin like `sitegen new` (editor.js; the settings it needs come first)."""
     labels = labels_for(config.language)
     settings = {
-        "collections": [column.slug for column in config.columns],
         "columns": {column.slug: column.title for column in config.columns},
         "labels": {key: labels[key] for key in ("source", "author", "views", "published", "editor", "figures")},
         "colon": "：" if config.language == "zh-CN" else ": ",
         "separator": "、" if config.language == "zh-CN" else ", ",
+        "maxSlug": schema.NEW_SLUG_LENGTH,
     }
-    return ("const SITEGEN = " + json.dumps(settings, ensure_ascii=False, sort_keys=True) + ";\n" + _PREVIEW).encode()
+    script = EDITOR_JS.read_text(encoding="utf-8")
+    return ("const SITEGEN = " + json.dumps(settings, ensure_ascii=False, sort_keys=True) + ";\n" + script).encode()
 
 
-_PREVIEW = """\
-CMS.registerPreviewStyle("../assets/style.css");
-const SitegenArticle = createClass({
-  render() {
-    const entry = this.props.entry;
-    const get = (key) => entry.getIn(["data", key]);
-    const list = (key) => { const v = get(key); return v && v.toJS ? v.toJS() : (v ? [v] : []); };
-    const L = SITEGEN.labels, C = SITEGEN.colon;
-    const meta = [];
-    if (get("source")) meta.push(h("li", {key: "s"}, L.source + C + get("source")));
-    if (list("author").length) meta.push(h("li", {key: "a"}, L.author + C + list("author").join(SITEGEN.separator)));
-    meta.push(h("li", {key: "v"}, L.views + C + (get("views") || 0)));
-    if (get("date")) meta.push(h("li", {key: "d"}, L.published + C + get("date")));
-    const pictures = list("images").map((image) => typeof image === "string" ? {src: image} : image);
-    const figures = pictures.filter((image) => image.src).map((image, index) => h("figure", {key: index},
-      h("img", {src: this.props.getAsset(image.src).toString(), alt: image.alt || ""}),
-      image.caption ? h("figcaption", {}, image.caption) : null));
-    return h("main", {className: "wrap"}, h("article", {className: "article"},
-      h("header", {className: "article-header"},
-        h("p", {className: "article-column"}, SITEGEN.columns[this.props.collection.get("name")] || ""),
-        h("h1", {className: "article-title"}, get("title")),
-        h("ul", {className: "article-meta"}, meta)),
-      h("div", {className: "article-body"}, this.props.widgetFor("body")),
-      figures.length ? h("section", {className: "article-figures"}, h("h2", {}, L.figures), figures) : null,
-      get("editor") ? h("p", {className: "article-editor"}, L.editor + C + get("editor")) : null));
-  },
-});
-SITEGEN.collections.forEach((name) => CMS.registerPreviewTemplate(name, SitegenArticle));
-"""
+def pinyin_table() -> bytes:
+    """{syllable: its characters} for every CJK unified ideograph, as pypinyin reads each alone: what editor.js
+    makes slugs with (PINYIN_TABLE holds it, made once: a test checks it against pypinyin)."""
+    from pypinyin import Style, lazy_pinyin  # a second's import: only for the test and for making the table
+
+    table: dict[str, list[str]] = {}
+    for code in range(0x4E00, 0xA000):
+        syllable = lazy_pinyin(chr(code), style=Style.NORMAL, errors=lambda _: "")
+        if syllable and syllable[0] and syllable[0].isascii() and syllable[0].isalpha():
+            table.setdefault(syllable[0], []).append(chr(code))
+    text = json.dumps({k: "".join(v) for k, v in sorted(table.items())}, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode()
