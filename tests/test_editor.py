@@ -112,6 +112,7 @@ def test_a_collection_per_column_saving_where_sitegen_new_does_with_pictures_bes
     assert towns["slug"] == "{{fields.slug}}"
     assert towns["media_folder"] == towns["public_folder"] == ""  # beside the article: sitegen looks there first
     assert "读者爆料" in tips["description"] and "description" not in towns  # the untrusted column says so
+    assert "HTML 会被清理" in fields_of(tips)["body"]["hint"] and "HTML" not in fields_of(towns)["body"]["hint"]
     config = generated()
     assert config["slug"]["encoding"] == "unicode"  # a slug typed in Chinese stays Chinese, not %-encoded
     assert config["media_folder"] == "assets" and config["public_folder"] == ""  # sitegen's second place

@@ -76,7 +76,10 @@ def widget(field: schema.Field, language: str, timezone: str) -> dict[str, Any]:
 def _collection(column: Column, config: Config) -> dict[str, Any]:
     words = _WORDS[config.language]
     fields = [widget(f, config.language, config.timezone_name) for f in schema.FIELDS]
-    fields.append({"name": "body", "label": words["body"], "hint": words["body_hint"], "widget": "markdown"})
+    body_hint = words["body_hint"]
+    if column.untrusted:  # readers' tips: the writer should know their HTML will not survive
+        body_hint += f"（{words['untrusted']}）" if config.language == "zh-CN" else f" ({words['untrusted']})"
+    fields.append({"name": "body", "label": words["body"], "hint": body_hint, "widget": "markdown"})
     collection: dict[str, Any] = {
         "name": column.slug,
         "label": column.title,
