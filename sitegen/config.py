@@ -219,6 +219,10 @@ def _editor(raw: object, check: _Collector) -> EditorConfig | None:
             check.add(f"editor.{key}", f"expected text, got {value!r}")
             value = ""
         texts[key] = value.strip()
+    if texts["files"].startswith(("/", "\\")) or ".." in re.split(r"[/\\]", texts["files"]):
+        check.add("editor.files", f"expected a folder inside the site, got {texts['files']!r}",
+                  "install the editor in the site folder (a link to it there is fine)")  # fmt: skip
+        texts["files"] = ""
     if backend != "local" and not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", texts["repo"]):
         check.add("editor.repo", f"expected the repository as owner/name, got {texts['repo']!r}")
     port = raw.get("local_port", 8081 if backend == "local" else None)

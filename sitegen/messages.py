@@ -195,6 +195,11 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"a mapping with `backend:` and `repo:`", "含 backend 和 repo 的映射"),
     (r"the repository as owner/name", "owner/name 形式的仓库名"),
     (r"a port number \(1-65535\)", "端口号（1-65535）"),
+    (r"a folder inside the site", "网站里的文件夹"),
+    (
+        r"install the editor in the site folder \(a link to it there is fine\)",
+        "请把编辑器安装在网站文件夹里（也可以在那里放一个指向它的链接）",
+    ),
     (
         r"the web editor's files are not in (?P<folder>.*)",
         "网页编辑器的文件不在 {folder}",

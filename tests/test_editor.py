@@ -172,6 +172,8 @@ def test_a_git_host_with_a_local_port_is_edited_locally_on_this_machine() -> Non
         ("  backend: local\n  review: yes please\n", "editor.review"),
         ("  backend: local\n  colour: red\n", "editor.colour"),
         ("  backend: local\n  files: [a]\n", "editor.files"),
+        ("  backend: local\n  files: /usr/lib/node_modules/decap-cms/dist\n", "editor.files"),
+        ("  backend: local\n  files: ../shared/node_modules/decap-cms/dist\n", "editor.files"),
     ],
 )
 def test_a_bad_editor_block_is_an_error_naming_the_key(block: str, field: str) -> None:
@@ -179,6 +181,7 @@ def test_a_bad_editor_block_is_an_error_naming_the_key(block: str, field: str) -
         parse_config(SITE_YAML + "editor:\n" + block)
     assert [error.field for error in caught.value.errors] == [field]
     assert all(is_translated(error.message, "zh-CN") for error in caught.value.errors)
+    assert all(not error.hint or is_translated(error.hint, "zh-CN") for error in caught.value.errors)
 
 
 # --------------------------------------------------------------------------- the build writes admin/
