@@ -5,6 +5,7 @@ the editor's own files from npm)."""
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,12 @@ _WORDS = {
     "zh-CN": {
         "locale": "zh_Hans", "body": "正文",
         "body_hint": "Markdown：## 小标题，![图片说明](图片.jpg)，<!--more--> 结束摘要",
-        "untrusted": "读者爆料栏目：正文里的 HTML 会被清理", "article": "文章", "editor": "编辑文章",
+        "untrusted": "读者爆料栏目：正文里的 HTML 会被清理", "one_article": "{0}文章", "editor": "编辑文章",
     },
     "en": {
         "locale": "en", "body": "Body", "body_hint": "Markdown: ## sub-heading, ![caption](picture.jpg), "
         "<!--more--> ends the summary", "untrusted": "readers' column: HTML in the body is cleaned",
-        "article": "article", "editor": "Edit articles",
+        "one_article": "{0} article", "editor": "Edit articles",
     },
 }  # fmt: skip
 
@@ -83,7 +84,7 @@ def _collection(column: Column, config: Config) -> dict[str, Any]:
     collection: dict[str, Any] = {
         "name": column.slug,
         "label": column.title,
-        "label_singular": f"{column.title}{words['article'] if config.language == 'zh-CN' else ' ' + words['article']}",
+        "label_singular": words["one_article"].format(column.title),
         "folder": f"content/{column.slug}",
         "path": NEW_FILE_PATH,
         "slug": NEW_FILE_SLUG,
@@ -149,7 +150,7 @@ def config_yaml(config: Config) -> bytes:
 
 def index_html(config: Config) -> bytes:
     words = _WORDS[config.language]
-    title = f"{words['editor']} · {config.title}".replace("&", "&amp;").replace("<", "&lt;")
+    title = html.escape(f"{words['editor']} · {config.title}")
     return f"""<!doctype html>
 <html lang="{config.language}">
 <head>
