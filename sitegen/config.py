@@ -22,7 +22,7 @@ RESERVED_SLUGS = frozenset({"assets", "page", "tags", "search", "feed.xml", "sit
 KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
-    "feed_size", "feed_full_content", "related_count", "editor",
+    "feed_size", "feed_full_content", "related_count", "web_editor",
 )  # fmt: skip
 COLUMN_KEYS = ("slug", "title", "description", "untrusted")
 EDITOR_BACKENDS = ("github", "gitlab", "gitea", "forgejo", "local")
@@ -147,7 +147,7 @@ def parse_config(text: str) -> Config:
         feed_size=check.whole(data, "feed_size", 20, 1),
         feed_full_content=check.flag(data, "feed_full_content"),
         related_count=check.whole(data, "related_count", 5, 0),
-        editor=_editor(data.get("editor"), check),
+        web_editor=_web_editor(data.get("web_editor"), check),
     )
     if check.errors:
         raise ConfigError(check.errors)
@@ -198,40 +198,40 @@ def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:
     return tuple(columns)
 
 
-def _editor(raw: object, check: _Collector) -> EditorConfig | None:
-    """`editor:`: which git host the web editor saves to (or this machine), and where its files are."""
+def _web_editor(raw: object, check: _Collector) -> EditorConfig | None:
+    """`web_editor:`: which git host the web editor saves to (or this machine), and where its files are."""
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        check.add("editor", f"expected a mapping with `backend:` and `repo:`, got {raw!r}")
+        check.add("web_editor", f"expected a mapping with `backend:` and `repo:`, got {raw!r}")
         return None
     for key in raw:
         if key not in EDITOR_KEYS:
-            check.add(f"editor.{key}", "unknown key", f"valid keys: {', '.join(EDITOR_KEYS)}")
+            check.add(f"web_editor.{key}", "unknown key", f"valid keys: {', '.join(EDITOR_KEYS)}")
     backend = raw.get("backend")
     if backend not in EDITOR_BACKENDS:
-        check.add("editor.backend", f"expected one of {', '.join(EDITOR_BACKENDS)}, got {backend!r}")
+        check.add("web_editor.backend", f"expected one of {', '.join(EDITOR_BACKENDS)}, got {backend!r}")
         return None
     texts = {}
     for key in ("repo", "branch", "api_root", "auth_url", "app_id", "files"):
         value = raw.get(key, "")
         if not isinstance(value, str):
-            check.add(f"editor.{key}", f"expected text, got {value!r}")
+            check.add(f"web_editor.{key}", f"expected text, got {value!r}")
             value = ""
         texts[key] = value.strip()
     if texts["files"].startswith(("/", "\\")) or ".." in re.split(r"[/\\]", texts["files"]):
-        check.add("editor.files", f"expected a folder inside the site, got {texts['files']!r}",
+        check.add("web_editor.files", f"expected a folder inside the site, got {texts['files']!r}",
                   "install the editor in the site folder (a link to it there is fine)")  # fmt: skip
         texts["files"] = ""
     if backend != "local" and not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", texts["repo"]):
-        check.add("editor.repo", f"expected the repository as owner/name, got {texts['repo']!r}")
+        check.add("web_editor.repo", f"expected the repository as owner/name, got {texts['repo']!r}")
     port = raw.get("local_port", 8081 if backend == "local" else None)
     if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
-        check.add("editor.local_port", f"expected a port number (1-65535), got {port!r}")
+        check.add("web_editor.local_port", f"expected a port number (1-65535), got {port!r}")
         port = None
     review = raw.get("review", False)
     if not isinstance(review, bool):
-        check.add("editor.review", f"expected true or false, got {review!r}")
+        check.add("web_editor.review", f"expected true or false, got {review!r}")
         review = False
     return EditorConfig(
         backend=backend,

@@ -61,7 +61,7 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class EditorConfig:
-    """site.yaml's `editor:`: the web editor written to admin/ by the build, and where it saves articles."""
+    """site.yaml's `web_editor:`: the web editor written to admin/ by the build, and where it saves articles."""
 
     backend: str  # "github", "gitlab", "gitea" (also Forgejo) or "local" (this machine only)
     repo: str = ""  # owner/name on the git host
@@ -94,7 +94,7 @@ class Config:
     feed_size: int = 20
     feed_full_content: bool = False
     related_count: int = 5
-    editor: EditorConfig | None = None  # the web editor, when the site has one
+    web_editor: EditorConfig | None = None  # the web editor (admin/), when the site has one
 
     def column(self, slug: str) -> Column | None:
         return next((c for c in self.columns if c.slug == slug), None)

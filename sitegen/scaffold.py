@@ -31,7 +31,7 @@ columns:
     title: 身边爆料
     untrusted: true   # 读者爆料：正文里的 HTML 会被清理
 # 网页编辑器：build 时生成 admin/，编辑在浏览器里写稿（见 README“Editing in the browser”）
-# editor:
+# web_editor:
 #   backend: gitea    # github、gitlab、gitea、forgejo；local：只在本机
 #   repo: newsroom/site
 """,
@@ -55,7 +55,7 @@ columns:
     title: Tips
     untrusted: true   # readers' tips: HTML in their bodies is cleaned
 # The web editor: the build writes admin/, where editors write in the browser (README: Editing in the browser)
-# editor:
+# web_editor:
 #   backend: gitea    # github, gitlab, gitea, forgejo; local: this machine only
 #   repo: newsroom/site
 """,

@@ -1,5 +1,5 @@
 """The web editor's configuration (admin/config.yml) against the front-matter schema it is generated from, site.yaml's
-`editor:` block, and the admin/ files a build writes (tests/test_editor_browser.py drives it in Chromium)."""
+`web_editor:` block, and the admin/ files a build writes (tests/test_editor_browser.py drives it in Chromium)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from sitegen.messages import is_translated
 from sitegen.render.editor import PINYIN_TABLE, config_yaml, editor_js, index_html, pinyin_table
 
 UNTRUSTED_SITE = SITE_YAML.replace("    title: 身边爆料\n", "    title: 身边爆料\n    untrusted: true\n")
-LOCAL = "editor:\n  backend: local\n"
+LOCAL = "web_editor:\n  backend: local\n"
 # the widget each kind of front-matter value needs in Decap CMS
 WIDGETS = {
     schema.TEXT: "string", schema.LONG_TEXT: "text", schema.TEXTS: "list", schema.DATETIME: "datetime",
@@ -129,7 +129,7 @@ def test_the_generated_files_are_deterministic_and_load_nothing_from_elsewhere()
     assert '"towns"' in preview and "文章出处" in preview
 
 
-# --------------------------------------------------------------------------- site.yaml's editor:
+# --------------------------------------------------------------------------- site.yaml's web_editor:
 
 
 @pytest.mark.parametrize(
@@ -150,13 +150,13 @@ def test_the_generated_files_are_deterministic_and_load_nothing_from_elsewhere()
     ],
 )  # fmt: skip
 def test_the_backend_comes_from_site_yaml(block: str, backend: dict) -> None:
-    config = generated(SITE_YAML + "editor:\n" + block)
+    config = generated(SITE_YAML + "web_editor:\n" + block)
     assert config["backend"] == backend
     assert "local_backend" not in config and "publish_mode" not in config
 
 
 def test_a_git_host_with_a_local_port_is_edited_locally_on_this_machine() -> None:
-    config = generated(SITE_YAML + "editor:\n  backend: github\n  repo: a/b\n  local_port: 8082\n  review: true\n")
+    config = generated(SITE_YAML + "web_editor:\n  backend: github\n  repo: a/b\n  local_port: 8082\n  review: true\n")
     local = {"url": "http://127.0.0.1:8082/api/v1", "allowed_hosts": ["127.0.0.1", "localhost"]}
     assert config["local_backend"] == local
     assert config["publish_mode"] == "editorial_workflow"
@@ -165,20 +165,20 @@ def test_a_git_host_with_a_local_port_is_edited_locally_on_this_machine() -> Non
 @pytest.mark.parametrize(
     ("block", "field"),
     [
-        ("  backend: svn\n", "editor.backend"),
-        ("  backend: github\n", "editor.repo"),
-        ("  backend: github\n  repo: not a repo\n", "editor.repo"),
-        ("  backend: local\n  local_port: 70000\n", "editor.local_port"),
-        ("  backend: local\n  review: yes please\n", "editor.review"),
-        ("  backend: local\n  colour: red\n", "editor.colour"),
-        ("  backend: local\n  files: [a]\n", "editor.files"),
-        ("  backend: local\n  files: /usr/lib/node_modules/decap-cms/dist\n", "editor.files"),
-        ("  backend: local\n  files: ../shared/node_modules/decap-cms/dist\n", "editor.files"),
+        ("  backend: svn\n", "web_editor.backend"),
+        ("  backend: github\n", "web_editor.repo"),
+        ("  backend: github\n  repo: not a repo\n", "web_editor.repo"),
+        ("  backend: local\n  local_port: 70000\n", "web_editor.local_port"),
+        ("  backend: local\n  review: yes please\n", "web_editor.review"),
+        ("  backend: local\n  colour: red\n", "web_editor.colour"),
+        ("  backend: local\n  files: [a]\n", "web_editor.files"),
+        ("  backend: local\n  files: /usr/lib/node_modules/decap-cms/dist\n", "web_editor.files"),
+        ("  backend: local\n  files: ../shared/node_modules/decap-cms/dist\n", "web_editor.files"),
     ],
 )
 def test_a_bad_editor_block_is_an_error_naming_the_key(block: str, field: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        parse_config(SITE_YAML + "editor:\n" + block)
+        parse_config(SITE_YAML + "web_editor:\n" + block)
     assert [error.field for error in caught.value.errors] == [field]
     assert all(is_translated(error.message, "zh-CN") for error in caught.value.errors)
     assert all(not error.hint or is_translated(error.hint, "zh-CN") for error in caught.value.errors)
@@ -224,7 +224,7 @@ def test_the_editor_missing_from_the_site_is_an_error_telling_how_to_install_it(
     with pytest.raises(BuildFailed) as caught:
         build(site, BuildOptions(output_dir=tmp_path / "out", disk_cache=False))
     [error] = caught.value.errors
-    assert error.field == "editor.files" and INSTALL_COMMAND in error.hint
+    assert error.field == "web_editor.files" and INSTALL_COMMAND in error.hint
     result = CliRunner().invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 1
     assert "网页编辑器的文件不在 node_modules/decap-cms/dist" in result.output and INSTALL_COMMAND in result.output

@@ -80,7 +80,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def editor(tmp_path: Path) -> Iterator[Editor]:
-    """A new site with `editor: {backend: local}`, built, served, and decap-server writing into it."""
+    """A new site with `web_editor: {backend: local}`, built, served, and decap-server writing into it."""
     modules = _decap_modules()
     node = shutil.which("node")
     if node is None:
@@ -89,7 +89,7 @@ def editor(tmp_path: Path) -> Iterator[Editor]:
     init_site(site)
     (site / "node_modules").symlink_to(modules)
     with (site / "site.yaml").open("a", encoding="utf-8") as config:
-        config.write(f"editor:\n  backend: local\n  local_port: {port}\n")
+        config.write(f"web_editor:\n  backend: local\n  local_port: {port}\n")
     (site / "content/towns/2024/elders-canteen.md").write_text(EXISTING, encoding="utf-8")
     build(site, BuildOptions(output_dir=output, disk_cache=False))
     environment = {**os.environ, "MODE": "fs", "PORT": str(port), "BIND_HOST": "127.0.0.1",

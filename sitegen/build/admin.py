@@ -1,4 +1,4 @@
-"""The files of admin/, the web editor, when site.yaml has `editor:`: its generated configuration, page and
+"""The files of admin/, the web editor, when site.yaml has `web_editor:`: its generated configuration, page and
 script (render/editor.py) with its pinyin table, and the editor's own JavaScript copied from the npm package
 installed in the site."""
 
@@ -20,18 +20,19 @@ BUNDLE_PATTERNS = (EDITOR_SCRIPT, f"*.{EDITOR_SCRIPT}", "*.wasm", f"{EDITOR_SCRI
 
 
 def admin_files(site_dir: Path, config: Config) -> tuple[OutputFile, ...]:
-    """Every file of admin/ (none without `editor:`); the editor's files missing from the site is an error."""
-    if config.editor is None:
+    """Every file of admin/ (none without `web_editor:`); the editor's files missing from the site is an error."""
+    editor = config.web_editor
+    if editor is None:
         return ()
-    dist = site_dir / config.editor.files
+    dist = site_dir / editor.files
     if not (dist / EDITOR_SCRIPT).is_file():
         raise BuildFailed(
             [
                 ContentError(
                     CONFIG_FILE,
                     None,
-                    "editor.files",
-                    f"the web editor's files are not in {config.editor.files}",
+                    "web_editor.files",
+                    f"the web editor's files are not in {editor.files}",
                     f"install them in the site folder: {INSTALL_COMMAND}",
                 )
             ]

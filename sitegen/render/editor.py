@@ -124,7 +124,7 @@ def _local_url(editor: EditorConfig) -> str:
 
 def editor_config(config: Config) -> dict[str, Any]:
     """admin/config.yml as data."""
-    editor = config.editor
+    editor = config.web_editor
     assert editor is not None
     data: dict[str, Any] = {"backend": _backend(editor)}
     if editor.local_port is not None and editor.backend != "local":
