@@ -161,7 +161,7 @@ def test_an_article_made_in_the_form_is_saved_beside_its_picture_checked_and_bui
         page.get_by_label("标题", exact=True).fill(TITLE)
         page.locator("input[type=datetime-local]").first.fill("2026-03-15T09:30")
         page.get_by_label("文章出处 (可选)").fill("区融媒体中心")
-        page.get_by_label("作者 (可选)").fill("张三, 李四")
+        page.get_by_label("作者 (可选)").fill("张三，李四")  # a Chinese comma: split on saving
         page.get_by_label("编辑 (可选)").fill("叶安怡")
         page.get_by_label("阅读量 (可选)").fill("314")
         page.get_by_label("标签 (可选)").fill("防诈宣传")

@@ -63,10 +63,10 @@ FIELDS: tuple[Field, ...] = (
           ("按本站时区（{timezone}）填写；时间未到的文章到时才发布", "in the site's time zone ({timezone}); "
            "a future time is published when it comes"), required=True),
     Field("source", TEXT, ("文章出处", "Source"), ("如：区融媒体中心", "e.g. the district media centre")),
-    Field("author", TEXTS, ("作者", "Author"), ("多位作者用逗号分隔", "several: separate them with commas")),
+    Field("author", TEXTS, ("作者", "Author"), ("多位作者用逗号或顿号分隔", "several: separate them with commas")),
     Field("editor", TEXT, ("编辑", "Editor")),
     Field("views", WHOLE, ("阅读量", "Views"), ("不小于 0 的整数", "a whole number >= 0"), minimum=0, default=0),
-    Field("tags", TEXTS, ("标签", "Tags"), ("用逗号分隔", "separate them with commas")),
+    Field("tags", TEXTS, ("标签", "Tags"), ("用逗号或顿号分隔", "separate them with commas")),
     Field("images", PICTURES, ("图片", "Pictures"),
           ("每张图片都要写图片说明；正文里没有用到的图片显示在正文之后", "give each a caption; pictures the body "
            "does not place are shown after it")),

@@ -64,11 +64,24 @@ function sitegenStamp(now) {
     `${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
 }
 
+// Lists typed as one line (作者, 标签): the form splits them at ",", Chinese writers type "，" or "、".
+function sitegenSplitLists(data) {
+  for (const key of SITEGEN.lists) {
+    const value = data.get(key);
+    if (!value || !value.toJS) continue;  // empty, or a single text written by hand: left as it is
+    const items = value.toJS();
+    const split = items.flatMap((item) => String(item).split(/[,，、;；]/)).map((item) => item.trim())
+      .filter((item) => item);
+    if (split.join("\n") !== items.join("\n")) data = data.set(key, value.clear().concat(split));
+  }
+  return data;
+}
+
 // The file name of a new article is its slug (config.yml: slug "{{fields.slug}}"): filled here unless typed.
 CMS.registerEventListener({
   name: "preSave",
   handler: async ({entry}) => {
-    const data = entry.get("data");
+    const data = sitegenSplitLists(entry.get("data"));
     if (!entry.get("newRecord") || String(data.get("slug") || "").trim()) return data;
     return data.set("slug", sitegenSlug(data.get("title"), await sitegenPinyin) || sitegenStamp(new Date()));
   },

@@ -178,6 +178,7 @@ def editor_js(config: Config) -> bytes:
         "colon": "：" if config.language == "zh-CN" else ": ",
         "separator": "、" if config.language == "zh-CN" else ", ",
         "maxSlug": schema.NEW_SLUG_LENGTH,
+        "lists": [field.key for field in schema.FIELDS if field.kind == schema.TEXTS],
     }
     script = EDITOR_JS.read_text(encoding="utf-8")
     return ("const SITEGEN = " + json.dumps(settings, ensure_ascii=False, sort_keys=True) + ";\n" + script).encode()
