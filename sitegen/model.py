@@ -63,12 +63,12 @@ class Column:
 class EditorConfig:
     """site.yaml's `web_editor:`: the web editor written to admin/ by the build, and where it saves articles."""
 
-    backend: str  # "github", "gitlab", "gitea" (also Forgejo) or "local" (this machine only)
+    backend: str  # "github", "gitlab", "gitea", "forgejo" or "local" (this machine only)
     repo: str = ""  # owner/name on the git host
     branch: str = "main"
     api_root: str = ""  # a self-hosted GitLab, Gitea or Forgejo: its API address
     auth_url: str = ""  # the OAuth server (Decap's base_url)
-    app_id: str = ""  # the OAuth application's client id (GitLab, Gitea)
+    app_id: str = ""  # the OAuth application's client id (GitLab, Gitea, Forgejo)
     local_port: int | None = None  # decap-server on this machine: the editor uses it when opened on localhost
     files: str = ""  # the editor's JavaScript, site-relative (config.py: layout.EDITOR_FILES unless set)
     review: bool = False  # Decap's editorial workflow: every change is a pull request, published when merged
