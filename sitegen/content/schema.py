@@ -49,7 +49,9 @@ _REMOTE_ONLY = ("仅用于网络图片，单位像素", "remote pictures only, i
 
 # A picture's own keys, in the order a form shows them.
 PICTURE_FIELDS: tuple[Field, ...] = (
-    Field("src", PICTURE, ("图片", "Picture"), ("上传后保存在文章旁边", "stored beside the article"), required=True),
+    Field("src", PICTURE, ("图片", "Picture"),
+          ("保存在文章旁边：同名的图片会被替换，请用不重名的文件名", "stored beside the article, where a picture of "
+           "the same name is replaced: give it a name of its own"), required=True),
     Field("caption", TEXT, ("图片说明", "Caption"), ("显示在图片下方", "shown under the picture")),
     Field("alt", TEXT, ("图片描述", "Alt text"), ("为看不见图片的读者描述画面", "for readers who cannot see it")),
     Field("width", WHOLE, ("宽度", "Width"), _REMOTE_ONLY, minimum=1),
