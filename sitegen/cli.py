@@ -21,7 +21,9 @@ from sitegen.build.output import OutputRefused
 from sitegen.config import load_config, site_language
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.importers.model import ImportReport
+from sitegen.importers.report import report_data, report_lines
 from sitegen.importers.run import ImportRefused, import_hugo, import_jekyll, import_legacy
+from sitegen.importers.writer import write_report
 from sitegen.messages import translate
 from sitegen.scaffold import ScaffoldError, init_site, new_article
 
@@ -39,6 +41,10 @@ CACHE_OPTION = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Where to keep the build cache and the processed pictures (safe to delete)  [default: SITE/.sitegen-cache]",
+)
+
+STRICT_OPTION = click.option(
+    "--strict", is_flag=True, help="Treat warnings (such as a misspelt front-matter key) as errors: exit 1."
 )
 
 
@@ -105,6 +111,7 @@ def main() -> None:
     help="A cold build: the build cache is neither read nor written, and every picture is processed again.",
 )
 @click.option("--profile", is_flag=True, help="Print the time of each phase and what was rendered or reused.")
+@STRICT_OPTION
 @click.option(
     "--wait",
     "wait_seconds",
@@ -123,6 +130,7 @@ def build_command(
     cache_dir: Path | None,
     no_cache: bool,
     profile: bool,
+    strict: bool,
     wait_seconds: float,
 ) -> None:
     """Build the site into the output folder."""
@@ -142,6 +150,7 @@ def build_command(
         progress=progress,
         lock_timeout=wait_seconds,
         on_lock_wait=waiting,
+        strict=strict,
         **({"jobs": jobs} if jobs else {}),
     )
     try:
@@ -173,10 +182,16 @@ def build_command(
         moment = r.next_scheduled.isoformat()
         line += _say(lang, f" (next goes live at {moment})", f"（下一篇发布时间：{moment}）")
     click.echo(line)
-    for warning in r.warnings:
-        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
+    _warn(r, lang)
     if profile:
         _print_profile(r, lang)
+
+
+def _warn(r: BuildReport, lang: str) -> None:
+    for warning in r.warnings:
+        click.echo(_say(lang, f"warning: {warning}", f"提示：{translate(warning, lang)}"), err=True)
+    for error in r.content_warnings:
+        click.echo(_say(lang, f"warning: {error.text(lang)}", f"提示：{error.text(lang)}"), err=True)
 
 
 def _print_profile(r: BuildReport, lang: str) -> None:
@@ -230,16 +245,19 @@ class _ProgressBar:
 @main.command("check")
 @SITE_OPTION
 @CACHE_OPTION
-def check_command(site_dir: Path, cache_dir: Path | None) -> None:
+@STRICT_OPTION
+def check_command(site_dir: Path, cache_dir: Path | None, strict: bool) -> None:
     """Validate everything a build would (config, front matter, pictures, links, templates); write nothing."""
-    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir))
+    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir, strict=strict))
+    lang = site_language(site_dir)
     click.echo(
         _say(
-            site_language(site_dir),
+            lang,
             f"OK: {report.articles} articles, {report.pages} pages, no errors.",
             f"检查通过：{report.articles} 篇文章、{report.pages} 个页面，没有错误。",
         )
     )
+    _warn(report, lang)
 
 
 @main.command("init")
@@ -334,6 +352,13 @@ COLUMN_OPTION = click.option(
     "--column", required=True, help="The column the articles go to: its folder under content/ (see site.yaml)."
 )
 DRY_RUN_OPTION = click.option("--dry-run", is_flag=True, help="Report what would be written; write nothing.")
+REPORT_OPTION = click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the report as JSON to this file (for scripts).",
+)
 
 
 @main.group("import")
@@ -351,37 +376,55 @@ def import_group() -> None:
     default=None,
     help="A folder holding the pages' pictures, found by file name and copied beside each article.",
 )
+@click.option(
+    "--urls",
+    "urls_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A file of 'page file name, old URL' lines: each page's old address redirects to its article.",
+)
 @DRY_RUN_OPTION
+@REPORT_OPTION
 @SITE_OPTION
 def import_legacy_command(
-    paths: tuple[Path, ...], column: str, images_dir: Path | None, dry_run: bool, site_dir: Path
+    paths: tuple[Path, ...],
+    column: str,
+    images_dir: Path | None,
+    urls_file: Path | None,
+    dry_run: bool,
+    report_file: Path | None,
+    site_dir: Path,
 ) -> None:
     """Import pages of the old portal saved as text: FILE(s), or DIR(s) of .txt files."""
-    _import(site_dir, dry_run, lambda: import_legacy(site_dir, paths, column, images_dir, dry_run))
+    _import(
+        site_dir, dry_run, lambda: import_legacy(site_dir, paths, column, images_dir, dry_run, urls_file), report_file
+    )
 
 
 @import_group.command("hugo")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @COLUMN_OPTION
 @DRY_RUN_OPTION
+@REPORT_OPTION
 @SITE_OPTION
-def import_hugo_command(source: Path, column: str, dry_run: bool, site_dir: Path) -> None:
+def import_hugo_command(source: Path, column: str, dry_run: bool, report_file: Path | None, site_dir: Path) -> None:
     """Import the posts of a Hugo site: its folder, its content/ folder, a section folder or one file."""
-    _import(site_dir, dry_run, lambda: import_hugo(site_dir, source, column, dry_run))
+    _import(site_dir, dry_run, lambda: import_hugo(site_dir, source, column, dry_run), report_file)
 
 
 @import_group.command("jekyll")
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
 @COLUMN_OPTION
 @DRY_RUN_OPTION
+@REPORT_OPTION
 @SITE_OPTION
-def import_jekyll_command(source: Path, column: str, dry_run: bool, site_dir: Path) -> None:
+def import_jekyll_command(source: Path, column: str, dry_run: bool, report_file: Path | None, site_dir: Path) -> None:
     """Import the posts of a Jekyll site: its folder, its _posts/ folder or one post."""
-    _import(site_dir, dry_run, lambda: import_jekyll(site_dir, source, column, dry_run))
+    _import(site_dir, dry_run, lambda: import_jekyll(site_dir, source, column, dry_run), report_file)
 
 
-def _import(site_dir: Path, dry_run: bool, action: Callable[[], ImportReport]) -> None:
-    """Run an import, print what was written, skipped and unreadable; exit 1 unless everything came in."""
+def _import(site_dir: Path, dry_run: bool, action: Callable[[], ImportReport], report_file: Path | None) -> None:
+    """Run an import, print the report (counts, then what needs a look); exit 1 unless everything came in."""
     lang = site_language(site_dir)
     try:
         report = action()
@@ -389,36 +432,9 @@ def _import(site_dir: Path, dry_run: bool, action: Callable[[], ImportReport]) -
         _fail(exc.errors, 2, lang)
     except ImportRefused as exc:
         _refuse(str(exc), lang)
-
-    def where(origin: str, line: int | None) -> str:
-        return origin if line is None else f"{origin}:{line}"
-
-    for written in report.written:
-        verb = _say(lang, "would write" if dry_run else "wrote", "将写入" if dry_run else "已写入")
-        click.echo(f"{verb} {written.target} <- {written.origin}")
-        for picture in written.pictures:
-            click.echo(_say(lang, f"  picture {picture}", f"  图片 {picture}"))
-        for notice in written.notices:
-            text = f"{where(written.origin, notice.line)}: {translate(notice.message, lang)}"
-            click.echo(_say(lang, f"  note: {text}", f"  提示：{text}"))
-    for skipped in report.skipped:
-        target = f" {skipped.target}" if skipped.target else ""
-        reason = translate(skipped.reason, lang)
-        what = f"{target} <- {skipped.origin}"
-        click.echo(_say(lang, f"skipped{what}: {reason}", f"已跳过{what}：{reason}"), err=skipped.clash)
-    for failed in report.failed:
-        text = f"{where(failed.origin, failed.line)}: {translate(failed.reason, lang)}"
-        click.echo(_say(lang, f"could not read {text}", f"无法读取 {text}"), err=True)
-    written, skipped, failed = len(report.written), len(report.skipped), len(report.failed)
-    missing = sum(len(w.missing) for w in report.written)
-    click.echo(
-        _say(
-            lang,
-            f"{'Would import' if dry_run else 'Imported'} {written}, skipped {skipped}, could not read {failed}"
-            + (f"; {missing} picture{'s' if missing != 1 else ''} missing (the build names them)." if missing else "."),
-            f"{'将导入' if dry_run else '已导入'} {written} 篇，跳过 {skipped} 篇，无法读取 {failed} 篇"
-            + (f"；缺少 {missing} 张图片（生成网站时会逐一列出）。" if missing else "。"),
-        )
-    )
+    for line, to_stderr in report_lines(report, lang, dry_run):
+        click.echo(line, err=to_stderr)
+    if report_file is not None:
+        write_report(report_file, report_data(report, lang, dry_run))
     if not report.complete:
         sys.exit(1)

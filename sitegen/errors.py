@@ -41,6 +41,12 @@ class ContentError:
         return (self.path, self.line or 0, self.field or "")
 
 
+def warning_error(warning: str) -> ContentError:
+    """A build warning written `path: message` (see viewcounts) as the error it is under --strict."""
+    path, _, message = warning.partition(": ")
+    return ContentError(path, None, None, message) if message else ContentError("", None, None, warning)
+
+
 class BuildFailed(Exception):
     """Raised when content errors stop a build; nothing has been written."""
 

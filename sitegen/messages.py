@@ -58,6 +58,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"is outside content/ and assets/", "不在 content/ 或 assets/ 里"),
     (r"is not a valid URL: it holds (?P<char>.*)", "不是有效的网址：含有 {char}"),
     (r"not found", "找不到"),
+    (r"is a data: URI: not allowed in an untrusted column", "是 data: 内嵌图片：不信任的栏目不能用"),
     (r"leaves the site folder", "在网站文件夹之外"),
     (r"contains a NUL byte", "含有 NUL 字节"),
     (r"is an absolute path", "是绝对路径"),
@@ -288,6 +289,33 @@ _ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"already imported; unchanged", "已经导入过，内容相同"),
     (r"already exists; not overwritten", "文件已存在，没有覆盖"),
+    (r"already imported; edited since, not overwritten", "已经导入过，之后改动过，没有覆盖"),
+    (r"no free file name: too many posts of this name", "没有可用的文件名：同名文章太多"),
+    (
+        r"the HTML loads (?P<src>.*), which is not imported: copy it under assets/ or remove it",
+        "HTML 中引用了 {src}，它没有导入：请复制到 assets/ 下，或删去这一行",
+    ),
+    (
+        r"the old address (?P<url>.*) has a query \(\?\.\.\.\): a static site cannot redirect it",
+        "旧地址 {url} 带有查询参数（?...）：静态网站无法跳转，请在服务器上设置",
+    ),
+    (r"cannot read (?P<path>.*): (?P<why>.*)", "无法读取 {path}：{why}"),
+    (
+        r"picture '(?P<src>.*)' stays inside HTML, where the build does not copy it: make it a Markdown picture",
+        "图片“{src}”留在 HTML 里，生成网站时不会复制它：请改成 Markdown 图片",
+    ),
+    (
+        r"the old address (?P<alias>.*) cannot be redirected: it must be (?P<expected>.*)",
+        "旧地址 {alias} 无法跳转：它应是{expected}",
+    ),
+    (
+        r"the old address (?P<alias>.*) is also that of (?P<other>.*): redirected there",
+        "旧地址 {alias} 也是 {other} 的地址：跳转到那一篇",
+    ),
+    (
+        r"a document without a date; used the file's modification date (?P<date>\S+)",
+        "文档没有日期，采用了文件的修改日期 {date}",
+    ),
     (r"the TOML front matter opened with \+\+\+ is never closed", "以 +++ 开始的 TOML 头信息没有结束"),
     (r"the YAML front matter opened with --- is never closed", "以 --- 开始的 YAML 头信息没有结束"),
     (r"invalid TOML: (?P<problem>.*)", "TOML 格式错误：{problem}"),
@@ -332,6 +360,29 @@ _ZH: tuple[tuple[str, str], ...] = (
         r"no Jekyll posts under (?P<path>.*): expected _posts/YYYY-MM-DD-title\.md files",
         "{path} 下没有 Jekyll 文章：应有 _posts/YYYY-MM-DD-标题.md 这样的文件",
     ),
+    # front-matter keys, aliases, redirects
+    (r"unknown key; did you mean `(?P<key>[^`]+)`\?", "未知字段；是不是想写“{key}”？"),
+    (
+        r"it is kept as article\.extra\['(?P<key>.*)'\] for templates; rename it to `(?P<known>[^`]+)` if meant",
+        "它作为 article.extra['{key}'] 留给模板使用；如果本意是“{known}”，请改名",
+    ),
+    (r"a path of the site, not a full URL", "本站的路径，而不是完整网址"),
+    (
+        r"a path without '\?', '#', quotes, '<', '>', backslashes or control characters",
+        "不含“?”“#”、引号、“<”“>”、反斜杠或控制字符的路径",
+    ),
+    (
+        r"a path of the site other than the home page, without empty, '\.' or '\.\.' segments",
+        "首页以外的本站路径，不含空的、“.”或“..”的部分",
+    ),
+    (r"a path whose every segment is at most (?P<bytes>\d+) bytes", "每一段不超过 {bytes} 字节的路径"),
+    (
+        r"an old address of this article on this site, such as (?P<a>\S+) or (?P<b>\S+)",
+        "本文在本站的旧地址，例如 {a} 或 {b}",
+    ),
+    (r"the alias /(?P<alias>.*) is already taken by (?P<owner>.*)", "别名 /{alias} 已被 {owner} 占用"),
+    (r"remove the alias from one of them", "请从其中一篇删去这个别名"),
+    (r"(?P<path>.*) \(alias /(?P<alias>.*)\)", "{path}（别名 /{alias}）"),
     # the general picture message last: the more specific ones above must match first
     (r"picture '(?P<src>.*)' (?P<problem>.*)", "图片“{src}”{problem}"),
 )

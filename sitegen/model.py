@@ -8,6 +8,8 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from sitegen.errors import ContentError
+
 
 class FrozenMapping(Mapping[str, Any]):
     """A read-only mapping that, unlike MappingProxyType, can be pickled to worker processes."""
@@ -173,6 +175,8 @@ class Article:
     draft: bool = False
     future: bool = False
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
+    aliases: tuple[str, ...] = ()  # old site paths (site-relative) that redirect to this article
+    warnings: tuple[ContentError, ...] = ()  # front-matter keys that look misspelt: errors under --strict
     heading_ids: frozenset[str] = frozenset()  # anchors other articles may link to
     links: tuple[tuple[str, int], ...] = ()  # (target as written, line) of every link in the body
     fingerprint: str = ""  # changes whenever the article's own output may change; the key of its Body

@@ -137,6 +137,7 @@ tags: []             # e.g. [党建引领, 志愿服务]
 summary: ""          # optional; otherwise the text before <!--more--> or the first sentences
 # slug: {slug}       # the URL segment, from the file name unless set
 # updated: {date}
+# aliases: []        # old addresses that redirect here, e.g. [/2008/11/23/hello.html]
 images: []           # e.g. - {{src: photo.jpg, caption: 图片说明, alt: 图片描述}}
 ---
 

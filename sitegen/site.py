@@ -19,7 +19,7 @@ from sitegen.model import (
     Tag,
     output_path_for,
 )
-from sitegen.urls import listing_url, tag_slug
+from sitegen.urls import REDIRECT_MAPS, alias_output_path, listing_url, tag_slug
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -27,14 +27,16 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
     return tuple(sorted(articles, key=lambda a: (-a.date.timestamp(), a.source_path)))
 
 
-GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt")  # written by render for every site
+GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt", *REDIRECT_MAPS)  # written by render
 GENERATED_FOLDERS = ("assets/", "tags/", "search/")  # static files, tag pages, the search page and its index
 GENERATED = "a page sitegen makes itself"
 
 
 def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentError]:
     """Two articles on one URL, or an article on a URL sitegen uses itself (home, column index, feeds, tag pages,
-    404, sitemap; also a URL that would need one of those files to be a folder): an error naming both files."""
+    404, sitemap; also a URL that would need one of those files to be a folder): an error naming both files.
+    Then the same for every alias (an old address whose redirect page would take a page's or another alias's
+    place)."""
     taken: dict[str, str] = {name: GENERATED for name in GENERATED_FILES}
     for column in config.columns:
         taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
@@ -42,16 +44,10 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
     taken[output_path_for("")] = "the home page"
     folders: dict[str, str] = {}  # folder path -> the first article whose output lies inside it
     errors = []
-    for article in sorted(articles, key=lambda a: a.source_path):
-        path = article.output_path
-        parents = ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
-        owner = (
-            taken.get(path)
-            or next((taken[p] for p in parents if p in taken), None)
-            or folders.get(path)
-            or (GENERATED if path.startswith(GENERATED_FOLDERS) else None)
-        )
-        if owner is not None and owner != article.source_path:
+    ordered = sorted(articles, key=lambda a: a.source_path)
+    for article in ordered:
+        owner = _owner(article.output_path, article.source_path, taken, folders)
+        if owner is not None:
             errors.append(
                 ContentError(
                     article.source_path,
@@ -61,11 +57,40 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
                     "give one of them a different `slug:` in the front matter",
                 )
             )
-            continue
-        taken[path] = article.source_path
-        for parent in parents:
-            folders.setdefault(parent, article.source_path)
+    for article in ordered:
+        for alias in article.aliases:
+            path = alias_output_path(alias)
+            if path == article.output_path:
+                continue  # the article's own address: nothing to redirect
+            owner = _owner(path, f"{article.source_path} (alias /{alias})", taken, folders)
+            if owner is not None:
+                errors.append(
+                    ContentError(
+                        article.source_path,
+                        None,
+                        "aliases",
+                        f"the alias /{alias} is already taken by {owner}",
+                        "remove the alias from one of them",
+                    )
+                )
     return errors
+
+
+def _owner(path: str, claimant: str, taken: dict[str, str], folders: dict[str, str]) -> str | None:
+    """Who holds the output `path` already (None: it is free, and now `claimant`'s)."""
+    parents = ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+    owner = (
+        taken.get(path)
+        or next((taken[p] for p in parents if p in taken), None)
+        or folders.get(path)
+        or (GENERATED if path.startswith(GENERATED_FOLDERS) else None)
+    )
+    if owner is not None and owner != claimant:
+        return owner
+    taken[path] = claimant
+    for parent in parents:
+        folders.setdefault(parent, claimant)
+    return None
 
 
 def paginate(

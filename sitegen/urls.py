@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 PERMALINK_FIELDS = ("column", "slug", "yyyy", "mm", "dd")
 DEFAULT_PERMALINK = "/{column}/{yyyy}/{mm}/{slug}/"
@@ -21,16 +21,20 @@ _PERMALINK_TEXT = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff._~/-]*$")  # what a perm
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+# Schemes a browser runs as code (javascript, vbscript and Netscape's old names for JavaScript) or opens as a
+# document made of the link itself (data): a link to them is an attack, never an archive's ordinary link. Every
+# other scheme (ftp, magnet, weixin, sms, geo...) only asks the browser or an app to fetch or open something.
+UNSAFE_SCHEMES = frozenset({"javascript", "vbscript", "data", "livescript", "mocha"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")  # browsers drop tabs and line breaks anywhere in a URL
+DATA_PICTURE = re.compile(r"^data:image/[a-z0-9.+-]+(?:;[a-z0-9=.+-]+)*(?:;base64)?,", re.IGNORECASE)
 
 
 def unsafe_scheme(href: str) -> str | None:
-    """The scheme of a link target that is neither relative nor http(s), mailto or tel (`javascript`, `data`,
-    `vbscript`, ...), as a browser would read it through entities and white space; or None."""
+    """The scheme of a link target that runs code or is a document in itself (`javascript`, `vbscript`, `data`),
+    as a browser would read it through entities and white space; or None."""
     match = _SCHEME.match(_IGNORED_IN_URLS.sub("", html.unescape(href)).lower())
-    return match.group(1) if match and match.group(1) not in SAFE_SCHEMES else None
+    return match.group(1) if match and match.group(1) in UNSAFE_SCHEMES else None
 
 
 def segment_problem(name: str) -> str | None:
@@ -40,6 +44,40 @@ def segment_problem(name: str) -> str | None:
     if len(name.encode("utf-8")) > MAX_SEGMENT_BYTES:
         return f"at most {MAX_SEGMENT_BYTES} bytes (a Chinese character takes 3)"
     return None
+
+
+_ALIAS_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\\"<>?#]")
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why `alias` (an old address kept as a redirect) cannot be a path of the site, or None.
+
+    An alias is a path from the site's base, with or without its leading '/', percent-encoded or not: no scheme,
+    host, query or fragment, no '.' or '..' segment, not the home page.
+    """
+    text = alias.strip()
+    if _SCHEME.match(text.lower()) or text.startswith("//"):
+        return "a path of the site, not a full URL"
+    decoded = unquote(text)
+    if _ALIAS_FORBIDDEN.search(decoded):
+        return "a path without '?', '#', quotes, '<', '>', backslashes or control characters"
+    parts = decoded.strip("/").split("/")
+    if decoded.strip("/") == "" or any(part in ("", ".", "..") for part in parts):
+        return "a path of the site other than the home page, without empty, '.' or '..' segments"
+    if any(segment_problem(part) for part in parts):
+        return f"a path whose every segment is at most {MAX_SEGMENT_BYTES} bytes"
+    return None
+
+
+REDIRECT_MAPS = ("_redirects", "redirects.map")  # Netlify / Cloudflare Pages, and nginx's `map`
+
+
+def alias_output_path(alias: str) -> str:
+    """The output file of a redirect page: the file itself for an `.html`/`.htm` alias, else `<alias>/index.html`
+    (servers answer `/old/page` from `/old/page/index.html`, after a redirect to `/old/page/`)."""
+    if alias.lower().endswith((".html", ".htm")):
+        return alias
+    return alias.rstrip("/") + "/index.html"
 
 
 def path_problem(relative: str) -> str | None:

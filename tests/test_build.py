@@ -193,6 +193,7 @@ def test_every_content_error_is_reported_in_one_run_sorted_by_file_and_line(make
         ("content/stray.md", None, None),
         ("content/tips/c.md", 1, None),
         ("content/towns/a.md", 3, "date"),
+        ("content/towns/a.md", 6, "images"),  # the body is checked too, though the front matter failed
         ("content/towns/b.md", 2, "title"),
         ("content/towns/b.md", 4, "views"),
     ]

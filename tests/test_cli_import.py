@@ -37,11 +37,19 @@ def test_the_seed_with_its_pictures(make_site: MakeSite, tmp_path: Path) -> None
     result = run("import", "legacy", SEED, "--column", "towns", "--images", images, "--site", site)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"已写入 {SEED_TARGET} <- {SEED}"
-    assert lines[1:7] == [f"  图片 content/towns/2022/{name}" for name in SEED_PICTURES]
-    assert lines[7].startswith(f"  提示：{SEED}:22: 这一短行前面没有图片，已保留为斜体")
-    assert lines[-1] == "已导入 1 篇，跳过 0 篇，无法读取 0 篇。"
+    assert lines[:7] == [
+        "导入结果：",
+        "  已导入 1 篇（其中改名 0 篇，有待检查的提示 1 篇）",
+        "  已导入过、内容相同：0 篇",
+        "  已导入过、之后改动过（没有覆盖）：0 篇",
+        "  跳过（不是文章）：0 个",
+        "  无法读取：0 个",
+        "已转换，有待检查的提示：",
+    ]
+    assert lines[7] == f"  {SEED_TARGET} <- {SEED}"
+    assert lines[8].startswith(f"    {SEED}:22: 这一短行前面没有图片，已保留为斜体")
     assert result.stderr == ""
+    assert all((site / "content/towns/2022" / name).is_file() for name in SEED_PICTURES)
     assert run("build", "--site", site).exit_code == 0
 
 
@@ -49,11 +57,8 @@ def test_missing_pictures_are_counted_and_the_build_names_them(make_site: MakeSi
     site = make_site({})
     result = run("import", "legacy", SEED, "--column", "towns", "--site", site)
     assert result.exit_code == 0
-    assert f"  提示：{SEED}:37: 找不到图片“{SEED_PICTURES[0]}”：请把图片文件放在文章旁边" in result.stdout
-    assert (
-        result.stdout.splitlines()[-1]
-        == "已导入 1 篇，跳过 0 篇，无法读取 0 篇；缺少 6 张图片（生成网站时会逐一列出）。"
-    )
+    assert f"    {SEED}:37: 找不到图片“{SEED_PICTURES[0]}”：请把图片文件放在文章旁边" in result.stdout
+    assert "  缺少图片：6 张（生成网站时会逐一列出）" in result.stdout.splitlines()
     build = run("build", "--site", site)
     assert build.exit_code == 1 and f"图片“{SEED_PICTURES[0]}”找不到" in build.stderr
 
@@ -62,14 +67,10 @@ def test_an_english_site_gets_english_messages(make_site: MakeSite) -> None:
     site = make_site({"site.yaml": EN_SITE_YAML})
     result = run("import", "legacy", SEED, "--column", "towns", "--site", site)
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == f"wrote {SEED_TARGET} <- {SEED}"
-    assert (
-        f"  note: {SEED}:37: picture '{SEED_PICTURES[0]}' not found: put the file beside the article" in result.stdout
-    )
-    assert (
-        result.stdout.splitlines()[-1]
-        == "Imported 1, skipped 0, could not read 0; 6 pictures missing (the build names them)."
-    )
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["Import:", "  Imported 1 (0 renamed, 1 with notes to check)"]
+    assert "  pictures missing: 6 (the build names them)" in lines
+    assert f"    {SEED}:37: picture '{SEED_PICTURES[0]}' not found: put the file beside the article" in lines
 
 
 def test_unreadable_pages_are_named_and_exit_1(make_site: MakeSite) -> None:
@@ -77,25 +78,26 @@ def test_unreadable_pages_are_named_and_exit_1(make_site: MakeSite) -> None:
     result = run("import", "legacy", FIXTURES / "legacy", "--column", "towns", "--site", site)
     assert result.exit_code == 1
     no_date = FIXTURES / "legacy" / "no-date.txt"
-    assert result.stderr.splitlines() == [f"无法读取 {no_date}: 没有发表时间，文件名中也没有 2022-12-12 这样的日期"]
-    assert (
-        result.stdout.splitlines()[-1]
-        == "已导入 2 篇，跳过 0 篇，无法读取 1 篇；缺少 1 张图片（生成网站时会逐一列出）。"
-    )
+    assert result.stderr.splitlines() == [
+        "  无法读取：1 个",
+        "无法读取：",
+        f"  {no_date}: 没有发表时间，文件名中也没有 2022-12-12 这样的日期",
+    ]
+    assert "  已导入 2 篇（其中改名 0 篇，有待检查的提示 1 篇）" in result.stdout.splitlines()
     assert len(list((site / "content/towns/2023").glob("*.md"))) == 2
 
 
-def test_a_clash_is_reported_skipped_and_exits_1_an_unchanged_rerun_exits_0(make_site: MakeSite) -> None:
+def test_a_rerun_and_an_edited_import_are_left_alone_and_exit_0(make_site: MakeSite) -> None:
     site = make_site({})
     assert run("import", "legacy", SEED, "--column", "towns", "--site", site).exit_code == 0
     again = run("import", "legacy", SEED, "--column", "towns", "--site", site)
     assert again.exit_code == 0
-    assert again.stdout.splitlines()[0] == f"已跳过 {SEED_TARGET} <- {SEED}：已经导入过，内容相同"
+    assert f"  {SEED_TARGET} <- {SEED}：已经导入过，内容相同" in again.stdout.splitlines()
     target = site / SEED_TARGET
     target.write_text(target.read_text("utf-8").replace("views: 314", "views: 400"), encoding="utf-8")
-    clash = run("import", "legacy", SEED, "--column", "towns", "--site", site)
-    assert clash.exit_code == 1
-    assert clash.stderr.splitlines() == [f"已跳过 {SEED_TARGET} <- {SEED}：文件已存在，没有覆盖"]
+    edited = run("import", "legacy", SEED, "--column", "towns", "--site", site)
+    assert edited.exit_code == 0
+    assert f"  {SEED_TARGET} <- {SEED}：已经导入过，之后改动过，没有覆盖" in edited.stdout.splitlines()
     assert "views: 400" in target.read_text("utf-8")
 
 
@@ -103,8 +105,8 @@ def test_dry_run_writes_nothing(make_site: MakeSite) -> None:
     site = make_site({})
     result = run("import", "legacy", SEED, "--column", "towns", "--dry-run", "--site", site)
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0] == f"将写入 {SEED_TARGET} <- {SEED}"
-    assert result.stdout.splitlines()[-1].startswith("将导入 1 篇")
+    assert result.stdout.splitlines()[1].startswith("  将导入 1 篇")
+    assert f"  {SEED_TARGET} <- {SEED}" in result.stdout.splitlines()
     assert not (site / "content").exists()
 
 
@@ -125,13 +127,18 @@ def test_hugo_and_jekyll_through_the_command(make_site: MakeSite) -> None:
     site = make_site({"site.yaml": EN_SITE_YAML})
     hugo = run("import", "hugo", FIXTURES / "hugo/content/posts", "--column", "towns", "--site", site)
     assert hugo.exit_code == 1  # the .org file cannot be imported
-    assert f"could not read {FIXTURES / 'hugo/content/posts/emacs-notes.org'}: is .org markup" in hugo.stderr
-    assert "skipped <- " in hugo.stdout and "a section page (_index), not a post" in hugo.stdout
-    assert "  note: " in hugo.stdout and "kept as written, not converted: {{< notice warning >}}" in hugo.stdout
-    assert hugo.stdout.splitlines()[-1] == "Imported 4, skipped 2, could not read 1."
+    assert f"  {FIXTURES / 'hugo/content/posts/emacs-notes.org'}: is .org markup" in hugo.stderr
+    assert f"  {FIXTURES / 'hugo/content/posts/_index.md'}: a section page (_index), not a post" in hugo.stdout
+    assert "kept as written, not converted: {{< notice warning >}}" in hugo.stdout
+    assert hugo.stdout.splitlines()[1:5] == [
+        "  Imported 4 (0 renamed, 1 with notes to check)",
+        "  already imported, unchanged: 0",
+        "  already imported, edited since (left alone): 0",
+        "  skipped, not posts: 2",
+    ]
     jekyll = run("import", "jekyll", FIXTURES / "jekyll", "--column", "tips", "--site", site)
     assert jekyll.exit_code == 0, jekyll.output
-    assert jekyll.stdout.splitlines()[-1] == "Imported 3, skipped 0, could not read 0."
+    assert jekyll.stdout.splitlines()[1].startswith("  Imported 3 (0 renamed,")
     assert run("build", "--site", site, "--drafts").exit_code == 0
 
 
@@ -158,6 +165,7 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
         "2023-01-03-file-date.txt": "标题行二\n\n正文。\n\nhttp://old.example.org/x.png\n\n说明",
         "missing.txt": "标题行五\n发表时间：2023-01-06\n\n正文。\n\nnope.png\n\n说明",
         "remote.txt": "标题行三\n发表时间：2023-01-04\n\n正文。\n\nhttp://old.example.org/y.png\n\n说明",
+        "asp.txt": "标题行六\n发表时间：2023-01-07\n\n正文。\n\n原文地址：http://old.example.org/show.asp?id=6",
     }
     for name, text in cases.items():
         (pages / name).write_text(text, "utf-8")
@@ -168,10 +176,13 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
     nothing = tmp_path / "nothing"
     nothing.mkdir()
     reports = [import_legacy(site, [pages, nothing], "towns", images)]
-    (site / "content/towns/2023/biao-ti-xing-er.md").write_text("edited\n", "utf-8")
+    edited = site / "content/towns/2023/biao-ti-xing-er.md"
+    edited.write_text(edited.read_text("utf-8") + "\nedited\n", "utf-8")
     reports.append(import_legacy(site, [pages], "towns", images))  # everything again: clashes and unchanged
     reports.append(import_hugo(site, FIXTURES / "hugo", "towns"))
     reports.append(import_jekyll(site, FIXTURES / "jekyll", "tips"))
+    reports.append(import_hugo(site, FIXTURES / "hugo-archive", "towns"))  # renamed, HTML that loads scripts
+    reports.append(import_jekyll(site, FIXTURES / "jekyll-archive", "tips"))  # drafts, collections
     broken = tmp_path / "broken"
     (broken / "content/posts").mkdir(parents=True)
     for name, text in {
@@ -207,9 +218,10 @@ def test_every_import_message_is_in_the_chinese_catalog(make_site: MakeSite, tmp
     untranslated = sorted(m for m in messages if not is_translated(m, "zh-CN"))
     assert untranslated == []
     expected_kinds = ("is empty", "is not a text file", "GB18030", "no title", "is not a date", "not a number",
-                      "has no caption", "left as a URL", "saved as", "already imported", "already exists",
+                      "has no caption", "left as a URL", "saved as", "already imported",
                       "invalid TOML", "never closed", "invalid YAML", "not a mapping", "invalid JSON",
                       "kept as written", "links to a draft", "took the first heading", "from the file name",
                       "section page", "page bundle", "markup", "no content files", "no Jekyll posts",
-                      "holds no .txt", "no date", "not found", "headless")  # fmt: skip
+                      "holds no .txt", "no date", "not found", "headless", "edited since", "the HTML loads",
+                      "has a query")  # fmt: skip
     assert [kind for kind in expected_kinds if not any(kind in m for m in messages)] == []

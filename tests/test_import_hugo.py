@@ -50,7 +50,8 @@ Rest.
     assert (a.title, a.date) == ("Hello", datetime(2008, 11, 23, 17, 22, 34, tzinfo=UTC))
     assert a.updated == datetime(2008, 11, 24, 9, tzinfo=timezone(timedelta(hours=8)))
     assert (a.tags, a.authors, a.draft, a.slug) == (("News", "a", "b"), ("Jane",), False, "hello")
-    assert dict(a.extra) == {"aliases": ["/old/"], "weight": 3}
+    assert dict(a.extra) == {"weight": 3}
+    assert a.aliases == ("/posts/hello/", "/old/")  # its URL on the Hugo site, and its own aliases
     assert a.body_markdown.strip() == "First.\n\n<!--more-->\n\nRest."
 
 
@@ -228,7 +229,8 @@ def test_the_fixture_site_imports_and_builds(make_site: MakeSite) -> None:
 
     first = (site / "content/towns/2008/first-post.md").read_text("utf-8")
     assert "date: 2008-11-23 17:22:34+00:00\n" in first and "updated: 2008-11-25 09:00:00+08:00\n" in first
-    assert "tags:\n- 社区生活\n- 读书\n- 志愿服务\n" in first and "aliases:\n- /old/library-corner/\n" in first
+    assert "tags:\n- 社区生活\n- 读书\n- 志愿服务\n" in first
+    assert "aliases:\n- /posts/first-post/\n- /old/library-corner/\n" in first
     assert "[活动相册](../2020/photo-album.md)" in first and "[报名须知](../2019/yaml-post.md)" in first
     draft = (site / "content/towns/2024/draft-idea.md").read_text("utf-8")
     assert "draft: true" in draft and "../2008/first-post.md" in draft
@@ -298,8 +300,12 @@ def test_import_beside_existing_articles_never_overwrites(make_site: MakeSite) -
     site = make_site({"content/towns/2008/first-post.md": article("已有的文章", "2008-11-23")})
     before = (site / "content/towns/2008/first-post.md").read_bytes()
     report = import_hugo(site, HUGO / "content/posts", "towns")
-    clash = next(s for s in report.skipped if s.target == "content/towns/2008/first-post.md")
-    assert clash.clash and clash.reason == "already exists; not overwritten"
+    renamed = next(w for w in report.written if w.origin.endswith("first-post.md"))
+    assert (renamed.target, renamed.renamed_from) == (
+        "content/towns/2008/first-post-2008-11-24.md",  # 17:22 UTC is the 24th in Shanghai
+        "content/towns/2008/first-post.md",
+    )
+    assert renamed.taken_by == "content/towns/2008/first-post.md"
     assert (site / "content/towns/2008/first-post.md").read_bytes() == before
 
 

@@ -52,7 +52,8 @@ def test_authors_excerpt_and_published() -> None:
     )
     assert (a.authors, a.summary, a.draft) == (("Jane",), "Short.", True)
     b = parse_jekyll(post("title: x\nauthors: [Li, Wang]\nlayout: post\npermalink: /x/"), "_posts/2020-01-01-x.md")
-    assert b.authors == ("Li", "Wang") and dict(b.extra) == {"layout": "post", "permalink": "/x/"}
+    assert b.authors == ("Li", "Wang") and dict(b.extra) == {"layout": "post"}
+    assert b.aliases == ("/x/",)  # the permalink is the post's old URL
 
 
 def test_a_custom_excerpt_separator_becomes_more() -> None:
@@ -163,7 +164,7 @@ def test_the_fixture_site_imports_and_builds(make_site: MakeSite) -> None:
     hello = (site / "content/towns/2008/hello.md").read_text("utf-8")
     assert "[第一次街坊聚会](../2009/first-meetup.md)" in hello and "![投稿流程图](diagram.png)" in hello
     assert "tags:\n- news\n- community\n- 公告\n- 欢迎\n" in hello
-    assert "layout: post\npermalink: /hello/\ncomments: true\n" in hello
+    assert "aliases:\n- /hello/\n" in hello and "layout: post\ncomments: true\n" in hello
     meetup = (site / "content/towns/2009/first-meetup.md").read_text("utf-8")
     assert "updated: 2009-01-06 10:00:00+08:00" in meetup and "[开张公告](../2008/hello.md)" in meetup
     assert "- src: cover.png" in meetup and "![合影](cover.png)" in meetup  # image: and <img> with Liquid in it

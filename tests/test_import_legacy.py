@@ -417,9 +417,9 @@ def test_import_never_overwrites(make_site: MakeSite) -> None:
 
     target.write_text(target.read_text("utf-8") + "\n编辑改过的内容。\n", encoding="utf-8")
     edited = target.read_bytes()
-    clash = import_legacy(site, [source], "towns")
-    assert not clash.complete and clash.skipped[0].clash
-    assert clash.skipped[0].reason == "already exists; not overwritten"
+    edited_since = import_legacy(site, [source], "towns")  # the same post (title and date), edited by an editor
+    assert edited_since.complete and edited_since.written == () and not edited_since.skipped[0].clash
+    assert edited_since.skipped[0].reason == "already imported; edited since, not overwritten"
     assert target.read_bytes() == edited
 
 
@@ -469,3 +469,31 @@ def test_only_the_cli_imports_the_importers() -> None:
     for path in (REPO_ROOT / "sitegen").rglob("*.py"):
         if path.name != "cli.py" and "importers" not in path.parts:
             assert "sitegen.importers" not in path.read_text("utf-8"), path.name
+
+
+# --------------------------------------------------------------------------- the page's old address
+
+
+def test_the_old_address_from_the_page_from_a_browser_mark_or_from_a_mapping(make_site: MakeSite) -> None:
+    linked = page_text() + "\n本文链接：http://www.junhe.gov.cn/content/2023-05/06/content_88.htm\n"
+    assert parse(linked).aliases == ("/content/2023-05/06/content_88.htm",)
+    marked = "<!-- saved from url=(0044)http://old.example.org/news/2023/0506.html -->\n" + page_text()
+    assert parse(marked).aliases == ("/news/2023/0506.html",) and parse(marked).title == "均禾街举办邻里节"
+    asp = parse(page_text() + "\n原文地址：http://old.example.org/show.asp?id=88\n")
+    assert asp.aliases == ()
+    assert [n.message for n in asp.notices if "query" in n.message] == [
+        "the old address http://old.example.org/show.asp?id=88 has a query (?...): a static site cannot redirect it"
+    ]
+
+    site = make_site({})
+    source = site.parent / "pages"
+    source.mkdir()
+    (source / "p88.txt").write_text(page_text(), encoding="utf-8")
+    mapping = site.parent / "urls.csv"
+    mapping.write_text("file,url\np88.txt,http://old.example.org/a/88.html\n", encoding="utf-8")
+    report = import_legacy(site, [source], "towns", addresses=mapping)
+    text = (site / report.written[0].target).read_text("utf-8")
+    assert "aliases:\n- /a/88.html\n" in text
+    (site / report.written[0].target).with_name("photo-1.jpg").write_bytes(png())
+    build_site(site)
+    assert "towns/2023/05/" in (site / "public/a/88.html").read_text("utf-8")

@@ -101,6 +101,7 @@ def _options_key(options: BuildOptions, output: Path, cache_dir: Path) -> str:
         options.drafts,
         options.future,
         options.search,
+        options.strict,
         str(options.theme.templates),
         str(options.theme.assets),
         str(output),
@@ -119,6 +120,7 @@ def _summary(report: BuildReport) -> dict[str, object]:
         "left_out_future": report.left_out_future,
         "next_scheduled": report.next_scheduled.isoformat() if report.next_scheduled else None,
         "warnings": list(report.warnings),
+        "content_warnings": [[w.path, w.line, w.field, w.message, w.hint] for w in report.content_warnings],
     }
 
 
@@ -128,6 +130,12 @@ def _unchanged(record: uptodate.Record, output: Path, seconds: float) -> BuildRe
     articles, pages, files = (int(summary[name]) for name in ("articles", "pages", "files"))
     scheduled = summary.get("next_scheduled")
     warnings = summary.get("warnings")
+    recorded = summary.get("content_warnings")
+    content_warnings = (
+        tuple(ContentError(*w) for w in recorded if isinstance(w, list) and len(w) == 5)
+        if isinstance(recorded, list)
+        else ()
+    )
     return BuildReport(
         articles=articles,
         pages=pages,
@@ -139,6 +147,7 @@ def _unchanged(record: uptodate.Record, output: Path, seconds: float) -> BuildRe
         left_out_future=int(summary.get("left_out_future") or 0),
         next_scheduled=datetime.fromisoformat(scheduled) if isinstance(scheduled, str) else None,
         warnings=tuple(str(w) for w in warnings) if isinstance(warnings, list) else (),
+        content_warnings=content_warnings,
         articles_reused=articles,
         pages_reused=int(summary.get("html_pages") or 0),
         timings=(("inputs unchanged", seconds),),

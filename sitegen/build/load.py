@@ -37,6 +37,7 @@ class LoadedSite:
     next_scheduled: datetime | None
     next_change: datetime | None = None  # when the clock alone changes the site: the first article still to come
     warnings: tuple[str, ...] = ()
+    content_warnings: tuple[ContentError, ...] = ()  # of front matter: misspelt keys
     articles_rendered: int = 0
     articles_reused: int = 0
     images_processed: int = 0
@@ -162,11 +163,12 @@ def load_site(
     left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
     published = [a for a in everything if a.source_path not in left_out]
     errors.extend(url_collisions(published, config))
-    errors.extend(check_links(everything, articles, {a.source_path for a in published}))
+    errors.extend(check_links(everything, articles, {a.source_path for a in published}, urls))
     counts, count_errors = load_view_counts(site_dir)
     errors.extend(count_errors)
     if errors:
         raise BuildFailed(errors)
+    warnings_of_content = tuple(w for a in published for w in a.warnings)
     cache.store(sources.values(), everything, stats)
     cache.articles_reused = reused_count
     published, warnings = apply_view_counts(published, counts, config)
@@ -179,6 +181,7 @@ def load_site(
         next_scheduled=min((a.date for a in left_out_future), default=None),
         next_change=min((a.date for a in everything if a.future), default=None),
         warnings=tuple(warnings),
+        content_warnings=warnings_of_content,
         articles_rendered=len(to_render),
         articles_reused=reused_count,
         images_processed=images.processed,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.build.lock import DEFAULT_TIMEOUT
 from sitegen.build.parallel import default_jobs
+from sitegen.errors import ContentError
 from sitegen.render.theme import Theme, default_theme
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class BuildOptions:
     jobs: int = field(default_factory=default_jobs)
     progress: Progress | None = None
     search: bool = True  # the search page, its index under search/, and a search box on every page
+    strict: bool = False  # warnings (misspelt front-matter keys, unknown view counts) are errors
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
     on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
 
@@ -49,6 +51,7 @@ class BuildReport:
     left_out_future: int = 0
     next_scheduled: datetime | None = None
     warnings: tuple[str, ...] = ()
+    content_warnings: tuple[ContentError, ...] = ()  # with file and line: front-matter keys that look misspelt
     articles_rendered: int = 0
     articles_reused: int = 0
     pages_rendered: int = 0

@@ -21,6 +21,7 @@ from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
 from sitegen.build.parallel import ordered_map
+from sitegen.errors import BuildFailed, warning_error
 from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state
 from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
 from sitegen.model import OutputFile
@@ -81,6 +82,8 @@ def _load(run: _Run) -> LoadedSite:
     loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images)
     images.save()
     run.lap("read and render Markdown", started)
+    if o.strict and (loaded.warnings or loaded.content_warnings):
+        raise BuildFailed([*loaded.content_warnings, *map(warning_error, loaded.warnings)])
     return loaded
 
 
@@ -248,6 +251,7 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
         left_out_future=loaded.left_out_future,
         next_scheduled=loaded.next_scheduled,
         warnings=loaded.warnings,
+        content_warnings=loaded.content_warnings,
         articles_rendered=loaded.articles_rendered,
         articles_reused=loaded.articles_reused,
         pages_rendered=run.pages_rendered,

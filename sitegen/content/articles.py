@@ -11,17 +11,19 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from sitegen.content.frontmatter import FrontMatter, SourceText, parse_source
-from sitegen.content.links import rewrite
+from sitegen.content.frontmatter import FrontMatter, SourceText, read_body
+from sitegen.content.links import missing_links, rewrite
 from sitegen.content.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
 from sitegen.content.text import character_count, reading_minutes, summarize
 from sitegen.errors import ContentError, printable
 from sitegen.layout import CONTENT_DIR, LINKED_FOLDERS
 from sitegen.model import Article, Body, Config, Image
 from sitegen.pictures.resolve import REMOTE, Pictures, picture_markup
-from sitegen.urls import article_url, segment_problem, unsafe_scheme
+from sitegen.urls import DATA_PICTURE, article_url, segment_problem, unsafe_scheme
 
-MAX_SOURCE_BYTES = 1024 * 1024  # a long article is 100 KB; pictures are files of their own
+# A long article is 100 KB; R Markdown and blogdown posts that carry their pictures as data: URIs reach several MB.
+# Dense HTML renders at about 3 s per MB, data: pictures at about 0.1 s per MB (bench/limits.py).
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,7 @@ def read_source(
     digest = hashlib.sha1(raw).hexdigest()
     if previous is not None and previous.digest == digest and previous.column == column:
         return previous
-    parsed = parse_source(relative, raw, config.timezone)
+    parsed = read_body(relative, raw, config.timezone)  # front-matter errors ride along: see render_article
     if isinstance(parsed, list):
         return parsed
     slug = parsed.front_matter.slug or default_slug(relative)
@@ -184,7 +186,7 @@ def render_article(
 ) -> tuple[Article, Body] | list[ContentError]:
     """The article and its body (kept apart: see Body), or every error found in it."""
     front: FrontMatter = source.text.front_matter
-    errors: list[ContentError] = []
+    errors: list[ContentError] = list(source.text.problems)  # the body is checked too: all of a file's errors at once
     sizes = {same_picture(e.src): (e.width, e.height) for e in front.images if e.width and e.height}
 
     def picture(src: str) -> Picture:
@@ -207,7 +209,7 @@ def render_article(
             untrusted=source.untrusted,
         )
     except MarkupError as exc:
-        return [ContentError(source.path, _markup_line(source, exc), "body", exc.message, exc.hint)]
+        return [*errors, ContentError(source.path, _markup_line(source, exc), "body", exc.message, exc.hint)]
     if not source.untrusted:  # in an untrusted column such links are removed with the rest of the raw HTML
         errors.extend(
             ContentError(
@@ -226,9 +228,9 @@ def render_article(
     listed = [
         _image(source, pictures, e.src, e.caption, e.alt, errors, e.line, (e.width, e.height)) for e in front.images
     ]
-    if errors:
-        return errors
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
+    if errors:  # the links to files that do not exist too (the other link checks need the linked articles)
+        return [*errors, *missing_links(source.path, links, urls)]
     body_text = rendered.text
     placed = {same_picture(src) for src in rendered.image_srcs}
     unplaced = tuple(
@@ -259,6 +261,8 @@ def render_article(
         draft=front.draft,
         future=front.date > now,
         extra=front.extra,
+        aliases=front.aliases,
+        warnings=source.text.warnings,
         heading_ids=rendered.heading_ids,
         links=links,
         fingerprint=fingerprint(
@@ -293,7 +297,7 @@ def fingerprint(
 
 def same_picture(src: str) -> str:
     """One spelling per picture: `./a.png` and `a.png` are the same file."""
-    return src if REMOTE.match(src) else posixpath.normpath(src)
+    return src if REMOTE.match(src) or DATA_PICTURE.match(src) else posixpath.normpath(src)
 
 
 class _Captions(dict[str, str]):

@@ -8,16 +8,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any
+from urllib.parse import unquote
 
 from sitegen.content import schema
+from sitegen.content.keys import KNOWN_FIELDS, suggested_key
 from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ContentError
 from sitegen.model import EMPTY_MAPPING, FrozenMapping
-from sitegen.urls import segment_problem
+from sitegen.urls import alias_problem, segment_problem
 
-KNOWN_FIELDS = frozenset(schema.KEYS)  # the one description of the front matter (the web editor's too)
 IMAGE_KEYS = schema.PICTURE_KEYS
+ALIAS_HINT = "an old address of this article on this site, such as /2008/11/23/hello.html or /old/page/"
 DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
 SLUG = re.compile(schema.SLUG_PATTERN)
 _DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -51,6 +53,7 @@ class FrontMatter:
     summary: str = ""
     slug: str = ""
     draft: bool = False
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here, site-relative ("2008/11/hello.html")
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
 
 
@@ -59,6 +62,9 @@ class SourceText:
     front_matter: FrontMatter
     body: str
     body_line: int  # line number of the body's first line in the file
+    # errors of the front matter: the body is still checked (read_body), so that a file's errors come in one run
+    problems: tuple[ContentError, ...] = ()
+    warnings: tuple[ContentError, ...] = ()  # keys that look misspelt; errors under --strict
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[ContentError]]:
@@ -96,6 +102,16 @@ def split(path: str, text: str) -> tuple[str, str, int] | ContentError:
 
 
 def parse_source(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[ContentError]:
+    """The front matter and body, or every error of the front matter."""
+    result = read_body(path, raw, timezone)
+    if isinstance(result, list) or not result.problems:
+        return result
+    return list(result.problems)
+
+
+def read_body(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[ContentError]:
+    """The front matter and body; when only the front matter's keys or YAML are wrong, the body still, with the
+    front matter's errors as `problems` (a stand-in FrontMatter), so that the body is checked in the same run."""
     text, errors = decode(path, raw)
     if text is None:
         return errors
@@ -114,28 +130,28 @@ def parse_source(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[C
                 "keep long text in the body, below the second ---",
             )
         ]
+    stand_in = FrontMatter(title="", date=datetime(2000, 1, 1, tzinfo=timezone))
     try:
         doc = parse_yaml(yaml_text)
     except YamlSyntaxError as exc:
-        return [
-            ContentError(
-                path,
-                exc.line + 1,
-                None,
-                f"invalid YAML: {exc.problem}",
-                "check quotes and indentation; quote values containing ': ' or starting with [ { * &",
-            )
-        ]
+        problem = ContentError(
+            path,
+            exc.line + 1,
+            None,
+            f"invalid YAML: {exc.problem}",
+            "check quotes and indentation; quote values containing ': ' or starting with [ { * &",
+        )
+        return SourceText(stand_in, body, body_line, (problem,))
     if doc.data is None:
         doc = YamlDocument({}, {}, {})
     if not isinstance(doc.data, dict):
-        return [ContentError(path, 2, None, "expected front-matter keys such as `title: ...`")]
+        problem = ContentError(path, 2, None, "expected front-matter keys such as `title: ...`")
+        return SourceText(stand_in, body, body_line, (problem,))
     checker = _FieldChecker(path, doc, timezone)
     front_matter = checker.front_matter()
     if checker.errors:
-        return checker.errors
-    assert front_matter is not None
-    return SourceText(front_matter, body, body_line)
+        return SourceText(stand_in, body, body_line, tuple(checker.errors), checker.warnings())
+    return SourceText(front_matter, body, body_line, (), checker.warnings())
 
 
 class _FieldChecker:
@@ -285,13 +301,41 @@ class _FieldChecker:
             return None
         return value
 
-    def front_matter(self) -> FrontMatter | None:
+    def aliases(self) -> tuple[str, ...]:
+        result = []
+        for index, alias in enumerate(self.texts("aliases")):
+            problem = alias_problem(alias)
+            if problem:
+                line = self.doc.item_line("aliases", index) if isinstance(self.data.get("aliases"), list) else None
+                self.fail(f"aliases[{index}]", problem, alias, ALIAS_HINT, line=line)
+            else:
+                result.append(unquote(alias.strip()).lstrip("/"))
+        return tuple(dict.fromkeys(result))
+
+    def warnings(self) -> tuple[ContentError, ...]:
+        """A warning for every key that is not sitegen's but looks meant to be (`autor`, `Title`, `作者`)."""
+        found = []
+        for key in self.data:
+            suggestion = suggested_key(str(key))
+            if suggestion is not None:
+                found.append(
+                    ContentError(
+                        self.path,
+                        self.doc.line_of(key) + 1,
+                        str(key),
+                        f"unknown key; did you mean `{suggestion}`?",
+                        f"it is kept as article.extra['{key}'] for templates; rename it to `{suggestion}` if meant",
+                    )
+                )
+        return tuple(found)
+
+    def front_matter(self) -> FrontMatter:
         title = self.text("title", required=True)
         published = self.moment("date", required=True)
         extra = {str(k): v for k, v in self.data.items() if k not in KNOWN_FIELDS}
         front_matter = FrontMatter(
             title=title,
-            date=published or datetime.min,
+            date=published or datetime(2000, 1, 1, tzinfo=self.timezone),
             updated=self.moment("updated"),
             source=self.text("source"),
             authors=self.texts("author"),
@@ -302,9 +346,10 @@ class _FieldChecker:
             summary=self.text("summary"),
             slug=self.slug(),
             draft=self.flag("draft"),
+            aliases=self.aliases(),
             extra=FrozenMapping(extra),
         )
-        return None if self.errors else front_matter
+        return front_matter
 
 
 def _quoted(text: str) -> str:

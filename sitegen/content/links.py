@@ -41,12 +41,32 @@ def rewrite(from_source: str, from_url: str, href: str, urls: Mapping[str, str])
     return relative_url(from_url, urls[link.target] + (f"#{link.fragment}" if link.fragment else ""))
 
 
-def check_links(articles: Iterable[Article], by_path: Mapping[str, Article], built: set[str]) -> list[ContentError]:
+_MISSING_HINT = "check the file name; the path is relative to this article's folder"
+
+
+def missing_links(
+    source_path: str, links: Iterable[tuple[str, int]], known: Mapping[str, str] | set[str]
+) -> list[ContentError]:
+    """The links of an article to source files that are not among `known` (the sources of the site)."""
+    errors = []
+    for href, line in links:
+        link = source_link(source_path, href)
+        if link is not None and link.target not in known:
+            problem = f"'{href}' points to {link.target}, which does not exist"
+            errors.append(ContentError(source_path, line, "link", problem, _MISSING_HINT))
+    return errors
+
+
+def check_links(
+    articles: Iterable[Article], by_path: Mapping[str, Article], built: set[str], sources: Iterable[str] = ()
+) -> list[ContentError]:
     """Every article link must reach an article this build publishes, and an existing heading when it names one.
 
-    `built` holds the source paths of the articles this build publishes.
+    `built` holds the source paths of the articles this build publishes; `sources` those of every source read,
+    so that a link to a source with errors of its own is not reported as a link to nothing.
     """
     errors = []
+    readable = set(sources)
     for article in articles:
         if article.source_path not in built:
             continue
@@ -55,9 +75,11 @@ def check_links(articles: Iterable[Article], by_path: Mapping[str, Article], bui
             if link is None:
                 continue
             target = by_path.get(link.target)
+            if target is None and link.target in readable:
+                continue  # that source failed: its own errors are reported
             if target is None:
                 problem = f"'{href}' points to {link.target}, which does not exist"
-                hint = "check the file name; the path is relative to this article's folder"
+                hint = _MISSING_HINT
             elif target.draft and not article.draft:
                 problem, hint = f"'{href}' points to a draft", "publish that article first, or remove the link"
             elif link.target not in built:

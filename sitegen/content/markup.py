@@ -17,24 +17,25 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from sitegen.content.limits import (
+    COST_HINT,
+    COST_MESSAGE,
+    MAX_BODY_COST,
+    MAX_HTML_DEPTH,
+    MAX_RUN_CHARS,
+    MAX_RUN_COST,
+    MarkupError,
+    run_cost,
+    source_check,
+)
+from sitegen.content.math import protect_math
 from sitegen.content.sanitize import clean_html
 from sitegen.content.text import CONTROLS
 from sitegen.model import Picture
 
 MORE_MARKER = "<!--more-->"
 # Limits that keep Python-Markdown within seconds and within Python's recursion limit on hostile text.
-MAX_NESTING = 40  # lists and quotes inside each other (four columns of indentation count as one level)
-MAX_HTML_DEPTH = 256  # elements inside each other in the finished body, raw HTML included
-MAX_RUN_CHARS = 20_000  # one paragraph, list item or table cell: Python-Markdown's inline pass is quadratic in it
-# Python-Markdown looks for the end of an unclosed '[' or '<' up to the end of its paragraph: the sum of those
-# distances (our "cost") predicts its time, about half a microsecond per unit.
-MAX_RUN_COST = 2_000_000
-MAX_BODY_COST = 10_000_000
-_NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*")
-_MARKS = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
-_OPENERS_CLOSERS = re.compile(r"[\[\]<>]")
-_ANGLES = re.compile(r"[<>]")
 TABLE_LABEL = {"zh-CN": "表格", "en": "Table"}
 FOOTNOTE_BACKLINK = {"zh-CN": "返回正文第 %d 处注释", "en": "Back to footnote %d in the text"}
 
@@ -65,70 +66,6 @@ class Targets:
     sizes: str = BODY_SIZES
 
 
-class MarkupError(ValueError):
-    """A body Markdown cannot render within the limits: `line` is 1-based in the text given to render()."""
-
-    def __init__(self, message: str, hint: str = "", line: int | None = None, snippet: str = "") -> None:
-        super().__init__(message)
-        self.message, self.hint, self.line, self.snippet = message, hint, line, snippet
-
-
-def _source_check(text: str) -> None:
-    """Refuse what Python-Markdown's block pass cannot take: deep nesting, and '<' storms that its HTML parser
-    reads in quadratic time (the inline pass is checked by _CostProcessor)."""
-    total, line = 0, 1
-    for block in re.split(r"(\n[ \t]*\n)", text):
-        if block.startswith("\n"):
-            line += block.count("\n")
-            continue
-        cost = run_cost(block, "<") if "<" in block else 0
-        total += cost
-        if cost > MAX_RUN_COST or total > MAX_BODY_COST:
-            raise MarkupError(_COST_MESSAGE, _COST_HINT, line=line)
-        line += block.count("\n")
-    for number, line_text in enumerate(text.split("\n"), start=1):
-        prefix = _NESTING_PREFIX.match(line_text)
-        if prefix is None or len(prefix.group(0)) < MAX_NESTING:
-            continue
-        head = prefix.group(0).expandtabs(4)
-        marks = len(_MARKS.findall(head))
-        depth = marks + max(0, head.count(" ") - marks) // 4  # four columns of indentation nest a list
-        if depth > MAX_NESTING:
-            raise MarkupError(
-                f"lists or quotes are nested more than {MAX_NESTING} levels deep",
-                "flatten the list or quote",
-                line=number,
-            )
-
-
-_COST_MESSAGE = "too many unclosed '[' or '<' for Python-Markdown to read in reasonable time"
-_COST_HINT = "close the brackets, or write them as \\[ and &lt;"
-
-
-def run_cost(text: str, openers: str = "[<") -> int:
-    """What Python-Markdown spends on `text` beyond reading it: for every '[' and '<' (those in `openers`), the
-    distance to the ']' or '>' that closes it, or to the end of the text when none does."""
-    cost = 0
-    brackets: list[int] = []
-    angle = -1
-    pattern = _OPENERS_CLOSERS if openers == "[<" else _ANGLES
-    for match in pattern.finditer(text):
-        char, at = match.group(0), match.start()
-        if char == "[":
-            brackets.append(at)
-        elif char == "]":
-            if brackets:
-                cost += at - brackets.pop()
-        elif char == "<":
-            if angle >= 0:
-                cost += len(text) - angle
-            angle = at
-        elif angle >= 0:
-            cost, angle = cost + at - angle, -1
-    cost += sum(len(text) - at for at in brackets)
-    return cost + (len(text) - angle if angle >= 0 else 0)
-
-
 class _CostProcessor(Treeprocessor):
     """Runs before the inline pass: refuses text runs that would take it minutes (see MAX_RUN_COST)."""
 
@@ -147,7 +84,7 @@ class _CostProcessor(Treeprocessor):
                 cost = run_cost(text)
                 total += cost
                 if cost > MAX_RUN_COST or total > MAX_BODY_COST:
-                    raise MarkupError(_COST_MESSAGE, _COST_HINT, snippet=text)
+                    raise MarkupError(COST_MESSAGE, COST_HINT, snippet=text)
 
 
 class _DepthCounter(HTMLParser):
@@ -302,7 +239,8 @@ class MarkdownRenderer:
         Raises MarkupError when the text is beyond the limits above.
         """
         md, processor = self._md, self._processor
-        _source_check(text)
+        text = protect_math(text)  # before the checks: math holds nothing Python-Markdown must scan
+        source_check(text)
         md.reset()
         processor.targets, processor.image_srcs, processor.link_targets = targets, [], []
         try:

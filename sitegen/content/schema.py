@@ -81,6 +81,9 @@ FIELDS: tuple[Field, ...] = (
     Field("draft", FLAG, ("草稿", "Draft"), ("草稿不会发布；取消勾选即发布", "drafts are not published; untick to "
                                              "publish"), default=True),
     Field("updated", DATETIME, ("更新时间", "Updated"), ("可不填", "optional")),
+    Field("aliases", TEXTS, ("旧网址", "Old addresses"),
+          ("本文在本站的旧地址，如 /2008/11/23/hello.html，会跳转到本文；多个用逗号分隔", "old addresses of this "
+           "article on this site, such as /2008/11/23/hello.html: each redirects here; separate them with commas")),
 )  # fmt: skip
 
 KEYS = tuple(field.key for field in FIELDS)

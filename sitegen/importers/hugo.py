@@ -33,7 +33,9 @@ from sitegen.importers.foreign import (
     titled,
     unique_pictures,
 )
+from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
+from sitegen.importers.oldurls import hugo_urls
 
 _SHORTCODE = re.compile(r"\{\{<(?P<a>.*?)>\}\}|\{\{%(?P<b>.*?)%\}\}", re.DOTALL)
 _ARG = re.compile(r"(?:(?P<key>[\w-]+)\s*=\s*)?(?P<value>\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\s\"`]+)")
@@ -64,9 +66,12 @@ def ref_key(target: str) -> str:
     return dirname(stem) if basename(stem) in ("index", "_index") else stem
 
 
-def parse_hugo(text: str, relative: str, site_params: Mapping[str, Any] | None = None) -> ImportedArticle:
-    """The post in a Hugo content file; `relative` is its path under content/ (for slug and date fallbacks),
-    `site_params` the [params] of the site's configuration (for {{< param >}})."""
+def parse_hugo(
+    text: str, relative: str, site_params: Mapping[str, Any] | None = None, site: Mapping[str, Any] | None = None
+) -> ImportedArticle:
+    """The post in a Hugo content file; `relative` is its path under contentDir (for slug, date and URL),
+    `site_params` the [params] of the site's configuration (for {{< param >}}), `site` the whole configuration
+    (permalinks, for the post's old URLs). An HTML content file keeps its body as raw HTML."""
     split = split_front_matter(text)
     fields = Fields(split.data)
     body = Body(split.body, split.body_line)
@@ -76,8 +81,11 @@ def parse_hugo(text: str, relative: str, site_params: Mapping[str, Any] | None =
 
     links: list[PostLink] = []
     _shortcodes(body, links, {**(site_params or {}), **split.data})
-    html_pictures(body)
-    body.text = list_spacing(more_marker(body.text))
+    if is_html(relative):
+        body.text = raw_html(body)
+    else:
+        html_pictures(body)
+        body.text = list_spacing(more_marker(body.text))
 
     when = fields.moment("date", "publishDate", "pubdate", "published")
     if when is None:
@@ -92,6 +100,8 @@ def parse_hugo(text: str, relative: str, site_params: Mapping[str, Any] | None =
     front = front_pictures(fields.value("images"), None)
     pictures = unique_pictures([*body.pictures, *front])
     draft = fields.flag("draft")
+    fields.get("url"), fields.get("aliases")  # mapped to the old URLs below
+    aliases = hugo_urls(relative, split.data, when, site or {})
     return imported(
         fields,
         body,
@@ -104,6 +114,7 @@ def parse_hugo(text: str, relative: str, site_params: Mapping[str, Any] | None =
         updated=updated,
         draft=bool(draft),
         slug=slug,
+        aliases=aliases,
     )
 
 
@@ -189,6 +200,8 @@ def _convert(
         if status.isdigit():
             return f"[{user}/status/{status}](https://x.com/{user}/status/{status})", position
         return None, position
+    if name == "blogdown/postref":  # blogdown: the page's own address, in front of a file of its bundle
+        return "", position
     if name == "param" and positional:
         value = next((v for k, v in params.items() if k.lower() == positional[0].lower()), None)
         if isinstance(value, str | int | float) and not isinstance(value, bool):

@@ -36,7 +36,9 @@ from sitegen.importers.foreign import (
     unconverted,
     unique_pictures,
 )
+from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
+from sitegen.importers.oldurls import jekyll_urls
 
 _LIQUID = re.compile(r"\{%-?(?P<tag>.*?)-?%\}|\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
 POST_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
@@ -57,10 +59,16 @@ def post_key(name: str) -> str:
 
 
 def parse_jekyll(
-    text: str, relative: str, site: Mapping[str, Any] | None = None, modified: date | None = None
+    text: str,
+    relative: str,
+    site: Mapping[str, Any] | None = None,
+    modified: date | None = None,
+    collection: str = "",
 ) -> ImportedArticle:
-    """The post in a Jekyll source. `relative`: its path in the site (`_posts/2008-11-23-hello.md`);
-    `site`: the site's _config.yml; `modified`: the file's modification date (the date of a draft)."""
+    """The post in a Jekyll source. `relative`: its path in the site (`_posts/2008-11-23-hello.md`, or in a
+    collection's folder `_recipes/soup.md`); `site`: the site's _config.yml; `modified`: the file's modification
+    date (the date of a draft or an undated collection document); `collection`: the collection's name. An HTML
+    source keeps its body as raw HTML."""
     site = site or {}
     split = split_front_matter(text)
     fields = Fields(split.data)
@@ -72,22 +80,32 @@ def parse_jekyll(
 
     links: list[PostLink] = []
     _liquid(body, links, split.data)
-    html_pictures(body)
-    body.text = _KRAMDOWN_TOC.sub("[TOC]", body.text)
-    separator = fields.value("excerpt_separator") or site.get("excerpt_separator")
-    body.text = list_spacing(more_marker(body.text, separator if isinstance(separator, str) else None))
+    if is_html(relative):
+        body.text = raw_html(body)
+    else:
+        html_pictures(body)
+        body.text = _KRAMDOWN_TOC.sub("[TOC]", body.text)
+        separator = fields.value("excerpt_separator") or site.get("excerpt_separator")
+        body.text = list_spacing(more_marker(body.text, separator if isinstance(separator, str) else None))
 
     when = fields.moment("date")
     if when is None and named:
         when = _file_date(named["date"])
-    if when is None and is_draft and modified is not None:
+    if when is None and (is_draft or collection) and modified is not None:
         when = modified
-        body.notices.append(Notice(1, f"a draft without a date; used the file's modification date {when}"))
+        what = "a draft" if is_draft else "a document"
+        body.notices.append(Notice(1, f"{what} without a date; used the file's modification date {when}"))
     if when is None:
         raise ImportFailed("no date: none in the front matter, and the file name does not start with YYYY-MM-DD-")
     folders = [p for p in parts[: parts.index("_posts")] if p] if "_posts" in parts else []
+    categories = [*folders, *tag_list(fields, [("categories", "category")], split_words=True)]
     tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
     published = fields.flag("published")
+    draft = is_draft or published is False or bool(fields.flag("draft"))
+    fields.get("permalink")  # mapped to the old URL: a draft had none
+    path = "/".join(parts[1:]) if collection else ""
+    pattern = _pattern(site, collection)
+    aliases = () if draft else jekyll_urls(split.data, when, categories, slug, pattern, collection, path)
     return imported(
         fields,
         body,
@@ -98,9 +116,21 @@ def parse_jekyll(
         tags=tuple(dict.fromkeys([*folders, *tags])),
         summary=fields.text("excerpt") or fields.text("description") or fields.text("summary"),
         updated=fields.moment("last_modified_at", "updated", "modified", "lastmod"),
-        draft=is_draft or published is False or bool(fields.flag("draft")),
+        draft=draft,
         slug=slug,
+        aliases=aliases,
     )
+
+
+def _pattern(site: Mapping[str, Any], collection: str) -> str:
+    """The permalink pattern of a collection (its own, or /:collection/:path:output_ext), or of the site's posts."""
+    if not collection:
+        pattern = site.get("permalink")
+        return pattern if isinstance(pattern, str) else "date"
+    settings = site.get("collections")
+    own = settings.get(collection) if isinstance(settings, dict) else None
+    pattern = own.get("permalink") if isinstance(own, dict) else None
+    return pattern if isinstance(pattern, str) else "/:collection/:path:output_ext"
 
 
 def _file_date(text: str) -> date | None:

@@ -21,6 +21,7 @@ from sitegen.importers.common import (
     split_names,
 )
 from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, Picture
+from sitegen.importers.oldurls import unique_paths
 
 BUILTIN_NAVIGATION = ("首页", "湾区九市", "镇街社区", "社区品牌", "身边爆料")
 HEADING_MAX = 40  # characters; longer lines are paragraphs
@@ -37,6 +38,7 @@ _FIELDS = {
     "updated": ("更新时间", "修改时间"),
     "editor": ("责任编辑", "编辑", "责编"),
     "title": ("标题",),
+    "url": ("本文链接", "原文链接", "原文地址", "本文地址", "网址", "URL"),
     "extra": ("审核", "校对", "摄影", "供图", "通讯员"),
 }
 _KEY_FIELD = {key: name for name, keys in _FIELDS.items() for key in keys}
@@ -65,13 +67,18 @@ class _Line:
 
 
 def parse_legacy(
-    text: str, name: str = "", navigation: Iterable[str] = (), banners: Iterable[str] = ()
+    text: str, name: str = "", navigation: Iterable[str] = (), banners: Iterable[str] = (), old_url: str = ""
 ) -> ImportedArticle:
     """The article in a legacy page's text. `name` is the file name (for a date when the page has none);
-    `navigation` the site's column and home titles, `banners` the site's title. Raises ImportFailed."""
+    `navigation` the site's column and home titles, `banners` the site's title; `old_url` the page's address on
+    the old site when a mapping gives it (else a `本文链接:` line or a browser's `saved from url=` line may).
+    Raises ImportFailed."""
     nav = frozenset(BUILTIN_NAVIGATION) | {n.strip() for n in navigation if n.strip()}
     banner_titles = frozenset(b.strip() for b in banners if b.strip())
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    saved = _SAVED_FROM.search(text)
+    if saved:  # Internet Explorer's and Edge's mark of the web: the page's own address
+        text = text[: saved.start()] + text[saved.end() :]
     lines = [_Line(number, line.strip(_SPACES)) for number, line in enumerate(text.split("\n"), start=1)]
     filled = [line for line in lines if line.text]
     while filled and (_is_navigation(filled[0].text, nav) or _CHROME.match(filled[0].text)):
@@ -102,7 +109,9 @@ def parse_legacy(
         notices.append(Notice(None, f"阅读量 '{views_text}' is not a number; wrote 0"))
 
     markdown, pictures = _body(body, notices)
+    address = old_url or fields.get("url", "") or (saved.group(1) if saved else "")
     return ImportedArticle(
+        aliases=_old_address(address, notices),
         title=title,
         date=when,
         body_markdown=markdown,
@@ -116,6 +125,20 @@ def parse_legacy(
         extra=extra,
         notices=tuple(notices),
     )
+
+
+_SAVED_FROM = re.compile(r"^.*saved from url=\(\d+\)(\S+?)(?:\s*-->)?\s*$", re.MULTILINE | re.IGNORECASE)
+
+
+def _old_address(url: str, notices: list[Notice]) -> tuple[str, ...]:
+    """The page's old address as an alias (a site path), or nothing when it has none a static site can serve."""
+    url = url.strip()
+    if not url:
+        return ()
+    if "?" in url:
+        notices.append(Notice(None, f"the old address {url} has a query (?...): a static site cannot redirect it"))
+        return ()
+    return unique_paths([url])
 
 
 # --------------------------------------------------------------------------- header and tail
@@ -179,7 +202,7 @@ def _tail(body: list[_Line], nav: frozenset[str], fields: dict[str, str], extra:
         last = body[-1].text
         if _is_navigation(last, nav) or _CHROME.match(last):
             body.pop()
-        elif _field_names(last) and _field_names(last) <= {"editor", "source", "author", "extra"}:
+        elif _field_names(last) and _field_names(last) <= {"editor", "source", "author", "extra", "url"}:
             _read_fields(last, fields, extra)
             body.pop()
         else:

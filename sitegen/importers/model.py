@@ -59,6 +59,7 @@ class ImportedArticle:
     updated: Moment | None = None
     draft: bool = False
     slug: str = ""  # empty: from the title, in pinyin
+    aliases: tuple[str, ...] = ()  # the post's old URLs (site paths such as /2008/11/23/hello.html), redirected
     blank_fields: tuple[str, ...] = ()  # fields written even when empty (placeholders for the editor)
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
     post_links: tuple[PostLink, ...] = ()
@@ -83,6 +84,8 @@ class Written:
     pictures: tuple[str, ...] = ()  # site-relative paths of the pictures copied
     notices: tuple[Notice, ...] = ()
     missing: tuple[str, ...] = ()  # pictures referenced but not found: the build names them until they are added
+    renamed_from: str = ""  # the path it would have had, taken by a different article ("" when not renamed)
+    taken_by: str = ""  # that different article (its source or site path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ class Skipped:
     origin: str
     target: str | None
     reason: str
-    clash: bool = False  # True: a different article is already there, so this one was not imported
+    clash: bool = False  # True: the source could not be imported (kept for scripts; never set by a rename)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,19 +5,15 @@ Every source ends up in the report: written, skipped (with the reason) or failed
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 from sitegen.config import load_config
-from sitegen.content.yamltext import YamlSyntaxError, parse_yaml
 from sitegen.importers.common import decode
 from sitegen.importers.foreign import keep_visibly, pictures_from, unconverted
 from sitegen.importers.hugo import parse_hugo, post_keys
@@ -34,13 +30,13 @@ from sitegen.importers.model import (
     Skipped,
     Written,
 )
-from sitegen.importers.writer import target_path, write_article
+from sitegen.importers.placement import place_posts
+from sitegen.importers.sites import MARKDOWN_EXTENSIONS, OTHER_MARKUP, hugo_files, hugo_site, jekyll_files, jekyll_site
+from sitegen.importers.writer import write_article
 from sitegen.model import Config
+from sitegen.urls import alias_problem
 
 LEGACY_EXTENSIONS = (".txt",)
-MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".html", ".htm")
-OTHER_MARKUP = (".org", ".adoc", ".asciidoc", ".rst", ".pandoc", ".pdc", ".textile", ".ipynb")
-SKIPPED_FOLDERS = frozenset({".git", "_site", "node_modules", "vendor", ".jekyll-cache", ".sass-cache", "public"})
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 _MARKER = re.compile(r"sitegen-import-link-(\d+)(?!\d)")
 
@@ -92,23 +88,55 @@ class _Run:
         self.parsed.append(_Parsed(origin, article, tuple(pictures), tuple(keys)))
 
     def finish(self) -> ImportReport:
-        timezone = self.config.timezone
-        targets = {p.origin: target_path(self.column, p.article, timezone) for p in self.parsed}
+        placements = place_posts(self.site_dir, self.config, self.column, [(p.origin, p.article) for p in self.parsed])
         by_key: dict[str, tuple[str, bool]] = {}
         for parsed in self.parsed:
-            for key in parsed.keys:
-                by_key.setdefault(key, (targets[parsed.origin], parsed.article.draft))
+            placement = placements[parsed.origin]
+            for key in parsed.keys if placement is not None else ():
+                by_key.setdefault(key, (placement.target, parsed.article.draft))
         written: list[Written] = []
+        redirected: dict[str, str] = {}  # old address -> the source that keeps it
         for parsed in self.parsed:
-            target = targets[parsed.origin]
-            article = _link_posts(parsed.article, target, by_key)
+            placement = placements[parsed.origin]
+            if placement is None:
+                self.failed.append(Failed(parsed.origin, None, "no free file name: too many posts of this name"))
+                continue
+            linked = _link_posts(parsed.article, placement.target, by_key)
+            article = _redirectable(linked, placement.url, parsed.origin, redirected)
             try:
-                outcome = write_article(self.site_dir, target, article, parsed.pictures, parsed.origin, self.dry_run)
+                outcome = write_article(
+                    self.site_dir, placement.target, article, parsed.pictures, parsed.origin, self.dry_run
+                )
             except OSError as exc:
                 self.failed.append(Failed(parsed.origin, None, f"cannot be written: {exc.strerror or exc}"))
                 continue
-            (written if isinstance(outcome, Written) else self.skipped).append(outcome)  # type: ignore[arg-type]
+            if isinstance(outcome, Written):
+                written.append(replace(outcome, renamed_from=placement.renamed_from, taken_by=placement.taken_by))
+            else:
+                self.skipped.append(outcome)
         return ImportReport(tuple(written), tuple(self.skipped), tuple(self.failed))
+
+
+def _redirectable(article: ImportedArticle, url: str, origin: str, claimed: dict[str, str]) -> ImportedArticle:
+    """The old URLs to redirect: not the one the article keeps (a redirect to itself is no redirect), none the build
+    would refuse, and none another post of this run already redirects (the old site served only one of them)."""
+    own = {"/" + url, "/" + url.rstrip("/"), "/" + url + "index.html"}
+    kept, notices = [], list(article.notices)
+    for alias in article.aliases:
+        problem = alias_problem(alias)
+        if alias in own:
+            continue
+        if problem:
+            notices.append(Notice(None, f"the old address {alias} cannot be redirected: it must be {problem}"))
+        elif alias.rstrip("/") in claimed:
+            other = claimed[alias.rstrip("/")]
+            notices.append(Notice(None, f"the old address {alias} is also that of {other}: redirected there"))
+        else:
+            claimed[alias.rstrip("/")] = origin
+            kept.append(alias)
+    if tuple(kept) == article.aliases and len(notices) == len(article.notices):
+        return article
+    return replace(article, aliases=tuple(kept), notices=tuple(notices))
 
 
 def _link_posts(article: ImportedArticle, target: str, by_key: dict[str, tuple[str, bool]]) -> ImportedArticle:
@@ -161,19 +189,29 @@ def _locate(picture: Picture, candidates: Callable[[str], Iterable[Path]], root:
 
 
 def import_legacy(
-    site_dir: Path, paths: Sequence[Path], column: str, images: Path | None = None, dry_run: bool = False
+    site_dir: Path,
+    paths: Sequence[Path],
+    column: str,
+    images: Path | None = None,
+    dry_run: bool = False,
+    addresses: Path | None = None,
 ) -> ImportReport:
+    """`addresses`: a file of `file name, old URL` lines (CSV or tab-separated), for the pages' redirects."""
     run = _Run(site_dir, column, dry_run)
     config = run.config
     navigation = [config.home_title, *(c.title for c in config.columns)]
     index = _picture_index(images) if images is not None else {}
+    old_urls = read_addresses(addresses) if addresses is not None else {}
     for path in paths:
         files = sorted(f for f in path.rglob("*") if f.suffix.lower() in LEGACY_EXTENSIONS) if path.is_dir() else [path]
         if path.is_dir() and not files:
             run.failed.append(Failed(str(path), None, "holds no .txt pages"))
         for file in files:
             origin = str(file)
-            article = run.parse(origin, file, lambda t, f=file: parse_legacy(t, f.name, navigation, [config.title]))
+            old_url = old_urls.get(file.name, "")
+            article = run.parse(
+                origin, file, lambda t, f=file, u=old_url: parse_legacy(t, f.name, navigation, [config.title], u)
+            )
             if article is None:
                 continue
             pictures = []
@@ -189,6 +227,20 @@ def import_legacy(
     return run.finish()
 
 
+def read_addresses(path: Path) -> dict[str, str]:
+    """`file name -> old URL` from lines `name,URL` or `name<TAB>URL` (a header line and blank lines are fine)."""
+    try:
+        text, _ = decode(path.read_bytes())
+    except OSError as exc:
+        raise ImportRefused(f"cannot read {path}: {exc.strerror or exc}") from None
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        name, _, url = line.replace("\t", ",").partition(",")
+        if url.strip().lower().startswith(("http:", "https:", "/")):
+            found[posixpath.basename(name.strip().strip('"'))] = url.strip().strip('"')
+    return found
+
+
 def _picture_index(folder: Path) -> dict[str, Path]:
     """Every file under `folder` by lower-case name (the first, in sorted order, when names repeat)."""
     index: dict[str, Path] = {}
@@ -202,11 +254,11 @@ def _picture_index(folder: Path) -> dict[str, Path]:
 
 
 def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False) -> ImportReport:
-    """`source`: a Hugo site (with content/), its content folder, a section folder or one file."""
+    """`source`: a Hugo site (its contentDir is read), its content folder, a section folder or one file."""
     run = _Run(site_dir, column, dry_run)
-    content, limit, static = _hugo_layout(source)
-    params = _hugo_params(limit)
-    files = _files(source)
+    hugo = hugo_site(source)
+    content, limit, static = hugo.content, hugo.root, hugo.static
+    files = hugo_files(source, hugo)
     if not files:
         raise ImportRefused(f"no content files under {source}: expected .md files, as in content/posts/")
     for file, origin in files:
@@ -219,7 +271,7 @@ def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False
         if file.suffix.lower() in OTHER_MARKUP:
             run.failed.append(Failed(origin, None, f"is {file.suffix} markup; only Markdown and HTML can be imported"))
             continue
-        article = run.parse(origin, file, lambda t, r=relative: parse_hugo(t, r, params))
+        article = run.parse(origin, file, lambda t, r=relative: parse_hugo(t, r, hugo.params, hugo.config))
         if article is None:
             continue
         if _unpublished(article):
@@ -243,45 +295,6 @@ def _unpublished(article: ImportedArticle) -> bool:
     return article.extra.get("headless") is True or render in (False, "never", "false")
 
 
-def _hugo_layout(source: Path) -> tuple[Path, Path, Path | None]:
-    """(content folder, folder pictures may come from, static folder) of the Hugo site `source` belongs to."""
-    resolved = source.resolve()
-    start = resolved if resolved.is_dir() else resolved.parent
-    for folder in (start, *start.parents):
-        content = folder / "content"
-        if content.is_dir() and (resolved == folder or resolved.is_relative_to(content)):
-            static = folder / "static"
-            return content, folder, static if static.is_dir() else None
-    return start, start, None
-
-
-HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.yml",
-                "config.json", "config/_default/hugo.toml", "config/_default/config.toml")  # fmt: skip
-
-
-def _hugo_params(root: Path) -> dict[str, Any]:
-    """The [params] of the site's configuration (config/_default/params.toml too), for {{< param >}}."""
-    for name in HUGO_CONFIGS:
-        path = root / name
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            if name.endswith(".toml"):
-                data = tomllib.loads(text)
-            elif name.endswith(".json"):
-                data = json.loads(text)
-            else:
-                data = parse_yaml(text).data
-        except (OSError, UnicodeDecodeError, ValueError, YamlSyntaxError):
-            continue
-        params = data.get("params") if isinstance(data, dict) else None
-        if isinstance(params, dict):
-            return params
-    try:
-        return tomllib.loads((root / "config/_default/params.toml").read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
-
-
 def _is_index(file: Path) -> bool:
     return file.name.split(".")[0] == "index" and file.suffix.lower() in MARKDOWN_EXTENSIONS
 
@@ -298,41 +311,25 @@ def _not_a_hugo_post(file: Path, content: Path) -> str | None:
     return None
 
 
-def _files(source: Path) -> list[tuple[Path, str]]:
-    """Content files under `source` (or `source` itself), sorted, with the name the report gives each."""
-    if source.is_file():
-        return [(source, str(source))]
-    found = []
-    for file in sorted(source.rglob("*")):
-        parts = file.relative_to(source).parts
-        wanted = file.suffix.lower() in MARKDOWN_EXTENSIONS + OTHER_MARKUP
-        if wanted and file.is_file() and not any(p in SKIPPED_FOLDERS for p in parts):
-            found.append((file, str(file)))
-    return found
-
-
 # --------------------------------------------------------------------------- Jekyll
 
 
 def import_jekyll(site_dir: Path, source: Path, column: str, dry_run: bool = False) -> ImportReport:
-    """`source`: a Jekyll site (with _posts/), its _posts or _drafts folder, or one post."""
+    """`source`: a Jekyll site (its posts, drafts and output collections), its _posts or _drafts folder, or one
+    post."""
     run = _Run(site_dir, column, dry_run)
-    start = source if source.is_dir() else source.parent
-    root = next((p for p in (start, *start.parents) if (p / "_config.yml").is_file() or (p / "_posts").is_dir()), start)
-    if root.name in ("_posts", "_drafts"):
-        root = root.parent
-    site = _jekyll_config(root)
-    baseurl = str(site.get("baseurl") or "").rstrip("/")
-    for file, origin in _files(source):
-        relative = file.resolve().relative_to(root.resolve()).as_posix()
-        parts = relative.split("/")
-        if "_posts" not in parts and "_drafts" not in parts:
-            continue  # pages, layouts, includes: not posts
+    jekyll = jekyll_site(source)
+    root, baseurl = jekyll.root, jekyll.baseurl
+    for file, origin, collection in jekyll_files(source, jekyll):
+        folder = jekyll.collections[collection].parent if collection else root
+        relative = file.resolve().relative_to(folder.resolve()).as_posix()
         if file.suffix.lower() in OTHER_MARKUP:
             run.failed.append(Failed(origin, None, f"is {file.suffix} markup; only Markdown and HTML can be imported"))
             continue
         modified = date.fromtimestamp(file.stat().st_mtime)
-        article = run.parse(origin, file, lambda t, r=relative, m=modified: parse_jekyll(t, r, site, m))
+        article = run.parse(
+            origin, file, lambda t, r=relative, m=modified, c=collection: parse_jekyll(t, r, jekyll.config, m, c)
+        )
         if article is None:
             continue
 
@@ -348,11 +345,3 @@ def import_jekyll(site_dir: Path, source: Path, column: str, dry_run: bool = Fal
     if not run.parsed and not run.failed and not run.skipped:
         raise ImportRefused(f"no Jekyll posts under {source}: expected _posts/YYYY-MM-DD-title.md files")
     return run.finish()
-
-
-def _jekyll_config(root: Path) -> dict[str, object]:
-    try:
-        data = parse_yaml((root / "_config.yml").read_text(encoding="utf-8-sig")).data
-    except (OSError, UnicodeDecodeError, YamlSyntaxError):
-        return {}
-    return data if isinstance(data, dict) else {}

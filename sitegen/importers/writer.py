@@ -6,6 +6,7 @@ is copied under a new name (`<slug>-<name>`) and the article points to it.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
@@ -19,7 +20,8 @@ from sitegen.importers.model import ImportedArticle, Moment, Notice, PictureSour
 from sitegen.layout import CONTENT_DIR
 from sitegen.scaffold import slugify
 
-KNOWN = ("title", "date", "source", "author", "editor", "views", "tags", "summary", "draft", "updated", "images")
+KNOWN = ("title", "date", "source", "author", "editor", "views", "tags", "summary", "draft", "updated", "images",
+         "aliases")  # fmt: skip
 
 
 def year_of(moment: Moment, timezone: tzinfo) -> int:
@@ -59,6 +61,8 @@ def front_matter(article: ImportedArticle, srcs: dict[str, str] | None = None) -
         data["draft"] = True
     if article.updated is not None and article.updated != article.date:
         data["updated"] = article.updated
+    if article.aliases:
+        data["aliases"] = list(article.aliases)
     if article.images:
         data["images"] = [
             {"src": srcs.get(p.src, p.src), **({"caption": p.caption} if p.caption else {}), **_alt(p.alt, p.caption)}
@@ -105,8 +109,8 @@ def write_article(
         existing = _read(path)
         if existing == text:
             return Skipped(origin, target, "already imported; unchanged")
-        if existing is not None:
-            return Skipped(origin, target, "already exists; not overwritten", clash=True)
+        if existing is not None:  # the same post (placement.py decided), edited since it was imported
+            return Skipped(origin, target, "already imported; edited since, not overwritten")
         copied = tuple(f"{posixpath.dirname(target)}/{name}" for name, _ in copies)
         return Written(origin, target, copied, tuple(notices), tuple(missing))
     folder.mkdir(parents=True, exist_ok=True)
@@ -124,6 +128,11 @@ def write_article(
             continue
         copied.append(f"{posixpath.dirname(target)}/{name}")
     return Written(origin, target, tuple(copied), tuple(notices), tuple(missing))
+
+
+def write_report(path: Path, data: dict[str, Any]) -> None:
+    """The report of a run as JSON (`sitegen import --report FILE`): a file of the user's choosing, replaced."""
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def _read(path: Path) -> str | None:

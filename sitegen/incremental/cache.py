@@ -320,7 +320,7 @@ class _DataUnpickler(pickle.Unpickler):
 # may come from a CI cache or a careless commit, so it is read as data, never as code.
 _ALLOWED = {
     ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "ImageVariant"),
-    ("sitegen.model", "FrozenMapping"),
+    ("sitegen.model", "FrozenMapping"), ("sitegen.errors", "ContentError"),
     ("sitegen.incremental.cache", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"), ("datetime", "date"),
     ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
     ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),

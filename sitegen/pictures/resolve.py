@@ -7,15 +7,17 @@ import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from sitegen.layout import ASSETS_DIR, CONTENT_DIR
 from sitegen.model import Image, ImageVariant, Picture
 from sitegen.pictures.cache import ImageStore, StoredImage, StoredVariant
 from sitegen.pictures.variants import EXTENSION, MIME, UnreadablePicture
-from sitegen.urls import path_problem, relative_url, safe_join
+from sitegen.urls import DATA_PICTURE, path_problem, relative_url, safe_join
 
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
-NOT_IN_URLS = re.compile(r"[\s\"<>\\^`{|}]")  # characters a URL cannot hold unescaped (RFC 3986)
+NOT_IN_URLS = re.compile(r"[\"<>]")  # in a picture's URL only as markup that broke out of its attribute
+TO_ENCODE = re.compile(r"[\s\\^`{|}]")  # a URL cannot hold these unescaped (RFC 3986); browsers percent-encode them
 # What a local picture may be: it is copied into the public site, where an .html or .js "picture" would run.
 PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
 SCRIPTABLE_PICTURES = (".svg",)  # an SVG opened on its own runs its scripts: not from untrusted columns
@@ -84,9 +86,13 @@ class Pictures:
         return found
 
     def _find(self, source_path: str, src: str, untrusted: bool) -> Image | str:
+        if DATA_PICTURE.match(src):  # a picture inside the page (R Markdown's self-contained output): used as it is
+            return "is a data: URI: not allowed in an untrusted column" if untrusted else Image(url=src)
         if REMOTE.match(src):
             bad = NOT_IN_URLS.search(src)
-            return f"is not a valid URL: it holds {bad.group(0)!r}" if bad else Image(url=src)
+            if bad:
+                return f"is not a valid URL: it holds {bad.group(0)!r}"
+            return Image(url=TO_ENCODE.sub(lambda m: quote(m.group(0).encode("utf-8")), src.strip()))
         problem = (
             path_problem(src)
             or ("leaves the site folder" if self.resolver.leaves_site(source_path, src) else None)

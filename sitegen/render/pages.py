@@ -21,6 +21,7 @@ from sitegen.errors import BuildFailed, ContentError
 from sitegen.model import Article, BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
 from sitegen.render.feeds import robots_txt, site_feeds, site_map
 from sitegen.render.labels import labels_for
+from sitegen.render.redirects import redirect_files
 from sitegen.render.seo import collection_page, news_article, script_json, website
 from sitegen.render.theme import Theme
 from sitegen.urls import absolute_url, relative_url, tag_slug
@@ -274,11 +275,12 @@ def render_page(env: jinja2.Environment, config: Config, job: PageJob, body_of: 
 
 
 def data_files(site: Site, body_of: BodyOf) -> Iterator[OutputFile]:
-    """The feeds, the sitemap and robots.txt."""
+    """The feeds, the sitemap, robots.txt, and the redirects from old addresses (aliases)."""
     for path, data in site_feeds(site, body_of):
         yield OutputFile(path, data)
     yield OutputFile("sitemap.xml", site_map(site))
     yield OutputFile("robots.txt", robots_txt(site.config))
+    yield from redirect_files(site)
 
 
 def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:

@@ -1,0 +1,188 @@
+"""The URLs a Hugo or Jekyll post had on its old site, as sitegen `aliases` (site paths, from the site's base). Pure.
+
+Hugo: `url:` when set, else the `[permalinks]` pattern of its section, else its path under contentDir with `slug:`
+in place of the file name; lower-cased unless `disablePathToLower`; `.html` with `uglyURLs`; plus its `aliases:`.
+Jekyll: `permalink:` in the front matter, else the collection's or the site's pattern (`date` by default, `pretty`,
+`ordinal`, `weekdate`, `none` or a pattern of `:placeholders`). The old site's base (Hugo `baseURL`, Jekyll
+`baseurl`) is left out: the new site's `base_url` takes its place.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from posixpath import basename, dirname, join, normpath, splitext
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from sitegen.importers.model import Moment
+
+_HUGO_TOKEN = re.compile(r":(year|monthname|month|day|weekdayname|weekday|yearday|sections|section|title|slugorfilename"
+                         r"|slug|filename|contentbasename)")  # fmt: skip
+_JEKYLL_TOKEN = re.compile(r":([a-z_]+)")
+JEKYLL_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+_HUGO_DROPPED = re.compile(r"[^\w\-./~+]", re.UNICODE)  # Hugo's urlize keeps letters, digits and these
+_JEKYLL_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@\-]+", re.UNICODE)
+_JEKYLL_DEFAULT = re.compile(r"[^\w\-]+", re.UNICODE)
+
+
+def site_path(url: str) -> str:
+    """An old URL (absolute, or a path) as a site path: leading '/', no host or fragment, decoded; a query is kept
+    (such an address is reported, not redirected: a static site cannot serve it)."""
+    parts = urlsplit(url.strip())
+    path = unquote(parts.path or "/")
+    path = path if path.startswith("/") else "/" + path
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def _clean(address: str) -> str:
+    """One spelling per path: no '//' or '.', a trailing '/' kept (and a query, as it was)."""
+    path, mark, query = address.partition("?")
+    trailing = path.endswith("/")
+    cleaned = normpath("/" + path.lstrip("/"))
+    return cleaned + ("/" if trailing and cleaned != "/" else "") + mark + query
+
+
+def unique_paths(paths: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p for p in (_clean(site_path(x)) for x in paths) if p != "/"))
+
+
+# --------------------------------------------------------------------------- Hugo
+
+
+def _urlize(text: str, lower: bool) -> str:
+    text = "-".join(unicodedata.normalize("NFC", text).split())
+    text = _HUGO_DROPPED.sub("", text)
+    return text.lower() if lower else text
+
+
+def hugo_urls(relative: str, data: Mapping[str, Any], moment: Moment, config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every URL of the Hugo page at content-relative `relative` with front matter `data` (keys in any case)."""
+    fields = {str(k).lower(): v for k, v in data.items()}
+    lower = not _config(config, "disablePathToLower")
+    ugly = bool(_config(config, "uglyURLs"))
+    folder, name = dirname(relative), splitext(basename(relative))[0].split(".")[0]
+    if name == "index":
+        folder, name = dirname(folder), basename(folder)
+    slug = str(fields.get("slug") or "").strip()
+    title = str(fields.get("title") or "").strip()
+    sections = [part for part in folder.split("/") if part]
+    urls: list[str] = []
+    own = fields.get("url")
+    if isinstance(own, str) and own.strip():
+        urls.append(own.strip())
+    else:
+        pattern = _hugo_pattern(config, sections[0] if sections else "")
+        if pattern:
+            values = {
+                "section": sections[0] if sections else "",
+                "sections": "/".join(sections),
+                "title": _urlize(title or name, lower),
+                "slug": _urlize(slug or title or name, lower),
+                "filename": name,
+                "slugorfilename": slug or name,
+                "contentbasename": name,
+                **_date_values(moment),
+            }
+            path = _HUGO_TOKEN.sub(lambda m: str(values[m.group(1)]), pattern)
+        else:
+            path = "/" + "/".join([*sections, slug or name])
+            path = path + (".html" if ugly else "/")
+        urls.append(path.lower() if lower else path)
+    aliases = fields.get("aliases")
+    for alias in aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else []:
+        if isinstance(alias, str) and alias.strip():
+            alias = alias.strip()
+            urls.append(alias if alias.startswith(("/", "http:", "https:")) else join("/", folder, alias))
+    return unique_paths(urls)
+
+
+def _config(config: Mapping[str, Any], key: str) -> Any:
+    return next((v for k, v in config.items() if str(k).lower() == key.lower()), None)
+
+
+def _hugo_pattern(config: Mapping[str, Any], section: str) -> str:
+    permalinks = _config(config, "permalinks")
+    if not isinstance(permalinks, Mapping):
+        return ""
+    page = _config(permalinks, "page")  # Hugo 0.120+: [permalinks.page]
+    for table in (page if isinstance(page, Mapping) else {}, permalinks):
+        pattern = _config(table, section)
+        if isinstance(pattern, str) and pattern.strip():
+            return pattern.strip()
+    return ""
+
+
+def _date_values(moment: Moment) -> dict[str, str]:
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return {
+        "year": f"{day.year:04d}",
+        "month": f"{day.month:02d}",
+        "monthname": day.strftime("%B").lower(),
+        "day": f"{day.day:02d}",
+        "weekday": str(day.isoweekday() % 7),
+        "weekdayname": day.strftime("%A").lower(),
+        "yearday": str(day.timetuple().tm_yday),
+    }
+
+
+# --------------------------------------------------------------------------- Jekyll
+
+
+def jekyll_urls(
+    data: Mapping[str, Any],
+    moment: Moment,
+    categories: Iterable[str],
+    slug: str,
+    pattern: str,
+    collection: str = "",
+    path: str = "",
+) -> tuple[str, ...]:
+    """The URL of a Jekyll document with front matter `data`, its `categories` (folders above _posts, then the
+    front matter's) and `slug` (the file name's, or the front matter's); `pattern` is the collection's or the
+    site's `permalink` (or a style name); `collection` and `path` (relative to its folder) for collection documents."""
+    own = data.get("permalink")
+    template = own if isinstance(own, str) and own.strip() else pattern or "date"
+    template = JEKYLL_STYLES.get(template.strip(), template.strip())
+    day = moment if isinstance(moment, datetime) else datetime.combine(moment, datetime.min.time())
+    name = splitext(basename(path))[0] if path else slug
+    values = {
+        "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
+        "year": f"{day.year:04d}",
+        "short_year": f"{day.year % 100:02d}",
+        "month": f"{day.month:02d}",
+        "i_month": str(day.month),
+        "short_month": day.strftime("%b"),
+        "long_month": day.strftime("%B"),
+        "day": f"{day.day:02d}",
+        "i_day": str(day.day),
+        "y_day": f"{day.timetuple().tm_yday:03d}",
+        "w_year": str(day.isocalendar()[0]),
+        "week": f"{day.isocalendar()[1]:02d}",
+        "w_day": str(day.isoweekday()),
+        "short_day": day.strftime("%a"),
+        "long_day": day.strftime("%A"),
+        "hour": f"{day.hour:02d}",
+        "minute": f"{day.minute:02d}",
+        "second": f"{day.second:02d}",
+        "title": _JEKYLL_PRETTY.sub("-", slug).strip("-"),
+        "slug": _JEKYLL_DEFAULT.sub("-", slug.lower()).strip("-"),
+        "name": name,
+        "basename": name,
+        "path": splitext(path)[0] or slug,
+        "collection": collection,
+        "output_ext": ".html",
+    }
+    url = _JEKYLL_TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    url = re.sub(r"/{2,}", "/", url)
+    if url.endswith("/index.html"):
+        url = url[: -len("index.html")]
+    return unique_paths([url])

@@ -1,0 +1,115 @@
+"""Where each imported post goes: a file and a URL of its own, never those of a different article.
+
+A post keeps `content/<column>/<yyyy>/<slug>.md` unless a different article holds that file or its URL (an
+archive that calls every monthly digest `monthly`); then it gets the date in its name, `<slug>-<yyyy-mm-dd>.md`
+(and `-2`, `-3`... when two such posts share a day too). A file already there is the same post when its front
+matter has the same title and date: an import run again finds its own files and writes nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+from pathlib import Path
+
+import yaml
+
+from sitegen.importers.model import ImportedArticle, Moment
+from sitegen.importers.writer import article_slug, year_of
+from sitegen.layout import CONTENT_DIR
+from sitegen.model import Config
+from sitegen.urls import article_url
+
+MAX_SAME_DAY = 100  # posts of one slug on one day; beyond this the source is reported, not imported
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    target: str  # site-relative path of the article file
+    url: str  # its site-relative URL under the site's permalink
+    renamed_from: str = ""  # the path it would have had
+    taken_by: str = ""  # what holds that path or URL
+
+
+def local_moment(moment: Moment, timezone: tzinfo) -> datetime:
+    """An imported date as an aware datetime in the site's time zone (as the build reads it)."""
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time())
+    return moment.replace(tzinfo=timezone) if moment.tzinfo is None else moment.astimezone(timezone)
+
+
+def place_posts(
+    site_dir: Path, config: Config, column: str, posts: Sequence[tuple[str, ImportedArticle]]
+) -> dict[str, Placement | None]:
+    """For each (origin, article), in order, its placement; None when no free name was left."""
+    site_urls = _site_urls(site_dir, config)
+    taken_paths: dict[str, str] = {}  # claimed in this run -> origin
+    taken_urls: dict[str, str] = {}
+    placed: dict[str, Placement | None] = {}
+    for origin, article in posts:
+        moment = local_moment(article.date, config.timezone)
+        folder = f"{CONTENT_DIR}/{column}/{year_of(article.date, config.timezone):04d}"
+        slug = article_slug(article)
+        names = [slug, *(f"{slug}-{moment:%Y-%m-%d}" + (f"-{n}" if n > 1 else "") for n in range(1, MAX_SAME_DAY))]
+        placed[origin] = None
+        first_owner = ""
+        for name in names:
+            target = f"{folder}/{name}.md"
+            url = article_url(config.permalink, column, name, moment)
+            owner = taken_paths.get(target) or taken_urls.get(url) or _other(site_urls.get(url), target)
+            if not owner and (site_dir / target).exists() and not _same_post(site_dir / target, article):
+                owner = target
+            if owner:
+                first_owner = first_owner or owner
+                continue
+            renamed = f"{folder}/{slug}.md" if name != slug else ""
+            placed[origin] = Placement(target, url, renamed, first_owner if renamed else "")
+            taken_paths[target] = taken_urls[url] = origin
+            break
+    return placed
+
+
+def _other(owner: str | None, target: str) -> str:
+    return owner if owner is not None and owner != target else ""
+
+
+def _site_urls(site_dir: Path, config: Config) -> dict[str, str]:
+    """URL -> source path of every article already in the site (those that can be read)."""
+    from sitegen.content.articles import find_sources, read_source  # Markdown: not for `sitegen --help`
+
+    found, _ = find_sources(site_dir, config)
+    urls: dict[str, str] = {}
+    for relative, column in found:
+        source = read_source(site_dir, relative, column, config)
+        if not isinstance(source, list) and not source.text.problems:
+            urls.setdefault(source.url, relative)
+    return urls
+
+
+def _same_post(path: Path, article: ImportedArticle) -> bool:
+    """Whether the article file at `path` holds this post: the same title and date in its front matter."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not text.startswith("---\n"):
+        return False
+    head = text[4:].split("\n---\n", 1)[0]
+    try:
+        data = yaml.safe_load(head)
+    except yaml.YAMLError:
+        return False
+    if not isinstance(data, dict):
+        return False
+    return str(data.get("title", "")).strip() == article.title.strip() and _same_moment(data.get("date"), article.date)
+
+
+def _same_moment(written: object, moment: Moment) -> bool:
+    if isinstance(written, datetime) and isinstance(moment, datetime):
+        if (written.tzinfo is None) != (moment.tzinfo is None):
+            return False
+        return written == moment
+    if isinstance(written, date) and not isinstance(written, datetime):
+        return not isinstance(moment, datetime) and written == moment
+    return False
