@@ -204,7 +204,8 @@ def count_html(folder: Path) -> int:
 
 
 def rm(*paths: Path) -> None:
-    for p in paths:
+    """Remove files or folders; a sitegen output goes with the build folders its link points into."""
+    for p in (*paths, *(p.parent / f".{p.name}-builds" for p in paths)):
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p)
         elif p.exists() or p.is_symlink():

@@ -16,8 +16,9 @@ from typing import NoReturn
 import click
 
 from sitegen.build.api import BuildOptions, BuildReport, build, check
+from sitegen.build.diskfull import DiskProblem
 from sitegen.build.lock import DEFAULT_TIMEOUT, OutputBusy
-from sitegen.build.output import OutputRefused
+from sitegen.build.output import OUTPUT_MODES, OutputRefused
 from sitegen.config import load_config, site_language
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.importers.model import ImportReport
@@ -81,7 +82,7 @@ def _run(action: Callable[[Path, BuildOptions], BuildReport], site_dir: Path, op
         _fail(exc.errors, 2, language)
     except BuildFailed as exc:
         _fail(exc.errors, 1, language)
-    except (OutputRefused, OutputBusy) as exc:
+    except (OutputRefused, OutputBusy, DiskProblem) as exc:
         _refuse(str(exc), language)
 
 
@@ -120,6 +121,14 @@ def main() -> None:
     show_default=True,
     help="Seconds to wait for another build writing the same output folder.",
 )
+@click.option(
+    "--output-mode",
+    type=click.Choice(OUTPUT_MODES),
+    default=OUTPUT_MODES[0],
+    show_default=True,
+    help="link: the output is a link to the last complete build, switched at once; "
+    "folder: a plain folder, for hosts that cannot follow a link (see the README).",
+)
 def build_command(
     site_dir: Path,
     output_dir: Path | None,
@@ -132,6 +141,7 @@ def build_command(
     profile: bool,
     strict: bool,
     wait_seconds: float,
+    output_mode: str,
 ) -> None:
     """Build the site into the output folder."""
     lang = site_language(site_dir)
@@ -151,6 +161,7 @@ def build_command(
         lock_timeout=wait_seconds,
         on_lock_wait=waiting,
         strict=strict,
+        output_mode=output_mode,
         **({"jobs": jobs} if jobs else {}),
     )
     try:

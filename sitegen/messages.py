@@ -227,6 +227,23 @@ _ZH: tuple[tuple[str, str], ...] = (
         "拒绝输出到 {path}：它在 {folder}/ 里面",
     ),
     (r"refusing to build into (?P<path>.*): it is a file", "拒绝输出到 {path}：它是一个文件"),
+    # a full or read-only disk (sitegen.build.diskfull)
+    (
+        r"no space left in (?P<path>.*): the build needed at least (?P<needed>\S+ \S+), (?P<free>\S+ \S+) is free; "
+        r"(?P<kept>the output folder .*)\. Make room or make it writable, then build again",
+        "磁盘空间不足，无法写入 {path}：本次构建至少需要 {needed}，那里只剩 {free}；{kept}。"
+        "请腾出空间或改为可写后重新构建",
+    ),
+    (
+        r"cannot write (?P<path>.*): its file system is read-only \(the build needed at least (?P<needed>\S+ \S+)\); "
+        r"(?P<kept>the output folder .*)\. Make room or make it writable, then build again",
+        "无法写入 {path}：所在文件系统是只读的（本次构建至少需要 {needed}）；{kept}。请腾出空间或改为可写后重新构建",
+    ),
+    (r"the output folder was left as it was", "输出文件夹保持原样"),
+    (
+        r"the output folder holds the new build whole; only the build cache was not saved",
+        "输出文件夹已是完整的新版本，只是构建缓存没有保存",
+    ),
     (
         r"waiting for another build \((?P<holder>.*)\) to finish writing (?P<path>.*)",
         "正在等待另一个生成进程（{holder}）写完 {path}",
@@ -386,7 +403,8 @@ _ZH: tuple[tuple[str, str], ...] = (
     # the general picture message last: the more specific ones above must match first
     (r"picture '(?P<src>.*)' (?P<problem>.*)", "图片“{src}”{problem}"),
 )
-_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms", "holder"})  # never user text
+# never user text
+_TRANSLATED_PARTS = frozenset({"expected", "found", "problem", "owner", "ids", "forms", "holder", "kept"})
 _CATALOG = {"zh-CN": tuple((re.compile(pattern, re.DOTALL), template) for pattern, template in _ZH)}
 
 

@@ -116,7 +116,8 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
         if path.exists():
             raise ScaffoldError(f"{path} already exists; nothing was changed")
     if not (directory / ".gitignore").exists():  # the built site and the caches are made, not written
-        files[directory / ".gitignore"] = "public/\n.sitegen-cache/\nnode_modules/\n"
+        # /public without a slash: it is a link to the last build (.public-builds/), which `public/` would not match
+        files[directory / ".gitignore"] = "/public\n/.public-builds/\n.sitegen-cache/\nnode_modules/\n"
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:

@@ -70,6 +70,11 @@ class SiteState:
             return self.generation
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # many tabs and clients at once wait in the queue rather than being turned away
+
+
 class DevServer:
     def __init__(self, site_dir: Path, host: str = "127.0.0.1", port: int = 8000, language: str = "zh-CN") -> None:
         self.site_dir = site_dir.resolve()
@@ -82,8 +87,7 @@ class DevServer:
         self._rebuild_lock = threading.Lock()
         self._observer = Observer()
         self.stopping = threading.Event()
-        self._http = ThreadingHTTPServer((host, port), _handler_for(self))
-        self._http.daemon_threads = True
+        self._http = _HTTPServer((host, port), _handler_for(self))
 
     @property
     def url(self) -> str:

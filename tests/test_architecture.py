@@ -199,6 +199,9 @@ def test_there_are_no_import_cycles() -> None:
 # scaffolding of new sources. Everything else is read-only or pure.
 WRITERS = {
     "build.output": "the built site: staged, then committed",
+    "build.staging": "a build's changed files, staged beside the output",
+    "build.generations": "the output link and the build folders it points to",
+    "build.plainfolder": "the plain output folder and its commit journal",
     "build.lock": "the lock file beside the output folder",
     "incremental.cache": "the build cache's shards and state",
     "incremental.bodies": "the body store (SQLite)",

@@ -189,8 +189,8 @@ def test_init_scaffolds_a_site_that_builds(tmp_path: Path, language: str, label:
     result = run("init", site, "--language", language)
     assert result.exit_code == 0, result.output
     assert (site / "site.yaml").is_file()
-    ignored = (site / ".gitignore").read_text(encoding="utf-8").splitlines()
-    assert ignored == ["public/", ".sitegen-cache/", "node_modules/"]
+    ignored = ["/public", "/.public-builds/", ".sitegen-cache/", "node_modules/"]  # + the web editor from npm
+    assert (site / ".gitignore").read_text(encoding="utf-8").splitlines() == ignored
     articles = sorted(site.glob("content/*/*/*.md"))
     assert len(articles) >= 1
     result = run("build", "--site", site)

@@ -1,4 +1,4 @@
-"""The only writer: a staging folder swapped in whole, unchanged files left untouched, dangerous folders refused."""
+"""The only writer: a staging folder committed whole, unchanged files left untouched, dangerous folders refused."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import tree
+from output_support import litter
 
 from sitegen.build.output import MARKER, OutputRefused, check_output_dir, write_site
 from sitegen.model import OutputFile
@@ -30,7 +31,7 @@ def test_writes_every_file_and_the_marker(tmp_path: Path) -> None:
         "towns/index_html": "栏目".encode(),
     }
     assert (report.written, report.unchanged) == (3, 0)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".public-")]  # no staging folder left behind
+    assert litter(out) == []  # no staging folder left behind
 
 
 def test_a_new_build_replaces_the_old_output_whole(tmp_path: Path) -> None:
@@ -52,7 +53,7 @@ def test_a_failed_write_leaves_the_previous_output_as_it_was(tmp_path: Path) -> 
     with pytest.raises(RuntimeError):
         write_site(broken(), out)
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]  # the staging folder is gone too
+    assert litter(out) == []  # the staging folder is gone too
 
 
 def test_unchanged_files_keep_their_inode_and_time(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ OTHER_PNG = picture_bytes(64, 48, colour=(20, 160, 90))
 
 def age(site: Path, stamp: int = LONG_AGO) -> None:
     for path in [site, *site.rglob("*")]:
-        if ".sitegen-cache" not in path.parts and "public" not in path.parts:
+        if ".sitegen-cache" not in path.parts and not {"public", ".public-builds"} & set(path.parts):
             os.utime(path, ns=(stamp, stamp))
 
 
@@ -197,3 +197,17 @@ def test_copied_pictures_are_compared_by_stats_not_read_again(
     age(site, LONG_AGO + 2 * 10**9)
     built(site)
     assert (site / "public/towns/pic.png").read_bytes() == OTHER_PNG
+
+
+def test_the_record_sees_through_the_output_link(site: Path) -> None:
+    built(site)
+    (site / "content/towns/a.md").write_text(article("甲", body="改过的正文。"), encoding="utf-8")
+    age(site)
+    built(site)
+    out = site / "public"
+    assert os.readlink(out) == ".public-builds/2"
+    assert ended_early(built(site)) and os.readlink(out) == ".public-builds/2"
+    out.unlink()
+    out.symlink_to(".public-builds/1")  # someone points the output at the build before
+    assert not ended_early(built(site))
+    assert "改过的正文" in (out / "towns/2024/01/a/index.html").read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 build(site_dir, options)
   output.check_output_dir   refuse folders whose replacement would delete a user's files
   lock.output_lock          one build per output folder at a time
+  output.recover            what builds that died left behind: removed, or a cut-short commit completed
   uptodate                  nothing changed since the last build (by file stats): done
   pipeline.build            load, render what changed on every core, write what changed
 
@@ -19,9 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import __version__
+from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.lock import output_lock
 from sitegen.build.options import BuildOptions, BuildReport
-from sitegen.build.output import check_output_dir
+from sitegen.build.output import check_output_dir, output_location, recover
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.incremental import uptodate
 from sitegen.layout import CACHE_DIR, EDITOR_PACKAGE, OUTPUT_DIR, SITE_INPUTS
@@ -56,12 +58,14 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
-    output = (options.output_dir or site_dir / OUTPUT_DIR).resolve()
+    output = output_location(options.output_dir or site_dir / OUTPUT_DIR)
     check_output_dir(output, site_dir)
     cache_dir = options.cache_dir or site_dir / CACHE_DIR
     recorded = options.disk_cache and options.cache is None  # a build that keeps its cache on disk
     # one build per output folder at a time, from reading the cache to saving it: the cache describes the output
-    with output_lock(output, options.lock_timeout, options.on_lock_wait):
+    locked = output_lock(output, options.lock_timeout, options.on_lock_wait)
+    with disk_errors_in(cache_dir, True, output.parent), locked:
+        recover(output)  # before anything else: what builds that died left behind
         if not recorded:
             return _run_pipeline(site_dir, options, output)[0]
         started = time.perf_counter()
@@ -79,10 +83,11 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         uptodate.save_record(cache_dir, None)  # this build may fail halfway: no record may outlive the output
         report, changes_at = _run_pipeline(site_dir, options, output)
         summary = _summary(report)
-        uptodate.save_record(
-            cache_dir,
-            uptodate.Record(key, inputs.digest, inputs.taken_ns, uptodate.output_digest(output), changes_at, summary),
-        )
+        with disk_errors_in(cache_dir, False, output.parent):
+            record = uptodate.Record(
+                key, inputs.digest, inputs.taken_ns, uptodate.output_digest(output), changes_at, summary
+            )
+            uptodate.save_record(cache_dir, record)
     return report
 
 
@@ -105,6 +110,7 @@ def _options_key(options: BuildOptions, output: Path, cache_dir: Path) -> str:
         str(options.theme.templates),
         str(options.theme.assets),
         str(output),
+        options.output_mode,
         str(cache_dir.resolve()),
     )
     return hashlib.sha1(repr(shape).encode()).hexdigest()

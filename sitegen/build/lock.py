@@ -71,8 +71,9 @@ def output_lock(
         os.close(fd)  # we locked a file its holder removed as it let go: lock the current one
     try:
         me = f"process {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}"
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, me.encode("utf-8"), 0)
+        with suppress(OSError):  # who holds it is for the waiters' message; a full disk must not stop the build
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, me.encode("utf-8"), 0)
         yield
     finally:
         with suppress(OSError):

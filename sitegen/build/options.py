@@ -37,6 +37,7 @@ class BuildOptions:
     strict: bool = False  # warnings (misspelt front-matter keys, unknown view counts) are errors
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
     on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
+    output_mode: str = "link"  # "link": the output a link switched atomically; "folder": a plain folder
 
 
 @dataclass(frozen=True, slots=True)

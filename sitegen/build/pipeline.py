@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.build import load
+from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
@@ -290,7 +291,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     run = _start(site_dir, options)
     loaded = _load(run)
     started = time.perf_counter()
-    written = write_site(_files(run, loaded, output), output, run.cache.outputs or None)
+    written = write_site(_files(run, loaded, output), output, run.cache.outputs or None, options.output_mode)
     run.cache.record_output(run.cache.page_digests, written.paths)
     run.cache.record_written(output, written.paths, written.kept)
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
@@ -301,9 +302,10 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     run.timings.append(("write", elapsed - rendering))
     if options.cache is None and options.disk_cache:
         started = time.perf_counter()
-        run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
-        if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
-            save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
+        with disk_errors_in(options.cache_dir or site_dir / CACHE_DIR, output_kept=False):  # the output is new
+            run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
+            if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
+                save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
         run.lap("save the build cache", started)
     return _report(run, loaded, written, output), loaded
 

@@ -3,6 +3,7 @@ its `<img>` is written in an article body."""
 
 from __future__ import annotations
 
+import errno
 import posixpath
 import re
 from collections.abc import Iterable
@@ -109,6 +110,8 @@ class Pictures:
         except UnreadablePicture as exc:
             return f"cannot be decoded ({exc})"
         except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                raise  # the image cache's disk is full or read-only, not the picture: the build stops and says so
             return f"cannot be read ({exc.strerror or exc})"
         image = self._images.get((url, stored.name))
         if image is None:

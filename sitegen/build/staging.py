@@ -1,0 +1,135 @@
+"""Staging a build: the files that differ from the current output written to a new folder, the others only named.
+
+Both output layouts (build/generations.py, the default, and build/plainfolder.py) stage the same way; they differ in
+how the staged files become the output. A file whose bytes did not change is never written again: the layouts keep
+it in place (or hard-link it), so it keeps its inode and modification time (friendly to rsync and CDN uploads).
+A full or read-only disk while staging stops the build with DiskProblem, saying how much the new files needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.build.diskfull import DiskProblem, disk_errno
+from sitegen.build.faults import fault_point
+from sitegen.model import OutputFile
+
+MARKER = ".sitegen-output"  # marks a folder sitegen may replace
+MARKER_TEXT = "built by sitegen; safe to delete\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    paths: tuple[str, ...]  # every file of the new build, the marker first
+    changed: tuple[str, ...]  # written to the staging folder
+    same: tuple[str, ...]  # already in the current output with these bytes
+    kept: tuple[str, ...]  # the files kept unseen, by their key (OutputFile.unchanged)
+
+
+def stage(files: Iterable[OutputFile], staging: Path, current: Path | None) -> Staged:
+    """Write to `staging` every file that `current` (the folder the output shows now, if any) does not hold."""
+    paths, changed, same, kept = [MARKER], [], [], []
+    written = 0
+    folders: set[Path] = {staging}
+    remaining = iter(files)
+    for file in remaining:
+        paths.append(file.path)
+        if file.unchanged:
+            kept.append(file.path)
+        if current is not None and _unchanged(current / file.path, file):
+            same.append(file.path)
+            continue
+        try:
+            written += _write(file, staging / file.path, folders)
+        except OSError as exc:
+            if disk_errno(exc) is None:
+                raise
+            needed = written + _size(file) + _still_to_write(remaining, current)
+            raise DiskProblem(staging, needed, exc.errno == errno.EROFS) from exc
+        changed.append(file.path)
+        fault_point("staging", len(changed))
+    return Staged(tuple(paths), tuple(changed), tuple(same), tuple(kept))
+
+
+def write_marker(folder: Path) -> None:
+    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def link_same(current: Path, staging: Path, paths: Iterable[str]) -> None:
+    """Hard-link the unchanged files of `current` into `staging` (same bytes, inode and time stamps); a file
+    system without hard links gets copies with the same time stamps."""
+    folders: set[Path] = {staging}
+    for path in paths:
+        target = staging / path
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        try:
+            os.link(current / path, target)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.EOPNOTSUPP):
+                raise
+            shutil.copy2(current / path, target)
+
+
+def walk(root: Path) -> Iterator[str]:
+    """The files below `root`, as POSIX paths relative to it."""
+    for folder, _, names in os.walk(root):
+        for name in names:
+            yield (Path(folder) / name).relative_to(root).as_posix()
+
+
+def _write(file: OutputFile, target: Path, folders: set[Path]) -> int:
+    if target.parent not in folders:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(target.parent)
+    if file.data is not None:
+        target.write_bytes(file.data)
+        return len(file.data)
+    if file.copy_from is not None:
+        shutil.copyfile(file.copy_from, target)
+        return target.stat().st_size
+    raise FileNotFoundError(f"{file.path} was to be kept from the last build, but it is gone")
+
+
+def _unchanged(existing: Path, file: OutputFile) -> bool:
+    """Whether the output already holds these bytes (a file marked `unchanged` was checked by its key)."""
+    try:
+        if file.unchanged:
+            return True  # the build saw this file in place with the same key
+        stat = existing.stat()
+        if file.data is not None:
+            return stat.st_size == len(file.data) and existing.read_bytes() == file.data
+        if file.copy_from is not None:
+            source = file.copy_from.stat()
+            return stat.st_size == source.st_size and existing.read_bytes() == file.copy_from.read_bytes()
+    except OSError:
+        return False
+    return False
+
+
+def _size(file: OutputFile) -> int:
+    if file.data is not None:
+        return len(file.data)
+    with contextlib.suppress(OSError):
+        if file.copy_from is not None:
+            return file.copy_from.stat().st_size
+    return 0
+
+
+def _still_to_write(remaining: Iterator[OutputFile], current: Path | None) -> int:
+    """Bytes of the files the build has yet to stage (rendered, not written), to say how much room it needed."""
+    total = 0
+    try:
+        for file in remaining:
+            if current is None or not _unchanged(current / file.path, file):
+                total += _size(file)
+    except Exception:
+        pass
+    return total
