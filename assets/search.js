@@ -1,6 +1,6 @@
 /* sitegen site search: reads ?q=, fetches only the index shards of the query's bigrams, and lists the articles
    that contain every term, newest first, ten at a time. No dependencies. The index format and the query logic are
-   described in sitegen/search.py; tests/test_search.py holds the same logic in Python. */
+   described in sitegen/search/format.py; tests/test_search.py holds the same logic in Python. */
 (function () {
   "use strict";
 
@@ -70,6 +70,65 @@
     });
   }
 
+  function fetchBytes(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+      return response.arrayBuffer();
+    });
+  }
+
+  var LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+  /* `count` little-endian uint32 from byte `offset` of `buffer` (a typed array view where the machine agrees). */
+  function uint32s(buffer, offset, count) {
+    if (LITTLE_ENDIAN) return new Uint32Array(buffer, offset, count);
+    var view = new DataView(buffer);
+    var out = new Uint32Array(count);
+    for (var i = 0; i < count; i++) out[i] = view.getUint32(offset + 4 * i, true);
+    return out;
+  }
+
+  /* A shard file (format in sitegen/search/format.py): its bigrams as code point pairs, their postings' offsets,
+     and the postings as LEB128 gaps. */
+  function Shard(buffer) {
+    var count = uint32s(buffer, 0, 1)[0];
+    this.count = count;
+    this.keys = uint32s(buffer, 4, 2 * count);
+    this.offsets = uint32s(buffer, 4 + 8 * count, count + 1);
+    this.postings = new Uint8Array(buffer, 8 + 12 * count);
+  }
+
+  /* The ids of the articles holding `gram` (two characters), ascending; none when it is not in the shard. */
+  Shard.prototype.ids = function (gram) {
+    var first = gram.codePointAt(0);
+    var second = gram.codePointAt(first > 0xffff ? 2 : 1);
+    var low = 0;
+    var high = this.count;
+    while (low < high) { // the first entry not below (first, second)
+      var middle = (low + high) >>> 1;
+      var a = this.keys[2 * middle];
+      if (a < first || (a === first && this.keys[2 * middle + 1] < second)) low = middle + 1;
+      else high = middle;
+    }
+    var ids = [];
+    if (low === this.count || this.keys[2 * low] !== first || this.keys[2 * low + 1] !== second) return ids;
+    var id = 0;
+    var value = 0;
+    var shift = 0;
+    for (var at = this.offsets[low]; at < this.offsets[low + 1]; at++) {
+      var byte = this.postings[at];
+      value += (byte & 0x7f) * Math.pow(2, shift);
+      shift += 7;
+      if (byte < 0x80) {
+        id += value;
+        ids.push(id);
+        value = 0;
+        shift = 0;
+      }
+    }
+    return ids;
+  };
+
   /* The index under `base` (a URL ending in /), fetched piece by piece and kept for the page's lifetime. */
   function Index(base) {
     this.base = base;
@@ -88,11 +147,11 @@
     return this.meta;
   };
 
-  Index.prototype.file = function (path) {
+  Index.prototype.file = function (path, read) {
     var self = this;
     return this.loadMeta().then(function (meta) {
       if (!self.files[path]) {
-        self.files[path] = fetchJSON(self.base + path + "?v=" + meta.version).catch(function (error) {
+        self.files[path] = (read || fetchJSON)(self.base + path + "?v=" + meta.version).catch(function (error) {
           delete self.files[path];
           throw error;
         });
@@ -120,11 +179,10 @@
     return this.loadMeta().then(function (meta) {
       return Promise.all(grams.map(function (gram) {
         var shard = shardOf(gram, meta.shards);
-        return self.file("shards/" + shard + ".json").then(function (postings) {
-          var ids = [];
-          var id = 0;
-          (postings[gram] || []).forEach(function (gap) { id += gap; ids.push(id); });
-          return ids;
+        return self.file("shards/" + shard + ".bin", function (url) {
+          return fetchBytes(url).then(function (buffer) { return new Shard(buffer); });
+        }).then(function (shard) {
+          return shard.ids(gram);
         });
       }));
     }).then(function (lists) {
@@ -389,6 +447,7 @@
     queryTerms: queryTerms,
     normalize: normalize,
     shardOf: shardOf,
+    Shard: Shard,
     matches: matches
   };
 

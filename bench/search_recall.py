@@ -120,7 +120,7 @@ def truth(site: Path) -> tuple[dict[str, set[str]], int]:
 
 def measure_sitegen(browser, public: Path) -> Outcome:
     outcome = Outcome()
-    for path in sorted((public / "search").rglob("*.json")):
+    for path in sorted(p for p in (public / "search").rglob("*") if p.suffix in (".json", ".bin")):
         r, g = sizes(path)
         outcome.index_raw, outcome.index_gzip = outcome.index_raw + r, outcome.index_gzip + g
     with serve(public) as base:

@@ -27,10 +27,10 @@ class ContentError:
         return self.text("en")
 
     def text(self, language: str) -> str:
-        """`path:line: field: message (hint)` in the given language; field names stay as written."""
+        """`path:line: field: message (hint)` in the given language; field names stay as written, on one line."""
         message, hint = translate(self.message, language), translate(self.hint, language)
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        what = f"{self.field}: {message}" if self.field else message
+        what = f"{printable(self.field)}: {message}" if self.field else message
         text = f"{where}: {what}"
         if not hint:
             return text

@@ -17,7 +17,8 @@ The package is a stack of floors; a module may import modules of its own floor o
     model, errors, messages, layout, urls, stamps  the bottom
 
 Nothing imports `cli`; only `cli` imports click, only `render/` jinja2, only `serve` watchdog, only
-`content.sanitize` nh3 and only `pictures.variants` Pillow. Imports inside functions count too.
+`content.sanitize` nh3, only `pictures.variants` Pillow and only `search.postings` numpy. Imports inside
+functions count too.
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def test_nothing_imports_cli() -> None:
         ("watchdog", {"serve"}),
         ("nh3", {"content.sanitize"}),
         ("PIL", {"pictures.variants"}),
+        ("numpy", {"search.postings"}),
     ],
 )
 def test_only_one_module_imports_each_framework(package: str, allowed: set[str]) -> None:
@@ -163,7 +165,7 @@ def test_build_and_serve_are_used_only_from_above() -> None:
 def test_the_way_in_stays_light_to_import() -> None:
     """A build with nothing to do must not pay for Markdown, Jinja, Pillow or nh3: cli, build and what they
     import at the top of the file stay clear of them (the pipeline is imported inside build's functions)."""
-    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe"}
+    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe", "numpy"}
     code = f"import sys, sitegen.cli\nprint(sorted(name for name in {sorted(heavy)!r} if name in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

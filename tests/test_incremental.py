@@ -149,6 +149,9 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
     age(site, known, clock)
     build(site, options)
     for batch in batches:
+        restored = root / "ci-cache"  # the CI path: the cache of the last build, restored into a fresh checkout
+        shutil.rmtree(restored, ignore_errors=True)
+        shutil.copytree(cache_dir, restored)
         for operation in batch:
             apply(site, operation)
         remove_broken_links(site)
@@ -168,6 +171,12 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
             path: file.data if file.data is not None else file.copy_from.read_bytes() for path, file in files.items()
         }  # type: ignore[union-attr]
         assert in_memory == {path: data for path, data in expected.items() if path != ".sitegen-output"}, batch
+        checkout = root / "checkout"  # every file a new time stamp, an empty output folder
+        shutil.rmtree(checkout, ignore_errors=True)
+        shutil.copytree(site, checkout, copy_function=shutil.copy)
+        build(checkout, BuildOptions(output_dir=root / "checkout-out", cache_dir=restored, now=FIXED_NOW, jobs=1))
+        assert tree(root / "checkout-out") == expected, batch
+        shutil.rmtree(root / "checkout-out")
 
 
 def test_a_parallel_build_equals_a_serial_one(tmp_path: Path) -> None:

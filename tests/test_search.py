@@ -10,6 +10,8 @@ import json
 import pickle
 import random
 import re
+import shutil
+import struct
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -24,12 +26,14 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.incremental.cache import BuildCache
+from sitegen.search import postings
 from sitegen.search.index import (
     SearchDocument,
     bigrams,
     new_index,
     normalize,
     query_terms,
+    restored,
     shard_of,
     state_data,
     state_from_data,
@@ -51,6 +55,9 @@ class Reference:
     def json(self, path: str) -> dict:
         return json.loads(self.files[path].decode("utf-8"))
 
+    def shard(self, path: str) -> dict[str, list[int]]:
+        return read_shard(self.files[path])
+
     def candidates(self, terms: tuple[str, ...]) -> tuple[list[int], bool] | None:
         grams = list(dict.fromkeys(gram for term in terms for gram in bigrams(term)))
         if not grams:
@@ -58,13 +65,9 @@ class Reference:
         exact = all(len(term) == 2 for term in terms)
         lists = []
         for gram in grams:
-            path = f"shards/{shard_of(gram, self.meta['shards'])}.json"
+            path = f"shards/{shard_of(gram, self.meta['shards'])}.bin"
             self.fetched.append(path)
-            ids, doc_id = [], 0
-            for gap in self.json(path).get(gram, []):
-                doc_id += gap
-                ids.append(doc_id)
-            lists.append(ids)
+            lists.append(self.shard(path).get(gram, []))
         lists.sort(key=len)
         ids = lists[0]
         for other in lists[1:]:
@@ -82,6 +85,28 @@ class Reference:
             return None
         docs = [self.doc(doc_id) for doc_id in found[0]]
         return [d["url"] for d in docs if all(t in normalize(d["title"] + "\n" + d["text"]) for t in terms)]
+
+
+def read_shard(data: bytes) -> dict[str, list[int]]:
+    """A shard file as format.py documents it, read plainly: {bigram: ids}, in file order."""
+    (count,) = struct.unpack_from("<I", data)
+    codes = struct.unpack_from(f"<{2 * count}I", data, 4)
+    offsets = struct.unpack_from(f"<{count + 1}I", data, 4 + 8 * count)
+    body = data[8 + 12 * count :]
+    assert offsets[-1] == len(body)
+    postings: dict[str, list[int]] = {}
+    for i in range(count):
+        ids, value, shift, doc_id = [], 0, 0, 0
+        for byte in body[offsets[i] : offsets[i + 1]]:
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                doc_id += value
+                ids.append(doc_id)
+                value = shift = 0
+        assert value == shift == 0  # the posting ends with a whole varint
+        postings[chr(codes[2 * i]) + chr(codes[2 * i + 1])] = ids
+    return postings
 
 
 def files_of(documents: list[SearchDocument], target: int | None = None) -> dict[str, bytes]:
@@ -194,6 +219,21 @@ def test_any_text_and_query_agree_with_substring_search(texts: list[str], query:
 # --------------------------------------------------------------------------- normalisation and grams
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_normalisation_maps_each_character_on_its_own(text: str) -> None:
+    """The index folds each distinct character once (postings.fold): normalize must stay per character."""
+    assert normalize(text) == "".join(normalize(char) for char in text)
+
+
+def test_characters_that_fold_to_several_are_indexed_as_the_query_sees_them() -> None:
+    texts = ["会议……结束", "①号楼", "ﬁnal 检查", "面积120㎡", "ＡＢＣ街道", "普通的文字"]
+    documents = [SearchDocument(f"t{i}", f"d/{i}/", "栏目", "2024-01-01", text) for i, text in enumerate(texts)]
+    reference = Reference(files_of(documents, target=64))
+    for query in ["议..", "...", "1号", "final", "m2", "0m", "abc街", "文字", "议……"]:
+        assert reference.search(query) == truth(documents, query) != [], query
+
+
 def test_normalisation_is_nfkc_and_lower_case_per_character() -> None:
     assert normalize("ＡＢＣ１２３") == "abc123"
     assert normalize("AI 助力，5G") == "ai 助力,5g"
@@ -222,19 +262,26 @@ def test_shards_hold_exactly_their_bigrams_with_every_document_containing_them()
     assert shards & (shards - 1) == 0 and shards > 1  # a power of two
     seen: dict[str, list[int]] = {}
     for number in range(shards):
-        postings = json.loads(files[f"shards/{number}.json"])
-        assert list(postings) == sorted(postings)
-        for gram, gaps in postings.items():
+        postings = read_shard(files[f"shards/{number}.bin"])
+        assert list(postings) == sorted(postings)  # code point order
+        for gram, ids in postings.items():
             assert shard_of(gram, shards) == number, gram
-            assert len(gram) == 2 and all(gap > 0 for gap in gaps[1:]) and gaps[0] >= 0
-            ids = [sum(gaps[: i + 1]) for i in range(len(gaps))]
+            assert len(gram) == 2 and ids == sorted(set(ids)) and ids
             seen[gram] = ids
     expected: dict[str, list[int]] = {}
     for doc_id, document in enumerate(documents):
         for gram in text_bigrams(document.searched):
             expected.setdefault(gram, []).append(doc_id)
     assert seen == expected
-    assert {p for p in files if p.startswith("shards/")} == {f"shards/{i}.json" for i in range(shards)}
+    assert {p for p in files if p.startswith("shards/")} == {f"shards/{i}.bin" for i in range(shards)}
+
+
+def test_postings_of_characters_beyond_the_basic_plane_and_large_gaps() -> None:
+    texts = ["x" if i % 300 else "均禾 é𠀂" for i in range(901)]
+    documents = [SearchDocument("𠀀𠀁", f"d/{i}/", "栏目", "2024-01-01", text) for i, text in enumerate(texts)]
+    postings = read_shard(files_of(documents, target=1 << 20)["shards/0.bin"])
+    assert postings["𠀀𠀁"] == list(range(901))
+    assert postings["均禾"] == postings["é𠀂"] == [0, 300, 600, 900]  # gaps of two varint bytes
 
 
 def test_shard_count_grows_with_the_index() -> None:
@@ -249,7 +296,7 @@ def test_a_query_fetches_only_the_shards_of_its_bigrams() -> None:
     reference = Reference(files_of(documents, target=1024))
     reference.search("应急突击队")
     shards = reference.meta["shards"]
-    assert sorted(reference.fetched) == sorted(f"shards/{shard_of(g, shards)}.json" for g in bigrams("应急突击队"))
+    assert sorted(reference.fetched) == sorted(f"shards/{shard_of(g, shards)}.bin" for g in bigrams("应急突击队"))
     assert len(set(reference.fetched)) <= 4 < shards
 
 
@@ -265,7 +312,7 @@ def test_documents_hold_what_results_show() -> None:
     }
     assert json.loads(files["meta.json"]) == {
         "documents": 3,
-        "format": 1,
+        "format": 2,
         "shards": 1,
         "version": json.loads(files["meta.json"])["version"],
     }
@@ -274,34 +321,45 @@ def test_documents_hold_what_results_show() -> None:
 def test_the_same_documents_give_the_same_bytes() -> None:
     documents = corpus(50, seed=9)
     assert files_of(documents) == files_of(list(documents))
-    assert all(data.endswith(b"\n") and b"\r" not in data for data in files_of(documents).values())
+    texts = [data for path, data in files_of(documents).items() if not path.startswith("shards/")]
+    assert all(data.endswith(b"\n") and b"\r" not in data for data in texts)
 
 
-def gaps(ids: list[int]) -> list[str]:
-    return [str(ids[0])] + [str(b - a) for a, b in itertools.pairwise(ids)]
+def varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
 
 
-def original_files(documents: list[SearchDocument], target: int) -> dict[str, bytes]:
-    """The index files as the first version of search.py made them (entries as strings, one pass), meta.json's
-    version left out: the format is fixed, however the code that makes it changes."""
+def plain_files(documents: list[SearchDocument], target: int) -> dict[str, bytes]:
+    """The index files as format.py documents them, made one bigram at a time in plain Python, meta.json's version
+    left out: the format is fixed, however the code that makes it changes."""
     postings: dict[str, list[int]] = {}
     for doc_id, document in enumerate(documents):
         for gram in text_bigrams(document.searched):
             postings.setdefault(gram, []).append(doc_id)
-    as_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    entries = {g: f"{as_json(g)}:[{','.join(gaps(ids))}]" for g, ids in postings.items()}
-    size = sum(len(entry.encode("utf-8")) + 1 for entry in entries.values())
+    encoded = {g: b"".join(varint(b - a) for a, b in itertools.pairwise([0, *ids])) for g, ids in postings.items()}
+    size = sum(12 + len(data) for data in encoded.values())
     shards = 1
     while size > shards * target and shards < 4096:
         shards *= 2
     by_shard: list[list[str]] = [[] for _ in range(shards)]
     for gram in sorted(postings):
-        by_shard[shard_of(gram, shards)].append(entries[gram])
-    files = {f"shards/{i}.json": ("{" + ",".join(e) + "}\n").encode() for i, e in enumerate(by_shard)}
+        by_shard[shard_of(gram, shards)].append(gram)
+    files = {}
+    for number, grams in enumerate(by_shard):
+        codes = [ord(c) for gram in grams for c in gram]
+        offsets = list(itertools.accumulate((len(encoded[g]) for g in grams), initial=0))
+        head = struct.pack(f"<I{len(codes)}I{len(offsets)}I", len(grams), *codes, *offsets)
+        files[f"shards/{number}.bin"] = head + b"".join(encoded[g] for g in grams)
+    as_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     for doc_id, d in enumerate(documents):
         fields = {"column": d.column, "date": d.date, "text": d.text, "title": d.title, "url": d.url}
         files[f"docs/{doc_id}.json"] = (as_json(fields) + "\n").encode()
-    files["meta.json"] = (as_json({"documents": len(documents), "format": 1, "shards": shards}) + "\n").encode()
+    files["meta.json"] = (as_json({"documents": len(documents), "format": 2, "shards": shards}) + "\n").encode()
     return files
 
 
@@ -312,9 +370,9 @@ def without_version(files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(("count", "target"), [(0, 16384), (3, 16384), (120, 1024), (300, 2048), (40, 64)])
-def test_the_files_keep_the_format_of_the_first_index(count: int, target: int) -> None:
+def test_the_files_have_the_documented_format(count: int, target: int) -> None:
     documents = corpus(count, seed=count)
-    assert without_version(files_of(documents, target)) == original_files(documents, target)
+    assert without_version(files_of(documents, target)) == plain_files(documents, target)
     _, files = new_index([str(i) for i in range(count)], documents, target)
     assert dict(files) == files_of(documents, target)
 
@@ -323,7 +381,7 @@ def test_the_version_hashes_the_digest_of_every_other_file() -> None:
     documents = corpus(30, seed=10)
     files = files_of(documents, 1024)
     meta = json.loads(files["meta.json"])
-    order = [f"shards/{i}.json" for i in range(meta["shards"])] + [f"docs/{i}.json" for i in range(30)]
+    order = [f"shards/{i}.bin" for i in range(meta["shards"])] + [f"docs/{i}.json" for i in range(30)]
     digests = b"".join(hashlib.sha256(path.encode() + b"\0" + files[path]).digest() for path in order)
     assert meta["version"] == hashlib.sha256(digests).hexdigest()[:16]
     edited = [*documents[:-1], SearchDocument("标题", "a/29/", "镇街社区", "2024-01-01", documents[-1].text)]
@@ -387,16 +445,21 @@ class Reads:
     start=st.lists(TEXTS, max_size=6),
     batches=st.lists(st.lists(EDITS, min_size=1, max_size=4), min_size=1, max_size=5),
     target=st.sampled_from([32, 128, 16384]),
+    at_hand=st.lists(st.booleans(), min_size=5, max_size=5),
 )
-def test_updates_give_the_files_and_state_of_a_cold_build(start: list[str], batches: list, target: int) -> None:
+def test_updates_give_the_files_and_state_of_a_cold_build(
+    start: list[str], batches: list, target: int, at_hand: list[bool]
+) -> None:
+    """`at_hand` False: the output is empty (the CI path); the update reads nothing, and the files it leaves as they
+    were are restored from the state and the documents."""
     documents: list[tuple[str, SearchDocument]] = []
     serials = itertools.count()
     if start:
         apply_edit(documents, ("append", start), serials)
     state, files = new_index([k for k, _ in documents], [d for _, d in documents], target)
     output = dict(files)
-    for batch in batches:
-        old_keys, old_shards = list(state.keys), len(state.lasts)
+    for batch, in_output in zip(batches, at_hand, strict=False):
+        old_keys = list(state.keys)
         for edit in batch:
             apply_edit(documents, edit, serials)
         keys, current = [k for k, _ in documents], [d for _, d in documents]
@@ -408,38 +471,37 @@ def test_updates_give_the_files_and_state_of_a_cold_build(start: list[str], batc
             asked.append(doc_id)
             return current[doc_id]
 
-        reads = Reads(output)
+        reads = Reads(output if in_output else {})
         changes = update_index(state, keys, document_at, reads)
         cold_state, cold_files = new_index(keys, current, target)
         assert [path for path, _ in changes] == [path for path, _ in cold_files]
-        written = {path for path, data in changes if data is not None}
-        output = {path: output[path] if data is None else data for path, data in changes}
-        assert output == dict(cold_files)
-        assert state_data(state) == state_data(cold_state)
-        # only the documents whose key changed, or that are new, were made; only changed files were read
+        # only the documents whose key changed, or that are new, were made; only their old files were read
         assert asked == [i for i, key in enumerate(keys) if i >= len(old_keys) or old_keys[i] != key]
         gone = {f"docs/{i}.json" for i, key in enumerate(old_keys) if i >= len(keys) or keys[i] != key}
-        assert {path for path in reads.paths if path.startswith("docs/")} <= gone
-        if len(state.lasts) == old_shards:  # else every shard was read, to share the bigrams out again
-            assert {path for path in reads.paths if path.startswith("shards/")} == {
-                path for path in written if path.startswith("shards/")
-            }
+        assert set(reads.paths) <= gone
+        if in_output:
+            output = {path: output[path] if data is None else data for path, data in changes}
+        else:
+            made = {path: restored(state, path, current.__getitem__) for path, data in changes if data is None}
+            output = {path: made.get(path, data) for path, data in changes}
+        assert output == dict(cold_files)
+        assert state_data(state) == state_data(cold_state)
 
 
 def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> None:
     documents = corpus(200, seed=11)
     keys = [str(i) for i in range(200)]
     state, files = new_index(keys, documents, 256)
-    shards = len(state.lasts)
+    shards = len(state.shards)
     old = documents[120]
     new = SearchDocument(old.title, old.url, old.column, old.date, old.text + "\n龘靐齉 新增的段落")
     reads = Reads(dict(files))
     changes = update_index(state, [*keys[:120], "edited", *keys[121:]], lambda doc_id: new, reads)
     written = {path for path, data in changes if data is not None}
     grams = text_bigrams(new.searched) ^ text_bigrams(old.searched)
-    assert written == {"meta.json", "docs/120.json"} | {f"shards/{shard_of(g, shards)}.json" for g in grams}
+    assert written == {"meta.json", "docs/120.json"} | {f"shards/{shard_of(g, shards)}.bin" for g in grams}
     assert 0 < len(written) - 2 <= len(grams) < shards
-    assert set(reads.paths) == written - {"meta.json"}  # the old document and the shards it changes
+    assert reads.paths == ["docs/120.json"]  # the old document; the shards are the state's
 
 
 def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
@@ -447,8 +509,8 @@ def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
     state, files = new_index([str(i) for i in range(100)], documents, 1 << 20)  # one shard: its count stays
     newest = corpus(101, seed=13)[100]
     changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest, Reads(dict(files)))
-    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json", "docs/100.json"}
-    assert dict(changes)["shards/0.json"] == files_of([*documents, newest], 1 << 20)["shards/0.json"]
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin", "docs/100.json"}
+    assert dict(changes)["shards/0.bin"] == files_of([*documents, newest], 1 << 20)["shards/0.bin"]
 
 
 def test_removing_the_newest_document_cuts_it_off_its_postings() -> None:
@@ -457,9 +519,9 @@ def test_removing_the_newest_document_cuts_it_off_its_postings() -> None:
     changes = update_index(
         state, [*map(str, range(100))], lambda doc_id: pytest.fail("no document is needed"), Reads(dict(files))
     )
-    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.json"}
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin"}
     assert "docs/100.json" not in dict(changes)
-    assert dict(changes)["shards/0.json"] == files_of(documents[:100], 1 << 20)["shards/0.json"]
+    assert dict(changes)["shards/0.bin"] == files_of(documents[:100], 1 << 20)["shards/0.bin"]
 
 
 def test_nothing_changed_gives_no_bytes_but_meta_and_reads_nothing() -> None:
@@ -472,7 +534,7 @@ def test_nothing_changed_gives_no_bytes_but_meta_and_reads_nothing() -> None:
     assert reads.paths == []
 
 
-def test_a_failing_document_or_a_changed_file_leaves_the_state_as_it_was() -> None:
+def test_a_failing_document_leaves_the_state_as_it_was_and_a_restored_document_is_checked() -> None:
     documents = corpus(10, seed=15)
     keys = [str(i) for i in range(10)]
     state, files = new_index(keys, documents, 512)
@@ -486,11 +548,23 @@ def test_a_failing_document_or_a_changed_file_leaves_the_state_as_it_was() -> No
     with pytest.raises(RuntimeError):
         update_index(state, ["a", *keys[1:9], "b", "c"], broken, Reads(dict(files)))
     assert state_data(state) == before
-    edited = {**dict(files), "docs/0.json": dict(files)["docs/0.json"].replace(b"}", b',"x":1}')}
-    for stale in (edited, {p: d for p, d in files if not p.startswith("shards/")}):
-        with pytest.raises(ValueError, match="is not the file of the last index"):
-            update_index(state, ["a", *keys[1:]], lambda doc_id: corpus(1, seed=99)[0], Reads(stale))
-        assert state_data(state) == before
+    with pytest.raises(ValueError, match="is not the file of the last index"):
+        restored(state, "docs/3.json", lambda doc_id: corpus(1, seed=99)[0])  # not the document it was
+    assert restored(state, "docs/3.json", documents.__getitem__) == dict(files)["docs/3.json"]
+
+
+def test_an_old_document_not_at_hand_is_dropped_from_every_shard() -> None:
+    documents = corpus(60, seed=17)
+    keys = [str(i) for i in range(60)]
+    state, files = new_index(keys, documents, 512)
+    edited = {**dict(files), "docs/7.json": dict(files)["docs/7.json"].replace(b"}", b',"x":1}')}
+    new = SearchDocument("新", "a/7/", "镇街社区", "2024-01-01", "全新的内容")
+    current = [*documents[:7], new, *documents[8:]]
+    for stale in (edited, {}):
+        state, _ = new_index(keys, documents, 512)
+        changes = update_index(state, [*keys[:7], "new", *keys[8:]], current.__getitem__, Reads(stale))
+        output = {path: dict(files)[path] if data is None else data for path, data in changes}
+        assert output == dict(new_index([*keys[:7], "new", *keys[8:]], current, 512)[1])
 
 
 def test_a_state_survives_its_plain_data_and_a_damaged_one_is_refused() -> None:
@@ -503,10 +577,11 @@ def test_a_state_survives_its_plain_data_and_a_damaged_one_is_refused() -> None:
         data[:-1],
         (*data[:1], "keys", *data[2:]),
         (*data[:1], [1, 2], *data[2:]),
-        (*data[:2], [], *data[3:]),  # no highest ids for the one shard
-        (*data[:2], ["x"], *data[3:]),
-        (*data[:4], [b"x"] * 3, [b"x"] * 2),  # not a power of two of shards
-        (*data[:5], [b"x"]),  # one digest for two documents
+        (*data[:5], []),  # no file for the one shard
+        (*data[:5], [b"x"]),  # a shard file that is not its digest's
+        (*data[:5], ["x"]),
+        (*data[:3], [b"x"] * 3, data[4], [b"x"] * 3),  # not a power of two of shards
+        (*data[:4], [b"x"], data[5]),  # one digest for two documents
     ]
     for bad in damaged:
         with pytest.raises(ValueError):
@@ -634,7 +709,7 @@ def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_bui
     after = tree(output)
     shards = json.loads(after["search/meta.json"])["shards"]
     grams = searched(before["search/docs/1.json"]) ^ searched(after["search/docs/1.json"])
-    expected = {"search/meta.json", "search/docs/1.json"} | {f"search/shards/{shard_of(g, shards)}.json" for g in grams}
+    expected = {"search/meta.json", "search/docs/1.json"} | {f"search/shards/{shard_of(g, shards)}.bin" for g in grams}
     changed = {p for p in after if p.startswith("search/") and after[p] != before.get(p)}
     assert changed == expected
     assert all((output / p).stat().st_mtime_ns == stamp for p, stamp in stamps.items() if p not in changed)
@@ -683,7 +758,7 @@ class Exploit:
         return (Path.touch, (self.witness,))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong highest ids"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong shard"])
 def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, damage: str) -> None:
     site = news_site(make_site)
     build_site(site)
@@ -698,9 +773,9 @@ def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSit
         state.write_bytes(pickle.dumps({"schema": data["schema"], "state": Exploit(witness)}))
     elif damage == "wrong shape":
         state.write_bytes(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]}))
-    else:  # the right shape, a wrong count of highest ids: found only when a shard is read
-        lasts = [highest[:-4] for highest in data["state"][2]]
-        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:2], lasts, *data["state"][3:])}))
+    else:  # the right shape, a shard file that is not the one its digest describes
+        shards = [shard[:-1] for shard in data["state"][5]]
+        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:5], shards)}))
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert not witness.exists()
@@ -718,13 +793,13 @@ def test_an_output_another_build_wrote_is_not_updated_from_the_state(make_site: 
 
 
 @pytest.mark.parametrize("edit", ["shard", "document", "deleted"])
-def test_an_index_file_changed_in_the_output_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, edit: str) -> None:
+def test_an_index_file_changed_in_the_output_is_made_again(make_site: MakeSite, tmp_path: Path, edit: str) -> None:
     site = news_site(make_site)
     build_site(site)
     search = site / "public" / "search"
     if edit == "shard":  # every shard: whichever the update needs
         for shard in (search / "shards").iterdir():
-            shard.write_bytes(shard.read_bytes().replace(b"[", b"[0,", 1))
+            shard.write_bytes(shard.read_bytes()[:-1] + b"\x7f")
     elif edit == "document":
         (search / "docs/3.json").write_text('{"title": "改过"}', encoding="utf-8")
     else:
@@ -732,6 +807,34 @@ def test_an_index_file_changed_in_the_output_gives_a_cold_index(make_site: MakeS
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("commit", ["nothing", "an edit", "a new article", "a deletion"])
+def test_the_ci_path_makes_the_index_from_the_cache_without_indexing_every_article(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, commit: str
+) -> None:
+    """A fresh checkout (every file a new time stamp), .sitegen-cache/ restored, an empty output folder: the index
+    comes from the saved state and the articles, and only the articles the commit changed are indexed."""
+    site = news_site(make_site)
+    build_site(site)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(site, checkout, ignore=shutil.ignore_patterns("public"), copy_function=shutil.copy)
+    if commit == "an edit":
+        with (checkout / "content/towns/b.md").open("a", encoding="utf-8") as handle:
+            handle.write("\n新增的段落，社区志愿者参与清洁。\n")
+    elif commit == "a new article":
+        (checkout / "content/towns/f.md").write_text(article("最新", "2024-09-01", "舞火龙。"), encoding="utf-8")
+    elif commit == "a deletion":
+        (checkout / "content/tips/c.md").unlink()
+    indexed: list[int] = []
+    pairs_of = postings.pairs_of
+    monkeypatch.setattr("sitegen.build.pipeline.build_new_index", lambda *a, **k: pytest.fail("built cold"))
+    monkeypatch.setattr(postings, "pairs_of", lambda texts, ids: indexed.extend(ids) or pairs_of(texts, ids))
+    build_site(checkout)
+    monkeypatch.undo()
+    changed = {"nothing": [], "an edit": [1], "a new article": [5], "a deletion": [2, 3]}[commit]
+    assert indexed == changed
+    assert tree(checkout / "public") == cold_tree(checkout, tmp_path / "cold")
 
 
 def test_the_development_server_updates_its_index_in_memory(

@@ -4,15 +4,17 @@ Chromium these tests skip, except under ``CI=true``, where that is a failure (te
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from urllib.parse import quote
+from urllib.request import urlopen
 
 import pytest
 from browser_support import VIEWPORT, local_context, serve
 from conftest import REPO_ROOT, SITE_YAML, article, build_site
 
-from sitegen.search.index import normalize, query_terms, shard_of
+from sitegen.search.index import normalize, query_terms, shard_of, text_bigrams
 
 SEED_TITLE = "白云均禾"
 BOX = "header form[role=search] input[name=q]"
@@ -176,3 +178,34 @@ def test_without_javascript_the_page_says_search_needs_it(browser, base_url: str
         assert page.locator("header form[role=search] input[name=q]").is_visible()
     finally:
         context.close()
+
+
+def test_javascript_reads_every_posting_of_the_binary_shards_as_python_does(tab) -> None:
+    tab.goto(f"{tab.base}/search/")
+    tab.wait_for_function("window.sitegenSearch !== undefined")
+    js = tab.evaluate(
+        """async () => {
+          const meta = await (await fetch("../search/meta.json")).json();
+          const found = {};
+          for (let number = 0; number < meta.shards; number++) {
+            const buffer = await (await fetch(`../search/shards/${number}.bin`)).arrayBuffer();
+            const shard = new window.sitegenSearch.Shard(buffer);
+            for (let i = 0; i < shard.count; i++) {
+              const gram = String.fromCodePoint(shard.keys[2 * i], shard.keys[2 * i + 1]);
+              found[gram] = [number, shard.ids(gram)];
+            }
+            found["\u9fa5\u9fa5" + number] = [number, shard.ids("\u9fa5\u9fa5")];  // absent: no ids
+          }
+          return found;
+        }"""
+    )
+    meta = json.loads(urlopen(f"{tab.base}/search/meta.json").read())
+    documents = [json.loads(urlopen(f"{tab.base}/search/docs/{i}.json").read()) for i in range(meta["documents"])]
+    expected: dict[str, list] = {}
+    shards = len({number for number, _ in js.values()})
+    for doc_id, document in enumerate(documents):
+        for gram in text_bigrams(normalize(f"{document['title']}\n{document['text']}")):
+            expected.setdefault(gram, [shard_of(gram, shards), []])[1].append(doc_id)
+    assert shards == meta["shards"]
+    expected |= {f"\u9fa5\u9fa5{number}": [number, []] for number in range(shards)}
+    assert js == expected

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article, build_site
+from conftest import FIXED_NOW, MakeSite, article, build_site
 
+from sitegen.build import BuildOptions, build
 from sitegen.cli import main
 from sitegen.content.keys import suggested_key
 from sitegen.errors import BuildFailed
@@ -117,3 +118,14 @@ def test_a_cached_article_keeps_its_warnings(make_site: MakeSite) -> None:
     again = build_site(site)  # a.md comes from the build cache (its pickle), b.md is read again
     assert again.articles_reused == 1
     assert [w.field for w in again.content_warnings] == ["autor", "作者"]
+
+
+def test_a_key_with_a_line_break_inside_a_picture_entry_is_named_on_one_line(make_site: MakeSite) -> None:
+    """Found by the property tests: a picture entry's key "\\n" made an error (or warning) of two lines."""
+    source = '---\ntitle: 题\ndate: 2024-01-02\nimages:\n  - {src: p.png, "\\n": 1}\n---\n正文\n'
+    site = make_site({"content/towns/a.md": source})
+    with pytest.raises(BuildFailed) as failed:
+        build(site, BuildOptions(output_dir=site / "out", now=FIXED_NOW))
+    texts = [e.text(language) for e in failed.value.errors for language in ("zh-CN", "en")]
+    assert texts and all("\n" not in text for text in texts)
+    assert any("\\n" in text for text in texts)  # the key shown as an escape

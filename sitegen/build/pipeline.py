@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,11 +30,13 @@ from sitegen.pictures.cache import ImageStore
 from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
 from sitegen.search.index import (
     SEARCH_URL,
+    Files,
     Previous,
     SearchDocument,
     build_new_index,
     column_titles,
     document_key,
+    restored,
     search_document,
     update_index,
 )
@@ -176,8 +178,9 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
 
 
 def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path | None) -> Iterator[OutputFile]:
-    """Updated from the last index, its state and the files the update changes (in the output, or for sitegen serve
-    in memory), so that only the articles whose key changed are read again; else built cold."""
+    """Updated from the last index's state, so that only the articles whose key changed are read again; else built
+    cold. The state holds the shards: an output that lacks the last index (the CI path: an empty folder, the cache
+    restored) gets its files made again from the state and the articles, with no indexing."""
     memory, state, on_disk = run.options.cache, None, False
     kept = {file.path: file.data for file in memory.search_output} if memory is not None else {}
     previous = _in_memory(kept)
@@ -186,8 +189,6 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     elif output is not None and run.options.disk_cache:
         on_disk, previous = True, _on_disk(output / SEARCH_URL)
         state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR)
-        if state is not None and previous("meta.json") != state.meta():
-            state = None  # the output holds another index (a --no-cache build, a copy, a hand edit)
     articles = loaded.site.articles[::-1]
     columns = column_titles(loaded.site)
 
@@ -197,9 +198,13 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     changes: list[tuple[str, bytes | None]] | None = None
     if state is not None:
         try:
-            changes = update_index(state, keys, document, previous)
+            last = state
+            in_output = on_disk and previous("meta.json") == last.meta()  # else another index, or none
+            changes = update_index(last, keys, document, previous)
+            if on_disk:
+                changes = _restore(run, output, in_output, changes, lambda path: restored(last, path, document))
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            changes = None  # a file of the last index changed since, or a damaged state: build cold
+            changes = None  # a damaged state, or a document not as its key says: build cold
     if changes is None:
         cold = build_new_index(keys, document)
         while True:
@@ -217,6 +222,20 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     if on_disk:
         run.cache.search_state = state  # saved once the output is written
     yield from (OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in changes)
+
+
+def _restore(
+    run: _Run, output: Path | None, in_output: bool, changes: Files, restore: Callable[[str], bytes]
+) -> Files:
+    """The bytes of the files an update left as they were (None) where the output lacks them: every one when it
+    holds no index or another one; else the shards changed there since the last build (by their stats)."""
+
+    def lacking(path: str) -> bool:
+        if not in_output or output is None:
+            return True
+        return path.startswith("shards/") and not run.cache.intact(output, SEARCH_URL + path)
+
+    return [(path, restore(path) if data is None and lacking(path) else data) for path, data in changes]
 
 
 def _in_memory(files: dict[str, bytes | None]) -> Previous:

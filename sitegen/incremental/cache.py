@@ -36,7 +36,7 @@ from sitegen import __version__
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.model import Article, Image, ImageVariant
-from sitegen.search.index import STATE_SCHEMA, IndexState, state_data, state_from_data
+from sitegen.search.state import STATE_SCHEMA, IndexState, state_data, state_from_data
 
 CACHE_FILE = "build.pickle"
 SEARCH_FILE = "search.pickle"
