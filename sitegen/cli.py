@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
@@ -192,6 +193,14 @@ def build_command(
     if r.next_scheduled is not None:
         moment = r.next_scheduled.isoformat()
         line += _say(lang, f" (next goes live at {moment})", f"（下一篇发布时间：{moment}）")
+    if r.next_mourning is not None:
+        moment = r.next_mourning.isoformat()
+        if r.mourning:
+            line += _say(lang, f" (grey pages until {moment})", f"（全站变灰，至 {moment} 恢复）")
+        else:
+            line += _say(lang, f" (grey pages from {moment})", f"（将于 {moment} 起全站变灰）")
+    elif r.mourning:
+        line += _say(lang, " (grey pages)", "（全站变灰）")
     click.echo(line)
     _warn(r, lang)
     if profile:
@@ -257,9 +266,15 @@ class _ProgressBar:
 @SITE_OPTION
 @CACHE_OPTION
 @STRICT_OPTION
-def check_command(site_dir: Path, cache_dir: Path | None, strict: bool) -> None:
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Also require what a public site in mainland China must show: an ICP number (filings.icp) when "
+    "base_url is a public address.",
+)
+def check_command(site_dir: Path, cache_dir: Path | None, strict: bool, production: bool) -> None:
     """Validate everything a build would (config, front matter, pictures, links, templates); write nothing."""
-    report = _run(check, site_dir, BuildOptions(cache_dir=cache_dir, strict=strict))
+    report = _run(partial(check, production=production), site_dir, BuildOptions(cache_dir=cache_dir, strict=strict))
     lang = site_language(site_dir)
     click.echo(
         _say(

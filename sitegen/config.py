@@ -12,17 +12,21 @@ from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
 from sitegen.layout import CONFIG_FILE, EDITOR_FILES
 from sitegen.model import Column, Config, EditorConfig
+from sitegen.portal import parse_filings, parse_mourning
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}
 COLUMN_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-RESERVED_SLUGS = frozenset({"assets", "page", "tags", "search", "feed.xml", "sitemap.xml", "404.html", "index.html"})
+RESERVED_SLUGS = frozenset(
+    {"assets", "page", "tags", "search", "authors", "archive", "feed.xml", "sitemap.xml", "404.html", "index.html"}
+)
 
 KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
-    "feed_size", "feed_full_content", "related_count", "web_editor",
+    "feed_size", "feed_full_content", "related_count", "filings", "mourning", "accessibility_toolbar",
+    "lead_count", "web_editor",
 )  # fmt: skip
 COLUMN_KEYS = ("slug", "title", "description", "untrusted")
 EDITOR_BACKENDS = ("github", "gitlab", "gitea", "forgejo", "local")
@@ -50,8 +54,8 @@ class _Collector:
             return ""
         return value.strip()
 
-    def flag(self, data: dict[str, Any], key: str) -> bool:
-        value = data.get(key, False)
+    def flag(self, data: dict[str, Any], key: str, default: bool = False) -> bool:
+        value = data.get(key, default)
         if not isinstance(value, bool):
             self.add(key, f"expected true or false, got {value!r}")
             return False
@@ -147,6 +151,10 @@ def parse_config(text: str) -> Config:
         feed_size=check.whole(data, "feed_size", 20, 1),
         feed_full_content=check.flag(data, "feed_full_content"),
         related_count=check.whole(data, "related_count", 5, 0),
+        filings=parse_filings(data.get("filings"), check.add),
+        mourning=parse_mourning(data.get("mourning"), timezone, check.add, check.doc.item_line),
+        accessibility_toolbar=check.flag(data, "accessibility_toolbar", True),
+        lead_count=check.whole(data, "lead_count", 3, 0),
         web_editor=_web_editor(data.get("web_editor"), check),
     )
     if check.errors:

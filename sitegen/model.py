@@ -77,6 +77,32 @@ class EditorConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Filings:
+    """What a website in mainland China shows in its footer (site.yaml `filings:`); empty texts are not shown."""
+
+    icp: str = ""  # ICP 备案号, e.g. 粤ICP备2023012345号-1, linked to beian.miit.gov.cn
+    police: str = ""  # 公安机关备案号, e.g. 粤公网安备44011102000123号, with its badge
+    police_code: str = ""  # its 14 digits, for the link to the filing's record
+    conac_id: str = ""  # 党政机关网站标识: the site's id at bszs.conac.cn (32 hexadecimal digits)
+    government_code: str = ""  # 政府网站标识码, e.g. 4401110001
+
+    @property
+    def any(self) -> bool:
+        return bool(self.icp or self.police or self.conac_id or self.government_code)
+
+
+@dataclass(frozen=True, slots=True)
+class MourningRange:
+    """A time during which every page is grey (全站变灰): from `start` up to, not including, `end`."""
+
+    start: datetime  # aware, in the site's time zone
+    end: datetime
+
+    def covers(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The validated contents of site.yaml."""
 
@@ -96,6 +122,17 @@ class Config:
     feed_size: int = 20
     feed_full_content: bool = False
     related_count: int = 5
+    filings: Filings = field(default_factory=Filings)
+    mourning: tuple[MourningRange, ...] = ()
+    accessibility_toolbar: bool = True  # the elder-mode and accessibility toolbar on every page
+    lead_count: int = 3  # lead stories (头条) at the top of the home page and of a column
+
+    def mourning_at(self, moment: datetime) -> bool:
+        return any(r.covers(moment) for r in self.mourning)
+
+    def next_mourning_change(self, moment: datetime) -> datetime | None:
+        """The first start or end of a mourning range after `moment`: the clock alone changes every page then."""
+        return min((t for r in self.mourning for t in (r.start, r.end) if t > moment), default=None)
     web_editor: EditorConfig | None = None  # the web editor (admin/), when the site has one
 
     def column(self, slug: str) -> Column | None:
@@ -174,6 +211,8 @@ class Article:
     unplaced_images: tuple[Image, ...] = ()  # listed in front matter, not placed in the body
     draft: bool = False
     future: bool = False
+    featured: bool = False  # a lead story (头条): front matter `featured: true` or a `weight`
+    weight: int = 0  # among lead stories, a higher weight comes first
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
     aliases: tuple[str, ...] = ()  # old site paths (site-relative) that redirect to this article
     warnings: tuple[ContentError, ...] = ()  # front-matter keys that look misspelt: errors under --strict
@@ -198,6 +237,10 @@ class Article:
     @property
     def output_path(self) -> str:
         return output_path_for(self.url)
+
+    @property
+    def lead(self) -> bool:
+        return self.featured or self.weight != 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,8 +287,30 @@ class Tag:
 
 
 @dataclass(frozen=True, slots=True)
+class Author:
+    """A 作者 or 编辑 with a page of their articles at `authors/<slug>/` (bio and photo from data/authors.yaml)."""
+
+    name: str
+    slug: str
+    url: str  # site-relative: urls.author_url
+    bio: str = ""
+    photo: str = ""  # site-relative URL of a picture under assets/, or ""
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivePeriod:
+    """A year (`month` 0) or a month of the date archive."""
+
+    year: int
+    month: int  # 0 for a whole year
+    url: str  # site-relative: urls.archive_url
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
-    """One page of a column's index, or of a tag's (then `column` is None and `tag` is set)."""
+    """One page of an index: a column's, or (`column` None) a tag's, an author's or an archive period's."""
 
     column: Column | None
     articles: tuple[Article, ...]
@@ -254,6 +319,8 @@ class Listing:
     url: str
     pages: tuple[PageLink, ...]
     tag: Tag | None = None
+    author: Author | None = None
+    period: ArchivePeriod | None = None
 
     @property
     def previous_url(self) -> str | None:
@@ -271,6 +338,8 @@ class ArticlePage:
     previous: Article | None
     next: Article | None
     related: tuple[Article, ...] = ()
+    authors: tuple[Author, ...] = ()  # the article's 作者, in order, each with their page
+    editor: Author | None = None  # its 编辑 with their page
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +353,7 @@ class HomePage:
     latest: tuple[Article, ...]
     column_blocks: tuple[ColumnBlock, ...]
     most_read: tuple[Article, ...]
+    leads: tuple[Article, ...] = ()  # lead stories (头条), first to show first
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +367,12 @@ class Site:
     home: HomePage
     tags: tuple[Tag, ...] = ()  # by name
     tag_listings: tuple[Listing, ...] = ()
+    column_leads: Mapping[str, tuple[Article, ...]] = field(default_factory=lambda: EMPTY_MAPPING)  # by slug
+    authors: tuple[Author, ...] = ()  # by slug
+    author_listings: tuple[Listing, ...] = ()
+    archive: tuple[ArchivePeriod, ...] = ()  # years, newest first, each followed by its months, newest first
+    archive_listings: tuple[Listing, ...] = ()
+    mourning: bool = False  # the build's moment is inside a mourning range: every page is grey
 
 
 @dataclass(frozen=True, slots=True)

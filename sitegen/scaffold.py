@@ -7,7 +7,8 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.content.schema import NEW_SLUG_LENGTH
+from sitegen.content.pinyin import MAX_SLUG as MAX_SLUG  # re-exported: tests and importers use it here
+from sitegen.content.pinyin import slugify
 from sitegen.model import Config
 
 SITE_YAML = {
@@ -138,6 +139,8 @@ tags: []             # e.g. [党建引领, 志愿服务]
 summary: ""          # optional; otherwise the text before <!--more--> or the first sentences
 # slug: {slug}       # the URL segment, from the file name unless set
 # updated: {date}
+# featured: true     # a lead story (头条) at the top of the home page and of the column
+# weight: 10         # among lead stories, a higher weight comes first
 # aliases: []        # old addresses that redirect here, e.g. [/2008/11/23/hello.html]
 images: []           # e.g. - {{src: photo.jpg, caption: 图片说明, alt: 图片描述}}
 ---
@@ -150,22 +153,6 @@ images: []           # e.g. - {{src: photo.jpg, caption: 图片说明, alt: 图�
 
 正文。
 """
-MAX_SLUG = NEW_SLUG_LENGTH  # the web editor's slugs (render/editor.js) follow the same rule
-
-
-def slugify(title: str) -> str:
-    """A readable ASCII slug: Chinese through pinyin (a syllable a word), Latin text kept, never empty."""
-    from pypinyin import Style, lazy_pinyin  # a second's import: only `sitegen new` needs it
-
-    words: list[str] = []
-    for piece in lazy_pinyin(title, style=Style.NORMAL, errors="default"):
-        words.extend(re.findall(r"[a-z0-9]+", piece.lower()))
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > MAX_SLUG:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or "article"
 
 
 def new_article(site_dir: Path, config: Config, column: str, title: str, slug: str | None, now: datetime) -> Path:

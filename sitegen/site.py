@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
+from sitegen.content.authors import AuthorInfo
+from sitegen.content.pinyin import slugify
 from sitegen.errors import ContentError
 from sitegen.model import (
+    ArchivePeriod,
     Article,
     ArticlePage,
+    Author,
     Column,
     ColumnBlock,
     Config,
+    FrozenMapping,
     HomePage,
     Listing,
     PageLink,
@@ -19,7 +24,7 @@ from sitegen.model import (
     Tag,
     output_path_for,
 )
-from sitegen.urls import REDIRECT_MAPS, alias_output_path, listing_url, tag_slug
+from sitegen.urls import REDIRECT_MAPS, alias_output_path, archive_url, author_url, listing_url, tag_slug
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -28,7 +33,8 @@ def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
 
 
 GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt", *REDIRECT_MAPS)  # written by render
-GENERATED_FOLDERS = ("assets/", "tags/", "search/")  # static files, tag pages, the search page and its index
+# static files, tag pages, the search page and its index, author pages, the date archive
+GENERATED_FOLDERS = ("assets/", "tags/", "search/", "authors/", "archive/")
 GENERATED = "a page sitegen makes itself"
 
 
@@ -94,15 +100,71 @@ def _owner(path: str, claimant: str, taken: dict[str, str], folders: dict[str, s
 
 
 def paginate(
-    column: Column | None, articles: Sequence[Article], page_size: int, tag: Tag | None = None
+    column: Column | None,
+    articles: Sequence[Article],
+    page_size: int,
+    tag: Tag | None = None,
+    author: Author | None = None,
+    period: ArchivePeriod | None = None,
 ) -> tuple[Listing, ...]:
-    base = column.url if column is not None else tag.url if tag is not None else ""
+    owner = column or tag or author or period
+    base = owner.url if owner is not None else ""
     total = max(1, -(-len(articles) // page_size))
     pages = tuple(PageLink(n, listing_url(base, n)) for n in range(1, total + 1))
     return tuple(
-        Listing(column, tuple(articles[(n - 1) * page_size : n * page_size]), n, total, pages[n - 1].url, pages, tag)
+        Listing(
+            column,
+            tuple(articles[(n - 1) * page_size : n * page_size]),
+            n,
+            total,
+            pages[n - 1].url,
+            pages,
+            tag,
+            author,
+            period,
+        )
         for n in range(1, total + 1)
     )
+
+
+def lead_stories(ordered: Sequence[Article], count: int) -> tuple[Article, ...]:
+    """The lead stories (头条) of `ordered` (newest first): featured or weighted; higher weight first, then newest."""
+    leads = [a for a in ordered if a.lead]
+    return tuple(sorted(leads, key=lambda a: -a.weight)[:count])  # a stable sort: newest first within a weight
+
+
+def collect_authors(
+    ordered: Sequence[Article], people: Mapping[str, AuthorInfo]
+) -> dict[str, tuple[Author, list[Article]]]:
+    """Every 作者 and 编辑 by name, with a slug of their own: the pinyin of the name (or data/authors.yaml's
+    `slug`); when two names share one, the name that appeared first (the older article) keeps it, the next
+    gets `-2`, so that a new colleague never moves an existing page."""
+    articles: dict[str, list[Article]] = {}
+    for article in reversed(ordered):  # oldest first: the order in which names appeared
+        for name in dict.fromkeys((*article.authors, *([article.editor] if article.editor else []))):
+            articles.setdefault(name, []).append(article)
+    taken: set[str] = set()
+    authors: dict[str, tuple[Author, list[Article]]] = {}
+    for name, items in articles.items():
+        info = people.get(name, AuthorInfo())
+        base = info.slug or slugify(name, "author")
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        author = Author(name, slug, author_url(slug), info.bio, info.photo, len(items))
+        authors[name] = (author, items[::-1])  # their articles newest first
+    return authors
+
+
+def collect_archive(ordered: Sequence[Article]) -> dict[ArchivePeriod, list[Article]]:
+    """Years and months (in the site's time zone) with their articles, newest first; a year before its months."""
+    periods: dict[tuple[int, int], list[Article]] = {}
+    for article in ordered:
+        for month in (0, article.date.month):
+            periods.setdefault((article.date.year, month), []).append(article)
+    ordering = sorted(periods, key=lambda ym: (-ym[0], ym[1] != 0, -ym[1]))
+    return {ArchivePeriod(y, m, archive_url(y, m), len(periods[(y, m)])): periods[(y, m)] for y, m in ordering}
 
 
 def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Article]]]:
@@ -166,8 +228,15 @@ def related_articles(
     return tuple(ordered[key % size] for key in heapq.nsmallest(count, keys))
 
 
-def assemble(config: Config, articles: Iterable[Article]) -> Site:
+def assemble(
+    config: Config,
+    articles: Iterable[Article],
+    people: Mapping[str, AuthorInfo] | None = None,
+    mourning: bool = False,
+) -> Site:
+    """The Site; `people`: data/authors.yaml; `mourning`: the build's moment is in a mourning range."""
     ordered = newest_first(articles)
+    authors = collect_authors(ordered, people or {})
     by_column = {column.slug: [a for a in ordered if a.column == column.slug] for column in config.columns}
     rank_of = {article.source_path: rank for rank, article in enumerate(ordered)}
     postings = related_index(ordered)
@@ -182,7 +251,17 @@ def assemble(config: Config, articles: Iterable[Article]) -> Site:
             related = related_articles(
                 column_ranks[index], ordered, postings, column_ranks, index, config.related_count
             )
-            article_pages.append(ArticlePage(article, column, older, newer, related))
+            article_pages.append(
+                ArticlePage(
+                    article,
+                    column,
+                    older,
+                    newer,
+                    related,
+                    tuple(authors[name][0] for name in article.authors),
+                    authors[article.editor][0] if article.editor else None,
+                )
+            )
     listings = tuple(
         listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
     )
@@ -193,12 +272,35 @@ def assemble(config: Config, articles: Iterable[Article]) -> Site:
             ColumnBlock(column, tuple(by_column[column.slug][: config.home_per_column])) for column in config.columns
         ),
         most_read=tuple(most_read[: config.most_read_count]),
+        leads=lead_stories(ordered, config.lead_count),
     )
     article_pages.sort(key=lambda page: page.article.url)
     tags = collect_tags(ordered)
     tag_listings = tuple(
         listing for tag, items in tags.values() for listing in paginate(None, items, config.page_size, tag)
     )
+    by_slug = sorted(authors.values(), key=lambda item: item[0].slug)
+    archive = collect_archive(ordered)
     return Site(
-        config, ordered, tuple(article_pages), listings, home, tuple(tag for tag, _ in tags.values()), tag_listings
+        config,
+        ordered,
+        tuple(article_pages),
+        listings,
+        home,
+        tuple(tag for tag, _ in tags.values()),
+        tag_listings,
+        column_leads=FrozenMapping(
+            {c.slug: lead_stories(by_column[c.slug], config.lead_count) for c in config.columns}
+        ),
+        authors=tuple(author for author, _ in by_slug),
+        author_listings=tuple(
+            listing for author, items in by_slug for listing in paginate(None, items, config.page_size, author=author)
+        ),
+        archive=tuple(archive),
+        archive_listings=tuple(
+            listing
+            for period, items in archive.items()
+            for listing in paginate(None, items, config.page_size, period=period)
+        ),
+        mourning=mourning,
     )

@@ -192,3 +192,17 @@ def tag_slug(name: str) -> str:
     folded = unicodedata.normalize("NFKC", name).strip().lower()
     slug = re.sub(r"[\s/\\?#%&+:;.,'\"<>|*]+", "-", folded).strip("-")
     return slug[:80] or "tag"
+
+
+AUTHORS_URL = "authors/"  # the list of authors; each has authors/<slug>/
+ARCHIVE_URL = "archive/"  # the date archive; archive/<yyyy>/ and archive/<yyyy>/<mm>/
+
+
+def author_url(slug: str) -> str:
+    """The page of a 作者 or 编辑 (its pinyin slug)."""
+    return f"{AUTHORS_URL}{slug}/"
+
+
+def archive_url(year: int, month: int = 0) -> str:
+    """The archive of a year, or of one of its months (1-12)."""
+    return f"{ARCHIVE_URL}{year:04d}/" + (f"{month:02d}/" if month else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,15 @@ import pytest
 
 def builds_of(output: Path) -> Path:
     return output.parent / f".{output.name}-builds"
+
+
+def remove_output(output: Path) -> None:
+    """Remove a built output as a user would start afresh: the link (or plain folder) and the builds beside it."""
+    if output.is_symlink():
+        output.unlink()
+    elif output.exists():
+        shutil.rmtree(output)
+    shutil.rmtree(builds_of(output), ignore_errors=True)
 
 
 def litter(output: Path) -> list[str]:

@@ -12,7 +12,7 @@ The package is a stack of floors; a module may import modules of its own floor o
     site                                           assembling the Site (pure)
     content/                                       sources -> Articles: front matter, Markdown, links
     pictures/                                      where pictures are, their variants, the image cache
-    config                                         site.yaml -> Config
+    config, portal                                 site.yaml -> Config (portal: filings, mourning)
     content.text, content.yamltext, content.sanitize   leaves that config reads with
     model, errors, messages, layout, urls, stamps  the bottom
 
@@ -46,7 +46,7 @@ MODULES = sorted(FILES)
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("bottom", ("__init__", "model", "errors", "messages", "layout", "urls", "stamps")),
     ("leaves", ("content.text", "content.yamltext", "content.sanitize")),
-    ("config", ("config",)),
+    ("config", ("config", "portal")),
     ("pictures", ("pictures", "pictures.*")),
     ("content", ("content", "content.*")),
     ("site", ("site",)),

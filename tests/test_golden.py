@@ -1,6 +1,8 @@
-"""Golden file: the rendered HTML of the seed article page, byte for byte.
+"""Golden files: the rendered HTML of the seed article page, byte for byte, and of the portal's own layouts (the
+home page with its lead stories, an author page, a month of the archive).
 
-The page whose layout matters most is compared with `tests/golden/seed-article.html`, which is committed. When a
+The page whose layout matters most is compared with `tests/golden/seed-article.html`, which is committed; the
+others with `tests/golden/<name>.html`. When a
 change to the theme or the renderer is meant to change the page, regenerate the file on purpose and review the diff:
 
     SITEGEN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
@@ -14,6 +16,8 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
+
+import pytest
 
 from sitegen.build.api import BuildReport
 
@@ -53,3 +57,31 @@ def test_the_golden_file_is_a_complete_lf_utf8_page() -> None:
     assert text.startswith("<!doctype html>")
     assert text.rstrip().endswith("</html>")
     assert "白云均禾:激活党建引擎强动力,提升治理效能促发展" in text
+
+
+PORTAL_PAGES = {
+    "home": "index.html",  # lead stories (头条) in a row, the footer's filings, the toolbar
+    "author": "authors/ye-an-yi/index.html",  # bio, photo, feed, paginated articles
+    "archive-month": "archive/2023/07/index.html",  # a month of the archive, with the year's other months
+}
+
+
+@pytest.mark.parametrize("name", sorted(PORTAL_PAGES))
+def test_portal_pages_match_their_golden_files(built_example: tuple[Path, BuildReport], name: str) -> None:
+    golden = GOLDEN.parent / f"{name}.html"
+    rendered = (built_example[0] / PORTAL_PAGES[name]).read_bytes()
+    if UPDATE:
+        golden.write_bytes(rendered)
+    assert golden.is_file(), f"{golden} is missing; create it with SITEGEN_UPDATE_GOLDEN=1"
+    expected = golden.read_bytes()
+    if rendered != expected:
+        lines = list(
+            difflib.unified_diff(
+                expected.decode("utf-8").splitlines(),
+                rendered.decode("utf-8").splitlines(),
+                f"golden/{name}.html",
+                "rendered",
+                lineterm="",
+            )
+        )
+        raise AssertionError(f"{PORTAL_PAGES[name]} differs from its golden file:\n" + "\n".join(lines[:60]))

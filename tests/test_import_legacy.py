@@ -77,7 +77,7 @@ def test_the_seed_imports_and_builds_with_its_title_metadata_headings_paragraphs
     meta = text_of(re.search(r'<ul class="article-meta">(.*?)</ul>', html, re.DOTALL).group(1))
     assert "阅读量：314" in meta and "发表时间：2022-12-12" in meta
     assert "文章出处" not in meta and "作者" not in meta  # blank in the page, so not shown
-    assert '<p class="article-editor">编辑：叶安怡</p>' in html
+    assert '<p class="article-editor">编辑：<a href="../../../../authors/ye-an-yi/">叶安怡</a></p>' in html
 
     body = article_body(html)
     for heading in HEADINGS:

@@ -47,14 +47,18 @@ operations = st.one_of(
     st.tuples(st.just("template"), st.sampled_from(["", "<p>本站</p>", "<p>转载请注明出处</p>"])),
     st.tuples(st.just("config"), st.integers(1, 3), st.sampled_from(["镇街社区", "镇街"])),
     st.tuples(st.just("link"), columns, names, columns, names),
+    st.tuples(st.just("authors"), st.sampled_from(["", "本站记者。", "资深编辑。"]), st.booleans()),
 )
+AUTHORS = ["张三", "章三", "李四"]  # 张三 and 章三 share a pinyin slug: who keeps it depends on the dates
 
 
 def article(day: int, word: str, with_picture: bool, body_extra: str = "") -> str:
     picture = "\n![图](pic.png)\n" if with_picture else ""
+    # authors, editors, lead stories and months of the archive all follow from the day
+    portal = f"author: {AUTHORS[day % 3]}\neditor: {AUTHORS[(day + 1) % 3]}\nfeatured: {str(day % 4 == 0).lower()}\n"
     return (
-        f"---\ntitle: {word}{day}\ndate: 2024-01-{day:02}\ntags: [{word}]\nviews: {day * 7}\n---\n\n"
-        f"{word}的正文第{day}段。\n{picture}{body_extra}\n"
+        f"---\ntitle: {word}{day}\ndate: 2024-{1 + day % 2:02}-{day:02}\ntags: [{word}]\nviews: {day * 7}\n"
+        f"{portal}---\n\n{word}的正文第{day}段。\n{picture}{body_extra}\n"
     )
 
 
@@ -98,6 +102,11 @@ def apply(site: Path, operation: tuple) -> None:
     elif kind == "config":
         _, page_size, towns = operation
         (site / "site.yaml").write_text(SITE_YAML.format(page_size=page_size, towns=towns), encoding="utf-8")
+    elif kind == "authors":
+        _, bio, with_slug = operation
+        slug = "\n  slug: zhangsan" if with_slug else ""
+        (site / "data").mkdir(exist_ok=True)
+        (site / "data" / "authors.yaml").write_text(f"张三:\n  bio: '{bio}'{slug}\n", encoding="utf-8")
     elif kind == "link":
         _, column, name, target_column, target_name = operation
         path = site / "content" / column / f"{name}.md"
@@ -159,7 +168,7 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
         age(site, known, clock)
         build(site, options)
         cold = root / "cold"
-        shutil.rmtree(cold, ignore_errors=True)
+        remove_output(cold)
         build(site, BuildOptions(output_dir=cold, disk_cache=False, now=FIXED_NOW, jobs=1))
         expected = tree(cold)
         assert tree(incremental) == expected, batch
@@ -176,7 +185,7 @@ def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[li
         shutil.copytree(site, checkout, copy_function=shutil.copy)
         build(checkout, BuildOptions(output_dir=root / "checkout-out", cache_dir=restored, now=FIXED_NOW, jobs=1))
         assert tree(root / "checkout-out") == expected, batch
-        shutil.rmtree(root / "checkout-out")
+        remove_output(root / "checkout-out")
 
 
 def test_a_parallel_build_equals_a_serial_one(tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ def test_article_page_shows_every_part_in_order(built: Path) -> None:
         "镇街社区",
         "白云均禾：激活党建引擎",
         "文章出处：均禾街道",
-        "作者：李嘉欣、周晓彤",
+        "作者： 李嘉欣 、 周晓彤",  # each name links to their author page
         "阅读量：314",
         "发表时间： 2022-12-12 08:30",
         "导语。",
@@ -88,7 +88,7 @@ def test_article_page_shows_every_part_in_order(built: Path) -> None:
         "党群应急突击队员杜律治",
         "防控一线淬炼",
         "会后合影",
-        "编辑：叶安怡",
+        "编辑： 叶安怡",
         "党建引领",
         "基层治理",
     ]
@@ -114,7 +114,7 @@ def test_front_matter_pictures_not_in_the_body_are_shown_after_the_body(built: P
     html = page(built, "towns/2022/12/full/")
     body_end = html.index("防控一线淬炼</h2>")
     extra = re.search(r'<img [^>]*src="../../b-[0-9a-f]{8}-64.png"', html)
-    editor = html.index("编辑：叶安怡")
+    editor = html.index('编辑：<a href="../../../../authors/ye-an-yi/">叶安怡</a>')
     assert extra is not None and body_end < extra.start() < editor
     assert len(re.findall(r'<img [^>]*src="../../a-[0-9a-f]{8}-64.png"', html)) == 1  # in the body, not repeated
     assert (built / "towns/2022/b.png").read_bytes() == PNG

@@ -124,3 +124,41 @@ def test_axe_finds_no_serious_or_critical_violation(
             pytrace=False,
         )
     assert "violations" in results
+
+
+# every mode of the accessibility toolbar (tests/test_portal_browser.py), with the toolbar open
+TOOLBAR_MODES = {
+    "text 200%": {"text": 200},
+    "high contrast": {"contrast": True},
+    "large cursor": {"cursor": True},
+    "reading view": {"reading": True},
+    "all at once": {"text": 200, "contrast": True, "cursor": True, "reading": True},
+}
+
+
+@pytest.mark.parametrize("mode", sorted(TOOLBAR_MODES))
+@pytest.mark.parametrize("which", ["home", "article"])
+def test_axe_finds_no_serious_or_critical_violation_in_any_toolbar_mode(
+    browser,
+    base_url: str,  # noqa: F811
+    key_pages: dict[str, str],  # noqa: F811
+    axe_script: str,
+    which: str,
+    mode: str,
+) -> None:
+    settings = json.dumps(json.dumps(TOOLBAR_MODES[mode]))
+    with browser_support.tab(browser, base_url) as tab:
+        tab.context.add_init_script(f"localStorage.setItem('sitegen-a11y', {settings});")
+        tab.goto(key_pages[which])
+        tab.page.locator("details.a11y summary").click()
+        assert tab.page.evaluate("() => document.documentElement.hasAttribute('data-text')") == (
+            "text" in TOOLBAR_MODES[mode]
+        )
+        tab.page.add_script_tag(content=axe_script)
+        results = tab.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    blocking = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[', '.join(n['target']) for n in v['nodes'][:5]]}"
+        for v in results["violations"]
+        if v.get("impact") in BLOCKING_IMPACTS
+    ]
+    assert blocking == [], f"axe-core on the {which} page in the {mode} mode:\n" + "\n".join(blocking)

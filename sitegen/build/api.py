@@ -24,10 +24,12 @@ from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.lock import output_lock
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import check_output_dir, output_location, recover
-from sitegen.errors import BuildFailed, ContentError
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental import uptodate
-from sitegen.layout import CACHE_DIR, EDITOR_PACKAGE, OUTPUT_DIR, SITE_INPUTS
+from sitegen.layout import CACHE_DIR, CONFIG_FILE, EDITOR_PACKAGE, OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
+from sitegen.portal import production_problems
 
 if TYPE_CHECKING:
     from sitegen.build.load import LoadedSite
@@ -42,11 +44,21 @@ def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite
     return pipeline.load_site(site_dir, options)
 
 
-def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
-    """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
+def check(site_dir: Path, options: BuildOptions | None = None, production: bool = False) -> BuildReport:
+    """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache.
+
+    `production`: also what a public site in mainland China must have (an ICP number when `base_url` is a public
+    address), an error in site.yaml instead of a warning."""
     from sitegen.build import pipeline
 
-    return pipeline.check(site_dir, options)
+    report = pipeline.check(site_dir, options)
+    if production:
+        config = load_config(site_dir)
+        problems = production_problems(config.base_url, config.filings)
+        if problems:
+            hint = "add `filings: {icp: 粤ICP备…号}` to site.yaml"
+            raise ConfigError([ContentError(CONFIG_FILE, None, "filings.icp", p, hint) for p in problems])
+    return report
 
 
 def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
@@ -127,6 +139,8 @@ def _summary(report: BuildReport) -> dict[str, object]:
         "next_scheduled": report.next_scheduled.isoformat() if report.next_scheduled else None,
         "warnings": list(report.warnings),
         "content_warnings": [[w.path, w.line, w.field, w.message, w.hint] for w in report.content_warnings],
+        "mourning": report.mourning,
+        "next_mourning": report.next_mourning.isoformat() if report.next_mourning else None,
     }
 
 
@@ -142,6 +156,7 @@ def _unchanged(record: uptodate.Record, output: Path, seconds: float) -> BuildRe
         if isinstance(recorded, list)
         else ()
     )
+    mourning = summary.get("next_mourning")
     return BuildReport(
         articles=articles,
         pages=pages,
@@ -157,6 +172,8 @@ def _unchanged(record: uptodate.Record, output: Path, seconds: float) -> BuildRe
         articles_reused=articles,
         pages_reused=int(summary.get("html_pages") or 0),
         timings=(("inputs unchanged", seconds),),
+        mourning=summary.get("mourning") is True,
+        next_mourning=datetime.fromisoformat(mourning) if isinstance(mourning, str) else None,
     )
 
 

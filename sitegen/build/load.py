@@ -12,6 +12,7 @@ from sitegen.build.admin import admin_files
 from sitegen.build.parallel import ordered_map
 from sitegen.config import load_config
 from sitegen.content.articles import Source, find_sources, fingerprint, read_source, render_article
+from sitegen.content.authors import AUTHORS_FILE, AuthorInfo, load_authors
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
 from sitegen.content.viewcounts import apply_view_counts, load_view_counts
@@ -22,6 +23,7 @@ from sitegen.layout import ASSETS_DIR, CONFIG_FILE
 from sitegen.model import Article, Body, Config, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
+from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
 from sitegen.site import assemble, url_collisions
 from sitegen.stamps import RACY_NANOSECONDS
@@ -35,7 +37,8 @@ class LoadedSite:
     left_out_drafts: int
     left_out_future: int
     next_scheduled: datetime | None
-    next_change: datetime | None = None  # when the clock alone changes the site: the first article still to come
+    next_change: datetime | None = None  # when the clock alone changes the site: an article due, a mourning range
+    next_mourning: datetime | None = None  # the next start or end of a mourning range
     warnings: tuple[str, ...] = ()
     content_warnings: tuple[ContentError, ...] = ()  # of front matter: misspelt keys
     articles_rendered: int = 0
@@ -166,20 +169,26 @@ def load_site(
     errors.extend(check_links(everything, articles, {a.source_path for a in published}, urls))
     counts, count_errors = load_view_counts(site_dir)
     errors.extend(count_errors)
+    people, people_errors = load_authors(site_dir)
+    errors.extend(people_errors)
     if errors:
         raise BuildFailed(errors)
     warnings_of_content = tuple(w for a in published for w in a.warnings)
     cache.store(sources.values(), everything, stats)
     cache.articles_reused = reused_count
     published, warnings = apply_view_counts(published, counts, config)
+    warnings.extend(_portal_warnings(config, published, people))
+    next_article = min((a.date for a in everything if a.future), default=None)
+    next_mourning = config.next_mourning_change(now)
     return LoadedSite(
-        site=assemble(config, published),
-        static_files=static_files(site_dir, theme, published) + admin_files(site_dir, config),
+        site=assemble(config, published, people, config.mourning_at(now)),
+        static_files=static_files(site_dir, theme, published, people) + admin_files(site_dir, config),
         bodies=cache.bodies,
         left_out_drafts=len(left_out_drafts),
         left_out_future=len(left_out_future),
         next_scheduled=min((a.date for a in left_out_future), default=None),
-        next_change=min((a.date for a in everything if a.future), default=None),
+        next_change=min((t for t in (next_article, next_mourning) if t is not None), default=None),
+        next_mourning=next_mourning,
         warnings=tuple(warnings),
         content_warnings=warnings_of_content,
         articles_rendered=len(to_render),
@@ -187,6 +196,14 @@ def load_site(
         images_processed=images.processed,
         images_reused=images.reused,
     )
+
+
+def _portal_warnings(config: Config, published: list[Article], people: dict[str, AuthorInfo]) -> list[str]:
+    """A public site without its ICP number (an error under `sitegen check --production`); data/authors.yaml
+    entries for names no published article carries (a colleague yet to write, or a typo)."""
+    names = {name for a in published for name in (*a.authors, a.editor)}
+    unknown = [f"{AUTHORS_FILE}: no published article names '{name}'" for name in people if name not in names]
+    return [*production_problems(config.base_url, config.filings), *unknown]
 
 
 def _in_zone(article: Article, config: Config, now: datetime) -> Article:
@@ -198,8 +215,10 @@ def _in_zone(article: Article, config: Config, now: datetime) -> Article:
     return replace(article, date=date, updated=updated, future=date > now)
 
 
-def static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tuple[OutputFile, ...]:
-    """Theme and site assets (the site's override the theme's), and every picture the articles use."""
+def static_files(
+    site_dir: Path, theme: Theme, articles: list[Article], people: dict[str, AuthorInfo] | None = None
+) -> tuple[OutputFile, ...]:
+    """Theme and site assets (the site's override the theme's), every picture the articles use, authors' photos."""
     files: dict[str, OutputFile] = {}
     for assets in (theme.assets, site_dir / ASSETS_DIR):
         if assets.is_dir():
@@ -211,4 +230,7 @@ def static_files(site_dir: Path, theme: Theme, articles: list[Article]) -> tuple
         for image in (*article.images, *article.unplaced_images):
             for url, file in image.files:  # the picture as it is, its variants and its thumbnail
                 files[url] = OutputFile(url, copy_from=file)
+    for info in (people or {}).values():
+        if info.photo_file is not None:
+            files[info.photo] = OutputFile(info.photo, copy_from=info.photo_file)
     return tuple(files[path] for path in sorted(files))

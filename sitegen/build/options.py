@@ -60,3 +60,5 @@ class BuildReport:
     timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds), in order
     images_processed: int = 0  # pictures Pillow had to process in this build (0 when all came from the cache)
     images_reused: int = 0  # pictures found in the image cache
+    mourning: bool = False  # the pages are grey: the build's moment is inside a mourning range
+    next_mourning: datetime | None = None  # when a mourning range next starts or ends (the pages change then)

@@ -279,6 +279,8 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
         timings=tuple(run.timings),
         images_processed=loaded.images_processed,
         images_reused=loaded.images_reused,
+        mourning=loaded.site.mourning,
+        next_mourning=loaded.next_mourning,
     )
 
 

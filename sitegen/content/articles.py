@@ -260,6 +260,8 @@ def render_article(
         unplaced_images=unplaced_images,
         draft=front.draft,
         future=front.date > now,
+        featured=front.featured,
+        weight=front.weight,
         extra=front.extra,
         aliases=front.aliases,
         warnings=source.text.warnings,

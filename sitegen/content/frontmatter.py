@@ -53,6 +53,8 @@ class FrontMatter:
     summary: str = ""
     slug: str = ""
     draft: bool = False
+    featured: bool = False
+    weight: int = 0
     aliases: tuple[str, ...] = ()  # old site paths that redirect here, site-relative ("2008/11/hello.html")
     extra: Mapping[str, Any] = field(default_factory=lambda: EMPTY_MAPPING)
 
@@ -229,6 +231,15 @@ class _FieldChecker:
             return 0
         return value
 
+    def weight(self) -> int:
+        value = self.data.get("weight", 0)
+        if value is None:
+            return 0
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.fail("weight", "a whole number >= 0", value)
+            return 0
+        return value
+
     def flag(self, key: str) -> bool:
         value = self.data.get(key, False)
         if value is None:
@@ -346,6 +357,8 @@ class _FieldChecker:
             summary=self.text("summary"),
             slug=self.slug(),
             draft=self.flag("draft"),
+            featured=self.flag("featured"),
+            weight=self.weight(),
             aliases=self.aliases(),
             extra=FrozenMapping(extra),
         )

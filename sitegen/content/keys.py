@@ -13,7 +13,8 @@ SYNONYMS = {
     "责编": "editor", "阅读量": "views", "浏览量": "views", "阅读数": "views", "图片": "images", "配图": "images",
     "image": "images", "标签": "tags", "关键词": "tags", "tag": "tags", "摘要": "summary", "简介": "summary",
     "导语": "summary", "草稿": "draft", "更新时间": "updated", "修改时间": "updated", "lastmod": "updated",
-    "别名": "aliases", "旧网址": "aliases", "alias": "aliases",
+    "别名": "aliases", "旧网址": "aliases", "alias": "aliases", "头条": "featured", "置顶": "featured",
+    "权重": "weight",
 }  # fmt: skip
 
 

@@ -81,6 +81,11 @@ FIELDS: tuple[Field, ...] = (
     Field("draft", FLAG, ("草稿", "Draft"), ("草稿不会发布；取消勾选即发布", "drafts are not published; untick to "
                                              "publish"), default=True),
     Field("updated", DATETIME, ("更新时间", "Updated"), ("可不填", "optional")),
+    Field("featured", FLAG, ("头条", "Lead story"),
+          ("显示在首页和本栏目的顶部", "shown at the top of the home page and of its column")),
+    Field("weight", WHOLE, ("头条权重", "Lead weight"),
+          ("不小于 0 的整数：大于 0 也算头条，数字大的排在前面", "a whole number >= 0: above 0 also makes a lead "
+           "story, the heaviest first"), minimum=0),
     Field("aliases", TEXTS, ("旧网址", "Old addresses"),
           ("本文在本站的旧地址，如 /2008/11/23/hello.html，会跳转到本文；多个用逗号分隔", "old addresses of this "
            "article on this site, such as /2008/11/23/hello.html: each redirects here; separate them with commas")),

@@ -9,7 +9,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from sitegen.model import Article, BodyOf, Config, Site
-from sitegen.urls import absolute_url
+from sitegen.urls import ARCHIVE_URL, AUTHORS_URL, absolute_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -116,14 +116,26 @@ def site_feeds(site: Site, body_of: BodyOf) -> Iterable[tuple[str, bytes]]:
             feed_url,
             atom_feed(config, f"{column.title} - {config.title}", column.url, feed_url, items, titles, body_of),
         )
+    by_author: dict[str, list[Article]] = {}
+    for listing in site.author_listings:  # an author's pages in order: their articles, newest first
+        if listing.author is not None:
+            by_author.setdefault(listing.author.slug, []).extend(listing.articles)
+    for author in site.authors:
+        feed_url = f"{author.url}feed.xml"
+        items = by_author.get(author.slug, [])[: config.feed_size]
+        title = f"{author.name} - {config.title}"
+        yield feed_url, atom_feed(config, title, author.url, feed_url, items, titles, body_of)
 
 
 def site_map(site: Site) -> bytes:
     pages: list[tuple[str, str | None]] = [("", _latest(site.articles))]
-    for listing in (*site.listings, *site.tag_listings):
+    for listing in (*site.listings, *site.tag_listings, *site.author_listings, *site.archive_listings):
         pages.append((listing.url, _latest(listing.articles)))
     if site.tags:
         pages.append(("tags/", _latest(site.articles)))
+    if site.authors:
+        pages.append((AUTHORS_URL, _latest(site.articles)))
+    pages.append((ARCHIVE_URL, _latest(site.articles)))
     pages.extend((page.article.url, _changed(page.article).isoformat()) for page in site.article_pages)
     return sitemap(site.config, sorted(pages))
 

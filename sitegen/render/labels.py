@@ -21,6 +21,16 @@ _LABELS: dict[str, dict[str, str]] = {
         "search_count": "找到 {0} 篇文章", "search_about": "找到约 {0} 篇文章",
         "search_none": "没有找到包含“{0}”的文章。", "search_short": "请输入至少两个字。",
         "search_error": "搜索暂时无法使用，请稍后再试。", "search_more": "显示更多结果",
+        # a portal's extras: lead stories, authors, the date archive, filings, the accessibility toolbar
+        "leads": "头条", "authors": "作者与编辑", "author_articles": "{0} 的文章",
+        "author_feed": "订阅 {0} 的文章", "author_photo": "{0} 的照片", "all_authors": "全部作者与编辑",
+        "archive": "往期回顾", "archive_title": "文章归档", "archive_year": "{0}年", "archive_month": "{0}年{1}月",
+        "icp_link": "工业和信息化部 ICP/IP 地址/域名信息备案管理系统", "police_link": "全国互联网安全管理服务平台",
+        "conac_badge": "党政机关网站标识", "government_code": "网站标识码：{0}",
+        "toolbar": "长者模式 · 无障碍", "toolbar_group": "无障碍工具", "text_smaller": "缩小字号",
+        "text_larger": "放大字号", "text_size": "字号 {0}%", "contrast": "高对比度", "cursor": "大鼠标",
+        "read_aloud": "朗读", "stop_reading": "停止朗读", "reading_view": "阅读模式", "reset": "恢复默认",
+        "read_aloud_unavailable": "本浏览器不支持朗读",
     },
     "en": {
         "home": "Home", "source": "Source", "author": "Author", "views": "Views", "published": "Published",
@@ -38,6 +48,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "search_count": "Articles found: {0}", "search_about": "Articles found: about {0}",
         "search_none": "No article contains “{0}”.", "search_short": "Type at least two characters.",
         "search_error": "Search is not available right now; please try again later.", "search_more": "More results",
+        "leads": "Top stories", "authors": "Authors and editors", "author_articles": "Articles by {0}",
+        "author_feed": "Feed of {0}'s articles", "author_photo": "Photo of {0}", "all_authors": "All authors",
+        "archive": "Archive", "archive_title": "Archive", "archive_year": "{0}", "archive_month": "{0}-{1:02d}",
+        "icp_link": "MIIT ICP filing system", "police_link": "Public-security filing system",
+        "conac_badge": "Party and government website mark", "government_code": "Website code: {0}",
+        "toolbar": "Accessibility", "toolbar_group": "Accessibility tools", "text_smaller": "Smaller text",
+        "text_larger": "Larger text", "text_size": "Text {0}%", "contrast": "High contrast", "cursor": "Large cursor",
+        "read_aloud": "Read aloud", "stop_reading": "Stop reading", "reading_view": "Reading view", "reset": "Reset",
+        "read_aloud_unavailable": "This browser cannot read aloud",
     },
 }  # fmt: skip
 

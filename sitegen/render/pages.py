@@ -21,6 +21,7 @@ from sitegen.errors import BuildFailed, ContentError
 from sitegen.model import Article, BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
 from sitegen.render.feeds import robots_txt, site_feeds, site_map
 from sitegen.render.labels import labels_for
+from sitegen.render.portal import author_key, portal_jobs
 from sitegen.render.redirects import redirect_files
 from sitegen.render.seo import collection_page, news_article, script_json, website
 from sitegen.render.theme import Theme
@@ -190,8 +191,9 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
         **variables: Any,
     ) -> PageJob:
         path = output_path_for(url) if url is not None else "404.html"
-        variables = {"search_url": search_url, **variables}
-        return PageJob(path, template, url, current, (search_url, *key), variables, structured, "article" in variables)
+        variables = {"search_url": search_url, "mourning": site.mourning, **variables}
+        key = (search_url, site.mourning, *key)  # grey pages (mourning) come and go by the clock
+        return PageJob(path, template, url, current, key, variables, structured, "article" in variables)
 
     home = site.home
     blocks = tuple((block.column.slug, versions(block.articles)) for block in home.column_blocks)
@@ -200,8 +202,9 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
             "home.html",
             "",
             "",
-            (versions(home.latest), blocks, versions(home.most_read)),
+            (versions(home.latest), blocks, versions(home.most_read), versions(home.leads)),
             partial(website, config),
+            leads=home.leads,
             latest=home.latest,
             column_blocks=home.column_blocks,
             most_read=home.most_read,
@@ -210,15 +213,17 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
     for listing in site.listings:
         assert listing.column is not None
         structured = partial(collection_page, config, listing.column.title, listing.url, listing.articles)
+        leads = site.column_leads.get(listing.column.slug, ()) if listing.number == 1 else ()
         jobs.append(
             job(
                 "column.html",
                 listing.url,
                 listing.column.slug,
-                (listing.total, versions(listing.articles)),
+                (listing.total, versions(listing.articles), versions(leads)),
                 structured,
                 column=listing.column,
                 listing=listing,
+                leads=leads,
             )
         )
     if site.tags:
@@ -241,7 +246,8 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
         )
     for item in site.article_pages:
         article = item.article
-        key = (versions((article, item.previous, item.next)), versions(item.related))
+        people = tuple(author_key(a) for a in (*item.authors, *([item.editor] if item.editor else [])))
+        key = (versions((article, item.previous, item.next)), versions(item.related), people)
         jobs.append(
             job(
                 "article.html",
@@ -255,8 +261,11 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
                 next=item.next,
                 extra_images=article.unplaced_images,
                 related=item.related,
+                authors=item.authors,
+                editor=item.editor,
             )
         )
+    jobs.extend(portal_jobs(site, job, versions))
     if search_url is not None:
         jobs.append(job("search.html", search_url, None, ()))
     jobs.append(job("404.html", None, None, ()))

@@ -1,0 +1,68 @@
+"""The page jobs of a portal's extra pages: author pages (authors/), the date archive (archive/). Pure.
+
+`page_jobs` (render/pages.py) hands over its `job` maker and `versions` (the part of an article that its teaser
+shows), so that these pages get their keys the same way as every other page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
+from typing import Any
+
+from sitegen.model import Article, Author, Site
+from sitegen.render.labels import labels_for
+from sitegen.render.seo import collection_page
+from sitegen.urls import ARCHIVE_URL, AUTHORS_URL
+
+Versions = Callable[[Iterable[Article | None]], tuple[object, ...]]
+JobMaker = Callable[..., Any]  # pages.page_jobs' `job`: (template, url, current, key, structured, **variables)
+
+
+def author_key(author: Author) -> tuple[object, ...]:
+    """Everything an author page's header and a link to it show."""
+    return (author.name, author.slug, author.bio, author.photo, author.count)
+
+
+def period_title(labels: Mapping[str, str], year: int, month: int) -> str:
+    """2024年, 2024年3月 (or March 2024): the heading of an archive page."""
+    return labels["archive_month"].format(year, month) if month else labels["archive_year"].format(year)
+
+
+def portal_jobs(site: Site, job: JobMaker, versions: Versions) -> list[Any]:
+    config = site.config
+    labels = labels_for(config.language)
+    jobs = []
+    key: tuple[object, ...]
+    if site.authors:
+        key = tuple(author_key(a) for a in site.authors)
+        jobs.append(job("authors.html", AUTHORS_URL, None, key, authors=site.authors))
+    for listing in site.author_listings:
+        author = listing.author
+        assert author is not None
+        structured = partial(collection_page, config, author.name, listing.url, listing.articles)
+        key = (listing.total, author_key(author), versions(listing.articles))
+        jobs.append(job("author.html", listing.url, None, key, structured, author=author, listing=listing))
+    periods = tuple((p.year, p.month, p.count) for p in site.archive)
+    jobs.append(job("archives.html", ARCHIVE_URL, None, periods, archive=site.archive))
+    for listing in site.archive_listings:
+        period = listing.period
+        assert period is not None
+        year = next(p for p in site.archive if p.year == period.year and not p.month)
+        months = tuple(p for p in site.archive if p.year == period.year and p.month)
+        title = period_title(labels, period.year, period.month)
+        structured = partial(collection_page, config, title, listing.url, listing.articles)
+        key = (listing.total, periods, versions(listing.articles))
+        jobs.append(
+            job(
+                "archive.html",
+                listing.url,
+                None,
+                key,
+                structured,
+                period=period,
+                year=year,
+                months=months,
+                listing=listing,
+            )
+        )
+    return jobs
