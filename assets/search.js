@@ -10,13 +10,25 @@
   var LENGTH = 90; // characters of an excerpt
   var BREAKS = "\n。！？!?；;"; // an excerpt starts after one of these when one is near before the match
 
-  /* NFKC and lower case, one character at a time; map[i] is the index in `text` of normalised position i. */
+  /* Traditional characters folded to Simplified (assets/search-fold.js, loaded before this script): 鄉 -> 乡. */
+  var folding = null;
+  function fold(text) {
+    if (!folding) {
+      folding = {};
+      var table = window.sitegenFold || { from: "", to: "" };
+      var from = Array.from(table.from), to = Array.from(table.to);
+      for (var f = 0; f < from.length; f++) folding[from[f]] = to[f];
+    }
+    return folding[text] || text;
+  }
+
+  /* NFKC, lower case and folding, one character at a time; map[i] is the index in `text` of normalised position i. */
   function normalizeMapped(text) {
     var out = "";
     var map = [];
     for (var i = 0; i < text.length; ) {
       var char = String.fromCodePoint(text.codePointAt(i));
-      var normal = char.normalize("NFKC").toLowerCase();
+      var normal = Array.from(char.normalize("NFKC").toLowerCase()).map(fold).join("");
       for (var k = 0; k < normal.length; k++) map.push(i);
       out += normal;
       i += char.length;

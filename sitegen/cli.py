@@ -236,6 +236,7 @@ PHASES_ZH = {
     "render templates": "渲染模板",
     "feeds and sitemap": "订阅源与站点地图",
     "search index": "搜索索引",
+    "convert editions": "转换繁体版",
     "write": "写入",
 }
 

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
-from sitegen.layout import CONFIG_FILE, EDITOR_FILES
-from sitegen.model import Column, Config, EditorConfig
+from sitegen.layout import CONFIG_FILE, DATA_DIR, EDITOR_FILES
+from sitegen.model import Column, Config, Edition, EditorConfig
 from sitegen.portal import parse_filings, parse_mourning
-from sitegen.urls import DEFAULT_PERMALINK, permalink_problem
+from sitegen.urls import DEFAULT_PERMALINK, permalink_problem, safe_join
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}
@@ -26,9 +26,16 @@ KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
     "feed_size", "feed_full_content", "related_count", "filings", "mourning", "accessibility_toolbar",
-    "lead_count", "web_editor",
+    "lead_count", "editions", "web_editor",
 )  # fmt: skip
 COLUMN_KEYS = ("slug", "title", "description", "untrusted")
+EDITION_KEYS = ("language", "conversion", "prefix", "label", "source_label", "phrases", "keep")
+# OpenCC's conversions from Simplified, and the one each Traditional language tag takes when site.yaml names none
+CONVERSIONS = ("s2t", "s2hk", "s2tw", "s2twp")
+DEFAULT_CONVERSION = {"zh-Hant-HK": "s2hk", "zh-Hant-MO": "s2hk", "zh-Hant-TW": "s2twp", "zh-Hant": "s2t"}
+DEFAULT_EDITION_PREFIX = "zh-hant/"
+LANGUAGE_TAG = re.compile(r"^zh-Hant(-[A-Z]{2})?$")
+PHRASES_FILE = "opencc.txt"  # in data/: the site's own dictionary, one `简体<TAB>繁體` (or a word kept as it is) a line
 EDITOR_BACKENDS = ("github", "gitlab", "gitea", "forgejo", "local")
 EDITOR_KEYS = ("backend", "repo", "branch", "api_root", "auth_url", "app_id", "local_port", "files", "review")
 
@@ -93,10 +100,49 @@ def load_config(site_dir: Path) -> Config:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError([ContentError(CONFIG_FILE, None, None, "is not UTF-8 text")]) from None
-    return parse_config(without_controls(text))  # as in articles: no page or feed may carry control characters
+    phrases, errors = load_phrases(site_dir)
+    try:
+        config = parse_config(without_controls(text), phrases)  # as in articles: no page or feed carries controls
+    except ConfigError as exc:
+        raise ConfigError([*errors, *exc.errors]) from None
+    if errors:
+        raise ConfigError(errors)
+    return config
 
 
-def parse_config(text: str) -> Config:
+def load_phrases(site_dir: Path) -> tuple[tuple[tuple[str, str], ...], list[ContentError]]:
+    """data/opencc.txt: `简体<TAB>繁體` a line (or one word, kept as it is in every edition); `#` starts a comment."""
+    name = f"{DATA_DIR}/{PHRASES_FILE}"
+    if not (site_dir / name).exists():
+        return (), []  # no dictionary (a data/ folder linked out of the site is reported with the sources)
+    path = safe_join(site_dir, name)
+    if path is None:
+        return (), [ContentError(name, None, None, "is a link that points outside the site folder")]
+    try:
+        text = without_controls(path.read_text(encoding="utf-8-sig"))  # tabs and line ends stay
+    except FileNotFoundError:
+        return (), []
+    except UnicodeDecodeError:
+        return (), [ContentError(name, None, None, "is not UTF-8 text")]
+    except OSError as exc:
+        return (), [ContentError(name, None, None, f"cannot be read: {exc.strerror}")]
+    phrases: list[tuple[str, str]] = []
+    errors: list[ContentError] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split("\t") if "\t" in line else line.split()
+        parts = [part.strip() for part in parts if part.strip()]
+        if len(parts) > 2:
+            errors.append(ContentError(name, number, None, f"expected `简体<TAB>繁體` or one word, got {line!r}"))
+            continue
+        phrases.append((parts[0], parts[-1]))
+    return tuple(phrases), errors
+
+
+def parse_config(text: str, phrases: tuple[tuple[str, str], ...] = ()) -> Config:
+    """site.yaml's text -> Config; `phrases`: the site dictionary of data/opencc.txt, added to every edition's."""
     try:
         doc = parse_yaml(text)
     except YamlSyntaxError as exc:
@@ -133,6 +179,10 @@ def parse_config(text: str) -> Config:
         check.add("permalink", problem)
     home_title = check.text(data, "home_title", DEFAULT_HOME_TITLE.get(language, "Home"))
     columns = _columns(data.get("columns"), check)
+    editions = _editions(data.get("editions"), check, {c.slug for c in columns}, phrases)
+    if editions and language != "zh-CN":
+        needs = "a Traditional edition is converted from Simplified Chinese: the site needs language: zh-CN"
+        check.add("editions", needs)
 
     config = Config(
         title=title,
@@ -155,6 +205,7 @@ def parse_config(text: str) -> Config:
         mourning=parse_mourning(data.get("mourning"), timezone, check.add, check.doc.item_line),
         accessibility_toolbar=check.flag(data, "accessibility_toolbar", True),
         lead_count=check.whole(data, "lead_count", 3, 0),
+        editions=editions,
         web_editor=_web_editor(data.get("web_editor"), check),
     )
     if check.errors:
@@ -251,4 +302,71 @@ def _web_editor(raw: object, check: _Collector) -> EditorConfig | None:
         local_port=port,
         files=texts["files"] or EDITOR_FILES,
         review=review,
+    )
+
+
+def _editions(
+    raw: object, check: _Collector, columns: set[str], phrases: tuple[tuple[str, str], ...]
+) -> tuple[Edition, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        check.add(
+            "editions", "expected a list of editions, each with `language`", "e.g. editions: [{language: zh-Hant-HK}]"
+        )
+        return ()
+    editions: list[Edition] = []
+    for index, entry in enumerate(raw):
+        where = f"editions[{index}]"
+        if not isinstance(entry, dict):
+            check.add(where, f"expected a mapping with `language`, got {entry!r}")
+            continue
+        for key in entry:
+            if key not in EDITION_KEYS:
+                check.add(f"{where}.{key}", "unknown key", f"valid keys: {', '.join(EDITION_KEYS)}")
+        language = entry.get("language")
+        if not isinstance(language, str) or not LANGUAGE_TAG.match(language):
+            check.add(f"{where}.language", f"expected a Traditional Chinese tag such as zh-Hant-HK, got {language!r}")
+            continue
+        conversion = entry.get("conversion", DEFAULT_CONVERSION.get(language, "s2t"))
+        if conversion not in CONVERSIONS:
+            check.add(f"{where}.conversion", f"expected one of {', '.join(CONVERSIONS)}, got {conversion!r}")
+            continue
+        prefix = entry.get("prefix", DEFAULT_EDITION_PREFIX)
+        segment = prefix.strip("/") if isinstance(prefix, str) else None
+        taken = columns | RESERVED_SLUGS | {e.prefix.rstrip("/") for e in editions}
+        if segment is None or not COLUMN_SLUG.match(segment) or segment in taken:
+            check.add(
+                f"{where}.prefix",
+                f"expected one URL segment of lower-case letters, digits and '-', used by no column, got {prefix!r}",
+                "the edition's pages are <prefix>/<the page's own URL>: /zh-hant/ by default",
+            )
+            continue
+        own = _phrases(entry, where, check)
+        if own is None:
+            continue
+        label = entry.get("label", "繁體")
+        source_label = entry.get("source_label", "简体")
+        if not all(isinstance(x, str) and x.strip() for x in (label, source_label)):
+            check.add(f"{where}.label", f"expected non-empty text, got {label!r} / {source_label!r}")
+            continue
+        editions.append(
+            Edition(language, conversion, segment + "/", label.strip(), source_label.strip(), (*phrases, *own))
+        )
+    return tuple(editions)
+
+
+def _phrases(entry: dict[str, Any], where: str, check: _Collector) -> tuple[tuple[str, str], ...] | None:
+    """`phrases:` (a mapping, Simplified -> the edition's words) and `keep:` (words never converted)."""
+    phrases, keep = entry.get("phrases") or {}, entry.get("keep") or []
+    if not isinstance(phrases, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip() for k, v in phrases.items()
+    ):
+        check.add(f"{where}.phrases", f"expected a mapping of texts, 简体: 繁體, got {phrases!r}")
+        return None
+    if not isinstance(keep, list) or not all(isinstance(word, str) and word.strip() for word in keep):
+        check.add(f"{where}.keep", f"expected a list of names kept as written, got {keep!r}")
+        return None
+    return tuple((word.strip(), word.strip()) for word in keep) + tuple(
+        (k.strip(), v.strip()) for k, v in phrases.items()
     )

@@ -232,6 +232,26 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"a picture under (?P<folder>\S+), such as (?P<example>\S+)", "{folder} 下的图片，例如 {example}"),
     (r"no such file in (?P<folder>\S+)", "{folder} 中没有这个文件"),
     (r"(?P<file>\S+): no published article names '(?P<name>.*)'", "{file}：没有已发布的文章署名“{name}”"),
+    # editions (繁體版)
+    (r"a list of editions, each with `language`", "版本列表，每项有 language"),
+    (r"e\.g\. editions: (?P<example>.*)", "例如 editions: {example}"),
+    (r"a mapping with `language`", "含 language 的映射"),
+    (r"a Traditional Chinese tag such as zh-Hant-HK", "繁体中文的语言标记，例如 zh-Hant-HK"),
+    (
+        r"one URL segment of lower-case letters, digits and '-', used by no column",
+        "一个由小写字母、数字和“-”组成、未被栏目占用的网址路径段",
+    ),
+    (
+        r"the edition's pages are <prefix>/<the page's own URL>: /zh-hant/ by default",
+        "该版本的页面在“<前缀>/<页面原网址>”，默认前缀是 /zh-hant/",
+    ),
+    (r"a mapping of texts, 简体: 繁體", "“简体: 繁體”形式的映射"),
+    (r"a list of names kept as written", "照原样保留的名称列表"),
+    (
+        r"a Traditional edition is converted from Simplified Chinese: the site needs language: zh-CN",
+        "繁体版由简体中文转换而来：网站的 language 须为 zh-CN",
+    ),
+    (r"`简体<TAB>繁體` or one word", "“简体<TAB>繁體”或单独一个词"),
     # commands
     (r"unknown column (?P<column>.*); valid columns: (?P<columns>.*)", "未知栏目 {column}；可用的栏目：{columns}"),
     (r"(?P<path>.*) already exists; choose another --slug", "{path} 已存在；请用 --slug 另取一个名字"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -103,6 +104,27 @@ class MourningRange:
 
 
 @dataclass(frozen=True, slots=True)
+class Edition:
+    """The site again in another script under a URL prefix (the Traditional edition, 繁體版), converted from the
+    Simplified source at build time by OpenCC's `conversion` and the site's own dictionary."""
+
+    language: str  # BCP 47, the pages' lang: "zh-Hant-HK"
+    conversion: str  # an OpenCC configuration: "s2hk", "s2twp", "s2tw" or "s2t"
+    prefix: str  # site-relative, one segment ending in "/": "zh-hant/"
+    label: str  # the switch's name for it: "繁體"
+    source_label: str = "简体"  # the switch's name for the source edition
+    phrases: tuple[tuple[str, str], ...] = ()  # the site's dictionary: Simplified -> as the edition writes it
+
+    @property
+    def key(self) -> str:
+        """What decides its converted pages, as a name for the cache ("zh-Hant-HK.s2hk.<digest of the rest>")."""
+        digest = hashlib.sha1(repr((self.prefix, self.label, self.source_label, self.phrases)).encode()).hexdigest()[
+            :12
+        ]
+        return f"{self.language}.{self.conversion}.{digest}"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The validated contents of site.yaml."""
 
@@ -134,6 +156,14 @@ class Config:
         """The first start or end of a mourning range after `moment`: the clock alone changes every page then."""
         return min((t for r in self.mourning for t in (r.start, r.end) if t > moment), default=None)
     web_editor: EditorConfig | None = None  # the web editor (admin/), when the site has one
+    editions: tuple[Edition, ...] = ()  # the site again in other scripts (site.yaml `editions:`)
+    edition: Edition | None = None  # the edition this config renders (its texts converted), None for the source
+    root_url: str = ""  # in an edition's config: the source's base_url, where the shared assets and pictures are
+
+    @property
+    def files_url(self) -> str:
+        """The absolute URL the site's assets and pictures live under (shared by every edition)."""
+        return self.root_url or self.base_url
 
     def column(self, slug: str) -> Column | None:
         return next((c for c in self.columns if c.slug == slug), None)

@@ -31,6 +31,9 @@ columns:
   - slug: tips
     title: 身边爆料
     untrusted: true   # 读者爆料：正文里的 HTML 会被清理
+# 繁体版（港澳读者）：整站在 /zh-hant/ 下再生成一份繁体页面；需要时去掉下面两行的 #
+# editions:
+#   - language: zh-Hant-HK
 # 网页编辑器：build 时生成 admin/，编辑在浏览器里写稿（见 README“Editing in the browser”）
 # web_editor:
 #   backend: gitea    # github、gitlab、gitea、forgejo；local：只在本机

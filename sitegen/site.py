@@ -49,10 +49,11 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
         taken[f"{column.url}feed.xml"] = GENERATED
     taken[output_path_for("")] = "the home page"
     folders: dict[str, str] = {}  # folder path -> the first article whose output lies inside it
+    generated = (*GENERATED_FOLDERS, *(edition.prefix for edition in config.editions))  # an edition's pages
     errors = []
     ordered = sorted(articles, key=lambda a: a.source_path)
     for article in ordered:
-        owner = _owner(article.output_path, article.source_path, taken, folders)
+        owner = _owner(article.output_path, article.source_path, taken, folders, generated)
         if owner is not None:
             errors.append(
                 ContentError(
@@ -68,7 +69,7 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
             path = alias_output_path(alias)
             if path == article.output_path:
                 continue  # the article's own address: nothing to redirect
-            owner = _owner(path, f"{article.source_path} (alias /{alias})", taken, folders)
+            owner = _owner(path, f"{article.source_path} (alias /{alias})", taken, folders, generated)
             if owner is not None:
                 errors.append(
                     ContentError(
@@ -82,14 +83,17 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
     return errors
 
 
-def _owner(path: str, claimant: str, taken: dict[str, str], folders: dict[str, str]) -> str | None:
-    """Who holds the output `path` already (None: it is free, and now `claimant`'s)."""
+def _owner(
+    path: str, claimant: str, taken: dict[str, str], folders: dict[str, str], generated: tuple[str, ...]
+) -> str | None:
+    """Who holds the output `path` already (None: it is free, and now `claimant`'s); `generated`: the folders
+    sitegen fills itself (GENERATED_FOLDERS and the editions' prefixes)."""
     parents = ["/".join(path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
     owner = (
         taken.get(path)
         or next((taken[p] for p in parents if p in taken), None)
         or folders.get(path)
-        or (GENERATED if path.startswith(GENERATED_FOLDERS) else None)
+        or (GENERATED if path.startswith(generated) else None)
     )
     if owner is not None and owner != claimant:
         return owner

@@ -206,3 +206,14 @@ def author_url(slug: str) -> str:
 def archive_url(year: int, month: int = 0) -> str:
     """The archive of a year, or of one of its months (1-12)."""
     return f"{ARCHIVE_URL}{year:04d}/" + (f"{month:02d}/" if month else "")
+def in_edition(prefix: str, target: str) -> str:
+    """A site-relative target as an edition's page links to it: the edition's own pages, feeds and sitemap under its
+    `prefix`; the assets and pictures, which every edition shares, where they are. No prefix: the target itself."""
+    if not prefix or "://" in target or target.startswith(("#", "mailto:", "tel:", "//", "data:")):
+        return target
+    path = target.partition("#")[0].partition("?")[0]
+    if path.startswith("assets/"):
+        return target
+    if path == "" or path.endswith(("/", ".html", ".xml")):
+        return prefix + target
+    return target

@@ -9,7 +9,7 @@ The package is a stack of floors; a module may import modules of its own floor o
     incremental/                                   what a build can reuse: build cache, body store, up-to-date record
     search/                                        the search index
     render/                                        Jinja, pages, feeds, JSON-LD, labels, the theme
-    site                                           assembling the Site (pure)
+    site, edition                                  assembling the Site, and an edition's (pure)
     content/                                       sources -> Articles: front matter, Markdown, links
     pictures/                                      where pictures are, their variants, the image cache
     config, portal                                 site.yaml -> Config (portal: filings, mourning)
@@ -17,8 +17,8 @@ The package is a stack of floors; a module may import modules of its own floor o
     model, errors, messages, layout, urls, stamps  the bottom
 
 Nothing imports `cli`; only `cli` imports click, only `render/` jinja2, only `serve` watchdog, only
-`content.sanitize` nh3, only `pictures.variants` Pillow and only `search.postings` numpy. Imports inside
-functions count too.
+`content.sanitize` nh3, only `pictures.variants` Pillow, only `search.postings` numpy and only `content.chinese`
+opencc. Imports inside functions count too.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config", "portal")),
     ("pictures", ("pictures", "pictures.*")),
     ("content", ("content", "content.*")),
-    ("site", ("site",)),
+    ("site", ("site", "edition")),
     ("render", ("render", "render.*")),
     ("search", ("search", "search.*")),
     ("incremental", ("incremental", "incremental.*")),
@@ -150,6 +150,7 @@ def test_nothing_imports_cli() -> None:
         ("nh3", {"content.sanitize"}),
         ("PIL", {"pictures.variants"}),
         ("numpy", {"search.postings"}),
+        ("opencc", {"content.chinese"}),
     ],
 )
 def test_only_one_module_imports_each_framework(package: str, allowed: set[str]) -> None:
@@ -165,7 +166,7 @@ def test_build_and_serve_are_used_only_from_above() -> None:
 def test_the_way_in_stays_light_to_import() -> None:
     """A build with nothing to do must not pay for Markdown, Jinja, Pillow or nh3: cli, build and what they
     import at the top of the file stay clear of them (the pipeline is imported inside build's functions)."""
-    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe", "numpy"}
+    heavy = {"markdown", "jinja2", "PIL", "nh3", "watchdog", "pypinyin", "markupsafe", "numpy", "opencc"}
     code = f"import sys, sitegen.cli\nprint(sorted(name for name in {sorted(heavy)!r} if name in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

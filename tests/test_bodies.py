@@ -99,3 +99,17 @@ def test_a_build_keeps_bodies_on_disk_and_rebuilds_what_the_store_lost(make_site
     assert len(DiskBodyStore(bodies).keys()) == 2  # a removed article's body goes too
     build(site, BuildOptions(now=FIXED_NOW, output_dir=tmp_path / "cold", disk_cache=False))
     assert tree(site / "public") == tree(tmp_path / "cold")
+
+
+def test_get_many_reads_bodies_in_batches_from_disk_and_memory(tmp_path: Path) -> None:
+    store = DiskBodyStore(tmp_path / "bodies.sqlite")
+    for n in range(2500):
+        store.put(f"k{n}", Body(f"<p>{n}</p>", str(n)))
+    store.flush()
+    store.put("pending", Body("<p>p</p>", "p"))  # not yet flushed: still found
+    keys = [f"k{n}" for n in range(0, 2500, 3)] + ["pending"]
+    found = store.get_many(keys)
+    assert sorted(found) == sorted(keys)
+    assert found["k2499"] == Body("<p>2499</p>", "2499") and found["pending"].search_text == "p"
+    with pytest.raises(KeyError):
+        store.get_many(["k1", "missing"])

@@ -31,7 +31,7 @@ SEED_CAPTIONS = [
     ("equals", "均禾街党工委副书记叶敏为宣传促进队授旗"),
     ("equals", "广东省应急协会策划部副部长叶兴讯导师给队员们进行现场急救培训演练"),
 ]
-KEY_PAGES = ["home", "column", "article"]
+KEY_PAGES = ["home", "column", "article", "edition"]  # edition: the seed article in the Traditional edition
 
 
 def _norm(text: str) -> str:
@@ -101,7 +101,7 @@ def key_pages(browser, base_url: str) -> dict[str, str]:
     """Paths of the pages looked at: the home page, the /towns/ column and the seed article."""
     with browser_support.tab(browser, base_url) as t:
         article = _find_seed_article(t)
-    return {"home": "/", "column": "/towns/", "article": article}
+    return {"home": "/", "column": "/towns/", "article": article, "edition": f"/zh-hant{article}"}
 
 
 # --------------------------------------------------------------------------- tests
@@ -181,19 +181,44 @@ def test_a_phone_gets_the_small_webp_and_no_layout_shift(tab: Tab, key_pages: di
         assert abs(shown_w / shown_h - width / height) < 0.01, f"{current} is shown out of proportion"
 
 
+def test_the_switch_leads_to_the_same_page_in_the_other_edition_and_back(tab: Tab, key_pages: dict[str, str]) -> None:
+    """简/繁: from the seed article to its Traditional page (converted, lang zh-Hant-HK, same URL under /zh-hant/),
+    by keyboard, and back by a click; on the home page and a column too."""
+    for start in (key_pages["article"], "/", "/towns/"):
+        tab.goto(start)
+        assert tab.page.evaluate("() => document.documentElement.lang") == "zh-CN"
+        switch = tab.page.locator("nav.edition-switch a[hreflang='zh-Hant-HK']")
+        assert _norm(switch.inner_text()) == "繁體"
+        switch.focus()
+        with tab.page.expect_navigation(wait_until="load"):
+            tab.page.keyboard.press("Enter")
+        assert tab.path == f"/zh-hant{start}", f"the switch on {start} led to {tab.path}"
+        assert tab.page.evaluate("() => document.documentElement.lang") == "zh-Hant-HK"
+        current = tab.page.locator("nav.edition-switch [aria-current=page]")
+        assert _norm(current.inner_text()) == "繁體"
+        if start == key_pages["article"]:
+            assert "白雲均禾" in _norm(tab.page.locator("h1").inner_text())
+            assert _norm(tab.page.locator("header nav.site-nav [aria-current]").inner_text()) == "鎮街社區"
+        back = tab.page.locator("nav.edition-switch a[hreflang='zh-CN']")
+        _follow_link(tab, back)
+        assert tab.path == start
+    # (no check of tab.broken here: leaving a page aborts its pictures still loading; the edition's page is checked
+    # for broken requests in test_no_broken_local_resources)
+
+
 def test_header_navigation_leads_to_matching_pages(tab: Tab) -> None:
     tab.goto("/")
-    nav_links = tab.page.locator("header nav a")
+    nav_links = tab.page.locator("header nav.site-nav a")
     assert [_norm(t) for t in nav_links.all_inner_texts()] == NAV_TITLES
 
     for title in NAV_TITLES:
         tab.goto("/towns/" if title == NAV_TITLES[0] else "/")  # start somewhere else than the target
-        link = tab.page.locator("header nav a").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+        link = tab.page.locator("header nav.site-nav a").filter(has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
         assert link.count() == 1, f"header nav has {link.count()} links titled {title!r}"
         started_at, href = tab.path, link.get_attribute("href")
         _follow_link(tab, link)
         h1 = [_norm(t) for t in tab.page.locator("h1").all_inner_texts()]
-        current = [_norm(t) for t in tab.page.locator("header nav [aria-current]").all_inner_texts()]
+        current = [_norm(t) for t in tab.page.locator("header nav.site-nav [aria-current]").all_inner_texts()]
         assert any(title in t for t in h1) or title in current, (
             f"nav item {title!r} (href={href!r} on {started_at}) led to {tab.path}, "
             f"whose <h1> is {h1} and aria-current nav item is {current}"

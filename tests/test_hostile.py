@@ -54,6 +54,9 @@ columns:
   - slug: tips
     title: {q(hostile("爆料"))}
     untrusted: true
+editions:  # every page again in Traditional characters: converted text is escaped all the same
+  - language: zh-Hant-HK
+    phrases: {{{q(hostile("标签"))}: {q(hostile("標籤"))}}}
 """
 
 RAW_EDITOR = "编辑\x01\x7f\x1b\x85原始 <script>alert(0)</script>"  # raw control characters, not YAML escapes
@@ -172,7 +175,8 @@ def test_the_site_has_every_kind_of_output(output: Path) -> None:
     names = {p.relative_to(output).as_posix() for p in files_of(output)}
     for expected in ["index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "towns/feed.xml",
                      "tips/feed.xml", "tags/index.html", "towns/2024/05/hostile/index.html",
-                     "tips/2024/05/tip/index.html", "towns/page/2/index.html"]:  # fmt: skip
+                     "tips/2024/05/tip/index.html", "towns/page/2/index.html", "zh-hant/feed.xml",
+                     "zh-hant/towns/2024/05/hostile/index.html", "zh-hant/sitemap.xml"]:  # fmt: skip
         assert expected in names, sorted(names)
     assert any(name.startswith("tags/") and name != "tags/index.html" for name in names)
 
@@ -195,11 +199,11 @@ def test_no_page_has_a_live_script_element_or_handler(output: Path) -> None:
             if tag == "form":  # the theme's search box, and nothing else
                 assert attributes.get("role") == "search", f"{where}: <form {attributes}>"
                 action = attributes.get("action") or ""
-                on_search_page = where == "search/index.html" and action == "./"
+                on_search_page = where in ("search/index.html", "zh-hant/search/index.html") and action == "./"
                 assert action.endswith("search/") or on_search_page, f"{where}: <form {attributes}>"
             if tag == "script":  # JSON-LD, or the theme's own scripts: search, the accessibility toolbar
                 theme_script = set(attributes) <= {"src", "defer"} and attributes.get("src", "").endswith(
-                    ("assets/search.js", "assets/a11y-init.js", "assets/a11y.js")
+                    ("assets/search.js", "assets/search-fold.js", "assets/a11y-init.js", "assets/a11y.js")
                 )
                 assert attributes == {"type": "application/ld+json"} or theme_script, f"{where}: <script {attributes}>"
             if tag == "meta":
@@ -308,3 +312,13 @@ def test_a_remote_picture_url_that_is_no_url_is_an_error(tmp_path: Path) -> None
     (error,) = caught.value.errors
     assert error.text("en").startswith("content/towns/a.md:4: images: picture 'https://example.org/x.png?a=\"><script>")
     assert error.text("en").endswith("is not a valid URL: it holds '\"'")
+
+
+def test_the_editions_converted_strings_and_dictionary_stay_escaped(output: Path) -> None:
+    """The Traditional edition converts the hostile strings (and its dictionary writes some): still only text."""
+    article = Page((output / "zh-hant/towns/2024/05/hostile/index.html").read_text(encoding="utf-8"))
+    ((_, text),) = article.scripts
+    data = json.loads(text)
+    assert data["headline"] == "標題" + SHOWN
+    assert data["keywords"] == ["標籤" + SHOWN, "javascript:alert(6)", "<b>粗</b>"]
+    assert data["inLanguage"] == "zh-Hant-HK"

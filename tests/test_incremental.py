@@ -1,7 +1,8 @@
 """An incremental build gives exactly the output of a cold build, whatever edits came before it.
 
 Hypothesis drives random sequences of edits (add, edit, rename, delete articles and pictures; change a template;
-change the config) on a small site. After each sequence the site is built twice: incrementally, into the output of
+change the config, the Traditional edition's dictionary) on a small site with a Traditional
+edition. After each sequence the site is built twice: incrementally, into the output of
 the previous builds with the build cache they left, and cold, with no cache into an empty folder. The two trees must
 match byte for byte. The development server's in-memory cache is held to the same standard.
 """
@@ -20,6 +21,7 @@ from sitegen.build.api import BuildOptions, build, build_in_memory
 from sitegen.errors import BuildFailed
 from sitegen.incremental.cache import BuildCache
 from tests.conftest import FIXED_NOW, picture_bytes, tree
+from tests.output_support import remove_output
 
 PNG = picture_bytes(16, 12)
 EDITED_PNG = picture_bytes(16, 12, colour=(20, 160, 90))
@@ -32,6 +34,8 @@ columns:
     title: {towns}
   - slug: tips
     title: 身边爆料
+editions:
+  - language: zh-Hant-HK
 """
 NAMES = ["a", "b", "c", "d", "e"]
 COLUMNS = ["towns", "tips"]
@@ -48,6 +52,7 @@ operations = st.one_of(
     st.tuples(st.just("config"), st.integers(1, 3), st.sampled_from(["镇街社区", "镇街"])),
     st.tuples(st.just("link"), columns, names, columns, names),
     st.tuples(st.just("authors"), st.sampled_from(["", "本站记者。", "资深编辑。"]), st.booleans()),
+    st.tuples(st.just("phrases"), st.sampled_from(["", "党建\n", "志愿\t志願者\n社区\t社區\n"])),
 )
 AUTHORS = ["张三", "章三", "李四"]  # 张三 and 章三 share a pinyin slug: who keeps it depends on the dates
 
@@ -107,6 +112,10 @@ def apply(site: Path, operation: tuple) -> None:
         slug = "\n  slug: zhangsan" if with_slug else ""
         (site / "data").mkdir(exist_ok=True)
         (site / "data" / "authors.yaml").write_text(f"张三:\n  bio: '{bio}'{slug}\n", encoding="utf-8")
+    elif kind == "phrases":  # the edition's dictionary: every converted page may change
+        _, phrases = operation
+        (site / "data").mkdir(exist_ok=True)
+        (site / "data" / "opencc.txt").write_text(phrases, encoding="utf-8")
     elif kind == "link":
         _, column, name, target_column, target_name = operation
         path = site / "content" / column / f"{name}.md"

@@ -21,7 +21,9 @@ from sitegen.build.api import BuildOptions, build
 from sitegen.content.text import CONTROLS
 from sitegen.errors import BuildFailed, ContentError
 
-UNTRUSTED_SITE_YAML = SITE_YAML.replace("    title: 身边爆料\n", "    title: 身边爆料\n    untrusted: true\n")
+# the Traditional edition too: every generated text and body goes through OpenCC and the HTML conversion
+EDITION_SITE_YAML = SITE_YAML + "editions:\n  - language: zh-Hant-HK\n"
+UNTRUSTED_SITE_YAML = EDITION_SITE_YAML.replace("    title: 身边爆料\n", "    title: 身边爆料\n    untrusted: true\n")
 EXAMPLES = int(os.environ.get("SITEGEN_PROPERTY_EXAMPLES", "100"))
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -91,7 +93,7 @@ def _build(front: str, body: str, column: str, untrusted: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
         (site / f"content/{column}/2024").mkdir(parents=True)
-        (site / "site.yaml").write_text(UNTRUSTED_SITE_YAML if untrusted else SITE_YAML, encoding="utf-8")
+        (site / "site.yaml").write_text(UNTRUSTED_SITE_YAML if untrusted else EDITION_SITE_YAML, encoding="utf-8")
         (site / f"content/{column}/2024/pic.png").write_bytes(b"\x89PNG\r\n\x1a\n")
         source = f"---\n{front}---\n{body}"
         (site / f"content/{column}/2024/a.md").write_bytes(source.encode("utf-8", "surrogatepass"))
@@ -105,6 +107,7 @@ def _build(front: str, body: str, column: str, untrusted: bool) -> None:
             return
         pages = [p for p in output.rglob("*.html")]
         assert any(len(p.relative_to(output).parts) >= 4 for p in pages), pages  # the article's own page
+        assert any(p.relative_to(output).parts[0] == "zh-hant" and len(p.relative_to(output).parts) >= 5 for p in pages)
         for page in pages:
             assert not CONTROLS.search(page.read_text(encoding="utf-8")), page
 

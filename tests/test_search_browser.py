@@ -160,6 +160,7 @@ def test_javascript_agrees_with_python_on_normalising_and_sharding(tab) -> None:
     tab.goto(f"{tab.base}/search/")
     tab.wait_for_function("window.sitegenSearch !== undefined")
     samples = ["均禾", "ab", "Ａ１", "𠀀x", "é\u0301", "ﬁ", "Σ", "İ", "①", "\u3000突击\u00a0队 AI"]
+    samples += ["鄉村 振興", "裡裏髮㑯"]  # folded to Simplified alike
     js = tab.evaluate(
         "samples => samples.map(s => [s, window.sitegenSearch.normalize(s), window.sitegenSearch.queryTerms(s),"
         " window.sitegenSearch.shardOf(s, 64)])",
@@ -167,6 +168,24 @@ def test_javascript_agrees_with_python_on_normalising_and_sharding(tab) -> None:
     )
     python = [[s, normalize(s), list(query_terms(s)), shard_of(s, 64)] for s in samples]
     assert js == python
+
+
+@pytest.mark.parametrize(
+    ("folder", "query"), [("", "黨群應急突擊隊"), ("/zh-hant", "党群应急突击队"), ("/zh-hant", "黨群")]
+)
+def test_either_edition_finds_the_seed_article_whatever_script_is_typed(tab, folder: str, query: str) -> None:
+    """乡村 finds 鄉村 and the other way: the index and the query are folded to one script (assets/search-fold.js)."""
+    tab.goto(f"{tab.base}{folder}/search/?q={quote(query)}")
+    tab.wait_for_selector(DONE)
+    title = "白云均禾" if not folder else "白雲均禾"
+    results = tab.locator(".search-list > li").filter(has=tab.locator("h2 a", has_text=title))
+    assert results.count() == 1, tab.locator(".search-list").inner_text()
+    marks = results.first.locator("mark").all_inner_texts()
+    assert marks and all(normalize(mark) == normalize(query) for mark in marks), marks  # the text as the page has it
+    with tab.expect_navigation():
+        results.first.locator("h2 a").click()
+    assert tab.url.endswith(f"{folder}/towns/2022/12/junhe-party-building/")
+    assert tab.evaluate("() => document.documentElement.lang") == ("zh-Hant-HK" if folder else "zh-CN")
 
 
 def test_without_javascript_the_page_says_search_needs_it(browser, base_url: str) -> None:

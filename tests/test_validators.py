@@ -2,7 +2,8 @@
 
 - Every HTML page of the built example site goes through the Nu Html Checker (`vnu.jar` from the npm package
   `vnu-jar`, run with Java, one JVM for all pages): zero errors.
-- axe-core (npm) runs in headless Chromium on the home page, a column and an article, at 390 px and 1280 px:
+- axe-core (npm) runs in headless Chromium on the home page, a column, an article and the same article in the
+  Traditional edition (/zh-hant/), at 390 px and 1280 px:
   no violation of impact "serious" or "critical".
 
 `.ci/run` installs both and exports SITEGEN_VNU_JAR and SITEGEN_AXE_JS. Without them (or without Java or the
@@ -96,7 +97,7 @@ def axe_script() -> str:
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-@pytest.mark.parametrize("which", ["home", "column", "article"])
+@pytest.mark.parametrize("which", ["home", "column", "article", "edition"])
 def test_axe_finds_no_serious_or_critical_violation(
     browser,
     base_url: str,  # noqa: F811

@@ -16,6 +16,7 @@ from sitegen.content.authors import AUTHORS_FILE, AuthorInfo, load_authors
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
 from sitegen.content.viewcounts import apply_view_counts, load_view_counts
+from sitegen.edition import edition_keys
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, FileStat, files_fingerprint
@@ -174,7 +175,7 @@ def load_site(
     if errors:
         raise BuildFailed(errors)
     warnings_of_content = tuple(w for a in published for w in a.warnings)
-    cache.store(sources.values(), everything, stats)
+    cache.store(sources.values(), everything, stats, lambda fingerprints: edition_keys(fingerprints, config.editions))
     cache.articles_reused = reused_count
     published, warnings = apply_view_counts(published, counts, config)
     warnings.extend(_portal_warnings(config, published, people))

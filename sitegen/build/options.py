@@ -62,3 +62,4 @@ class BuildReport:
     images_reused: int = 0  # pictures found in the image cache
     mourning: bool = False  # the pages are grey: the build's moment is inside a mourning range
     next_mourning: datetime | None = None  # when a mourning range next starts or ends (the pages change then)
+    editions_converted: int = 0  # articles whose texts and body an edition converted (the others: from the cache)

@@ -18,14 +18,16 @@ from pathlib import Path
 
 from sitegen.build import load
 from sitegen.build.diskfull import disk_errors_in
+from sitegen.build.editions import EditionView, load_edition
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
 from sitegen.build.parallel import ordered_map
+from sitegen.edition import edition_key
 from sitegen.errors import BuildFailed, warning_error
-from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state
+from sitegen.incremental.cache import BuildCache, load_search_state, save_search_state, search_state_file
 from sitegen.layout import CACHE_DIR, TEMPLATES_DIR
-from sitegen.model import OutputFile
+from sitegen.model import BodyOf, Config, OutputFile
 from sitegen.pictures.cache import ImageStore
 from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page, template_digests
 from sitegen.search.index import (
@@ -59,6 +61,7 @@ class _Run:
     pages_reused: int = 0
     data_files: int = 0  # feeds, sitemap, robots.txt, search index
     write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
+    editions_converted: int = 0  # articles whose edition texts and bodies this build converted
 
     def lap(self, phase: str, since: float) -> float:
         now = time.perf_counter()
@@ -91,11 +94,50 @@ def _load(run: _Run) -> LoadedSite:
 
 
 def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
-    """Every file of the site in a stable order; a page whose key matches the cached build is not rendered."""
+    """Every file of the site in a stable order: the source edition's, then each edition's under its prefix."""
+    started = time.perf_counter()
+    views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
+    run.editions_converted = sum(view.converted for view in views)
+    run.lap("convert editions", started)
+    search_url = SEARCH_URL if run.options.search else None
+    jobs = page_jobs(loaded.site, search_url)
+    bodies: list[BodyOf] = [loaded.body] * len(jobs)
+    configs = [loaded.site.config] * len(jobs)
+    for view in views:
+        edition_jobs = page_jobs(view.site, search_url, dict(view.shared), edition_key(view.edition))
+        jobs += edition_jobs
+        bodies += [view.body] * len(edition_jobs)
+        configs += [view.site.config] * len(edition_jobs)
+    yield from _pages(run, jobs, configs, bodies, output)
+    started = time.perf_counter()
+    for file in data_files(loaded.site, loaded.body):
+        run.data_files += 1
+        yield file
+    for view in views:
+        for file in data_files(view.site, view.body):
+            run.data_files += 1
+            yield file
+    run.lap("feeds and sitemap", started)
+    if run.options.search:
+        started = time.perf_counter()
+        yield from _search_files(run, loaded, output)
+        for view in views:
+            yield from _edition_search(run, view, output)
+        run.lap("search index", started)
+    for file in loaded.static_files:  # pictures and assets: a copy whose source did not change is not read again
+        source = file.copy_from
+        if output is not None and source is not None and run.cache.copy_intact(output, file.path, source):
+            yield OutputFile(file.path, unchanged=True)
+        else:
+            yield file
+
+
+def _pages(
+    run: _Run, jobs: list[PageJob], configs: list[Config], bodies: list[BodyOf], output: Path | None
+) -> Iterator[OutputFile]:
+    """Every page; one whose key matches the cached build is not rendered."""
     started = time.perf_counter()
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
-    config = loaded.site.config
-    jobs = page_jobs(loaded.site, SEARCH_URL if run.options.search else None)
     templates = template_digests(env, {job.template for job in jobs})
     digests = [_page_digest(templates[job.template], job) for job in jobs]
     memory, previous = run.options.cache, run.cache.page_digests
@@ -105,7 +147,9 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
         if not (memory is not None and digest in memory.pages)
         and not (output is not None and previous.get(job.path) == digest and run.cache.intact(output, job.path))
     ]
-    rendered = ordered_map(lambda n: render_page(env, config, jobs[todo[n]], loaded.body), len(todo), run.options.jobs)
+    rendered = ordered_map(
+        lambda n: render_page(env, configs[todo[n]], jobs[todo[n]], bodies[todo[n]]), len(todo), run.options.jobs
+    )
     pending = iter(todo)
     next_todo = next(pending, None)
     progress = run.options.progress
@@ -131,21 +175,6 @@ def _files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[Outpu
     run.cache.record_output(dict(zip((job.path for job in jobs), digests, strict=True)), run.cache.outputs)
     run.cache.pages_reused = run.pages_reused
     run.timings.append(("render templates", rendering))
-    started = time.perf_counter()
-    for file in data_files(loaded.site, loaded.body):
-        run.data_files += 1
-        yield file
-    run.lap("feeds and sitemap", started)
-    if run.options.search:
-        started = time.perf_counter()
-        yield from _search_files(run, loaded, output)
-        run.lap("search index", started)
-    for file in loaded.static_files:  # pictures and assets: a copy whose source did not change is not read again
-        source = file.copy_from
-        if output is not None and source is not None and run.cache.copy_intact(output, file.path, source):
-            yield OutputFile(file.path, unchanged=True)
-        else:
-            yield file
 
 
 def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
@@ -224,16 +253,77 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
     yield from (OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in changes)
 
 
+def _edition_search(run: _Run, view: EditionView, output: Path | None) -> Iterator[OutputFile]:
+    """An edition's search index, under its prefix: its documents are the converted articles (folded to one script
+    like every query). Kept when no article it covers changed; else updated from its saved state like the source's
+    (`sitegen serve` and builds without a cache make it anew)."""
+    prefix = view.edition.prefix + SEARCH_URL
+    columns = column_titles(view.site)
+    articles = view.site.articles[::-1]
+    converted = edition_key(view.edition)  # the same article converted another way is another document
+    keys = [f"{converted}|{document_key(article, columns)}" for article in articles]
+    digest = hashlib.sha1(repr(keys).encode()).hexdigest()
+    known = run.cache.edition_search.get(prefix)
+    memory = run.options.cache
+    kept = known[1] if known is not None and known[0] == digest and memory is None else None
+    if output is not None and kept is not None and all(run.cache.intact(output, path) for path in kept):
+        run.data_files += len(kept)
+        yield from (OutputFile(path, unchanged=True) for path in kept)
+        return
+
+    def document(doc_id: int) -> SearchDocument:
+        return search_document(articles[doc_id], columns, view.body(articles[doc_id]))
+
+    name = search_state_file(view.edition.prefix)
+    state, changes = None, None
+    if output is not None and memory is None and run.options.disk_cache:
+        state = load_search_state(run.options.cache_dir or run.site_dir / CACHE_DIR, name)
+        previous = _on_disk(output / prefix)
+        if state is not None:  # as for the source's index (see _search_index)
+            try:
+                last = state
+                in_output = previous("meta.json") == last.meta()  # else another index, or none
+                changes = update_index(last, keys, document, previous)
+                changes = _restore(run, output, in_output, changes, lambda p: restored(last, p, document), prefix)
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+                changes = None  # a damaged state, or a document not as its key says: build cold
+    paths: list[str] = []
+    if changes is None:
+        made = build_new_index(keys, document)
+        while True:
+            try:
+                path, made_data = next(made)
+            except StopIteration as done:
+                state = done.value
+                break
+            paths.append(prefix + path)
+            yield OutputFile(prefix + path, made_data)
+    else:
+        for path, data in changes:
+            paths.append(prefix + path)
+            yield OutputFile(prefix + path, data, unchanged=data is None)
+    if output is not None and memory is None and run.options.disk_cache and state is not None:
+        run.cache.edition_search_states[name] = state  # saved once the output is written
+    run.data_files += len(paths)
+    run.cache.record_edition_search(prefix, digest, tuple(paths))
+
+
 def _restore(
-    run: _Run, output: Path | None, in_output: bool, changes: Files, restore: Callable[[str], bytes]
+    run: _Run,
+    output: Path | None,
+    in_output: bool,
+    changes: Files,
+    restore: Callable[[str], bytes],
+    folder: str = SEARCH_URL,
 ) -> Files:
     """The bytes of the files an update left as they were (None) where the output lacks them: every one when it
-    holds no index or another one; else the shards changed there since the last build (by their stats)."""
+    holds no index or another one; else the shards changed there since the last build (by their stats). `folder`:
+    where the index is in the output (an edition's is under its prefix)."""
 
     def lacking(path: str) -> bool:
         if not in_output or output is None:
             return True
-        return path.startswith("shards/") and not run.cache.intact(output, SEARCH_URL + path)
+        return path.startswith("shards/") and not run.cache.intact(output, folder + path)
 
     return [(path, restore(path) if data is None and lacking(path) else data) for path, data in changes]
 
@@ -281,6 +371,7 @@ def _report(run: _Run, loaded: LoadedSite, written: WriteReport, output: Path | 
         images_reused=loaded.images_reused,
         mourning=loaded.site.mourning,
         next_mourning=loaded.next_mourning,
+        editions_converted=run.editions_converted,
     )
 
 
@@ -327,9 +418,11 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
             run.cache.save(options.cache_dir or site_dir / CACHE_DIR)
             if run.cache.search_state is not None:  # an index was built or updated: its state, for the next one
                 save_search_state(options.cache_dir or site_dir / CACHE_DIR, run.cache.search_state)
+            for name, state in run.cache.edition_search_states.items():  # the editions' indexes likewise
+                save_search_state(options.cache_dir or site_dir / CACHE_DIR, state, name)
         run.lap("save the build cache", started)
     return _report(run, loaded, written, output), loaded
 
 
 # the phases that run while write_site takes their files: their time is not the writing's
-_OVERLAPPING_WRITES = frozenset({"render templates", "feeds and sitemap", "search index"})
+_OVERLAPPING_WRITES = frozenset({"convert editions", "render templates", "feeds and sitemap", "search index"})

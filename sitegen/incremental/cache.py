@@ -77,6 +77,10 @@ class BuildCache:
     search_paths: tuple[str, ...] = ()  # the files of that index
     search_output: tuple[Any, ...] = ()  # the index itself, as OutputFiles (memory only: sitegen serve)
     search_state: IndexState | None = None  # the state of that index (serve), or one to save after the build
+    # per edition's search folder ("zh-hant/search/"): the digest of what its index was built from, and its files
+    edition_search: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # the states of the editions' indexes made or updated by this build, by file name, saved after it
+    edition_search_states: dict[str, IndexState] = field(default_factory=dict)
     articles_reused: int = 0
     pages_reused: int = 0
     changed: bool = False  # whether the disk copy needs writing
@@ -104,7 +108,15 @@ class BuildCache:
         self.articles_reused += 1
         return cached
 
-    def store(self, sources: Iterable[Source], articles: Iterable[Article], stats: dict[str, FileStat]) -> None:
+    def store(
+        self,
+        sources: Iterable[Source],
+        articles: Iterable[Article],
+        stats: dict[str, FileStat],
+        also_keep: Callable[[set[str]], set[str]] | None = None,
+    ) -> None:
+        """Remember this build's articles; the body store keeps their bodies and, by `also_keep(fingerprints)`, the
+        other rows kept with them (the editions' converted bodies)."""
         self.sources = {source.path: source for source in sources} if self.keep_sources else {}
         articles = {article.source_path: article for article in articles}
         if articles.keys() != self.articles.keys() or any(
@@ -113,13 +125,18 @@ class BuildCache:
             self.changed = True
         self.articles = articles
         if self.changed:
-            self.bodies.retain({article.fingerprint for article in articles.values()})
+            fingerprints = {article.fingerprint for article in articles.values()}
+            self.bodies.retain(fingerprints | (also_keep(fingerprints) if also_keep is not None else set()))
         if stats != self.stats:
             self.stats, self.changed = stats, True
 
     def record_search(self, digest: str, paths: tuple[str, ...]) -> None:
         if (digest, paths) != (self.search_digest, self.search_paths):
             self.search_digest, self.search_paths, self.changed = digest, paths, True
+
+    def record_edition_search(self, folder: str, digest: str, paths: tuple[str, ...]) -> None:
+        if self.edition_search.get(folder) != (digest, paths):
+            self.edition_search[folder], self.changed = (digest, paths), True
 
     def intact(self, output: Path, path: str) -> bool:
         """Whether the output file is still as the last build left it (by its stats)."""
@@ -196,6 +213,7 @@ class BuildCache:
                 copies=data["copies"],
                 search_digest=data["search"][0],
                 search_paths=data["search"][1],
+                edition_search=_edition_search(data.get("edition_search", {})),
                 keep_sources=False,
             )
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
@@ -224,6 +242,7 @@ class BuildCache:
             "output_stats": self.output_stats,
             "copies": self.copies,
             "search": (self.search_digest, self.search_paths),
+            "edition_search": self.edition_search,
         }
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
         try:
@@ -238,6 +257,19 @@ class BuildCache:
         for stale in folder.glob("articles-*.pickle"):  # shards of earlier builds
             if stale.name not in shards.values():
                 stale.unlink(missing_ok=True)
+
+
+def _edition_search(data: object) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The editions' search records as saved, checked: plain text, never a path out of the output (see intact)."""
+    if not isinstance(data, dict):
+        raise ValueError("edition_search: not a mapping")
+    for folder, record in data.items():
+        digest, paths = record
+        if not (isinstance(folder, str) and isinstance(digest, str) and isinstance(paths, tuple)):
+            raise ValueError("edition_search: not text")
+        if not all(isinstance(p, str) and p.startswith(folder) and ".." not in p.split("/") for p in paths):
+            raise ValueError("edition_search: a path outside its folder")
+    return data
 
 
 # Articles are saved in shards, by their path: a file named by a digest of what it holds is written only when that
@@ -290,10 +322,15 @@ def _search_schema() -> str:
     return hashlib.sha1(f"{STATE_SCHEMA}|{__version__}|{shape!r}".encode()).hexdigest()
 
 
-def load_search_state(folder: Path) -> IndexState | None:
+def search_state_file(edition_prefix: str = "") -> str:
+    """The file of a search index's state: search.pickle, or search-zh-hant.pickle for an edition's index."""
+    return f"search-{edition_prefix.strip('/')}.pickle" if edition_prefix else SEARCH_FILE
+
+
+def load_search_state(folder: Path, name: str = SEARCH_FILE) -> IndexState | None:
     """The search index's state saved in `folder`, or None when there is none or it cannot be read."""
     try:
-        with (folder / SEARCH_FILE).open("rb") as handle:
+        with (folder / name).open("rb") as handle:
             data = _DataUnpickler(handle).load()
         if type(data) is not dict or data.get("schema") != _search_schema():
             return None
@@ -302,13 +339,13 @@ def load_search_state(folder: Path) -> IndexState | None:
         return None  # a damaged, foreign or hostile file: the index is built cold
 
 
-def save_search_state(folder: Path, state: IndexState) -> None:
+def save_search_state(folder: Path, state: IndexState, name: str = SEARCH_FILE) -> None:
     """Written beside, then renamed into place: a reader sees the old state or the new one, never half of one."""
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{SEARCH_FILE}.{os.getpid()}"
+    temporary = folder / f".{name}.{os.getpid()}"
     with temporary.open("wb") as handle:
         pickle.dump({"schema": _search_schema(), "state": state_data(state)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, folder / SEARCH_FILE)
+    os.replace(temporary, folder / name)
 
 
 class _DataUnpickler(pickle.Unpickler):

@@ -141,4 +141,8 @@ def site_map(site: Site) -> bytes:
 
 
 def robots_txt(config: Config) -> bytes:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute_url(config.base_url, 'sitemap.xml')}\n".encode()
+    """Every edition's sitemap too: each lists its own pages."""
+    maps = [
+        absolute_url(config.base_url, f"{prefix}sitemap.xml") for prefix in ("", *(e.prefix for e in config.editions))
+    ]
+    return ("User-agent: *\nAllow: /\n\n" + "".join(f"Sitemap: {url}\n" for url in maps)).encode()

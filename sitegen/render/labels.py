@@ -31,6 +31,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "text_larger": "放大字号", "text_size": "字号 {0}%", "contrast": "高对比度", "cursor": "大鼠标",
         "read_aloud": "朗读", "stop_reading": "停止朗读", "reading_view": "阅读模式", "reset": "恢复默认",
         "read_aloud_unavailable": "本浏览器不支持朗读",
+        "edition_switch": "简繁切换",
     },
     "en": {
         "home": "Home", "source": "Source", "author": "Author", "views": "Views", "published": "Published",
@@ -57,9 +58,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "text_larger": "Larger text", "text_size": "Text {0}%", "contrast": "High contrast", "cursor": "Large cursor",
         "read_aloud": "Read aloud", "stop_reading": "Stop reading", "reading_view": "Reading view", "reset": "Reset",
         "read_aloud_unavailable": "This browser cannot read aloud",
+        "edition_switch": "Chinese script",
     },
 }  # fmt: skip
 
 
 def labels_for(language: str) -> Mapping[str, str]:
-    return MappingProxyType(_LABELS.get(language, _LABELS["en"]))
+    """The words of a language; any Chinese tag (an edition's zh-Hant-HK) gets the Simplified ones, which an edition
+    converts."""
+    return MappingProxyType(_LABELS.get("zh-CN" if language.startswith("zh") else language, _LABELS["en"]))

@@ -25,7 +25,7 @@ from sitegen.render.portal import author_key, portal_jobs
 from sitegen.render.redirects import redirect_files
 from sitegen.render.seo import collection_page, news_article, script_json, website
 from sitegen.render.theme import Theme
-from sitegen.urls import absolute_url, relative_url, tag_slug
+from sitegen.urls import absolute_url, in_edition, relative_url, tag_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +45,53 @@ def isodate(moment: datetime) -> str:
     return moment.isoformat()
 
 
+def og_locale(language: str) -> str:
+    """Open Graph's language_TERRITORY from a BCP 47 tag: zh-CN -> zh_CN, zh-Hant-HK -> zh_HK, en -> en."""
+    parts = language.split("-")
+    region = next((p for p in reversed(parts[1:]) if len(p) == 2 and p.isalpha()), None)
+    return f"{parts[0]}_{region.upper()}" if region else parts[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """The same page in one edition of the site (the source first): for the 简/繁 switch and hreflang links."""
+
+    language: str
+    label: str
+    href: str  # a link from the current page
+    absolute: str
+    current: bool
+
+
+def _prefix(config: Config) -> str:
+    return config.edition.prefix if config.edition is not None else ""
+
+
 @jinja2.pass_context
 def _href(context: jinja2.runtime.Context, target: str) -> str:
+    config: Config = context["site"]
+    target = in_edition(_prefix(config), target)  # an edition's pages link to its own pages, and to shared files
     page_url = context["page_url"]
     if page_url is None:  # 404.html is served at any URL: link from the site root
         if "://" in target:
             return target
-        return urlsplit(context["site"].base_url).path + target
+        return urlsplit(config.files_url).path + target
     return relative_url(page_url, target)
+
+
+def alternates(config: Config, page_url: str | None) -> tuple[Alternate, ...]:
+    """The page at `page_url` (the full site-relative URL, under the prefix in an edition) in every edition."""
+    if page_url is None or not config.editions:
+        return ()
+    own = page_url.removeprefix(_prefix(config))
+    versions = [(config.editions[0].source_label, "zh-CN", "", config.edition is None)]
+    versions += [(e.label, e.language, e.prefix, config.edition == e) for e in config.editions]
+    return tuple(
+        Alternate(
+            language, label, relative_url(page_url, prefix + own), absolute_url(config.files_url, prefix + own), current
+        )
+        for label, language, prefix, current in versions
+    )
 
 
 @jinja2.pass_context
@@ -91,6 +130,7 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
     )
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
+    env.filters["og_locale"] = og_locale
     env.globals["href"] = _href
     env.globals["srcset"] = _srcset
     env.globals["body_sizes"] = BODY_SIZES
@@ -101,7 +141,8 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
 
 @jinja2.pass_context
 def _absolute_url(context: jinja2.runtime.Context, target: str) -> str:
-    return absolute_url(context["site"].base_url, target)
+    config: Config = context["site"]
+    return absolute_url(config.files_url, in_edition(_prefix(config), target))
 
 
 def _nav(config: Config, current: str | None) -> tuple[NavLink, ...]:
@@ -119,10 +160,11 @@ def _render(
 ) -> bytes:
     context = {
         "site": config,
-        "labels": labels_for(config.language),
+        "labels": labels_for(config.language),  # an edition's jobs bring their own, converted
         "nav": _nav(config, current),
         "page_url": url,
-        "canonical_url": absolute_url(config.base_url, "404.html" if url is None else url),
+        "canonical_url": absolute_url(config.files_url, _prefix(config) + "404.html" if url is None else url),
+        "alternates": alternates(config, url),
         **variables,
     }
     try:
@@ -175,9 +217,15 @@ class PageJob:
     shows_body: bool = False  # the page shows its `article` variable's body, fetched when the page is rendered
 
 
-def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
-    """Every HTML page of the site, in a stable order. With `search_url`, every page links to the search page."""
+def page_jobs(
+    site: Site, search_url: str | None = None, shared: dict[str, Any] | None = None, shared_key: object = None
+) -> list[PageJob]:
+    """Every HTML page of the site, in a stable order. With `search_url`, every page links to the search page.
+
+    An edition's site (`config.edition` set) puts every page under the edition's prefix; `shared`: variables of
+    every page (an edition's converted labels), `shared_key` what decides them."""
     config = site.config
+    prefix = _prefix(config)
 
     def versions(articles: Iterable[Article | None]) -> tuple[object, ...]:
         return tuple((a.fingerprint, a.future, a.views) if a is not None else None for a in articles)
@@ -190,9 +238,10 @@ def page_jobs(site: Site, search_url: str | None = None) -> list[PageJob]:
         structured: Callable[[], object] | None = None,
         **variables: Any,
     ) -> PageJob:
-        path = output_path_for(url) if url is not None else "404.html"
-        variables = {"search_url": search_url, "mourning": site.mourning, **variables}
-        key = (search_url, site.mourning, *key)  # grey pages (mourning) come and go by the clock
+        path = prefix + (output_path_for(url) if url is not None else "404.html")
+        url = prefix + url if url is not None else None
+        variables = {"search_url": search_url, "mourning": site.mourning, **(shared or {}), **variables}
+        key = (search_url, site.mourning, shared_key, *key)  # grey pages (mourning) come and go by the clock
         return PageJob(path, template, url, current, key, variables, structured, "article" in variables)
 
     home = site.home
@@ -284,12 +333,15 @@ def render_page(env: jinja2.Environment, config: Config, job: PageJob, body_of: 
 
 
 def data_files(site: Site, body_of: BodyOf) -> Iterator[OutputFile]:
-    """The feeds, the sitemap, robots.txt, and the redirects from old addresses (aliases)."""
+    """The feeds, the sitemap, robots.txt, and the redirects from old addresses (aliases); an edition's feeds and
+    sitemap under its prefix, and neither robots.txt nor redirects of its own (the old addresses were the source's)."""
+    prefix = _prefix(site.config)
     for path, data in site_feeds(site, body_of):
-        yield OutputFile(path, data)
-    yield OutputFile("sitemap.xml", site_map(site))
-    yield OutputFile("robots.txt", robots_txt(site.config))
-    yield from redirect_files(site)
+        yield OutputFile(prefix + path, data)
+    yield OutputFile(prefix + "sitemap.xml", site_map(site))
+    if not prefix:
+        yield OutputFile("robots.txt", robots_txt(site.config))
+        yield from redirect_files(site)
 
 
 def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:

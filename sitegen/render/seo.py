@@ -39,7 +39,7 @@ def news_article(article: Article, config: Config) -> dict[str, Any]:
     }
     if article.summary:
         data["description"] = article.summary
-    images = [absolute_url(config.base_url, image.url) for image in article.images]
+    images = [absolute_url(config.files_url, image.url) for image in article.images]  # shared by editions
     if images:
         data["image"] = images
     if article.tags:

@@ -21,7 +21,8 @@ Files, all under `search/` (`search/index.html` itself is rendered from `search.
 - `docs/<id>.json`: `{"column", "date", "text", "title", "url"}` of one article; ids count from the oldest article
   (0), so a new article leaves the other files as they were.
 
-The query (assets/search.js; tests/test_search.py holds the same logic in Python): normalise, split into terms at
+The query (assets/search.js; tests/test_search.py holds the same logic in Python): normalise (NFKC, lower case,
+Traditional folded to Simplified: search/fold.py), split into terms at
 white space, take the bigrams of every term of two or more characters, intersect their postings: the candidates,
 newest first. A two-character term is matched exactly by its posting; for longer ones a candidate may hold the
 bigrams without the term, so every result shown is first checked by a substring test on its document's normalised
@@ -36,6 +37,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sitegen.search.fold import fold_digest, fold_table
 
 SEARCH_URL = "search/"
 FORMAT = 2
@@ -71,21 +74,23 @@ class SearchDocument:
 
 
 class _CharacterTable(dict[int, str]):
-    """str.translate table: each character's NFKC form, lower-cased; filled as characters are met."""
+    """str.translate table: each character's NFKC form, lower-cased, Traditional folded to Simplified (search.fold:
+    乡村 finds 鄉村 and the other way, in either edition); filled as characters are met."""
 
     def __missing__(self, code: int) -> str:
-        self[code] = unicodedata.normalize("NFKC", chr(code)).lower()
+        self[code] = unicodedata.normalize("NFKC", chr(code)).lower().translate(fold_table())
         return self[code]
 
 
 _NORMAL_FORMS = _CharacterTable()  # a memo of a pure function: a few thousand distinct characters in a site
 # Raise it whenever `normalize` folds differently: a saved index state (its postings, the bigrams of its old
 # documents read back) holds text folded the old way, and is then dropped for a cold index.
-NORMALIZE_VERSION = 1
+NORMALIZE_VERSION = f"2-{fold_digest()}"  # 2: Traditional folded to Simplified, by the table of that digest
 
 
 def normalize(text: str) -> str:
-    """NFKC and lower case, one character at a time (so that positions map back, and search.js does the same).
+    """NFKC, lower case and Traditional folded to Simplified, one character at a time (so that positions map back,
+    and search.js does the same).
     The one place the index and the query fold text: search.js's `normalize` must stay its twin, and it must stay a
     mapping of each character on its own (postings.fold applies it to each distinct character of a site)."""
     return text.translate(_NORMAL_FORMS)
