@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ConfigError, ContentError
-from sitegen.layout import CONFIG_FILE, DATA_DIR
-from sitegen.model import DEFAULT_KEEP_BUILDS, Column, Config, Edition
+from sitegen.layout import CONFIG_FILE, DATA_DIR, EDITOR_FILES
+from sitegen.model import DEFAULT_KEEP_BUILDS, Column, Config, Edition, EditorConfig
 from sitegen.portal import parse_filings, parse_mourning
 from sitegen.urls import DEFAULT_PERMALINK, permalink_problem, safe_join
 
@@ -26,7 +26,7 @@ KNOWN_KEYS = (
     "title", "description", "base_url", "language", "timezone", "page_size", "permalink",
     "home_title", "columns", "home_per_column", "most_read_count", "latest_count",
     "feed_size", "feed_full_content", "related_count", "image_cache_keep_builds", "filings", "mourning",
-    "accessibility_toolbar", "lead_count", "editions",
+    "accessibility_toolbar", "lead_count", "editions", "web_editor",
 )  # fmt: skip
 COLUMN_KEYS = ("slug", "title", "description", "untrusted")
 EDITION_KEYS = ("language", "conversion", "prefix", "label", "source_label", "phrases", "keep")
@@ -36,6 +36,8 @@ DEFAULT_CONVERSION = {"zh-Hant-HK": "s2hk", "zh-Hant-MO": "s2hk", "zh-Hant-TW": 
 DEFAULT_EDITION_PREFIX = "zh-hant/"
 LANGUAGE_TAG = re.compile(r"^zh-Hant(-[A-Z]{2})?$")
 PHRASES_FILE = "opencc.txt"  # in data/: the site's own dictionary, one `简体<TAB>繁體` (or a word kept as it is) a line
+EDITOR_BACKENDS = ("github", "gitlab", "gitea", "forgejo", "local")
+EDITOR_KEYS = ("backend", "repo", "branch", "api_root", "auth_url", "app_id", "local_port", "files", "review")
 
 
 class _Collector:
@@ -205,6 +207,7 @@ def parse_config(text: str, phrases: tuple[tuple[str, str], ...] = ()) -> Config
         accessibility_toolbar=check.flag(data, "accessibility_toolbar", True),
         lead_count=check.whole(data, "lead_count", 3, 0),
         editions=editions,
+        web_editor=_web_editor(data.get("web_editor"), check),
     )
     if check.errors:
         raise ConfigError(check.errors)
@@ -253,6 +256,54 @@ def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:
             Column(slug=slug, title=title.strip(), description=str(description).strip(), untrusted=untrusted)
         )
     return tuple(columns)
+
+
+def _web_editor(raw: object, check: _Collector) -> EditorConfig | None:
+    """`web_editor:`: which git host the web editor saves to (or this machine), and where its files are."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        check.add("web_editor", f"expected a mapping with `backend:` and `repo:`, got {raw!r}")
+        return None
+    for key in raw:
+        if key not in EDITOR_KEYS:
+            check.add(f"web_editor.{key}", "unknown key", f"valid keys: {', '.join(EDITOR_KEYS)}")
+    backend = raw.get("backend")
+    if backend not in EDITOR_BACKENDS:
+        check.add("web_editor.backend", f"expected one of {', '.join(EDITOR_BACKENDS)}, got {backend!r}")
+        return None
+    texts = {}
+    for key in ("repo", "branch", "api_root", "auth_url", "app_id", "files"):
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            check.add(f"web_editor.{key}", f"expected text, got {value!r}")
+            value = ""
+        texts[key] = value.strip()
+    if texts["files"].startswith(("/", "\\")) or ".." in re.split(r"[/\\]", texts["files"]):
+        check.add("web_editor.files", f"expected a folder inside the site, got {texts['files']!r}",
+                  "install the editor in the site folder (a link to it there is fine)")  # fmt: skip
+        texts["files"] = ""
+    if backend != "local" and not re.fullmatch(r"[\w.-]+(/[\w.-]+)+", texts["repo"]):
+        check.add("web_editor.repo", f"expected the repository as owner/name, got {texts['repo']!r}")
+    port = raw.get("local_port", 8081 if backend == "local" else None)
+    if port is not None and (isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535):
+        check.add("web_editor.local_port", f"expected a port number (1-65535), got {port!r}")
+        port = None
+    review = raw.get("review", False)
+    if not isinstance(review, bool):
+        check.add("web_editor.review", f"expected true or false, got {review!r}")
+        review = False
+    return EditorConfig(
+        backend=backend,
+        repo=texts["repo"],
+        branch=texts["branch"] or "main",
+        api_root=texts["api_root"],
+        auth_url=texts["auth_url"],
+        app_id=texts["app_id"],
+        local_port=port,
+        files=texts["files"] or EDITOR_FILES,
+        review=review,
+    )
 
 
 def _editions(

@@ -9,5 +9,7 @@ TEMPLATES_DIR = "templates"  # the site's templates (over the theme's)
 DATA_DIR = "data"  # data/views.json
 LINKED_FOLDERS = (ASSETS_DIR, TEMPLATES_DIR, DATA_DIR)  # besides content/: folders whose files a build reads
 SITE_INPUTS = (CONFIG_FILE, CONTENT_DIR, *LINKED_FOLDERS)  # everything of the site folder a build reads
+EDITOR_FILES = "node_modules/decap-cms/dist"  # the web editor's JavaScript, installed from npm beside site.yaml
+EDITOR_PACKAGE = "node_modules/decap-cms/package.json"  # rewritten by every install: a new version rebuilds admin/
 OUTPUT_DIR = "public"
 CACHE_DIR = ".sitegen-cache"

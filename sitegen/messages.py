@@ -193,6 +193,22 @@ _ZH: tuple[tuple[str, str], ...] = (
         "slug 是栏目在 content/ 下的文件夹名，也是它的网址",
     ),
     (r"column (?P<slug>.*) is listed twice", "栏目 {slug} 重复出现"),
+    (r"a mapping with `backend:` and `repo:`", "含 backend 和 repo 的映射"),
+    (r"the repository as owner/name", "owner/name 形式的仓库名"),
+    (r"a port number \(1-65535\)", "端口号（1-65535）"),
+    (r"a folder inside the site", "网站里的文件夹"),
+    (
+        r"install the editor in the site folder \(a link to it there is fine\)",
+        "请把编辑器安装在网站文件夹里（也可以在那里放一个指向它的链接）",
+    ),
+    (
+        r"the web editor's files are not in (?P<folder>.*)",
+        "网页编辑器的文件不在 {folder}",
+    ),
+    (
+        r"install them in the site folder: (?P<command>.*)",
+        "请在网站文件夹里安装：{command}",
+    ),
     # site.yaml: a portal's filings and mourning ranges; data/authors.yaml
     (r"a mapping with (?P<keys>[a-z_, ]+)", "含 {keys} 的映射"),
     (r"an ICP number such as (?P<example>\S+)", "ICP 备案号，例如 {example}"),

@@ -65,6 +65,21 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
+class EditorConfig:
+    """site.yaml's `web_editor:`: the web editor written to admin/ by the build, and where it saves articles."""
+
+    backend: str  # "github", "gitlab", "gitea", "forgejo" or "local" (this machine only)
+    repo: str = ""  # owner/name on the git host
+    branch: str = "main"
+    api_root: str = ""  # a self-hosted GitLab, Gitea or Forgejo: its API address
+    auth_url: str = ""  # the OAuth server (Decap's base_url)
+    app_id: str = ""  # the OAuth application's client id (GitLab, Gitea, Forgejo)
+    local_port: int | None = None  # decap-server on this machine: the editor uses it when opened on localhost
+    files: str = ""  # the editor's JavaScript, site-relative (config.py: layout.EDITOR_FILES unless set)
+    review: bool = False  # Decap's editorial workflow: every change is a pull request, published when merged
+
+
+@dataclass(frozen=True, slots=True)
 class Filings:
     """What a website in mainland China shows in its footer (site.yaml `filings:`); empty texts are not shown."""
 
@@ -143,6 +158,7 @@ class Config:
     def next_mourning_change(self, moment: datetime) -> datetime | None:
         """The first start or end of a mourning range after `moment`: the clock alone changes every page then."""
         return min((t for r in self.mourning for t in (r.start, r.end) if t > moment), default=None)
+    web_editor: EditorConfig | None = None  # the web editor (admin/), when the site has one
     editions: tuple[Edition, ...] = ()  # the site again in other scripts (site.yaml `editions:`)
     edition: Edition | None = None  # the edition this config renders (its texts converted), None for the source
     root_url: str = ""  # in an edition's config: the source's base_url, where the shared assets and pictures are

@@ -34,6 +34,10 @@ columns:
 # 繁体版（港澳读者）：整站在 /zh-hant/ 下再生成一份繁体页面；需要时去掉下面两行的 #
 # editions:
 #   - language: zh-Hant-HK
+# 网页编辑器：build 时生成 admin/，编辑在浏览器里写稿（见 README“Editing in the browser”）
+# web_editor:
+#   backend: gitea    # github、gitlab、gitea、forgejo；local：只在本机
+#   repo: newsroom/site
 """,
     "en": """\
 title: Our Community
@@ -54,6 +58,10 @@ columns:
   - slug: tips
     title: Tips
     untrusted: true   # readers' tips: HTML in their bodies is cleaned
+# The web editor: the build writes admin/, where editors write in the browser (README: Editing in the browser)
+# web_editor:
+#   backend: gitea    # github, gitlab, gitea, forgejo; local: this machine only
+#   repo: newsroom/site
 """,
 }
 
@@ -113,7 +121,7 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
             raise ScaffoldError(f"{path} already exists; nothing was changed")
     if not (directory / ".gitignore").exists():  # the built site and the caches are made, not written
         # /public without a slash: it is a link to the last build (.public-builds/), which `public/` would not match
-        files[directory / ".gitignore"] = "/public\n/.public-builds/\n.sitegen-cache/\n"
+        files[directory / ".gitignore"] = "/public\n/.public-builds/\n.sitegen-cache/\nnode_modules/\n"
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:

@@ -166,7 +166,7 @@ class DevServer:
                 return HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", self._decorate(page)
         data = found.data if found.data is not None else found.copy_from.read_bytes()  # type: ignore[union-attr]
         content_type = mimetypes.guess_type(found.path)[0] or "application/octet-stream"
-        if content_type == "text/html":
+        if content_type == "text/html" and not relative.startswith("admin/"):  # a reload would lose the form
             data = self._decorate(data)
             content_type = "text/html; charset=utf-8"
         return status, content_type, data

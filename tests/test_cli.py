@@ -189,7 +189,7 @@ def test_init_scaffolds_a_site_that_builds(tmp_path: Path, language: str, label:
     result = run("init", site, "--language", language)
     assert result.exit_code == 0, result.output
     assert (site / "site.yaml").is_file()
-    ignored = ["/public", "/.public-builds/", ".sitegen-cache/"]  # the output link, the builds it points to
+    ignored = ["/public", "/.public-builds/", ".sitegen-cache/", "node_modules/"]  # + the web editor from npm
     assert (site / ".gitignore").read_text(encoding="utf-8").splitlines() == ignored
     articles = sorted(site.glob("content/*/*/*.md"))
     assert len(articles) >= 1

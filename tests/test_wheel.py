@@ -112,3 +112,8 @@ def test_an_unpacked_wheel_builds_a_site_with_its_own_theme(wheel: Path, make_si
         assert (tmp_path / "out" / page).read_text(encoding="utf-8").endswith(marker), page
     assert (tmp_path / "out/assets/style.css").read_bytes() == (REPO_ROOT / "assets/style.css").read_bytes()
     assert "轮子里的主题" in (tmp_path / "out/towns/2024/01/a/index.html").read_text(encoding="utf-8")
+
+
+def test_the_wheel_ships_the_web_editors_script_and_pinyin_table(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"sitegen/render/editor.js", "sitegen/render/editor-pinyin.json"} <= names

@@ -28,7 +28,7 @@ from sitegen.build.output import check_output_dir, output_location, recover
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental import uptodate
-from sitegen.layout import CACHE_DIR, CONFIG_FILE, OUTPUT_DIR, SITE_INPUTS
+from sitegen.layout import CACHE_DIR, CONFIG_FILE, EDITOR_PACKAGE, OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
 from sitegen.portal import production_problems
 
@@ -84,7 +84,8 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         started = time.perf_counter()
         key = _options_key(options, output, cache_dir)
         inputs = uptodate.scan(
-            [*(site_dir / name for name in SITE_INPUTS), options.theme.templates, options.theme.assets, _PACKAGE],
+            [*(site_dir / name for name in (*SITE_INPUTS, EDITOR_PACKAGE)), options.theme.templates,
+             options.theme.assets, _PACKAGE],
             skip=[output, cache_dir],
         )
         now = options.now or datetime.now(UTC)

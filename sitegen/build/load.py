@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from sitegen.build.admin import admin_files
 from sitegen.build.parallel import ordered_map
 from sitegen.config import load_config
 from sitegen.content.articles import Source, find_sources, read_source, render_article
@@ -129,7 +130,7 @@ def load_site(
     next_mourning = config.next_mourning_change(now)
     return LoadedSite(
         site=assemble(config, published, people, config.mourning_at(now)),
-        static_files=static_files(site_dir, theme, published, people),
+        static_files=static_files(site_dir, theme, published, people) + admin_files(site_dir, config),
         bodies=cache.bodies,
         left_out_drafts=len(left_out_drafts),
         left_out_future=len(left_out_future),

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 from urllib.parse import unquote
 
+from sitegen.content import schema
 from sitegen.content.keys import KNOWN_FIELDS, suggested_key
 from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
@@ -17,10 +18,10 @@ from sitegen.errors import ContentError
 from sitegen.model import EMPTY_MAPPING, FrozenMapping
 from sitegen.urls import alias_problem, segment_problem
 
-IMAGE_KEYS = ("src", "caption", "alt", "width", "height")
+IMAGE_KEYS = schema.PICTURE_KEYS
 ALIAS_HINT = "an old address of this article on this site, such as /2008/11/23/hello.html or /old/page/"
 DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
-SLUG = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9\u4e00-\u9fff._-]{0,199}$")
+SLUG = re.compile(schema.SLUG_PATTERN)
 _DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_FRONT_MATTER_BYTES = 64 * 1024  # a generous article needs 2 KB; 100,000 lines of keys are refused before parsing
 MAX_LIST_ITEMS = 100  # tags, authors or pictures of one article

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-KNOWN_FIELDS = frozenset({"title", "date", "source", "author", "editor", "views", "images", "tags",
-                          "summary", "slug", "draft", "updated", "aliases", "featured", "weight"})  # fmt: skip
+from sitegen.content import schema
+
+KNOWN_FIELDS = frozenset(schema.KEYS)  # the one description of the front matter (the web editor's form too)
 # keys editors write in Chinese, or take from other generators, for a field sitegen names otherwise
 SYNONYMS = {
     "标题": "title", "题目": "title", "日期": "date", "时间": "date", "发表时间": "date", "发布时间": "date",

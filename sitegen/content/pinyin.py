@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-MAX_SLUG = 60
+from sitegen.content.schema import NEW_SLUG_LENGTH
+
+MAX_SLUG = NEW_SLUG_LENGTH  # the web editor's slugs (render/editor.js) follow the same rule
 
 
 def slugify(title: str, fallback: str = "article") -> str:
