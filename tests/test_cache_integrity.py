@@ -377,3 +377,19 @@ def test_a_failed_search_update_falls_back_to_a_cold_index_and_says_so(tmp_path:
     assert warned(report, cache(site) / SEARCH_FILE)
     assert "the search index could not be updated (damaged: a shard" in " ".join(report.cache_warnings)
     assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_an_editions_failed_search_update_falls_back_to_a_cold_index_and_says_so(tmp_path: Path, monkeypatch) -> None:
+    site = make_site(tmp_path, extra_yaml="editions:\n  - language: zh-Hant-HK\n")
+    build(site, options(tmp_path))
+    assert (cache(site) / "search-zh-hant.pickle").is_file()
+
+    def failing_update(*args, **kwargs):
+        raise ValueError("a shard of the last index changed since")
+
+    monkeypatch.setattr("sitegen.build.pipeline.update_index", failing_update)
+    edit(site)
+    report = build(site, options(tmp_path))
+    assert warned(report, cache(site) / SEARCH_FILE)
+    assert warned(report, cache(site) / "search-zh-hant.pickle")  # the edition's index says so too
+    assert tree(tmp_path / "out") == cold(site, tmp_path)

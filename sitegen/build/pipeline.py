@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from sitegen.render.pages import PageJob, data_files, make_environment, page_job
 from sitegen.search.index import (
     SEARCH_URL,
     Files,
+    IndexState,
     Previous,
     SearchDocument,
     build_new_index,
@@ -338,14 +339,7 @@ def _search_index(run: _Run, loaded: LoadedSite, keys: list[str], output: Path |
             where = "memory" if memory is not None else str(folder / SEARCH_STATE_FILE)
             run.warnings.append(cold_search(where, damaged(exc)))
     if changes is None:
-        cold = build_new_index(keys, document)
-        while True:
-            try:
-                path, data = next(cold)
-            except StopIteration as done:
-                state = done.value
-                break
-            yield OutputFile(SEARCH_URL + path, data)
+        state = yield from _cold_index(keys, document, SEARCH_URL)
         changes = []
     if memory is not None:
         memory.search_state = state
@@ -388,19 +382,13 @@ def _edition_search(run: _Run, view: EditionView, output: Path | None) -> Iterat
                 in_output = previous("meta.json") == last.meta()  # else another index, or none
                 changes = update_index(last, keys, document, previous)
                 changes = _restore(run, output, in_output, changes, lambda p: restored(last, p, document), prefix)
-            except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-                changes = None  # a damaged state, or a document not as its key says: build cold
+            except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+                changes = None  # a damaged state, or a document not as its key says: build cold, and say so
+                folder = run.options.cache_dir or run.site_dir / CACHE_DIR
+                run.warnings.append(cold_search(str(folder / name), damaged(exc)))
     paths: list[str] = []
     if changes is None:
-        made = build_new_index(keys, document)
-        while True:
-            try:
-                path, made_data = next(made)
-            except StopIteration as done:
-                state = done.value
-                break
-            paths.append(prefix + path)
-            yield OutputFile(prefix + path, made_data)
+        state = yield from _cold_index(keys, document, prefix, paths)
     else:
         for path, data in changes:
             paths.append(prefix + path)
@@ -409,6 +397,23 @@ def _edition_search(run: _Run, view: EditionView, output: Path | None) -> Iterat
         run.cache.edition_search_states[name] = state  # saved once the output is written
     run.data_files += len(paths)
     run.cache.record_edition_search(prefix, digest, tuple(paths))
+
+
+def _cold_index(
+    keys: list[str], document: Callable[[int], SearchDocument], folder: str, made: list[str] | None = None
+) -> Generator[OutputFile, None, IndexState]:
+    """A search index made from nothing, its files under `folder` handed on one by one as they are made (their paths
+    also added to `made`); returns the index's state."""
+    files = build_new_index(keys, document)
+    while True:
+        try:
+            path, data = next(files)
+        except StopIteration as done:
+            state: IndexState = done.value
+            return state
+        if made is not None:
+            made.append(folder + path)
+        yield OutputFile(folder + path, data)
 
 
 def _restore(
