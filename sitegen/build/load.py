@@ -125,7 +125,7 @@ def load_site(
     cache.articles_reused = reused_count
     published, warnings = apply_view_counts(published, counts, config)
     warnings.extend(_portal_warnings(config, published, people))
-    remake = partial(_remake_body, site_dir, config, MarkdownRenderer(config.language), pictures, urls, now, cache)
+    remake = partial(_remake_body, site_dir, config, pictures, urls, now, cache)  # only for a damaged body
     next_article = min((a.date for a in everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
     return LoadedSite(
@@ -261,7 +261,6 @@ def _render(
 def _remake_body(
     site_dir: Path,
     config: Config,
-    markdown: MarkdownRenderer,
     pictures: Pictures,
     urls: dict[str, str],
     now: datetime,
@@ -271,6 +270,7 @@ def _remake_body(
     """An article's body rendered again, for one whose stored copy was lost or damaged (said by the store). Its
     source is unchanged since it was checked (its fingerprint says so), so the body is the one it was."""
     source = read_source(site_dir, article.source_path, article.column, config)
+    markdown = MarkdownRenderer(config.language)  # made here: most builds never need it
     result = render_article(source, markdown, pictures, urls, now) if not isinstance(source, list) else source
     if isinstance(result, list):
         raise BuildFailed(result)
