@@ -25,8 +25,8 @@ from sitegen.incremental.cache import CACHE_FILE, SEARCH_FILE, BuildCache, _Pick
 from sitegen.incremental.uptodate import RECORD_FILE
 from sitegen.pictures.cache import KEYS, META
 from sitegen.pictures.usage import USAGE
-from tests.conftest import FIXED_NOW, article, picture_bytes, tree
-from tests.output_support import builds_of
+from conftest import FIXED_NOW, article, picture_bytes, tree
+from output_support import builds_of
 
 SECRET = b"TOP-SECRET-0123456789-never-publish"
 SITE_YAML = "title: 测试站\nbase_url: https://example.org/\ncolumns:\n  - slug: towns\n    title: 镇街\n"

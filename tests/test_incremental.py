@@ -29,8 +29,8 @@ from sitegen.build import load
 from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.errors import BuildFailed
 from sitegen.incremental.cache import BuildCache
-from tests.conftest import FIXED_NOW, picture_bytes, tree
-from tests.output_support import remove_output
+from conftest import FIXED_NOW, picture_bytes, tree
+from output_support import remove_output
 
 PNG = picture_bytes(16, 12)
 EDITED_PNG = picture_bytes(16, 12, colour=(20, 160, 90))

@@ -13,7 +13,7 @@ from sitegen.build.api import BuildOptions, build
 from sitegen.model import Tag
 from sitegen.render import pages
 from sitegen.render.keys import ContextKeys
-from tests.conftest import FIXED_NOW, article
+from conftest import FIXED_NOW, article
 
 
 def test_a_tag_differing_only_in_its_count_gives_another_key() -> None:
@@ -118,14 +118,14 @@ def test_a_rebuild_keys_articles_from_their_saved_digests_and_still_sees_a_chang
     assert changed.pages_rendered > 0 and changed.articles_rendered == 0
     cold = build(site, BuildOptions(output_dir=tmp_path / "cold", disk_cache=False, now=FIXED_NOW, jobs=1))
     assert cold.articles == 2
-    from tests.conftest import tree
+    from conftest import tree
 
     assert tree(tmp_path / "out") == tree(tmp_path / "cold")
 
 
 def test_a_base_and_the_fields_changed_since_give_a_key_that_follows_the_content() -> None:
     from sitegen.build.api import BuildOptions as Options  # noqa: F401  (the model comes with it)
-    from tests.conftest import FIXED_NOW as NOW
+    from conftest import FIXED_NOW as NOW
 
     base = _article_model("甲", NOW)
     keys = ContextKeys({base.source_path: (base, "d" * 40)})

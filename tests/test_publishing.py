@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from sitegen.build.api import BuildOptions, build
 from sitegen.cli import main
 from sitegen.errors import BuildFailed
-from tests.conftest import FIXED_NOW, MakeSite, article
+from conftest import FIXED_NOW, MakeSite, article
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

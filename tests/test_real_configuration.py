@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sitegen.build.parallel import MIN_ITEMS_PER_WORKER
 from sitegen.incremental.bodies import BODIES_FILE
-from tests.conftest import picture_bytes, tree
+from conftest import picture_bytes, tree
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = 160  # more than 2 * MIN_ITEMS_PER_WORKER article pages: two page workers fork

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.content.text import SUMMARY_LENGTH, character_count, reading_minutes, summarize
-from tests.text_support import html_to_text
+from text_support import html_to_text
 
 SENTENCE_END = "。！？!?"
 

@@ -14,7 +14,7 @@ import pytest
 
 from sitegen import toolchain
 from sitegen.build.api import BuildOptions, build
-from tests.conftest import FIXED_NOW, article, picture_bytes, tree
+from conftest import FIXED_NOW, article, picture_bytes, tree
 
 REPO = Path(__file__).resolve().parent.parent
 
