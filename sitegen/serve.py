@@ -16,6 +16,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -101,7 +102,7 @@ class DevServer:
 
     @property
     def url(self) -> str:
-        host, port = self._http.server_address[:2]
+        host, port = cast("tuple[str, int]", self._http.server_address[:2])  # an IPv4 server's address
         return f"http://{host}:{port}/"
 
     def start(self) -> None:
@@ -164,6 +165,7 @@ class DevServer:
                     b"<!doctype html><html><head><meta charset=utf-8><title>sitegen</title></head><body></body></html>"
                 )
                 return HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", self._decorate(page)
+        # a served file holds its bytes or names the file to read them from
         data = found.data if found.data is not None else found.copy_from.read_bytes()  # type: ignore[union-attr]
         content_type = mimetypes.guess_type(found.path)[0] or "application/octet-stream"
         if content_type == "text/html" and not relative.startswith("admin/"):  # a reload would lose the form

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import FIXED_NOW, MakeSite, article, build_site, tree
 
 from sitegen.build.api import BuildOptions, build, load_site
 from sitegen.build.parallel import ordered_map
 from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.model import Body
-from conftest import FIXED_NOW, MakeSite, article, build_site, tree
 
 ONE = Body("<p>一</p>", "一")
 TWO = Body("<p>二</p>", "二")

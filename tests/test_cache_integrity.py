@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXED_NOW, article, picture_bytes, tree
+from output_support import builds_of
 
 from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.cli import main
@@ -25,8 +27,6 @@ from sitegen.incremental.cache import CACHE_FILE, SEARCH_FILE, BuildCache, _Pick
 from sitegen.incremental.uptodate import RECORD_FILE
 from sitegen.pictures.cache import KEYS, META
 from sitegen.pictures.usage import USAGE
-from conftest import FIXED_NOW, article, picture_bytes, tree
-from output_support import builds_of
 
 SECRET = b"TOP-SECRET-0123456789-never-publish"
 SITE_YAML = "title: 测试站\nbase_url: https://example.org/\ncolumns:\n  - slug: towns\n    title: 镇街\n"

@@ -290,8 +290,9 @@ def test_the_feed_content_is_escaped_html_without_scripts(output: Path) -> None:
 @pytest.mark.parametrize("untrusted", [False, True])
 def test_control_characters_written_as_references_are_dropped_too(untrusted: bool) -> None:
     """Found by the property tests: `&#x1;` in a body reached the summary (and so the home page) as a raw U+0001."""
-    from sitegen.content.markup import MarkdownRenderer, Picture, Targets
     from text_support import html_to_text
+
+    from sitegen.content.markup import MarkdownRenderer, Picture, Targets
 
     body = "甲&#x1;乙&#0;丙&#x85;丁&#127;戊 &#65;&#x4e2d;"
     html = (

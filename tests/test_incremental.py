@@ -21,16 +21,16 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from conftest import FIXED_NOW, picture_bytes, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from output_support import remove_output
 
 from sitegen import toolchain
 from sitegen.build import load
 from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.errors import BuildFailed
 from sitegen.incremental.cache import BuildCache
-from conftest import FIXED_NOW, picture_bytes, tree
-from output_support import remove_output
 
 PNG = picture_bytes(16, 12)
 EDITED_PNG = picture_bytes(16, 12, colour=(20, 160, 90))

@@ -8,12 +8,12 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from conftest import FIXED_NOW, article
 
 from sitegen.build.api import BuildOptions, build
 from sitegen.model import Tag
 from sitegen.render import pages
 from sitegen.render.keys import ContextKeys
-from conftest import FIXED_NOW, article
 
 
 def test_a_tag_differing_only_in_its_count_gives_another_key() -> None:
@@ -124,8 +124,9 @@ def test_a_rebuild_keys_articles_from_their_saved_digests_and_still_sees_a_chang
 
 
 def test_a_base_and_the_fields_changed_since_give_a_key_that_follows_the_content() -> None:
-    from sitegen.build.api import BuildOptions as Options  # noqa: F401  (the model comes with it)
     from conftest import FIXED_NOW as NOW
+
+    from sitegen.build.api import BuildOptions as Options  # noqa: F401  (the model comes with it)
 
     base = _article_model("甲", NOW)
     keys = ContextKeys({base.source_path: (base, "d" * 40)})

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from click.testing import CliRunner
+from conftest import FIXED_NOW, MakeSite, article
 
 from sitegen.build.api import BuildOptions, build
 from sitegen.cli import main
 from sitegen.errors import BuildFailed
-from conftest import FIXED_NOW, MakeSite, article
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

@@ -12,9 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import picture_bytes, tree
+
 from sitegen.build.parallel import MIN_ITEMS_PER_WORKER
 from sitegen.incremental.bodies import BODIES_FILE
-from conftest import picture_bytes, tree
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLES = 160  # more than 2 * MIN_ITEMS_PER_WORKER article pages: two page workers fork

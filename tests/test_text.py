@@ -7,9 +7,9 @@ import html as html_lib
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from text_support import html_to_text
 
 from sitegen.content.text import SUMMARY_LENGTH, character_count, reading_minutes, summarize
-from text_support import html_to_text
 
 SENTENCE_END = "。！？!?"
 

@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXED_NOW, article, picture_bytes, tree
 
 from sitegen import toolchain
 from sitegen.build.api import BuildOptions, build
-from conftest import FIXED_NOW, article, picture_bytes, tree
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIXED_NOW, PNG, MakeSite, article, picture_bytes
 
 from sitegen.build import api as build_module
 from sitegen.build.api import BuildOptions, BuildReport, build
 from sitegen.cli import main
 from sitegen.errors import BuildFailed
 from sitegen.incremental.uptodate import RECORD_FILE
-from conftest import FIXED_NOW, PNG, MakeSite, article, picture_bytes
 
 LONG_AGO = 1_600_000_000 * 10**9  # ns: time stamps sitegen trusts (not within seconds of the last scan)
 ENDED_EARLY = "inputs unchanged"

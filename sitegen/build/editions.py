@@ -65,9 +65,10 @@ def load_edition(loaded: LoadedSite, edition: Edition, jobs: int) -> EditionView
         bodies.put(edition_body_key(article.fingerprint, edition), body)
     bodies.flush()
     keys = {a.source_path: edition_texts_key(a.fingerprint, edition) for a in source.articles}
-    texts = bodies.get_many(list(keys.values()))
+    stored_texts = bodies.get_many(list(keys.values()))
     articles = {
-        a.source_path: with_texts(a, EditionTexts.from_body(texts[keys[a.source_path]])) for a in source.articles
+        a.source_path: with_texts(a, EditionTexts.from_body(stored_texts[keys[a.source_path]]))
+        for a in source.articles
     }
     config = edition_config(source.config, edition, convert)
     slugs = tag_slugs(source, articles)

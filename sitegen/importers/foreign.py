@@ -228,16 +228,16 @@ def html_pictures(body: Body) -> None:
             return match.group(0)
         img = re.search(r"<img\b[^>]*>", match["inner"], re.IGNORECASE)
         written = _MARKDOWN_IMAGE.search(match["inner"])  # Minimal Mistakes' {{ fig_img | markdownify }} idiom
-        if img is None and written is None:
+        if img is not None:
+            src, alt = attribute(img.group(0), "src"), attribute(img.group(0), "alt")
+        elif written is not None:
+            src, alt = written["src"], written["alt"]
+        else:
+            return match.group(0)
+        if not src:
             return match.group(0)
         caption_match = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", match["inner"], re.IGNORECASE | re.DOTALL)
         caption = " ".join(re.sub(r"<[^>]+>", "", caption_match.group(1)).split()) if caption_match else ""
-        if img is not None:
-            src, alt = attribute(img.group(0), "src"), attribute(img.group(0), "alt")
-        else:
-            src, alt = written["src"], written["alt"]
-        if not src:
-            return match.group(0)
         body.pictures.append(Picture(src, caption, alt, line_at(body.text, match.start(), body.first_line)))
         return figure_markdown(src, caption, alt)
 

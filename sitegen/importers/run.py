@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -92,7 +93,9 @@ class _Run:
         by_key: dict[str, tuple[str, bool]] = {}
         for parsed in self.parsed:
             placement = placements[parsed.origin]
-            for key in parsed.keys if placement is not None else ():
+            if placement is None:
+                continue
+            for key in parsed.keys:
                 by_key.setdefault(key, (placement.target, parsed.article.draft))
         written: list[Written] = []
         redirected: dict[str, str] = {}  # old address -> the source that keeps it
@@ -210,7 +213,9 @@ def import_legacy(
             origin = str(file)
             old_url = old_urls.get(file.name, "")
             article = run.parse(
-                origin, file, lambda t, f=file, u=old_url: parse_legacy(t, f.name, navigation, [config.title], u)
+                origin,
+                file,
+                partial(parse_legacy, name=file.name, navigation=navigation, banners=[config.title], old_url=old_url),
             )
             if article is None:
                 continue
@@ -271,7 +276,9 @@ def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False
         if file.suffix.lower() in OTHER_MARKUP:
             run.failed.append(Failed(origin, None, f"is {file.suffix} markup; only Markdown and HTML can be imported"))
             continue
-        article = run.parse(origin, file, lambda t, r=relative: parse_hugo(t, r, hugo.params, hugo.config))
+        article = run.parse(
+            origin, file, partial(parse_hugo, relative=relative, site_params=hugo.params, site=hugo.config)
+        )
         if article is None:
             continue
         if _unpublished(article):
@@ -328,7 +335,9 @@ def import_jekyll(site_dir: Path, source: Path, column: str, dry_run: bool = Fal
             continue
         modified = date.fromtimestamp(file.stat().st_mtime)
         article = run.parse(
-            origin, file, lambda t, r=relative, m=modified, c=collection: parse_jekyll(t, r, jekyll.config, m, c)
+            origin,
+            file,
+            partial(parse_jekyll, relative=relative, site=jekyll.config, modified=modified, collection=collection),
         )
         if article is None:
             continue

@@ -119,15 +119,15 @@ def write_article(
             handle.write(text)
     except FileExistsError:  # created since we looked
         return Skipped(origin, target, "already exists; not overwritten", clash=True)
-    copied = []
+    written: list[str] = []
     for name, file in copies:
         try:
             with (folder / name).open("xb") as handle:
                 handle.write(file.read_bytes())
         except FileExistsError:
             continue
-        copied.append(f"{posixpath.dirname(target)}/{name}")
-    return Written(origin, target, tuple(copied), tuple(notices), tuple(missing))
+        written.append(f"{posixpath.dirname(target)}/{name}")
+    return Written(origin, target, tuple(written), tuple(notices), tuple(missing))
 
 
 def write_report(path: Path, data: dict[str, Any]) -> None:
@@ -184,7 +184,8 @@ def _free_name(folder: Path, slug: str, name: str, file: Path, claimed: dict[str
     candidates = [name, f"{slug}-{name}", *(f"{slug}-{n}-{name}" for n in range(2, 1000))]
     for candidate in candidates:
         if candidate in claimed:
-            if claimed[candidate] is not None and claimed[candidate].read_bytes() == data:  # type: ignore[union-attr]
+            holder = claimed[candidate]
+            if holder is not None and holder.read_bytes() == data:
                 return candidate
             continue
         existing = folder / candidate

@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+from typing import cast
 
 from sitegen import toolchain
 from sitegen.cachenotes import changed, damaged, discarded, dropped, outside
@@ -101,7 +102,7 @@ class ImageStore:
             name = str(file)
             known = self._known.get(name)
             if known is not None and known[:2] == [stat.st_mtime_ns, stat.st_size]:
-                digest = known[2]
+                digest = cast(str, known[2])  # _read_keys kept only entries with a digest there
             else:
                 digest = hashlib.sha256(file.read_bytes()).hexdigest()
             trusted = stat.st_mtime_ns < self._racy_after

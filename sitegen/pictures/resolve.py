@@ -151,7 +151,7 @@ class Pictures:
                     gone = (
                         any(file is None for file in files)  # the files themselves: stat'ed by `verified`
                         or not self.resolver.is_source(image.source_file)
-                        or not self.store.verified(image.source_file, files)  # type: ignore[arg-type]
+                        or not self.store.verified(image.source_file, files)
                     )
                     key = "gone" if gone else self.store.key(image.source_file)
                 except OSError:

@@ -146,7 +146,9 @@ def _normalized(picture: Image.Image, fallback: str, icc: bytes | None) -> tuple
     if picture.mode == "CMYK" and icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            picture = ImageCms.profileToProfile(picture, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            converted = ImageCms.profileToProfile(picture, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            if converted is not None:  # always, but for inPlace=True
+                picture = converted
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # an unusable profile: the plain conversion below
     if picture.mode not in ("RGB", "RGBA", "RGBX", "P", "PA"):

@@ -68,7 +68,7 @@ class ContextKeys:
 
     def value(self, value: Any) -> object:
         """`value` as plain, comparable data (tuples, str, numbers), with a digest standing for each dataclass."""
-        kind = type(value)
+        kind: type = type(value)
         if kind in _PLAIN:
             return value
         if kind is tuple or kind is list:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import jinja2
@@ -347,7 +347,7 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
             if current in seen:
                 continue
             try:
-                source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]
+                source, _, _ = env.loader.get_source(env, current)  # type: ignore[union-attr]  # made with a loader
             except jinja2.TemplateNotFound:
                 seen[current] = ""
                 continue
@@ -359,7 +359,7 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
             except jinja2.TemplateSyntaxError:
                 continue  # rendering reports it with its line
             # a name computed at run time (None) cannot be followed: then every template counts
-            pending.extend(env.list_templates() if None in (refs := list(referenced)) else refs)
+            pending.extend(env.list_templates() if None in (refs := list(referenced)) else cast("list[str]", refs))
         text = "\0".join(f"{key}\0{value}" for key, value in sorted(seen.items()))
         digests[name] = hashlib.sha1(text.encode()).hexdigest()
     return digests
