@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NoReturn, cast
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -35,7 +36,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() == "true"
 
 
-def unavailable(reason: str, what: str = "browser tests") -> None:
+def unavailable(reason: str, what: str = "browser tests") -> NoReturn:
     """A tool the test needs is missing: fail under CI=true, skip elsewhere."""
     if in_ci():
         pytest.fail(f"{what} cannot run under CI=true: {reason}", pytrace=False)
@@ -58,7 +59,7 @@ def serve(folder: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, name="sitegen-test-http", daemon=True)
     thread.start()
-    host, port = server.server_address[:2]
+    host, port = cast("tuple[str, int]", server.server_address[:2])  # an IPv4 server's address
     try:
         yield f"http://{host}:{port}"
     finally:

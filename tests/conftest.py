@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,14 +33,14 @@ columns:
     title: 身边爆料
 """
 
-MakeSite = Callable[[dict[str, str | bytes]], Path]
+MakeSite = Callable[[Mapping[str, str | bytes]], Path]
 
 
 @pytest.fixture
 def make_site(tmp_path: Path) -> MakeSite:
     """Write a tiny site: {relative path: text or bytes}; `site.yaml` defaults to SITE_YAML."""
 
-    def make(files: dict[str, str | bytes]) -> Path:
+    def make(files: Mapping[str, str | bytes]) -> Path:
         site = tmp_path / "site"
         all_files: dict[str, str | bytes] = {"site.yaml": SITE_YAML, **files}
         for relative, content in all_files.items():
@@ -94,22 +95,22 @@ def picture_bytes(
 PNG = picture_bytes()  # a small real PNG for tests that need any picture
 
 
-def build_site(site: Path, **options: object) -> BuildReport:
+def build_site(site: Path, **options: Any) -> BuildReport:
     """Build a scratch site into `<site>/public` (unless `output_dir` is given) at FIXED_NOW."""
     options.setdefault("now", FIXED_NOW)
-    return build(site, BuildOptions(**options))  # type: ignore[arg-type]
+    return build(site, BuildOptions(**options))
 
 
-def load(site: Path, **options: object) -> Site:
+def load(site: Path, **options: Any) -> Site:
     """Everything a build reads and assembles, without writing: the `Site` (raises BuildFailed/ConfigError)."""
     options.setdefault("now", FIXED_NOW)
-    return load_site(site, BuildOptions(**options)).site  # type: ignore[arg-type]
+    return load_site(site, BuildOptions(**options)).site
 
 
-def articles_with_bodies(site: Path, **options: object) -> tuple[Article, ...]:
+def articles_with_bodies(site: Path, **options: Any) -> tuple[Article, ...]:
     """The articles of a scratch site, newest first, each with its body_html as its own page shows it."""
     options.setdefault("now", FIXED_NOW)
-    loaded = load_site(site, BuildOptions(**options))  # type: ignore[arg-type]
+    loaded = load_site(site, BuildOptions(**options))
     return tuple(replace(a, body_html=loaded.body(a).html) for a in loaded.site.articles)
 
 

@@ -272,7 +272,9 @@ def test_an_edition_article_page_is_converted_and_keeps_its_url(edition_site: Pa
     assert 'src="../../../../../towns/2024/03/a/pic-' not in html  # pictures are not copied...
     assert re.search(r'src="../../../../../towns/pic-[0-9a-f]{8}-64\.png"', html)  # ...but shared
     assert 'href="../../../../../assets/style.css"' in html
-    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found is not None
+    ld = json.loads(found.group(1))
     assert ld["headline"] == "鄉村振興看白雲" and ld["inLanguage"] == "zh-Hant-HK"
     assert ld["url"] == f"https://example.org/sub/zh-hant/{url}" and ld["keywords"] == ["鄉村振興", "黨羣"]
     assert ld["image"] == ["https://example.org/sub/towns/pic.png"]
@@ -369,7 +371,8 @@ def test_the_body_store_keeps_each_editions_bodies_beside_the_source(edition_sit
 def test_the_development_server_builds_the_edition_in_memory(edition_site: Path) -> None:
     report, files = build_in_memory(edition_site, BuildOptions())
     assert "zh-hant/towns/2024/03/a/index.html" in files and "zh-hant/search/meta.json" in files
-    assert "鄉村振興看白雲".encode() in files["zh-hant/towns/2024/03/a/index.html"].data  # type: ignore[operator]
+    page = files["zh-hant/towns/2024/03/a/index.html"].data
+    assert page is not None and "鄉村振興看白雲".encode() in page
     assert report.articles == 3
 
 

@@ -166,7 +166,9 @@ def test_every_column_index_links_every_article_of_the_column(output: Path, colu
     expected = article_pages(output, column)
     assert len(expected) == len(sources) > 0
 
-    url, seen_pages, linked = f"{column}/", [], []
+    url: str | None = f"{column}/"
+    seen_pages: list[str] = []
+    linked: list[str] = []
     while url is not None:
         seen_pages.append(url)
         listing = Page((output / url / "index.html").read_text(encoding="utf-8"))

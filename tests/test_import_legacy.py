@@ -8,7 +8,7 @@ import ast
 import re
 import shutil
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import markdown
@@ -74,7 +74,9 @@ def test_the_seed_imports_and_builds_with_its_title_metadata_headings_paragraphs
     build_site(site)
     html = page(site / "public", SEED_URL)
     assert '<h1 class="article-title">白云均禾:激活党建引擎强动力,提升治理效能促发展</h1>' in html
-    meta = text_of(re.search(r'<ul class="article-meta">(.*?)</ul>', html, re.DOTALL).group(1))
+    found = re.search(r'<ul class="article-meta">(.*?)</ul>', html, re.DOTALL)
+    assert found is not None
+    meta = text_of(found.group(1))
     assert "阅读量：314" in meta and "发表时间：2022-12-12" in meta
     assert "文章出处" not in meta and "作者" not in meta  # blank in the page, so not shown
     assert '<p class="article-editor">编辑：<a href="../../../../authors/ye-an-yi/">叶安怡</a></p>' in html
@@ -330,8 +332,9 @@ def test_liberal_dates() -> None:
     assert parse_when("2022-12-12") == date(2022, 12, 12)
     assert parse_when("2022年12月2日") == date(2022, 12, 2)
     assert parse_when("2022.12.12 8:05") == datetime(2022, 12, 12, 8, 5)
-    assert parse_when("2008-11-23 17:22:34 +0000").isoformat() == "2008-11-23T17:22:34+00:00"
-    assert parse_when("2008-11-23T17:22:34+08:00").utcoffset().total_seconds() == 8 * 3600
+    utc, east = parse_when("2008-11-23 17:22:34 +0000"), parse_when("2008-11-23T17:22:34+08:00")
+    assert isinstance(utc, datetime) and utc.isoformat() == "2008-11-23T17:22:34+00:00"
+    assert isinstance(east, datetime) and east.utcoffset() == timedelta(hours=8)
     assert parse_when("2022-02-30") is None and parse_when("昨天") is None
 
 

@@ -18,6 +18,7 @@ import dataclasses
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -67,11 +68,11 @@ operations = st.one_of(
 )
 AUTHORS = ["张三", "章三", "李四"]  # 张三 and 章三 share a pinyin slug: who keeps it depends on the dates
 TOOLCHAIN = toolchain.current()
-CODE = {"edit": 0, "libraries": dict(TOOLCHAIN.libraries)}  # the stand-in toolchain of the running test
+CODE: dict[str, Any] = {"edit": 0, "libraries": dict(TOOLCHAIN.libraries)}  # the stand-in toolchain of the running test
 
 
 def _current_toolchain() -> toolchain.Toolchain:
-    libraries = tuple((name, CODE["libraries"][name]) for name, _ in TOOLCHAIN.libraries)  # type: ignore[index]
+    libraries = tuple((name, CODE["libraries"][name]) for name, _ in TOOLCHAIN.libraries)
     code = f"{TOOLCHAIN.code}+edit{CODE['edit']}"
     return dataclasses.replace(TOOLCHAIN, code=code, picture_code=code, libraries=libraries)
 
@@ -165,7 +166,7 @@ def apply(site: Path, operation: tuple) -> None:
             path.write_text(text + f"\n见[另一篇](../{target_column}/{target_name}.md)。\n", encoding="utf-8")
     elif kind == "library":  # a new release of a library that shapes output
         _, name, release = operation
-        CODE["libraries"][name] = f"{dict(TOOLCHAIN.libraries)[name]}.post{release}"  # type: ignore[index]
+        CODE["libraries"][name] = f"{dict(TOOLCHAIN.libraries)[name]}.post{release}"
     elif kind == "code":  # sitegen's own code edited, and what it renders with it
         CODE["edit"] = operation[1]
 
@@ -237,8 +238,9 @@ def _incremental_equals_cold(tmp_path_factory, batches: list[list[tuple]]) -> No
         assert tree(incremental) == expected, batch
         _, files = build_in_memory(site, BuildOptions(cache=memory, now=FIXED_NOW, jobs=1))
         in_memory = {
-            path: file.data if file.data is not None else file.copy_from.read_bytes() for path, file in files.items()
-        }  # type: ignore[union-attr]
+            path: file.data if file.data is not None else file.copy_from.read_bytes()  # type: ignore[union-attr]  # one or the other
+            for path, file in files.items()
+        }
         assert in_memory == {path: data for path, data in expected.items() if path != ".sitegen-output"}, batch
         checkout = root / "checkout"  # every file a new time stamp, an empty output folder
         shutil.rmtree(checkout, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urljoin
 
 import pytest
@@ -124,14 +125,14 @@ def test_a_link_follows_its_target_to_a_new_url(make_site: MakeSite, tmp_path: P
 # --------------------------------------------------------------------------- broken links
 
 
-def errors_of(site: Path, how: str, **options: object) -> list[ContentError]:
+def errors_of(site: Path, how: str, **options: Any) -> list[ContentError]:
     """The content errors of a build or a check of `site` (none: an empty list)."""
     options.setdefault("now", FIXED_NOW)
     try:
         if how == "build":
             build_site(site, **options)
         else:
-            check(site, BuildOptions(**options))  # type: ignore[arg-type]
+            check(site, BuildOptions(**options))
     except BuildFailed as failed:
         return list(failed.errors)
     return []

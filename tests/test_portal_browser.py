@@ -24,7 +24,7 @@ from test_browser import _OVERFLOWING_JS, base_url, built_site, key_pages  # noq
 from sitegen.build.api import BuildOptions, build
 
 SETTINGS = "sitegen-a11y"
-MODES = {
+MODES: dict[str, dict[str, object]] = {
     "text 200%": {"text": 200},
     "high contrast": {"contrast": True},
     "large cursor": {"cursor": True},

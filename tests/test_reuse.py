@@ -24,7 +24,7 @@ def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = T
     stat = os.stat(site / relative)
     cache = BuildCache()
     cache.stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
-    cache.articles[relative] = _Cached(column)  # type: ignore[assignment]
+    cache.articles[relative] = _Cached(column)  # type: ignore[assignment]  # a stand-in Article
     return cache
 
 

@@ -36,8 +36,8 @@ def tab(browser, base_url: str) -> Iterator[object]:
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status} {r.url}"))
-    page.base = base_url  # type: ignore[attr-defined]
+    page.on("response", lambda r: problems.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
+    page.base = base_url
     try:
         yield page
         assert not problems, problems

@@ -15,8 +15,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import cast
 
 import pytest
 from conftest import SITE_YAML, MakeSite, article, build_site
@@ -44,11 +45,15 @@ FUTURE = article("明日文章", "2099-03-01", "明天才发布。")
 # --------------------------------------------------------------------------- helpers
 
 
+def address(server: DevServer) -> tuple[str, int]:
+    return cast("tuple[str, int]", server._http.server_address[:2])  # an IPv4 server's address
+
+
 class EventStream:
     """The live-reload stream as a browser's EventSource reads it; events are timestamped on arrival."""
 
     def __init__(self, server: DevServer) -> None:
-        host, port = server._http.server_address[:2]
+        host, port = address(server)
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self.connection.request("GET", EVENTS_PATH)
         self.response = self.connection.getresponse()
@@ -84,7 +89,7 @@ class EventStream:
 
     def close(self) -> None:
         with contextlib.suppress(OSError, AttributeError):
-            self.connection.sock.shutdown(socket.SHUT_RDWR)  # type: ignore[union-attr]
+            self.connection.sock.shutdown(socket.SHUT_RDWR)
         self.connection.close()
 
 
@@ -134,7 +139,7 @@ def overlay_of(page: str) -> str:
 Serve = Callable[..., tuple[DevServer, Path]]
 
 
-def write_files(site: Path, files: dict[str, str | bytes]) -> Path:
+def write_files(site: Path, files: Mapping[str, str | bytes]) -> Path:
     for relative, text in {"site.yaml": SITE_YAML, **files}.items():
         save(site, relative, text)
     return site
@@ -154,7 +159,7 @@ def serve(tmp_path: Path, stopping: list[threading.Thread]) -> Iterator[Serve]:
     """Start a DevServer on a scratch site (ARTICLES unless `files` are given); stopped after the test."""
     servers: list[DevServer] = []
 
-    def start(files: dict[str, str | bytes] | None = None) -> tuple[DevServer, Path]:
+    def start(files: Mapping[str, str | bytes] | None = None) -> tuple[DevServer, Path]:
         site = write_files(tmp_path / "site", ARTICLES if files is None else files)
         server = DevServer(site, port=0)
         servers.append(server)
@@ -188,7 +193,7 @@ def shown(tmp_path_factory: pytest.TempPathFactory, stopping: list[threading.Thr
 
 def test_drafts_and_future_articles_are_served_and_marked(shown: DevServer) -> None:
     server, site = shown, shown.site_dir
-    assert server.state.errors == ()
+    assert not server.state.errors, server.state.errors
 
     status, draft = fetch(server, "towns/2024/03/draft/")
     assert status == 200
@@ -216,13 +221,14 @@ def test_pages_are_served_like_a_static_host(shown: DevServer) -> None:
     with urllib.request.urlopen(server.url + "assets/style.css", timeout=WAIT) as response:
         assert response.headers["Content-Type"].startswith("text/css")
         css = response.read()
-    assert css == server.state.files["assets/style.css"].copy_from.read_bytes()  # type: ignore[union-attr]
+    source = server.state.files["assets/style.css"].copy_from
+    assert source is not None and css == source.read_bytes()
     assert b"EventSource" not in css, "the live-reload script belongs in HTML pages only"
 
     status, missing = fetch(server, "towns/2024/01/nothing-here/")
     assert status == 404 and "EventSource" in missing, "the 404 page reloads too"
 
-    connection = http.client.HTTPConnection(*server._http.server_address[:2], timeout=WAIT)
+    connection = http.client.HTTPConnection(*address(server), timeout=WAIT)
     connection.request("GET", "/towns/2024/01/a")
     response = connection.getresponse()
     assert response.status == 301 and response.getheader("Location") == "/towns/2024/01/a/"
@@ -328,7 +334,7 @@ def test_editing_one_article_rerenders_only_what_it_affects(serve: Serve) -> Non
     assert cache is not None
     pages = sum(1 for path in server.state.files if path.endswith(".html"))  # feeds and sitemap: always made
     change(server, lambda: save(site, "content/tips/2024/g.md", article("庚文", "2024-02-02", "庚的新正文。")))
-    assert server.state.errors == ()
+    assert not server.state.errors, server.state.errors
     assert cache.articles_reused == len(ARTICLES) - 1, "every other article should come from the cache"
     # re-rendered: g's page, the other two of its column (they link to it), its listing page, the home page, the
     # archive pages of its year and month
@@ -346,7 +352,7 @@ def test_renaming_a_link_target_rerenders_the_linking_article(serve: Serve) -> N
     server, site = serve(files)
     assert 'href="../b/"' in fetch(server, "towns/2024/01/a/")[1]
     change(server, lambda: save(site, "content/towns/2024/b.md", article("乙文", "2024-01-02", "乙。", slug="bee")))
-    assert server.state.errors == ()
+    assert not server.state.errors, server.state.errors
     assert 'href="../bee/"' in fetch(server, "towns/2024/01/a/")[1]
     assert_same_as_a_cold_build(server)
 
@@ -364,7 +370,7 @@ def test_moving_an_article_to_another_column_rerenders_its_pages(serve: Serve) -
 
     change(server, move)
     time.sleep(QUIET)  # the new folder and the move may come as two rebuilds
-    assert server.state.errors == ()
+    assert not server.state.errors, server.state.errors
     assert column_link.findall(fetch(server, "2024/a/")[1]) == ["../../tips/"], "the page shows its old column"
     assert_same_as_a_cold_build(server)
 
@@ -401,7 +407,7 @@ def test_a_content_error_shows_the_overlay_over_the_last_good_page_and_recovers(
 
         change(server, lambda: save(site, "content/towns/2024/b.md", article("乙文", "2024-01-02", "乙的好正文。")))
         assert stream.next_event() == "reload"
-        assert server.state.errors == ()
+        assert not server.state.errors, server.state.errors
         page = fetch(server, "towns/2024/01/b/")[1]
         assert OVERLAY not in page and "乙的好正文。" in page
     finally:
@@ -423,7 +429,7 @@ def test_a_template_error_shows_the_overlay_naming_the_template_and_line(serve: 
     assert "甲的正文。" in page
 
     change(server, lambda: (site / "templates/article.html").unlink())
-    assert server.state.errors == ()
+    assert not server.state.errors, server.state.errors
     assert OVERLAY not in fetch(server, "towns/2024/01/a/")[1]
 
 
@@ -463,7 +469,7 @@ def test_stop_leaves_nothing_behind(make_site: MakeSite) -> None:
     threads_before = set(threading.enumerate())
     server = DevServer(site, port=0)
     server.start()
-    host, port = server._http.server_address[:2]
+    host, port = address(server)
     stream = EventStream(server)
     change(server, lambda: save(site, "content/towns/2024/a.md", article("甲文", "2024-01-01", "改过。")))
     assert fetch(server, "towns/2024/01/a/")[0] == 200

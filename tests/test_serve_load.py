@@ -45,7 +45,8 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.base_url, self.urls, self.chance = base_url, urls, random.Random(seed)
         self.stop, self.deadline = stop, deadline
-        self.requests, self.errors, self.half_built, self.went_back = 0, [], 0, 0
+        self.requests, self.half_built, self.went_back = 0, 0, 0
+        self.errors: list[str] = []
         self.editions: set[int] = set()
 
     def run(self) -> None:

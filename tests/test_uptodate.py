@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -40,9 +41,9 @@ def site(make_site: MakeSite) -> Path:
     return folder
 
 
-def built(site: Path, **options: object) -> BuildReport:
+def built(site: Path, **options: Any) -> BuildReport:
     options.setdefault("now", FIXED_NOW)
-    return build(site, BuildOptions(**options))  # type: ignore[arg-type]
+    return build(site, BuildOptions(**options))
 
 
 def stats(folder: Path) -> dict[str, tuple[int, int]]:
@@ -188,7 +189,12 @@ def test_copied_pictures_are_compared_by_stats_not_read_again(
     os.utime(edited, ns=(LONG_AGO + 10**9, LONG_AGO + 10**9))  # the article changed long ago, the picture did not
     read: list[str] = []
     original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or original(self))
+
+    def noting_read_bytes(self: Path) -> bytes:
+        read.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", noting_read_bytes)
     report = built(site)
     assert not ended_early(report) and report.files_written > 0
     assert not [name for name in read if name.startswith("pic")]

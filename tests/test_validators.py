@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NoReturn
 
 import browser_support
 import pytest
@@ -27,7 +28,7 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, 
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
-def _missing(reason: str) -> None:
+def _missing(reason: str) -> NoReturn:
     """Fail under CI=true, skip elsewhere."""
     browser_support.unavailable(reason, "validators")
 
@@ -128,7 +129,7 @@ def test_axe_finds_no_serious_or_critical_violation(
 
 
 # every mode of the accessibility toolbar (tests/test_portal_browser.py), with the toolbar open
-TOOLBAR_MODES = {
+TOOLBAR_MODES: dict[str, dict[str, object]] = {
     "text 200%": {"text": 200},
     "high contrast": {"contrast": True},
     "large cursor": {"cursor": True},

@@ -18,7 +18,7 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no flock; builds there are not guarded
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # a module or None: lock() checks
 
 DEFAULT_TIMEOUT = 120.0  # seconds a build waits for another one writing the same folder
 POLL_SECONDS = 0.05

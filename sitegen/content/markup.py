@@ -9,6 +9,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import cast
 
 import markdown
 import markdown.util
@@ -230,7 +231,8 @@ class MarkdownRenderer:
                 "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK.get(language, FOOTNOTE_BACKLINK["en"])},
             },
         )
-        self._processor: _FigureAndLinkProcessor = self._md.treeprocessors["sitegen_figures"]  # type: ignore[assignment]
+        # _SitegenExtension registered it under that name
+        self._processor = cast(_FigureAndLinkProcessor, self._md.treeprocessors["sitegen_figures"])
         self._processor.table_label = TABLE_LABEL.get(language, TABLE_LABEL["en"])
 
     def render(self, text: str, targets: Targets, untrusted: bool = False) -> Rendered:
