@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -151,6 +151,7 @@ def build_command(
     def waiting(message: str) -> None:
         click.echo(translate(message, lang), err=True)
 
+    jobs_option: dict[str, Any] = {"jobs": jobs} if jobs else {}  # else BuildOptions' default
     options = BuildOptions(
         output_dir=output_dir,
         drafts=drafts,
@@ -163,7 +164,7 @@ def build_command(
         on_lock_wait=waiting,
         strict=strict,
         output_mode=output_mode,
-        **({"jobs": jobs} if jobs else {}),
+        **jobs_option,
     )
     try:
         report = _run(build, site_dir, options)

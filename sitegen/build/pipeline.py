@@ -270,7 +270,7 @@ def _search_files(run: _Run, loaded: LoadedSite, output: Path | None) -> Iterato
     cache, memory = run.cache, run.options.cache
     paths = cache.search_paths
     reusable = output is not None and memory is None and digest == cache.search_digest and paths
-    if reusable and all(cache.intact(output, path) for path in paths):  # type: ignore[union-attr]
+    if reusable and output is not None and all(cache.intact(output, path) for path in paths):
         run.data_files += len(paths)
         yield from (OutputFile(path, unchanged=True) for path in paths)
         return

@@ -32,7 +32,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen import toolchain
@@ -129,14 +129,14 @@ class BuildCache:
         """Remember this build's articles; the body store keeps their bodies and, by `also_keep(fingerprints)`, the
         other rows kept with them (the editions' converted bodies)."""
         self.sources = {source.path: source for source in sources} if self.keep_sources else {}
-        articles = {article.source_path: article for article in articles}
-        if articles.keys() != self.articles.keys() or any(
-            self.articles[path].fingerprint != article.fingerprint for path, article in articles.items()
+        by_path = {article.source_path: article for article in articles}
+        if by_path.keys() != self.articles.keys() or any(
+            self.articles[path].fingerprint != article.fingerprint for path, article in by_path.items()
         ):
             self.changed = True
-        self.articles = articles
+        self.articles = by_path
         if self.changed:
-            fingerprints = {article.fingerprint for article in articles.values()}
+            fingerprints = {article.fingerprint for article in by_path.values()}
             self.bodies.retain(fingerprints | (also_keep(fingerprints) if also_keep is not None else set()))
         if stats != self.stats:
             self.stats, self.changed = stats, True
@@ -526,14 +526,18 @@ def _reduce_dataclass(obj: Any) -> tuple[Any, ...]:
 _FIELD_VALUES = {kind: operator.attrgetter(*(f.name for f in fields(kind))) for kind in _KINDS.values()}
 
 
+# the pickler's reductions by exact type, looked up in C: much faster than reducer_override, which Python calls for
+# every object
+_REDUCTIONS: dict[type, Callable[[Any], Any]] = {
+    **copyreg.dispatch_table,
+    **dict.fromkeys(_KINDS.values(), _reduce_dataclass),
+    ZoneInfo: lambda zone: (ZoneInfo, (zone.key,)),  # its own reduction goes through getattr, refused on reading
+    type(Path()): lambda path: (_path, (str(path),)),
+}
+
+
 class _Pickler(pickle.Pickler):
-    # by exact type, looked up in C: much faster than reducer_override, which Python calls for every object
-    dispatch_table: ClassVar[dict[type, Callable[[Any], Any]]] = {
-        **copyreg.dispatch_table,
-        **dict.fromkeys(_KINDS.values(), _reduce_dataclass),
-        ZoneInfo: lambda zone: (ZoneInfo, (zone.key,)),  # its own reduction goes through getattr, refused on reading
-        type(Path()): lambda path: (_path, (str(path),)),
-    }
+    dispatch_table = _REDUCTIONS
 
 
 class _SafeUnpickler(pickle.Unpickler):
