@@ -32,8 +32,10 @@ from sitegen.build import load
 from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.errors import BuildFailed
 from sitegen.incremental.cache import BuildCache
+from sitegen.model import OutputFile
 
 PNG = picture_bytes(16, 12)
+
 EDITED_PNG = picture_bytes(16, 12, colour=(20, 160, 90))
 SITE_YAML = """\
 title: 测试站
@@ -69,6 +71,14 @@ operations = st.one_of(
 AUTHORS = ["张三", "章三", "李四"]  # 张三 and 章三 share a pinyin slug: who keeps it depends on the dates
 TOOLCHAIN = toolchain.current()
 CODE: dict[str, Any] = {"edit": 0, "libraries": dict(TOOLCHAIN.libraries)}  # the stand-in toolchain of the running test
+
+
+def bytes_of(file: OutputFile) -> bytes:
+    """A built file's bytes: rendered, or those of the file it is copied from."""
+    if file.data is not None:
+        return file.data
+    assert file.copy_from is not None, file.path
+    return file.copy_from.read_bytes()
 
 
 def _current_toolchain() -> toolchain.Toolchain:
@@ -237,10 +247,7 @@ def _incremental_equals_cold(tmp_path_factory, batches: list[list[tuple]]) -> No
         assert again.timings[0][0] == "inputs unchanged" and again.files_written == 0, batch
         assert tree(incremental) == expected, batch
         _, files = build_in_memory(site, BuildOptions(cache=memory, now=FIXED_NOW, jobs=1))
-        in_memory = {
-            path: file.data if file.data is not None else file.copy_from.read_bytes()  # type: ignore[union-attr]  # one or the other
-            for path, file in files.items()
-        }
+        in_memory = {path: bytes_of(file) for path, file in files.items()}
         assert in_memory == {path: data for path, data in expected.items() if path != ".sitegen-output"}, batch
         checkout = root / "checkout"  # every file a new time stamp, an empty output folder
         shutil.rmtree(checkout, ignore_errors=True)

@@ -307,7 +307,7 @@ def same_picture(src: str) -> str:
 class _Captions(dict[str, str]):
     """Captions by picture, looked up under any spelling of its path."""
 
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]  # not overloaded
         return super().get(same_picture(key), default)
 
 
