@@ -35,7 +35,6 @@ from sitegen.incremental.cache import BuildCache
 from sitegen.model import OutputFile
 
 PNG = picture_bytes(16, 12)
-
 EDITED_PNG = picture_bytes(16, 12, colour=(20, 160, 90))
 SITE_YAML = """\
 title: 测试站
