@@ -303,7 +303,7 @@ class _FieldChecker:
             entries.append(ImageEntry(src.strip(), str(caption).strip(), str(alt).strip(), line + 1, width, height))
         return tuple(entries)
 
-    def _pixels(self, item: dict, key: str, where: str, line: int) -> int | None:
+    def _pixels(self, item: dict[str, Any], key: str, where: str, line: int) -> int | None:
         value = item.get(key)
         if value is None:
             return None

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import cast
+from typing import Any, cast
 
 import markdown
 import markdown.util
@@ -329,7 +329,7 @@ def _block_text(element: etree.Element, parts: list[str], skipped: frozenset[str
         parts.append(" ")
 
 
-def _collect_ids(tokens: list[dict]) -> list[str]:
+def _collect_ids(tokens: list[dict[str, Any]]) -> list[str]:
     ids: list[str] = []
     for token in tokens:
         ids.append(token["id"])

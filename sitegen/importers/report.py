@@ -6,6 +6,7 @@ source skipped and each source that could not be read.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from sitegen.importers.model import ImportReport, Skipped, Written
@@ -40,7 +41,7 @@ def counts(report: ImportReport) -> dict[str, int]:
 def report_lines(report: ImportReport, language: str, dry_run: bool = False) -> list[tuple[str, bool]]:
     """(line, whether it belongs on stderr) of the report, in `language`."""
     c = counts(report)
-    say = lambda english, chinese: _say(language, english, chinese)  # noqa: E731
+    say = partial(_say, language)
     verb = say("Would import" if dry_run else "Imported", "将导入" if dry_run else "已导入")
     lines: list[tuple[str, bool]] = [
         (say("Import:", "导入结果："), False),
