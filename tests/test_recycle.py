@@ -98,7 +98,9 @@ def consistent(pages: dict[str, str]) -> dict[str, str]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(SITES)
-def test_any_sequence_of_builds_shows_exactly_the_last_one(tmp_path_factory, sites: list[dict[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def test_any_sequence_of_builds_shows_exactly_the_last_one(
+    tmp_path_factory: pytest.TempPathFactory, sites: list[dict[str, str]]
+) -> None:
     out = tmp_path_factory.mktemp("recycle") / "public"
     previous: dict[str, str] | None = None
     for raw in sites:

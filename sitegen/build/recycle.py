@@ -25,6 +25,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 RECORD_SUFFIX = ".differs"
 
@@ -71,7 +72,7 @@ def read_record(shown: Path) -> Record | None:
     return Record(spare, shown.name, tuple(differs), tuple(files))
 
 
-def _paths(value: object) -> bool:
+def _paths(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(p, str) and _relative(p) for p in value)
 
 
