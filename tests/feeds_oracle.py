@@ -23,11 +23,6 @@ def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes
     return element
 
 
-def _serialize(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode() + b"\n"
-
-
 def atom_feed(
     config: Config,
     title: str,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from conftest import SITE_YAML, article, load
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from sitegen.model import Article, Body, Site
 from sitegen.render.feeds import ATOM, atom_feed
 
-TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 HOSTILE = st.one_of(TEXT, st.sampled_from(['<b>&amp;"\'</b>', "a\r\nb\tc", "\x00\x1f\ufffe", " ", "]]>", ""]))
 
 
@@ -64,5 +65,5 @@ def test_the_feed_is_what_elementtree_wrote(site: Site, data: st.DataObject, ful
 
 
 def test_an_empty_feed_is_what_elementtree_wrote(site: Site) -> None:
-    args = (site.config, "标题", "", "feed.xml", [], {}, lambda a: Body("", ""))
-    assert atom_feed(*args) == oracle_feed(*args)  # type: ignore[arg-type]
+    args: tuple[Any, ...] = (site.config, "标题", "", "feed.xml", [], {}, lambda a: Body("", ""))
+    assert atom_feed(*args) == oracle_feed(*args)
