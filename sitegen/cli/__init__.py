@@ -1,7 +1,8 @@
 """The `sitegen` command: a thin click layer over the library.
 
 Exit codes: 0 done, 1 content errors (all listed, nothing written), 2 bad usage or configuration.
-Messages follow the site's language (zh-CN or en).
+Messages follow the site's language (zh-CN or en). The commands live by group in building.py (build, check),
+authoring.py (init, new, serve) and importing.py (import), with what they share in common.py; `main` gathers them.
 """
 
 from __future__ import annotations
