@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sitegen.content.authors import AuthorInfo
 from sitegen.content.pinyin import slugify
@@ -137,8 +137,12 @@ def lead_stories(ordered: Sequence[Article], count: int) -> tuple[Article, ...]:
     return tuple(sorted(leads, key=lambda a: -a.weight)[:count])  # a stable sort: newest first within a weight
 
 
+def author_slug(name: str) -> str:
+    return slugify(name, "author")
+
+
 def collect_authors(
-    ordered: Sequence[Article], people: Mapping[str, AuthorInfo]
+    ordered: Sequence[Article], people: Mapping[str, AuthorInfo], slug_of: Callable[[str], str] = author_slug
 ) -> dict[str, tuple[Author, list[Article]]]:
     """Every 作者 and 编辑 by name, with a slug of their own: the pinyin of the name (or data/authors.yaml's
     `slug`); when two names share one, the name that appeared first (the older article) keeps it, the next
@@ -151,7 +155,7 @@ def collect_authors(
     authors: dict[str, tuple[Author, list[Article]]] = {}
     for name, items in articles.items():
         info = people.get(name, AuthorInfo())
-        base = info.slug or slugify(name, "author")
+        base = info.slug or slug_of(name)
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
@@ -237,10 +241,12 @@ def assemble(
     articles: Iterable[Article],
     people: Mapping[str, AuthorInfo] | None = None,
     mourning: bool = False,
+    slug_of: Callable[[str], str] = author_slug,
 ) -> Site:
-    """The Site; `people`: data/authors.yaml; `mourning`: the build's moment is in a mourning range."""
+    """The Site; `people`: data/authors.yaml; `mourning`: the build's moment is in a mourning range; `slug_of`: an
+    author's slug from the name (the same as `author_slug`, remembered between builds by incremental/slugs.py)."""
     ordered = newest_first(articles)
-    authors = collect_authors(ordered, people or {})
+    authors = collect_authors(ordered, people or {}, slug_of)
     by_column = {column.slug: [a for a in ordered if a.column == column.slug] for column in config.columns}
     article_pages = _article_pages(config, ordered, by_column, authors)
     listings = tuple(
