@@ -386,8 +386,7 @@ def plain_files(documents: list[SearchDocument], target: int, per_chunk: int) ->
         files[f"shards/{number}.bin"] = head + b"".join(encoded[g] for g in grams)
     as_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     lines = [
-        as_json({"column": d.column, "date": d.date, "text": d.text, "title": d.title, "url": d.url})
-        for d in documents
+        as_json({"column": d.column, "date": d.date, "text": d.text, "title": d.title, "url": d.url}) for d in documents
     ]
     for chunk in range(0, len(documents), per_chunk):
         files[f"docs/{chunk // per_chunk}.json"] = ("[" + ",\n".join(lines[chunk : chunk + per_chunk]) + "]\n").encode()
@@ -532,7 +531,7 @@ def test_updates_give_the_files_and_state_of_a_cold_build(
 def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> None:
     documents = corpus(200, seed=11)
     keys = [str(i) for i in range(200)]
-    state, files = new_index(keys, documents, 256)
+    state, files = new_index(keys, documents, 256, 16)
     shards = len(state.shards)
     old = documents[120]
     new = SearchDocument(old.title, old.url, old.column, old.date, old.text + "\n龘靐齉 新增的段落")
@@ -547,19 +546,19 @@ def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> 
 
 def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
     documents = corpus(100, seed=12)
-    state, files = new_index([str(i) for i in range(100)], documents, 1 << 20)  # one shard: its count stays
+    state, files = new_index([str(i) for i in range(100)], documents, 1 << 20, 16)  # one shard: its count stays
     newest = corpus(101, seed=13)[100]
     reads = Reads(dict(files))
     changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest, reads)
     assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin", "docs/6.json"}
-    assert dict(changes)["shards/0.bin"] == files_of([*documents, newest], 1 << 20)["shards/0.bin"]
-    assert dict(changes)["docs/6.json"] == files_of([*documents, newest], 1 << 20)["docs/6.json"]
+    assert dict(changes)["shards/0.bin"] == files_of([*documents, newest], 1 << 20, 16)["shards/0.bin"]
+    assert dict(changes)["docs/6.json"] == files_of([*documents, newest], 1 << 20, 16)["docs/6.json"]
     assert reads.paths == ["docs/6.json"]  # the last chunk's other documents, 96 to 99
 
 
 def test_a_new_document_that_begins_a_chunk_reads_no_old_one() -> None:
     documents = corpus(96, seed=12)
-    state, files = new_index([str(i) for i in range(96)], documents, 1 << 20)
+    state, files = new_index([str(i) for i in range(96)], documents, 1 << 20, 16)
     newest = corpus(97, seed=13)[96]
     reads = Reads(dict(files))
     changes = update_index(state, [*map(str, range(96)), "new"], lambda doc_id: newest, reads)
@@ -570,14 +569,14 @@ def test_a_new_document_that_begins_a_chunk_reads_no_old_one() -> None:
 
 def test_removing_the_newest_document_cuts_it_off_its_postings() -> None:
     documents = corpus(101, seed=13)
-    state, files = new_index([*map(str, range(101))], documents, 1 << 20)
+    state, files = new_index([*map(str, range(101))], documents, 1 << 20, 16)
     changes = update_index(
         state, [*map(str, range(100))], lambda doc_id: pytest.fail("no document is needed"), Reads(dict(files))
     )
     assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin", "docs/6.json"}
     assert [path for path, _ in changes if path.startswith("docs/")] == [f"docs/{i}.json" for i in range(7)]
-    assert dict(changes)["shards/0.bin"] == files_of(documents[:100], 1 << 20)["shards/0.bin"]
-    assert dict(changes)["docs/6.json"] == files_of(documents[:100], 1 << 20)["docs/6.json"]  # 96 to 99
+    assert dict(changes)["shards/0.bin"] == files_of(documents[:100], 1 << 20, 16)["shards/0.bin"]
+    assert dict(changes)["docs/6.json"] == files_of(documents[:100], 1 << 20, 16)["docs/6.json"]  # 96 to 99
 
 
 def test_nothing_changed_gives_no_bytes_but_meta_and_reads_nothing() -> None:

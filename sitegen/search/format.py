@@ -20,7 +20,7 @@ Files, all under `search/` (`search/index.html` itself is rendered from `search.
 
 - `docs/<c>.json`: the documents with ids `c*C` to `c*C + C - 1` (the last chunk may hold fewer), a JSON array of
   `{"column", "date", "text", "title", "url"}`, one document a line; ids count from the oldest article (0), so a new
-  article rewrites only the last chunk and an edit only its own. C is DOCS_PER_CHUNK (16).
+  article rewrites only the last chunk and an edit only its own. C is DOCS_PER_CHUNK (32).
 
 The query (assets/search.js; tests/test_search.py holds the same logic in Python): normalise (NFKC, lower case,
 Traditional folded to Simplified: search/fold.py), split into terms at
@@ -43,10 +43,13 @@ from sitegen.search.fold import fold_digest, fold_table
 
 SEARCH_URL = "search/"
 FORMAT = 3
-# uncompressed; about 12 KB over gzip: 256 to 512 shards at 10,000 articles, a few hundred files (bench/search.md)
-TARGET_SHARD_BYTES = 32 * 1024
-# documents a file: about 40 KB raw, 15 KB over gzip (bench/search.md weighs what a query downloads against files)
-DOCS_PER_CHUNK = 16
+# Fewer, larger files cost a build less (each file a write, on disks where opening one costs) and a reader more
+# bytes per query; bench/search.md weighs the layouts (bench/search_download.py). 16 KB of postings a shard, about
+# 6 KB over gzip: 512 shards at 10,000 articles, a typical query fetches 3.
+TARGET_SHARD_BYTES = 16 * 1024
+# 32 documents a chunk, about 85 KB raw and 30 KB over gzip: 313 files at 10,000 articles; a first page of ten
+# results fetches 2 in the median (the newest hits of a common query are neighbours), 8 at worst.
+DOCS_PER_CHUNK = 32
 MAX_SHARDS = 4096
 SHARD_OVERHEAD = 8  # a shard file's bytes besides its entries: the count and the last offset
 ENTRY_OVERHEAD = 12  # an entry's bytes besides its posting: two code points and an offset
