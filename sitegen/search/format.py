@@ -47,8 +47,8 @@ FORMAT = 3
 # bytes per query; bench/search.md weighs the layouts (bench/search_download.py). 16 KB of postings a shard, about
 # 6 KB over gzip: 512 shards at 10,000 articles, a typical query fetches 3.
 TARGET_SHARD_BYTES = 16 * 1024
-# 32 documents a chunk, about 85 KB raw and 30 KB over gzip: 313 files at 10,000 articles; a first page of ten
-# results fetches 2 in the median (the newest hits of a common query are neighbours), 8 at worst.
+# 32 documents a chunk, about 120 KB raw and 17 KB over gzip: 313 files at 10,000 articles; a first page of ten
+# results fetches 2 in the median (the newest hits of a common query are neighbours), 13 when they lie far apart.
 DOCS_PER_CHUNK = 32
 MAX_SHARDS = 4096
 SHARD_OVERHEAD = 8  # a shard file's bytes besides its entries: the count and the last offset
