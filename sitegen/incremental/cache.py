@@ -493,8 +493,8 @@ class _DataUnpickler(pickle.Unpickler):
 # The classes a cache file may name. Anything else (os.system, builtins.eval, ...) is refused: the cache folder
 # may come from a CI cache or a careless commit, so it is read as data, never as code.
 _ALLOWED = {
-    ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "ImageVariant"),
-    ("sitegen.model", "FrozenMapping"), ("sitegen.errors", "ContentError"),
+    ("sitegen.model.article", "Article"), ("sitegen.model.article", "Image"), ("sitegen.model.article", "ImageVariant"),
+    ("sitegen.model.article", "FrozenMapping"), ("sitegen.errors", "ContentError"),
     ("sitegen.incremental.cache", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"), ("datetime", "date"),
     ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"), ("zoneinfo", "ZoneInfo"),
     ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "PurePosixPath"),
