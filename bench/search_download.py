@@ -42,7 +42,7 @@ QUERIES = [  # bench/search_recall.py's
 def drawn(documents: list[search.SearchDocument], count: int, seed: int = 1) -> list[str]:
     """Queries of three terms, each two or three characters taken from one article (so each finds something)."""
     rng = random.Random(seed)
-    found = []
+    found: list[str] = []
     while len(found) < count:
         words = [w for w in re.split(r"[\s，。、；：！？“”（）]+", rng.choice(documents).text) if len(w) >= 3]
         if len(words) >= 3:
