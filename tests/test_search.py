@@ -21,13 +21,14 @@ from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_s
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.build import pipeline
 from sitegen.build.api import BuildOptions, build_in_memory, check
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.incremental.cache import BuildCache
 from sitegen.search import postings
-from sitegen.search.format import DOCS_PER_CHUNK, TARGET_SHARD_BYTES
+from sitegen.search.format import DOCS_PER_CHUNK, FORMAT, TARGET_SHARD_BYTES
 from sitegen.search.index import (
     SearchDocument,
     bigrams,
@@ -841,11 +842,39 @@ def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSit
     elif damage == "wrong shape":
         state.write_bytes(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]}))
     else:  # the right shape, a shard file that is not the one its digest describes
-        shards = [shard[:-1] for shard in data["state"][5]]
-        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:5], shards)}))
+        shards = [shard[:-1] for shard in data["state"][7]]
+        assert len(data["state"]) == 8 and all(type(shard) is bytes for shard in shards)
+        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:7], shards)}))
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert not witness.exists()
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_search_state_of_format_2_is_discarded_and_the_index_built_cold_once(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache from before the documents were put in chunks: its state (per article a file) cannot update chunks."""
+    from sitegen.incremental import cache as build_cache
+    from sitegen.search import state as search_state
+
+    site = news_site(make_site)
+    format_2 = search_state.STATE_SCHEMA.replace(f"{FORMAT}|{TARGET_SHARD_BYTES}|{DOCS_PER_CHUNK}|", "2|2|", 1)
+    assert format_2 != search_state.STATE_SCHEMA
+    monkeypatch.setattr(build_cache, "STATE_SCHEMA", format_2)
+    build_site(site)  # saved under format 2's schema
+    monkeypatch.undo()
+    (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
+    cold: list[int] = []
+    build_new_index = pipeline.build_new_index
+    monkeypatch.setattr(pipeline, "build_new_index", lambda *a, **k: cold.append(1) or build_new_index(*a, **k))
+    report = build_site(site)
+    assert cold == [1]
+    assert any("search.pickle: cache discarded (made by another version" in note for note in report.cache_warnings)
+    (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "又改了。"), encoding="utf-8")
+    report = build_site(site)  # the state saved by the cold index is this format's: updated, not built cold
+    assert cold == [1] and not any("search.pickle" in note for note in report.cache_warnings)
+    monkeypatch.undo()
     assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
 
 
