@@ -82,7 +82,7 @@ def replay(files: Mapping[str, bytes], query: str) -> tuple[list[str], int]:
 
 def postings_of(shard: bytes, gram: str) -> list[int]:
     count = int.from_bytes(shard[:4], "little")
-    head = memoryview(shard)[4 : 8 + 12 * count].cast("I")
+    head = memoryview(shard)[4 : 8 + 12 * count].cast("I")  # little-endian like the file on this machine
     body = shard[8 + 12 * count :]
     first, second = ord(gram[0]), ord(gram[1])
     for i in range(count):
@@ -107,7 +107,8 @@ def per_article(files: dict[str, bytes]) -> dict[str, bytes]:
         if path.startswith("docs/"):
             first = int(path[5:-5]) * meta["chunk"]
             for offset, doc in enumerate(json.loads(data)):
-                out[f"docs/{first + offset}.json"] = (json.dumps(doc, ensure_ascii=False) + "\n").encode()
+                text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+                out[f"docs/{first + offset}.json"] = (text + "\n").encode()  # as format 2 wrote them
     out["meta.json"] = json.dumps({k: v for k, v in meta.items() if k != "chunk"}).encode()
     return out
 
