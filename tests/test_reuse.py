@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from sitegen.content.articles import fingerprint
-from sitegen.incremental.cache import BuildCache, FileStat
+from sitegen.incremental.articles import ArticleStore, FileStat
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.model import Article
 
@@ -19,12 +19,12 @@ class _Cached:
         self.column = column
 
 
-def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = True) -> BuildCache:
+def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = True) -> ArticleStore:
     data = (site / relative).read_bytes()
     stat = os.stat(site / relative)
-    cache = BuildCache()
+    cache = ArticleStore()
     cache.stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
-    cache.articles[relative] = _Cached(column)  # type: ignore[assignment]
+    cache.by_path[relative] = _Cached(column)  # type: ignore[assignment]
     return cache
 
 
@@ -46,7 +46,7 @@ def test_a_source_whose_stats_match_is_reused_without_reading_it(tmp_path: Path)
     cache = cache_of(tmp_path, "content/towns/a.md")
     reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10**9)
     articles = reuse.cached(found(tmp_path, "content/towns/a.md"))
-    assert articles == [cache.articles["content/towns/a.md"]] and reuse.hashed == 0  # not even hashed
+    assert articles == [cache.by_path["content/towns/a.md"]] and reuse.hashed == 0  # not even hashed
     assert reuse.stats["content/towns/a.md"] == cache.stats["content/towns/a.md"]
 
 
@@ -55,7 +55,7 @@ def test_a_fresh_checkout_is_recognised_by_the_bytes_and_its_new_stats_are_recor
     cache = cache_of(tmp_path, "content/towns/a.md")
     write(tmp_path, "content/towns/a.md", "甲", OLD + 5 * 10**9)  # the same bytes, a new time stamp
     reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10 * 10**9)
-    assert reuse.cached(found(tmp_path, "content/towns/a.md")) == [cache.articles["content/towns/a.md"]]
+    assert reuse.cached(found(tmp_path, "content/towns/a.md")) == [cache.by_path["content/towns/a.md"]]
     assert reuse.hashed == 1 and reuse.stats["content/towns/a.md"].mtime_ns == OLD + 5 * 10**9
     racy = ArticleReuse(cache, tmp_path, racy_after_ns=OLD)  # a time stamp too recent to trust: hashed next time
     racy.cached(found(tmp_path, "content/towns/a.md"))

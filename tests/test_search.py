@@ -703,7 +703,7 @@ def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_bui
     stamps = {p: (output / p).stat().st_mtime_ns for p in before if p.startswith("search/")}
     with (site / "content/towns/b.md").open("a", encoding="utf-8") as handle:
         handle.write("\n新增的段落，社区志愿者参与清洁。\n")
-    cold = "sitegen.build.pipeline.build_new_index"
+    cold = "sitegen.build.searchfiles.build_new_index"
     monkeypatch.setattr(cold, lambda *a, **k: pytest.fail("the index was built cold"))
     build_site(site)
     after = tree(output)
@@ -735,7 +735,7 @@ def test_a_rebuild_with_no_article_changed_does_not_read_the_search_state(
     build_site(site)
     state = site / ".sitegen-cache" / "search.pickle"
     written = state.stat().st_mtime_ns
-    monkeypatch.setattr("sitegen.build.pipeline.load_search_state", lambda folder: pytest.fail("the state was read"))
+    monkeypatch.setattr("sitegen.build.searchfiles.load_search_state", lambda folder: pytest.fail("the state was read"))
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text('{% extends "theme/article.html" %}', encoding="utf-8")
     report = build_site(site)
@@ -828,7 +828,7 @@ def test_the_ci_path_makes_the_index_from_the_cache_without_indexing_every_artic
         (checkout / "content/tips/c.md").unlink()
     indexed: list[int] = []
     pairs_of = postings.pairs_of
-    monkeypatch.setattr("sitegen.build.pipeline.build_new_index", lambda *a, **k: pytest.fail("built cold"))
+    monkeypatch.setattr("sitegen.build.searchfiles.build_new_index", lambda *a, **k: pytest.fail("built cold"))
     monkeypatch.setattr(postings, "pairs_of", lambda texts, ids: indexed.extend(ids) or pairs_of(texts, ids))
     build_site(checkout)
     monkeypatch.undo()
@@ -846,7 +846,7 @@ def test_the_development_server_updates_its_index_in_memory(
     build_in_memory(site, options)
     (site / "content/tips/c.md").write_text(article("丙", "2024-03-01", "长者饭堂扩建。"), encoding="utf-8")
     (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
-    cold = "sitegen.build.pipeline.build_new_index"
+    cold = "sitegen.build.searchfiles.build_new_index"
     monkeypatch.setattr(cold, lambda *a, **k: pytest.fail("the index was built cold"))
     _, files = build_in_memory(site, options)
     monkeypatch.undo()
