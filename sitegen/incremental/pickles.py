@@ -90,4 +90,3 @@ class SafeUnpickler(pickle.Unpickler):
 class DataUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"{module}.{name}: the search state holds no objects")
-
