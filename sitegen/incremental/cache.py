@@ -54,7 +54,7 @@ _INDEX_PART = {"site": str}
 _PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)
 _INDEX = {key: kind for part in (_INDEX_PART, *_PARTS) for key, kind in part.items()}
 
-__all__ = ["CACHE_FILE", "SEARCH_FILE", "BuildCache", "FileStat", "files_fingerprint"]
+__all__ = ["CACHE_FILE", "SEARCH_FILE", "BuildCache", "files_fingerprint"]
 
 
 def _schema() -> str:
