@@ -146,8 +146,8 @@ class BuildCache:
             return
         index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint}
         index |= self.articles.index_part(names)
-        for store in (self.pages, self.outputs, self.copies, self.search):
-            index |= store.index_part()
+        for record in (self.pages, self.outputs, self.copies, self.search):
+            index |= record.index_part()
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
         try:
             with temporary.open("wb") as handle:

@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sitegen.model import Article, Image, ImageVariant
@@ -68,14 +68,17 @@ def _reduce_dataclass(obj: Any) -> tuple[Any, ...]:
 _FIELD_VALUES = {kind: operator.attrgetter(*(f.name for f in fields(kind))) for kind in _KINDS.values()}
 
 
+# by exact type, looked up in C: much faster than reducer_override, which Python calls for every object
+_DISPATCH: dict[type, Callable[[Any], Any]] = {
+    **copyreg.dispatch_table,
+    **dict.fromkeys(_KINDS.values(), _reduce_dataclass),
+    ZoneInfo: lambda zone: (ZoneInfo, (zone.key,)),  # its own reduction goes through getattr, refused on reading
+    type(Path()): lambda path: (_path, (str(path),)),
+}
+
+
 class Pickler(pickle.Pickler):
-    # by exact type, looked up in C: much faster than reducer_override, which Python calls for every object
-    dispatch_table: ClassVar[dict[type, Callable[[Any], Any]]] = {
-        **copyreg.dispatch_table,
-        **dict.fromkeys(_KINDS.values(), _reduce_dataclass),
-        ZoneInfo: lambda zone: (ZoneInfo, (zone.key,)),  # its own reduction goes through getattr, refused on reading
-        type(Path()): lambda path: (_path, (str(path),)),
-    }
+    dispatch_table = _DISPATCH
 
 
 class SafeUnpickler(pickle.Unpickler):
