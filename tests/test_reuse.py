@@ -88,3 +88,33 @@ def test_a_candidate_is_current_while_its_fingerprint_holds_and_its_body_is_stor
     assert reuse.still_current(article, {}, ("pic-key",), stored={current})
     assert not reuse.still_current(article, {}, ("another picture",), stored={current})  # a picture changed
     assert not reuse.still_current(article, {}, ("pic-key",), stored=set())  # its body is gone
+
+
+def _article(path: str, print_: str) -> Article:
+    article = Article.__new__(Article)  # only the fields the checks read
+    for name, value in (("source_path", path), ("column", "towns"), ("url", "towns/a/"), ("links", ()),
+                        ("fingerprint", print_), ("images", ()), ("unplaced_images", ())):  # fmt: skip
+        object.__setattr__(article, name, value)
+    return article
+
+
+def test_the_loader_is_told_which_candidates_stay_and_which_it_reads_again(tmp_path: Path) -> None:
+    write(tmp_path, "content/towns/a.md", "甲", OLD)
+    store = cache_of(tmp_path, "content/towns/a.md")
+    reuse = ArticleReuse(store, tmp_path, racy_after_ns=OLD + 10**9)
+    reuse.cached(found(tmp_path, "content/towns/a.md"))
+    digest = store.stats["content/towns/a.md"].digest
+    current = fingerprint(digest, "content/towns/a.md", "towns", "towns/a/", (), {}, ())
+    store.bodies.put(current, None)  # type: ignore[arg-type]  # a stored body: only its key is asked for
+    kept_one, moved = _article("content/towns/a.md", current), _article("content/towns/a.md", "0" * 40)
+    store.by_path["content/towns/a.md"] = kept_one
+    assert reuse.current({"content/towns/a.md": kept_one}, {}, lambda article: ()) == (
+        {"content/towns/a.md": kept_one},
+        [],
+    )
+    assert reuse.current({"content/towns/a.md": moved}, {}, lambda article: ()) == ({}, ["content/towns/a.md"])
+    assert reuse.reused == 1
+    reuse.keep([], [kept_one], lambda prints: set())
+    assert store.by_path == {"content/towns/a.md": kept_one} and store.reused == 1
+    assert store.stats == reuse.stats  # the stats this build recorded, for the next one
+    assert reuse.previous_source("content/towns/a.md") is None  # a build on disk keeps no sources
