@@ -29,7 +29,7 @@ def remove_output(output: Path) -> None:
 
 def litter(output: Path) -> list[str]:
     """Everything a finished build must not leave beside `output`: staging folders, retired builds, lock files,
-    links on their way in. The link layout keeps exactly the shown build and the one before it."""
+    links on their way in. The link layout keeps exactly the shown build and the one before it (with its record)."""
     stray = [p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}")]
     stray = [name for name in stray if name != builds_of(output).name]
     builds = builds_of(output)
@@ -38,6 +38,7 @@ def litter(output: Path) -> list[str]:
         if output.is_symlink():
             shown = Path(os.readlink(output)).name
             kept = {shown, str(int(shown) - 1)}
+            kept |= {f"{name}.differs" for name in kept}  # where the spare differs from the shown build
         stray += [f"{builds.name}/{p.name}" for p in builds.iterdir() if p.name not in kept]
     return sorted(stray)
 

@@ -204,6 +204,7 @@ WRITERS = {
     "build.output": "the built site: staged, then committed",
     "build.staging": "a build's changed files, staged beside the output",
     "build.generations": "the output link and the build folders it points to",
+    "build.recycle": "the spare build folder made the next build, and its record",
     "build.plainfolder": "the plain output folder and its commit journal",
     "build.lock": "the lock file beside the output folder",
     "incremental.cache": "the build cache's index (build.pickle), naming every store's part",

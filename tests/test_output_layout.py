@@ -38,7 +38,8 @@ def test_the_output_is_a_relative_link_to_the_last_complete_build(tmp_path: Path
     write_site(files(index_html="二"), out)
     write_site(files(index_html="三"), out)
     assert shown(out) == ".public-builds/3"
-    assert sorted(p.name for p in builds_of(out).iterdir()) == ["2", "3"]  # the shown build and the one before
+    # the shown build, the one before, and where the one before differs from it (build/recycle.py)
+    assert sorted(p.name for p in builds_of(out).iterdir()) == ["2", "2.differs", "3"]
     assert (out / "index_html").read_text(encoding="utf-8") == "三"
     assert (builds_of(out) / "2/index_html").read_text(encoding="utf-8") == "二"
     assert litter(out) == []
@@ -78,7 +79,7 @@ def test_a_plain_folder_becomes_the_link_and_back_keeping_time_stamps(tmp_path: 
     stamp = (out / "a").stat().st_mtime_ns
     write_site(files(a="甲", b="新"), out)  # an earlier sitegen's folder: swapped for the link in one step
     assert out.is_symlink() and (out / "a").stat().st_mtime_ns == stamp
-    assert sorted(p.name for p in builds_of(out).iterdir()) == ["0", "1"]  # the old folder kept as build 0
+    assert sorted(p.name for p in builds_of(out).iterdir()) == ["0", "0.differs", "1"]  # the old folder: build 0
     write_site(files(a="甲", b="又新"), out, mode=FOLDER)
     assert out.is_dir() and not out.is_symlink() and (out / "a").stat().st_mtime_ns == stamp
     assert tree(out) == {MARKER: (out / MARKER).read_bytes(), "a": "甲".encode(), "b": "又新".encode()}

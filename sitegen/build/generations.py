@@ -2,13 +2,16 @@
 
     public -> .public-builds/8        the output: a link, replaced by one rename(2) when a build is complete
     .public-builds/8/                 the current build
-    .public-builds/7/                 the one before, kept for readers that resolved the link a moment ago
+    .public-builds/7/                 the one before (the spare), kept for readers that resolved the link a moment ago
+    .public-builds/7.differs          where the spare differs from the current build (build/recycle.py)
 
-A build stages into `.public-builds/<n+1>/`: the files that changed are written, the others hard-linked from the
-current build (same inode, bytes and time stamps: rsync and CDN uploads see no change, and they take no room). Then
-a new link is renamed over `public`: a reader sees the old build or the new one, never a mixture, whenever the
-build dies. Builds older than the previous one are removed; so are the folders of builds that died (the output lock
-tells that no live build is writing them). A build that changes nothing makes no folder and leaves the link alone.
+A build stages into `.public-builds/<n+1>/`: the files that changed are written, the others are hard links of the
+current build's (same inode, bytes and time stamps: rsync and CDN uploads see no change, and they take no room).
+The spare is recycled into that folder when its record allows (build/recycle.py), so a build's file-system work
+follows what changed, not the size of the site; otherwise the folder is made afresh and every unchanged file
+linked. Then a new link is renamed over `public`: a reader sees the old build or the new one, never a mixture,
+whenever the build dies. Other builds are removed; so are the folders of builds that died (the output lock tells
+that no live build is writing them). A build that changes nothing makes no folder and leaves the link alone.
 
 The first build into a plain `public/` folder (an earlier sitegen, or `--output-mode folder`) swaps it for the link
 in one step (renameat2 RENAME_EXCHANGE on Linux; elsewhere two renames, with a moment without `public`).
@@ -22,6 +25,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from sitegen.build import recycle
 from sitegen.build.faults import fault_point
 from sitegen.build.staging import MARKER, Staged, link_same, stage, walk, write_marker
 from sitegen.model import OutputFile
@@ -53,8 +57,8 @@ def current_folder(output: Path) -> Path | None:
 
 
 def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None) -> tuple[Staged, int]:
-    """Stage the build in a new folder and switch the output link to it; (what was staged, files removed).
-    `previous` is not needed: the files of the current build are listed from its folder."""
+    """Stage the build in a new folder (the spare build recycled, when it can be) and switch the output link to it;
+    (what was staged, files removed). `previous` is not needed: the files of the current build are walked."""
     linked = linked_build(output)
     current = current_folder(output)
     number = int(linked.name) + 1 if linked is not None else 1
@@ -63,14 +67,24 @@ def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | N
     staging = builds / str(number)
     if staging.exists():
         shutil.rmtree(staging)  # a dead build's, when prune could not run
-    staging.mkdir()
+    record = recycle.read_record(current) if linked is not None and current is not None else None
+    recycled = _recycled(current, staging, record)
+    if not recycled:
+        staging.mkdir()
     switched = False
     try:
-        staged = stage(files, staging, current)
-        gone = _files(current) - set(staged.paths)  # walked, not taken from the cache: it may describe another build
+        staged = stage(files, staging, current, recycled)
+        # the files of the shown build as it recorded them (never from the cache: it may describe another build)
+        gone = (set(record.files) if record is not None else _files(current)) - set(staged.paths)
         if linked is not None and current is not None and not staged.changed and not gone:
+            if recycled and record is not None:  # still a copy of the shown build: the spare again
+                os.rename(staging, builds / record.spare)
+                recycle.write_record(builds, recycle.Record(record.spare, record.shown, (), record.files))
             return staged, 0  # nothing changed: no new build folder, the link stays
-        if current is not None:  # the marker too, so that it keeps its time stamp
+        if recycled:
+            for path in sorted(gone, key=lambda p: (-p.count("/"), p)):
+                recycle.remove(staging, path)
+        elif current is not None:  # the marker too, so that it keeps its time stamp
             marker = (MARKER,) if (current / MARKER).is_file() else ()
             link_same(current, staging, (*marker, *staged.same))
         if not (staging / MARKER).is_file():
@@ -80,10 +94,24 @@ def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | N
         switched = True
         fault_point("switched")
     finally:
-        if not switched:
+        if not switched and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+    if current is not None:  # the build shown until now is the spare: say where it differs from the new one
+        differs = (*staged.changed, *gone)
+        recycle.write_record(builds, recycle.Record(str(number - 1), str(number), differs, staged.paths))
     prune(output)
     return staged, len(gone)
+
+
+def _recycled(current: Path | None, staging: Path, record: recycle.Record | None) -> bool:
+    """Whether `staging` is now a copy of `current` made from the spare build (build/recycle.py)."""
+    if current is None or record is None:
+        return False
+    try:
+        return recycle.recycle(current, staging, record)
+    except recycle.CannotRecycle:
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
 
 
 def prune(output: Path) -> None:
@@ -93,6 +121,7 @@ def prune(output: Path) -> None:
         return
     linked = linked_build(output)
     keep = {linked.name, str(int(linked.name) - 1)} if linked is not None else set()
+    keep |= {recycle.record_name(name) for name in keep}
     for entry in builds.iterdir():
         if entry.name in keep:
             continue

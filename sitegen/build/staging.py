@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitegen.build.diskfull import DiskProblem, disk_errno
 from sitegen.build.faults import fault_point
+from sitegen.build.recycle import clear_way, link
 from sitegen.model import OutputFile
 
 MARKER = ".sitegen-output"  # marks a folder sitegen may replace
@@ -32,8 +33,10 @@ class Staged:
     kept: tuple[str, ...]  # the files kept unseen, by their key (OutputFile.unchanged)
 
 
-def stage(files: Iterable[OutputFile], staging: Path, current: Path | None) -> Staged:
-    """Write to `staging` every file that `current` (the folder the output shows now, if any) does not hold."""
+def stage(files: Iterable[OutputFile], staging: Path, current: Path | None, recycled: bool = False) -> Staged:
+    """Write to `staging` every file that `current` (the folder the output shows now, if any) does not hold.
+    `recycled`: `staging` is already a copy of `current` (build/recycle.py), each file a hard link of its file:
+    a changed file replaces its link, never writes through it."""
     paths, changed, same, kept = [MARKER], [], [], []
     written = 0
     folders: set[Path] = {staging}
@@ -46,6 +49,9 @@ def stage(files: Iterable[OutputFile], staging: Path, current: Path | None) -> S
             same.append(file.path)
             continue
         try:
+            if recycled:
+                clear_way(staging, file.path)
+                folders.add((staging / file.path).parent)
             written += _write(file, staging / file.path, folders)
         except OSError as exc:
             if disk_errno(exc) is None:
@@ -70,12 +76,7 @@ def link_same(current: Path, staging: Path, paths: Iterable[str]) -> None:
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        try:
-            os.link(current / path, target)
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.EOPNOTSUPP):
-                raise
-            shutil.copy2(current / path, target)
+        link(current / path, target)
 
 
 def walk(root: Path) -> Iterator[str]:

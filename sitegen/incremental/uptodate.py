@@ -70,7 +70,7 @@ def scan(roots: Iterable[Path], skip: Iterable[Path] = ()) -> Scan:
 
 def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
     """One line per file, folder or link: its path and stats; folders in sorted order, links followed once."""
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()  # folders by device and inode: a realpath per folder cost a stat per part
     pending = [root]
     while pending:
         path = pending.pop()
@@ -92,10 +92,10 @@ def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
         kind = "dir" if stat.S_ISDIR(info.st_mode) else "file"
         yield f"{path}\0{kind}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_mode}\n", info.st_mtime_ns
         if kind == "dir" and path not in skipped:
-            real = os.path.realpath(path)
-            if real in seen:  # a link back up the tree
+            folder = (info.st_dev, info.st_ino)
+            if folder in seen:  # a link back up the tree
                 continue
-            seen.add(real)
+            seen.add(folder)
             try:
                 names = sorted(os.listdir(path), reverse=True)  # popped from the end: visited in sorted order
             except OSError:
