@@ -12,6 +12,7 @@ from sitegen.incremental.cache import CACHE_FILE, BuildCache
 from sitegen.incremental.copies import CopyRecord
 from sitegen.incremental.outputs import OutputRecord
 from sitegen.incremental.pagerecord import PageRecord
+from sitegen.incremental.pickles import Pickler, SafeUnpickler
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.searchrecord import SearchRecord
 
@@ -153,3 +154,15 @@ def test_paths_read_back_stay_inside_their_folder(tmp_path: Path) -> None:
     assert inside(tmp_path / "content" / "a.png", roots)
     assert not inside(Path(f"{tmp_path}/content/../secret.png"), roots)
     assert not inside(str(tmp_path / "content" / "a.png"), roots)  # not a Path: not what the cache holds
+
+
+def test_a_sources_stats_of_another_kind_are_dropped_not_a_failed_build(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    with (tmp_path / CACHE_FILE).open("rb") as handle:
+        index = SafeUnpickler(handle).load()
+    index["stats"]["content/towns/b.md"] = "not stats"  # would fail the reuse check's `.size`
+    with (tmp_path / CACHE_FILE).open("wb") as handle:
+        Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(index)
+    loaded = BuildCache.load(tmp_path)
+    assert list(loaded.articles.stats) == ["content/towns/a.md"]
+    assert len(loaded.warnings) == 1 and "'content/towns/b.md'" in loaded.warnings[0]

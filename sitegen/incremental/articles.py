@@ -108,7 +108,7 @@ class ArticleStore:
         by_path = shards.load(index["articles"])
         shapes = {path: d for path, d in places.relative(index["shapes"]).items() if _DIGEST.fullmatch(str(d))}
         return cls(
-            stats=places.relative(index["stats"]),
+            stats=_file_stats(places, index["stats"]),
             by_path=by_path,
             bodies=bodies,
             shapes=shapes,
@@ -194,6 +194,15 @@ class ShardFolder:
         for stale in self.folder.glob("articles-*.pickle"):
             if stale.name not in kept:
                 stale.unlink(missing_ok=True)
+
+
+def _file_stats(places: Places, saved: dict[Any, Any]) -> dict[str, FileStat]:
+    """The sources' stats as saved, by path; an entry of another kind is dropped (its source is read again)."""
+    stats = places.relative(saved)
+    wrong = [path for path, stat in stats.items() if type(stat) is not FileStat]
+    if wrong:  # one line for the file, naming the first
+        places.warnings.append(dropped(str(places.file), damaged(f"the stats of {wrong[0]!r} are not stats")))
+    return {path: stat for path, stat in stats.items() if type(stat) is FileStat}
 
 
 def _picture_files(article: Article) -> Iterator[object]:
