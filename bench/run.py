@@ -467,7 +467,7 @@ def commit_of(row: dict) -> str:
 
 
 def targets(data: dict) -> list[tuple[str, str, str]]:
-    """(target, measured, verdict) for the issue's targets, from the rows there are."""
+    """(target, measured, verdict) for issue 11's targets, from the rows there are (ratios: same run, fastest run)."""
     rows = {(r["mode"], r["n"]): r for r in data["rows"]}
     out: list[tuple[str, str, str]] = []
 
@@ -477,67 +477,38 @@ def targets(data: dict) -> list[tuple[str, str, str]]:
         else:
             out.append((name, fmt.format(value) + extra, "met" if value <= limit else "**missed**"))
 
-    ram, disk = rows.get(("tmpfs", 10000)), rows.get(("disk", 10000))
-    for r, label in ((ram, "tmpfs"), (disk, "disk")):
-        if r and "hugo" in r and "cold_nosearch" in r:
-            x = r["cold_nosearch"]["seconds"]["median"] / r["hugo"]["seconds"]["median"]
-            y = r["cold"]["seconds"]["median"] / r["hugo"]["seconds"]["median"]
-            check(
-                f"10k cold on {label} ≤ 2× Hugo (same run; --no-search, Hugo's page set)",
-                x,
-                2.0,
-                "{:.2f}×",
-                f"; with search {y:.2f}×",
-            )
-        elif label == "tmpfs":
-            check("10k cold on tmpfs ≤ 2× Hugo (same run)", None, 2.0, "")
-    check("10k cold on disk ≤ 12 s (with search)", disk["cold"]["seconds"]["median"] if disk else None, 12, "{:.2f} s")
-    ci = disk or ram
-    if ci and "ci" in ci and "hugo" in ci:
-        x = ci["ci"]["seconds"]["median"] / ci["hugo"]["seconds"]["median"]
-        check(f"10k CI path ≤ 1.0× Hugo's cold build ({ci['mode']}, same run)", x, 1.0, "{:.2f}×")
-    else:
-        check("10k CI path ≤ 1.0× Hugo's cold build", None, 1.0, "")
-    any10 = disk or ram
-    if any10:
-        nc = any10["nochange"]
-        check(f"10k rebuild, nothing changed ≤ 1 s ({any10['mode']})", nc["seconds"]["median"], 1.0, "{:.2f} s")
-        check(f"10k rebuild, nothing changed: no output file rewritten ({any10['mode']})", nc["touched"], 0, "{} files")
-        check(
-            f"10k rebuild after one article edit ≤ 1.5 s ({any10['mode']})",
-            any10["edit"]["seconds"]["median"],
-            1.5,
-            "{:.2f} s",
-        )
-        peak = max(r["cold"]["tree_mb"] for r in (disk, ram) if r)
-        check(
-            "10k peak memory ≤ 300 MB (whole process tree, PSS)",
-            peak,
-            300,
-            "{:.0f} MB",
-            f"; largest single process {max(r['cold']['largest_mb'] for r in (disk, ram) if r):.0f} MB",
-        )
-    else:
-        for name in (
-            "10k rebuild, nothing changed ≤ 1 s",
-            "10k rebuild after one article edit ≤ 1.5 s",
-            "10k peak memory ≤ 300 MB",
-        ):
-            check(name, None, 0, "")
+    def fastest(r: dict, key: str) -> float:
+        return r[key]["seconds"]["min"]
+
+    for n in (5000, 10000):
+        r = rows.get(("disk", n)) or rows.get(("tmpfs", n))
+        k = f"{n // 1000}k"
+        if r and "hugo" in r:
+            check(f"{k} cold, with search ≤ 2.0× Hugo ({r['mode']})", fastest(r, "cold") / fastest(r, "hugo"), 2.0,
+                  "{:.2f}×")  # fmt: skip
+            if "cold_nosearch" in r:
+                x = fastest(r, "cold_nosearch") / fastest(r, "hugo")
+                check(f"{k} cold, --no-search ≤ 1.5× Hugo ({r['mode']})", x, 1.5, "{:.2f}×")
+            if "ci" in r:
+                check(f"{k} CI path ≤ 1.0× Hugo's cold build ({r['mode']})", fastest(r, "ci") / fastest(r, "hugo"), 1.0,
+                      "{:.2f}×")  # fmt: skip
+        else:
+            check(f"{k} cold, with search ≤ 2.0× Hugo", None, 2.0, "")
+    ten = rows.get(("disk", 10000)) or rows.get(("tmpfs", 10000))
     big = rows.get(("disk", 100000)) or rows.get(("tmpfs", 100000))
-    check(
-        f"100k cold ≤ 3 min ({big['mode']})" if big else "100k cold ≤ 3 min",
-        big["cold"]["seconds"]["median"] if big else None,
-        180,
-        "{:.1f} s",
-    )
-    check("100k cold ≤ 2 GB (process tree)", big["cold"]["tree_mb"] if big else None, 2048, "{:.0f} MB")
-    small = (rows.get((big["mode"], 10000)) if big else None) or None
-    if big and small:
-        t = (big["cold"]["seconds"]["median"] / big["n"]) / (small["cold"]["seconds"]["median"] / small["n"])
-        m = big["cold"]["tree_mb"] / small["cold"]["tree_mb"]
-        check("time grows linearly, 10k→100k (time per article at 100k ÷ at 10k ≤ 1.25)", t, 1.25, "{:.2f}")
-        check("memory grows at most linearly, 10k→100k (peak at 100k ÷ at 10k ≤ 10)", m, 10, "{:.1f}×")
+    check("10k one article edited ≤ 1.0 s", ten["edit"]["seconds"]["min"] if ten else None, 1.0, "{:.2f} s")
+    check("100k one article edited ≤ 5 s", big["edit"]["seconds"]["min"] if big else None, 5.0, "{:.2f} s")
+    if ten:
+        nc = ten["nochange"]
+        check("10k nothing changed: no output file rewritten", nc["touched"], 0, "{} files",
+              f" ({nc['seconds']['min']:.2f} s)")  # fmt: skip
+    check("100k cold ≤ 3 min", big["cold"]["seconds"]["min"] if big else None, 180, "{:.1f} s")
+    check("100k cold, peak ≤ 2 GB (process tree)", big["cold"]["tree_mb"] if big else None, 2048, "{:.0f} MB")
+    if big and ten and big["mode"] == ten["mode"]:
+        per = (fastest(big, "cold") / big["n"]) / (fastest(ten, "cold") / ten["n"])
+        check("100k time per article no worse than at 10k (ratio ≤ 1.0)", per, 1.0, "{:.2f}")
+    out.append(("serve, 10k: first page ≤ 2× Hugo's cold build; an edit visible ≤ 1 s",
+                "measured by hand: `python bench/serve_reload.py` (see the README)", "–"))  # fmt: skip
     return out
 
 
@@ -576,7 +547,7 @@ def render_results(data: dict) -> str:
             f"{d['python']}, {d['hugo']}, sitegen {d['sitegen']}"
         )
     lines.append("")
-    lines += ["## Targets (issue 7)", "", "| target | measured | verdict |", "|---|---|---|"]
+    lines += ["## Targets (issue 11)", "", "| target | measured | verdict |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in targets(data)]
     lines.append("")
     for mode in ("disk", "tmpfs"):

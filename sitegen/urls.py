@@ -161,7 +161,12 @@ def _relative_path(from_dir: str, path: str) -> str:
             break
         common += 1
     rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
-    return quote(rel, safe="/:.-_~%") if rel else "./"
+    return _quoted(rel) if rel else "./"
+
+
+@functools.lru_cache(maxsize=1 << 14)  # the same few links (columns, tags, home) on every page at one depth
+def _quoted(path: str) -> str:
+    return quote(path, safe="/:.-_~%")
 
 
 def absolute_url(base_url: str, target: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from sitegen.content import schema
 
 KNOWN_FIELDS = frozenset(schema.KEYS)  # the one description of the front matter (the web editor's form too)
@@ -32,6 +34,7 @@ def _distance(a: str, b: str) -> int:
     return row[-1]
 
 
+@functools.lru_cache(maxsize=1024)  # every article of a site tends to carry the same few keys of its own
 def suggested_key(key: str) -> str | None:
     """The known key an unknown `key` is most likely meant to be: another case (`Title`), a known synonym
     (`作者`, `authors`), or a slip of the keyboard (`autor`, `summery`); None when it looks like a key of its own."""

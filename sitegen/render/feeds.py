@@ -1,9 +1,8 @@
-"""Atom feeds, sitemap.xml and robots.txt, built with ElementTree so that every text is XML-escaped. Pure."""
+"""Atom feeds, sitemap.xml and robots.txt, written as text with every text and attribute XML-escaped. Pure."""
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -31,16 +30,25 @@ def _latest(articles: Iterable[Article]) -> str | None:
     return max(moments).isoformat() if moments else None
 
 
-def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {key: xml_text(value) for key, value in attributes.items()})
-    if text is not None:
-        element.text = xml_text(text)
-    return element
+def _cdata(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _serialize(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode").encode() + b"\n"
+def _attribute(text: str) -> str:
+    text = _cdata(text).replace('"', "&quot;")
+    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+def _element(level: int, tag: str, text: str | None = None, **attributes: str) -> str:
+    """One element on a line of its own, `level` steps of two spaces in: the XML ElementTree writes after indent(),
+    written directly (building the tree cost more than the feeds' text: seconds at 10,000 articles)."""
+    names = "".join(f' {_ATTRIBUTE_NAMES.get(k, k)}="{_attribute(xml_text(v))}"' for k, v in attributes.items())
+    pad = "  " * level
+    text = xml_text(text) if text is not None else ""
+    return f"{pad}<{tag}{names}>{_cdata(text)}</{tag}>" if text else f"{pad}<{tag}{names} />"
+
+
+_ATTRIBUTE_NAMES = {"xml_base": "xml:base", "xml_lang": "xml:lang"}
 
 
 def atom_feed(
@@ -54,38 +62,52 @@ def atom_feed(
 ) -> bytes:
     """An Atom 1.0 feed of `articles` (newest first), every URL absolute; `body_of` is asked only for full-content
     feeds."""
-    feed = ET.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
-    _element(feed, "title", title)
+    page, feed = absolute_url(config.base_url, page_url), absolute_url(config.base_url, feed_url)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM}" xml:lang="{_attribute(config.language)}">',
+        _element(1, "title", title),
+    ]
     if config.description:
-        _element(feed, "subtitle", config.description)
-    _element(feed, "id", absolute_url(config.base_url, page_url))
-    _element(feed, "link", rel="alternate", type="text/html", href=absolute_url(config.base_url, page_url))
-    _element(feed, "link", rel="self", type="application/atom+xml", href=absolute_url(config.base_url, feed_url))
-    _element(feed, "updated", _latest(articles) or EPOCH)
-    author = _element(feed, "author")
-    _element(author, "name", config.title)
-    _element(feed, "generator", "sitegen")
+        lines.append(_element(1, "subtitle", config.description))
+    lines += [
+        _element(1, "id", page),
+        _element(1, "link", rel="alternate", type="text/html", href=page),
+        _element(1, "link", rel="self", type="application/atom+xml", href=feed),
+        _element(1, "updated", _latest(articles) or EPOCH),
+        "  <author>",
+        _element(2, "name", config.title),
+        "  </author>",
+        _element(1, "generator", "sitegen"),
+    ]
     for article in articles:
-        url = absolute_url(config.base_url, article.url)
-        entry = _element(feed, "entry")
-        _element(entry, "title", article.title)
-        _element(entry, "link", rel="alternate", type="text/html", href=url)
-        _element(entry, "id", url)
-        _element(entry, "published", article.date.isoformat())
-        _element(entry, "updated", _changed(article).isoformat())
-        for name in article.authors:
-            _element(_element(entry, "author"), "name", name)
-        if article.column in column_titles:
-            _element(entry, "category", term=column_titles[article.column])
-        for tag in article.tags:
-            _element(entry, "category", term=tag)
-        if article.summary:
-            _element(entry, "summary", article.summary, type="text")
-        if config.feed_full_content:
-            # relative links and pictures in the body resolve against the article's own URL
-            content = _element(entry, "content", body_of(article).html, type="html")
-            content.set("xml:base", xml_text(url))
-    return _serialize(feed)
+        lines += _entry(config, article, column_titles, body_of)
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _entry(config: Config, article: Article, column_titles: dict[str, str], body_of: BodyOf) -> list[str]:
+    url = absolute_url(config.base_url, article.url)
+    lines = [
+        "  <entry>",
+        _element(2, "title", article.title),
+        _element(2, "link", rel="alternate", type="text/html", href=url),
+        _element(2, "id", url),
+        _element(2, "published", article.date.isoformat()),
+        _element(2, "updated", _changed(article).isoformat()),
+    ]
+    for name in article.authors:
+        lines += ["    <author>", _element(3, "name", name), "    </author>"]
+    if article.column in column_titles:
+        lines.append(_element(2, "category", term=column_titles[article.column]))
+    lines += [_element(2, "category", term=tag) for tag in article.tags]
+    if article.summary:
+        lines.append(_element(2, "summary", article.summary, type="text"))
+    if config.feed_full_content:
+        # relative links and pictures in the body resolve against the article's own URL
+        lines.append(_element(2, "content", body_of(article).html, type="html", xml_base=url))
+    lines.append("  </entry>")
+    return lines
 
 
 def sitemap(config: Config, pages: Iterable[tuple[str, str | None]]) -> bytes:

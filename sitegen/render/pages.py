@@ -127,6 +127,7 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # one environment per build: no template changes under it (a stat per include saved)
     )
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
