@@ -143,37 +143,18 @@ def load_phrases(site_dir: Path) -> tuple[tuple[tuple[str, str], ...], list[Cont
 
 def parse_config(text: str, phrases: tuple[tuple[str, str], ...] = ()) -> Config:
     """site.yaml's text -> Config; `phrases`: the site dictionary of data/opencc.txt, added to every edition's."""
-    try:
-        doc = parse_yaml(text)
-    except YamlSyntaxError as exc:
-        raise ConfigError([ContentError(CONFIG_FILE, exc.line, None, f"invalid YAML: {exc.problem}")]) from None
-    if not isinstance(doc.data, dict):
-        raise ConfigError([ContentError(CONFIG_FILE, 1, None, "expected a mapping of keys such as `title:`")])
-    data: dict[str, Any] = doc.data
-    check = _Collector(doc)
-    for key in data:
-        if key not in KNOWN_KEYS:
-            check.add(str(key), "unknown key", f"valid keys: {', '.join(KNOWN_KEYS)}")
-
+    data, check = _document(text)
     title = check.text(data, "title")
     description = data.get("description") or ""
     if not isinstance(description, str):
         check.add("description", f"expected text, got {description!r}")
         description = ""
-    base_url = check.text(data, "base_url")
-    if base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
-        check.add("base_url", f"expected an absolute http(s) URL such as https://example.org/news/, got {base_url!r}")
-    base_url = base_url.rstrip("/") + "/"
+    base_url = _base_url(data, check)
     language = check.text(data, "language", "zh-CN")
     if language and language not in LANGUAGES:
         check.add("language", f"expected one of {', '.join(LANGUAGES)}, got {language!r}")
         language = "zh-CN"
-    timezone_name = check.text(data, "timezone", "Asia/Shanghai")
-    try:
-        timezone = ZoneInfo(timezone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        check.add("timezone", f"unknown time zone {timezone_name!r}", "use an IANA name such as Asia/Shanghai")
-        timezone = ZoneInfo("Asia/Shanghai")
+    timezone_name, timezone = _timezone(data, check)
     permalink = check.text(data, "permalink", DEFAULT_PERMALINK)
     if problem := permalink_problem(permalink):
         check.add("permalink", problem)
@@ -212,6 +193,39 @@ def parse_config(text: str, phrases: tuple[tuple[str, str], ...] = ()) -> Config
     if check.errors:
         raise ConfigError(check.errors)
     return config
+
+
+def _document(text: str) -> tuple[dict[str, Any], _Collector]:
+    """site.yaml's mapping and the collector of its errors (its unknown keys already in it); raises ConfigError when
+    the text is no YAML mapping at all."""
+    try:
+        doc = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise ConfigError([ContentError(CONFIG_FILE, exc.line, None, f"invalid YAML: {exc.problem}")]) from None
+    if not isinstance(doc.data, dict):
+        raise ConfigError([ContentError(CONFIG_FILE, 1, None, "expected a mapping of keys such as `title:`")])
+    data: dict[str, Any] = doc.data
+    check = _Collector(doc)
+    for key in data:
+        if key not in KNOWN_KEYS:
+            check.add(str(key), "unknown key", f"valid keys: {', '.join(KNOWN_KEYS)}")
+    return data, check
+
+
+def _base_url(data: dict[str, Any], check: _Collector) -> str:
+    base_url = check.text(data, "base_url")
+    if base_url and not re.match(r"^https?://[^/\s]+(/\S*)?$", base_url):
+        check.add("base_url", f"expected an absolute http(s) URL such as https://example.org/news/, got {base_url!r}")
+    return base_url.rstrip("/") + "/"
+
+
+def _timezone(data: dict[str, Any], check: _Collector) -> tuple[str, ZoneInfo]:
+    timezone_name = check.text(data, "timezone", "Asia/Shanghai")
+    try:
+        return timezone_name, ZoneInfo(timezone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.add("timezone", f"unknown time zone {timezone_name!r}", "use an IANA name such as Asia/Shanghai")
+        return timezone_name, ZoneInfo("Asia/Shanghai")
 
 
 def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:

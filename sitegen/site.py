@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sitegen.content.authors import AuthorInfo
 from sitegen.content.pinyin import slugify
@@ -137,8 +137,12 @@ def lead_stories(ordered: Sequence[Article], count: int) -> tuple[Article, ...]:
     return tuple(sorted(leads, key=lambda a: -a.weight)[:count])  # a stable sort: newest first within a weight
 
 
+def author_slug(name: str) -> str:
+    return slugify(name, "author")
+
+
 def collect_authors(
-    ordered: Sequence[Article], people: Mapping[str, AuthorInfo]
+    ordered: Sequence[Article], people: Mapping[str, AuthorInfo], slug_of: Callable[[str], str] = author_slug
 ) -> dict[str, tuple[Author, list[Article]]]:
     """Every 作者 and 编辑 by name, with a slug of their own: the pinyin of the name (or data/authors.yaml's
     `slug`); when two names share one, the name that appeared first (the older article) keeps it, the next
@@ -151,7 +155,7 @@ def collect_authors(
     authors: dict[str, tuple[Author, list[Article]]] = {}
     for name, items in articles.items():
         info = people.get(name, AuthorInfo())
-        base = info.slug or slugify(name, "author")
+        base = info.slug or slug_of(name)
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
@@ -237,11 +241,56 @@ def assemble(
     articles: Iterable[Article],
     people: Mapping[str, AuthorInfo] | None = None,
     mourning: bool = False,
+    slug_of: Callable[[str], str] = author_slug,
 ) -> Site:
-    """The Site; `people`: data/authors.yaml; `mourning`: the build's moment is in a mourning range."""
+    """The Site; `people`: data/authors.yaml; `mourning`: the build's moment is in a mourning range; `slug_of`: an
+    author's slug from the name (the same as `author_slug`, remembered between builds by incremental/slugs.py)."""
     ordered = newest_first(articles)
-    authors = collect_authors(ordered, people or {})
+    authors = collect_authors(ordered, people or {}, slug_of)
     by_column = {column.slug: [a for a in ordered if a.column == column.slug] for column in config.columns}
+    article_pages = _article_pages(config, ordered, by_column, authors)
+    listings = tuple(
+        listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
+    )
+    home = _home_page(config, ordered, by_column)
+    tags = collect_tags(ordered)
+    tag_listings = tuple(
+        listing for tag, items in tags.values() for listing in paginate(None, items, config.page_size, tag)
+    )
+    by_slug = sorted(authors.values(), key=lambda item: item[0].slug)
+    archive = collect_archive(ordered)
+    return Site(
+        config,
+        ordered,
+        article_pages,
+        listings,
+        home,
+        tuple(tag for tag, _ in tags.values()),
+        tag_listings,
+        column_leads=FrozenMapping(
+            {c.slug: lead_stories(by_column[c.slug], config.lead_count) for c in config.columns}
+        ),
+        authors=tuple(author for author, _ in by_slug),
+        author_listings=tuple(
+            listing for author, items in by_slug for listing in paginate(None, items, config.page_size, author=author)
+        ),
+        archive=tuple(archive),
+        archive_listings=tuple(
+            listing
+            for period, items in archive.items()
+            for listing in paginate(None, items, config.page_size, period=period)
+        ),
+        mourning=mourning,
+    )
+
+
+def _article_pages(
+    config: Config,
+    ordered: tuple[Article, ...],
+    by_column: Mapping[str, list[Article]],
+    authors: Mapping[str, tuple[Author, list[Article]]],
+) -> tuple[ArticlePage, ...]:
+    """Every article's page with its neighbours in its column, its related articles and its people, by URL."""
     rank_of = {article.source_path: rank for rank, article in enumerate(ordered)}
     postings = related_index(ordered)
     article_pages = []
@@ -266,45 +315,17 @@ def assemble(
                     authors[article.editor][0] if article.editor else None,
                 )
             )
-    listings = tuple(
-        listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
-    )
+    article_pages.sort(key=lambda page: page.article.url)
+    return tuple(article_pages)
+
+
+def _home_page(config: Config, ordered: tuple[Article, ...], by_column: Mapping[str, list[Article]]) -> HomePage:
     most_read = sorted(ordered, key=lambda a: (-a.views, -a.date.timestamp(), a.source_path))
-    home = HomePage(
+    return HomePage(
         latest=ordered[: config.latest_count],
         column_blocks=tuple(
             ColumnBlock(column, tuple(by_column[column.slug][: config.home_per_column])) for column in config.columns
         ),
         most_read=tuple(most_read[: config.most_read_count]),
         leads=lead_stories(ordered, config.lead_count),
-    )
-    article_pages.sort(key=lambda page: page.article.url)
-    tags = collect_tags(ordered)
-    tag_listings = tuple(
-        listing for tag, items in tags.values() for listing in paginate(None, items, config.page_size, tag)
-    )
-    by_slug = sorted(authors.values(), key=lambda item: item[0].slug)
-    archive = collect_archive(ordered)
-    return Site(
-        config,
-        ordered,
-        tuple(article_pages),
-        listings,
-        home,
-        tuple(tag for tag, _ in tags.values()),
-        tag_listings,
-        column_leads=FrozenMapping(
-            {c.slug: lead_stories(by_column[c.slug], config.lead_count) for c in config.columns}
-        ),
-        authors=tuple(author for author, _ in by_slug),
-        author_listings=tuple(
-            listing for author, items in by_slug for listing in paginate(None, items, config.page_size, author=author)
-        ),
-        archive=tuple(archive),
-        archive_listings=tuple(
-            listing
-            for period, items in archive.items()
-            for listing in paginate(None, items, config.page_size, period=period)
-        ),
-        mourning=mourning,
     )

@@ -467,7 +467,7 @@ def test_the_parsers_do_no_input_or_output(module: str) -> None:
 
 def test_only_the_cli_imports_the_importers() -> None:
     for path in (REPO_ROOT / "sitegen").rglob("*.py"):
-        if path.name != "cli.py" and "importers" not in path.parts:
+        if "cli" not in path.parts and "importers" not in path.parts:
             assert "sitegen.importers" not in path.read_text("utf-8"), path.name
 
 

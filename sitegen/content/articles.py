@@ -186,53 +186,76 @@ def render_article(
     now: datetime,
 ) -> tuple[Article, Body] | list[ContentError]:
     """The article and its body (kept apart: see Body), or every error found in it."""
-    front: FrontMatter = source.text.front_matter
     errors: list[ContentError] = list(source.text.problems)  # the body is checked too: all of a file's errors at once
+    try:
+        rendered = _render_body(source, markdown, pictures, urls)
+    except MarkupError as exc:
+        return [*errors, ContentError(source.path, _markup_line(source, exc), "body", exc.message, exc.hint)]
+    if not source.untrusted:  # in an untrusted column such links are removed with the rest of the raw HTML
+        errors.extend(_unsafe_links(source, rendered))
+    images, unplaced_images = _pictures(source, pictures, rendered, errors)
+    links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
+    if errors:  # the links to files that do not exist too (the other link checks need the linked articles)
+        return [*errors, *missing_links(source.path, links, urls)]
+    key = fingerprint(
+        source.digest, source.path, source.column, source.url, links, urls, pictures.keys((*images, *unplaced_images))
+    )
+    article = _article(source, rendered, images, unplaced_images, links, key, now)
+    return article, Body(rendered.html, rendered.full_text)
+
+
+def _render_body(source: Source, markdown: MarkdownRenderer, pictures: Pictures, urls: Mapping[str, str]) -> Rendered:
+    """The body's Markdown rendered, its pictures and links pointed at their files and URLs; raises MarkupError."""
+    front: FrontMatter = source.text.front_matter
     sizes = {same_picture(e.src): (e.width, e.height) for e in front.images if e.width and e.height}
 
     def picture(src: str) -> Picture:
         found = pictures.find(source.path, src, source.untrusted)
         if not isinstance(found, Image):
-            return Picture(src)  # the error is reported below
+            return Picture(src)  # the error is reported by _pictures
         return picture_markup(_sized(found, *sizes.get(same_picture(src), (None, None))), source.url)
 
     def resolve_link(href: str) -> str:
         return rewrite(source.path, source.url, href, urls)
 
-    try:
-        rendered = markdown.render(
-            source.text.body,
-            Targets(
-                picture=picture,
-                link_url=resolve_link,
-                captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
-            ),
-            untrusted=source.untrusted,
+    return markdown.render(
+        source.text.body,
+        Targets(
+            picture=picture,
+            link_url=resolve_link,
+            captions=_Captions({same_picture(i.src): i.caption for i in front.images}),
+        ),
+        untrusted=source.untrusted,
+    )
+
+
+def _unsafe_links(source: Source, rendered: Rendered) -> list[ContentError]:
+    """An error for every link in the body that a browser would run (javascript:) or open as data."""
+    return [
+        ContentError(
+            source.path,
+            _body_line(source, href),
+            "link",
+            f"'{printable(href)}' is a {scheme}: link, which browsers would run or open as data",
+            "link to http(s), mailto or tel addresses, or to files of the site",
         )
-    except MarkupError as exc:
-        return [*errors, ContentError(source.path, _markup_line(source, exc), "body", exc.message, exc.hint)]
-    if not source.untrusted:  # in an untrusted column such links are removed with the rest of the raw HTML
-        errors.extend(
-            ContentError(
-                source.path,
-                _body_line(source, href),
-                "link",
-                f"'{printable(href)}' is a {scheme}: link, which browsers would run or open as data",
-                "link to http(s), mailto or tel addresses, or to files of the site",
-            )
-            for href in dict.fromkeys(rendered.link_targets)
-            if (scheme := unsafe_scheme(href))
-        )
+        for href in dict.fromkeys(rendered.link_targets)
+        if (scheme := unsafe_scheme(href))
+    ]
+
+
+def _pictures(
+    source: Source, pictures: Pictures, rendered: Rendered, errors: list[ContentError]
+) -> tuple[tuple[Image, ...], tuple[Image, ...]]:
+    """(the article's pictures: the front matter's, then those only the body shows; the front matter's that the
+    body does not place). A picture that cannot be used is left out and added to `errors`."""
+    front: FrontMatter = source.text.front_matter
     # in an untrusted column a javascript: or data: "picture" is no file to look for: nh3 has removed it
     body_srcs = [src for src in dict.fromkeys(rendered.image_srcs) if not (source.untrusted and unsafe_scheme(src))]
     body_images = [_image(source, pictures, src, "", "", errors, _body_line(source, src)) for src in body_srcs]
     listed = [
         _image(source, pictures, e.src, e.caption, e.alt, errors, e.line, (e.width, e.height)) for e in front.images
     ]
-    links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
-    if errors:  # the links to files that do not exist too (the other link checks need the linked articles)
-        return [*errors, *missing_links(source.path, links, urls)]
-    body_text = rendered.text
     placed = {same_picture(src) for src in rendered.image_srcs}
     unplaced = tuple(
         image for entry, image in zip(front.images, listed, strict=True) if same_picture(entry.src) not in placed
@@ -242,8 +265,22 @@ def render_article(
         image for src, image in zip(body_srcs, body_images, strict=True) if same_picture(src) not in listed_srcs
     ]
     images = tuple(i for i in listed if i is not None) + tuple(i for i in body_only if i is not None)
-    unplaced_images = tuple(i for i in unplaced if i is not None)
-    article = Article(
+    return images, tuple(i for i in unplaced if i is not None)
+
+
+def _article(
+    source: Source,
+    rendered: Rendered,
+    images: tuple[Image, ...],
+    unplaced_images: tuple[Image, ...],
+    links: tuple[tuple[str, int], ...],
+    key: str,
+    now: datetime,
+) -> Article:
+    """The Article of a source whose body rendered without errors; `key` is its fingerprint."""
+    front: FrontMatter = source.text.front_matter
+    body_text = rendered.text
+    return Article(
         source_path=source.path,
         column=source.column,
         title=front.title,
@@ -268,19 +305,10 @@ def render_article(
         warnings=source.text.warnings,
         heading_ids=rendered.heading_ids,
         links=links,
-        fingerprint=fingerprint(
-            source.digest,
-            source.path,
-            source.column,
-            source.url,
-            links,
-            urls,
-            pictures.keys((*images, *unplaced_images)),
-        ),
+        fingerprint=key,
         char_count=character_count(body_text),
         reading_minutes=reading_minutes(body_text),
     )
-    return article, Body(rendered.html, rendered.full_text)
 
 
 def fingerprint(

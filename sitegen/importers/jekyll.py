@@ -37,7 +37,7 @@ from sitegen.importers.foreign import (
     unique_pictures,
 )
 from sitegen.importers.htmlbody import is_html, raw_html
-from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
+from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, PostLink
 from sitegen.importers.oldurls import jekyll_urls
 
 _LIQUID = re.compile(r"\{%-?(?P<tag>.*?)-?%\}|\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
@@ -80,23 +80,8 @@ def parse_jekyll(
 
     links: list[PostLink] = []
     _liquid(body, links, split.data)
-    if is_html(relative):
-        body.text = raw_html(body)
-    else:
-        html_pictures(body)
-        body.text = _KRAMDOWN_TOC.sub("[TOC]", body.text)
-        separator = fields.value("excerpt_separator") or site.get("excerpt_separator")
-        body.text = list_spacing(more_marker(body.text, separator if isinstance(separator, str) else None))
-
-    when = fields.moment("date")
-    if when is None and named:
-        when = _file_date(named["date"])
-    if when is None and (is_draft or collection) and modified is not None:
-        when = modified
-        what = "a draft" if is_draft else "a document"
-        body.notices.append(Notice(1, f"{what} without a date; used the file's modification date {when}"))
-    if when is None:
-        raise ImportFailed("no date: none in the front matter, and the file name does not start with YYYY-MM-DD-")
+    _convert_body(body, relative, fields, site)
+    when = _post_date(fields, body, named["date"] if named else None, is_draft, collection, modified)
     folders = [p for p in parts[: parts.index("_posts")] if p] if "_posts" in parts else []
     categories = [*folders, *tag_list(fields, [("categories", "category")], split_words=True)]
     tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
@@ -120,6 +105,34 @@ def parse_jekyll(
         slug=slug,
         aliases=aliases,
     )
+
+
+def _convert_body(body: Body, relative: str, fields: Fields, site: Mapping[str, Any]) -> None:
+    """The body as Markdown sitegen reads (an HTML source: kept as raw HTML), its Liquid tags already converted."""
+    if is_html(relative):
+        body.text = raw_html(body)
+        return
+    html_pictures(body)
+    body.text = _KRAMDOWN_TOC.sub("[TOC]", body.text)
+    separator = fields.value("excerpt_separator") or site.get("excerpt_separator")
+    body.text = list_spacing(more_marker(body.text, separator if isinstance(separator, str) else None))
+
+
+def _post_date(
+    fields: Fields, body: Body, named: str | None, is_draft: bool, collection: str, modified: date | None
+) -> Moment:
+    """The front matter's date, else the file name's (`named`, YYYY-MM-DD), else for a draft or a collection's
+    document the file's modification date, said in a notice."""
+    when = fields.moment("date")
+    if when is None and named:
+        when = _file_date(named)
+    if when is None and (is_draft or collection) and modified is not None:
+        when = modified
+        what = "a draft" if is_draft else "a document"
+        body.notices.append(Notice(1, f"{what} without a date; used the file's modification date {when}"))
+    if when is None:
+        raise ImportFailed("no date: none in the front matter, and the file name does not start with YYYY-MM-DD-")
+    return when
 
 
 def _pattern(site: Mapping[str, Any], collection: str) -> str:

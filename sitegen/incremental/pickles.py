@@ -34,16 +34,17 @@ class FormerLayout(pickle.UnpicklingError):
 
 # The classes a cache file may name.
 _ALLOWED = {
-    ("sitegen.model", "Article"), ("sitegen.model", "Image"), ("sitegen.model", "ImageVariant"),
-    ("sitegen.model", "FrozenMapping"), ("sitegen.errors", "ContentError"),
+    ("sitegen.model.article", "Article"), ("sitegen.model.article", "Image"),
+    ("sitegen.model.article", "ImageVariant"), ("sitegen.model.article", "FrozenMapping"),
+    ("sitegen.errors", "ContentError"),
     ("sitegen.incremental.articles", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"),
     ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"),
     ("zoneinfo", "ZoneInfo"), ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"),
     ("pathlib", "PurePosixPath"), ("builtins", "frozenset"), ("builtins", "set"),
     ("sitegen.incremental.pickles", "_rebuild"), ("sitegen.incremental.pickles", "_path"),
 }  # fmt: skip
-# where the cache's own classes were before they moved to the stores (cache format 1)
-_FORMER_MODULES = {"sitegen.incremental.cache"}
+# where the cached classes were before they moved (cache format 1): to the stores, and into the model package
+_FORMER_MODULES = {"sitegen.incremental.cache", "sitegen.model"}
 
 _KINDS: dict[str, type] = {"Article": Article, "Image": Image, "ImageVariant": ImageVariant}
 

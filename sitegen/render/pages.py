@@ -21,7 +21,7 @@ from sitegen.errors import BuildFailed, ContentError
 from sitegen.model import BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
 from sitegen.render.feeds import robots_txt, site_feeds, site_map
 from sitegen.render.labels import labels_for
-from sitegen.render.portal import portal_jobs
+from sitegen.render.portal import JobMaker, portal_jobs
 from sitegen.render.redirects import redirect_files
 from sitegen.render.seo import collection_page, news_article, script_json, website
 from sitegen.render.theme import Theme
@@ -230,8 +230,18 @@ def page_jobs(site: Site, search_url: str | None = None, shared: dict[str, Any] 
 
     An edition's site (`config.edition` set) puts every page under the edition's prefix; `shared`: variables of
     every page (an edition's converted labels)."""
-    config = site.config
-    prefix = _prefix(config)
+    job = _job_maker(site, search_url, shared)
+    jobs = [_home_job(site, job), *_column_jobs(site, job), *_tag_jobs(site, job), *_article_jobs(site, job)]
+    jobs.extend(portal_jobs(site, job))
+    if search_url is not None:
+        jobs.append(job("search.html", search_url, None))
+    jobs.append(job("404.html", None, None))
+    return jobs
+
+
+def _job_maker(site: Site, search_url: str | None, shared: dict[str, Any] | None) -> JobMaker:
+    """The `job` that every page is made with: under the edition's prefix, with the variables of every page."""
+    prefix = _prefix(site.config)
 
     def job(
         template: str,
@@ -246,72 +256,73 @@ def page_jobs(site: Site, search_url: str | None = None, shared: dict[str, Any] 
         variables = {"search_url": search_url, "mourning": site.mourning, **(shared or {}), **variables}
         return PageJob(path, template, url, current, variables, structured, "article" in variables)
 
+    return job
+
+
+def _home_job(site: Site, job: JobMaker) -> PageJob:
     home = site.home
-    jobs = [
-        job(
-            "home.html",
-            "",
-            "",
-            partial(website, config),
-            leads=home.leads,
-            latest=home.latest,
-            column_blocks=home.column_blocks,
-            most_read=home.most_read,
-        )
-    ]
+    return job(
+        "home.html",
+        "",
+        "",
+        partial(website, site.config),
+        leads=home.leads,
+        latest=home.latest,
+        column_blocks=home.column_blocks,
+        most_read=home.most_read,
+    )
+
+
+def _column_jobs(site: Site, job: JobMaker) -> Iterator[PageJob]:
     for listing in site.listings:
         assert listing.column is not None
-        structured = partial(collection_page, config, listing.column.title, listing.url, listing.articles)
+        structured = partial(collection_page, site.config, listing.column.title, listing.url, listing.articles)
         leads = site.column_leads.get(listing.column.slug, ()) if listing.number == 1 else ()
-        jobs.append(
-            job(
-                "column.html",
-                listing.url,
-                listing.column.slug,
-                structured,
-                column=listing.column,
-                listing=listing,
-                leads=leads,
-            )
+        yield job(
+            "column.html",
+            listing.url,
+            listing.column.slug,
+            structured,
+            column=listing.column,
+            listing=listing,
+            leads=leads,
         )
+
+
+def _tag_jobs(site: Site, job: JobMaker) -> Iterator[PageJob]:
+    """The page of every tag, then a page per tag listing."""
     if site.tags:
-        jobs.append(job("tags.html", "tags/", None, tags=site.tags))
+        yield job("tags.html", "tags/", None, tags=site.tags)
     for listing in site.tag_listings:
         assert listing.tag is not None
-        structured = partial(collection_page, config, listing.tag.name, listing.url, listing.articles)
-        jobs.append(
-            job(
-                "tag.html",
-                listing.url,
-                None,
-                structured,
-                tag=listing.tag,
-                listing=listing,
-            )
+        structured = partial(collection_page, site.config, listing.tag.name, listing.url, listing.articles)
+        yield job(
+            "tag.html",
+            listing.url,
+            None,
+            structured,
+            tag=listing.tag,
+            listing=listing,
         )
+
+
+def _article_jobs(site: Site, job: JobMaker) -> Iterator[PageJob]:
     for item in site.article_pages:
         article = item.article
-        jobs.append(
-            job(
-                "article.html",
-                article.url,
-                article.column,
-                partial(news_article, article, config),
-                article=article,
-                column=item.column,
-                previous=item.previous,
-                next=item.next,
-                extra_images=article.unplaced_images,
-                related=item.related,
-                authors=item.authors,
-                editor=item.editor,
-            )
+        yield job(
+            "article.html",
+            article.url,
+            article.column,
+            partial(news_article, article, site.config),
+            article=article,
+            column=item.column,
+            previous=item.previous,
+            next=item.next,
+            extra_images=article.unplaced_images,
+            related=item.related,
+            authors=item.authors,
+            editor=item.editor,
         )
-    jobs.extend(portal_jobs(site, job))
-    if search_url is not None:
-        jobs.append(job("search.html", search_url, None))
-    jobs.append(job("404.html", None, None))
-    return jobs
 
 
 def render_page(env: jinja2.Environment, config: Config, job: PageJob, body_of: BodyOf) -> bytes:

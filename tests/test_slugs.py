@@ -1,0 +1,55 @@
+"""Author slugs remembered between builds (incremental/slugs.py): the same slugs, without pypinyin for known names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.content.pinyin import slugify
+from sitegen.incremental import slugs
+from sitegen.incremental.slugs import SLUGS_FILE, SlugMemo, load_slugs, save_slugs
+
+
+def test_a_memo_gives_what_slugify_gives_and_a_loaded_one_needs_no_pinyin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ["张三", "欧阳娜娜", "曾小贤", "Li Lei", "单田芳"]
+    memo = SlugMemo()
+    assert [memo(n) for n in names] == [slugify(n, "author") for n in names]
+    save_slugs(tmp_path, memo, "tool-1")
+
+    def no_pinyin(name: str, fallback: str = "article") -> str:
+        raise AssertionError(f"pinyin asked for {name}")
+
+    monkeypatch.setattr(slugs, "slugify", no_pinyin)
+    warnings: list[str] = []
+    again = load_slugs(tmp_path, "tool-1", warnings)
+    assert [again(n) for n in names] == [slugify(n, "author") for n in names] and warnings == []
+    save_slugs(tmp_path, again, "tool-1")  # nothing learnt, nothing forgotten: not written
+    assert not again.added
+
+
+def test_the_file_keeps_only_the_names_of_the_last_build(tmp_path: Path) -> None:
+    memo = SlugMemo()
+    memo("张三"), memo("李四")
+    save_slugs(tmp_path, memo, "t")
+    second = load_slugs(tmp_path, "t", [])
+    second("李四")
+    save_slugs(tmp_path, second, "t")
+    assert load_slugs(tmp_path, "t", []).known == {"李四": slugify("李四", "author")}
+
+
+def test_another_toolchain_or_a_damaged_file_starts_afresh_and_says_so(tmp_path: Path) -> None:
+    memo = SlugMemo()
+    memo("张三")
+    save_slugs(tmp_path, memo, "old")
+    warnings: list[str] = []
+    assert load_slugs(tmp_path, "new", warnings).known == {}
+    assert warnings == [f"{tmp_path / SLUGS_FILE}: cache discarded (made by another version of sitegen, Python or a "
+                        "library); rebuilt"]  # fmt: skip
+    for text in ("{", '{"slugs": {"张三": 3}, "toolchain": "new"}', "[]"):
+        (tmp_path / SLUGS_FILE).write_text(text, encoding="utf-8")
+        warnings = []
+        assert load_slugs(tmp_path, "new", warnings).known == {}
+        assert len(warnings) == 1 and "cache discarded (damaged: " in warnings[0]
