@@ -1,5 +1,5 @@
 /* sitegen site search: reads ?q=, fetches only the index shards of the query's bigrams, and lists the articles
-   that contain every term, newest first, ten at a time. No dependencies. The index format and the query logic are
+   that contain every term, newest first, ten at a time, fetching each chunk of documents they are in once. No dependencies. The index format and the query logic are
    described in sitegen/search/format.py; tests/test_search.py holds the same logic in Python. */
 (function () {
   "use strict";
@@ -141,7 +141,8 @@
     return ids;
   };
 
-  /* The index under `base` (a URL ending in /), fetched piece by piece and kept for the page's lifetime. */
+  /* The index under `base` (a URL ending in /), fetched piece by piece (shards and chunks of documents) and kept
+     in memory for the page's lifetime: a chunk is fetched once, however many of its documents are shown. */
   function Index(base) {
     this.base = base;
     this.meta = null;
@@ -172,8 +173,14 @@
     });
   };
 
+  /* Document `id`, from its chunk: docs/<c>.json holds ids c * meta.chunk to c * meta.chunk + meta.chunk - 1. */
   Index.prototype.doc = function (id) {
-    return this.file("docs/" + id + ".json");
+    var self = this;
+    return this.loadMeta().then(function (meta) {
+      return self.file("docs/" + Math.floor(id / meta.chunk) + ".json").then(function (chunk) {
+        return chunk[id % meta.chunk];
+      });
+    });
   };
 
   /* Candidates (newest first) for the terms of two or more characters, and whether they are exact: true when every

@@ -330,10 +330,9 @@ def test_either_editions_index_finds_an_article_whatever_script_is_typed(edition
         for query in ("头发", "頭髮", "桃花里 议事", "桃花里 議事", "黨群服務"):
             assert index.search(query) == ["towns/2024/03/a/"], (folder, query)
         assert index.search("乡村") == index.search("鄉村") == ["towns/2024/03/a/", "towns/2024/03/b/"]
-    edition_doc = json.loads((output / "zh-hant/search/docs/0.json").read_text(encoding="utf-8"))
-    assert edition_doc["title"] in ("身邊爆料", "後來的消息", "鄉村振興看白雲")
-    titles = {json.loads(p.read_text("utf-8"))["title"] for p in (output / "zh-hant/search/docs").glob("*.json")}
-    assert titles == {"身邊爆料", "後來的消息", "鄉村振興看白雲"}
+    edition_docs = json.loads((output / "zh-hant/search/docs/0.json").read_text(encoding="utf-8"))
+    assert {doc["title"] for doc in edition_docs} == {"身邊爆料", "後來的消息", "鄉村振興看白雲"}
+    assert [p.name for p in (output / "zh-hant/search/docs").glob("*.json")] == ["0.json"]  # one chunk
 
 
 def test_conversion_is_cached_with_the_article_and_a_no_change_build_touches_nothing(edition_site: Path) -> None:
@@ -390,18 +389,22 @@ def test_the_404_page_of_the_edition_links_from_the_site_root(edition_site: Path
     assert '<link rel="canonical" href="https://example.org/sub/zh-hant/404.html">' in html
 
 
-def test_an_edit_updates_the_editions_search_index_file_by_file(edition_site: Path) -> None:
+def test_an_edit_updates_the_editions_search_index_file_by_file(
+    edition_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build_site(edition_site)
     assert (edition_site / ".sitegen-cache/search-zh-hant.pickle").is_file()
     search = edition_site / "public/zh-hant/search"
-    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in search.rglob("*.json")}
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in search.rglob("*") if p.is_file()}
     (edition_site / "content/towns/b.md").write_text(OTHER.replace("里面的内容", "外面的内容"), encoding="utf-8")
+    monkeypatch.setattr("sitegen.build.pipeline.build_new_index", lambda *a, **k: pytest.fail("built cold"))
     build_site(edition_site)
-    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in search.rglob("*.json")}
+    monkeypatch.undo()
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in search.rglob("*") if p.is_file()}
     rewritten = sorted(p.relative_to(search).as_posix() for p in after if after[p][1] != before.get(p, (b"", 0))[1])
-    docs = [p for p in rewritten if p.startswith("docs/")]
-    assert len(docs) == 1 and "meta.json" in rewritten and len(rewritten) < len(after)
-    assert "外面的內容" in (search / docs[0]).read_text(encoding="utf-8")
+    # three articles: one chunk of documents and one shard, both rewritten by the update
+    assert rewritten == ["docs/0.json", "meta.json", "shards/0.bin"]
+    assert "外面的內容" in (search / "docs/0.json").read_text(encoding="utf-8")
     cold = edition_site.parent / "cold"
     build_site(edition_site, output_dir=cold, disk_cache=False)
     assert {p: data for p, data in tree(cold).items() if p.startswith("zh-hant/search/")} == {

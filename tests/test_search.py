@@ -21,12 +21,14 @@ from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_s
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.build import pipeline
 from sitegen.build.api import BuildOptions, build_in_memory, check
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.incremental.cache import BuildCache
 from sitegen.search import postings
+from sitegen.search.format import DOCS_PER_CHUNK, FORMAT, TARGET_SHARD_BYTES
 from sitegen.search.index import (
     SearchDocument,
     bigrams,
@@ -51,9 +53,17 @@ class Reference:
         self.files = files
         self.meta = self.json("meta.json")
         self.fetched: list[str] = []
+        self.chunks: dict[str, list[dict]] = {}
 
     def json(self, path: str) -> dict:
         return json.loads(self.files[path].decode("utf-8"))
+
+    def chunk(self, number: int) -> list[dict]:
+        path = f"docs/{number}.json"
+        if path not in self.chunks:  # search.js fetches a chunk once
+            self.fetched.append(path)
+            self.chunks[path] = json.loads(self.files[path].decode("utf-8"))
+        return self.chunks[path]
 
     def shard(self, path: str) -> dict[str, list[int]]:
         return read_shard(self.files[path])
@@ -75,7 +85,7 @@ class Reference:
         return ids[::-1], exact  # newest first
 
     def doc(self, doc_id: int) -> dict:
-        return self.json(f"docs/{doc_id}.json")
+        return self.chunk(doc_id // self.meta["chunk"])[doc_id % self.meta["chunk"]]
 
     def search(self, query: str) -> list[str] | None:
         """URLs of the articles containing every term, newest first; None when no term has two characters."""
@@ -109,9 +119,11 @@ def read_shard(data: bytes) -> dict[str, list[int]]:
     return postings
 
 
-def files_of(documents: list[SearchDocument], target: int | None = None) -> dict[str, bytes]:
+def files_of(
+    documents: list[SearchDocument], target: int = TARGET_SHARD_BYTES, per_chunk: int = DOCS_PER_CHUNK
+) -> dict[str, bytes]:
     keys = [str(doc_id) for doc_id in range(len(documents))]
-    _, files = new_index(keys, documents) if target is None else new_index(keys, documents, target)
+    _, files = new_index(keys, documents, target, per_chunk)
     return {path: data for path, data in files if data is not None}
 
 
@@ -294,28 +306,46 @@ def test_shard_count_grows_with_the_index() -> None:
 def test_a_query_fetches_only_the_shards_of_its_bigrams() -> None:
     documents = corpus(300, seed=7)
     reference = Reference(files_of(documents, target=1024))
-    reference.search("应急突击队")
+    reference.candidates(query_terms("应急突击队"))
     shards = reference.meta["shards"]
     assert sorted(reference.fetched) == sorted(f"shards/{shard_of(g, shards)}.bin" for g in bigrams("应急突击队"))
     assert len(set(reference.fetched)) <= 4 < shards
 
 
+def test_a_query_fetches_each_chunk_of_documents_once() -> None:
+    documents = corpus(300, seed=7)
+    reference = Reference(files_of(documents, target=1024, per_chunk=16))
+    candidates = reference.candidates(query_terms("应急突击队"))
+    assert candidates is not None
+    reference.fetched.clear()
+    assert reference.search("应急突击队") == truth(documents, "应急突击队") != []
+    chunks = [path for path in reference.fetched if path.startswith("docs/")]
+    assert sorted(chunks) == sorted({f"docs/{doc_id // 16}.json" for doc_id in candidates[0]})
+    assert 1 < len(chunks) < len(candidates[0])
+    assert reference.doc(17)["url"] == "a/17/"
+
+
 def test_documents_hold_what_results_show() -> None:
     documents = corpus(3, seed=8)
-    files = files_of(documents)
-    assert json.loads(files["docs/2.json"]) == {
-        "column": "镇街社区",
-        "date": "2024-01-01",
-        "text": documents[2].text,
-        "title": documents[2].title,
-        "url": "a/2/",
-    }
+    files = files_of(documents, per_chunk=2)
+    assert json.loads(files["docs/1.json"]) == [
+        {
+            "column": "镇街社区",
+            "date": "2024-01-01",
+            "text": documents[2].text,
+            "title": documents[2].title,
+            "url": "a/2/",
+        }
+    ]
+    assert [doc["url"] for doc in json.loads(files["docs/0.json"])] == ["a/0/", "a/1/"]
     assert json.loads(files["meta.json"]) == {
+        "chunk": 2,
         "documents": 3,
-        "format": 2,
+        "format": 3,
         "shards": 1,
         "version": json.loads(files["meta.json"])["version"],
     }
+    assert set(files) == {"meta.json", "shards/0.bin", "docs/0.json", "docs/1.json"}
 
 
 def test_the_same_documents_give_the_same_bytes() -> None:
@@ -334,7 +364,7 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
-def plain_files(documents: list[SearchDocument], target: int) -> dict[str, bytes]:
+def plain_files(documents: list[SearchDocument], target: int, per_chunk: int) -> dict[str, bytes]:
     """The index files as format.py documents them, made one bigram at a time in plain Python, meta.json's version
     left out: the format is fixed, however the code that makes it changes."""
     postings: dict[str, list[int]] = {}
@@ -356,10 +386,13 @@ def plain_files(documents: list[SearchDocument], target: int) -> dict[str, bytes
         head = struct.pack(f"<I{len(codes)}I{len(offsets)}I", len(grams), *codes, *offsets)
         files[f"shards/{number}.bin"] = head + b"".join(encoded[g] for g in grams)
     as_json = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    for doc_id, d in enumerate(documents):
-        fields = {"column": d.column, "date": d.date, "text": d.text, "title": d.title, "url": d.url}
-        files[f"docs/{doc_id}.json"] = (as_json(fields) + "\n").encode()
-    files["meta.json"] = (as_json({"documents": len(documents), "format": 2, "shards": shards}) + "\n").encode()
+    lines = [
+        as_json({"column": d.column, "date": d.date, "text": d.text, "title": d.title, "url": d.url}) for d in documents
+    ]
+    for chunk in range(0, len(documents), per_chunk):
+        files[f"docs/{chunk // per_chunk}.json"] = ("[" + ",\n".join(lines[chunk : chunk + per_chunk]) + "]\n").encode()
+    meta = {"chunk": per_chunk, "documents": len(documents), "format": 3, "shards": shards}
+    files["meta.json"] = (as_json(meta) + "\n").encode()
     return files
 
 
@@ -369,23 +402,25 @@ def without_version(files: Mapping[str, bytes]) -> dict[str, bytes]:
     return {**files, "meta.json": (json.dumps(meta, ensure_ascii=False, separators=(",", ":")) + "\n").encode()}
 
 
-@pytest.mark.parametrize(("count", "target"), [(0, 16384), (3, 16384), (120, 1024), (300, 2048), (40, 64)])
-def test_the_files_have_the_documented_format(count: int, target: int) -> None:
+@pytest.mark.parametrize(
+    ("count", "target", "per_chunk"), [(0, 16384, 16), (3, 16384, 16), (120, 1024, 16), (300, 2048, 7), (40, 64, 1)]
+)
+def test_the_files_have_the_documented_format(count: int, target: int, per_chunk: int) -> None:
     documents = corpus(count, seed=count)
-    assert without_version(files_of(documents, target)) == plain_files(documents, target)
-    _, files = new_index([str(i) for i in range(count)], documents, target)
-    assert dict(files) == files_of(documents, target)
+    assert without_version(files_of(documents, target, per_chunk)) == plain_files(documents, target, per_chunk)
+    _, files = new_index([str(i) for i in range(count)], documents, target, per_chunk)
+    assert dict(files) == files_of(documents, target, per_chunk)
 
 
 def test_the_version_hashes_the_digest_of_every_other_file() -> None:
     documents = corpus(30, seed=10)
-    files = files_of(documents, 1024)
+    files = files_of(documents, 1024, 4)
     meta = json.loads(files["meta.json"])
-    order = [f"shards/{i}.bin" for i in range(meta["shards"])] + [f"docs/{i}.json" for i in range(30)]
+    order = [f"shards/{i}.bin" for i in range(meta["shards"])] + [f"docs/{i}.json" for i in range(8)]
     digests = b"".join(hashlib.sha256(path.encode() + b"\0" + files[path]).digest() for path in order)
     assert meta["version"] == hashlib.sha256(digests).hexdigest()[:16]
     edited = [*documents[:-1], SearchDocument("标题", "a/29/", "镇街社区", "2024-01-01", documents[-1].text)]
-    assert json.loads(files_of(edited, 1024)["meta.json"])["version"] != meta["version"]
+    assert json.loads(files_of(edited, 1024, 4)["meta.json"])["version"] != meta["version"]
 
 
 # --------------------------------------------------------------------------- incremental updates
@@ -445,10 +480,11 @@ class Reads:
     start=st.lists(TEXTS, max_size=6),
     batches=st.lists(st.lists(EDITS, min_size=1, max_size=4), min_size=1, max_size=5),
     target=st.sampled_from([32, 128, 16384]),
+    per_chunk=st.sampled_from([1, 3, 16]),
     at_hand=st.lists(st.booleans(), min_size=5, max_size=5),
 )
 def test_updates_give_the_files_and_state_of_a_cold_build(
-    start: list[str], batches: list, target: int, at_hand: list[bool]
+    start: list[str], batches: list, target: int, per_chunk: int, at_hand: list[bool]
 ) -> None:
     """`at_hand` False: the output is empty (the CI path); the update reads nothing, and the files it leaves as they
     were are restored from the state and the documents."""
@@ -456,7 +492,7 @@ def test_updates_give_the_files_and_state_of_a_cold_build(
     serials = itertools.count()
     if start:
         apply_edit(documents, ("append", start), serials)
-    state, files = new_index([k for k, _ in documents], [d for _, d in documents], target)
+    state, files = new_index([k for k, _ in documents], [d for _, d in documents], target, per_chunk)
     output = dict(files)
     for batch, in_output in zip(batches, at_hand, strict=False):
         old_keys = list(state.keys)
@@ -473,11 +509,16 @@ def test_updates_give_the_files_and_state_of_a_cold_build(
 
         reads = Reads(output if in_output else {})
         changes = update_index(state, keys, document_at, reads)
-        cold_state, cold_files = new_index(keys, current, target)
+        cold_state, cold_files = new_index(keys, current, target, per_chunk)
         assert [path for path, _ in changes] == [path for path, _ in cold_files]
-        # only the documents whose key changed, or that are new, were made; only their old files were read
-        assert asked == [i for i, key in enumerate(keys) if i >= len(old_keys) or old_keys[i] != key]
-        gone = {f"docs/{i}.json" for i, key in enumerate(old_keys) if i >= len(keys) or keys[i] != key}
+        # the documents whose key changed, or that are new, were made, and with no old chunk at hand the others of
+        # the chunks they rewrite; only the old chunks of those that changed or went were read
+        changed = [i for i, key in enumerate(keys) if i >= len(old_keys) or old_keys[i] != key]
+        assert asked[: len(changed)] == changed
+        rewritten = {int(path[5:-5]) for path, data in changes if path.startswith("docs/") and data is not None}
+        assert in_output or set(asked[len(changed) :]) <= {i for i in range(len(keys)) if i // per_chunk in rewritten}
+        ids = range(max(len(keys), len(old_keys)))
+        gone = {f"docs/{i // per_chunk}.json" for i in ids if keys[i : i + 1] != old_keys[i : i + 1]}
         assert set(reads.paths) <= gone
         if in_output:
             output = {path: output[path] if data is None else data for path, data in changes}
@@ -491,7 +532,7 @@ def test_updates_give_the_files_and_state_of_a_cold_build(
 def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> None:
     documents = corpus(200, seed=11)
     keys = [str(i) for i in range(200)]
-    state, files = new_index(keys, documents, 256)
+    state, files = new_index(keys, documents, 256, 16)
     shards = len(state.shards)
     old = documents[120]
     new = SearchDocument(old.title, old.url, old.column, old.date, old.text + "\n龘靐齉 新增的段落")
@@ -499,29 +540,44 @@ def test_an_edit_rewrites_only_the_shards_of_the_bigrams_it_gains_or_loses() -> 
     changes = update_index(state, [*keys[:120], "edited", *keys[121:]], lambda doc_id: new, reads)
     written = {path for path, data in changes if data is not None}
     grams = text_bigrams(new.searched) ^ text_bigrams(old.searched)
-    assert written == {"meta.json", "docs/120.json"} | {f"shards/{shard_of(g, shards)}.bin" for g in grams}
+    assert written == {"meta.json", "docs/7.json"} | {f"shards/{shard_of(g, shards)}.bin" for g in grams}
     assert 0 < len(written) - 2 <= len(grams) < shards
-    assert reads.paths == ["docs/120.json"]  # the old document; the shards are the state's
+    assert reads.paths == ["docs/7.json"]  # the old chunk (document 120 of 16 a chunk); the shards are the state's
 
 
 def test_a_new_newest_document_rewrites_its_shards_and_its_own_file() -> None:
     documents = corpus(100, seed=12)
-    state, files = new_index([str(i) for i in range(100)], documents, 1 << 20)  # one shard: its count stays
+    state, files = new_index([str(i) for i in range(100)], documents, 1 << 20, 16)  # one shard: its count stays
     newest = corpus(101, seed=13)[100]
-    changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest, Reads(dict(files)))
-    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin", "docs/100.json"}
-    assert dict(changes)["shards/0.bin"] == files_of([*documents, newest], 1 << 20)["shards/0.bin"]
+    reads = Reads(dict(files))
+    changes = update_index(state, [*map(str, range(100)), "new"], lambda doc_id: newest, reads)
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin", "docs/6.json"}
+    assert dict(changes)["shards/0.bin"] == files_of([*documents, newest], 1 << 20, 16)["shards/0.bin"]
+    assert dict(changes)["docs/6.json"] == files_of([*documents, newest], 1 << 20, 16)["docs/6.json"]
+    assert reads.paths == ["docs/6.json"]  # the last chunk's other documents, 96 to 99
+
+
+def test_a_new_document_that_begins_a_chunk_reads_no_old_one() -> None:
+    documents = corpus(96, seed=12)
+    state, files = new_index([str(i) for i in range(96)], documents, 1 << 20, 16)
+    newest = corpus(97, seed=13)[96]
+    reads = Reads(dict(files))
+    changes = update_index(state, [*map(str, range(96)), "new"], lambda doc_id: newest, reads)
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin", "docs/6.json"}
+    assert json.loads(dict(changes)["docs/6.json"] or b"") == [json.loads(files_of([newest])["docs/0.json"])[0]]
+    assert reads.paths == []
 
 
 def test_removing_the_newest_document_cuts_it_off_its_postings() -> None:
     documents = corpus(101, seed=13)
-    state, files = new_index([*map(str, range(101))], documents, 1 << 20)
+    state, files = new_index([*map(str, range(101))], documents, 1 << 20, 16)
     changes = update_index(
         state, [*map(str, range(100))], lambda doc_id: pytest.fail("no document is needed"), Reads(dict(files))
     )
-    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin"}
-    assert "docs/100.json" not in dict(changes)
-    assert dict(changes)["shards/0.bin"] == files_of(documents[:100], 1 << 20)["shards/0.bin"]
+    assert {path for path, data in changes if data is not None} == {"meta.json", "shards/0.bin", "docs/6.json"}
+    assert [path for path, _ in changes if path.startswith("docs/")] == [f"docs/{i}.json" for i in range(7)]
+    assert dict(changes)["shards/0.bin"] == files_of(documents[:100], 1 << 20, 16)["shards/0.bin"]
+    assert dict(changes)["docs/6.json"] == files_of(documents[:100], 1 << 20, 16)["docs/6.json"]  # 96 to 99
 
 
 def test_nothing_changed_gives_no_bytes_but_meta_and_reads_nothing() -> None:
@@ -549,15 +605,19 @@ def test_a_failing_document_leaves_the_state_as_it_was_and_a_restored_document_i
         update_index(state, ["a", *keys[1:9], "b", "c"], broken, Reads(dict(files)))
     assert state_data(state) == before
     with pytest.raises(ValueError, match="is not the file of the last index"):
-        restored(state, "docs/3.json", lambda doc_id: corpus(1, seed=99)[0])  # not the document it was
-    assert restored(state, "docs/3.json", documents.__getitem__) == dict(files)["docs/3.json"]
+        restored(state, "docs/0.json", lambda doc_id: corpus(1, seed=99)[0])  # not the documents it was
+    assert restored(state, "docs/0.json", documents.__getitem__) == dict(files)["docs/0.json"]
+    other = [corpus(1, seed=98)[0], *documents[1:3], corpus(1, seed=99)[0], *documents[4:]]
+    with pytest.raises(ValueError, match="document 3 is not the one of the last index"):
+        update_index(state, ["a", *keys[1:]], other.__getitem__, Reads({}))  # chunk 0 made again, no old one
+    assert state_data(state) == before
 
 
 def test_an_old_document_not_at_hand_is_dropped_from_every_shard() -> None:
     documents = corpus(60, seed=17)
     keys = [str(i) for i in range(60)]
     state, files = new_index(keys, documents, 512)
-    edited = {**dict(files), "docs/7.json": dict(files)["docs/7.json"].replace(b"}", b',"x":1}')}
+    edited = {**dict(files), "docs/0.json": dict(files)["docs/0.json"].replace(b"}", b',"x":1}', 1)}
     new = SearchDocument("新", "a/7/", "镇街社区", "2024-01-01", "全新的内容")
     current = [*documents[:7], new, *documents[8:]]
     for stale in (edited, {}):
@@ -575,13 +635,17 @@ def test_a_state_survives_its_plain_data_and_a_damaged_one_is_refused() -> None:
         None,
         [*data],
         data[:-1],
-        (*data[:1], "keys", *data[2:]),
-        (*data[:1], [1, 2], *data[2:]),
-        (*data[:5], []),  # no file for the one shard
-        (*data[:5], [b"x"]),  # a shard file that is not its digest's
-        (*data[:5], ["x"]),
-        (*data[:3], [b"x"] * 3, data[4], [b"x"] * 3),  # not a power of two of shards
-        (*data[:4], [b"x"], data[5]),  # one digest for two documents
+        (*data[:2], "keys", *data[3:]),
+        (*data[:2], [1, 2], *data[3:]),
+        (data[0], 0, *data[2:]),  # no documents a chunk
+        (data[0], "16", *data[2:]),
+        (*data[:7], []),  # no file for the one shard
+        (*data[:7], [b"x"]),  # a shard file that is not its digest's
+        (*data[:7], ["x"]),
+        (*data[:4], [b"x"] * 3, *data[5:7], [b"x"] * 3),  # not a power of two of shards
+        (*data[:5], [b"x"], *data[6:]),  # one digest for two documents
+        (*data[:6], [b"x", b"y"], data[7]),  # two chunks of two documents 16 a chunk
+        (*data[:6], [], data[7]),
     ]
     for bad in damaged:
         with pytest.raises(ValueError):
@@ -607,7 +671,7 @@ def test_the_example_site_finds_the_seed_article_by_the_issues_queries(example: 
 
 
 def test_the_index_covers_headings_captions_and_tags(example: dict[str, bytes]) -> None:
-    docs = [json.loads(data) for path, data in example.items() if path.startswith("search/docs/")]
+    docs = [doc for path, data in example.items() if path.startswith("search/docs/") for doc in json.loads(data)]
     seed = next(d for d in docs if SEED_TITLE in d["title"])
     assert "全面推行五项措施" in seed["text"]  # a heading
     assert "党群应急突击队员杜律治" in seed["text"]  # a caption
@@ -653,18 +717,22 @@ def test_cli_no_search_flag(make_site: MakeSite) -> None:
     assert (site / "public" / "search" / "index.html").is_file()
 
 
-def test_a_new_article_leaves_the_documents_of_older_ones_alone(make_site: MakeSite) -> None:
+def test_a_new_article_rewrites_only_the_last_chunk_of_documents(make_site: MakeSite) -> None:
+    per_chunk = DOCS_PER_CHUNK
     site = make_site(
-        {"content/towns/a.md": article("甲", "2024-01-01"), "content/towns/b.md": article("乙", "2024-02-01")}
+        {f"content/towns/a{i}.md": article(f"第{i}篇", f"2024-01-01 08:{i:02}") for i in range(per_chunk + 1)}
     )
     build_site(site)
     before = tree(site / "public")
-    (site / "content/towns/c.md").write_text(article("丙", "2024-03-01"), encoding="utf-8")
+    first = site / "public/search/docs/0.json"
+    stamp = first.stat().st_mtime_ns
+    (site / "content/towns/new.md").write_text(article("最新", "2024-03-01"), encoding="utf-8")
     build_site(site)
     after = tree(site / "public")
-    assert after["search/docs/0.json"] == before["search/docs/0.json"]
-    assert after["search/docs/1.json"] == before["search/docs/1.json"]
-    assert json.loads(after["search/docs/2.json"])["title"] == "丙"
+    assert [doc["title"] for doc in json.loads(after["search/docs/0.json"])] == [f"第{i}篇" for i in range(per_chunk)]
+    assert first.stat().st_mtime_ns == stamp and after["search/docs/0.json"] == before["search/docs/0.json"]
+    assert [doc["title"] for doc in json.loads(after["search/docs/1.json"])] == [f"第{per_chunk}篇", "最新"]
+    assert not any(path.startswith("search/docs/2") for path in after)
 
 
 # --------------------------------------------------------------------------- incremental builds
@@ -682,8 +750,8 @@ def news_site(make_site: MakeSite) -> Path:
     )
 
 
-def searched(data: bytes) -> set[str]:
-    document = json.loads(data)
+def searched(data: bytes, doc_id: int) -> set[str]:
+    document = json.loads(data)[doc_id % DOCS_PER_CHUNK]
     return text_bigrams(normalize(f"{document['title']}\n{document['text']}"))
 
 
@@ -708,8 +776,8 @@ def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_bui
     build_site(site)
     after = tree(output)
     shards = json.loads(after["search/meta.json"])["shards"]
-    grams = searched(before["search/docs/1.json"]) ^ searched(after["search/docs/1.json"])
-    expected = {"search/meta.json", "search/docs/1.json"} | {f"search/shards/{shard_of(g, shards)}.bin" for g in grams}
+    grams = searched(before["search/docs/0.json"], 1) ^ searched(after["search/docs/0.json"], 1)
+    expected = {"search/meta.json", "search/docs/0.json"} | {f"search/shards/{shard_of(g, shards)}.bin" for g in grams}
     changed = {p for p in after if p.startswith("search/") and after[p] != before.get(p)}
     assert changed == expected
     assert all((output / p).stat().st_mtime_ns == stamp for p, stamp in stamps.items() if p not in changed)
@@ -774,11 +842,39 @@ def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSit
     elif damage == "wrong shape":
         state.write_bytes(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]}))
     else:  # the right shape, a shard file that is not the one its digest describes
-        shards = [shard[:-1] for shard in data["state"][5]]
-        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:5], shards)}))
+        shards = [shard[:-1] for shard in data["state"][7]]
+        assert len(data["state"]) == 8 and all(type(shard) is bytes for shard in shards)
+        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:7], shards)}))
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert not witness.exists()
+    assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_search_state_of_format_2_is_discarded_and_the_index_built_cold_once(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache from before the documents were put in chunks: its state (per article a file) cannot update chunks."""
+    from sitegen.incremental import cache as build_cache
+    from sitegen.search import state as search_state
+
+    site = news_site(make_site)
+    format_2 = search_state.STATE_SCHEMA.replace(f"{FORMAT}|{TARGET_SHARD_BYTES}|{DOCS_PER_CHUNK}|", "2|2|", 1)
+    assert format_2 != search_state.STATE_SCHEMA
+    monkeypatch.setattr(build_cache, "STATE_SCHEMA", format_2)
+    build_site(site)  # saved under format 2's schema
+    monkeypatch.undo()
+    (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
+    cold: list[int] = []
+    build_new_index = pipeline.build_new_index
+    monkeypatch.setattr(pipeline, "build_new_index", lambda *a, **k: cold.append(1) or build_new_index(*a, **k))
+    report = build_site(site)
+    assert cold == [1]
+    assert any("search.pickle: cache discarded (made by another version" in note for note in report.cache_warnings)
+    (site / "content/towns/b.md").write_text(article("乙", "2024-02-01", "又改了。"), encoding="utf-8")
+    report = build_site(site)  # the state saved by the cold index is this format's: updated, not built cold
+    assert cold == [1] and not any("search.pickle" in note for note in report.cache_warnings)
+    monkeypatch.undo()
     assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
 
 
@@ -801,9 +897,9 @@ def test_an_index_file_changed_in_the_output_is_made_again(make_site: MakeSite, 
         for shard in (search / "shards").iterdir():
             shard.write_bytes(shard.read_bytes()[:-1] + b"\x7f")
     elif edit == "document":
-        (search / "docs/3.json").write_text('{"title": "改过"}', encoding="utf-8")
+        (search / "docs/0.json").write_text('[{"title": "改过"}]', encoding="utf-8")
     else:
-        (search / "docs/3.json").unlink()
+        (search / "docs/0.json").unlink()
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert tree(site / "public") == cold_tree(site, tmp_path / "cold")

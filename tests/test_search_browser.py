@@ -121,6 +121,8 @@ def test_the_count_is_approximate_until_every_candidate_is_checked(browser, deco
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: "/search/docs/" in request.url and fetched.append(request.url))
         page.goto(f"{decoy_url}/search/?q={quote('突击队')}")
         page.wait_for_selector(DONE)
         assert page.locator(".search-list > li").count() == 10
@@ -130,6 +132,8 @@ def test_the_count_is_approximate_until_every_candidate_is_checked(browser, deco
         assert page.locator(".search-list > li").count() == 12
         assert page.locator(".search-status").inner_text() == "找到 12 篇文章"  # the decoy was checked and left out
         assert "诱饵" not in page.locator(".search-list").inner_text()
+        # 13 candidates on two pages, all in the first chunk of documents: fetched once and kept
+        assert [url.split("?")[0].rsplit("/search/", 1)[1] for url in fetched] == ["docs/0.json"]
     finally:
         context.close()
 
@@ -219,7 +223,9 @@ def test_javascript_reads_every_posting_of_the_binary_shards_as_python_does(tab)
         }"""
     )
     meta = json.loads(urlopen(f"{tab.base}/search/meta.json").read())
-    documents = [json.loads(urlopen(f"{tab.base}/search/docs/{i}.json").read()) for i in range(meta["documents"])]
+    chunks = range(-(-meta["documents"] // meta["chunk"]))
+    documents = [doc for i in chunks for doc in json.loads(urlopen(f"{tab.base}/search/docs/{i}.json").read())]
+    assert len(documents) == meta["documents"]
     expected: dict[str, list] = {}
     shards = len({number for number, _ in js.values()})
     for doc_id, document in enumerate(documents):

@@ -5,9 +5,9 @@ the index knows no words: it maps every pair of adjacent characters (a bigram) t
 
 Files, all under `search/` (`search/index.html` itself is rendered from `search.html`):
 
-- `meta.json`: `{"documents": D, "format": 2, "shards": N, "version": "<hash>"}`; the version is the SHA-256 of the
-  SHA-256 digests of every other file (of its path, a NUL byte and its bytes), in the order below: shards by number,
-  then documents by id. A digest per file lets an update hash only the files it changed.
+- `meta.json`: `{"chunk": C, "documents": D, "format": 3, "shards": N, "version": "<hash>"}`; the version is the
+  SHA-256 of the SHA-256 digests of every other file (of its path, a NUL byte and its bytes), in the order below:
+  shards by number, then document chunks by number. A digest per file lets an update hash only the files it changed.
 - `shards/<i>.bin`: the postings of the bigrams whose FNV-1a hash (32 bit, over the UTF-8 bytes) is `i` modulo N, N
   a power of two chosen so that a shard holds about TARGET_SHARD_BYTES. Little-endian, read in the browser as typed
   arrays over one ArrayBuffer:
@@ -18,8 +18,9 @@ Files, all under `search/` (`search/index.html` itself is rendered from `search.
       uint8    postings[]           per bigram, its document ids ascending, as gaps (first id, then differences),
                                     each an unsigned LEB128 varint (7 bits a byte, low bits first)
 
-- `docs/<id>.json`: `{"column", "date", "text", "title", "url"}` of one article; ids count from the oldest article
-  (0), so a new article leaves the other files as they were.
+- `docs/<c>.json`: the documents with ids `c*C` to `c*C + C - 1` (the last chunk may hold fewer), a JSON array of
+  `{"column", "date", "text", "title", "url"}`, one document a line; ids count from the oldest article (0), so a new
+  article rewrites only the last chunk and an edit only its own. C is DOCS_PER_CHUNK (32).
 
 The query (assets/search.js; tests/test_search.py holds the same logic in Python): normalise (NFKC, lower case,
 Traditional folded to Simplified: search/fold.py), split into terms at
@@ -41,8 +42,14 @@ from dataclasses import dataclass
 from sitegen.search.fold import fold_digest, fold_table
 
 SEARCH_URL = "search/"
-FORMAT = 2
-TARGET_SHARD_BYTES = 8 * 1024  # uncompressed; about 3 KB over gzip, as a JSON shard of 16 KB (format 1) was
+FORMAT = 3
+# Fewer, larger files cost a build less (each file a write, on disks where opening one costs) and a reader more
+# bytes per query; bench/search.md weighs the layouts (bench/search_download.py). 16 KB of postings a shard, about
+# 6 KB over gzip: 512 shards at 10,000 articles, a typical query fetches 3.
+TARGET_SHARD_BYTES = 16 * 1024
+# 32 documents a chunk, about 120 KB raw and 17 KB over gzip: 313 files at 10,000 articles; a first page of ten
+# results fetches 2 in the median (the newest hits of a common query are neighbours), 13 when they lie far apart.
+DOCS_PER_CHUNK = 32
 MAX_SHARDS = 4096
 SHARD_OVERHEAD = 8  # a shard file's bytes besides its entries: the count and the last offset
 ENTRY_OVERHEAD = 12  # an entry's bytes besides its posting: two code points and an offset
@@ -127,27 +134,45 @@ def shard_count(size: int, target_shard_bytes: int) -> int:
 
 
 def document_bytes(document: SearchDocument) -> bytes:
+    """One document as JSON: a line of its chunk's file (JSON escapes every line break inside its strings)."""
     fields = {"column": document.column, "date": document.date, "text": document.text}
     fields |= {"title": document.title, "url": document.url}
-    return (_json(fields) + "\n").encode("utf-8")
+    return _json(fields).encode("utf-8")
+
+
+def chunk_bytes(documents: Sequence[bytes]) -> bytes:
+    """A chunk's file: the `document_bytes` of its documents as a JSON array, one a line."""
+    return b"[" + b",\n".join(documents) + b"]\n"
+
+
+def chunk_documents(data: bytes) -> list[SearchDocument]:
+    """The documents of a chunk's file (ValueError when it is not one)."""
+    try:
+        return [SearchDocument(**fields) for fields in json.loads(data)]
+    except (TypeError, UnicodeDecodeError) as exc:
+        raise ValueError("not a chunk of search documents") from exc
+
+
+def chunk_count(documents: int, per_chunk: int) -> int:
+    return -(-documents // per_chunk)
 
 
 def shard_path(number: int) -> str:
     return f"shards/{number}.bin"
 
 
-def doc_path(doc_id: int) -> str:
-    return f"docs/{doc_id}.json"
+def chunk_path(chunk: int) -> str:
+    return f"docs/{chunk}.json"
 
 
 def digest(path: str, data: bytes) -> bytes:
     return hashlib.sha256(path.encode() + b"\0" + data).digest()
 
 
-def meta_bytes(documents: int, shards: int, digests: Sequence[bytes]) -> bytes:
+def meta_bytes(documents: int, shards: int, per_chunk: int, digests: Sequence[bytes]) -> bytes:
     """meta.json: its version hashes the digests of every other file, so an update hashes only what it changed."""
     version = hashlib.sha256(b"".join(digests)).hexdigest()[:16]
-    meta = {"documents": documents, "format": FORMAT, "shards": shards, "version": version}
+    meta = {"chunk": per_chunk, "documents": documents, "format": FORMAT, "shards": shards, "version": version}
     return (_json(meta) + "\n").encode("utf-8")
 
 

@@ -2,7 +2,7 @@
 that hold them. Full-text search without a server: a character-bigram index, sharded so that a query fetches only
 what it needs.
 
-  format.py     the text rules (normalize, bigrams, shard_of) and the files (meta.json, shards/<i>.bin, docs/<id>.json)
+  format.py     the text rules (normalize, bigrams, shard_of) and the files (meta.json, shards/<i>.bin, docs/<n>.json)
   postings.py   postings as numpy arrays: from texts, into shard files and back
   documents.py  what the index holds of an article, and its key
   state.py      IndexState: what the next build needs of the last index (no numpy: the cache reads it)
