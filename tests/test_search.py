@@ -21,7 +21,7 @@ from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_s
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import pipeline
+from sitegen.build import searchfiles
 from sitegen.build.api import BuildOptions, build_in_memory, check
 from sitegen.cli import main
 from sitegen.config import parse_config
@@ -855,19 +855,19 @@ def test_a_search_state_of_format_2_is_discarded_and_the_index_built_cold_once(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cache from before the documents were put in chunks: its state (per article a file) cannot update chunks."""
-    from sitegen.incremental import cache as build_cache
+    from sitegen.incremental import searchrecord
     from sitegen.search import state as search_state
 
     site = news_site(make_site)
     format_2 = search_state.STATE_SCHEMA.replace(f"{FORMAT}|{TARGET_SHARD_BYTES}|{DOCS_PER_CHUNK}|", "2|2|", 1)
     assert format_2 != search_state.STATE_SCHEMA
-    monkeypatch.setattr(build_cache, "STATE_SCHEMA", format_2)
+    monkeypatch.setattr(searchrecord, "STATE_SCHEMA", format_2)
     build_site(site)  # saved under format 2's schema
     monkeypatch.undo()
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     cold: list[int] = []
-    build_new_index = pipeline.build_new_index
-    monkeypatch.setattr(pipeline, "build_new_index", lambda *a, **k: cold.append(1) or build_new_index(*a, **k))
+    build_new_index = searchfiles.build_new_index
+    monkeypatch.setattr(searchfiles, "build_new_index", lambda *a, **k: cold.append(1) or build_new_index(*a, **k))
     report = build_site(site)
     assert cold == [1]
     assert any("search.pickle: cache discarded (made by another version" in note for note in report.cache_warnings)
