@@ -16,7 +16,7 @@ machine is shared: CPU time is steadier than the wall clock) and wall seconds:
 Sizes: the bytes of the shard files and of the document files, raw and gzip -6 per file, summed.
 
 With --output, it instead builds the site once into that folder (with the cache folder given, in this process)
-and prints the CPU seconds spent inside the build's search phase (the pipeline's `_search_files` generator, without
+and prints the CPU seconds spent inside the build's search phase (the pipeline's `search_files` generator, without
 the writer's time between its files), beside the build's own --profile: the wall clock of a shared machine says
 little about one phase. Empty the output folder first for the CI path (with the cache restored), delete both for
 a cold build.
@@ -131,7 +131,7 @@ def build_phase(site: Path, cache_dir: Path, output: Path) -> int:
     from sitegen.build import api, pipeline
 
     spent = [0.0]
-    search_files = pipeline._search_files
+    search_files = pipeline.search_files
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         files = search_files(*args, **kwargs)
@@ -145,7 +145,7 @@ def build_phase(site: Path, cache_dir: Path, output: Path) -> int:
             spent[0] += time.process_time() - started
             yield file
 
-    pipeline._search_files = timed  # type: ignore[assignment]
+    pipeline.search_files = timed  # type: ignore[assignment]
     cpu, wall = time.process_time(), time.perf_counter()
     report = api.build(site, BuildOptions(output_dir=output, cache_dir=cache_dir))
     print(f"{report.articles} articles: build {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f}"

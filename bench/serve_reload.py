@@ -152,7 +152,7 @@ def main() -> int:
             return 1
         cache = server.options.cache
         assert cache is not None
-        sources = sorted(cache.articles)
+        sources = sorted(cache.articles.by_path)
         pages = sum(1 for f in server.state.files.values() if f.data is not None)
         stream = EventStream(server)
 
@@ -162,7 +162,7 @@ def main() -> int:
         try:
             for n in range(args.edits):
                 source = sources[(n * 2 + 1) * len(sources) // (args.edits * 2)]  # spread over the site
-                url = server.url + cache.articles[source].url
+                url = server.url + cache.articles.by_path[source].url
                 marker = f"基准测试追加的第 {n + 1} 段：居民反映的问题已经解决。"
                 path = site / source
                 text = path.read_text(encoding="utf-8").rstrip("\n") + f"\n\n{marker}\n"
@@ -180,8 +180,8 @@ def main() -> int:
                 rebuilds.append(server.state.last_rebuild_seconds)
                 print(
                     f"edit {n + 1}: {source}: reload {reloaded * 1000:.0f} ms, page {shown * 1000:.0f} ms "
-                    f"(rebuild {server.state.last_rebuild_seconds * 1000:.0f} ms; reused {cache.articles_reused}/"
-                    f"{len(sources)} articles, {cache.pages_reused}/{pages} pages)"
+                    f"(rebuild {server.state.last_rebuild_seconds * 1000:.0f} ms; reused {cache.articles.reused}/"
+                    f"{len(sources)} articles, {cache.pages.reused}/{pages} pages)"
                 )
                 time.sleep(0.3)  # let the watcher settle before the next edit
         finally:

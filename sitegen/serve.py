@@ -77,7 +77,7 @@ def first_cache(site_dir: Path) -> BuildCache:
     served without rendering Markdown; an empty cache when there is none."""
     folder = site_dir / CACHE_DIR
     cache = BuildCache.load(folder, write=False) if folder.is_dir() else BuildCache()
-    cache.keep_sources = True  # serve re-reads only the files that changed
+    cache.articles.keep_sources = True  # serve re-reads only the files that changed
     return cache
 
 

@@ -23,7 +23,8 @@ from output_support import builds_of
 from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.cli import main
 from sitegen.incremental.bodies import BODIES_FILE
-from sitegen.incremental.cache import CACHE_FILE, SEARCH_FILE, BuildCache, _Pickler, _SafeUnpickler
+from sitegen.incremental.cache import CACHE_FILE, SEARCH_FILE, BuildCache
+from sitegen.incremental.pickles import Pickler, SafeUnpickler
 from sitegen.incremental.uptodate import RECORD_FILE
 from sitegen.pictures.cache import KEYS, META
 from sitegen.pictures.usage import USAGE
@@ -115,9 +116,9 @@ def _rewrite_shards(site: Path, change) -> list[Path]:
     shards = sorted(cache(site).glob("articles-*.pickle"))
     for shard in shards:
         with shard.open("rb") as handle:
-            items = _SafeUnpickler(handle).load()
+            items = SafeUnpickler(handle).load()
         with shard.open("wb") as handle:
-            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump([change(item) for item in items])
+            Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump([change(item) for item in items])
     return shards
 
 
@@ -155,7 +156,7 @@ def test_output_paths_read_back_from_the_cache_never_leave_the_output(tmp_path: 
     build(site, options(tmp_path))
     index = cache(site) / CACHE_FILE
     with index.open("rb") as handle:
-        data = _SafeUnpickler(handle).load()
+        data = SafeUnpickler(handle).load()
     data["outputs"] = (*data["outputs"], "../victim.txt", str(victim))  # files the next build would "remove"
     data["search"] = (data["search"][0], (*data["search"][1], "../victim.txt"))
     data["output_stats"]["/etc/passwd"] = (0, 0)
@@ -330,8 +331,8 @@ def test_serves_memory_holds_only_the_current_builds_pages(tmp_path: Path) -> No
         path.write_text(article(f"乙{n}", "2024-01-03", f"第{n}次修改。"), encoding="utf-8")
         _, files = build_in_memory(site, BuildOptions(cache=memory, now=FIXED_NOW, jobs=1))
         pages = [path for path in files if path.endswith(".html")]
-        assert len(memory.pages) == len(pages)
-        assert set(memory.pages.values()) <= {files[path].data for path in pages}
+        assert len(memory.pages.in_memory) == len(pages)
+        assert set(memory.pages.in_memory.values()) <= {files[path].data for path in pages}
 
 
 def test_image_cache_entries_no_build_used_for_a_while_are_removed(tmp_path: Path) -> None:
@@ -371,7 +372,7 @@ def test_a_failed_search_update_falls_back_to_a_cold_index_and_says_so(tmp_path:
     def failing_update(*args, **kwargs):
         raise ValueError("a shard of the last index changed since")
 
-    monkeypatch.setattr("sitegen.build.pipeline.update_index", failing_update)
+    monkeypatch.setattr("sitegen.build.searchfiles.update_index", failing_update)
     edit(site)
     report = build(site, options(tmp_path))
     assert warned(report, cache(site) / SEARCH_FILE)
@@ -387,7 +388,7 @@ def test_an_editions_failed_search_update_falls_back_to_a_cold_index_and_says_so
     def failing_update(*args, **kwargs):
         raise ValueError("a shard of the last index changed since")
 
-    monkeypatch.setattr("sitegen.build.pipeline.update_index", failing_update)
+    monkeypatch.setattr("sitegen.build.searchfiles.update_index", failing_update)
     edit(site)
     report = build(site, options(tmp_path))
     assert warned(report, cache(site) / SEARCH_FILE)

@@ -400,7 +400,7 @@ def test_an_edit_updates_the_editions_search_index_file_by_file(
     search = edition_site / "public/zh-hant/search"
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in search.rglob("*") if p.is_file()}
     (edition_site / "content/towns/b.md").write_text(OTHER.replace("里面的内容", "外面的内容"), encoding="utf-8")
-    monkeypatch.setattr("sitegen.build.pipeline.build_new_index", lambda *a, **k: pytest.fail("built cold"))
+    monkeypatch.setattr("sitegen.build.searchfiles.build_new_index", lambda *a, **k: pytest.fail("built cold"))
     build_site(edition_site)
     monkeypatch.undo()
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in search.rglob("*") if p.is_file()}

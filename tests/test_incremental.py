@@ -374,13 +374,14 @@ def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> N
 def test_a_cache_naming_article_shards_outside_its_folder_is_ignored(tmp_path: Path) -> None:
     import pickle
 
-    from sitegen.incremental.cache import CACHE_FILE, _SafeUnpickler
+    from sitegen.incremental.cache import CACHE_FILE
+    from sitegen.incremental.pickles import SafeUnpickler
 
     site, options = one_article_site(tmp_path)
     build(site, options)
     saved = site / ".sitegen-cache" / CACHE_FILE
     with saved.open("rb") as handle:
-        data = _SafeUnpickler(handle).load()
+        data = SafeUnpickler(handle).load()
     assert next(iter(data["articles"].values())).startswith("articles-")  # one shard for one article
     data["articles"] = {0: "../../site.yaml"}
     saved.write_bytes(pickle.dumps(data))

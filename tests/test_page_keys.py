@@ -75,7 +75,7 @@ def test_a_field_added_to_a_pages_context_renders_that_page_again(tmp_path: Path
             for job in jobs
         ]  # fmt: skip
 
-    monkeypatch.setattr("sitegen.build.pipeline.page_jobs", with_a_new_field)
+    monkeypatch.setattr("sitegen.build.pageplan.page_jobs", with_a_new_field)
     report = build(site, options)
     assert (report.pages_rendered, report.articles_rendered) == (1, 0)
     (tmp_path / "site" / ".sitegen-cache" / "up-to-date.json").unlink()

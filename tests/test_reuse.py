@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from sitegen.content.articles import fingerprint
-from sitegen.incremental.cache import BuildCache, FileStat
+from sitegen.incremental.articles import ArticleStore, FileStat
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.model import Article
 
@@ -19,12 +19,12 @@ class _Cached:
         self.column = column
 
 
-def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = True) -> BuildCache:
+def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = True) -> ArticleStore:
     data = (site / relative).read_bytes()
     stat = os.stat(site / relative)
-    cache = BuildCache()
+    cache = ArticleStore()
     cache.stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
-    cache.articles[relative] = _Cached(column)  # type: ignore[assignment]  # a stand-in Article
+    cache.by_path[relative] = _Cached(column)  # type: ignore[assignment]  # a stand-in Article
     return cache
 
 
@@ -46,7 +46,7 @@ def test_a_source_whose_stats_match_is_reused_without_reading_it(tmp_path: Path)
     cache = cache_of(tmp_path, "content/towns/a.md")
     reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10**9)
     articles = reuse.cached(found(tmp_path, "content/towns/a.md"))
-    assert articles == [cache.articles["content/towns/a.md"]] and reuse.hashed == 0  # not even hashed
+    assert articles == [cache.by_path["content/towns/a.md"]] and reuse.hashed == 0  # not even hashed
     assert reuse.stats["content/towns/a.md"] == cache.stats["content/towns/a.md"]
 
 
@@ -55,7 +55,7 @@ def test_a_fresh_checkout_is_recognised_by_the_bytes_and_its_new_stats_are_recor
     cache = cache_of(tmp_path, "content/towns/a.md")
     write(tmp_path, "content/towns/a.md", "甲", OLD + 5 * 10**9)  # the same bytes, a new time stamp
     reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10 * 10**9)
-    assert reuse.cached(found(tmp_path, "content/towns/a.md")) == [cache.articles["content/towns/a.md"]]
+    assert reuse.cached(found(tmp_path, "content/towns/a.md")) == [cache.by_path["content/towns/a.md"]]
     assert reuse.hashed == 1 and reuse.stats["content/towns/a.md"].mtime_ns == OLD + 5 * 10**9
     racy = ArticleReuse(cache, tmp_path, racy_after_ns=OLD)  # a time stamp too recent to trust: hashed next time
     racy.cached(found(tmp_path, "content/towns/a.md"))
@@ -88,3 +88,33 @@ def test_a_candidate_is_current_while_its_fingerprint_holds_and_its_body_is_stor
     assert reuse.still_current(article, {}, ("pic-key",), stored={current})
     assert not reuse.still_current(article, {}, ("another picture",), stored={current})  # a picture changed
     assert not reuse.still_current(article, {}, ("pic-key",), stored=set())  # its body is gone
+
+
+def _article(path: str, print_: str) -> Article:
+    article = Article.__new__(Article)  # only the fields the checks read
+    for name, value in (("source_path", path), ("column", "towns"), ("url", "towns/a/"), ("links", ()),
+                        ("fingerprint", print_), ("images", ()), ("unplaced_images", ())):  # fmt: skip
+        object.__setattr__(article, name, value)
+    return article
+
+
+def test_the_loader_is_told_which_candidates_stay_and_which_it_reads_again(tmp_path: Path) -> None:
+    write(tmp_path, "content/towns/a.md", "甲", OLD)
+    store = cache_of(tmp_path, "content/towns/a.md")
+    reuse = ArticleReuse(store, tmp_path, racy_after_ns=OLD + 10**9)
+    reuse.cached(found(tmp_path, "content/towns/a.md"))
+    digest = store.stats["content/towns/a.md"].digest
+    current = fingerprint(digest, "content/towns/a.md", "towns", "towns/a/", (), {}, ())
+    store.bodies.put(current, None)  # type: ignore[arg-type]  # a stored body: only its key is asked for
+    kept_one, moved = _article("content/towns/a.md", current), _article("content/towns/a.md", "0" * 40)
+    store.by_path["content/towns/a.md"] = kept_one
+    assert reuse.current({"content/towns/a.md": kept_one}, {}, lambda article: ()) == (
+        {"content/towns/a.md": kept_one},
+        [],
+    )
+    assert reuse.current({"content/towns/a.md": moved}, {}, lambda article: ()) == ({}, ["content/towns/a.md"])
+    assert reuse.reused == 1
+    reuse.keep([], [kept_one], lambda prints: set())
+    assert store.by_path == {"content/towns/a.md": kept_one} and store.reused == 1
+    assert store.stats == reuse.stats  # the stats this build recorded, for the next one
+    assert reuse.previous_source("content/towns/a.md") is None  # a build on disk keeps no sources

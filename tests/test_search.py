@@ -22,7 +22,7 @@ from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_s
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import pipeline
+from sitegen.build import searchfiles
 from sitegen.build.api import BuildOptions, build_in_memory, check
 from sitegen.cli import main
 from sitegen.config import parse_config
@@ -776,7 +776,7 @@ def test_an_edit_rewrites_only_the_search_files_it_changes_and_equals_a_cold_bui
     stamps = {p: (output / p).stat().st_mtime_ns for p in before if p.startswith("search/")}
     with (site / "content/towns/b.md").open("a", encoding="utf-8") as handle:
         handle.write("\n新增的段落，社区志愿者参与清洁。\n")
-    cold_index = "sitegen.build.pipeline.build_new_index"
+    cold_index = "sitegen.build.searchfiles.build_new_index"
     monkeypatch.setattr(cold_index, lambda *a, **k: pytest.fail("the index was built cold"))
     build_site(site)
     after = tree(output)
@@ -808,7 +808,7 @@ def test_a_rebuild_with_no_article_changed_does_not_read_the_search_state(
     build_site(site)
     state = site / ".sitegen-cache" / "search.pickle"
     written = state.stat().st_mtime_ns
-    monkeypatch.setattr("sitegen.build.pipeline.load_search_state", lambda folder: pytest.fail("the state was read"))
+    monkeypatch.setattr("sitegen.build.searchfiles.load_search_state", lambda folder: pytest.fail("the state was read"))
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text('{% extends "theme/article.html" %}', encoding="utf-8")
     report = build_site(site)
@@ -860,24 +860,24 @@ def test_a_search_state_of_format_2_is_discarded_and_the_index_built_cold_once(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A cache from before the documents were put in chunks: its state (per article a file) cannot update chunks."""
-    from sitegen.incremental import cache as build_cache
+    from sitegen.incremental import searchrecord
     from sitegen.search import state as search_state
 
     site = news_site(make_site)
     format_2 = search_state.STATE_SCHEMA.replace(f"{FORMAT}|{TARGET_SHARD_BYTES}|{DOCS_PER_CHUNK}|", "2|2|", 1)
     assert format_2 != search_state.STATE_SCHEMA
-    monkeypatch.setattr(build_cache, "STATE_SCHEMA", format_2)
+    monkeypatch.setattr(searchrecord, "STATE_SCHEMA", format_2)
     build_site(site)  # saved under format 2's schema
     monkeypatch.undo()
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     cold: list[int] = []
-    build_new_index = pipeline.build_new_index
+    build_new_index = searchfiles.build_new_index
 
     def noting_build_new_index(*args: Any, **kwargs: Any) -> Any:
         cold.append(1)
         return build_new_index(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "build_new_index", noting_build_new_index)
+    monkeypatch.setattr(searchfiles, "build_new_index", noting_build_new_index)
     report = build_site(site)
     assert cold == [1]
     assert any("search.pickle: cache discarded (made by another version" in note for note in report.cache_warnings)
@@ -939,7 +939,7 @@ def test_the_ci_path_makes_the_index_from_the_cache_without_indexing_every_artic
         indexed.extend(ids)
         return pairs_of(texts, ids)
 
-    monkeypatch.setattr("sitegen.build.pipeline.build_new_index", lambda *a, **k: pytest.fail("built cold"))
+    monkeypatch.setattr("sitegen.build.searchfiles.build_new_index", lambda *a, **k: pytest.fail("built cold"))
     monkeypatch.setattr(postings, "pairs_of", noting_pairs_of)
     build_site(checkout)
     monkeypatch.undo()
@@ -957,7 +957,7 @@ def test_the_development_server_updates_its_index_in_memory(
     build_in_memory(site, options)
     (site / "content/tips/c.md").write_text(article("丙", "2024-03-01", "长者饭堂扩建。"), encoding="utf-8")
     (site / "content/towns/f.md").write_text(article("最新", "2024-09-01", "社区志愿者参与清洁。"), encoding="utf-8")
-    cold_index = "sitegen.build.pipeline.build_new_index"
+    cold_index = "sitegen.build.searchfiles.build_new_index"
     monkeypatch.setattr(cold_index, lambda *a, **k: pytest.fail("the index was built cold"))
     _, files = build_in_memory(site, options)
     monkeypatch.undo()

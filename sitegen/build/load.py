@@ -1,4 +1,8 @@
-"""Loading a site: config, sources and articles, reusing cached work and rendering Markdown on every core."""
+"""Loading a site: config, sources and articles, rendering Markdown on every core.
+
+The loader reads; what it may reuse of the last build's articles, and what it must read or render again, it asks of
+an `ArticleReuse` (sitegen.incremental.reuse), which also records what this build read for the next one.
+"""
 
 from __future__ import annotations
 
@@ -95,56 +99,87 @@ def load_site(
     the results."""
     config = load_config(site_dir)
     now = (now or datetime.now(config.timezone)).astimezone(config.timezone)
-    found, errors = find_sources(site_dir, config)
     cache.start(content_fingerprint(site_dir))
-    reuse = ArticleReuse(cache, site_dir, time.time_ns() - RACY_NANOSECONDS)
-    candidates, sources = _read_sources(site_dir, config, found, reuse, jobs, errors)
-    urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
+    reuse = ArticleReuse(cache.articles, site_dir, time.time_ns() - RACY_NANOSECONDS)
     pictures = Pictures(site_dir, images)
-    articles = _reusable(site_dir, config, candidates, sources, reuse, urls, pictures, errors)
-    reused_count = len(articles)
-    articles = {path: _in_zone(article, config, now) for path, article in articles.items()}
-    to_render = [sources[path] for path in sorted(sources)]
-    articles.update(_render(to_render, config, pictures, urls, now, cache, jobs, errors))
-
-    everything = [articles[path] for path in sorted(articles)]
-    left_out_drafts = [a for a in everything if a.draft and not drafts]
-    left_out_future = [a for a in everything if a.future and not (a.draft and not drafts) and not future]
-    left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
-    published = [a for a in everything if a.source_path not in left_out]
-    errors.extend(url_collisions(published, config))
-    errors.extend(check_links(everything, articles, {a.source_path for a in published}, urls))
+    read = _read_articles(site_dir, config, now, reuse, pictures, jobs)
+    chosen = _Chosen.of(read.articles, drafts, future)
+    errors = read.errors
+    errors.extend(url_collisions(chosen.published, config))
+    errors.extend(check_links(chosen.everything, read.articles, {a.source_path for a in chosen.published}, read.urls))
     counts, count_errors = load_view_counts(site_dir)
     errors.extend(count_errors)
     people, people_errors = load_authors(site_dir)
     errors.extend(people_errors)
     if errors:
         raise BuildFailed(errors)
-    warnings_of_content = tuple(w for a in published for w in a.warnings)
-    cache.store(sources.values(), everything, reuse.stats, lambda prints: edition_keys(prints, config.editions))
-    cache.articles_reused = reused_count
-    published, warnings = apply_view_counts(published, counts, config)
+    reuse.keep(read.sources.values(), chosen.everything, lambda prints: edition_keys(prints, config.editions))
+    published, warnings = apply_view_counts(chosen.published, counts, config)
     warnings.extend(_portal_warnings(config, published, people))
-    remake = partial(_remake_body, site_dir, config, pictures, urls, now, cache)  # only for a damaged body
-    next_article = min((a.date for a in everything if a.future), default=None)
+    next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
     return LoadedSite(
         site=assemble(config, published, people, config.mourning_at(now)),
         static_files=static_files(site_dir, theme, published, people) + admin_files(site_dir, config),
-        bodies=cache.bodies,
-        left_out_drafts=len(left_out_drafts),
-        left_out_future=len(left_out_future),
-        next_scheduled=min((a.date for a in left_out_future), default=None),
+        bodies=cache.articles.bodies,
+        left_out_drafts=len(chosen.drafts),
+        left_out_future=len(chosen.future),
+        next_scheduled=min((a.date for a in chosen.future), default=None),
         next_change=min((t for t in (next_article, next_mourning) if t is not None), default=None),
         next_mourning=next_mourning,
         warnings=tuple(warnings),
-        content_warnings=warnings_of_content,
-        articles_rendered=len(to_render),
-        articles_reused=reused_count,
+        content_warnings=tuple(w for a in chosen.published for w in a.warnings),
+        articles_rendered=read.rendered,
+        articles_reused=reuse.reused,
         images_processed=images.processed,
         images_reused=images.reused,
-        remake=remake,
+        # only for a damaged body
+        remake=partial(_remake_body, site_dir, config, pictures, read.urls, now, cache.articles.bodies),
     )
+
+
+@dataclass(frozen=True)
+class _Read:
+    """Every article of the site, reused or rendered, by source path, and what reading them found."""
+
+    articles: dict[str, Article]
+    sources: dict[str, Source]  # the sources read as text this build (the rendered ones)
+    urls: dict[str, str]  # every article's URL, by source path
+    errors: list[ContentError]
+    rendered: int
+
+
+def _read_articles(
+    site_dir: Path, config: Config, now: datetime, reuse: ArticleReuse, pictures: Pictures, jobs: int
+) -> _Read:
+    """Every source found: its cached article when the reuse rules allow it, else read and rendered."""
+    found, errors = find_sources(site_dir, config)
+    candidates, sources = _read_sources(site_dir, config, found, reuse, jobs, errors)
+    urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
+    articles = _reusable(site_dir, config, candidates, sources, reuse, urls, pictures, errors)
+    articles = {path: _in_zone(article, config, now) for path, article in articles.items()}
+    to_render = [sources[path] for path in sorted(sources)]
+    articles.update(_render(to_render, config, pictures, urls, now, reuse.store.bodies, jobs, errors))
+    return _Read(articles, sources, urls, errors, len(to_render))
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """The articles of this build, sorted by source path, and which of them are published."""
+
+    everything: list[Article]
+    published: list[Article]
+    drafts: list[Article]  # left out: drafts, without --drafts
+    future: list[Article]  # left out: dated after now, without --future
+
+    @classmethod
+    def of(cls, articles: dict[str, Article], drafts: bool, future: bool) -> _Chosen:
+        everything = [articles[path] for path in sorted(articles)]
+        left_out_drafts = [a for a in everything if a.draft and not drafts]
+        left_out_future = [a for a in everything if a.future and not (a.draft and not drafts) and not future]
+        left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
+        published = [a for a in everything if a.source_path not in left_out]
+        return cls(everything, published, left_out_drafts, left_out_future)
 
 
 def _portal_warnings(config: Config, published: list[Article], people: dict[str, AuthorInfo]) -> list[str]:
@@ -178,9 +213,8 @@ def _read_sources(
             candidates[entry[0]] = cached
         else:
             to_read.append(entry)
-    previous = reuse.cache.sources
     read = ordered_map(  # YAML and checks cost about half a millisecond a file: on every core too
-        lambda i: read_source(site_dir, to_read[i][0], to_read[i][1], config, previous.get(to_read[i][0])),
+        lambda i: read_source(site_dir, to_read[i][0], to_read[i][1], config, reuse.previous_source(to_read[i][0])),
         len(to_read),
         jobs,
     )
@@ -204,27 +238,23 @@ def _reusable(
     pictures: Pictures,
     errors: list[ContentError],
 ) -> dict[str, Article]:
-    """The cached articles that rendering again would give unchanged; `sources` keeps those to render."""
-    articles: dict[str, Article] = {}
-    stored = reuse.cache.bodies.keys() if candidates or sources else set()
+    """The cached articles that rendering again would give unchanged (as `reuse` says); `sources` keeps those to
+    render, with the candidates that are no longer current read again."""
 
     def keys_of(article: Article) -> tuple[str, ...]:
         return pictures.keys((*article.images, *article.unplaced_images))
 
-    for path, article in candidates.items():
-        if reuse.still_current(article, urls, keys_of(article), stored):
-            articles[path] = article
-        else:  # a linked article moved, a picture changed or its body is gone: read this one again
-            result = read_source(site_dir, path, article.column, config)
-            if isinstance(result, list):
-                errors.extend(result)
-            else:
-                sources[path] = result
-    for path, source in list(sources.items()):
-        reused = reuse.after_reading(source, urls, keys_of, stored)
-        if reused is not None:
-            articles[path] = reused
-            del sources[path]
+    articles, again = reuse.current(candidates, urls, keys_of)
+    for path in again:
+        result = read_source(site_dir, path, candidates[path].column, config)
+        if isinstance(result, list):
+            errors.extend(result)
+        else:
+            sources[path] = result
+    reused = reuse.reused_after_reading(sources, urls, keys_of)
+    for path, article in reused.items():
+        articles[path] = article
+        del sources[path]
     return articles
 
 
@@ -234,7 +264,7 @@ def _render(
     pictures: Pictures,
     urls: dict[str, str],
     now: datetime,
-    cache: BuildCache,
+    bodies: BodyStore,
     jobs: int,
     errors: list[ContentError],
 ) -> dict[str, Article]:
@@ -253,8 +283,8 @@ def _render(
         else:
             article, body = result
             articles[source.path] = article
-            cache.bodies.put(article.fingerprint, body)
-    cache.bodies.flush()
+            bodies.put(article.fingerprint, body)
+    bodies.flush()
     return articles
 
 
@@ -264,7 +294,7 @@ def _remake_body(
     pictures: Pictures,
     urls: dict[str, str],
     now: datetime,
-    cache: BuildCache,
+    bodies: BodyStore,
     article: Article,
 ) -> Body:
     """An article's body rendered again, for one whose stored copy was lost or damaged (said by the store). Its
@@ -277,7 +307,7 @@ def _remake_body(
     remade, body = result
     if remade.fingerprint != article.fingerprint:  # changed since this build read it: no body for this article
         raise KeyError(article.fingerprint)
-    cache.bodies.put(article.fingerprint, body)
+    bodies.put(article.fingerprint, body)
     return body
 
 

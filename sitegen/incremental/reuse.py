@@ -6,23 +6,26 @@ The loader reads sources; it asks an `ArticleReuse` what it may skip:
                                it was made from: by its stats (size and mtime, unless they were "racy"), else by a
                                hash of its bytes, so that a fresh checkout, where every file has a new time stamp,
                                parses no YAML and renders no Markdown
-  still_current(...)           whether a candidate's fingerprint (links, pictures, place) still holds
-  after_reading(...)           a source read as text whose fingerprint matches the cached article's
-  file_stat(...)               the stats to record for the next build, with git's "racy" rule
+  current(candidates, ...)     of those candidates, the ones whose fingerprint (links, pictures, place) still holds
+                               and whose body is stored, and the paths of the others, to read again
+  reused_after_reading(...)    of the sources read as text, the ones whose fingerprint matches the cached article's
+  previous_source(path)        the source as the last build in this process read it (sitegen serve)
+  record(...), file_stat(...)  the stats to record for the next build, with git's "racy" rule
+  keep(...)                    this build's articles and the stats recorded, into the article store
 
-The stats it records end up in `BuildCache.stats`; everything else stays as the cache had it.
+Everything else stays as the article store (sitegen.incremental.articles) had it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
-from sitegen.incremental.cache import BuildCache, FileStat
+from sitegen.incremental.articles import ArticleStore, FileStat
 from sitegen.model import Article
 
 _HASHING_THREADS = 4  # enough to keep the disk and the cores busy; the rest waits on the GIL
@@ -31,12 +34,14 @@ _HASHING_THREADS = 4  # enough to keep the disk and the cores busy; the rest wai
 class ArticleReuse:
     """What this build may reuse of the cached articles; fills `stats` as it goes."""
 
-    def __init__(self, cache: BuildCache, site_dir: Path, racy_after_ns: int) -> None:
-        self.cache = cache
+    def __init__(self, store: ArticleStore, site_dir: Path, racy_after_ns: int) -> None:
+        self.store = store
         self.root = str(site_dir)
         self.racy_after_ns = racy_after_ns  # a time stamp from after this may still move without changing
         self.stats: dict[str, FileStat] = {}
         self.hashed = 0  # sources whose stats changed but whose bytes did not
+        self.reused = 0  # articles taken from the store
+        self._stored: set[str] | None = None  # the fingerprints of the stored bodies, read when first needed
 
     def cached(self, found: list[tuple[str, str, os.stat_result]]) -> list[Article | None]:
         """For each (path, column, stat) found: the cached article if its file holds the bytes the article was made
@@ -49,7 +54,7 @@ class ArticleReuse:
         for index, ((relative, _, stat), (recorded, article)) in enumerate(zip(found, known, strict=True)):
             if article is not None and recorded is None:  # a new time stamp (a fresh checkout, a touch)
                 digest = digests[index]
-                if digest == self.cache.stats[relative].digest:
+                if digest == self.store.stats[relative].digest:
                     self.hashed += 1
                     recorded = self.file_stat(stat, digest)
                 else:
@@ -61,7 +66,7 @@ class ArticleReuse:
 
     def _known(self, relative: str, column: str, stat: os.stat_result) -> tuple[FileStat | None, Article | None]:
         """(the recorded stats if they still hold, the cached article if its bytes may be unchanged)."""
-        known, article = self.cache.stats.get(relative), self.cache.articles.get(relative)
+        known, article = self.store.stats.get(relative), self.store.by_path.get(relative)
         if known is None or article is None or article.column != column or known.size != stat.st_size:
             return None, None
         return (known if known.mtime_ns == stat.st_mtime_ns else None), article
@@ -97,6 +102,52 @@ class ArticleReuse:
         current = fingerprint(digest, path, article.column, article.url, article.links, urls, picture_keys)
         return article.fingerprint == current and article.fingerprint in stored
 
+    def current(
+        self,
+        candidates: Mapping[str, Article],
+        urls: Mapping[str, str],
+        picture_keys: Callable[[Article], tuple[str, ...]],
+    ) -> tuple[dict[str, Article], list[str]]:
+        """(the candidates still current, the paths of the others: a linked article moved, a picture changed or its
+        body is gone, so their sources are read again)."""
+        kept: dict[str, Article] = {}
+        again: list[str] = []
+        for path, article in candidates.items():
+            if self.still_current(article, urls, picture_keys(article), self._stored_bodies()):
+                kept[path] = article
+            else:
+                again.append(path)
+        self.reused += len(kept)
+        return kept, again
+
+    def reused_after_reading(
+        self, sources: Mapping[str, Source], urls: Mapping[str, str], picture_keys: Callable[[Article], tuple[str, ...]]
+    ) -> dict[str, Article]:
+        """The cached articles of sources read as text that rendering again would give unchanged, by path."""
+        reused: dict[str, Article] = {}
+        for path, source in sources.items():
+            article = self.after_reading(source, urls, picture_keys, self._stored_bodies())
+            if article is not None:
+                reused[path] = article
+        self.reused += len(reused)
+        return reused
+
+    def _stored_bodies(self) -> set[str]:
+        if self._stored is None:
+            self._stored = self.store.bodies.keys()
+        return self._stored
+
+    def previous_source(self, path: str) -> Source | None:
+        """The source as this process last read it (sitegen serve keeps them): its parsed parts are reused."""
+        return self.store.sources.get(path)
+
+    def keep(
+        self, sources: Iterable[Source], articles: Iterable[Article], also_keep: Callable[[set[str]], set[str]]
+    ) -> None:
+        """This build's articles and the stats recorded, into the store, for the next build."""
+        self.store.store(sources, articles, self.stats, also_keep)
+        self.store.reused = self.reused
+
     def after_reading(
         self,
         source: Source,
@@ -105,7 +156,7 @@ class ArticleReuse:
         stored: set[str],
     ) -> Article | None:
         """The cached article of a source read as text, when rendering it would give the same article."""
-        return self.cache.article(
+        return self.store.article(
             source.path,
             lambda old: fingerprint(
                 source.digest, source.path, source.column, source.url, old.links, urls, picture_keys(old)

@@ -1,0 +1,146 @@
+"""The page plan: every HTML page of the source and of each edition, and how this build gets its bytes.
+
+Each page has a digest of its template and of everything it is rendered from (sitegen.render.keys). A page is kept
+when the output holds it as the last build left it, made from the same digest; taken from `sitegen serve`'s memory
+or from the page store (the output lost it: a fresh CI checkout); else rendered, on every core.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitegen.build.editions import EditionView
+from sitegen.build.load import LoadedSite
+from sitegen.build.parallel import ordered_map
+from sitegen.build.run import Run
+from sitegen.incremental.pages import PageStore, compress, decompress
+from sitegen.layout import TEMPLATES_DIR
+from sitegen.model import BodyOf, Config, OutputFile
+from sitegen.render.keys import ContextKeys
+from sitegen.render.pages import PageJob, make_environment, page_jobs, render_page, template_digests
+from sitegen.search.index import SEARCH_URL
+
+# what a page plan does with each page
+KEEP = "keep"  # in the output as the last build left it, made from the same digest: not touched
+FROM_MEMORY = "memory"  # sitegen serve's in-memory pages
+FROM_STORE = "store"  # lost from the output (a fresh CI checkout): its bytes come back from the page store
+RENDER = "render"
+
+
+@dataclass(frozen=True)
+class PagePlan:
+    """Every HTML page in a stable order, the digest of what it is made from, and how this build gets its bytes."""
+
+    jobs: list[PageJob]
+    configs: list[Config]  # the config each page renders with: the source's, or an edition's
+    bodies: list[BodyOf]  # where each page's article bodies come from (an edition's are converted)
+    digests: list[str]
+    actions: list[str]
+
+    def indexes(self, action: str) -> list[int]:
+        return [i for i, done in enumerate(self.actions) if done == action]
+
+
+def plan_pages(
+    run: Run, loaded: LoadedSite, views: list[EditionView], env: Any, output: Path | None
+) -> PagePlan:  # env: a Jinja Environment
+    """Decide, for each page of the source and of each edition (under its prefix), whether its key matches something
+    this build may reuse, or it is rendered."""
+    search_url = SEARCH_URL if run.options.search else None
+    jobs = page_jobs(loaded.site, search_url)
+    bodies: list[BodyOf] = [loaded.body] * len(jobs)
+    configs = [loaded.site.config] * len(jobs)
+    for view in views:
+        edition_jobs = page_jobs(view.site, search_url, dict(view.shared))
+        jobs += edition_jobs
+        bodies += [view.body] * len(edition_jobs)
+        configs += [view.site.config] * len(edition_jobs)
+    templates = template_digests(env, {job.template for job in jobs})
+    keys = ContextKeys(run.cache.articles.bases)  # each article walked once, however many pages show it, or not at all
+    run.shapes = keys.rebase(run.cache.articles.by_path.values())
+    # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
+    # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen
+    digests = [
+        keys.page_key(templates[job.template], job.rendered_from(config))
+        for job, config in zip(jobs, configs, strict=True)
+    ]
+    return PagePlan(jobs, configs, bodies, digests, _actions(run, jobs, digests, output))
+
+
+def _actions(run: Run, jobs: list[PageJob], digests: list[str], output: Path | None) -> list[str]:
+    memory, previous = run.memory, run.cache.pages.digests
+    stored = run.pages.digests() if output is not None else {}
+    actions = []
+    for job, digest in zip(jobs, digests, strict=True):
+        if memory is not None and digest in memory.pages.in_memory:
+            actions.append(FROM_MEMORY)
+        elif output is not None and previous.get(job.path) == digest and run.cache.outputs.intact(output, job.path):
+            actions.append(KEEP)
+        elif stored.get(job.path) == digest:
+            actions.append(FROM_STORE)
+        else:
+            actions.append(RENDER)
+    return actions
+
+
+def page_files(run: Run, loaded: LoadedSite, views: list[EditionView], output: Path | None) -> Iterator[OutputFile]:
+    """The pages of the plan, in its order; those to render are rendered on every core while they are handed on."""
+    started = time.perf_counter()
+    env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
+    plan = plan_pages(run, loaded, views, env, output)
+    memory = run.memory
+    store = run.pages if output is not None else PageStore()  # only what goes to an output folder is kept
+    todo = plan.indexes(RENDER)
+    # the bodies the workers will read, read here first: a damaged row is repaired, and said, once
+    loaded.ensure_bodies(
+        plan.jobs[i].variables["article"] for i in todo if plan.jobs[i].shows_body and plan.bodies[i] == loaded.body
+    )
+
+    def render(n: int) -> bytes:
+        i = todo[n]
+        data = render_page(env, plan.configs[i], plan.jobs[i], plan.bodies[i])
+        return compress(data) if store.keeps else data  # compressed in the workers: less crosses the pipes
+
+    rendered = ordered_map(render, len(todo), run.options.jobs)
+    stored = store.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
+    rendering = time.perf_counter() - started
+    for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
+        config, body = plan.configs[index], plan.bodies[index]
+        waited = time.perf_counter()
+        data = None
+        if action == FROM_STORE:
+            data = next(stored)  # None when its row is damaged: rendered here
+        if action == RENDER or (action == FROM_STORE and data is None):
+            data = next(rendered) if action == RENDER else render_page(env, config, job, body)
+            if store.keeps:
+                blob = data if action == RENDER else compress(data)
+                store.put(job.path, digest, blob)
+                data = decompress(blob) if action == RENDER else data
+            run.pages_rendered += 1
+            if memory is not None:
+                memory.pages.in_memory[digest] = data
+        else:
+            run.pages_reused += 1
+        rendering += time.perf_counter() - waited
+        if action == FROM_MEMORY:
+            assert memory is not None
+            yield OutputFile(job.path, memory.pages.in_memory[digest])
+        else:
+            yield OutputFile(job.path, data, unchanged=data is None)
+        if run.options.progress is not None and index % 200 == 0:
+            run.options.progress("pages", index, len(plan.jobs))
+    _record(run, plan, rendering)
+
+
+def _record(run: Run, plan: PagePlan, rendering: float) -> None:
+    """What the next build needs of this plan: the articles' shapes and each page's digest."""
+    run.cache.articles.record_shapes(run.shapes)
+    if run.memory is not None:
+        run.memory.pages.retain_in_memory(plan.digests)
+    run.cache.pages.record(dict(zip((job.path for job in plan.jobs), plan.digests, strict=True)))
+    run.cache.pages.reused = run.pages_reused
+    run.timings.append(("render templates", rendering))

@@ -1,0 +1,211 @@
+"""The article store: the articles of the last build, by source path, with what tells whether they still hold.
+
+An article is reused when its source holds the bytes it was made from (the stats of each source file, `FileStat`,
+tell it without reading; sitegen.incremental.reuse decides) and its fingerprint still matches. Its body is kept in
+the body store (sitegen.incremental.bodies), by fingerprint; the page keys' digest of each article (its "shape",
+sitegen.render.keys) is kept so that the next build walks only the articles that changed.
+
+On disk the articles are saved in shards, by their path (`articles-NN-<digest>.pickle`): a file named by a digest
+of what it holds is written only when that changed, so a rebuild after one edit writes one shard, not every article
+again. The build cache's index (sitegen.incremental.cache) names the shards of the last build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen.cachenotes import damaged, dropped, outside
+from sitegen.content.articles import Source
+from sitegen.incremental.bodies import BodyStore
+from sitegen.incremental.pickles import READ_ERRORS, Pickler, SafeUnpickler
+from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
+from sitegen.model import Article
+
+ARTICLE_SHARDS = 64
+_SHARD_NAME = re.compile(r"articles-[0-9]{2}-[0-9a-f]{16}\.pickle")
+_DIGEST = re.compile(r"[0-9a-f]{40}")
+# this store's part of the build cache's index, and the type of each
+INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict}
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    mtime_ns: int
+    size: int
+    digest: str
+
+
+@dataclass
+class ArticleStore:
+    stats: dict[str, FileStat] = field(default_factory=dict)  # by source path: to skip reading unchanged files
+    sources: dict[str, Source] = field(default_factory=dict)  # by source path (memory only)
+    by_path: dict[str, Article] = field(default_factory=dict)  # by source path, without their bodies
+    bodies: BodyStore = field(default_factory=BodyStore)  # by article fingerprint
+    # page keys (sitegen.render.keys): the digest of each saved article, by source path, and the articles as this
+    # store gave them with those digests (the bases of this build's article digests)
+    shapes: dict[str, str] = field(default_factory=dict)
+    bases: dict[str, tuple[Article, str]] = field(default_factory=dict)
+    keep_sources: bool = True  # sitegen serve re-reads touched files; a build on disk ends before that matters
+    reused: int = 0  # articles this build took from the store
+    changed: bool = False  # whether the disk copy needs writing
+
+    def clear(self) -> None:
+        """Forget every article (what shapes every article changed)."""
+        for kept in (self.stats, self.sources, self.by_path, self.bodies, self.shapes, self.bases):
+            kept.clear()
+        self.changed = True
+
+    def article(self, source_path: str, fingerprint_of: Callable[[Article], str], bodies: set[str]) -> Article | None:
+        """The cached article when `fingerprint_of(cached)` (computed from the current source) still matches and
+        its body (one of `bodies`) is still stored."""
+        cached = self.by_path.get(source_path)
+        if cached is None or cached.fingerprint not in bodies or cached.fingerprint != fingerprint_of(cached):
+            return None
+        return cached
+
+    def store(
+        self,
+        sources: Iterable[Source],
+        articles: Iterable[Article],
+        stats: dict[str, FileStat],
+        also_keep: Callable[[set[str]], set[str]] | None = None,
+    ) -> None:
+        """Remember this build's articles; the body store keeps their bodies and, by `also_keep(fingerprints)`, the
+        other rows kept with them (the editions' converted bodies)."""
+        self.sources = {source.path: source for source in sources} if self.keep_sources else {}
+        by_path = {article.source_path: article for article in articles}
+        if by_path.keys() != self.by_path.keys() or any(
+            self.by_path[path].fingerprint != article.fingerprint for path, article in by_path.items()
+        ):
+            self.changed = True
+        self.by_path = by_path
+        if self.changed:
+            fingerprints = {article.fingerprint for article in by_path.values()}
+            self.bodies.retain(fingerprints | (also_keep(fingerprints) if also_keep is not None else set()))
+        if stats != self.stats:
+            self.stats, self.changed = stats, True
+
+    def record_shapes(self, shapes: dict[str, str]) -> None:
+        """Keep the digest of each article of this build (computed for its pages' keys), for the next build."""
+        self.bases = {path: (self.by_path[path], digest) for path, digest in shapes.items() if path in self.by_path}
+        if shapes != self.shapes:
+            self.shapes, self.changed = shapes, True
+
+    # -- on disk --------------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_index(cls, index: dict[str, Any], places: Places, shards: ShardFolder, bodies: BodyStore) -> ArticleStore:
+        """The store an index describes: its shards' articles, and the stats and shapes of the paths that pass."""
+        by_path = shards.load(index["articles"])
+        shapes = {path: d for path, d in places.relative(index["shapes"]).items() if _DIGEST.fullmatch(str(d))}
+        return cls(
+            stats=_file_stats(places, index["stats"]),
+            by_path=by_path,
+            bodies=bodies,
+            shapes=shapes,
+            bases={path: (by_path[path], digest) for path, digest in shapes.items() if path in by_path},
+            keep_sources=False,
+        )
+
+    def index_part(self, shard_names: dict[int, str]) -> dict[str, Any]:
+        return {"stats": self.stats, "articles": shard_names, "shapes": self.shapes}
+
+
+@dataclass(frozen=True)
+class ShardFolder:
+    """The article shards in the cache folder. `pictures`: the folders a cached article's pictures may be in
+    (content/, assets/, the image cache); `write` False (sitegen check): nothing is ever removed."""
+
+    folder: Path
+    index_file: Path  # the index naming the shards, for warnings
+    warnings: list[str]
+    pictures: tuple[Path, ...] = ()
+    write: bool = True
+
+    def load(self, shards: dict[Any, Any]) -> dict[str, Article]:
+        """The articles of every readable shard; a damaged shard (removed, so that this build writes it anew), or an
+        article naming a file where no picture may be, is dropped with a warning (its articles are rendered again)."""
+        articles: dict[str, Article] = {}
+        roots = folder_prefixes(self.pictures)
+        for name in shards.values():
+            if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
+                self.warnings.append(dropped(str(self.index_file), outside(repr(name))))
+                continue
+            items = self._read(name)
+            strays: list[object] = []
+            for item in items:
+                stray = next((file for file in _picture_files(item) if not inside(file, roots)), None)
+                if stray is not None or not relative_path(item.source_path):
+                    strays.append(stray or item.source_path)
+                    continue
+                articles[item.source_path] = item
+            if strays:  # one line for the shard, naming the first path out of place
+                self.warnings.append(dropped(str(self.folder / name), outside(f"{strays[0]} ({len(strays)} articles)")))
+        return articles
+
+    def _read(self, name: str) -> list[Article]:
+        """A shard's articles; none when it is damaged (then said, and removed)."""
+        try:
+            with (self.folder / name).open("rb") as handle:
+                items = SafeUnpickler(handle).load()
+            if not isinstance(items, list) or not all(type(item) is Article for item in items):
+                raise ValueError("not articles")
+        except READ_ERRORS as exc:
+            self.warnings.append(dropped(str(self.folder / name), damaged(exc)))
+            if self.write:
+                with contextlib.suppress(OSError):
+                    (self.folder / name).unlink()
+            return []
+        return items
+
+    def save(self, articles: dict[str, Article]) -> dict[int, str]:
+        """Write the shards that changed; the names of every shard, by number."""
+        shards: dict[int, list[Article]] = {}
+        for path in sorted(articles):
+            shards.setdefault(zlib.crc32(path.encode()) % ARTICLE_SHARDS, []).append(articles[path])
+        names = {}
+        for shard, items in sorted(shards.items()):
+            # what an article's cached form depends on: its fingerprint, and the build's clock and zone (see load)
+            shape = [(a.source_path, a.fingerprint, a.future, a.date.isoformat()) for a in items]
+            name = names[shard] = f"articles-{shard:02}-{hashlib.sha1(repr(shape).encode()).hexdigest()[:16]}.pickle"
+            if not (self.folder / name).is_file():
+                temporary = self.folder / f".{name}.{os.getpid()}"
+                try:
+                    with temporary.open("wb") as handle:
+                        Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(items)
+                except BaseException:
+                    temporary.unlink(missing_ok=True)
+                    raise
+                os.replace(temporary, self.folder / name)
+        return names
+
+    def remove_others(self, names: Iterable[str]) -> None:
+        """Remove the shards of earlier builds (after the index that names the new ones is in place)."""
+        kept = set(names)
+        for stale in self.folder.glob("articles-*.pickle"):
+            if stale.name not in kept:
+                stale.unlink(missing_ok=True)
+
+
+def _file_stats(places: Places, saved: dict[Any, Any]) -> dict[str, FileStat]:
+    """The sources' stats as saved, by path; an entry of another kind is dropped (its source is read again)."""
+    stats = places.relative(saved)
+    wrong = [path for path, stat in stats.items() if type(stat) is not FileStat]
+    if wrong:  # one line for the file, naming the first
+        places.warnings.append(dropped(str(places.file), damaged(f"the stats of {wrong[0]!r} are not stats")))
+    return {path: stat for path, stat in stats.items() if type(stat) is FileStat}
+
+
+def _picture_files(article: Article) -> Iterator[object]:
+    for image in (*article.images, *article.unplaced_images):
+        for _, file in image.files:
+            yield file

@@ -1,0 +1,56 @@
+"""Paths read back from the build cache, checked: a cache file naming a place it has no business with is dropped.
+
+Output and source paths must be relative and inside their folder; pictures' files must lie under content/, assets/
+or the image cache. What fails is said once per cache file (sitegen.cachenotes) and made again by the build.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sitegen.cachenotes import dropped, outside
+
+
+class Places:
+    """Output and source paths read back from one cache file: kept only when relative and inside their folder."""
+
+    def __init__(self, file: Path, warnings: list[str]) -> None:
+        self.file, self.warnings = file, warnings
+
+    def relative(self, items: dict[Any, Any]) -> dict[str, Any]:
+        kept = {path: value for path, value in items.items() if relative_path(path)}
+        strays = [path for path in items if path not in kept]
+        if strays:  # one line for a file, however many it names
+            self.warnings.append(dropped(str(self.file), outside(repr(strays[0]))))
+        return kept
+
+    def relative_paths(self, paths: tuple[Any, ...]) -> tuple[str, ...]:
+        return tuple(self.relative(dict.fromkeys(paths)))
+
+
+def relative_path(path: object) -> bool:
+    """A POSIX path inside its folder: relative, no '..' or '.' part, no empty part, no NUL."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\0" in path or "\\" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def folder_prefixes(folders: tuple[Path, ...]) -> tuple[str, ...]:
+    """The folders as prefixes for `inside`, spelled as given and absolute: the image cache's files are named as its
+    folder was spelled (`--site .` or a full path)."""
+    spellings = {spelling for root in map(str, folders) for spelling in (root, os.path.abspath(root))}
+    return tuple(os.path.join(spelling, "") for spelling in spellings)
+
+
+def inside(file: object, roots: tuple[str, ...]) -> bool:
+    """Whether a path read back from the cache lies under one of `roots`, lexically (no '..' part to climb out)."""
+    if not isinstance(file, Path):
+        return False
+    text = str(file)
+    if "\0" in text:
+        return False
+    if text.startswith(roots) and "/../" not in text and "/./" not in text:
+        return True
+    return os.path.abspath(text).startswith(roots)  # another spelling of the same place; '..' resolved, lexically

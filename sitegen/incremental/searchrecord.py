@@ -1,0 +1,129 @@
+"""The search record: what the last search indexes were built from, their files, and their saved states.
+
+The build cache's index holds, for the source's index and for each edition's, the digest of what it was made from
+and the paths of its files: an index whose digest is unchanged and whose files are intact is kept as it is.
+
+The state of each index (`sitegen.search.IndexState`: per article its key and the digest of its file, per shard the
+digest of its file and its postings' highest ids) has a file of its own, `.sitegen-cache/search.pickle` (an
+edition's: `search-zh-hant.pickle`), read only when an article the index covers changed, never on a rebuild where
+nothing did. It holds plain data only (lists, bytes, str, int), so its reader allows no class at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen import toolchain
+from sitegen.cachenotes import OTHER_TOOLCHAIN, damaged, discarded
+from sitegen.incremental.pickles import READ_ERRORS, DataUnpickler
+from sitegen.incremental.places import Places
+from sitegen.search.state import STATE_SCHEMA, IndexState, state_data, state_from_data
+
+SEARCH_FILE = "search.pickle"
+# this record's part of the build cache's index, and its type ("edition_search", a dict, may be missing)
+INDEX_PART = {"search": tuple}
+
+
+@dataclass
+class SearchRecord:
+    digest: str = ""  # of what the source's search index was built from
+    paths: tuple[str, ...] = ()  # the files of that index
+    output: tuple[Any, ...] = ()  # the index itself, as OutputFiles (memory only: sitegen serve)
+    state: IndexState | None = None  # the state of that index (serve), or one to save after the build
+    # per edition's search folder ("zh-hant/search/"): the digest of what its index was built from, and its files
+    editions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    # the states of the editions' indexes made or updated by this build, by file name, saved after it
+    edition_states: dict[str, IndexState] = field(default_factory=dict)
+    changed: bool = False  # whether the disk copy needs writing
+
+    def record(self, digest: str, paths: tuple[str, ...]) -> None:
+        if (digest, paths) != (self.digest, self.paths):
+            self.digest, self.paths, self.changed = digest, paths, True
+
+    def record_edition(self, folder: str, digest: str, paths: tuple[str, ...]) -> None:
+        if self.editions.get(folder) != (digest, paths):
+            self.editions[folder], self.changed = (digest, paths), True
+
+    def save_states(self, folder: Path) -> None:
+        """The states of the indexes this build made or updated, for the next build's update."""
+        if self.state is not None:
+            save_search_state(folder, self.state)
+        for name, state in self.edition_states.items():
+            save_search_state(folder, state, name)
+
+    @classmethod
+    def from_index(cls, index: dict[str, Any], places: Places) -> SearchRecord:
+        """The record an index holds (checked by check_index_part)."""
+        digest, paths = index["search"]
+        return cls(digest=digest, paths=places.relative_paths(paths), editions=index.get("edition_search", {}))
+
+    def index_part(self) -> dict[str, Any]:
+        return {"search": (self.digest, self.paths), "edition_search": self.editions}
+
+
+def check_index_part(index: dict[str, Any]) -> None:
+    """Raise ValueError unless this record's part of an index is of the shape it must have: plain text, and no
+    edition's path out of its folder (see OutputRecord.intact)."""
+    search = index["search"]
+    if len(search) != 2 or not isinstance(search[0], str) or not isinstance(search[1], tuple):
+        raise ValueError("a field of the wrong type")
+    data = index.get("edition_search", {})
+    if not isinstance(data, dict):
+        raise ValueError("edition_search: not a mapping")
+    for folder, record in data.items():
+        if not (isinstance(record, tuple) and len(record) == 2):
+            raise ValueError("edition_search: not a record")
+        digest, paths = record
+        if not (isinstance(folder, str) and isinstance(digest, str) and isinstance(paths, tuple)):
+            raise ValueError("edition_search: not text")
+        if not all(isinstance(p, str) and p.startswith(folder) and ".." not in p.split("/") for p in paths):
+            raise ValueError("edition_search: a path outside its folder")
+
+
+# -- the search index's state (search.pickle) ------------------------------------------------------------------
+
+
+def _search_schema() -> str:
+    shape = [(name, str(kind)) for name, kind in IndexState.__annotations__.items()]
+    return hashlib.sha1(f"{STATE_SCHEMA}|{toolchain.digest()}|{shape!r}".encode()).hexdigest()
+
+
+def search_state_file(edition_prefix: str = "") -> str:
+    """The file of a search index's state: search.pickle, or search-zh-hant.pickle for an edition's index."""
+    return f"search-{edition_prefix.strip('/')}.pickle" if edition_prefix else SEARCH_FILE
+
+
+def load_search_state(folder: Path, name: str = SEARCH_FILE, warnings: list[str] | None = None) -> IndexState | None:
+    """The search index's state saved in `folder`, or None when there is none or it cannot be read (then said in
+    `warnings`: the index is built cold)."""
+    path = folder / name
+    try:
+        with path.open("rb") as handle:
+            data = DataUnpickler(handle).load()
+        if type(data) is not dict or "schema" not in data:
+            raise ValueError("not a search state")
+        if data["schema"] != _search_schema():
+            reason = OTHER_TOOLCHAIN
+        else:
+            return state_from_data(data["state"])
+    except FileNotFoundError:
+        return None
+    except READ_ERRORS as exc:  # a damaged, foreign or hostile file: the index is built cold
+        reason = damaged(exc)
+    if warnings is not None:
+        warnings.append(discarded(str(path), reason))
+    return None
+
+
+def save_search_state(folder: Path, state: IndexState, name: str = SEARCH_FILE) -> None:
+    """Written beside, then renamed into place: a reader sees the old state or the new one, never half of one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = folder / f".{name}.{os.getpid()}"
+    with temporary.open("wb") as handle:
+        pickle.dump({"schema": _search_schema(), "state": state_data(state)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, folder / name)

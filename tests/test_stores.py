@@ -1,0 +1,168 @@
+"""The build cache's stores (sitegen.incremental): each keeps one kind of reused work, and BuildCache loads and saves
+them together, through one index that is written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from sitegen.incremental.articles import FileStat
+from sitegen.incremental.cache import CACHE_FILE, BuildCache
+from sitegen.incremental.copies import CopyRecord
+from sitegen.incremental.outputs import OutputRecord
+from sitegen.incremental.pagerecord import PageRecord
+from sitegen.incremental.pickles import Pickler, SafeUnpickler
+from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
+from sitegen.incremental.searchrecord import SearchRecord
+
+OLD = 1_600_000_000 * 10**9
+
+
+def filled_cache() -> BuildCache:
+    cache = BuildCache()
+    cache.start("site-v1")
+    cache.articles.stats["content/towns/a.md"] = FileStat(OLD, 3, "d" * 40)
+    cache.articles.shapes = {"content/towns/a.md": "e" * 40}
+    cache.pages.record({"index.html": "digest-of-home"})
+    cache.outputs.record_files(["index.html", "search/meta.json"])
+    cache.outputs.stats = {"index.html": (OLD, 10)}
+    cache.copies.sources = {"assets/a.css": ("/site/assets/a.css", OLD, 4)}
+    cache.search.record("search-digest", ("search/meta.json",))
+    cache.search.record_edition("zh-hant/search/", "edition-digest", ("zh-hant/search/meta.json",))
+    return cache
+
+
+def test_the_stores_are_saved_together_and_loaded_back(tmp_path: Path) -> None:
+    cache = filled_cache()
+    assert cache.changed
+    cache.save(tmp_path)
+    assert not cache.changed  # every store's part is on disk
+    loaded = BuildCache.load(tmp_path)
+    assert loaded.warnings == []
+    assert loaded.site_fingerprint == "site-v1"
+    assert loaded.articles.stats == cache.articles.stats and loaded.articles.shapes == cache.articles.shapes
+    assert loaded.pages.digests == {"index.html": "digest-of-home"}
+    assert loaded.outputs.files == ("index.html", "search/meta.json") and loaded.outputs.stats == cache.outputs.stats
+    assert loaded.copies.sources == cache.copies.sources
+    assert (loaded.search.digest, loaded.search.paths) == ("search-digest", ("search/meta.json",))
+    assert loaded.search.editions == {"zh-hant/search/": ("edition-digest", ("zh-hant/search/meta.json",))}
+    assert not loaded.changed and not loaded.articles.keep_sources  # a build on disk keeps no sources
+
+
+def test_nothing_is_written_when_no_store_changed(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    os.utime(tmp_path / CACHE_FILE, ns=(OLD, OLD))
+    loaded = BuildCache.load(tmp_path)
+    loaded.start("site-v1")
+    loaded.pages.record({"index.html": "digest-of-home"})  # as it was
+    loaded.save(tmp_path)
+    assert (tmp_path / CACHE_FILE).stat().st_mtime_ns == OLD
+    loaded.copies.record([], OLD, tmp_path)  # one store changed: the index is written again
+    assert loaded.changed
+    loaded.save(tmp_path)
+    assert (tmp_path / CACHE_FILE).stat().st_mtime_ns != OLD
+
+
+def test_another_site_fingerprint_clears_the_articles_and_pages_but_not_the_record_of_the_output() -> None:
+    cache = filled_cache()
+    cache.pages.in_memory["digest-of-home"] = b"<html>"
+    cache.start("site-v2")
+    assert cache.articles.stats == {} and cache.articles.shapes == {}
+    assert cache.pages.digests == {} and cache.pages.in_memory == {}
+    assert cache.outputs.files and cache.copies.sources and cache.search.digest  # still describe the output
+
+
+def test_an_index_of_the_former_layout_is_another_toolchains_not_a_damaged_one(tmp_path: Path) -> None:
+    # what format 1 wrote: the cache's classes named in sitegen.incremental.cache
+    (tmp_path / CACHE_FILE).write_bytes(b"\x80\x04csitegen.incremental.cache\nFileStat\n.")
+    loaded = BuildCache.load(tmp_path)
+    assert len(loaded.warnings) == 1 and "made by another version of sitegen" in loaded.warnings[0]
+    assert loaded.site_fingerprint == "" and loaded.articles.by_path == {}
+
+
+def test_a_class_outside_the_allow_list_is_refused_and_said(tmp_path: Path) -> None:
+    (tmp_path / CACHE_FILE).write_bytes(b"\x80\x04cos\nsystem\n.")
+    loaded = BuildCache.load(tmp_path)
+    assert len(loaded.warnings) == 1 and "os.system is not allowed" in loaded.warnings[0]
+
+
+def test_a_malformed_edition_search_record_discards_the_index_instead_of_failing(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    for record in ("garbage", ("digest", ("../../etc/passwd",)), ("digest", "not paths")):
+        with (tmp_path / CACHE_FILE).open("rb") as handle:
+            index = pickle.load(handle)
+        index["edition_search"] = {"zh-hant/search/": record}
+        (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+        loaded = BuildCache.load(tmp_path)
+        assert len(loaded.warnings) == 1 and "cache discarded (damaged: edition_search" in loaded.warnings[0], record
+        assert loaded.search.editions == {} and loaded.outputs.files == ()
+
+
+def test_the_output_record_trusts_a_file_by_its_stats(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_bytes(b"<html>")
+    record = OutputRecord()
+    record.record_written(tmp_path, ["index.html", "gone.html"], kept=[])
+    assert record.changed and set(record.stats) == {"index.html"}  # a file that is not there has no stats
+    assert record.intact(tmp_path, "index.html") and not record.intact(tmp_path, "gone.html")
+    (tmp_path / "index.html").write_bytes(b"<html>changed by hand")
+    assert not record.intact(tmp_path, "index.html")
+    before = dict(record.stats)
+    record.record_written(tmp_path, ["index.html"], kept=["index.html"])  # kept unseen: its stats as they were
+    assert record.stats == before
+
+
+def test_the_copy_record_trusts_no_time_stamp_of_a_file_changed_during_the_build(tmp_path: Path) -> None:
+    source, cached = tmp_path / "a.css", tmp_path / "images" / "b.webp"
+    cached.parent.mkdir()
+    for file in (source, cached):
+        file.write_bytes(b"x")
+        os.utime(file, ns=(OLD, OLD))
+    record = CopyRecord()
+    record.record([("assets/a.css", source), ("images/b.webp", cached)], racy_after=OLD + 1, immutable=cached.parent)
+    assert record.unchanged("assets/a.css", source) and record.unchanged("images/b.webp", cached)
+    record.record([("assets/a.css", source), ("images/b.webp", cached)], racy_after=OLD, immutable=cached.parent)
+    assert not record.unchanged("assets/a.css", source)  # racy: compared by its bytes next time
+    assert record.unchanged("images/b.webp", cached)  # the image cache's files never change
+    assert not record.unchanged("assets/a.css", tmp_path / "other.css")
+
+
+def test_serve_keeps_only_the_pages_of_its_last_build_in_memory() -> None:
+    record = PageRecord(in_memory={"old": b"1", "current": b"2"})
+    record.retain_in_memory(["current", "new"])
+    assert record.in_memory == {"current": b"2"}
+
+
+def test_the_search_record_notes_a_change_only_when_there_is_one() -> None:
+    record = SearchRecord(digest="d", paths=("search/meta.json",))
+    record.record("d", ("search/meta.json",))
+    record.record_edition("zh-hant/search/", "e", ())
+    assert record.changed  # the edition's record is new
+    record.changed = False
+    record.record_edition("zh-hant/search/", "e", ())
+    assert not record.changed
+
+
+def test_paths_read_back_stay_inside_their_folder(tmp_path: Path) -> None:
+    assert relative_path("towns/a/index.html")
+    for path in ("/etc/passwd", "../x", "a/../b", "a//b", "./a", "a\\b", "", "a\0b", 3):
+        assert not relative_path(path), path
+    warnings: list[str] = []
+    kept = Places(tmp_path / CACHE_FILE, warnings).relative({"a.html": 1, "../b": 2, "/c": 3})
+    assert kept == {"a.html": 1} and len(warnings) == 1 and "'../b'" in warnings[0]  # one line for the file
+    roots = folder_prefixes((tmp_path / "content",))
+    assert inside(tmp_path / "content" / "a.png", roots)
+    assert not inside(Path(f"{tmp_path}/content/../secret.png"), roots)
+    assert not inside(str(tmp_path / "content" / "a.png"), roots)  # not a Path: not what the cache holds
+
+
+def test_a_sources_stats_of_another_kind_are_dropped_not_a_failed_build(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    with (tmp_path / CACHE_FILE).open("rb") as handle:
+        index = SafeUnpickler(handle).load()
+    index["stats"]["content/towns/b.md"] = "not stats"  # would fail the reuse check's `.size`
+    with (tmp_path / CACHE_FILE).open("wb") as handle:
+        Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(index)
+    loaded = BuildCache.load(tmp_path)
+    assert list(loaded.articles.stats) == ["content/towns/a.md"]
+    assert len(loaded.warnings) == 1 and "'content/towns/b.md'" in loaded.warnings[0]
