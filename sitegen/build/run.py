@@ -67,7 +67,11 @@ def start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write
         pictures = (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, images_folder(site_dir, options))
         cache = BuildCache.load(folder, write_cache, pictures) if options.disk_cache else BuildCache()
     recorded = options.cache is None and options.disk_cache
-    pages = DiskPageStore(folder / PAGES_FILE, write_cache) if recorded else PageStore()
+    pages: PageStore = PageStore()
+    if recorded:
+        pages = DiskPageStore(folder / PAGES_FILE, write_cache)
+    elif options.disk_cache and options.cache is not None and not options.cache.pages.in_memory:
+        pages = DiskPageStore(folder / PAGES_FILE, write=False)  # serve's first build: a sitegen build's pages
     run = Run(site_dir, options, cache, pages, started=started, write_images=write_images, write_cache=write_cache)
     run.lap("read the build cache", started)
     return run
