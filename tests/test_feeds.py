@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.model import Article, Body, Site
-from sitegen.render.feeds import ATOM, atom_feed
+from sitegen.render.feeds import ATOM, atom_feed, site_feeds
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 HOSTILE = st.one_of(TEXT, st.sampled_from(['<b>&amp;"\'</b>', "a\r\nb\tc", "\x00\x1f\ufffe", " ", "]]>", ""]))
@@ -67,3 +67,28 @@ def test_the_feed_is_what_elementtree_wrote(site: Site, data: st.DataObject, ful
 def test_an_empty_feed_is_what_elementtree_wrote(site: Site) -> None:
     args: tuple[Any, ...] = (site.config, "标题", "", "feed.xml", [], {}, lambda a: Body("", ""))
     assert atom_feed(*args) == oracle_feed(*args)
+
+
+def test_the_feeds_of_a_site_share_entries_and_are_what_each_feed_alone_would_be(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("site-feeds")
+    files = {"site.yaml": SITE_YAML}
+    writers = [("towns", "张三"), ("towns", "李四"), ("tips", "张三"), ("tips", "[张三, 李四]")]
+    for n, (column, writer) in enumerate(writers):
+        files[f"content/{column}/2024/a{n}.md"] = article(title=f"第{n}篇", date=f"2024-01-0{n + 1}", author=writer)
+    for relative, text in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    site = load(folder)
+    body = lambda a: Body("<p>正文</p>", "正文")  # noqa: E731
+    made = dict(site_feeds(site, body))
+    titles = {c.slug: c.title for c in site.config.columns}
+    alone = atom_feed(site.config, site.config.title, "", "feed.xml", site.articles[:20], titles, body)
+    assert made["feed.xml"] == alone
+    assert len([path for path in made if path.startswith("authors/")]) == 2
+    for author in site.authors:
+        url = f"{author.url}feed.xml"
+        items = [a for a in site.articles if author.name in a.authors]
+        title = f"{author.name} - {site.config.title}"
+        assert made[url] == atom_feed(site.config, title, author.url, url, items, titles, body)

@@ -17,11 +17,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from conftest import SITE_YAML, MakeSite, article, build_site
 
+from sitegen.build import pageplan
 from sitegen.build.api import BuildOptions, build_in_memory
 from sitegen.serve import DEBOUNCE_SECONDS, EVENTS_PATH, DevServer
 
@@ -504,16 +505,25 @@ def test_stop_does_not_tell_browsers_to_reload(make_site: MakeSite) -> None:
 # --------------------------------------------------------------------------- reusing the build cache
 
 
-def test_the_first_build_reuses_the_articles_of_the_last_sitegen_build_and_writes_nothing(
-    make_site: MakeSite, stopping: list[threading.Thread]
+def test_the_first_build_reuses_the_articles_and_pages_of_the_last_sitegen_build_and_writes_nothing(
+    make_site: MakeSite, stopping: list[threading.Thread], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site = make_site(ARTICLES)
     build_site(site, output_dir=site.parent / "public")
     cache = everything_below(site / ".sitegen-cache")
+    rendered: list[str] = []
+    render_page = pageplan.render_page
+
+    def counted(*args: Any) -> bytes:
+        rendered.append(args[2].path)
+        return render_page(*args)
+
+    monkeypatch.setattr(pageplan, "render_page", counted)
     server = DevServer(site, port=0)
     server.start()
     try:
         assert server.options.cache is not None and server.options.cache.articles.reused == len(ARTICLES)
+        assert rendered == [] and server.options.cache.pages.reused > len(ARTICLES)  # from the build's page store
         _, fresh = build_in_memory(site, BuildOptions(drafts=True, future=True, jobs=1, disk_cache=False))
         assert {path: file.data for path, file in server.state.files.items()} == {
             path: file.data for path, file in fresh.items()

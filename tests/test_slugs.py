@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from conftest import MakeSite, article
 
+from sitegen import toolchain
 from sitegen.content.pinyin import slugify
 from sitegen.incremental import slugs
 from sitegen.incremental.slugs import SLUGS_FILE, SlugMemo, load_slugs, save_slugs
+from sitegen.layout import CACHE_DIR
 
 
 def test_a_memo_gives_what_slugify_gives_and_a_loaded_one_needs_no_pinyin(
@@ -53,3 +58,28 @@ def test_another_toolchain_or_a_damaged_file_starts_afresh_and_says_so(tmp_path:
         warnings = []
         assert load_slugs(tmp_path, "new", warnings).known == {}
         assert len(warnings) == 1 and "cache discarded (damaged: " in warnings[0]
+
+
+BUILD_AND_SAY = """
+import sys
+from pathlib import Path
+from sitegen.build.api import BuildOptions, build
+build(Path(sys.argv[1]), BuildOptions(jobs=1))
+print("pypinyin" in sys.modules)
+"""
+
+
+def test_a_rebuild_whose_authors_are_known_does_not_import_pypinyin(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/2024/a.md": article(author="[张三, 李四]")})
+
+    def build_imports_pypinyin() -> bool:
+        done = subprocess.run([sys.executable, "-c", BUILD_AND_SAY, str(site)], capture_output=True, text=True,
+                              check=True)  # fmt: skip
+        return done.stdout.split()[-1] == "True"
+
+    assert build_imports_pypinyin()  # the first build learns the names
+    memo = load_slugs(site / CACHE_DIR, toolchain.digest(), [])
+    assert memo.known == {"张三": slugify("张三", "author"), "李四": slugify("李四", "author")}
+    (site / "content/towns/2024/b.md").write_text(article(title="二", author="李四"), encoding="utf-8")
+    assert not build_imports_pypinyin()
+    assert (site / "public/authors" / slugify("李四", "author") / "index.html").is_file()

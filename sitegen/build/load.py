@@ -33,7 +33,7 @@ from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
-from sitegen.site import assemble, url_collisions
+from sitegen.site import assemble, author_slug, url_collisions
 from sitegen.stamps import RACY_NANOSECONDS
 
 
@@ -90,6 +90,7 @@ def load_site(
     cache: BuildCache,
     jobs: int,
     images: ImageStore,
+    slug_of: Callable[[str], str] = author_slug,
 ) -> LoadedSite:
     """Read and check everything; raise BuildFailed with every content error, or ConfigError.
 
@@ -119,7 +120,7 @@ def load_site(
     next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
     return LoadedSite(
-        site=assemble(config, published, people, config.mourning_at(now)),
+        site=assemble(config, published, people, config.mourning_at(now), slug_of),
         static_files=static_files(site_dir, theme, published, people) + admin_files(site_dir, config),
         bodies=cache.articles.bodies,
         left_out_drafts=len(chosen.drafts),

@@ -73,7 +73,8 @@ def plan_pages(
 
 def _actions(run: Run, jobs: list[PageJob], digests: list[str], output: Path | None) -> list[str]:
     memory, previous = run.memory, run.cache.pages.digests
-    stored = run.pages.digests() if output is not None else {}
+    # serve's first build reads the store too (never writing it); `sitegen check` renders every page
+    stored = run.pages.digests() if output is not None or memory is not None else {}
     actions = []
     for job, digest in zip(jobs, digests, strict=True):
         if memory is not None and digest in memory.pages.in_memory:
@@ -106,7 +107,7 @@ def page_files(run: Run, loaded: LoadedSite, views: list[EditionView], output: P
         return compress(data) if store.keeps else data  # compressed in the workers: less crosses the pipes
 
     rendered = ordered_map(render, len(todo), run.options.jobs)
-    stored = store.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
+    stored = run.pages.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
     rendering = time.perf_counter() - started
     for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
         config, body = plan.configs[index], plan.bodies[index]
@@ -114,6 +115,8 @@ def page_files(run: Run, loaded: LoadedSite, views: list[EditionView], output: P
         data = None
         if action == FROM_STORE:
             data = next(stored)  # None when its row is damaged: rendered here
+            if memory is not None and data is not None:
+                memory.pages.in_memory[digest] = data
         if action == RENDER or (action == FROM_STORE and data is None):
             data = next(rendered) if action == RENDER else render_page(env, config, job, body)
             if store.keeps:

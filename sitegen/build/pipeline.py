@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from sitegen import toolchain
 from sitegen.build import load
 from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.editions import load_edition
@@ -24,6 +25,7 @@ from sitegen.build.pageplan import page_files
 from sitegen.build.run import Run, images_folder, start
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.errors import BuildFailed, warning_error
+from sitegen.incremental.slugs import SlugMemo, load_slugs, save_slugs
 from sitegen.model import OutputFile
 from sitegen.pictures.cache import ImageStore
 from sitegen.render.pages import data_files
@@ -34,7 +36,10 @@ def _load(run: Run) -> LoadedSite:
     o = run.options
     started = time.perf_counter()
     images = ImageStore(images_folder(run.site_dir, o), write=run.write_images, reuse=o.disk_cache)
-    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images)
+    slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if o.disk_cache else SlugMemo()
+    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs)
+    if run.on_disk and run.write_cache:
+        save_slugs(run.cache_folder, slugs, toolchain.digest())
     run.images_removed = images.save(loaded.site.config.image_cache_keep_builds)
     run.warnings.extend(images.warnings)
     run.lap("read and render Markdown", started)

@@ -32,6 +32,7 @@ class Run:
     data_files: int = 0  # feeds, sitemap, robots.txt, search index
     editions_converted: int = 0  # articles whose edition texts and bodies this build converted
     write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
+    write_cache: bool = True  # False for `sitegen check`: the cache is read, never written
     warnings: list[str] = field(default_factory=list)  # about the cache, besides the build cache's own
     images_removed: int = 0
     shapes: Any = None  # the articles' context digests this build walked (render.keys), kept for the next build
@@ -66,8 +67,12 @@ def start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write
         pictures = (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, images_folder(site_dir, options))
         cache = BuildCache.load(folder, write_cache, pictures) if options.disk_cache else BuildCache()
     recorded = options.cache is None and options.disk_cache
-    pages = DiskPageStore(folder / PAGES_FILE, write_cache) if recorded else PageStore()
-    run = Run(site_dir, options, cache, pages, started=started, write_images=write_images)
+    pages: PageStore = PageStore()
+    if recorded:
+        pages = DiskPageStore(folder / PAGES_FILE, write_cache)
+    elif options.disk_cache and options.cache is not None and not options.cache.pages.in_memory:
+        pages = DiskPageStore(folder / PAGES_FILE, write=False)  # serve's first build: a sitegen build's pages
+    run = Run(site_dir, options, cache, pages, started=started, write_images=write_images, write_cache=write_cache)
     run.lap("read the build cache", started)
     return run
 

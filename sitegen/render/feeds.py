@@ -59,9 +59,11 @@ def atom_feed(
     articles: Sequence[Article],
     column_titles: dict[str, str],
     body_of: BodyOf,
+    entries: dict[str, list[str]] | None = None,
 ) -> bytes:
     """An Atom 1.0 feed of `articles` (newest first), every URL absolute; `body_of` is asked only for full-content
-    feeds."""
+    feeds. `entries`: each article's entry by source path, shared by the feeds of one site made with the same
+    config, titles and bodies (an article is in the site's feed, its column's and each author's)."""
     page, feed = absolute_url(config.base_url, page_url), absolute_url(config.base_url, feed_url)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -81,7 +83,13 @@ def atom_feed(
         _element(1, "generator", "sitegen"),
     ]
     for article in articles:
-        lines += _entry(config, article, column_titles, body_of)
+        if entries is None:
+            lines += _entry(config, article, column_titles, body_of)
+            continue
+        entry = entries.get(article.source_path)
+        if entry is None:
+            entry = entries[article.source_path] = _entry(config, article, column_titles, body_of)
+        lines += entry
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode()
 
@@ -127,17 +135,16 @@ def site_feeds(site: Site, body_of: BodyOf) -> Iterable[tuple[str, bytes]]:
     """(output path, bytes) of the site feed and one feed per column."""
     config = site.config
     titles = {c.slug: c.title for c in config.columns}
+    entries: dict[str, list[str]] = {}
     yield (
         "feed.xml",
-        atom_feed(config, config.title, "", "feed.xml", site.articles[: config.feed_size], titles, body_of),
+        atom_feed(config, config.title, "", "feed.xml", site.articles[: config.feed_size], titles, body_of, entries),
     )
     for column in config.columns:
         items = [a for a in site.articles if a.column == column.slug][: config.feed_size]
         feed_url = f"{column.url}feed.xml"
-        yield (
-            feed_url,
-            atom_feed(config, f"{column.title} - {config.title}", column.url, feed_url, items, titles, body_of),
-        )
+        title = f"{column.title} - {config.title}"
+        yield feed_url, atom_feed(config, title, column.url, feed_url, items, titles, body_of, entries)
     by_author: dict[str, list[Article]] = {}
     for listing in site.author_listings:  # an author's pages in order: their articles, newest first
         if listing.author is not None:
@@ -146,7 +153,7 @@ def site_feeds(site: Site, body_of: BodyOf) -> Iterable[tuple[str, bytes]]:
         feed_url = f"{author.url}feed.xml"
         items = by_author.get(author.slug, [])[: config.feed_size]
         title = f"{author.name} - {config.title}"
-        yield feed_url, atom_feed(config, title, author.url, feed_url, items, titles, body_of)
+        yield feed_url, atom_feed(config, title, author.url, feed_url, items, titles, body_of, entries)
 
 
 def site_map(site: Site) -> bytes:
