@@ -58,7 +58,8 @@ def current_folder(output: Path) -> Path | None:
 
 def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None) -> tuple[Staged, int]:
     """Stage the build in a new folder (the spare build recycled, when it can be) and switch the output link to it;
-    (what was staged, files removed). `previous` is not needed: the files of the current build are walked."""
+    (what was staged, files removed). `previous` is not needed: the files of the current build are those its spare's
+    record lists, or else walked."""
     linked = linked_build(output)
     current = current_folder(output)
     number = int(linked.name) + 1 if linked is not None else 1
@@ -82,8 +83,7 @@ def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | N
                 recycle.write_record(builds, recycle.Record(record.spare, record.shown, (), record.files))
             return staged, 0  # nothing changed: no new build folder, the link stays
         if recycled:
-            for path in sorted(gone, key=lambda p: (-p.count("/"), p)):
-                recycle.remove(staging, path)
+            recycle.remove_all(staging, gone)
         elif current is not None:  # the marker too, so that it keeps its time stamp
             marker = (MARKER,) if (current / MARKER).is_file() else ()
             link_same(current, staging, (*marker, *staged.same))

@@ -23,6 +23,7 @@ import errno
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
@@ -81,20 +82,19 @@ def _relative(path: str) -> bool:
     return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts
 
 
-def recycle(shown: Path, staging: Path, record: Record | None) -> bool:
+def recycle(shown: Path, staging: Path, record: Record) -> bool:
     """Move the spare of `shown` to `staging` and make it a copy of `shown`; False, with nothing moved, when there
-    is no spare to trust. Raises CannotRecycle (the spare is then in `staging`, to be removed) when relinking
-    fails."""
+    is no spare folder. Raises CannotRecycle (the spare is then in `staging`, to be removed) when relinking fails."""
     builds = shown.parent
-    spare = builds / record.spare if record is not None else None
-    if record is None or spare is None or spare.is_symlink() or not spare.is_dir():
+    spare = builds / record.spare
+    if spare.is_symlink() or not spare.is_dir():
         return False
     (builds / record_name(record.spare)).unlink()  # first: a spare renamed away must not keep a record
     os.rename(spare, staging)
     try:
-        for path in sorted((p for p in record.differs if not (shown / p).is_file()), key=_deepest_first):
-            remove(staging, path)
-        for path in (p for p in record.differs if (shown / p).is_file()):
+        shown_files = {path for path in record.differs if (shown / path).is_file()}
+        remove_all(staging, (path for path in record.differs if path not in shown_files))
+        for path in sorted(shown_files):
             clear_way(staging, path)
             link(shown / path, staging / path)
     except OSError as exc:
@@ -102,8 +102,10 @@ def recycle(shown: Path, staging: Path, record: Record | None) -> bool:
     return True
 
 
-def _deepest_first(path: str) -> tuple[int, str]:
-    return (-path.count("/"), path)
+def remove_all(root: Path, paths: Iterable[str]) -> None:
+    """Remove these files of the build in `root`, the deepest first, and the folders left empty."""
+    for path in sorted(paths, key=lambda p: (-p.count("/"), p)):
+        remove(root, path)
 
 
 def remove(root: Path, path: str) -> None:
