@@ -1,9 +1,13 @@
-"""The development server: build in memory, serve on localhost, rebuild on change, reload the browser.
+"""The development server: load the site in memory, render each page when it is requested, reload the browser.
 
-Pages are served from memory, so `public/` is never touched; the only thing written is the image cache
-(`.sitegen-cache/`), shared with `sitegen build`, so that pictures are processed once. The articles and bodies a
-`sitegen build` left in `.sitegen-cache/` are read (never written), so the first build renders no Markdown. The
-live-reload script and the error overlay are added to HTML responses only, never to build output.
+A change loads the site again (only the sources that changed are read and rendered, through the cache kept in
+memory) and publishes a new generation of the lazy site (sitegen.build.lazysite): a map from every output path to
+how to make its file. The reload event goes out as soon as it is published; a page is rendered on its first
+request, with the bytes `sitegen build` writes, and kept for that generation. A request holds one generation from
+start to end, so what it gets is whole and of one build. `public/` is never touched; the only thing written is the
+image cache (`.sitegen-cache/`), shared with `sitegen build`, so that pictures are processed once. The articles and
+bodies a `sitegen build` left in `.sitegen-cache/` are read (never written), so the first page renders no Markdown.
+The live-reload script and the error overlay are added to HTML responses only, never to build output.
 """
 
 from __future__ import annotations
@@ -12,21 +16,24 @@ import html
 import mimetypes
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from sitegen.build.api import BuildOptions, build_in_memory
+from sitegen.build.api import BuildOptions, serve_site
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental.cache import BuildCache
 from sitegen.layout import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
+
+if TYPE_CHECKING:
+    from sitegen.build.lazysite import LazySite
 
 EVENTS_PATH = "/__sitegen/events"
 DEBOUNCE_SECONDS = 0.15
@@ -46,20 +53,23 @@ OVERLAY_TITLE = {
 }
 
 
+EMPTY_PAGE = b"<!doctype html><html><head><meta charset=utf-8><title>sitegen</title></head><body></body></html>"
+
+
 class SiteState:
-    """The last good build, the current errors, and a generation number that grows with every rebuild."""
+    """The last good site, the current errors, and a generation number that grows with every rebuild."""
 
     def __init__(self) -> None:
-        self.files: dict[str, OutputFile] = {}
+        self.site: LazySite | None = None
         self.errors: tuple[ContentError, ...] = ()
         self.generation = 0
         self.last_rebuild_seconds = 0.0
         self.changed = threading.Condition()
 
-    def publish(self, files: dict[str, OutputFile] | None, errors: tuple[ContentError, ...], seconds: float) -> None:
+    def publish(self, site: LazySite | None, errors: tuple[ContentError, ...], seconds: float) -> None:
         with self.changed:
-            if files is not None:
-                self.files = files
+            if site is not None:
+                self.site = site
             self.errors = errors
             self.generation += 1
             self.last_rebuild_seconds = seconds
@@ -95,6 +105,8 @@ class DevServer:
         self.language = language
         self._timer: threading.Timer | None = None
         self._timer_lock = threading.Lock()
+        self._pending: set[Path] = set()  # files changed since the last rebuild began (the watcher says which)
+        self._since_good: set[Path] | None = None  # files changed since the last good site (None: none yet)
         self._rebuild_lock = threading.Lock()
         self._observer = Observer()
         self.stopping = threading.Event()
@@ -124,59 +136,74 @@ class DevServer:
             self.state.generation += 1
             self.state.changed.notify_all()
 
-    def schedule_rebuild(self) -> None:
+    def schedule_rebuild(self, changed: Iterable[Path] = ()) -> None:
         """A burst of saves gives one rebuild: wait until the files have been quiet for a moment."""
         with self._timer_lock:
+            self._pending.update(changed)
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(DEBOUNCE_SECONDS, self.rebuild)
+            self._timer = threading.Timer(DEBOUNCE_SECONDS, self._rebuild_pending)
             self._timer.daemon = True
             self._timer.start()
 
-    def rebuild(self) -> None:
+    def _rebuild_pending(self) -> None:
+        with self._timer_lock:
+            changed, self._pending = self._pending, set()
+        self.rebuild(changed)
+
+    def rebuild(self, changed: Iterable[Path] | None = None) -> None:
+        """Load the site again and publish it; `changed`: the files changed since the last rebuild (None: unknown,
+        everything is looked at again)."""
         with self._rebuild_lock:
             started = time.perf_counter()
+            # the changes since the last good site: a failed rebuild's are looked at again by the next
+            since_good = None if changed is None or self._since_good is None else self._since_good | set(changed)
             try:
-                _, files = build_in_memory(self.site_dir, self.options)
+                site = serve_site(self.site_dir, self.options, self.state.site, since_good)
             except (BuildFailed, ConfigError) as exc:
+                self._since_good = since_good
                 self.state.publish(None, exc.errors, time.perf_counter() - started)
             except Exception as exc:
+                self._since_good = since_good
                 error = ContentError(".", None, None, f"build failed: {type(exc).__name__}: {exc}")
                 self.state.publish(None, (error,), time.perf_counter() - started)
             else:
-                self.state.publish(files, (), time.perf_counter() - started)
+                self._since_good = set()
+                self.state.publish(site, (), time.perf_counter() - started)
 
     def page(self, path: str) -> tuple[HTTPStatus, str, bytes] | None:
-        """(status, content type, body) for a request path, as the browser gets it."""
-        files = self.state.files
+        """(status, content type, body) for a request path, as the browser gets it; for a redirect, the content
+        type is the new location. The whole answer comes from one generation of the site."""
+        site, errors = self.state.site, self.state.errors
         relative = unquote(urlsplit(path).path).lstrip("/")
-        candidates = [relative + "index.html"] if relative == "" or relative.endswith("/") else [relative]
-        found = next((files[c] for c in candidates if c in files), None)
-        status = HTTPStatus.OK
-        if found is None:
-            if relative + "/index.html" in files:
-                return HTTPStatus.MOVED_PERMANENTLY, "/" + relative + "/", b""
-            found, status = files.get("404.html"), HTTPStatus.NOT_FOUND
-            if found is None:
-                if not self.state.errors:
-                    return None
-                # no good build yet: an empty page that shows the errors and reloads once they are fixed
-                page = (
-                    b"<!doctype html><html><head><meta charset=utf-8><title>sitegen</title></head><body></body></html>"
-                )
-                return HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", self._decorate(page)
+        if site is None:
+            # no good build yet: an empty page that shows the errors and reloads once they are fixed
+            if not errors:
+                return None
+            return HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", self._decorate(EMPTY_PAGE, errors)
+        try:
+            answer = _answer(site, relative)
+        except BuildFailed as exc:  # a template that fails on this page: shown like a failed build's errors
+            page = self._decorate(EMPTY_PAGE, (*exc.errors, *errors))
+            return HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", page
+        if answer is None:
+            return None
+        status, found = answer
+        if status == HTTPStatus.MOVED_PERMANENTLY:
+            return status, "/" + relative + "/", b""
+        assert found is not None
         # a served file holds its bytes or names the file to read them from
         data = found.data if found.data is not None else found.copy_from.read_bytes()  # type: ignore[union-attr]
         content_type = mimetypes.guess_type(found.path)[0] or "application/octet-stream"
         if content_type == "text/html" and not relative.startswith("admin/"):  # a reload would lose the form
-            data = self._decorate(data)
+            data = self._decorate(data, errors)
             content_type = "text/html; charset=utf-8"
         return status, content_type, data
 
-    def _decorate(self, page: bytes) -> bytes:
+    def _decorate(self, page: bytes, errors: tuple[ContentError, ...]) -> bytes:
         extra = LIVE_RELOAD_SCRIPT
-        if self.state.errors:
-            items = "\n".join(html.escape(str(error)) for error in self.state.errors)
+        if errors:
+            items = "\n".join(html.escape(str(error)) for error in errors)
             title = OVERLAY_TITLE.get(self.language, OVERLAY_TITLE["en"])
             extra = (
                 f'<div id="sitegen-error-overlay" role="alert" style="{OVERLAY_STYLE}">'
@@ -187,10 +214,23 @@ class DevServer:
         return (text[:index] + extra + text[index:] if index >= 0 else text + extra).encode("utf-8")
 
 
+def _answer(site: LazySite, relative: str) -> tuple[HTTPStatus, OutputFile | None] | None:
+    """The file a static host serves for a request path (a folder's index.html), a redirect to the folder of a
+    path without its slash, or the 404 page; None when the site has no 404 page."""
+    candidate = relative + "index.html" if relative == "" or relative.endswith("/") else relative
+    found = site.file(candidate)
+    if found is not None:
+        return HTTPStatus.OK, found
+    if site.holds(relative + "/index.html"):
+        return HTTPStatus.MOVED_PERMANENTLY, None
+    found = site.file("404.html")
+    return (HTTPStatus.NOT_FOUND, found) if found is not None else None
+
+
 class _Changes(FileSystemEventHandler):
     """Rebuild on changes to the site's sources, ignoring the output, caches and editors' scratch files."""
 
-    def __init__(self, site_dir: Path, on_change: Callable[[], None]) -> None:
+    def __init__(self, site_dir: Path, on_change: Callable[[Iterable[Path]], None]) -> None:
         self.site_dir, self.on_change = site_dir, on_change
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -198,10 +238,10 @@ class _Changes(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # a folder's own time stamp: the file events inside it tell what changed
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
-            if raw and self._matters(Path(str(raw))):
-                self.on_change()
-                return
+        paths = [Path(str(raw)) for raw in (event.src_path, getattr(event, "dest_path", "")) if raw]
+        changed = [path for path in paths if self._matters(path)]
+        if changed:
+            self.on_change([path.resolve() for path in paths])
 
     def _matters(self, path: Path) -> bool:
         try:

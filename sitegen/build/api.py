@@ -1,4 +1,4 @@
-"""The library's way in: build a site, check it, or build it in memory.
+"""The library's way in: build a site, check it, build it in memory, or load it to serve lazily.
 
 build(site_dir, options)
   output.check_output_dir   refuse folders whose replacement would delete a user's files
@@ -33,6 +33,9 @@ from sitegen.model import OutputFile
 from sitegen.portal import production_problems
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
+    from sitegen.build.lazysite import LazySite
     from sitegen.build.load import LoadedSite
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # sitegen's own code: a changed checkout must build again
@@ -67,6 +70,15 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
     from sitegen.build import pipeline
 
     return pipeline.build_in_memory(site_dir, options)
+
+
+def serve_site(
+    site_dir: Path, options: BuildOptions, previous: LazySite | None = None, changed: Collection[Path] | None = None
+) -> LazySite:
+    """The site loaded, each file made when it is asked for (for the development server): see build.lazysite."""
+    from sitegen.build import lazysite
+
+    return lazysite.serve_site(site_dir, options, previous, changed)
 
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
@@ -189,4 +201,5 @@ __all__ = [
     "build_in_memory",
     "check",
     "load_site",
+    "serve_site",
 ]

@@ -32,7 +32,8 @@ from sitegen.render.pages import data_files
 from sitegen.stamps import RACY_NANOSECONDS
 
 
-def _load(run: Run) -> LoadedSite:
+def load_run(run: Run) -> LoadedSite:
+    """The site of a run, loaded and checked (sitegen serve's lazy site loads through here too)."""
     o = run.options
     started = time.perf_counter()
     images = ImageStore(images_folder(run.site_dir, o), write=run.write_images, reuse=o.disk_cache)
@@ -111,14 +112,14 @@ def _report(run: Run, loaded: LoadedSite, written: WriteReport, output: Path | N
 
 def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite:
     """The loaded and checked site, rendered nowhere."""
-    return _load(start(site_dir, options or BuildOptions(disk_cache=False), write_cache=False))
+    return load_run(start(site_dir, options or BuildOptions(disk_cache=False), write_cache=False))
 
 
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
     run = start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
     run.cache.pages.digests = {}  # render every page, so that every template error is found
-    loaded = _load(run)
+    loaded = load_run(run)
     for _ in _files(run, loaded, None):
         pass
     return _report(run, loaded, WriteReport(0, 0), None)
@@ -127,7 +128,7 @@ def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
 def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
     """The whole site as OutputFiles by path, written nowhere (for the development server)."""
     run = start(site_dir, options)
-    loaded = _load(run)
+    loaded = load_run(run)
     files = {file.path: file for file in _files(run, loaded, None)}
     return _report(run, loaded, WriteReport(0, 0), None), files
 
@@ -135,7 +136,7 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
 def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, LoadedSite]:
     """Build into `output` (checked and locked by the caller)."""
     run = start(site_dir, options)
-    loaded = _load(run)
+    loaded = load_run(run)
     started = time.perf_counter()
     written = write_site(_files(run, loaded, output), output, run.cache.outputs.files or None, options.output_mode)
     _record_output(run, loaded, written, output)

@@ -1,0 +1,218 @@
+"""`sitegen serve` renders lazily (sitegen.build.lazysite): each file made on request, with `sitegen build`'s bytes.
+
+The example site (with its 繁體版 edition) is served and every file fetched over HTTP is compared with the one
+`sitegen build` writes; a template that fails on one page shows the overlay on that page; a request gets one
+generation whole, also while the next one is being loaded.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO_ROOT, MakeSite, article
+from test_serve import ARTICLES, OVERLAY, WAIT, change, fetch, overlay_of, save, site_of
+
+from sitegen import serve as serve_module
+from sitegen.build.api import BuildOptions, build, serve_site
+from sitegen.build.lazysite import DATA, SEARCH
+from sitegen.build.staging import MARKER
+from sitegen.layout import SITE_INPUTS
+from sitegen.serve import LIVE_RELOAD_SCRIPT, DevServer
+
+
+@pytest.fixture
+def started() -> Iterator[Callable[[Path], DevServer]]:
+    servers: list[DevServer] = []
+
+    def start(site: Path) -> DevServer:
+        server = DevServer(site, port=0)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def fetch_bytes(server: DevServer, path: str) -> tuple[int, bytes]:
+    """(status, bytes) of an output path as a static host serves it: `x/index.html` at `x/`."""
+    url = path.removesuffix("index.html") if path.endswith("/index.html") or path == "index.html" else path
+    try:
+        with urllib.request.urlopen(server.url + urllib.parse.quote(url), timeout=WAIT) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+# --------------------------------------------------------------------------- the same bytes as `sitegen build`
+
+
+def test_every_file_served_is_the_file_sitegen_build_writes(
+    tmp_path: Path, started: Callable[[Path], DevServer]
+) -> None:
+    site = tmp_path / "site"
+    for name in SITE_INPUTS:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        elif source.is_file():
+            site.mkdir(exist_ok=True)
+            shutil.copy2(source, site / name)
+    output = tmp_path / "public"
+    # serve shows drafts and future articles; a cache of its own, so that the server renders every article itself
+    build(site, BuildOptions(output_dir=output, drafts=True, future=True, cache_dir=tmp_path / "cache"))
+    built = {p.relative_to(output).as_posix(): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    del built[MARKER]  # the build's mark on its output folder, not a file of the site
+    server = started(site)
+    assert not server.state.errors, server.state.errors
+    assert site_of(server).rendered and len(site_of(server).rendered) < 20, "pages are rendered when requested"
+
+    different = []
+    for path, expected in built.items():
+        status, served = fetch_bytes(server, path)
+        if path.endswith(".html") and not path.startswith("admin/"):
+            assert served.count(LIVE_RELOAD_SCRIPT.encode()) == 1, path
+            served = served.replace(LIVE_RELOAD_SCRIPT.encode(), b"")
+        if (status, served) != (200, expected):
+            different.append(path)
+    assert different == [], f"served unlike the build: {different[:10]} ({len(different)} of {len(built)})"
+
+    kinds = {
+        "pages of the 繁體版 edition": [p for p in built if p.startswith("zh-hant/") and p.endswith("/index.html")],
+        "feeds": [p for p in built if p.endswith(("feed.xml", "atom.xml", "rss.xml", ".xml")) and "sitemap" not in p],
+        "sitemaps": [p for p in built if p.endswith("sitemap.xml")],
+        "search files": [p for p in built if p.startswith("search/") and not p.endswith(".html")],
+        "the edition's search files": [p for p in built if p.startswith("zh-hant/search/") and "shards" in p],
+        "pictures": [p for p in built if p.endswith((".jpg", ".jpeg", ".png", ".webp"))],
+    }
+    assert all(kinds.values()), {kind: len(paths) for kind, paths in kinds.items()}
+    assert "robots.txt" in built
+
+
+def test_a_missing_page_is_the_404_page_and_makes_the_data_files_once(
+    make_site: MakeSite, started: Callable[[Path], DevServer]
+) -> None:
+    server = started(make_site(ARTICLES))
+    site = site_of(server)
+    assert site._groups == {}, "nothing but pages before a request asks for more"
+    status, page = fetch(server, "no/such/page/")
+    assert status == 404 and "EventSource" in page
+    assert set(site._groups) == {DATA}, "a path outside the search folders makes the feeds and sitemap, not search"
+    data = site.group(DATA)
+    fetch(server, "also/missing/")
+    assert site.group(DATA) is data, "the group is made once per generation"
+    status, sitemap = fetch(server, "sitemap.xml")
+    assert status == 200 and "<urlset" in sitemap and "EventSource" not in sitemap
+    assert fetch(server, "search/meta.json")[0] == 200
+    assert set(site._groups) == {DATA, SEARCH}
+
+
+# --------------------------------------------------------------------------- errors on request
+
+
+def test_a_template_failing_on_one_page_shows_the_overlay_on_that_page(
+    make_site: MakeSite, started: Callable[[Path], DevServer]
+) -> None:
+    site_dir = make_site(ARTICLES)
+    server = started(site_dir)
+    template = (
+        '{% extends "theme/article.html" %}\n{% block content %}{{ super() }}\n'
+        '{% if article.title == "乙文" %}{{ no_such_variable }}{% endif %}\n{% endblock %}\n'
+    )
+    change(server, lambda: save(site_dir, "templates/article.html", template))
+    assert server.state.errors == (), "the template renders other pages: the rebuild is good"
+
+    status, page = fetch(server, "towns/2024/01/b/")
+    assert status == 500
+    overlay = overlay_of(page)
+    assert re.search(r"templates/article\.html:3\b", overlay) and "no_such_variable" in overlay, overlay
+    assert "Traceback" not in page and "EventSource" in page, "the page reloads once the template is fixed"
+    status, other = fetch(server, "towns/2024/01/a/")
+    assert status == 200 and OVERLAY not in other and "甲的正文。" in other
+
+    change(server, lambda: (site_dir / "templates/article.html").unlink())
+    status, page = fetch(server, "towns/2024/01/b/")
+    assert status == 200 and OVERLAY not in page and "乙的正文。" in page
+
+
+# --------------------------------------------------------------------------- one generation per request
+
+
+BASE = (REPO_ROOT / "templates/base.html").read_text(encoding="utf-8")
+
+
+def marked_base(number: int) -> str:
+    return BASE.replace("<head>", f"<head><!-- edition {number} -->", 1).replace(
+        "</body>", f"<!-- edition {number} --></body>", 1
+    )
+
+
+def editions_in(page: str) -> list[str]:
+    return re.findall(r"<!-- edition (\d+) -->", page)
+
+
+def test_requests_during_a_rebuild_get_the_last_generation_whole(
+    make_site: MakeSite, started: Callable[[Path], DevServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = make_site({**ARTICLES, "templates/base.html": marked_base(1)})
+    server = started(site_dir)
+    urls = ["", "towns/", "towns/page/2/", "towns/2024/01/a/", "tips/2024/02/g/"]
+    assert all(editions_in(fetch(server, url)[1]) == ["1", "1"] for url in urls[:2])
+
+    loading, release = threading.Event(), threading.Event()
+    real = serve_module.serve_site
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        loading.set()
+        assert release.wait(WAIT * 4)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "serve_site", held)
+    before = server.state.generation
+    save(site_dir, "templates/base.html", marked_base(2))
+    save(site_dir, "content/towns/2024/a.md", article("甲文", "2024-01-01", "甲的第二稿。"))
+    assert loading.wait(WAIT), "no rebuild began"
+    answers: dict[str, list[str]] = {}
+
+    def get(url: str) -> None:
+        status, page = fetch(server, url)
+        answers[url] = [str(status), *editions_in(page), "第二稿" if "甲的第二稿。" in page else ""]
+
+    threads = [threading.Thread(target=get, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(WAIT)
+    assert answers == {url: ["200", "1", "1", ""] for url in urls}, "while loading, the last generation is served"
+
+    release.set()
+    assert server.state.wait_for(before, WAIT) > before
+    for url in urls:
+        status, page = fetch(server, url)
+        assert (status, editions_in(page)) == (200, ["2", "2"]), url
+    assert "甲的第二稿。" in fetch(server, "towns/2024/01/a/")[1]
+
+
+def test_an_older_generation_keeps_rendering_with_its_own_templates_and_articles(make_site: MakeSite) -> None:
+    site_dir = make_site({**ARTICLES, "templates/base.html": marked_base(1)})
+    options = BuildOptions(drafts=True, future=True, jobs=1)
+    first = serve_site(site_dir, options)
+    save(site_dir, "templates/base.html", marked_base(2))
+    save(site_dir, "content/towns/2024/a.md", article("甲文", "2024-01-01", "甲的第二稿。"))
+    second = serve_site(site_dir, options, first, [site_dir / "templates/base.html", site_dir / "content"])
+    old, new = (s.page("towns/2024/01/a/index.html").decode() for s in (first, second))
+    assert editions_in(old) == ["1", "1"] and "甲的正文。" in old and "第二稿" not in old
+    assert editions_in(new) == ["2", "2"] and "甲的第二稿。" in new
+    assert second.env is not first.env, "a changed template gives a new environment"
+    third = serve_site(site_dir, options, second, [site_dir / "content/towns/2024/b.md"])
+    assert third.env is second.env, "no template changed: the compiled templates are kept"
