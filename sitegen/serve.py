@@ -186,6 +186,12 @@ class DevServer:
         except BuildFailed as exc:  # a template that fails on this page: shown like a failed build's errors
             page = self._decorate(EMPTY_PAGE, (*exc.errors, *errors))
             return HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", page
+        except KeyError:
+            # a body of this generation that the next one, loaded meanwhile, let go (its article changed): the page
+            # is asked of the newer generation
+            if self.state.site is site:
+                raise
+            return self.page(path)
         if answer is None:
             return None
         status, found = answer

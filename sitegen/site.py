@@ -199,15 +199,16 @@ def related_index(ordered: Sequence[Article]) -> dict[str, list[int]]:
     return postings
 
 
-def related_articles(
+def related_ranks(
     rank: int,
     ordered: Sequence[Article],
     postings: dict[str, list[int]],
     column_ranks: Sequence[int],
     position: int,
     count: int,
-) -> tuple[Article, ...]:
-    """Shared tags first (most shared first), then the same column; newer first within each. Deterministic.
+) -> tuple[int, ...]:
+    """The ranks (in `ordered`) of an article's related articles: shared tags first (most shared first), then the
+    same column; newer first within each. Deterministic.
 
     Candidates are the article's column neighbours and, for each of its tags, the newest RELATED_WINDOW
     articles carrying it other than itself: linear in the number of articles however large a tag grows.
@@ -233,7 +234,22 @@ def related_articles(
     size, most = len(ordered), max(shared.values(), default=0)
     column = article.column
     keys = [((most - n) * 2 + (ordered[r].column != column)) * size + r for r, n in shared.items()]
-    return tuple(ordered[key % size] for key in heapq.nsmallest(count, keys))
+    return tuple(key % size for key in heapq.nsmallest(count, keys))
+
+
+class RelatedMemo:
+    """Every article's related ranks, kept from one assembly of the site to the next (sitegen serve): they depend
+    only on the order of the articles, their columns and tags, and related_count, which an edit of a body or a
+    title leaves as they were, so they are then not worked out again."""
+
+    def __init__(self) -> None:
+        self.shape: tuple[object, ...] | None = None
+        self.ranks: dict[int, tuple[int, ...]] = {}
+
+    def start(self, ordered: Sequence[Article], count: int) -> None:
+        shape = (count, *((a.source_path, a.column, a.tags) for a in ordered))
+        if shape != self.shape:
+            self.shape, self.ranks = shape, {}
 
 
 def assemble(
@@ -242,13 +258,15 @@ def assemble(
     people: Mapping[str, AuthorInfo] | None = None,
     mourning: bool = False,
     slug_of: Callable[[str], str] = author_slug,
+    related: RelatedMemo | None = None,
 ) -> Site:
     """The Site; `people`: data/authors.yaml; `mourning`: the build's moment is in a mourning range; `slug_of`: an
-    author's slug from the name (the same as `author_slug`, remembered between builds by incremental/slugs.py)."""
+    author's slug from the name (the same as `author_slug`, remembered between builds by incremental/slugs.py);
+    `related`: the related articles of the last assembly (sitegen serve's, kept in memory)."""
     ordered = newest_first(articles)
     authors = collect_authors(ordered, people or {}, slug_of)
     by_column = {column.slug: [a for a in ordered if a.column == column.slug] for column in config.columns}
-    article_pages = _article_pages(config, ordered, by_column, authors)
+    article_pages = _article_pages(config, ordered, by_column, authors, related)
     listings = tuple(
         listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
     )
@@ -289,10 +307,14 @@ def _article_pages(
     ordered: tuple[Article, ...],
     by_column: Mapping[str, list[Article]],
     authors: Mapping[str, tuple[Author, list[Article]]],
+    memo: RelatedMemo | None = None,
 ) -> tuple[ArticlePage, ...]:
-    """Every article's page with its neighbours in its column, its related articles and its people, by URL."""
+    """Every article's page with its neighbours in its column, its related articles and its people, by URL;
+    `memo`: the related ranks of the last assembly, reused when the articles' order, columns and tags are as then."""
     rank_of = {article.source_path: rank for rank, article in enumerate(ordered)}
-    postings = related_index(ordered)
+    memo = memo or RelatedMemo()
+    memo.start(ordered, config.related_count)
+    postings = related_index(ordered) if len(memo.ranks) < len(ordered) else {}
     article_pages = []
     for column in config.columns:
         items = by_column[column.slug]
@@ -301,9 +323,12 @@ def _article_pages(
             # previous = older, next = newer, as readers of a dated column expect
             older = items[index + 1] if index + 1 < len(items) else None
             newer = items[index - 1] if index > 0 else None
-            related = related_articles(
-                column_ranks[index], ordered, postings, column_ranks, index, config.related_count
-            )
+            rank = column_ranks[index]
+            ranks = memo.ranks.get(rank)
+            if ranks is None:
+                ranks = related_ranks(rank, ordered, postings, column_ranks, index, config.related_count)
+                memo.ranks[rank] = ranks
+            related = tuple(ordered[r] for r in ranks)
             article_pages.append(
                 ArticlePage(
                     article,

@@ -1,22 +1,28 @@
 """`sitegen serve`'s site: loaded on every change, each file made only when it is asked for.
 
-serve_site loads the site (only the sources that changed are read again, through serve's in-memory cache), converts
-its editions and makes the page jobs of the source and of each edition, as `sitegen build` does; the LazySite it
-returns maps every output path to how to make it. A page is rendered when it is first requested (with the same
-environment, config, job and bodies as the build, so with the same bytes) and remembered for that generation.
-Files that are costly and rarely requested are made as a group, once per generation, on the first request for a
-path that is no page: the feeds, sitemap, robots.txt and redirects (render.pages.data_files); the search indexes
-(only for a path in a search folder). Pictures and assets are known from loading: they are copies.
+serve_site loads the site (only the sources that changed are read again, through serve's in-memory cache) and makes
+the page jobs of the source as `sitegen build` does; the LazySite it returns maps every output path to how to make
+it. A page is rendered when it is first requested (with the same environment, config, job and bodies as the build,
+so with the same bytes) and remembered for that generation. What is costly and rarely requested is made on the
+first request that needs it, once per generation, under a lock:
+
+  editions      each edition converted (build/editions.py) and its page jobs: on a path under an edition's prefix
+  data files    the feeds, sitemap, robots.txt and redirects (render.pages.data_files): on a path that is no page
+  search        the search indexes (build/searchfiles.py): on a path under a search folder
+
+Pictures and assets are known from loading: they are copies.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sitegen import toolchain
 from sitegen.build.editions import EditionView, load_edition
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions
@@ -25,6 +31,7 @@ from sitegen.build.run import Run
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.pages import PageStore
+from sitegen.incremental.slugs import SlugMemo, load_slugs
 from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
 from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page
@@ -32,6 +39,8 @@ from sitegen.search.index import SEARCH_URL
 
 # the search indexes of every generation update one state in serve's memory: made by one generation at a time
 _GROUPS = threading.Lock()
+# what loads the site, and what converts an edition, change the body store together: one at a time
+_STORE = threading.RLock()
 DATA, SEARCH = "data", "search"
 
 
@@ -48,13 +57,18 @@ class LazySite:
     """One generation of the served site: every output path and how to make its file, made on request."""
 
     def __init__(
-        self, run: Run, loaded: LoadedSite, views: list[EditionView], env: Any, templates: Collection[Path]
+        self, run: Run, loaded: LoadedSite, env: Any, templates: Collection[Path], slugs: SlugMemo
     ) -> None:  # env: a Jinja Environment
-        self.run, self.loaded, self.views, self.env = run, loaded, views, env
+        self.run, self.loaded, self.env, self.slugs = run, loaded, env, slugs
         self.templates = frozenset(templates)  # the site's template files this generation's environment knows
-        self.recipes = _recipes(loaded, views, SEARCH_URL if run.options.search else None)
+        self.search_url = SEARCH_URL if run.options.search else None
+        source = page_jobs(loaded.site, self.search_url)
+        self.recipes = {job.path: PageRecipe(job, loaded.site.config, loaded.body) for job in source}
         self.static = {file.path: file for file in loaded.static_files}
-        self.search_folders = (SEARCH_URL, *(view.edition.prefix + SEARCH_URL for view in views))
+        editions = loaded.site.config.editions
+        self.prefixes = tuple(edition.prefix for edition in editions)
+        self.search_folders = (SEARCH_URL, *(prefix + SEARCH_URL for prefix in self.prefixes))
+        self._views: list[EditionView] | None = None if editions else []
         self._pages: dict[str, bytes] = {}
         self._groups: dict[str, dict[str, OutputFile]] = {}
 
@@ -78,39 +92,64 @@ class LazySite:
             return OutputFile(path, self.page(path))
         if path in self.static:
             return self.static[path]
+        if path.startswith(self.prefixes) and self._views is None:
+            self.views()
+            if path in self.recipes:
+                return OutputFile(path, self.page(path))
         return self.group(SEARCH if path.startswith(self.search_folders) else DATA).get(path)
 
     def holds(self, path: str) -> bool:
-        """Whether the site has a file at an output path (nothing is rendered to tell)."""
+        """Whether the site has a file at an output path (no page is rendered to tell)."""
+        if path.startswith(self.prefixes):
+            self.views()
         if path in self.recipes or path in self.static:
             return True
         return path in self.group(SEARCH if path.startswith(self.search_folders) else DATA)
+
+    def views(self) -> list[EditionView]:
+        """The editions, converted (only the articles converted by no earlier build) on the first call, and their
+        pages added to this generation's."""
+        if self._views is None:
+            with _STORE:
+                if self._views is None:
+                    self._views = self._load_editions()
+        return self._views
+
+    def _load_editions(self) -> list[EditionView]:
+        editions = self.loaded.site.config.editions
+        views = [load_edition(self.loaded, edition, self.run.options.jobs) for edition in editions]
+        recipes = dict(self.recipes)
+        for view in views:
+            for job in page_jobs(view.site, self.search_url, dict(view.shared)):
+                recipes[job.path] = PageRecipe(job, view.site.config, view.body)
+        self.recipes = recipes  # one assignment: a request reads the old map or the whole new one
+        return views
 
     def group(self, name: str) -> dict[str, OutputFile]:
         """The files of a group (DATA or SEARCH), made on the first call in this generation."""
         made = self._groups.get(name)
         if made is not None:
             return made
+        views = self.views()
         with _GROUPS:
             if name not in self._groups:
-                self._groups[name] = {file.path: file for file in self._make(name)}
+                self._groups[name] = {file.path: file for file in self._make(name, views)}
             return self._groups[name]
 
-    def _make(self, name: str) -> Iterator[OutputFile]:
-        sites = [(self.loaded.site, self.loaded.body), *((view.site, view.body) for view in self.views)]
+    def _make(self, name: str, views: list[EditionView]) -> Iterator[OutputFile]:
         if name == DATA:
-            for site, body in sites:
+            for site, body in [(self.loaded.site, self.loaded.body), *((view.site, view.body) for view in views)]:
                 yield from data_files(site, body)
         elif self.run.options.search:
             yield from search_files(self.run, self.loaded, None)
-            for view in self.views:
+            for view in views:
                 yield from edition_search_files(self.run, view, None)
 
     def everything(self) -> dict[str, OutputFile]:
         """Every file of the site, each made (as `build_in_memory` gives them): for tests and tools."""
+        self.views()
         files = {path: OutputFile(path, self.page(path)) for path in self.recipes}
-        files |= self.group(DATA) | self.group(SEARCH) | self.static
-        return files
+        return files | self.group(DATA) | self.group(SEARCH) | self.static
 
     def check_templates(self) -> None:
         """Render one page of every template (each then compiled, once per environment): a template that does not
@@ -120,15 +159,6 @@ class LazySite:
             first.setdefault(recipe.job.template, path)
         for path in first.values():
             self.page(path)
-
-
-def _recipes(loaded: LoadedSite, views: list[EditionView], search_url: str | None) -> dict[str, PageRecipe]:
-    """Every page of the source, then of each edition under its prefix, as the build's page plan makes them."""
-    recipes = {job.path: PageRecipe(job, loaded.site.config, loaded.body) for job in page_jobs(loaded.site, search_url)}
-    for view in views:
-        for job in page_jobs(view.site, search_url, dict(view.shared)):
-            recipes[job.path] = PageRecipe(job, view.site.config, view.body)
-    return recipes
 
 
 def serve_site(
@@ -143,16 +173,33 @@ def serve_site(
     (with every content error, or a template that does not compile) or ConfigError."""
     if options.cache is None:
         options = replace(options, cache=BuildCache())
+    collecting = gc.isenabled()
+    # loading makes many objects and frees few: Python's cycle collector, run each time enough new ones pile up,
+    # would walk every live one (the cache's articles, the last generation) again and again
+    gc.disable()
+    try:
+        with _STORE:
+            return _load(site_dir, options, previous, changed)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(
+    site_dir: Path, options: BuildOptions, previous: LazySite | None, changed: Collection[Path] | None
+) -> LazySite:
     assert options.cache is not None
     run = Run(site_dir, options, options.cache, PageStore())
-    loaded = load_run(run)
-    views = [load_edition(loaded, edition, options.jobs) for edition in loaded.site.config.editions]
+    slugs = previous.slugs if previous is not None else None
+    if slugs is None:
+        slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if options.disk_cache else SlugMemo()
+    loaded = load_run(run, slugs)
     templates_dir = site_dir / TEMPLATES_DIR
     templates = _template_files(templates_dir)
     reuse = previous is not None and changed is not None and previous.templates == templates
     reuse = reuse and not any(_inside(path, templates_dir) for path in changed or ())
     env = previous.env if reuse and previous is not None else make_environment(templates_dir, options.theme)
-    site = LazySite(run, loaded, views, env, templates)
+    site = LazySite(run, loaded, env, templates, slugs)
     if not reuse:
         site.check_templates()
     return site

@@ -120,7 +120,7 @@ def load_site(
     next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
     return LoadedSite(
-        site=assemble(config, published, people, config.mourning_at(now), slug_of),
+        site=assemble(config, published, people, config.mourning_at(now), slug_of, cache.related),
         static_files=static_files(site_dir, theme, published, people) + admin_files(site_dir, config),
         bodies=cache.articles.bodies,
         left_out_drafts=len(chosen.drafts),

@@ -32,12 +32,14 @@ from sitegen.render.pages import data_files
 from sitegen.stamps import RACY_NANOSECONDS
 
 
-def load_run(run: Run) -> LoadedSite:
-    """The site of a run, loaded and checked (sitegen serve's lazy site loads through here too)."""
+def load_run(run: Run, slugs: SlugMemo | None = None) -> LoadedSite:
+    """The site of a run, loaded and checked (sitegen serve's lazy site loads through here too, with the author
+    slugs it keeps in memory: `slugs`)."""
     o = run.options
     started = time.perf_counter()
     images = ImageStore(images_folder(run.site_dir, o), write=run.write_images, reuse=o.disk_cache)
-    slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if o.disk_cache else SlugMemo()
+    if slugs is None:
+        slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if o.disk_cache else SlugMemo()
     loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs)
     if run.on_disk and run.write_cache:
         save_slugs(run.cache_folder, slugs, toolchain.digest())

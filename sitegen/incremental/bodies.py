@@ -15,12 +15,15 @@ read, is a warning naming the file; the file is made anew (or the row's article 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from sitegen.cachenotes import damaged, discarded, dropped, outside
@@ -66,6 +69,18 @@ class BodyStore:
         self._bodies.clear()
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _locked(method: _Method) -> _Method:
+    @functools.wraps(method)
+    def locked(self: DiskBodyStore, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast("_Method", locked)
+
+
 class DiskBodyStore(BodyStore):
     """Bodies in a SQLite file. With `write=False` (sitegen check) the file is only read; new bodies stay in memory."""
 
@@ -79,6 +94,8 @@ class DiskBodyStore(BodyStore):
         self._pending: list[tuple[str, str, str, str]] = []
         self._usable = True  # False when the file cannot be opened or read: every body is then rendered again
         self._removed = False
+        # sitegen serve reads bodies from its request threads while a rebuild reads and puts: one query at a time
+        self._lock = threading.RLock()
 
     def _db(self) -> sqlite3.Connection | None:
         if not self._usable:
@@ -157,6 +174,7 @@ class DiskBodyStore(BodyStore):
             return False
         return True
 
+    @_locked
     def get(self, key: str) -> Body:
         """The body of `key`; KeyError when there is none or its row cannot be read (said in `warnings`)."""
         if key in self._bodies:
@@ -176,6 +194,7 @@ class DiskBodyStore(BodyStore):
             raise KeyError(key)
         return Body(row[0], row[1])
 
+    @_locked
     def get_many(self, keys: list[str]) -> dict[str, Body]:
         self.flush()  # bodies put but not yet written are read back like the others
         found = {key: self._bodies[key] for key in keys if key in self._bodies}
@@ -195,6 +214,7 @@ class DiskBodyStore(BodyStore):
             raise KeyError(missing[0])
         return found
 
+    @_locked
     def put(self, key: str, body: Body) -> None:
         if not self.write or self._db() is None:
             super().put(key, body)
@@ -204,6 +224,7 @@ class DiskBodyStore(BodyStore):
         if len(self._pending) >= _BATCH:
             self.flush()
 
+    @_locked
     def flush(self) -> None:
         db = self._db()
         if not self._pending or db is None:
@@ -216,6 +237,7 @@ class DiskBodyStore(BodyStore):
             self._bodies.update((key, Body(html, search)) for key, html, search, _ in self._pending)
         self._pending.clear()
 
+    @_locked
     def keys(self) -> set[str]:
         db = self._db()
         found = set(self._bodies)
@@ -228,6 +250,7 @@ class DiskBodyStore(BodyStore):
                 found = set(self._bodies)
         return found | {row[0] for row in self._pending}
 
+    @_locked
     def retain(self, keys: set[str]) -> None:
         super().retain(keys)
         self.flush()
@@ -242,6 +265,7 @@ class DiskBodyStore(BodyStore):
         except sqlite3.Error:
             pass  # stale rows are harmless: they are looked up by key only
 
+    @_locked
     def clear(self) -> None:
         super().clear()
         self._pending.clear()

@@ -45,6 +45,7 @@ from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout,
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
 from sitegen.model import Article, Image, ImageVariant
+from sitegen.site import RelatedMemo
 
 CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
@@ -75,6 +76,7 @@ class BuildCache:
     copies: CopyRecord = field(default_factory=CopyRecord)
     search: SearchRecord = field(default_factory=SearchRecord)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
+    related: RelatedMemo = field(default_factory=RelatedMemo)  # in memory only: serve's next assembly reuses it
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
 
     def start(self, site_fingerprint: str) -> None:
