@@ -75,7 +75,9 @@ def test_every_file_served_is_the_file_sitegen_build_writes(
     del built[MARKER]  # the build's mark on its output folder, not a file of the site
     server = started(site)
     assert not server.state.errors, server.state.errors
-    assert site_of(server).rendered and len(site_of(server).rendered) < 20, "pages are rendered when requested"
+    lazy = site_of(server)
+    assert lazy.rendered and len(lazy.rendered) < 20, "pages are rendered when requested"
+    assert not any(path.startswith("zh-hant/") for path in lazy.recipes), "an edition is converted when asked for"
 
     different = []
     for path, expected in built.items():
@@ -86,6 +88,8 @@ def test_every_file_served_is_the_file_sitegen_build_writes(
         if (status, served) != (200, expected):
             different.append(path)
     assert different == [], f"served unlike the build: {different[:10]} ({len(different)} of {len(built)})"
+    assert site_of(server) is lazy, "one generation served it all"
+    assert len(lazy.rendered) == sum(1 for path in built if path.endswith(".html") and path in lazy.recipes)
 
     kinds = {
         "pages of the 繁體版 edition": [p for p in built if p.startswith("zh-hant/") and p.endswith("/index.html")],

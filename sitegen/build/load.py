@@ -121,7 +121,8 @@ def load_site(
     next_mourning = config.next_mourning_change(now)
     return LoadedSite(
         site=assemble(config, published, people, config.mourning_at(now), slug_of, cache.related),
-        static_files=static_files(site_dir, theme, published, people) + admin_files(site_dir, config),
+        static_files=static_files(site_dir, theme, published, people, cache.pictures_of)
+        + admin_files(site_dir, config),
         bodies=cache.articles.bodies,
         left_out_drafts=len(chosen.drafts),
         left_out_future=len(chosen.future),
@@ -322,9 +323,15 @@ def _in_zone(article: Article, config: Config, now: datetime) -> Article:
 
 
 def static_files(
-    site_dir: Path, theme: Theme, articles: list[Article], people: dict[str, AuthorInfo] | None = None
+    site_dir: Path,
+    theme: Theme,
+    articles: list[Article],
+    people: dict[str, AuthorInfo] | None = None,
+    memo: dict[str, tuple[Article, tuple[OutputFile, ...]]] | None = None,
 ) -> tuple[OutputFile, ...]:
-    """Theme and site assets (the site's override the theme's), every picture the articles use, authors' photos."""
+    """Theme and site assets (the site's override the theme's), every picture the articles use, authors' photos.
+    `memo`: each article's picture files by source path, kept while the article is the same object (sitegen serve
+    keeps its unchanged articles from one load to the next)."""
     files: dict[str, OutputFile] = {}
     for assets in (theme.assets, site_dir / ASSETS_DIR):
         if assets.is_dir():
@@ -332,10 +339,21 @@ def static_files(
                 if path.is_file() and not path.name.startswith("."):
                     relative = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
                     files[relative] = OutputFile(relative, copy_from=path)
+    known = memo if memo is not None else {}
+    current = {}
     for article in articles:
-        for image in (*article.images, *article.unplaced_images):
-            for url, file in image.files:  # the picture as it is, its variants and its thumbnail
-                files[url] = OutputFile(url, copy_from=file)
+        remembered = known.get(article.source_path)
+        if remembered is None or remembered[0] is not article:
+            # the picture as it is, its variants and its thumbnail
+            pictures = (*article.images, *article.unplaced_images)
+            made = tuple(OutputFile(url, copy_from=file) for image in pictures for url, file in image.files)
+            remembered = (article, made)
+        current[article.source_path] = remembered
+        for file in remembered[1]:
+            files[file.path] = file
+    if memo is not None:  # only this load's articles
+        memo.clear()
+        memo.update(current)
     for info in (people or {}).values():
         if info.photo_file is not None:
             files[info.photo] = OutputFile(info.photo, copy_from=info.photo_file)

@@ -44,7 +44,7 @@ from sitegen.incremental.pagerecord import PageRecord
 from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, Pickler, SafeUnpickler
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
-from sitegen.model import Article, Image, ImageVariant
+from sitegen.model import Article, Image, ImageVariant, OutputFile
 from sitegen.site import RelatedMemo
 
 CACHE_FILE = "build.pickle"
@@ -76,7 +76,9 @@ class BuildCache:
     copies: CopyRecord = field(default_factory=CopyRecord)
     search: SearchRecord = field(default_factory=SearchRecord)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
-    related: RelatedMemo = field(default_factory=RelatedMemo)  # in memory only: serve's next assembly reuses it
+    # in memory only, for sitegen serve's next load: the related articles, each article's picture files
+    related: RelatedMemo = field(default_factory=RelatedMemo)
+    pictures_of: dict[str, tuple[Article, tuple[OutputFile, ...]]] = field(default_factory=dict)
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
 
     def start(self, site_fingerprint: str) -> None:
