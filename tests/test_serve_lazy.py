@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT, MakeSite, article
+from conftest import PNG, REPO_ROOT, MakeSite, article
 from test_serve import ARTICLES, OVERLAY, WAIT, change, fetch, overlay_of, save, site_of
 
 from sitegen import serve as serve_module
 from sitegen.build.api import BuildOptions, build, serve_site
 from sitegen.build.lazysite import DATA, SEARCH
 from sitegen.build.staging import MARKER
+from sitegen.incremental.cache import BuildCache
 from sitegen.layout import SITE_INPUTS
 from sitegen.serve import LIVE_RELOAD_SCRIPT, DevServer
 
@@ -220,3 +221,27 @@ def test_an_older_generation_keeps_rendering_with_its_own_templates_and_articles
     assert second.env is not first.env, "a changed template gives a new environment"
     third = serve_site(site_dir, options, second, [site_dir / "content/towns/2024/b.md"])
     assert third.env is second.env, "no template changed: the compiled templates are kept"
+
+
+def test_pictures_are_served_after_edits_as_a_fresh_load_lists_them(make_site: MakeSite) -> None:
+    site_dir = make_site(
+        {
+            **ARTICLES,
+            "content/towns/2024/a.md": article("甲文", "2024-01-01", "甲。\n\n![图](one.png)\n"),
+            "content/towns/2024/one.png": PNG,
+            "content/towns/2024/two.png": PNG,
+        }
+    )
+    options = BuildOptions(drafts=True, future=True, jobs=1, cache=BuildCache())
+    first = serve_site(site_dir, options)
+    pictures = {path for path in first.static if path.endswith(".png")}
+    assert any("one" in path for path in pictures)
+
+    save(site_dir, "content/towns/2024/b.md", article("乙文", "2024-01-02", "乙的新正文。"))
+    second = serve_site(site_dir, options, first, [site_dir / "content/towns/2024/b.md"])
+    assert second.static == serve_site(site_dir, BuildOptions(drafts=True, future=True, jobs=1)).static
+
+    save(site_dir, "content/towns/2024/a.md", article("甲文", "2024-01-01", "甲。\n\n![图](two.png)\n"))
+    third = serve_site(site_dir, options, second, [site_dir / "content/towns/2024/a.md"])
+    assert third.static == serve_site(site_dir, BuildOptions(drafts=True, future=True, jobs=1)).static
+    assert not any("one" in path for path in third.static) and any("two" in path for path in third.static)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ import pytest
 
 from sitegen.config import parse_config
 from sitegen.model import Article, Config, Listing
-from sitegen.site import assemble, newest_first, paginate, url_collisions
+from sitegen.site import RelatedMemo, assemble, newest_first, paginate, url_collisions
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = datetime(2024, 1, 1, tzinfo=TZ)
@@ -151,3 +152,34 @@ def test_an_article_on_a_url_sitegen_uses_itself_is_an_error_not_a_crash(url: st
 def test_an_article_whose_url_is_a_folder_of_another_article_collides() -> None:
     errors = url_collisions([art("a", url="x.html"), art("b", url="x.html/y.html")], config())
     assert [(e.path, "content/towns/a.md" in e.message) for e in errors] == [("content/towns/b.md", True)]
+
+
+def test_a_related_memo_gives_the_same_related_articles_and_is_reused_only_while_order_columns_and_tags_hold() -> None:
+    articles = [replace(art(s, c, d), tags=t) for s, c, d, t in RELATED]
+    plain = assemble(config(), articles)
+    memo = RelatedMemo()
+    first = assemble(config(), articles, related=memo)
+    assert [p.related for p in first.article_pages] == [p.related for p in plain.article_pages]
+    assert any(p.related for p in plain.article_pages)
+    ranks = dict(memo.ranks)
+
+    retitled = [replace(a, title=a.title + "!") if a.slug == "b" else a for a in articles]  # an edit of a title
+    again = assemble(config(), retitled, related=memo)
+    assert memo.ranks == ranks, "the same order, columns and tags: the ranks are taken back"
+    assert [tuple(r.title for r in p.related) for p in again.article_pages] == [
+        tuple(r.title for r in p.related) for p in assemble(config(), retitled).article_pages
+    ], "the related articles are this assembly's objects (the new title), not the last one's"
+
+    retagged = [replace(a, tags=("其他",)) if a.slug == "a" else a for a in articles]
+    expected = [p.related for p in assemble(config(), retagged).article_pages]
+    assert [p.related for p in assemble(config(), retagged, related=memo).article_pages] == expected
+    assert memo.ranks != ranks, "a changed tag works them out again"
+
+
+RELATED = [
+    ("a", "towns", 0, ("治安",)),
+    ("b", "towns", 1, ("治安", "交通")),
+    ("c", "tips", 2, ("交通",)),
+    ("d", "tips", 3, ("治安",)),
+    ("e", "brands", 4, ()),
+]
