@@ -142,13 +142,13 @@ def main() -> int:
             started = time.perf_counter()
             build(site, BuildOptions(output_dir=workdir / "public"))
             print(f"sitegen build (to fill .sitegen-cache/): {time.perf_counter() - started:.1f} s")
-        server = DevServer(site, port=0)
         started = time.perf_counter()
+        server = DevServer(site, port=0)  # reads .sitegen-cache/: part of the time to the first page
         server.start()
         loaded = time.perf_counter() - started
         home = fetch(server.url) if not server.state.errors else ""
         first = time.perf_counter() - started
-        print(f"server: first page {first:.2f} s (site loaded in {loaded:.2f} s, {len(home)} characters), {server.url}")
+        print(f"server: first page {first:.2f} s (cache read and site loaded: {loaded:.2f} s; {len(home)} characters)")
         if server.state.errors:
             print(f"the site has {len(server.state.errors)} errors, e.g. {server.state.errors[0]}", file=sys.stderr)
             server.stop()
