@@ -42,11 +42,6 @@ class Run:
         return cache_folder(self.site_dir, self.options)
 
     @property
-    def memory(self) -> BuildCache | None:
-        """The cache `sitegen serve` keeps in memory across builds, or None for a build on disk."""
-        return self.options.cache
-
-    @property
     def on_disk(self) -> bool:
         """Whether this build's cache is kept on disk (not serve's memory, not --no-cache)."""
         return self.options.cache is None and self.options.disk_cache
