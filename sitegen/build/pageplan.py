@@ -2,7 +2,11 @@
 
 Each page has a digest of its template and of everything it is rendered from (sitegen.render.keys). A page is kept
 when the output holds it as the last build left it, made from the same digest; taken from `sitegen serve`'s memory
-or from the page store (the output lost it: a fresh CI checkout); else rendered, on every core.
+or from the page store (the output lost it: a fresh CI checkout); else rendered, on every core. Which of these a
+build may do is its destination's answer (sitegen.build.destination), asked here, never the mode itself.
+
+The plan is decided whole, the pages' bytes are not: each page is handed on as it is rendered or read back, so the
+writer takes it and lets it go, and no build holds its 14,000 pages at once (docs/architecture.md).
 """
 
 from __future__ import annotations

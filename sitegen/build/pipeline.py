@@ -5,6 +5,9 @@
   searchfiles.search_files   the search indexes: kept, restored, updated from their state, or built cold
   output.write_site          changed files into a staging folder, then committed; nothing on failure
 
+Each way in picks the destination once (destination.py): `build` an OutputFolder, `build_in_memory` serve's memory,
+`check` NoOutput; the stages ask it what they may keep, never which mode they are in.
+
 `sitegen.build.api` is the way in: it imports this module only when there is work to do.
 """
 

@@ -3,7 +3,8 @@
 An index no article of which changed is kept as it is (its files intact in the output), or taken back from the page
 store (the output lost it: a fresh CI checkout); else it is updated from the last index's state, so that only the
 articles whose key changed are read again, or, with no usable state, built cold (and said, when a state was there
-but could not be used). `sitegen serve` keeps the source's index and its state in memory.
+but could not be used). `sitegen serve` keeps the source's index and its state in memory. Where the last index and
+its state are, and what is kept of this one, is the destination's answer (sitegen.build.destination).
 """
 
 from __future__ import annotations
