@@ -85,15 +85,19 @@ def test_an_output_folder_keeps_a_copy_while_its_source_and_the_copy_are_as_they
     assert not folder.copy_kept("assets/a.css", source)
 
 
-def test_an_output_folder_reads_and_writes_its_page_store(tmp_path: Path) -> None:
+def test_an_output_folder_reads_and_writes_the_page_store_of_its_disk_cache(tmp_path: Path) -> None:
     output, cache = output_folder(tmp_path)
-    store = DiskPageStore(tmp_path / "cache" / PAGES_FILE)
-    folder = OutputFolder(output, cache, store, states=tmp_path / "cache")
-    assert folder.source is store and folder.store is store and folder.store.keeps
+    folder = OutputFolder.open(output, cache, tmp_path / "cache", disk_cache=True)
+    assert folder.source is folder.store and folder.store.keeps and folder.states == tmp_path / "cache"
     folder.store.put("index.html", "home-digest", compress(b"<p>home</p>"))
-    folder.store.flush()
+    folder.store.retain({"index.html"})  # what the build wrote: written through
+    assert (tmp_path / "cache" / PAGES_FILE).is_file()
     assert folder.source.digests() == {"index.html": "home-digest"}
-    store.close()
+    assert list(folder.source.read_many([("index.html", "home-digest")])) == [b"<p>home</p>"]
+    assert isinstance(folder.store, DiskPageStore)
+    folder.store.close()
+    uncached = OutputFolder.open(output, cache, tmp_path / "cache", disk_cache=False)  # --no-cache
+    assert uncached.source.digests() == {} and not uncached.store.keeps and uncached.states is None
 
 
 def test_an_output_folder_updates_the_index_its_output_and_the_saved_state_hold(tmp_path: Path) -> None:
@@ -153,17 +157,22 @@ def test_serve_takes_pages_from_its_memory_and_keeps_only_the_last_builds(tmp_pa
     assert not serve.page_kept("index.html", "home-digest") and not serve.files_kept(["index.html"])
 
 
-def test_serve_reads_the_page_store_it_is_given_and_writes_none(tmp_path: Path) -> None:
+def test_serve_reads_the_page_store_a_build_left_in_its_first_build_only_and_writes_none(tmp_path: Path) -> None:
     built = DiskPageStore(tmp_path / PAGES_FILE)
     built.put("index.html", "home-digest", compress(b"<p>home</p>"))
-    built.flush()
+    built.retain({"index.html"})
     built.close()
-    first = DiskPageStore(tmp_path / PAGES_FILE, write=False)  # serve's first build: what `sitegen build` left
-    serve = ServeMemory(BuildCache(), first)
-    assert serve.source.digests() == {"index.html": "home-digest"}
-    assert list(serve.source.read_many([("index.html", "home-digest")])) == [b"<p>home</p>"]
-    assert serve.store is not first and not serve.store.keeps
-    first.close()
+    memory = BuildCache()
+    first = ServeMemory.open(memory, tmp_path, disk_cache=True)
+    assert first.source.digests() == {"index.html": "home-digest"}
+    assert list(first.source.read_many([("index.html", "home-digest")])) == [b"<p>home</p>"]
+    assert not first.source.keeps and not first.store.keeps  # read only
+    first.remember_page("home-digest", b"<p>home</p>")
+    later = ServeMemory.open(memory, tmp_path, disk_cache=True)  # its pages are in memory now
+    assert later.source.digests() == {} and later.page_in_memory("home-digest") == b"<p>home</p>"
+    assert ServeMemory.open(BuildCache(), tmp_path, disk_cache=False).source.digests() == {}
+    assert isinstance(first.source, DiskPageStore)
+    first.source.close()
 
 
 def test_serve_keeps_the_source_search_index_and_its_state_in_memory() -> None:

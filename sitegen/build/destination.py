@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.incremental.cache import BuildCache
-from sitegen.incremental.pages import PageStore
+from sitegen.incremental.pages import PAGES_FILE, DiskPageStore, PageStore
 from sitegen.incremental.searchrecord import SEARCH_FILE, load_search_state
 from sitegen.model import OutputFile
 from sitegen.search.index import IndexState, Previous
@@ -111,6 +111,14 @@ class OutputFolder(Destination):
         super().__init__(source=store, store=store)
         self.folder, self.cache, self.states = folder, cache, states
 
+    @classmethod
+    def open(cls, folder: Path, cache: BuildCache, cache_folder: Path, disk_cache: bool) -> OutputFolder:
+        """With the disk cache: the page store of `cache_folder`, read and written, and the indexes' states there;
+        without it, a store that keeps nothing and no state."""
+        if not disk_cache:
+            return cls(folder, cache, PageStore(), states=None)
+        return cls(folder, cache, DiskPageStore(cache_folder / PAGES_FILE), cache_folder)
+
     def page_kept(self, path: str, digest: str) -> bool:
         return self.cache.pages.digests.get(path) == digest and self.cache.outputs.intact(self.folder, path)
 
@@ -142,6 +150,13 @@ class ServeMemory(Destination):
     def __init__(self, memory: BuildCache, source: PageStore) -> None:
         super().__init__(source=source)
         self.memory = memory
+
+    @classmethod
+    def open(cls, memory: BuildCache, cache_folder: Path, disk_cache: bool) -> ServeMemory:
+        """Serve's first build (no page in memory yet) reads the page store a `sitegen build` left in `cache_folder`,
+        read only; later builds find their pages in memory."""
+        first = disk_cache and not memory.pages.in_memory
+        return cls(memory, DiskPageStore(cache_folder / PAGES_FILE, write=False) if first else PageStore())
 
     def page_in_memory(self, digest: str) -> bytes | None:
         return self.memory.pages.in_memory.get(digest)

@@ -126,7 +126,7 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
     """The whole site as OutputFiles by path, written nowhere (for the development server)."""
     run = start(site_dir, options)
     memory = options.cache  # serve's, kept across builds; without it, a build in memory keeps nothing
-    destination = ServeMemory(memory, run.pages) if memory is not None else NoOutput()
+    destination = ServeMemory.open(memory, run.cache_folder, options.disk_cache) if memory is not None else NoOutput()
     loaded = _load(run)
     files = {file.path: file for file in _files(run, loaded, destination)}
     return _report(run, loaded, WriteReport(0, 0), None), files
@@ -135,11 +135,11 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
 def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, LoadedSite]:
     """Build into `output` (checked and locked by the caller)."""
     run = start(site_dir, options)
+    destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
     loaded = _load(run)
     started = time.perf_counter()
-    destination = OutputFolder(output, run.cache, run.pages, run.cache_folder if options.disk_cache else None)
     written = write_site(_files(run, loaded, destination), output, run.cache.outputs.files or None, options.output_mode)
-    _record_output(run, loaded, written, output)
+    _record_output(run, loaded, written, destination)
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase in _OVERLAPPING_WRITES)
     run.timings.append(("write", elapsed - rendering))
@@ -151,11 +151,12 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     return _report(run, loaded, written, output), loaded
 
 
-def _record_output(run: Run, loaded: LoadedSite, written: WriteReport, output: Path) -> None:
-    """What the next build needs to know of this output: its files, their stats, the sources of its copies."""
+def _record_output(run: Run, loaded: LoadedSite, written: WriteReport, destination: OutputFolder) -> None:
+    """What the next build needs to know of this output: its files, their stats, the sources of its copies; the page
+    store keeps only this output's files."""
     run.cache.outputs.record_files(written.paths)
-    run.cache.outputs.record_written(output, written.paths, written.kept)
-    run.pages.retain(set(written.paths))
+    run.cache.outputs.record_written(destination.folder, written.paths, written.kept)
+    destination.store.retain(set(written.paths))
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
     run.cache.copies.record(copies, run.started_ns - RACY_NANOSECONDS, images_folder(run.site_dir, run.options))
 
