@@ -27,10 +27,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from sitegen.build.api import BuildOptions, serve_site
-from sitegen.build.run import images_folder
+from sitegen.build.run import picture_folders
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental.cache import BuildCache
-from sitegen.layout import ASSETS_DIR, CACHE_DIR, CONTENT_DIR, OUTPUT_DIR, SITE_INPUTS
+from sitegen.layout import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
 
 if TYPE_CHECKING:
@@ -89,8 +89,7 @@ def first_cache(site_dir: Path) -> BuildCache:
     folder = site_dir / CACHE_DIR
     # where a cached article's pictures may be, as `sitegen build` reads its cache: without them every article that
     # shows a picture would be dropped, and its Markdown rendered again
-    site = site_dir.resolve()
-    pictures = (site / CONTENT_DIR, site / ASSETS_DIR, images_folder(site, BuildOptions()))
+    pictures = picture_folders(site_dir, BuildOptions())
     cache = BuildCache.load(folder, write=False, pictures=pictures) if folder.is_dir() else BuildCache()
     cache.articles.keep_sources = True  # serve re-reads only the files that changed
     return cache

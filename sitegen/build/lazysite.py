@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import toolchain
+from sitegen.build.destination import ServeMemory
 from sitegen.build.editions import EditionView, load_edition
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions
@@ -141,9 +142,11 @@ class LazySite:
             for site, body in [(self.loaded.site, self.loaded.body), *((view.site, view.body) for view in views)]:
                 yield from data_files(site, body)
         elif self.run.options.search:
-            yield from search_files(self.run, self.loaded, None)
+            # the source's index is updated from the one kept in serve's memory, and kept there; an edition's is made
+            memory = ServeMemory(self.run.cache, PageStore())
+            yield from search_files(self.run, self.loaded, memory)
             for view in views:
-                yield from edition_search_files(self.run, view, None)
+                yield from edition_search_files(self.run, view, memory)
 
     def everything(self) -> dict[str, OutputFile]:
         """Every file of the site, each made (as `build_in_memory` gives them): for tests and tools."""
@@ -189,7 +192,7 @@ def _load(
     site_dir: Path, options: BuildOptions, previous: LazySite | None, changed: Collection[Path] | None
 ) -> LazySite:
     assert options.cache is not None
-    run = Run(site_dir, options, options.cache, PageStore())
+    run = Run(site_dir, options, options.cache)
     slugs = previous.slugs if previous is not None else None
     if slugs is None:
         slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if options.disk_cache else SlugMemo()

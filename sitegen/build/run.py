@@ -10,7 +10,6 @@ from typing import Any
 
 from sitegen.build.options import BuildOptions
 from sitegen.incremental.cache import BuildCache
-from sitegen.incremental.pages import PAGES_FILE, DiskPageStore, PageStore
 from sitegen.layout import ASSETS_DIR, CACHE_DIR, CONTENT_DIR
 
 IMAGES_DIR = "images"  # processed pictures, inside the cache folder
@@ -23,7 +22,6 @@ class Run:
     site_dir: Path
     options: BuildOptions
     cache: BuildCache
-    pages: PageStore  # the bytes of the last build's pages and search index, by output path and digest
     started: float = field(default_factory=time.perf_counter)
     started_ns: int = field(default_factory=time.time_ns)  # wall clock, to tell time stamps of the build's own time
     timings: list[tuple[str, float]] = field(default_factory=list)
@@ -42,11 +40,6 @@ class Run:
         return cache_folder(self.site_dir, self.options)
 
     @property
-    def memory(self) -> BuildCache | None:
-        """The cache `sitegen serve` keeps in memory across builds, or None for a build on disk."""
-        return self.options.cache
-
-    @property
     def on_disk(self) -> bool:
         """Whether this build's cache is kept on disk (not serve's memory, not --no-cache)."""
         return self.options.cache is None and self.options.disk_cache
@@ -63,22 +56,22 @@ def start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write
     cache = options.cache
     folder = cache_folder(site_dir, options)
     if cache is None:
-        # where a cached article's pictures may be: content/ and assets/ (as the resolver finds them), the image cache
-        pictures = (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, images_folder(site_dir, options))
+        pictures = picture_folders(site_dir, options)
         cache = BuildCache.load(folder, write_cache, pictures) if options.disk_cache else BuildCache()
-    recorded = options.cache is None and options.disk_cache
-    pages: PageStore = PageStore()
-    if recorded:
-        pages = DiskPageStore(folder / PAGES_FILE, write_cache)
-    elif options.disk_cache and options.cache is not None and not options.cache.pages.in_memory:
-        pages = DiskPageStore(folder / PAGES_FILE, write=False)  # serve's first build: a sitegen build's pages
-    run = Run(site_dir, options, cache, pages, started=started, write_images=write_images, write_cache=write_cache)
+    # the page store is the destination's (destination.py): read and written for an output folder, read by serve
+    run = Run(site_dir, options, cache, started=started, write_images=write_images, write_cache=write_cache)
     run.lap("read the build cache", started)
     return run
 
 
 def cache_folder(site_dir: Path, options: BuildOptions) -> Path:
     return options.cache_dir or site_dir / CACHE_DIR
+
+
+def picture_folders(site_dir: Path, options: BuildOptions) -> tuple[Path, Path, Path]:
+    """Where a cached article's pictures may be: content/ and assets/ (as the resolver finds them), the image cache;
+    in this order, which names each folder in the cache (sitegen.incremental.relocate)."""
+    return (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, images_folder(site_dir, options))
 
 
 def images_folder(site_dir: Path, options: BuildOptions) -> Path:

@@ -49,7 +49,8 @@ from sitegen.site import RelatedMemo
 
 CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
-FORMAT = 2
+# 3: the picture folders the article shards name ("roots"), so that a cache restored elsewhere is relocated
+FORMAT = 3
 # the index's keys and their types: the site's fingerprint, then every store's part
 _INDEX_PART = {"site": str}
 _PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)
@@ -80,6 +81,7 @@ class BuildCache:
     related: RelatedMemo = field(default_factory=RelatedMemo)
     pictures_of: dict[str, tuple[Article, tuple[OutputFile, ...]]] = field(default_factory=dict)
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
+    pictures: tuple[Path, ...] = ()  # where cached articles' pictures may be (content/, assets/, the image cache)
 
     def start(self, site_fingerprint: str) -> None:
         """Begin a build: forget the articles and pages when what shapes every article changed."""
@@ -124,6 +126,7 @@ class BuildCache:
                     copies=CopyRecord.from_index(index, places),
                     search=SearchRecord.from_index(index, places),
                     warnings=warnings,
+                    pictures=pictures,
                 )
         except _Unusable as exc:
             warnings.append(discarded(str(folder / CACHE_FILE), str(exc)))
@@ -131,7 +134,7 @@ class BuildCache:
             if collecting:
                 gc.enable()
         bodies.clear()  # bodies rendered by another toolchain, or that no index describes: a cold build
-        return cls(articles=ArticleStore(bodies=bodies, keep_sources=False), warnings=warnings)
+        return cls(articles=ArticleStore(bodies=bodies, keep_sources=False), warnings=warnings, pictures=pictures)
 
     def save(self, folder: Path) -> None:
         """Write what changed: the article shards, then the index naming them (renamed into place), then the
@@ -142,14 +145,14 @@ class BuildCache:
 
     def _save_index(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        shards = ShardFolder(folder, folder / CACHE_FILE, self.warnings)
+        shards = ShardFolder(folder, folder / CACHE_FILE, self.warnings, self.pictures)
         try:
             names = shards.save(self.articles.by_path)
         except WRITE_ERRORS:  # front matter holding values we do not cache
             (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
             return
         index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint}
-        index |= self.articles.index_part(names)
+        index |= self.articles.index_part(names, shards.roots)
         for record in (self.pages, self.outputs, self.copies, self.search):
             index |= record.index_part()
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
