@@ -104,22 +104,35 @@ def test_every_file_served_is_the_file_sitegen_build_writes(
     assert "robots.txt" in built
 
 
-def test_a_missing_page_is_the_404_page_and_makes_the_data_files_once(
+def test_a_missing_page_is_the_404_page_and_the_data_files_are_made_once_when_one_is_asked_for(
     make_site: MakeSite, started: Callable[[Path], DevServer]
 ) -> None:
     server = started(make_site(ARTICLES))
     site = site_of(server)
     assert site._groups == {}, "nothing but pages before a request asks for more"
-    status, page = fetch(server, "no/such/page/")
-    assert status == 404 and "EventSource" in page
-    assert set(site._groups) == {DATA}, "a path outside the search folders makes the feeds and sitemap, not search"
-    data = site.group(DATA)
-    fetch(server, "also/missing/")
-    assert site.group(DATA) is data, "the group is made once per generation"
+    for url in ("no/such/page/", "favicon.ico", ".well-known/appspecific/com.chrome.devtools.json"):
+        status, page = fetch(server, url)
+        assert status == 404 and "EventSource" in page, url
+    assert site._groups == {}, "a browser's own requests make no feeds: no feed or sitemap has such a name"
     status, sitemap = fetch(server, "sitemap.xml")
     assert status == 200 and "<urlset" in sitemap and "EventSource" not in sitemap
+    assert set(site._groups) == {DATA}, "a path outside the search folders makes the feeds and sitemap, not search"
+    data = site.group(DATA)
+    assert fetch(server, "towns/feed.xml")[0] == 200 and fetch(server, "robots.txt")[0] == 200
+    assert fetch(server, "no/such/feed.xml")[0] == 404
+    assert site.group(DATA) is data, "the group is made once per generation"
     assert fetch(server, "search/meta.json")[0] == 200
     assert set(site._groups) == {DATA, SEARCH}
+
+
+def test_an_alias_is_served_as_its_redirect_page(make_site: MakeSite, started: Callable[[Path], DevServer]) -> None:
+    moved = article("甲文", "2024-01-01", "甲的正文。", aliases="[/old/a.html, /news/jia/]")
+    server = started(make_site({**ARTICLES, "content/towns/2024/a.md": moved}))
+    for url in ("old/a.html", "news/jia/"):
+        status, page = fetch(server, url)
+        assert status == 200 and "towns/2024/01/a/" in page, (url, page[:300])
+    status, netlify = fetch(server, "_redirects")
+    assert status == 200 and "/old/a.html" in netlify
 
 
 # --------------------------------------------------------------------------- errors on request

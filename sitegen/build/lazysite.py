@@ -37,12 +37,14 @@ from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
 from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page
 from sitegen.search.index import SEARCH_URL
+from sitegen.urls import REDIRECT_MAPS, alias_output_path
 
 # the search indexes of every generation update one state in serve's memory: made by one generation at a time
 _GROUPS = threading.Lock()
 # what loads the site, and what converts an edition, change the body store together: one at a time
 _STORE = threading.RLock()
 DATA, SEARCH = "data", "search"
+DATA_NAMES = ("robots.txt", *REDIRECT_MAPS)  # data_files' files that are no feed or sitemap
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,7 @@ class LazySite:
         self._views: list[EditionView] | None = None if editions else []
         self._pages: dict[str, bytes] = {}
         self._groups: dict[str, dict[str, OutputFile]] = {}
+        self._aliases: set[str] | None = None  # the output paths of the articles' redirect pages
 
     @property
     def rendered(self) -> frozenset[str]:
@@ -97,15 +100,27 @@ class LazySite:
             self.views()
             if path in self.recipes:
                 return OutputFile(path, self.page(path))
-        return self.group(SEARCH if path.startswith(self.search_folders) else DATA).get(path)
+        return self._in_group(path)
+
+    def _in_group(self, path: str) -> OutputFile | None:
+        if path.startswith(self.search_folders):
+            return self.group(SEARCH).get(path)
+        # a browser's own requests (favicon.ico, .well-known/...) make no feeds: only a name data_files may give
+        return self.group(DATA).get(path) if self._may_be_data(path) else None
+
+    def _may_be_data(self, path: str) -> bool:
+        """Whether render.pages.data_files may make a file at `path`: a feed or sitemap (.xml), robots.txt, the
+        redirect lists, or an alias's redirect page."""
+        if self._aliases is None:
+            self._aliases = {alias_output_path(a) for article in self.loaded.site.articles for a in article.aliases}
+        name = path.rpartition("/")[2]
+        return name.endswith(".xml") or name in DATA_NAMES or path in self._aliases
 
     def holds(self, path: str) -> bool:
         """Whether the site has a file at an output path (no page is rendered to tell)."""
         if path.startswith(self.prefixes):
             self.views()
-        if path in self.recipes or path in self.static:
-            return True
-        return path in self.group(SEARCH if path.startswith(self.search_folders) else DATA)
+        return path in self.recipes or path in self.static or self._in_group(path) is not None
 
     def views(self) -> list[EditionView]:
         """The editions, converted (only the articles converted by no earlier build) on the first call, and their
