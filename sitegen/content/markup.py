@@ -30,6 +30,7 @@ from sitegen.content.limits import (
     source_check,
 )
 from sitegen.content.math import protect_math
+from sitegen.content.quickinline import install as install_quick_inline
 from sitegen.content.sanitize import clean_html
 from sitegen.content.text import CONTROLS
 from sitegen.model import Picture
@@ -231,6 +232,7 @@ class MarkdownRenderer:
                 "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK.get(language, FOOTNOTE_BACKLINK["en"])},
             },
         )
+        install_quick_inline(self._md)  # the same output; runs of text without markup are not tried pattern by pattern
         # _SitegenExtension registered it under that name
         self._processor = cast(_FigureAndLinkProcessor, self._md.treeprocessors["sitegen_figures"])
         self._processor.table_label = TABLE_LABEL.get(language, TABLE_LABEL["en"])
