@@ -1,15 +1,14 @@
-"""The quick inline pass: the same HTML as Python-Markdown's own, for any text."""
+"""The shortcuts through Python-Markdown (quick inline pass, table of contents only when asked for): the same
+body as its own passes give, for any text."""
 
 from __future__ import annotations
 
 import re
 
 import markdown
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import sitegen.content.markup as markup
 from sitegen.content.markup import MarkdownRenderer, MarkupError, Rendered, Targets
 from sitegen.content.quickinline import NEEDS, install, installed, may_match
 from sitegen.model import Picture
@@ -20,12 +19,6 @@ PIECES = ("均", "禾", "a", "1", " ", "  ", "\n", "\n\n", "\t", "\\", "`", "[",
           "![图](a.png)", "[链](b.md)", "<b>", "</b>", "<!--more-->", "http://e.org", "[TOC]", "# ", "> ", "- ", "1. ",
           "    ", "```", "|", "---", "~~~")  # fmt: skip
 MARKDOWN_TEXT = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
-
-
-def _plain_renderer(monkeypatch: pytest.MonkeyPatch) -> MarkdownRenderer:
-    with monkeypatch.context() as patch:
-        patch.setattr(markup, "install_quick_inline", lambda md: False)
-        return MarkdownRenderer()
 
 
 def _render(renderer: MarkdownRenderer, text: str) -> Rendered | str:
@@ -70,8 +63,8 @@ def test_the_quick_pass_renders_what_python_markdown_renders(text: str) -> None:
     assert _render(QUICK, text) == _render(PLAIN, text)
 
 
-def test_the_example_bodies_render_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    plain = _plain_renderer(monkeypatch)
+def test_the_example_bodies_render_the_same() -> None:
+    plain = MarkdownRenderer(shortcuts=False)
     quick = MarkdownRenderer()
     text = (
         "## 标题 *强调*\n\n均禾街道 **加粗** `代码` [链接](a.md) ![图](b.png)  \n换行 &amp; <span>x</span>\n\n[TOC]\n"
@@ -81,4 +74,21 @@ def test_the_example_bodies_render_the_same(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 QUICK = MarkdownRenderer()
-PLAIN = _plain_renderer(pytest.MonkeyPatch())
+PLAIN = MarkdownRenderer(shortcuts=False)
+
+
+def test_a_toc_marker_still_gets_its_table() -> None:
+    text = "[TOC]\n\n## 第一节\n\n正文\n\n### 小节 *一*\n\n## 第一节\n"
+    quick = _render(QUICK, text)
+    assert isinstance(quick, Rendered)
+    assert '<div class="toc">' in quick.html and 'href="#第一节_1"' in quick.html
+    assert quick == _render(PLAIN, text)
+    assert quick.heading_ids == {"第一节", "小节-一", "第一节_1"}
+
+
+def test_without_a_marker_no_table_is_built() -> None:
+    renderer = MarkdownRenderer()
+    _render(renderer, "## 第一节\n\n正文 [TOC] 在句中\n")  # not alone in its paragraph: no table there either
+    assert renderer._md.toc_tokens[0]["id"] == "第一节"  # type: ignore[attr-defined]
+    _render(renderer, "## 第一节\n\n正文\n")
+    assert renderer._md.toc == "<div></div>"  # type: ignore[attr-defined]  # the table nobody asked for
