@@ -165,6 +165,12 @@ def test_all_known_fields_are_read() -> None:
         ("author: [黄伟文, 周晓彤]", ("黄伟文", "周晓彤")),
         ("author:\n  - 黄伟文\n  - 周晓彤", ("黄伟文", "周晓彤")),
         ('author: ""', ()),
+        # one text naming several, as the form's hint says: the 顿号, full-width and ASCII commas
+        ("author: 张三、李四", ("张三", "李四")),
+        ("author: 张三，李四, 王五", ("张三", "李四", "王五")),
+        ("author: 街坊 梁女士", ("街坊 梁女士",)),
+        ("author: 张三、、张三、", ("张三",)),
+        ("author: [张三、李四]", ("张三、李四",)),  # a list says where each name ends
     ],
 )
 def test_author_is_text_or_a_list(written: str, authors: tuple[str, ...]) -> None:
@@ -173,6 +179,8 @@ def test_author_is_text_or_a_list(written: str, authors: tuple[str, ...]) -> Non
 
 def test_a_single_tag_may_be_written_as_text() -> None:
     assert ok(doc("title: t", "date: 2022-12-12", "tags: 党建")).front_matter.tags == ("党建",)
+    several = ok(doc("title: t", "date: 2022-12-12", "tags: 党建、社区，民生")).front_matter
+    assert several.tags == ("党建", "社区", "民生")
 
 
 @pytest.mark.parametrize(

@@ -260,3 +260,20 @@ Image with a caption.
     a = parse_jekyll(text, "_posts/2010-08-06-post-image-linked-caption.md")
     assert [(p.src, p.caption, p.alt) for p in a.images] == [("/assets/images/foo.jpg", "Image with a caption.", "Foo")]
     assert a.body_markdown.strip() == "![Foo](/assets/images/foo.jpg)" and not a.notices
+
+
+@pytest.mark.parametrize(
+    ("authors", "written"),
+    [(("张三",), "张三"), (("Smith, John",), ["Smith, John"]), (("张三", "李四"), ["张三", "李四"])],
+)
+def test_an_imported_author_is_one_author_when_read_back(authors: tuple[str, ...], written: object) -> None:
+    """A name holding a comma or 顿号 is written as a list of one: as text, the build would split it."""
+    from sitegen.content.frontmatter import SourceText, parse_source
+    from sitegen.importers.model import ImportedArticle
+    from sitegen.importers.writer import front_matter, render
+
+    imported = ImportedArticle("标题", datetime(2024, 1, 2, tzinfo=UTC), "正文", authors=authors)
+    assert front_matter(imported)["author"] == written
+    parsed = parse_source("content/towns/x.md", render(imported).encode(), UTC)
+    assert isinstance(parsed, SourceText)
+    assert parsed.front_matter.authors == authors

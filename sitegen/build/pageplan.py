@@ -60,7 +60,8 @@ def plan_pages(
         bodies += [view.body] * len(edition_jobs)
         configs += [view.site.config] * len(edition_jobs)
     templates = template_digests(env, {job.template for job in jobs})
-    keys = ContextKeys(run.cache.articles.bases)  # each article walked once, however many pages show it, or not at all
+    # each article walked once, however many pages show it, or not at all; its pictures' files named by folder
+    keys = ContextKeys(run.cache.articles.bases, run.cache.pictures)
     run.shapes = keys.rebase(run.cache.articles.by_path.values())
     # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
     # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen

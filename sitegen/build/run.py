@@ -63,8 +63,7 @@ def start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write
     cache = options.cache
     folder = cache_folder(site_dir, options)
     if cache is None:
-        # where a cached article's pictures may be: content/ and assets/ (as the resolver finds them), the image cache
-        pictures = (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, images_folder(site_dir, options))
+        pictures = picture_folders(site_dir, options)
         cache = BuildCache.load(folder, write_cache, pictures) if options.disk_cache else BuildCache()
     recorded = options.cache is None and options.disk_cache
     pages: PageStore = PageStore()
@@ -79,6 +78,12 @@ def start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write
 
 def cache_folder(site_dir: Path, options: BuildOptions) -> Path:
     return options.cache_dir or site_dir / CACHE_DIR
+
+
+def picture_folders(site_dir: Path, options: BuildOptions) -> tuple[Path, Path, Path]:
+    """Where a cached article's pictures may be: content/ and assets/ (as the resolver finds them), the image cache;
+    in this order, which names each folder in the cache (sitegen.incremental.relocate)."""
+    return (site_dir.resolve() / CONTENT_DIR, site_dir.resolve() / ASSETS_DIR, images_folder(site_dir, options))
 
 
 def images_folder(site_dir: Path, options: BuildOptions) -> Path:

@@ -26,6 +26,9 @@ SLUG = re.compile(schema.SLUG_PATTERN)
 _DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_FRONT_MATTER_BYTES = 64 * 1024  # a generous article needs 2 KB; 100,000 lines of keys are refused before parsing
 MAX_LIST_ITEMS = 100  # tags, authors or pictures of one article
+# keys whose one text may name several: split at commas (ASCII or full-width) and the 顿号, as the form's hint says
+SEPARATED_KEYS = frozenset({"author", "tags"})
+SEPARATORS = re.compile(r"[,，、]")
 _SHORT = reprlib.Repr()  # error messages show a bounded sketch of a value, never a megabyte (or a cycle) of it
 _SHORT.maxstring = _SHORT.maxother = 80
 
@@ -197,6 +200,8 @@ class _FieldChecker:
         if value is None or value == "":
             return ()
         items = value if isinstance(value, list) else [value]
+        if isinstance(value, str) and key in SEPARATED_KEYS:  # `作者: 张三、李四`, as the form's hint says
+            items = SEPARATORS.split(value)
         if len(items) > MAX_LIST_ITEMS:
             self.fail(key, f"at most {MAX_LIST_ITEMS} entries", len(items))
             return ()

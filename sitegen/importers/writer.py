@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from sitegen.content.frontmatter import SEPARATORS
 from sitegen.importers.common import plain_value, replace_picture_srcs, safe_file_name, safe_slug
 from sitegen.importers.model import ImportedArticle, Moment, Notice, PictureSource, Skipped, Written
 from sitegen.layout import CONTENT_DIR
@@ -48,7 +49,9 @@ def front_matter(article: ImportedArticle, srcs: dict[str, str] | None = None) -
     if article.source or "source" in blank:
         data["source"] = article.source
     if article.authors or "author" in blank:
-        data["author"] = article.authors[0] if len(article.authors) == 1 else list(article.authors) or ""
+        # one name as text, unless it holds a separator that would split it (`author: Smith, John`)
+        one = len(article.authors) == 1 and not SEPARATORS.search(article.authors[0])
+        data["author"] = article.authors[0] if one else list(article.authors) or ""
     if article.editor or "editor" in blank:
         data["editor"] = article.editor
     if article.views is not None:

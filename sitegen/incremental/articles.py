@@ -28,13 +28,14 @@ from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.pickles import READ_ERRORS, Pickler, SafeUnpickler
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
+from sitegen.incremental.relocate import moved, relocated, root_prefixes
 from sitegen.model import Article
 
 ARTICLE_SHARDS = 64
 _SHARD_NAME = re.compile(r"articles-[0-9]{2}-[0-9a-f]{16}\.pickle")
 _DIGEST = re.compile(r"[0-9a-f]{40}")
 # this store's part of the build cache's index, and the type of each
-INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict}
+INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict, "roots": list}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,7 @@ class ArticleStore:
     @classmethod
     def from_index(cls, index: dict[str, Any], places: Places, shards: ShardFolder, bodies: BodyStore) -> ArticleStore:
         """The store an index describes: its shards' articles, and the stats and shapes of the paths that pass."""
-        by_path = shards.load(index["articles"])
+        by_path = shards.load(index["articles"], index["roots"])
         shapes = {path: d for path, d in places.relative(index["shapes"]).items() if _DIGEST.fullmatch(str(d))}
         return cls(
             stats=_file_stats(places, index["stats"]),
@@ -114,13 +115,14 @@ class ArticleStore:
             shapes=shapes,
             bases={path: (by_path[path], digest) for path, digest in shapes.items() if path in by_path},
             keep_sources=False,
+            changed=shards.relocated > 0,  # saved again: shards naming this build's folders
         )
 
-    def index_part(self, shard_names: dict[int, str]) -> dict[str, Any]:
-        return {"stats": self.stats, "articles": shard_names, "shapes": self.shapes}
+    def index_part(self, shard_names: dict[int, str], roots: tuple[str, ...]) -> dict[str, Any]:
+        return {"stats": self.stats, "articles": shard_names, "shapes": self.shapes, "roots": list(roots)}
 
 
-@dataclass(frozen=True)
+@dataclass
 class ShardFolder:
     """The article shards in the cache folder. `pictures`: the folders a cached article's pictures may be in
     (content/, assets/, the image cache); `write` False (sitegen check): nothing is ever removed."""
@@ -130,12 +132,20 @@ class ShardFolder:
     warnings: list[str]
     pictures: tuple[Path, ...] = ()
     write: bool = True
+    relocated: int = field(default=0, init=False)  # articles whose picture folders moved (incremental.relocate)
 
-    def load(self, shards: dict[Any, Any]) -> dict[str, Article]:
+    @property
+    def roots(self) -> tuple[str, ...]:
+        return root_prefixes(self.pictures)
+
+    def load(self, shards: dict[Any, Any], saved_roots: list[Any]) -> dict[str, Article]:
         """The articles of every readable shard; a damaged shard (removed, so that this build writes it anew), or an
-        article naming a file where no picture may be, is dropped with a warning (its articles are rendered again)."""
+        article naming a file where no picture may be, is dropped with a warning (its articles are rendered again).
+        `saved_roots`: the picture folders the shards were saved with; a file under one of them is renamed under
+        the same folder of this build."""
         articles: dict[str, Article] = {}
         roots = folder_prefixes(self.pictures)
+        renames = moved(saved_roots, self.roots) if self.pictures else {}
         for name in shards.values():
             if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
                 self.warnings.append(dropped(str(self.index_file), outside(repr(name))))
@@ -143,6 +153,11 @@ class ShardFolder:
             items = self._read(name)
             strays: list[object] = []
             for item in items:
+                if renames:
+                    moved_item = relocated(item, renames)
+                    if moved_item is not item:
+                        item = moved_item
+                        self.relocated += 1
                 stray = next((file for file in _picture_files(item) if not inside(file, roots)), None)
                 if stray is not None or not relative_path(item.source_path):
                     strays.append(stray or item.source_path)
@@ -175,7 +190,8 @@ class ShardFolder:
         names = {}
         for shard, items in sorted(shards.items()):
             # what an article's cached form depends on: its fingerprint, and the build's clock and zone (see load)
-            shape = [(a.source_path, a.fingerprint, a.future, a.date.isoformat()) for a in items]
+            # and the picture folders its articles name, which the index states for all its shards
+            shape = [self.roots, *((a.source_path, a.fingerprint, a.future, a.date.isoformat()) for a in items)]
             name = names[shard] = f"articles-{shard:02}-{hashlib.sha1(repr(shape).encode()).hexdigest()[:16]}.pickle"
             if not (self.folder / name).is_file():
                 temporary = self.folder / f".{name}.{os.getpid()}"

@@ -48,7 +48,8 @@ from sitegen.model import Article, Image, ImageVariant
 
 CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
-FORMAT = 2
+# 3: the picture folders the article shards name ("roots"), so that a cache restored elsewhere is relocated
+FORMAT = 3
 # the index's keys and their types: the site's fingerprint, then every store's part
 _INDEX_PART = {"site": str}
 _PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)
@@ -76,6 +77,7 @@ class BuildCache:
     search: SearchRecord = field(default_factory=SearchRecord)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
+    pictures: tuple[Path, ...] = ()  # where cached articles' pictures may be (content/, assets/, the image cache)
 
     def start(self, site_fingerprint: str) -> None:
         """Begin a build: forget the articles and pages when what shapes every article changed."""
@@ -120,6 +122,7 @@ class BuildCache:
                     copies=CopyRecord.from_index(index, places),
                     search=SearchRecord.from_index(index, places),
                     warnings=warnings,
+                    pictures=pictures,
                 )
         except _Unusable as exc:
             warnings.append(discarded(str(folder / CACHE_FILE), str(exc)))
@@ -127,7 +130,7 @@ class BuildCache:
             if collecting:
                 gc.enable()
         bodies.clear()  # bodies rendered by another toolchain, or that no index describes: a cold build
-        return cls(articles=ArticleStore(bodies=bodies, keep_sources=False), warnings=warnings)
+        return cls(articles=ArticleStore(bodies=bodies, keep_sources=False), warnings=warnings, pictures=pictures)
 
     def save(self, folder: Path) -> None:
         """Write what changed: the article shards, then the index naming them (renamed into place), then the
@@ -138,14 +141,14 @@ class BuildCache:
 
     def _save_index(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        shards = ShardFolder(folder, folder / CACHE_FILE, self.warnings)
+        shards = ShardFolder(folder, folder / CACHE_FILE, self.warnings, self.pictures)
         try:
             names = shards.save(self.articles.by_path)
         except WRITE_ERRORS:  # front matter holding values we do not cache
             (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
             return
         index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint}
-        index |= self.articles.index_part(names)
+        index |= self.articles.index_part(names, shards.roots)
         for record in (self.pages, self.outputs, self.copies, self.search):
             index |= record.index_part()
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"

@@ -24,8 +24,9 @@ import datetime
 import functools
 import hashlib
 import operator
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path, PurePath
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,19 +36,26 @@ from sitegen import toolchain
 from sitegen.model import Article
 
 # Types whose repr is complete and the same in every process: they go into a key as they are. (A datetime's repr
-# holds its time zone; Markup's and a path's hold their type.)
+# holds its time zone; Markup's holds its type.) A path is not: see `ContextKeys`.
 _PLAIN = frozenset(
     {type(None), bool, int, float, str, bytes, datetime.datetime, datetime.date, datetime.timezone, ZoneInfo, Markup}
-    | {type(PurePath()), type(Path())}
 )
 
 
 class ContextKeys:
-    """Digests of page contexts for one build; objects are remembered by identity while this lives."""
+    """Digests of page contexts for one build; objects are remembered by identity while this lives.
 
-    def __init__(self, bases: Mapping[str, tuple[Article, str]] | None = None) -> None:
+    `folders`: where a page's files may lie (a picture's under content/, assets/ or the image cache). A path under
+    one of them is keyed by the folder's place in this list and the rest of the path, so that a site built in
+    another folder (a CI checkout elsewhere, its cache restored) keeps its page keys: no page shows such a path.
+    """
+
+    def __init__(
+        self, bases: Mapping[str, tuple[Article, str]] | None = None, folders: Sequence[PurePath] = ()
+    ) -> None:
         self._digests: dict[int, tuple[object, object]] = {}  # id -> (the object, kept alive so its id stays its own)
         self._bases = dict(bases or {})  # by source path: an article as the cache gave it, and its digest
+        self._folders = tuple(os.path.join(str(folder), "") for folder in folders)
 
     def rebase(self, articles: Iterable[Article]) -> dict[str, str]:
         """Make these articles (as the cache will keep them) the bases of this build's article digests, and give
@@ -89,12 +97,18 @@ class ContextKeys:
         if isinstance(value, datetime.date | datetime.time | datetime.timedelta | datetime.tzinfo):
             return repr(value)  # with its time zone: two equal instants may print differently
         if isinstance(value, PurePath):
-            return ("path", str(value))
+            return self._path(str(value))
         if isinstance(value, functools.partial):  # JSON-LD, made from these arguments when the page is rendered
             return ("call", _name(value.func), self.value(value.args), self.value(value.keywords))
         if callable(value) and hasattr(value, "__qualname__"):
             return ("call", _name(value))
         raise TypeError(f"a page context holds a {kind.__qualname__}, which its key cannot cover: add it to keys.py")
+
+    def _path(self, text: str) -> object:
+        for place, folder in enumerate(self._folders):
+            if text.startswith(folder):
+                return ("path", place, text[len(folder) :])
+        return ("path", text)
 
     def _dataclass(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> object:
         """A digest of the object's fields; an object of plain fields only (a picture variant) stands as itself."""
@@ -115,7 +129,6 @@ class ContextKeys:
             shape = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
         self._digests[id(value)] = (value, shape)
         return shape
-
 
     def _from_base(
         self, value: Any, values: tuple[Any, ...], base: tuple[Article, str], fields: Callable[[Any], tuple[Any, ...]]
