@@ -1,4 +1,4 @@
-"""Front matter in its common form, read without PyYAML: the same YamlDocument, several times faster.
+"""Front matter in its common form, read without PyYAML: the same YamlDocument, two to three times faster.
 
 Most front matter is a column of `key: value` lines, with lists as `[a, b]` or as `- item` lines, and pictures as
 `- src: ...` lines with `caption: ...` under them. That form is read here; anything else (block scalars, comments,
