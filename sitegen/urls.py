@@ -142,24 +142,29 @@ def relative_url(from_url: str, target: str) -> str:
     Relative links keep the output working under any sub-path and on any host.
     Absolute URLs (http:, https:, mailto:, //...) and fragments pass through.
     """
-    if not target.startswith("#") and ("://" in target or target.startswith(("mailto:", "//", "data:"))):
+    if target.startswith("#") or "://" in target or target.startswith(("mailto:", "//", "data:")):
         return target
+    if "#" in target:
+        path, _, fragment = target.partition("#")
+        return _relative_path(_page_folders(from_url), path) + "#" + fragment
+    return _relative_path(_page_folders(from_url), target)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a page's folders, for every link the page makes
+def _page_folders(from_url: str) -> tuple[str, ...]:
     from_dir = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
-    if target.startswith("#"):
-        return target
-    path, hash_sign, fragment = target.partition("#")
-    return _relative_path(from_dir, path) + (hash_sign + fragment if hash_sign else "")
+    return tuple(from_dir.split("/")[:-1])
 
 
-def _relative_path(from_dir: str, path: str) -> str:
+def _relative_path(from_parts: tuple[str, ...], path: str) -> str:
     """Segment arithmetic, not posixpath.relpath: site-relative paths hold no '.' or '..' (a hot path)."""
-    from_parts = from_dir.split("/")[:-1]
     to_parts = path.split("/")
     common = 0
-    for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
-        if mine != theirs:
-            break
-        common += 1
+    if from_parts and from_parts[0] == to_parts[0]:  # most links share no folder with the page: no loop
+        for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
+            if mine != theirs:
+                break
+            common += 1
     rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
     return _quoted(rel) if rel else "./"
 
