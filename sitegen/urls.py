@@ -136,13 +136,18 @@ def listing_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+def passes_through(target: str) -> bool:
+    """Whether `relative_url` gives `target` as it is: a full URL (http:, mailto:, //...) or a fragment."""
+    return target.startswith("#") or "://" in target or target.startswith(("mailto:", "//", "data:"))
+
+
 def relative_url(from_url: str, target: str) -> str:
     """A link from the page at site-relative `from_url` to site-relative `target`.
 
     Relative links keep the output working under any sub-path and on any host.
     Absolute URLs (http:, https:, mailto:, //...) and fragments pass through.
     """
-    if target.startswith("#") or "://" in target or target.startswith(("mailto:", "//", "data:")):
+    if passes_through(target):
         return target
     if "#" in target:
         path, _, fragment = target.partition("#")
@@ -154,6 +159,19 @@ def relative_url(from_url: str, target: str) -> str:
 def _page_folders(from_url: str) -> tuple[str, ...]:
     from_dir = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
     return tuple(from_dir.split("/")[:-1])
+
+
+def relative_depth(from_url: str, folders: tuple[str, ...]) -> tuple[int, int]:
+    """What `relative_url(from_url, target)` depends on besides the target, for a target in `folders` (its path's
+    segments but the last): how deep the page's folder is, and how many folders the two share. Two pages with the
+    same pair get the same link to that target."""
+    from_parts = _page_folders(from_url)
+    common = 0
+    for mine, theirs in zip(from_parts, folders, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return len(from_parts), common
 
 
 def _relative_path(from_parts: tuple[str, ...], path: str) -> str:
