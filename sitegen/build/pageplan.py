@@ -2,7 +2,11 @@
 
 Each page has a digest of its template and of everything it is rendered from (sitegen.render.keys). A page is kept
 when the output holds it as the last build left it, made from the same digest; taken from `sitegen serve`'s memory
-or from the page store (the output lost it: a fresh CI checkout); else rendered, on every core.
+or from the page store (the output lost it: a fresh CI checkout); else rendered, on every core. Which of these a
+build may do is its destination's answer (sitegen.build.destination), asked here, never the mode itself.
+
+The plan is decided whole, the pages' bytes are not: each page is handed on as it is rendered or read back, so the
+writer takes it and lets it go, and no build holds its 14,000 pages at once (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -10,14 +14,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from sitegen.build.destination import Destination
 from sitegen.build.editions import EditionView
 from sitegen.build.load import LoadedSite
 from sitegen.build.parallel import ordered_map
 from sitegen.build.run import Run
-from sitegen.incremental.pages import PageStore, compress, decompress
+from sitegen.incremental.pages import compress, decompress
 from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
 from sitegen.render.keys import ContextKeys
@@ -46,7 +50,7 @@ class PagePlan:
 
 
 def plan_pages(
-    run: Run, loaded: LoadedSite, views: list[EditionView], env: Any, output: Path | None
+    run: Run, loaded: LoadedSite, views: list[EditionView], env: Any, destination: Destination
 ) -> PagePlan:  # env: a Jinja Environment
     """Decide, for each page of the source and of each edition (under its prefix), whether its key matches something
     this build may reuse, or it is rendered."""
@@ -69,18 +73,16 @@ def plan_pages(
         keys.page_key(templates[job.template], job.rendered_from(config))
         for job, config in zip(jobs, configs, strict=True)
     ]
-    return PagePlan(jobs, configs, bodies, digests, _actions(run, jobs, digests, output))
+    return PagePlan(jobs, configs, bodies, digests, _actions(jobs, digests, destination))
 
 
-def _actions(run: Run, jobs: list[PageJob], digests: list[str], output: Path | None) -> list[str]:
-    memory, previous = run.memory, run.cache.pages.digests
-    # serve's first build reads the store too (never writing it); `sitegen check` renders every page
-    stored = run.pages.digests() if output is not None or memory is not None else {}
+def _actions(jobs: list[PageJob], digests: list[str], destination: Destination) -> list[str]:
+    stored = destination.source.digests()
     actions = []
     for job, digest in zip(jobs, digests, strict=True):
-        if memory is not None and digest in memory.pages.in_memory:
+        if destination.page_in_memory(digest) is not None:
             actions.append(FROM_MEMORY)
-        elif output is not None and previous.get(job.path) == digest and run.cache.outputs.intact(output, job.path):
+        elif destination.page_kept(job.path, digest):
             actions.append(KEEP)
         elif stored.get(job.path) == digest:
             actions.append(FROM_STORE)
@@ -89,13 +91,14 @@ def _actions(run: Run, jobs: list[PageJob], digests: list[str], output: Path | N
     return actions
 
 
-def page_files(run: Run, loaded: LoadedSite, views: list[EditionView], output: Path | None) -> Iterator[OutputFile]:
+def page_files(
+    run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination
+) -> Iterator[OutputFile]:
     """The pages of the plan, in its order; those to render are rendered on every core while they are handed on."""
     started = time.perf_counter()
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
-    plan = plan_pages(run, loaded, views, env, output)
-    memory = run.memory
-    store = run.pages if output is not None else PageStore()  # only what goes to an output folder is kept
+    plan = plan_pages(run, loaded, views, env, destination)
+    store = destination.store  # keeps nothing but for an output folder
     todo = plan.indexes(RENDER)
     # the bodies the workers will read, read here first: a damaged row is repaired, and said, once
     loaded.ensure_bodies(
@@ -108,16 +111,16 @@ def page_files(run: Run, loaded: LoadedSite, views: list[EditionView], output: P
         return compress(data) if store.keeps else data  # compressed in the workers: less crosses the pipes
 
     rendered = ordered_map(render, len(todo), run.options.jobs)
-    stored = run.pages.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
+    stored = destination.source.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
     rendering = time.perf_counter() - started
     for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
         config, body = plan.configs[index], plan.bodies[index]
         waited = time.perf_counter()
-        data = None
+        data = destination.page_in_memory(digest) if action == FROM_MEMORY else None
         if action == FROM_STORE:
             data = next(stored)  # None when its row is damaged: rendered here
-            if memory is not None and data is not None:
-                memory.pages.in_memory[digest] = data
+            if data is not None:
+                destination.remember_page(digest, data)
         if action == RENDER or (action == FROM_STORE and data is None):
             data = next(rendered) if action == RENDER else render_page(env, config, job, body)
             if store.keeps:
@@ -125,26 +128,21 @@ def page_files(run: Run, loaded: LoadedSite, views: list[EditionView], output: P
                 store.put(job.path, digest, blob)
                 data = decompress(blob) if action == RENDER else data
             run.pages_rendered += 1
-            if memory is not None:
-                memory.pages.in_memory[digest] = data
+            destination.remember_page(digest, data)
         else:
             run.pages_reused += 1
         rendering += time.perf_counter() - waited
-        if action == FROM_MEMORY:
-            assert memory is not None
-            yield OutputFile(job.path, memory.pages.in_memory[digest])
-        else:
-            yield OutputFile(job.path, data, unchanged=data is None)
+        yield OutputFile(job.path, data, unchanged=data is None)  # None: kept in the output
         if run.options.progress is not None and index % 200 == 0:
             run.options.progress("pages", index, len(plan.jobs))
-    _record(run, plan, rendering)
+    _record(run, plan, rendering, destination)
 
 
-def _record(run: Run, plan: PagePlan, rendering: float) -> None:
-    """What the next build needs of this plan: the articles' shapes and each page's digest."""
+def _record(run: Run, plan: PagePlan, rendering: float, destination: Destination) -> None:
+    """What the next build needs of this plan: the articles' shapes, each page's digest, and what the destination
+    keeps of its pages (serve: in memory)."""
     run.cache.articles.record_shapes(run.shapes)
-    if run.memory is not None:
-        run.memory.pages.retain_in_memory(plan.digests)
+    destination.record_pages(plan.digests)
     run.cache.pages.record(dict(zip((job.path for job in plan.jobs), plan.digests, strict=True)))
     run.cache.pages.reused = run.pages_reused
     run.timings.append(("render templates", rendering))

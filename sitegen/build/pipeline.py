@@ -5,6 +5,9 @@
   searchfiles.search_files   the search indexes: kept, restored, updated from their state, or built cold
   output.write_site          changed files into a staging folder, then committed; nothing on failure
 
+Each way in picks the destination once (destination.py): `build` an OutputFolder, `build_in_memory` serve's memory,
+`check` NoOutput; the stages ask it what they may keep, never which mode they are in.
+
 `sitegen.build.api` is the way in: it imports this module only when there is work to do.
 """
 
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from sitegen import toolchain
 from sitegen.build import load
+from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
 from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.editions import load_edition
 from sitegen.build.load import LoadedSite
@@ -48,14 +52,14 @@ def _load(run: Run) -> LoadedSite:
     return loaded
 
 
-def _files(run: Run, loaded: LoadedSite, output: Path | None) -> Iterator[OutputFile]:
+def _files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[OutputFile]:
     """Every file of the site in a stable order: pages (the source edition's, then each edition's under its prefix),
-    feeds, the search indexes, pictures and assets."""
+    feeds, the search indexes, pictures and assets; what may be kept or taken back is asked of `destination`."""
     started = time.perf_counter()
     views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
     run.editions_converted = sum(view.converted for view in views)
     run.lap("convert editions", started)
-    yield from page_files(run, loaded, views, output)
+    yield from page_files(run, loaded, views, destination)
     started = time.perf_counter()
     for site, body in ((loaded.site, loaded.body), *((view.site, view.body) for view in views)):
         for file in data_files(site, body):
@@ -64,21 +68,16 @@ def _files(run: Run, loaded: LoadedSite, output: Path | None) -> Iterator[Output
     run.lap("feeds and sitemap", started)
     if run.options.search:
         started = time.perf_counter()
-        yield from search_files(run, loaded, output)
+        yield from search_files(run, loaded, destination)
         for view in views:
-            yield from edition_search_files(run, view, output)
+            yield from edition_search_files(run, view, destination)
         run.lap("search index", started)
     for file in loaded.static_files:  # pictures and assets: a copy whose source did not change is not read again
         source = file.copy_from
-        if output is not None and source is not None and _copy_intact(run, output, file.path, source):
+        if source is not None and destination.copy_kept(file.path, source):
             yield OutputFile(file.path, unchanged=True)
         else:
             yield file
-
-
-def _copy_intact(run: Run, output: Path, path: str, source: Path) -> bool:
-    """Whether the output's copy of `source` is as the last build left it, and `source` is as it was then."""
-    return run.cache.copies.unchanged(path, source) and run.cache.outputs.intact(output, path)
 
 
 def _report(run: Run, loaded: LoadedSite, written: WriteReport, output: Path | None) -> BuildReport:
@@ -117,9 +116,8 @@ def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
     run = start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
-    run.cache.pages.digests = {}  # render every page, so that every template error is found
     loaded = _load(run)
-    for _ in _files(run, loaded, None):
+    for _ in _files(run, loaded, NoOutput()):  # every page rendered, so that every template error is found
         pass
     return _report(run, loaded, WriteReport(0, 0), None)
 
@@ -127,18 +125,21 @@ def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
 def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
     """The whole site as OutputFiles by path, written nowhere (for the development server)."""
     run = start(site_dir, options)
+    memory = options.cache  # serve's, kept across builds; without it, a build in memory keeps nothing
+    destination = ServeMemory.open(memory, run.cache_folder, options.disk_cache) if memory is not None else NoOutput()
     loaded = _load(run)
-    files = {file.path: file for file in _files(run, loaded, None)}
+    files = {file.path: file for file in _files(run, loaded, destination)}
     return _report(run, loaded, WriteReport(0, 0), None), files
 
 
 def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, LoadedSite]:
     """Build into `output` (checked and locked by the caller)."""
     run = start(site_dir, options)
+    destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
     loaded = _load(run)
     started = time.perf_counter()
-    written = write_site(_files(run, loaded, output), output, run.cache.outputs.files or None, options.output_mode)
-    _record_output(run, loaded, written, output)
+    written = write_site(_files(run, loaded, destination), output, run.cache.outputs.files or None, options.output_mode)
+    _record_output(run, loaded, written, destination)
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase in _OVERLAPPING_WRITES)
     run.timings.append(("write", elapsed - rendering))
@@ -150,11 +151,12 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     return _report(run, loaded, written, output), loaded
 
 
-def _record_output(run: Run, loaded: LoadedSite, written: WriteReport, output: Path) -> None:
-    """What the next build needs to know of this output: its files, their stats, the sources of its copies."""
+def _record_output(run: Run, loaded: LoadedSite, written: WriteReport, destination: OutputFolder) -> None:
+    """What the next build needs to know of this output: its files, their stats, the sources of its copies; the page
+    store keeps only this output's files."""
     run.cache.outputs.record_files(written.paths)
-    run.cache.outputs.record_written(output, written.paths, written.kept)
-    run.pages.retain(set(written.paths))
+    run.cache.outputs.record_written(destination.folder, written.paths, written.kept)
+    destination.store.retain(set(written.paths))
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
     run.cache.copies.record(copies, run.started_ns - RACY_NANOSECONDS, images_folder(run.site_dir, run.options))
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from sitegen.build.options import BuildOptions
 from sitegen.incremental.cache import BuildCache
-from sitegen.incremental.pages import PAGES_FILE, DiskPageStore, PageStore
 from sitegen.layout import ASSETS_DIR, CACHE_DIR, CONTENT_DIR
 
 IMAGES_DIR = "images"  # processed pictures, inside the cache folder
@@ -23,7 +22,6 @@ class Run:
     site_dir: Path
     options: BuildOptions
     cache: BuildCache
-    pages: PageStore  # the bytes of the last build's pages and search index, by output path and digest
     started: float = field(default_factory=time.perf_counter)
     started_ns: int = field(default_factory=time.time_ns)  # wall clock, to tell time stamps of the build's own time
     timings: list[tuple[str, float]] = field(default_factory=list)
@@ -40,11 +38,6 @@ class Run:
     @property
     def cache_folder(self) -> Path:
         return cache_folder(self.site_dir, self.options)
-
-    @property
-    def memory(self) -> BuildCache | None:
-        """The cache `sitegen serve` keeps in memory across builds, or None for a build on disk."""
-        return self.options.cache
 
     @property
     def on_disk(self) -> bool:
@@ -65,13 +58,8 @@ def start(site_dir: Path, options: BuildOptions, write_cache: bool = True, write
     if cache is None:
         pictures = picture_folders(site_dir, options)
         cache = BuildCache.load(folder, write_cache, pictures) if options.disk_cache else BuildCache()
-    recorded = options.cache is None and options.disk_cache
-    pages: PageStore = PageStore()
-    if recorded:
-        pages = DiskPageStore(folder / PAGES_FILE, write_cache)
-    elif options.disk_cache and options.cache is not None and not options.cache.pages.in_memory:
-        pages = DiskPageStore(folder / PAGES_FILE, write=False)  # serve's first build: a sitegen build's pages
-    run = Run(site_dir, options, cache, pages, started=started, write_images=write_images, write_cache=write_cache)
+    # the page store is the destination's (destination.py): read and written for an output folder, read by serve
+    run = Run(site_dir, options, cache, started=started, write_images=write_images, write_cache=write_cache)
     run.lap("read the build cache", started)
     return run
 
