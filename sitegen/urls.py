@@ -136,30 +136,53 @@ def listing_url(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+def passes_through(target: str) -> bool:
+    """Whether `relative_url` gives `target` as it is: a full URL (http:, mailto:, //...) or a fragment."""
+    return target.startswith("#") or "://" in target or target.startswith(("mailto:", "//", "data:"))
+
+
 def relative_url(from_url: str, target: str) -> str:
     """A link from the page at site-relative `from_url` to site-relative `target`.
 
     Relative links keep the output working under any sub-path and on any host.
     Absolute URLs (http:, https:, mailto:, //...) and fragments pass through.
     """
-    if not target.startswith("#") and ("://" in target or target.startswith(("mailto:", "//", "data:"))):
+    if passes_through(target):
         return target
+    if "#" in target:
+        path, _, fragment = target.partition("#")
+        return _relative_path(_page_folders(from_url), path) + "#" + fragment
+    return _relative_path(_page_folders(from_url), target)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a page's folders, for every link the page makes
+def _page_folders(from_url: str) -> tuple[str, ...]:
     from_dir = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
-    if target.startswith("#"):
-        return target
-    path, hash_sign, fragment = target.partition("#")
-    return _relative_path(from_dir, path) + (hash_sign + fragment if hash_sign else "")
+    return tuple(from_dir.split("/")[:-1])
 
 
-def _relative_path(from_dir: str, path: str) -> str:
-    """Segment arithmetic, not posixpath.relpath: site-relative paths hold no '.' or '..' (a hot path)."""
-    from_parts = from_dir.split("/")[:-1]
-    to_parts = path.split("/")
+def relative_depth(from_url: str, folders: tuple[str, ...]) -> tuple[int, int]:
+    """What `relative_url(from_url, target)` depends on besides the target, for a target in `folders` (its path's
+    segments but the last): how deep the page's folder is, and how many folders the two share. Two pages with the
+    same pair get the same link to that target."""
+    from_parts = _page_folders(from_url)
     common = 0
-    for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
+    for mine, theirs in zip(from_parts, folders, strict=False):
         if mine != theirs:
             break
         common += 1
+    return len(from_parts), common
+
+
+def _relative_path(from_parts: tuple[str, ...], path: str) -> str:
+    """Segment arithmetic, not posixpath.relpath: site-relative paths hold no '.' or '..' (a hot path)."""
+    to_parts = path.split("/")
+    common = 0
+    if from_parts and from_parts[0] == to_parts[0]:  # most links share no folder with the page: no loop
+        for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
+            if mine != theirs:
+                break
+            common += 1
     rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
     return _quoted(rel) if rel else "./"
 

@@ -15,7 +15,10 @@ from unittest import mock
 import markdown
 import pytest
 from conftest import PNG, SITE_YAML, MakeSite, build_site, load
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from sitegen.content import limits
 from sitegen.content.articles import MAX_SOURCE_BYTES
 from sitegen.content.frontmatter import MAX_FRONT_MATTER_BYTES, MAX_LIST_ITEMS
 from sitegen.content.limits import MAX_HTML_DEPTH, MAX_NESTING, MAX_RUN_CHARS, run_cost
@@ -235,3 +238,10 @@ def test_a_storm_of_unclosed_link_destinations_is_refused_quickly(make_site: Mak
 def test_closed_tags_cost_nothing_however_long() -> None:
     assert run_cost('<img src="' + "A" * 1_000_000 + '">') == 0
     assert run_cost("<a " * 10) == sum(30 - 3 * i for i in range(10))
+
+
+@given(st.text(st.sampled_from("[]()<>均 a"), max_size=40), st.sampled_from(["[<", "[", "<"]))
+@settings(max_examples=500, deadline=None)
+def test_the_quick_zero_cost_check_prices_as_the_bracket_count_does(text: str, openers: str) -> None:
+    # a text without an opener is priced 0 at once; any text is priced as counting its brackets prices it
+    assert run_cost(text, openers) == limits._priced(text, openers)

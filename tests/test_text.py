@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import html as html_lib
+import math
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from text_support import html_to_text
 
-from sitegen.content.text import SUMMARY_LENGTH, character_count, reading_minutes, summarize
+from sitegen.content.text import (
+    CJK,
+    CJK_PER_MINUTE,
+    CONTROLS,
+    LATIN_WORD,
+    SUMMARY_LENGTH,
+    WORDS_PER_MINUTE,
+    character_count,
+    reading_minutes,
+    summarize,
+    without_controls,
+)
 
 SENTENCE_END = "。！？!?"
 
@@ -137,3 +149,36 @@ def test_character_count_ignores_white_space() -> None:
 )
 def test_reading_minutes(text: str, minutes: int) -> None:
     assert reading_minutes(text) == minutes
+
+
+_MIXED_TEXT = st.text(
+    st.one_of(
+        st.sampled_from("均禾街道社区 abc'’-\n\t。"),
+        st.characters(codec="utf-8"),  # control characters, surrogates, noncharacters, beyond the BMP
+    ),
+    max_size=60,
+)
+
+
+@given(_MIXED_TEXT)
+@settings(max_examples=300)
+def test_reading_minutes_counts_as_the_two_scans_did(text: str) -> None:
+    # the count of CJK characters comes from subn: the same as counting the matches one by one
+    cjk = len(CJK.findall(text))
+    words = len(LATIN_WORD.findall(CJK.sub(" ", text)))
+    assert reading_minutes(text) == max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
+
+
+@given(st.text(st.characters(codec="utf-8") | st.characters(blacklist_categories=()), max_size=40))
+@settings(max_examples=500)
+def test_without_controls_removes_exactly_the_controls(text: str) -> None:
+    # the quick pre-check may never let a control character through, nor change text without one
+    assert without_controls(text) == CONTROLS.sub("", text)
+    assert without_controls(text + "\U0010fffe\x01") == CONTROLS.sub("", text)
+
+
+@pytest.mark.parametrize(
+    "control", ["\x00", "\x1f", "\x7f", "\x85", "\ud800", "\ufdd0", "\uffff", "\U0001fffe", "\U0010ffff"]
+)
+def test_without_controls_drops_every_kind_of_control(control: str) -> None:
+    assert without_controls(f"均{control}禾\U0001f600") == "均禾\U0001f600"

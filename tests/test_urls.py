@@ -7,6 +7,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitegen.model import output_path_for
 from sitegen.urls import (
@@ -133,3 +135,38 @@ def test_safe_join_refuses_a_link_that_points_out(tmp_path: Path) -> None:
     (tmp_path / "secret.png").write_bytes(b"x")
     (root / "link.png").symlink_to(tmp_path / "secret.png")
     assert safe_join(root, "link.png") is None
+
+
+def _relative_by_loop(from_url: str, target: str) -> str:
+    """relative_url as it was before its fast path (every link walked segment by segment): the oracle."""
+    import posixpath
+    from urllib.parse import quote
+
+    from_dir = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url) + "/"
+    path, hash_sign, fragment = target.partition("#")
+    from_parts = from_dir.split("/")[:-1]
+    to_parts = path.split("/")
+    common = 0
+    for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    return (quote(rel, safe="/:.-_~%") if rel else "./") + (hash_sign + fragment if hash_sign else "")
+
+
+_SEGMENT = st.sampled_from(["towns", "tags", "2024", "05", "page", "2", "x", "新闻", "a b"])
+
+
+@given(
+    st.lists(_SEGMENT, max_size=4).map(lambda parts: "".join(p + "/" for p in parts)),
+    st.lists(_SEGMENT, min_size=1, max_size=4),
+    st.sampled_from(["", "/", "/index.html", ".xml"]),
+    st.sampled_from(["", "#top"]),
+)
+def test_relative_url_fast_path_agrees_with_the_segment_loop(
+    page: str, parts: list[str], end: str, fragment: str
+) -> None:
+    target = "/".join(parts) + end + fragment
+    for from_url in (page, page + "index.html", page + "feed.xml"):
+        assert relative_url(from_url, target) == _relative_by_loop(from_url, target)

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sitegen.content import schema
+from sitegen.content.flatyaml import parse_flat
 from sitegen.content.keys import KNOWN_FIELDS, suggested_key
 from sitegen.content.text import without_controls
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
@@ -137,7 +138,9 @@ def read_body(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[Cont
         ]
     stand_in = FrontMatter(title="", date=datetime(2000, 1, 1, tzinfo=timezone))
     try:
-        doc = parse_yaml(yaml_text)
+        doc = parse_flat(yaml_text)  # the common form, read without PyYAML; anything else, and every error, is PyYAML's
+        if doc is None:
+            doc = parse_yaml(yaml_text)
     except YamlSyntaxError as exc:
         problem = ContentError(
             path,

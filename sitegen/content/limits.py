@@ -20,6 +20,8 @@ _MARKS = re.compile(r">|(?:[-*+]|\d{1,9}[.)])(?=[ \t])")
 _OPENERS_CLOSERS = re.compile(r"\]\(|[\[\]<>)]")
 _ANGLES = re.compile(r"[<>]")
 _BRACKETS = re.compile(r"\]\(|[\[\])]")
+# what must be in a text for its cost to be above 0 (closers alone cost nothing): most runs of text have none
+_COSTLY = {"[<": re.compile(r"[\[<]|\]\("), "[": re.compile(r"\[|\]\("), "<": re.compile("<")}
 
 
 class MarkupError(ValueError):
@@ -88,6 +90,13 @@ def run_cost(text: str, openers: str = "[<") -> int:
     """What Python-Markdown spends on `text` beyond reading it: for every '[' the distance to the ']' that closes
     it, for every link destination `](` the distance to its ')', and for every '<' that no '>' closes (those in
     `openers`) the distance to the end of the text."""
+    if _COSTLY.get(openers, _COSTLY["<"]).search(text) is None:
+        return 0
+    return _priced(text, openers)
+
+
+def _priced(text: str, openers: str) -> int:
+    """run_cost, bracket by bracket."""
     cost = 0
     brackets: list[int] = []
     parens: list[int] = []

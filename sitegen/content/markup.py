@@ -14,7 +14,7 @@ from typing import Any, cast
 import markdown
 import markdown.util
 from markdown.extensions import Extension
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -30,6 +30,8 @@ from sitegen.content.limits import (
     source_check,
 )
 from sitegen.content.math import protect_math
+from sitegen.content.quickinline import install as install_quick_inline
+from sitegen.content.quicktoc import QuickTocExtension
 from sitegen.content.sanitize import clean_html
 from sitegen.content.text import CONTROLS
 from sitegen.model import Picture
@@ -222,15 +224,27 @@ class _SitegenExtension(Extension):
 class MarkdownRenderer:
     """One configured Python-Markdown instance, reused for every article of a build."""
 
-    def __init__(self, language: str = "zh-CN") -> None:
+    def __init__(self, language: str = "zh-CN", shortcuts: bool = True) -> None:
+        """`shortcuts`: Python-Markdown's passes with the work that cannot change the body skipped (quickinline,
+        quicktoc); False gives its own passes (the tests compare the two)."""
+        toc = QuickTocExtension if shortcuts else TocExtension  # QuickToc: without the table no body asks for
+        extensions: list[str | Extension] = [
+            "tables",
+            "footnotes",
+            "fenced_code",
+            "attr_list",
+            "sane_lists",
+            _SitegenExtension(),
+        ]
         self._md = markdown.Markdown(
             output_format="html",
-            extensions=["toc", "tables", "footnotes", "fenced_code", "attr_list", "sane_lists", _SitegenExtension()],
+            extensions=[toc(slugify=slugify_unicode), *extensions],
             extension_configs={
-                "toc": {"slugify": slugify_unicode},
                 "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK.get(language, FOOTNOTE_BACKLINK["en"])},
             },
         )
+        if shortcuts:  # runs of text without markup are not tried pattern by pattern
+            install_quick_inline(self._md)
         # _SitegenExtension registered it under that name
         self._processor = cast(_FigureAndLinkProcessor, self._md.treeprocessors["sitegen_figures"])
         self._processor.table_label = TABLE_LABEL.get(language, TABLE_LABEL["en"])

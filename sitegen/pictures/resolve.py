@@ -4,6 +4,7 @@ its `<img>` is written in an article body."""
 from __future__ import annotations
 
 import errno
+import os
 import posixpath
 import re
 from collections.abc import Iterable
@@ -26,15 +27,28 @@ _MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)")
 
 
 class ImageResolver:
-    """Local picture paths -> site-relative output URLs, resolved against the article's folder, then assets/."""
+    """Local picture paths -> site-relative output URLs, resolved against the article's folder, then assets/.
+
+    Answers come from one directory listing per folder, kept for the build (a site with thousands of pictures
+    would otherwise resolve every path on disk, one lstat per folder on the way, for every article). A path the
+    listings cannot vouch for (a link, `..`, a name not listed) is resolved on disk by `safe_join`, as before."""
 
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir.resolve()
+        self._root = str(self.site_dir)
         self._joined: dict[str, Path | None] = {}  # safe_join's answers (it resolves links on disk), for the build
+        self._plain_files: set[Path] = set()  # joined paths the listings show as regular files (not links)
+        self._absent: set[Path] = set()  # joined paths found missing
+        self._listings: dict[str, dict[str, str] | None] = {}  # folder -> {name: "dir", "file", "link", "other"}
+        self._located: dict[tuple[str, str], tuple[str, Path] | None] = {}
 
     def locate(self, source_path: str, src: str) -> tuple[str, Path] | None:
         """(site-relative URL, file) of a local picture, or None when missing or outside the site."""
-        return self._locate(PurePosixPath(source_path).parent.as_posix(), src.split("#")[0].split("?")[0])
+        key = (posixpath.dirname(source_path), src)  # the answer depends on the folder, not the file
+        if key not in self._located:
+            folder = PurePosixPath(source_path).parent.as_posix()
+            self._located[key] = self._locate(folder, src.split("#")[0].split("?")[0])
+        return self._located[key]
 
     def leaves_site(self, source_path: str, src: str) -> bool:
         """Whether `src` (from the article at `source_path`) points outside the site, lexically or through a link."""
@@ -58,18 +72,86 @@ class ImageResolver:
 
     def _join(self, relative: str) -> Path | None:
         if relative not in self._joined:
-            self._joined[relative] = safe_join(self.site_dir, relative)
+            listed = self._listed(relative) if path_problem(relative) is None else None
+            self._joined[relative] = listed if listed is not None else safe_join(self.site_dir, relative)
         return self._joined[relative]
+
+    def _is_file(self, file: Path) -> bool:
+        if file in self._plain_files:
+            return True
+        return file not in self._absent and file.is_file()
+
+    def _listed(self, relative: str) -> Path | None:
+        """What safe_join would answer for `relative`, from the listings: when every name on the way is a plain
+        folder and the last a plain file or folder (no link, no `..`), or when a name is missing (realpath then
+        joins the rest as it is). None when the listings cannot tell."""
+        names = [name for name in relative.split("/") if name not in ("", ".")]  # realpath skips these too
+        if not names or ".." in names:
+            return None
+        folder = self._root
+        for index, name in enumerate(names):
+            kind = self._listing(folder).get(name)
+            if kind is None:
+                return self._missing(folder, names[index:])
+            if index == len(names) - 1:
+                break
+            if kind != "dir":
+                return None
+            folder = os.path.join(folder, name)
+        if kind not in ("dir", "file"):
+            return None
+        file = Path(os.path.join(folder, names[-1]))
+        if kind == "file":
+            self._plain_files.add(file)
+        return file
+
+    def _missing(self, folder: str, names: list[str]) -> Path | None:
+        """`folder` joined with `names`, whose first is not in the folder's listing: the path safe_join would give,
+        once an lstat confirms the name is absent (on a case-insensitive disk `Photo.PNG` is `photo.png`, which
+        the listing does not say: then None, and safe_join decides)."""
+        try:
+            os.lstat(os.path.join(folder, names[0]))
+        except FileNotFoundError:
+            missing = Path(os.path.join(folder, *names))
+            self._absent.add(missing)
+            return missing
+        except OSError:
+            return None
+        return None
+
+    def _listing(self, folder: str) -> dict[str, str]:
+        listing = self._listings.get(folder)
+        if listing is None:
+            listing = {}
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        listing[entry.name] = _kind(entry)
+            except OSError:  # unreadable: safe_join decides, on disk
+                pass
+            self._listings[folder] = listing
+        return listing
 
     def _locate(self, folder: str, src: str) -> tuple[str, Path] | None:
         for base in (folder, ASSETS_DIR):
             file = self._join(f"{base}/{src}")
-            if file is not None and file.is_file() and _picture_place(file.relative_to(self.site_dir).as_posix()):
+            if file is not None and self._is_file(file):
                 relative = file.relative_to(self.site_dir).as_posix()
+                if not _picture_place(relative):
+                    continue
                 content_prefix = CONTENT_DIR + "/"
                 url = relative[len(content_prefix) :] if relative.startswith(content_prefix) else relative
                 return url, file
         return None
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    """A directory entry's kind, from the listing itself where the file system gives it (no stat)."""
+    if entry.is_symlink():
+        return "link"
+    if entry.is_dir(follow_symlinks=False):
+        return "dir"
+    return "file" if entry.is_file(follow_symlinks=False) else "other"
 
 
 class Pictures:

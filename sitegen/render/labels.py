@@ -66,4 +66,8 @@ _LABELS: dict[str, dict[str, str]] = {
 def labels_for(language: str) -> Mapping[str, str]:
     """The words of a language; any Chinese tag (an edition's zh-Hant-HK) gets the Simplified ones, which an edition
     converts."""
-    return MappingProxyType(_LABELS.get("zh-CN" if language.startswith("zh") else language, _LABELS["en"]))
+    return _VIEWS.get("zh-CN" if language.startswith("zh") else language, _VIEWS["en"])
+
+
+# one read-only view per language: every page of a build is given the same object (the include memo compares by it)
+_VIEWS = {language: MappingProxyType(words) for language, words in _LABELS.items()}

@@ -21,11 +21,12 @@ from sitegen.errors import BuildFailed, ContentError
 from sitegen.model import BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
 from sitegen.render.feeds import robots_txt, site_feeds, site_map
 from sitegen.render.labels import labels_for
+from sitegen.render.memo import IncludeMemo, MemoEnvironment, context_value
 from sitegen.render.portal import JobMaker, portal_jobs
 from sitegen.render.redirects import redirect_files
 from sitegen.render.seo import collection_page, news_article, script_json, website
 from sitegen.render.theme import Theme
-from sitegen.urls import absolute_url, in_edition, relative_url, tag_slug
+from sitegen.urls import absolute_url, in_edition, passes_through, relative_url, tag_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,10 @@ def _prefix(config: Config) -> str:
 def _href(context: jinja2.runtime.Context, target: str) -> str:
     config: Config = context["site"]
     target = in_edition(_prefix(config), target)  # an edition's pages link to its own pages, and to shared files
-    page_url = context["page_url"]
+    page_url = context_value(context, "page_url")  # the include memo checks the link it makes, not the page
+    memo: IncludeMemo | None = getattr(context.environment, "include_memo", None)
+    if memo is not None and memo.recording:
+        memo.link(page_url, target, passes_through(target))
     if page_url is None:  # 404.html is served at any URL: link from the site root
         if "://" in target:
             return target
@@ -120,7 +124,7 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
     if site_templates is not None and site_templates.is_dir():
         loaders.append(_NamedLoader(site_templates, f"{site_templates.name}/"))
     loaders += [theme_loader, jinja2.PrefixLoader({"theme": theme_loader})]
-    env = jinja2.Environment(
+    env = MemoEnvironment(  # every include rendered once per distinct output (render/memo.py)
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
