@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -258,3 +259,30 @@ def test_pictures_are_served_after_edits_as_a_fresh_load_lists_them(make_site: M
     third = serve_site(site_dir, options, second, [site_dir / "content/towns/2024/a.md"])
     assert third.static == serve_site(site_dir, BuildOptions(drafts=True, future=True, jobs=1)).static
     assert not any("one" in path for path in third.static) and any("two" in path for path in third.static)
+
+
+def test_pages_rendered_by_many_requests_at_once_have_the_bytes_of_one_at_a_time(make_site: MakeSite) -> None:
+    """Request threads render on one environment (its include memo is shared): each page as if it were alone."""
+    site_dir = make_site(ARTICLES)
+    options = BuildOptions(drafts=True, future=True, jobs=1)
+    alone, together = serve_site(site_dir, options), serve_site(site_dir, options)
+    paths = sorted(alone.recipes)
+    expected = {path: alone.page(path) for path in paths}
+    got: list[tuple[str, bytes]] = []
+
+    def render(offset: int) -> None:
+        for path in paths[offset:] + paths[:offset]:
+            got.append((path, together.page(path)))
+
+    threads = [threading.Thread(target=render, args=(n * 3,)) for n in range(6)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often: renders interleave as they may under load
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(WAIT * 4)
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(got) == 6 * len(paths), "a render failed"
+    assert [path for path, data in got if data != expected[path]] == []

@@ -43,6 +43,9 @@ from sitegen.urls import REDIRECT_MAPS, alias_output_path
 _GROUPS = threading.Lock()
 # what loads the site, and what converts an edition, change the body store together: one at a time
 _STORE = threading.RLock()
+# one page rendered at a time: the environment's include memo (render/memo.py) traces one render at a time, and
+# an environment is shared by the generations its templates did not change in (the GIL would serialise them anyway)
+_RENDER = threading.Lock()
 DATA, SEARCH = "data", "search"
 DATA_NAMES = ("robots.txt", *REDIRECT_MAPS)  # data_files' files that are no feed or sitemap
 
@@ -85,9 +88,12 @@ class LazySite:
         """A page's bytes, rendered on its first request in this generation; BuildFailed for a template error."""
         data = self._pages.get(path)
         if data is None:
-            recipe = self.recipes[path]
-            data = render_page(self.env, recipe.config, recipe.job, recipe.body)
-            self._pages[path] = data  # two requests at once may both render it: the same bytes
+            with _RENDER:
+                data = self._pages.get(path)  # rendered meanwhile by another request
+                if data is None:
+                    recipe = self.recipes[path]
+                    data = render_page(self.env, recipe.config, recipe.job, recipe.body)
+                    self._pages[path] = data
         return data
 
     def file(self, path: str) -> OutputFile | None:
