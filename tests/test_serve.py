@@ -518,7 +518,9 @@ def test_stop_does_not_tell_browsers_to_reload(make_site: MakeSite) -> None:
 def test_the_first_build_reuses_the_articles_of_the_last_sitegen_build_and_writes_nothing(
     make_site: MakeSite, stopping: list[threading.Thread], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with_pictures = {  # an article showing a picture (the cache names its file: serve must accept where it is)
+    with_pictures: dict[
+        str, str | bytes
+    ] = {  # an article showing a picture (the cache names its file: serve must accept where it is)
         **ARTICLES,
         "content/towns/2024/a.md": article("甲文", "2024-01-01", "甲的正文。\n\n![图](one.png)\n"),
         "content/towns/2024/one.png": PNG,
