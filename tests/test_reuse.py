@@ -81,10 +81,7 @@ def test_a_candidate_is_current_while_its_fingerprint_holds_and_its_body_is_stor
     reuse.cached(found(tmp_path, "content/towns/a.md"))
     digest = cache.stats["content/towns/a.md"].digest
     current = fingerprint(digest, "content/towns/a.md", "towns", "towns/a/", (), {}, ("pic-key",))
-    article = Article.__new__(Article)  # only the fields the check reads
-    for name, value in (("source_path", "content/towns/a.md"), ("column", "towns"), ("url", "towns/a/"),
-                        ("links", ()), ("fingerprint", current)):  # fmt: skip
-        object.__setattr__(article, name, value)
+    article = _article("content/towns/a.md", current)
     assert reuse.still_current(article, {}, ("pic-key",), stored={current})
     assert not reuse.still_current(article, {}, ("another picture",), stored={current})  # a picture changed
     assert not reuse.still_current(article, {}, ("pic-key",), stored=set())  # its body is gone
