@@ -123,13 +123,32 @@ def paginate(
             n,
             total,
             pages[n - 1].url,
-            pages,
+            tuple(pages[k - 1] if k else None for k in page_window(n, total)),
             tag,
             author,
             period,
+            previous_url=pages[n - 2].url if n > 1 else None,
+            next_url=pages[n].url if n < total else None,
         )
         for n in range(1, total + 1)
     )
+
+
+PAGE_WINDOW = 2  # pages linked either side of the current one
+
+
+def page_window(number: int, total: int) -> tuple[int, ...]:
+    """The page numbers a listing's navigation shows: the first, the last and PAGE_WINDOW either side of `number`,
+    in order, with 0 where numbers are left out. A gap of one page shows that page instead."""
+    shown = sorted({1, total, *range(max(1, number - PAGE_WINDOW), min(total, number + PAGE_WINDOW) + 1)})
+    window: list[int] = []
+    for page in shown:
+        if window and page - window[-1] == 2:
+            window.append(page - 1)
+        elif window and page - window[-1] > 2:
+            window.append(0)
+        window.append(page)
+    return tuple(window)
 
 
 def lead_stories(ordered: Sequence[Article], count: int) -> tuple[Article, ...]:

@@ -192,6 +192,19 @@ def test_column_index_is_paginated(built: Path) -> None:
     assert not (built / "towns/page/1").exists()
 
 
+def test_a_long_column_links_its_first_and_last_pages_and_the_pages_around_this_one(make_site: MakeSite) -> None:
+    site = make_site({f"content/towns/a{n:02}.md": article(f"第{n}篇", f"2024-01-{n:02}") for n in range(1, 25)})
+    build_site(site)  # page_size 2: 12 pages
+    middle = page(site / "public", "towns/page/6/")
+    numbers = re.findall(r'class="page-number"[^>]*>(\d+)</a>', middle)
+    assert numbers == ["1", "4", "5", "6", "7", "8", "12"]
+    assert middle.count('<li class="page-gap" aria-hidden="true">…</li>') == 2
+    assert re.search(r'aria-current="page">6</a>', middle)
+    assert 'rel="prev"' in middle and 'rel="next"' in middle
+    first = page(site / "public", "towns/")
+    assert re.findall(r'class="page-number"[^>]*>(\d+)</a>', first) == ["1", "2", "3", "12"]
+
+
 def test_an_empty_column_gets_its_page(make_site: MakeSite) -> None:
     site = make_site({"content/towns/a.md": article()})
     build_site(site)

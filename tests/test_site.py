@@ -10,7 +10,7 @@ import pytest
 
 from sitegen.config import parse_config
 from sitegen.model import Article, Config, Listing
-from sitegen.site import RelatedMemo, assemble, newest_first, paginate, url_collisions
+from sitegen.site import RelatedMemo, assemble, newest_first, page_window, paginate, url_collisions
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = datetime(2024, 1, 1, tzinfo=TZ)
@@ -70,6 +70,21 @@ def test_columns_are_paginated_newest_first() -> None:
     assert (listings[0].previous_url, listings[0].next_url) == (None, "towns/page/2/")
     assert (listings[1].previous_url, listings[1].next_url) == ("towns/", "towns/page/3/")
     assert (listings[2].previous_url, listings[2].next_url) == ("towns/page/2/", None)
+
+
+def test_a_listing_links_the_first_and_last_pages_and_two_either_side_of_its_own() -> None:
+    assert page_window(1, 1) == (1,)
+    assert page_window(2, 5) == (1, 2, 3, 4, 5)
+    assert page_window(1, 125) == (1, 2, 3, 0, 125)
+    assert page_window(50, 125) == (1, 0, 48, 49, 50, 51, 52, 0, 125)
+    assert page_window(5, 125) == (1, 2, 3, 4, 5, 6, 7, 0, 125), "a gap of one page shows that page"
+    assert page_window(125, 125) == (1, 0, 123, 124, 125)
+    towns = [art(f"t{n}", day=n % 28 + 1) for n in range(40)]  # page_size 2: 20 pages
+    listings = [x for x in assemble(config(), towns).listings if column_slug(x) == "towns"]
+    tenth = listings[9]
+    assert [p.number if p else None for p in tenth.pages] == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert [p.url for p in tenth.pages if p] == [listings[n - 1].url for n in (1, 8, 9, 10, 11, 12, 20)]
+    assert (tenth.previous_url, tenth.next_url) == (listings[8].url, listings[10].url)
 
 
 def test_a_full_last_page_adds_no_empty_page() -> None:

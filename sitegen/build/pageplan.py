@@ -70,11 +70,15 @@ def plan_pages(
     keys = ContextKeys(run.cache.articles.bases, run.cache.pictures)
     run.shapes = keys.rebase(run.cache.articles.by_path.values())
     # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
-    # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen
-    digests = [
-        keys.page_key(templates[job.template], job.rendered_from(config))
-        for job, config in zip(jobs, configs, strict=True)
-    ]
+    # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen; on every core
+    # (the workers inherit the articles' digests: none is walked again)
+    digests = list(
+        ordered_map(
+            lambda i: keys.page_key(templates[jobs[i].template], jobs[i].rendered_from(configs[i])),
+            len(jobs),
+            run.options.jobs,
+        )
+    )
     return PagePlan(jobs, configs, bodies, digests, _actions(jobs, digests, destination))
 
 

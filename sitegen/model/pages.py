@@ -54,25 +54,23 @@ class ArchivePeriod:
 
 @dataclass(frozen=True, slots=True)
 class Listing:
-    """One page of an index: a column's, or (`column` None) a tag's, an author's or an archive period's."""
+    """One page of an index: a column's, or (`column` None) a tag's, an author's or an archive period's.
+
+    `pages`: the page links its navigation shows: the first, the last and PAGE_WINDOW either side of this one, with
+    None where numbers are left out (shown as …): a column of 1,250 pages links to 7 or 9, not to all of them, on
+    each of its pages."""
 
     column: Column | None
     articles: tuple[Article, ...]
     number: int
     total: int
     url: str
-    pages: tuple[PageLink, ...]
+    pages: tuple[PageLink | None, ...]
     tag: Tag | None = None
     author: Author | None = None
     period: ArchivePeriod | None = None
-
-    @property
-    def previous_url(self) -> str | None:
-        return self.pages[self.number - 2].url if self.number > 1 else None
-
-    @property
-    def next_url(self) -> str | None:
-        return self.pages[self.number].url if self.number < self.total else None
+    previous_url: str | None = None  # the newer page
+    next_url: str | None = None  # the older page
 
 
 @dataclass(frozen=True, slots=True)
