@@ -66,7 +66,7 @@ def test_columns_are_paginated_newest_first() -> None:
     assert [listing.url for listing in listings] == ["towns/", "towns/page/2/", "towns/page/3/"]
     assert [[a.slug for a in listing.articles] for listing in listings] == [["t4", "t3"], ["t2", "t1"], ["t0"]]
     assert [(listing.number, listing.total) for listing in listings] == [(1, 3), (2, 3), (3, 3)]
-    assert [p.url for p in listings[0].pages] == ["towns/", "towns/page/2/", "towns/page/3/"]
+    assert [p.url for p in listings[0].pages if p] == ["towns/", "towns/page/2/", "towns/page/3/"]
     assert (listings[0].previous_url, listings[0].next_url) == (None, "towns/page/2/")
     assert (listings[1].previous_url, listings[1].next_url) == ("towns/", "towns/page/3/")
     assert (listings[2].previous_url, listings[2].next_url) == ("towns/page/2/", None)
