@@ -99,12 +99,14 @@ def plan_actions(paths: list[str], digests: list[str], destination: Destination)
 
 
 def page_files(
-    run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination, keys: ContextKeys
-) -> Generator[OutputFile, None, dict[str, str]]:
+    run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination
+) -> Generator[OutputFile, None, tuple[dict[str, str], ContextKeys]]:
     """The pages of the plan, in its order; those to render are rendered on every core while they are handed on.
-    Returns each page's digest by its path, for `record_plan`."""
+    Returns each page's digest by its path, for `record_plan`, and the keys, for the data files (dataplan.py): an
+    article they show is keyed already."""
     started = time.perf_counter()
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
+    keys = plan_keys(run)
     plan = plan_pages(run, loaded, views, env, destination, keys)
     store = destination.store  # keeps nothing but for an output folder
     todo = plan.indexes(RENDER)
@@ -146,7 +148,7 @@ def page_files(
     run.cache.articles.record_shapes(run.shapes)
     run.cache.pages.reused = run.pages_reused
     run.timings.append(("render templates", rendering))
-    return dict(zip((job.path for job in plan.jobs), plan.digests, strict=True))
+    return dict(zip((job.path for job in plan.jobs), plan.digests, strict=True)), keys
 
 
 def record_plan(run: Run, digests: dict[str, str], destination: Destination) -> None:

@@ -27,7 +27,7 @@ from sitegen.build.editions import load_edition
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
-from sitegen.build.pageplan import page_files, plan_keys, record_plan
+from sitegen.build.pageplan import page_files, record_plan
 from sitegen.build.run import Run, images_folder, start
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.errors import BuildFailed, warning_error
@@ -63,8 +63,7 @@ def _files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[O
     views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
     run.editions_converted = sum(view.converted for view in views)
     run.lap("convert editions", started)
-    keys = plan_keys(run)  # one for the pages and the data files: each article keyed once
-    digests = yield from page_files(run, loaded, views, destination, keys)
+    digests, keys = yield from page_files(run, loaded, views, destination)
     started = time.perf_counter()
     sites = [(loaded.site, loaded.body), *((view.site, view.body) for view in views)]
     digests |= yield from data_files(run, sites, keys, destination)
