@@ -264,3 +264,16 @@ def test_an_edition_feed_follows_its_converted_article(tmp_path: Path) -> None:
     assert tree(tmp_path / "public") == cold(folder, tmp_path)
     source = data_keys(load(folder))
     assert report.data_files_made == len(source) + sum(path.endswith(".xml") for path in source)
+
+
+def test_the_profile_says_how_many_data_files_were_made(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sitegen.cli import main
+
+    folder = make(tmp_path)
+    command = ["build", "--site", str(folder), "--output", str(tmp_path / "public"), "--profile", "--jobs", "1"]
+    assert "订阅源、站点地图与跳转：生成 13 个" in CliRunner().invoke(main, command).output
+    write(folder, {"content/tips/c.md": article("丙", "2024-01-04", "丙的正文，又一段。", author="张三")})
+    built = CliRunner().invoke(main, command)
+    assert built.exit_code == 0 and "订阅源、站点地图与跳转：生成 3 个" in built.output, built.output
