@@ -7,6 +7,9 @@ import os
 import pickle
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sitegen.incremental.articles import FileStat
 from sitegen.incremental.cache import CACHE_FILE, BuildCache
 from sitegen.incremental.copies import CopyRecord
@@ -15,6 +18,7 @@ from sitegen.incremental.pagerecord import PageRecord
 from sitegen.incremental.pickles import Pickler, SafeUnpickler
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.searchrecord import SearchRecord
+from sitegen.site import RelatedMemo
 
 OLD = 1_600_000_000 * 10**9
 
@@ -25,11 +29,13 @@ def filled_cache() -> BuildCache:
     cache.articles.stats["content/towns/a.md"] = FileStat(OLD, 3, "d" * 40)
     cache.articles.shapes = {"content/towns/a.md": "e" * 40}
     cache.pages.record({"index.html": "digest-of-home"})
+    cache.pages.record_references({"a" * 40: ("theme/base.html",), "b" * 40: None})
     cache.outputs.record_files(["index.html", "search/meta.json"])
     cache.outputs.stats = {"index.html": (OLD, 10)}
     cache.copies.sources = {"assets/a.css": ("/site/assets/a.css", OLD, 4)}
     cache.search.record("search-digest", ("search/meta.json",))
     cache.search.record_edition("zh-hant/search/", "edition-digest", ("zh-hant/search/meta.json",))
+    cache.related = RelatedMemo("f" * 40, {0: (1,), 1: (0,)})
     return cache
 
 
@@ -47,7 +53,33 @@ def test_the_stores_are_saved_together_and_loaded_back(tmp_path: Path) -> None:
     assert loaded.copies.sources == cache.copies.sources
     assert (loaded.search.digest, loaded.search.paths) == ("search-digest", ("search/meta.json",))
     assert loaded.search.editions == {"zh-hant/search/": ("edition-digest", ("zh-hant/search/meta.json",))}
+    assert (loaded.related.shape, loaded.related.ranks) == ("f" * 40, {0: (1,), 1: (0,)})
+    assert loaded.pages.template_references == {"a" * 40: ("theme/base.html",), "b" * 40: None}
     assert not loaded.changed and not loaded.articles.keep_sources  # a build on disk keeps no sources
+
+
+def test_template_references_of_the_wrong_types_are_parsed_again_not_a_failed_build(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    with (tmp_path / CACHE_FILE).open("rb") as handle:
+        index = pickle.load(handle)
+    index["template_references"] |= {3: ("x.html",), "c" * 40: "x.html", "d" * 40: (3,), "e" * 40: ["x.html"]}
+    (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+    loaded = BuildCache.load(tmp_path)
+    assert loaded.pages.template_references == {"a" * 40: ("theme/base.html",), "b" * 40: None}
+    assert loaded.warnings == []
+
+
+def test_related_articles_of_the_wrong_types_are_worked_out_again_not_a_failed_build(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    for related in ({"shape": 3, "ranks": {}}, {"shape": "f" * 40, "ranks": {"0": (1,)}}, {"shape": "f" * 40,
+                    "ranks": {0: [1]}}, {"shape": "f" * 40, "ranks": {0: ("1",)}}, {}):  # fmt: skip
+        with (tmp_path / CACHE_FILE).open("rb") as handle:
+            index = pickle.load(handle)
+        index["related"] = related
+        (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+        loaded = BuildCache.load(tmp_path)
+        assert (loaded.related.shape, loaded.related.ranks) == (None, {}), related
+        assert loaded.warnings == [] and loaded.pages.digests == {"index.html": "digest-of-home"}
 
 
 def test_nothing_is_written_when_no_store_changed(tmp_path: Path) -> None:
@@ -141,6 +173,19 @@ def test_the_search_record_notes_a_change_only_when_there_is_one() -> None:
     record.changed = False
     record.record_edition("zh-hant/search/", "e", ())
     assert not record.changed
+
+
+def _relative_by_parts(path: object) -> bool:
+    """relative_path's rule spelt out part by part (it is one regular expression)."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\0" in path or "\\" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+@given(st.lists(st.sampled_from(["a", "b.md", ".", "..", "...", "/", "\\", "\0", "\n", " ", "é"]), max_size=8))
+def test_the_relative_path_rule_is_the_rule_spelt_out_part_by_part(pieces: list[str]) -> None:
+    path = "".join(pieces)
+    assert relative_path(path) == _relative_by_parts(path), repr(path)
 
 
 def test_paths_read_back_stay_inside_their_folder(tmp_path: Path) -> None:

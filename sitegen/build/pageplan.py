@@ -71,7 +71,9 @@ def plan_pages(
         jobs += edition_jobs
         bodies += [view.body] * len(edition_jobs)
         configs += [view.site.config] * len(edition_jobs)
-    templates = template_digests(env, {job.template for job in jobs})
+    references = dict(run.cache.pages.template_references)  # parsed by an earlier build; this one's kept
+    templates = template_digests(env, {job.template for job in jobs}, references)
+    run.cache.pages.record_references(references)
     # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
     # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen
     digests = [
