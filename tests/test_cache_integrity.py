@@ -330,7 +330,7 @@ def test_serves_memory_holds_only_the_current_builds_pages(tmp_path: Path) -> No
         path = site / "content" / "towns" / "b.md"
         path.write_text(article(f"乙{n}", "2024-01-03", f"第{n}次修改。"), encoding="utf-8")
         _, files = build_in_memory(site, BuildOptions(cache=memory, now=FIXED_NOW, jobs=1))
-        pages = [path for path in files if path.endswith(".html")]
+        pages = [path for path in files if path.endswith((".html", ".xml")) or path == "robots.txt"]  # and feeds
         assert len(memory.pages.in_memory) == len(pages)
         assert set(memory.pages.in_memory.values()) <= {files[path].data for path in pages}
 

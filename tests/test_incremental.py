@@ -1,8 +1,8 @@
 """An incremental build gives exactly the output of a cold build, whatever edits came before it.
 
-Hypothesis drives random sequences of edits (add, edit, rename, delete articles and pictures; change a template;
-change the config, the Traditional edition's dictionary) on a small site with a Traditional
-edition. After each sequence the site is built twice: incrementally, into the output of
+Hypothesis drives random sequences of edits (add, edit, rename, delete articles and pictures; give an article an old
+address; change a template; change the config, its feeds' settings, the Traditional edition's dictionary) on a small
+site with a Traditional edition. After each sequence the site is built twice: incrementally, into the output of
 the previous builds with the build cache they left, and cold, with no cache into an empty folder. The two trees must
 match byte for byte. The development server's in-memory cache is held to the same standard, and so is the CI path:
 a fresh checkout of the site (every file a new time stamp) with the cache of the last CI build restored, into an
@@ -60,7 +60,10 @@ operations = st.one_of(
     st.tuples(st.just("rename"), columns, names, columns, names),
     st.tuples(st.just("picture"), columns, st.booleans()),
     st.tuples(st.just("template"), st.sampled_from(["", "<p>本站</p>", "<p>转载请注明出处</p>"])),
-    st.tuples(st.just("config"), st.integers(1, 3), st.sampled_from(["镇街社区", "镇街"])),
+    st.tuples(
+        st.just("config"), st.integers(1, 3), st.sampled_from(["镇街社区", "镇街"]), st.integers(1, 3), st.booleans()
+    ),
+    st.tuples(st.just("alias"), columns, names, names),
     st.tuples(st.just("link"), columns, names, columns, names),
     st.tuples(st.just("library"), st.sampled_from(toolchain.OUTPUT_LIBRARIES), st.integers(0, 2)),
     st.tuples(st.just("code"), st.integers(0, 2)),
@@ -155,9 +158,16 @@ def apply(site: Path, operation: tuple) -> None:
             '{% extends "theme/article.html" %}{% block content %}' + notice + "{{ super() }}{% endblock %}",
             encoding="utf-8",
         )
-    elif kind == "config":
-        _, page_size, towns = operation
-        (site / "site.yaml").write_text(SITE_YAML.format(page_size=page_size, towns=towns), encoding="utf-8")
+    elif kind == "config":  # with the feeds' settings: feed_size and full content
+        _, page_size, towns, feed_size, full = operation
+        feeds = f"feed_size: {feed_size}\nfeed_full_content: {str(full).lower()}\n"
+        (site / "site.yaml").write_text(SITE_YAML.format(page_size=page_size, towns=towns) + feeds, encoding="utf-8")
+    elif kind == "alias":  # an old address of an article: a redirect page and a line of each map
+        _, column, name, old = operation
+        path = site / "content" / column / f"{name}.md"
+        if path.exists():
+            lines = [line for line in path.read_text(encoding="utf-8").splitlines(True) if not line.startswith("alias")]
+            path.write_text("".join([lines[0], f"aliases: [/old/{old}.html]\n", *lines[1:]]), encoding="utf-8")
     elif kind == "authors":
         _, bio, with_slug = operation
         slug = "\n  slug: zhangsan" if with_slug else ""
@@ -192,14 +202,18 @@ def age(site: Path, known: dict[Path, tuple[bytes, int]], clock: int) -> None:
 
 
 def remove_broken_links(site: Path) -> None:
-    """Deletes and renames may leave links to missing articles: an error by design, so the edit is undone."""
-    for path in (site / "content").rglob("*.md"):
+    """Deletes and renames may leave links to missing articles, and two articles may claim one old address: errors
+    by design, so the edit is undone (the alias stays with the first article in path order)."""
+    claimed: set[str] = set()
+    for path in sorted((site / "content").rglob("*.md")):
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         kept = [
             line
             for line in lines
             if not (line.startswith("见[另一篇](../") and not (path.parent / line[len("见[另一篇](") : -3]).exists())
+            and line not in claimed
         ]
+        claimed.update(line for line in kept if line.startswith("aliases:"))
         if kept != lines:
             path.write_text("".join(kept), encoding="utf-8")
 

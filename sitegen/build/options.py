@@ -67,3 +67,4 @@ class BuildReport:
     mourning: bool = False  # the pages are grey: the build's moment is inside a mourning range
     next_mourning: datetime | None = None  # when a mourning range next starts or ends (the pages change then)
     editions_converted: int = 0  # articles whose texts and body an edition converted (the others: from the cache)
+    data_files_made: int = 0  # feeds, sitemaps, robots.txt and redirects made (the others: kept or from the cache)

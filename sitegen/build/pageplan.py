@@ -12,7 +12,7 @@ writer takes it and lets it go, and no build holds its 14,000 pages at once (doc
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,8 +49,16 @@ class PagePlan:
         return [i for i, done in enumerate(self.actions) if done == action]
 
 
+def plan_keys(run: Run) -> ContextKeys:
+    """The keys of this build's pages and data files: each article walked once, however many pages and feeds show it,
+    or not at all (the cache's digests are the bases); its pictures' files named by folder."""
+    keys = ContextKeys(run.cache.articles.bases, run.cache.pictures)
+    run.shapes = keys.rebase(run.cache.articles.by_path.values())
+    return keys
+
+
 def plan_pages(
-    run: Run, loaded: LoadedSite, views: list[EditionView], env: Any, destination: Destination
+    run: Run, loaded: LoadedSite, views: list[EditionView], env: Any, destination: Destination, keys: ContextKeys
 ) -> PagePlan:  # env: a Jinja Environment
     """Decide, for each page of the source and of each edition (under its prefix), whether its key matches something
     this build may reuse, or it is rendered."""
@@ -66,9 +74,6 @@ def plan_pages(
     references = dict(run.cache.pages.template_references)  # parsed by an earlier build; this one's kept
     templates = template_digests(env, {job.template for job in jobs}, references)
     run.cache.pages.record_references(references)
-    # each article walked once, however many pages show it, or not at all; its pictures' files named by folder
-    keys = ContextKeys(run.cache.articles.bases, run.cache.pictures)
-    run.shapes = keys.rebase(run.cache.articles.by_path.values())
     # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
     # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen; on every core
     # (the workers inherit the articles' digests: none is walked again)
@@ -79,18 +84,20 @@ def plan_pages(
             run.options.jobs,
         )
     )
-    return PagePlan(jobs, configs, bodies, digests, _actions(jobs, digests, destination))
+    return PagePlan(jobs, configs, bodies, digests, plan_actions([job.path for job in jobs], digests, destination))
 
 
-def _actions(jobs: list[PageJob], digests: list[str], destination: Destination) -> list[str]:
+def plan_actions(paths: list[str], digests: list[str], destination: Destination) -> list[str]:
+    """What this build does with each file at `paths`, made from `digests` (a page or a data file): KEEP, FROM_MEMORY,
+    FROM_STORE or RENDER, as `destination` allows."""
     stored = destination.source.digests()
     actions = []
-    for job, digest in zip(jobs, digests, strict=True):
+    for path, digest in zip(paths, digests, strict=True):
         if destination.page_in_memory(digest) is not None:
             actions.append(FROM_MEMORY)
-        elif destination.page_kept(job.path, digest):
+        elif destination.page_kept(path, digest):
             actions.append(KEEP)
-        elif stored.get(job.path) == digest:
+        elif stored.get(path) == digest:
             actions.append(FROM_STORE)
         else:
             actions.append(RENDER)
@@ -99,11 +106,14 @@ def _actions(jobs: list[PageJob], digests: list[str], destination: Destination) 
 
 def page_files(
     run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination
-) -> Iterator[OutputFile]:
-    """The pages of the plan, in its order; those to render are rendered on every core while they are handed on."""
+) -> Generator[OutputFile, None, tuple[dict[str, str], ContextKeys]]:
+    """The pages of the plan, in its order; those to render are rendered on every core while they are handed on.
+    Returns each page's digest by its path, for `record_plan`, and the keys, for the data files (dataplan.py): an
+    article they show is keyed already."""
     started = time.perf_counter()
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
-    plan = plan_pages(run, loaded, views, env, destination)
+    keys = plan_keys(run)
+    plan = plan_pages(run, loaded, views, env, destination, keys)
     store = destination.store  # keeps nothing but for an output folder
     todo = plan.indexes(RENDER)
     # the bodies the workers will read, read here first: a damaged row is repaired, and said, once
@@ -141,14 +151,14 @@ def page_files(
         yield OutputFile(job.path, data, unchanged=data is None)  # None: kept in the output
         if run.options.progress is not None and index % 200 == 0:
             run.options.progress("pages", index, len(plan.jobs))
-    _record(run, plan, rendering, destination)
-
-
-def _record(run: Run, plan: PagePlan, rendering: float, destination: Destination) -> None:
-    """What the next build needs of this plan: the articles' shapes, each page's digest, and what the destination
-    keeps of its pages (serve: in memory)."""
     run.cache.articles.record_shapes(run.shapes)
-    destination.record_pages(plan.digests)
-    run.cache.pages.record(dict(zip((job.path for job in plan.jobs), plan.digests, strict=True)))
     run.cache.pages.reused = run.pages_reused
     run.timings.append(("render templates", rendering))
+    return dict(zip((job.path for job in plan.jobs), plan.digests, strict=True)), keys
+
+
+def record_plan(run: Run, digests: dict[str, str], destination: Destination) -> None:
+    """What the next build needs of this build's pages and data files (`digests`: by path, the digest each was made
+    from): the digests, and what the destination keeps of the files (serve: their bytes in memory)."""
+    destination.record_pages(list(digests.values()))
+    run.cache.pages.record(digests)

@@ -2,6 +2,7 @@
 
   load.load_site             config, sources, articles (cached or rendered in parallel) -> Site
   pageplan.page_files        Site -> one page per PageJob: kept, taken from the page store, or rendered in parallel
+  dataplan.data_files        the feeds, sitemaps, robots.txt and redirects: kept, taken from the page store, or made
   searchfiles.search_files   the search indexes: kept, restored, updated from their state, or built cold
   output.write_site          changed files into a staging folder, then committed; nothing on failure
 
@@ -20,20 +21,20 @@ from pathlib import Path
 from sitegen import toolchain
 from sitegen.build import load
 from sitegen.build.collector import paused, spared
+from sitegen.build.dataplan import data_files
 from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
 from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.editions import load_edition
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
-from sitegen.build.pageplan import page_files
+from sitegen.build.pageplan import page_files, record_plan
 from sitegen.build.run import Run, images_folder, start
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.errors import BuildFailed, warning_error
 from sitegen.incremental.slugs import SlugMemo, load_slugs, save_slugs
 from sitegen.model import OutputFile
 from sitegen.pictures.cache import ImageStore
-from sitegen.render.pages import data_files
 from sitegen.stamps import RACY_NANOSECONDS
 
 
@@ -63,12 +64,11 @@ def _files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[O
     views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
     run.editions_converted = sum(view.converted for view in views)
     run.lap("convert editions", started)
-    yield from page_files(run, loaded, views, destination)
+    digests, keys = yield from page_files(run, loaded, views, destination)
     started = time.perf_counter()
-    for site, body in ((loaded.site, loaded.body), *((view.site, view.body) for view in views)):
-        for file in data_files(site, body):
-            run.data_files += 1
-            yield file
+    sites = [(loaded.site, loaded.body), *((view.site, view.body) for view in views)]
+    digests |= yield from data_files(run, sites, keys, destination)
+    record_plan(run, digests, destination)
     run.lap("feeds and sitemap", started)
     if run.options.search:
         started = time.perf_counter()
@@ -109,6 +109,7 @@ def _report(run: Run, loaded: LoadedSite, written: WriteReport, output: Path | N
         mourning=loaded.site.mourning,
         next_mourning=loaded.next_mourning,
         editions_converted=run.editions_converted,
+        data_files_made=run.data_files_made,
     )
 
 

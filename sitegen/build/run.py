@@ -27,7 +27,8 @@ class Run:
     timings: list[tuple[str, float]] = field(default_factory=list)
     pages_rendered: int = 0
     pages_reused: int = 0
-    data_files: int = 0  # feeds, sitemap, robots.txt, search index
+    data_files: int = 0  # feeds, sitemap, robots.txt, redirects, search index
+    data_files_made: int = 0  # feeds, sitemaps, robots.txt and redirects made (not kept, nor taken back)
     editions_converted: int = 0  # articles whose edition texts and bodies this build converted
     write_images: bool = True  # False for `sitegen check`, which writes nothing, not even the image cache
     write_cache: bool = True  # False for `sitegen check`: the cache is read, never written

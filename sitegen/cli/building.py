@@ -151,9 +151,11 @@ def _print_profile(r: BuildReport, lang: str) -> None:
         say(
             lang,
             f"  articles: {r.articles_rendered} rendered, {r.articles_reused} reused; "
-            f"pages: {r.pages_rendered} rendered, {r.pages_reused} reused",
+            f"pages: {r.pages_rendered} rendered, {r.pages_reused} reused; "
+            f"feeds, sitemaps and redirects: {r.data_files_made} made",
             f"  文章：渲染 {r.articles_rendered} 篇，复用 {r.articles_reused} 篇；"
-            f"页面：渲染 {r.pages_rendered} 个，复用 {r.pages_reused} 个",
+            f"页面：渲染 {r.pages_rendered} 个，复用 {r.pages_reused} 个；"
+            f"订阅源、站点地图与跳转：生成 {r.data_files_made} 个",
         )
     )
     click.echo(

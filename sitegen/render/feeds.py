@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from xml.sax.saxutils import escape
 
@@ -131,42 +131,54 @@ def sitemap(config: Config, pages: Iterable[tuple[str, str | None]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def site_feeds(site: Site, body_of: BodyOf) -> Iterable[tuple[str, bytes]]:
-    """(output path, bytes) of the site feed and one feed per column."""
+# atom_feed's arguments before the bodies: config, title, page URL, feed URL, articles, column titles
+FeedArguments = tuple[Config, str, str, str, Sequence[Article], dict[str, str]]
+
+
+def feed_arguments(site: Site) -> Iterator[tuple[str, FeedArguments]]:
+    """(output path, the arguments of `atom_feed` but the bodies and the shared entries) of the site feed, one feed
+    per column and one per author: what each feed is made from (a build keys it by them)."""
     config = site.config
     titles = {c.slug: c.title for c in config.columns}
-    entries: dict[str, list[str]] = {}
-    yield (
-        "feed.xml",
-        atom_feed(config, config.title, "", "feed.xml", site.articles[: config.feed_size], titles, body_of, entries),
-    )
+    yield "feed.xml", (config, config.title, "", "feed.xml", site.articles[: config.feed_size], titles)
     for column in config.columns:
-        items = [a for a in site.articles if a.column == column.slug][: config.feed_size]
+        items = tuple([a for a in site.articles if a.column == column.slug][: config.feed_size])
         feed_url = f"{column.url}feed.xml"
-        title = f"{column.title} - {config.title}"
-        yield feed_url, atom_feed(config, title, column.url, feed_url, items, titles, body_of, entries)
+        yield feed_url, (config, f"{column.title} - {config.title}", column.url, feed_url, items, titles)
     by_author: dict[str, list[Article]] = {}
     for listing in site.author_listings:  # an author's pages in order: their articles, newest first
         if listing.author is not None:
             by_author.setdefault(listing.author.slug, []).extend(listing.articles)
     for author in site.authors:
         feed_url = f"{author.url}feed.xml"
-        items = by_author.get(author.slug, [])[: config.feed_size]
-        title = f"{author.name} - {config.title}"
-        yield feed_url, atom_feed(config, title, author.url, feed_url, items, titles, body_of, entries)
+        items = tuple(by_author.get(author.slug, [])[: config.feed_size])
+        yield feed_url, (config, f"{author.name} - {config.title}", author.url, feed_url, items, titles)
 
 
-def site_map(site: Site) -> bytes:
-    pages: list[tuple[str, str | None]] = [("", _latest(site.articles))]
+def site_feeds(site: Site, body_of: BodyOf) -> Iterable[tuple[str, bytes]]:
+    """(output path, bytes) of the site feed, one feed per column and one per author."""
+    entries: dict[str, list[str]] = {}
+    for path, arguments in feed_arguments(site):
+        yield path, atom_feed(*arguments, body_of, entries)
+
+
+def sitemap_pages(site: Site) -> tuple[tuple[str, str | None], ...]:
+    """What the sitemap lists: every page's site-relative URL and lastmod, sorted (`sitemap` writes them)."""
+    latest = _latest(site.articles)
+    pages: list[tuple[str, str | None]] = [("", latest)]
     for listing in (*site.listings, *site.tag_listings, *site.author_listings, *site.archive_listings):
         pages.append((listing.url, _latest(listing.articles)))
     if site.tags:
-        pages.append(("tags/", _latest(site.articles)))
+        pages.append(("tags/", latest))
     if site.authors:
-        pages.append((AUTHORS_URL, _latest(site.articles)))
-    pages.append((ARCHIVE_URL, _latest(site.articles)))
+        pages.append((AUTHORS_URL, latest))
+    pages.append((ARCHIVE_URL, latest))
     pages.extend((page.article.url, _changed(page.article).isoformat()) for page in site.article_pages)
-    return sitemap(site.config, sorted(pages))
+    return tuple(sorted(pages))
+
+
+def site_map(site: Site) -> bytes:
+    return sitemap(site.config, sitemap_pages(site))
 
 
 def robots_txt(config: Config) -> bytes:

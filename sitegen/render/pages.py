@@ -18,12 +18,11 @@ from markupsafe import Markup
 
 from sitegen.content.markup import BODY_SIZES
 from sitegen.errors import BuildFailed, ContentError
-from sitegen.model import BodyOf, Config, ImageVariant, OutputFile, Site, Tag, output_path_for
-from sitegen.render.feeds import robots_txt, site_feeds, site_map
+from sitegen.model import BodyOf, Config, ImageVariant, Site, Tag, output_path_for
+from sitegen.render.datafiles import data_files as data_files  # where serve's lazy site takes it from
 from sitegen.render.labels import labels_for
 from sitegen.render.memo import IncludeMemo, MemoEnvironment, context_value
 from sitegen.render.portal import JobMaker, portal_jobs
-from sitegen.render.redirects import redirect_files
 from sitegen.render.seo import collection_page, news_article, script_json, website
 from sitegen.render.theme import Theme
 from sitegen.urls import absolute_url, in_edition, passes_through, relative_url, tag_slug
@@ -338,18 +337,6 @@ def render_page(env: jinja2.Environment, config: Config, job: PageJob, body_of: 
     if job.structured is not None:
         variables["json_ld"] = Markup(script_json(job.structured()))  # script_json escapes for <script>
     return _render(env, config, job.template, job.url, job.current, variables)
-
-
-def data_files(site: Site, body_of: BodyOf) -> Iterator[OutputFile]:
-    """The feeds, the sitemap, robots.txt, and the redirects from old addresses (aliases); an edition's feeds and
-    sitemap under its prefix, and neither robots.txt nor redirects of its own (the old addresses were the source's)."""
-    prefix = _prefix(site.config)
-    for path, data in site_feeds(site, body_of):
-        yield OutputFile(prefix + path, data)
-    yield OutputFile(prefix + "sitemap.xml", site_map(site))
-    if not prefix:
-        yield OutputFile("robots.txt", robots_txt(site.config))
-        yield from redirect_files(site)
 
 
 def template_digests(

@@ -1,5 +1,5 @@
 """Redirects from old addresses (`aliases:`) to articles: a small page at each alias, and one map of them all for
-servers that redirect properly. Pure: Site in, OutputFiles out.
+servers that redirect properly. Pure: Site in, bytes out (render/datafiles.py makes them files).
 
 - the page: `<meta http-equiv="refresh">` to the article, `rel=canonical` (search engines move the old page's
   standing to the new one), `noindex`, and a link for readers whose browser does not follow the refresh;
@@ -11,11 +11,11 @@ servers that redirect properly. Pure: Site in, OutputFiles out.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Sequence
 from urllib.parse import quote, urlsplit
 
-from sitegen.model import Article, Config, OutputFile, Site, output_path_for
-from sitegen.urls import REDIRECT_MAPS, absolute_url, alias_output_path, relative_url
+from sitegen.model import Article, Config, Site, output_path_for
+from sitegen.urls import absolute_url, alias_output_path, relative_url
 
 MOVED = {"zh-CN": "本页已移至", "en": "This page has moved to"}
 
@@ -58,26 +58,26 @@ def _site_path(config: Config, relative: str) -> str:
     return urlsplit(config.base_url).path.rstrip("/") + "/" + relative
 
 
-def redirect_files(site: Site) -> Iterator[OutputFile]:
-    """A redirect page per alias and the two maps; nothing for a site without aliases."""
-    pairs = redirects(site)
-    if not pairs:
-        return
-    config = site.config
-    netlify = ["# old address -> article: Netlify and Cloudflare Pages read this file (sitegen writes it)"]
-    nginx = [
+def netlify_map(config: Config, targets: Sequence[tuple[str, str]]) -> bytes:
+    """`_redirects` (Netlify's and Cloudflare Pages' format) of `targets`: (alias, the article's URL), by alias."""
+    lines = ["# old address -> article: Netlify and Cloudflare Pages read this file (sitegen writes it)"]
+    for alias, url in targets:
+        old, new = _site_path(config, alias), _site_path(config, url)
+        lines.append(f"{quote(old, safe='/%')} {quote(new, safe='/%')} 301")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def nginx_map(config: Config, targets: Sequence[tuple[str, str]]) -> bytes:
+    """`redirects.map` (the body of an nginx `map`) of `targets`: (alias, the article's URL), by alias."""
+    lines = [
         "# old address -> article, for nginx (sitegen writes this file):",
         "#   map $uri $sitegen_redirect { include /path/to/public/redirects.map; }",
         "#   server { ... if ($sitegen_redirect) { return 301 $sitegen_redirect; } }",
     ]
-    for alias, article in pairs:
-        yield OutputFile(alias_output_path(alias), redirect_page(config, alias, article))
-        old, new = _site_path(config, alias), _site_path(config, article.url)
-        netlify.append(f"{quote(old, safe='/%')} {quote(new, safe='/%')} 301")
-        nginx.append(f"{_nginx_string(old)} {_nginx_string(quote(new, safe='/%'))};")
-    netlify_file, nginx_file = REDIRECT_MAPS
-    yield OutputFile(netlify_file, ("\n".join(netlify) + "\n").encode("utf-8"))
-    yield OutputFile(nginx_file, ("\n".join(nginx) + "\n").encode("utf-8"))
+    for alias, url in targets:
+        old, new = _site_path(config, alias), _site_path(config, url)
+        lines.append(f"{_nginx_string(old)} {_nginx_string(quote(new, safe='/%'))};")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _nginx_string(text: str) -> str:
