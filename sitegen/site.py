@@ -83,6 +83,32 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
     return errors
 
 
+class CollisionMemo:
+    """The published articles of the last url_collisions that found none, kept from one load to the next (sitegen
+    serve): not checked again while the config is equal and each article is the same object, or has the same
+    source path, output path and aliases."""
+
+    def __init__(self) -> None:
+        self.config: Config | None = None
+        self.articles: tuple[Article, ...] = ()
+
+    def collisions(self, articles: Sequence[Article], config: Config) -> list[ContentError]:
+        same = config == self.config and len(articles) == len(self.articles)
+        if same and all(map(_same_place, articles, self.articles)):
+            return []
+        errors = url_collisions(articles, config)
+        self.config, self.articles = (None, ()) if errors else (config, tuple(articles))
+        return errors
+
+
+def _same_place(article: Article, before: Article) -> bool:
+    return article is before or (
+        article.source_path == before.source_path
+        and article.output_path == before.output_path
+        and article.aliases == before.aliases
+    )
+
+
 def _owner(
     path: str, claimant: str, taken: dict[str, str], folders: dict[str, str], generated: tuple[str, ...]
 ) -> str | None:

@@ -45,7 +45,7 @@ from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout,
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
 from sitegen.model import Article, Image, ImageVariant, OutputFile
-from sitegen.site import RelatedMemo
+from sitegen.site import CollisionMemo, RelatedMemo
 
 CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
@@ -77,8 +77,10 @@ class BuildCache:
     copies: CopyRecord = field(default_factory=CopyRecord)
     search: SearchRecord = field(default_factory=SearchRecord)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
-    # in memory only, for sitegen serve's next load: the related articles, each article's picture files
+    # in memory only, for sitegen serve's next load: the related articles, the URLs found free, each article's
+    # picture files
     related: RelatedMemo = field(default_factory=RelatedMemo)
+    collisions: CollisionMemo = field(default_factory=CollisionMemo)
     pictures_of: dict[str, tuple[Article, tuple[OutputFile, ...]]] = field(default_factory=dict)
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
     pictures: tuple[Path, ...] = ()  # where cached articles' pictures may be (content/, assets/, the image cache)
