@@ -139,7 +139,11 @@ def test_an_unchanged_article_is_kept_without_its_pictures_unless_a_source_it_li
     object.__setattr__(linking, "links", (("b.md", 1),))
     store.by_path[B] = _article(B, "1" * 40)  # at towns/a/ in the store, elsewhere now
     asked: list[str] = []
-    picture_keys = lambda article: asked.append(article.source_path) or ()  # noqa: E731
+
+    def picture_keys(article: Any) -> tuple[str, ...]:
+        asked.append(article.source_path)
+        return ()
+
     assert reuse.current({A: linking}, {A: "towns/a/", B: "towns/b/"}, picture_keys, {A}) == ({}, [A])
     assert asked == [A], "the linking article is checked (its rewritten link changed), pictures and all"
     checked = _article(A, fingerprint(store.stats[A].digest, A, "towns", "towns/a/", (), {}, ()))
