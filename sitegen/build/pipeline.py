@@ -45,9 +45,7 @@ def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None 
     images = ImageStore(images_folder(run.site_dir, o), write=run.write_images, reuse=o.disk_cache)
     if slugs is None:
         slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if o.disk_cache else SlugMemo()
-    loaded = load.load_site(
-        run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs, edits
-    )
+    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs, edits)
     if run.on_disk and run.write_cache:
         save_slugs(run.cache_folder, slugs, toolchain.digest())
     run.images_removed = images.save(loaded.site.config.image_cache_keep_builds)
