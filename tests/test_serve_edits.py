@@ -10,13 +10,14 @@ linking to another, that article's URL moved, a picture replaced, an article del
 from __future__ import annotations
 
 import shutil
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PNG, REPO_ROOT, article, picture_bytes
+from conftest import PNG, REPO_ROOT, SITE_YAML, article, picture_bytes
 from test_reuse import OLD, _article, cache_of, write
+from test_serve import ARTICLES, assert_same_as_a_cold_build, change, fetch, save
 
 from sitegen import site as site_module
 from sitegen.build import lazysite
@@ -32,6 +33,7 @@ from sitegen.incremental.edits import MOST_EDITS, SourceEdits, links_into, moved
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.layout import SITE_INPUTS
 from sitegen.pictures.resolve import Pictures
+from sitegen.serve import DevServer
 from sitegen.site import CollisionMemo
 
 A, B = "content/towns/2024/a.md", "content/towns/2024/b.md"
@@ -371,3 +373,47 @@ def test_a_store_changed_by_a_failed_load_is_not_trusted(example: Path, monkeypa
     generation = reloads.after([FESTIVAL])
     assert reloads.found == 1 and reloads.edits == [None], "not asked: the store is not the served generation's"
     assert "第二稿。" in generation.page("towns/2023/03/shima-peach-blossom-festival/index.html").decode()
+
+
+# --------------------------------------------------------------------------- through the watcher
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[DevServer, Path]]:
+    site = tmp_path.resolve() / "site"
+    for relative, text in {
+        "site.yaml": SITE_YAML,
+        **ARTICLES,
+        "content/towns/2024/a.md": article("甲文", "2024-01-01", "甲。\n\n![图](one.png)\n"),
+        "content/towns/2024/one.png": PNG,
+    }.items():
+        save(site, relative, text)
+    started = DevServer(site, port=0)
+    started.start()
+    yield started, site
+    started.stop()
+
+
+def test_through_the_watcher_an_edit_takes_the_fast_path_and_a_replaced_picture_the_full_one(
+    server: tuple[DevServer, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev, site = server
+    answers: list[SourceEdits | None] = []
+    real = lazysite.source_edits
+
+    def edits(*args: Any) -> SourceEdits | None:
+        answers.append(real(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(lazysite, "source_edits", edits)
+    change(dev, lambda: save(site, "content/towns/2024/b.md", article("乙文", "2024-01-02", "乙的新正文。")))
+    assert answers == [SourceEdits(frozenset({"content/towns/2024/b.md"}), listing=False)]
+    assert "乙的新正文。" in fetch(dev, "towns/2024/01/b/")[1]
+    assert_same_as_a_cold_build(dev)
+
+    before = fetch(dev, "towns/2024/01/a/")[1]
+    change(dev, lambda: save(site, "content/towns/2024/one.png", picture_bytes(90, 70, colour=(10, 200, 90))))
+    assert answers[-1] is None, "a picture changed: every source looked at again"
+    after = fetch(dev, "towns/2024/01/a/")[1]
+    assert 'width="90"' in after and 'width="90"' not in before, "the page shows the new picture"
+    assert_same_as_a_cold_build(dev)
