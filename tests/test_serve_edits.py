@@ -381,12 +381,13 @@ def test_a_store_changed_by_a_failed_load_is_not_trusted(example: Path, monkeypa
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[DevServer, Path]]:
     site = tmp_path.resolve() / "site"
-    for relative, text in {
+    files: dict[str, str | bytes] = {
         "site.yaml": SITE_YAML,
         **ARTICLES,
         "content/towns/2024/a.md": article("甲文", "2024-01-01", "甲。\n\n![图](one.png)\n"),
         "content/towns/2024/one.png": PNG,
-    }.items():
+    }
+    for relative, text in files.items():
         save(site, relative, text)
     started = DevServer(site, port=0)
     started.start()
