@@ -28,10 +28,12 @@ from sitegen.build.staging import MARKER
 from sitegen.config import load_config
 from sitegen.content.articles import fingerprint
 from sitegen.errors import BuildFailed
+from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.edits import MOST_EDITS, SourceEdits, links_into, moved_urls, source_edits
-from sitegen.incremental.reuse import ArticleReuse
+from sitegen.incremental.reuse import ArticleReuse, _OneByOne
 from sitegen.layout import SITE_INPUTS
+from sitegen.model import Body
 from sitegen.pictures.resolve import Pictures
 from sitegen.serve import DevServer
 from sitegen.site import CollisionMemo
@@ -151,6 +153,18 @@ def test_an_unchanged_article_is_kept_without_its_pictures_unless_a_source_it_li
     checked = _article(A, fingerprint(store.stats[A].digest, A, "towns", "towns/a/", (), {}, ()))
     assert reuse.current({A: checked}, {A: "towns/a/"}, lambda article: (), set()) == ({A: checked}, [])
     assert reuse.current({A: kept}, {A: "towns/a/"}, lambda article: (), set()) == ({}, [A]), "checked as before"
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["memory", "disk"])
+def test_a_body_is_looked_up_alone_when_few_sources_were_read(tmp_path: Path, on_disk: bool) -> None:
+    bodies = DiskBodyStore(tmp_path / BODIES_FILE) if on_disk else BodyStore()
+    bodies.put("pending", Body("<p>甲</p>", "甲"))
+    assert bodies.has("pending") and not bodies.has("missing")
+    bodies.flush()
+    assert bodies.has("pending") and not bodies.has("missing")
+    if on_disk:
+        assert DiskBodyStore(tmp_path / BODIES_FILE, write=False).has("pending"), "read back from the file"
+    assert "pending" in _OneByOne(bodies) and "missing" not in _OneByOne(bodies)
 
 
 # --------------------------------------------------------------------------- the URL collision memo

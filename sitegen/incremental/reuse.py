@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
 from sitegen.incremental.articles import ArticleStore, FileStat
+from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.edits import links_into, moved_urls
 from sitegen.model import Article
 
 _HASHING_THREADS = 4  # enough to keep the disk and the cores busy; the rest waits on the GIL
+_FEW_SOURCES = 64  # up to this many sources read as text, their bodies are looked up one by one, not all listed
 
 
 class ArticleReuse:
@@ -105,7 +107,7 @@ class ArticleReuse:
         article: Article,
         urls: Mapping[str, str],
         picture_keys: tuple[str, ...],
-        stored: set[str],
+        stored: Container[str],
     ) -> bool:
         """Whether a cached article is still what rendering its source would give: the URLs its links point to and
         its pictures are as they were (a removed picture or variant changes the key), and its body is stored."""
@@ -142,8 +144,10 @@ class ArticleReuse:
     ) -> dict[str, Article]:
         """The cached articles of sources read as text that rendering again would give unchanged, by path."""
         reused: dict[str, Article] = {}
+        few = len(sources) <= _FEW_SOURCES and self._stored is None
+        stored = _OneByOne(self.store.bodies) if few else self._stored_bodies()
         for path, source in sources.items():
-            article = self.after_reading(source, urls, picture_keys, self._stored_bodies())
+            article = self.after_reading(source, urls, picture_keys, stored)
             if article is not None:
                 reused[path] = article
         self.reused += len(reused)
@@ -170,7 +174,7 @@ class ArticleReuse:
         source: Source,
         urls: Mapping[str, str],
         picture_keys: Callable[[Article], tuple[str, ...]],
-        stored: set[str],
+        stored: Container[str],
     ) -> Article | None:
         """The cached article of a source read as text, when rendering it would give the same article."""
         return self.store.article(
@@ -180,3 +184,14 @@ class ArticleReuse:
             ),
             stored,
         )
+
+
+class _OneByOne:
+    """The stored bodies, asked about one key at a time (sitegen serve after an edit reads a source or two: listing
+    every key of the store would cost more)."""
+
+    def __init__(self, bodies: BodyStore) -> None:
+        self.bodies = bodies
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.bodies.has(key)
