@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -264,18 +265,30 @@ def related_ranks(
 
 
 class RelatedMemo:
-    """Every article's related ranks, kept from one assembly of the site to the next (sitegen serve): they depend
-    only on the order of the articles, their columns and tags, and related_count, which an edit of a body or a
-    title leaves as they were, so they are then not worked out again."""
+    """Every article's related ranks, kept from one assembly of the site to the next (sitegen serve in memory,
+    a build in its cache): they depend only on the order of the articles, their columns and tags, and
+    related_count, which an edit of a body or a title leaves as they were, so they are then not worked out again.
+    `shape`: a digest of those; `ranks`: by rank, the ranks of its related articles."""
 
-    def __init__(self) -> None:
-        self.shape: tuple[object, ...] | None = None
-        self.ranks: dict[int, tuple[int, ...]] = {}
+    def __init__(self, shape: str | None = None, ranks: dict[int, tuple[int, ...]] | None = None) -> None:
+        self.shape = shape
+        self.ranks: dict[int, tuple[int, ...]] = ranks if ranks is not None else {}
+        self.changed = False  # ranks worked out since the memo was made or saved
+        self._checked = not self.ranks  # read from a file: every rank must point into the articles
 
     def start(self, ordered: Sequence[Article], count: int) -> None:
-        shape = (count, *((a.source_path, a.column, a.tags) for a in ordered))
-        if shape != self.shape:
-            self.shape, self.ranks = shape, {}
+        text = repr((count, [(a.source_path, a.column, a.tags) for a in ordered]))
+        shape = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        if shape != self.shape or not (self._checked or self._fits(len(ordered))):
+            self.shape, self.ranks, self.changed = shape, {}, True
+        self._checked = True
+
+    def _fits(self, size: int) -> bool:
+        return all(0 <= rank < size and all(0 <= r < size for r in related) for rank, related in self.ranks.items())
+
+    def remember(self, rank: int, related: tuple[int, ...]) -> None:
+        self.ranks[rank] = related
+        self.changed = True
 
 
 def assemble(
@@ -353,7 +366,7 @@ def _article_pages(
             ranks = memo.ranks.get(rank)
             if ranks is None:
                 ranks = related_ranks(rank, ordered, postings, column_ranks, index, config.related_count)
-                memo.ranks[rank] = ranks
+                memo.remember(rank, ranks)
             related = tuple(ordered[r] for r in ranks)
             article_pages.append(
                 ArticlePage(

@@ -407,3 +407,23 @@ def test_a_picture_removed_after_a_build_is_an_error_in_the_next_one(tmp_path: P
     with pytest.raises(BuildFailed) as failed:
         build(site, options)
     assert [(e.path, e.field) for e in failed.value.errors] == [("content/towns/a.md", "images")]
+
+
+def test_a_body_edit_takes_the_related_articles_back_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    site, options = one_article_site(tmp_path)
+    for day in (2, 3, 4):
+        (site / "content" / "towns" / f"n{day}.md").write_text(article(day, "党建", False), encoding="utf-8")
+    build(site, options)
+    assert BuildCache.load(site / ".sitegen-cache").related.ranks, "saved with the cache"
+    edited = site / "content" / "towns" / "n3.md"
+    edited.write_text(article(3, "党建", False, "又一段。"), encoding="utf-8")
+
+    def worked_out(*args: Any) -> None:
+        raise AssertionError("the related articles were worked out again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("sitegen.site.related_ranks", worked_out)
+        report = build(site, options)
+    assert report.articles_rendered == 1
+    cold = build(site, dataclasses.replace(options, output_dir=tmp_path / "cold", disk_cache=False))
+    assert cold.articles_rendered == 4 and tree(tmp_path / "out") == tree(tmp_path / "cold")

@@ -176,6 +176,18 @@ def test_a_related_memo_gives_the_same_related_articles_and_is_reused_only_while
     assert memo.ranks != ranks, "a changed tag works them out again"
 
 
+def test_related_ranks_read_back_that_point_past_the_articles_are_worked_out_again() -> None:
+    articles = [replace(art(s, c, d), tags=t) for s, c, d, t in RELATED]
+    memo = RelatedMemo()
+    expected = [p.related for p in assemble(config(), articles, related=memo).article_pages]
+    assert memo.changed and memo.shape is not None
+    hostile = RelatedMemo(memo.shape, {rank: (99,) for rank in memo.ranks})  # as a tampered cache could hold
+    assert [p.related for p in assemble(config(), articles, related=hostile).article_pages] == expected
+    taken_back = RelatedMemo(memo.shape, dict(memo.ranks))
+    assert [p.related for p in assemble(config(), articles, related=taken_back).article_pages] == expected
+    assert not taken_back.changed, "the same shape: every rank taken back, none worked out"
+
+
 RELATED = [
     ("a", "towns", 0, ("治安",)),
     ("b", "towns", 1, ("治安", "交通")),

@@ -15,6 +15,7 @@ from sitegen.incremental.pagerecord import PageRecord
 from sitegen.incremental.pickles import Pickler, SafeUnpickler
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.searchrecord import SearchRecord
+from sitegen.site import RelatedMemo
 
 OLD = 1_600_000_000 * 10**9
 
@@ -30,6 +31,7 @@ def filled_cache() -> BuildCache:
     cache.copies.sources = {"assets/a.css": ("/site/assets/a.css", OLD, 4)}
     cache.search.record("search-digest", ("search/meta.json",))
     cache.search.record_edition("zh-hant/search/", "edition-digest", ("zh-hant/search/meta.json",))
+    cache.related = RelatedMemo("f" * 40, {0: (1,), 1: (0,)})
     return cache
 
 
@@ -47,7 +49,21 @@ def test_the_stores_are_saved_together_and_loaded_back(tmp_path: Path) -> None:
     assert loaded.copies.sources == cache.copies.sources
     assert (loaded.search.digest, loaded.search.paths) == ("search-digest", ("search/meta.json",))
     assert loaded.search.editions == {"zh-hant/search/": ("edition-digest", ("zh-hant/search/meta.json",))}
+    assert (loaded.related.shape, loaded.related.ranks) == ("f" * 40, {0: (1,), 1: (0,)})
     assert not loaded.changed and not loaded.articles.keep_sources  # a build on disk keeps no sources
+
+
+def test_related_articles_of_the_wrong_types_are_worked_out_again_not_a_failed_build(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    for related in ({"shape": 3, "ranks": {}}, {"shape": "f" * 40, "ranks": {"0": (1,)}}, {"shape": "f" * 40,
+                    "ranks": {0: [1]}}, {"shape": "f" * 40, "ranks": {0: ("1",)}}, {}):  # fmt: skip
+        with (tmp_path / CACHE_FILE).open("rb") as handle:
+            index = pickle.load(handle)
+        index["related"] = related
+        (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+        loaded = BuildCache.load(tmp_path)
+        assert (loaded.related.shape, loaded.related.ranks) == (None, {}), related
+        assert loaded.warnings == [] and loaded.pages.digests == {"index.html": "digest-of-home"}
 
 
 def test_nothing_is_written_when_no_store_changed(tmp_path: Path) -> None:

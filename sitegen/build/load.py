@@ -29,7 +29,7 @@ from sitegen.incremental.cache import BuildCache, files_fingerprint
 from sitegen.incremental.edits import SourceEdits
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.layout import ASSETS_DIR, CONFIG_FILE
-from sitegen.model import Article, Body, Config, OutputFile, Site
+from sitegen.model import Article, Body, Config, Image, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
 from sitegen.portal import production_problems
@@ -359,7 +359,7 @@ def static_files(
     theme: Theme,
     articles: list[Article],
     people: dict[str, AuthorInfo] | None = None,
-    memo: dict[str, tuple[Article, tuple[OutputFile, ...]]] | None = None,
+    memo: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]] | None = None,
 ) -> tuple[OutputFile, ...]:
     """Theme and site assets (the site's override the theme's), every picture the articles use, authors' photos.
     `memo`: each article's picture files by source path, kept while the article is the same object (sitegen serve
@@ -373,16 +373,15 @@ def static_files(
                     files[relative] = OutputFile(relative, copy_from=path)
     known = memo if memo is not None else {}
     current = {}
+    copies: dict[str, Path] = {}  # most pictures are shown by many articles: one OutputFile per picture file
     for article in articles:
         remembered = known.get(article.source_path)
         if remembered is None or remembered[0] is not article:
-            # the picture as it is, its variants and its thumbnail
-            pictures = (*article.images, *article.unplaced_images)
-            made = tuple(OutputFile(url, copy_from=file) for image in pictures for url, file in image.files)
-            remembered = (article, made)
+            remembered = (article, _picture_files(article))
         current[article.source_path] = remembered
-        for file in remembered[1]:
-            files[file.path] = file
+        copies.update(remembered[1])
+    for url, file in copies.items():
+        files[url] = OutputFile(url, copy_from=file)
     if memo is not None:  # only this load's articles
         memo.clear()
         memo.update(current)
@@ -390,3 +389,17 @@ def static_files(
         if info.photo_file is not None:
             files[info.photo] = OutputFile(info.photo, copy_from=info.photo_file)
     return tuple(files[path] for path in sorted(files))
+
+
+def _picture_files(article: Article) -> tuple[tuple[str, Path], ...]:
+    """(site-relative URL, file) of each picture the article shows as it is, its variants and its thumbnail
+    (Image.files, without a tuple made per picture and thumbnail)."""
+    found = []
+    for picture in (*article.images, *article.unplaced_images):
+        image: Image | None = picture
+        while image is not None:
+            if image.source_file is not None:
+                found.append((image.url, image.source_file))
+            found.extend((v.url, v.file) for v in image.variants if v.file is not None)
+            image = image.thumb
+    return tuple(found)

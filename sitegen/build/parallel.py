@@ -7,11 +7,12 @@ number of workers.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+
+from sitegen.build.collector import spared
 
 T = TypeVar("T")
 MIN_ITEMS_PER_WORKER = 64  # below this a pool costs more than it saves
@@ -43,9 +44,7 @@ def ordered_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
     chunk = max(1, min(64, count // (jobs * 8)))
     # Frozen objects are left alone by the workers' garbage collector, which would otherwise write to every
     # object's header and so copy every page the workers share with this process (the gc module's advice).
-    gc.freeze()
-    try:
+    with spared() as settle:
+        settle()
         with context.Pool(jobs, initializer=_start_worker, initargs=(work,)) as pool:
             yield from pool.imap(_run, range(count), chunksize=chunk)
-    finally:
-        gc.unfreeze()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sitegen import toolchain
 from sitegen.build import load
+from sitegen.build.collector import spared
 from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
 from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.editions import load_edition
@@ -119,28 +120,42 @@ def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite
 
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
-    run = start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
-    loaded = load_run(run)
-    for _ in _files(run, loaded, NoOutput()):  # every page rendered, so that every template error is found
-        pass
-    return _report(run, loaded, WriteReport(0, 0), None)
+    with spared() as settle:
+        run = start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
+        loaded = load_run(run)
+        settle()  # kept to the end: the cycle collector need not walk it again (collector.py)
+        for _ in _files(run, loaded, NoOutput()):  # every page rendered, so that every template error is found
+            pass
+        return _report(run, loaded, WriteReport(0, 0), None)
 
 
 def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
     """The whole site as OutputFiles by path, written nowhere (for the development server)."""
-    run = start(site_dir, options)
-    memory = options.cache  # serve's, kept across builds; without it, a build in memory keeps nothing
-    destination = ServeMemory.open(memory, run.cache_folder, options.disk_cache) if memory is not None else NoOutput()
-    loaded = load_run(run)
-    files = {file.path: file for file in _files(run, loaded, destination)}
-    return _report(run, loaded, WriteReport(0, 0), None), files
+    with spared() as settle:
+        run = start(site_dir, options)
+        memory = options.cache  # serve's, kept across builds; without it, a build in memory keeps nothing
+        destination: Destination = NoOutput()
+        if memory is not None:
+            destination = ServeMemory.open(memory, run.cache_folder, options.disk_cache)
+        loaded = load_run(run)
+        settle()  # kept to the end: the cycle collector need not walk it again (collector.py)
+        files = {file.path: file for file in _files(run, loaded, destination)}
+        return _report(run, loaded, WriteReport(0, 0), None), files
 
 
 def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, LoadedSite]:
     """Build into `output` (checked and locked by the caller)."""
-    run = start(site_dir, options)
-    destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
-    loaded = load_run(run)
+    with spared() as settle:
+        run = start(site_dir, options)
+        settle()  # the cache and, below, the site are kept to the end: the cycle collector need not walk them again
+        destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
+        loaded = load_run(run)
+        settle()
+        return _build(run, loaded, destination, output)
+
+
+def _build(run: Run, loaded: LoadedSite, destination: OutputFolder, output: Path) -> tuple[BuildReport, LoadedSite]:
+    options = run.options
     started = time.perf_counter()
     written = write_site(_files(run, loaded, destination), output, run.cache.outputs.files or None, options.output_mode)
     _record_output(run, loaded, written, destination)

@@ -44,15 +44,16 @@ from sitegen.incremental.pagerecord import PageRecord
 from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, Pickler, SafeUnpickler
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
-from sitegen.model import Article, Image, ImageVariant, OutputFile
+from sitegen.model import Article, Image, ImageVariant
 from sitegen.site import CollisionMemo, RelatedMemo
 
 CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
 # 3: the picture folders the article shards name ("roots"), so that a cache restored elsewhere is relocated
-FORMAT = 3
-# the index's keys and their types: the site's fingerprint, then every store's part
-_INDEX_PART = {"site": str}
+# 4: the related articles (site.RelatedMemo), kept on disk too
+FORMAT = 4
+# the index's keys and their types: the site's fingerprint and the related articles, then every store's part
+_INDEX_PART = {"site": str, "related": dict}
 _PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)
 _INDEX = {key: kind for part in (_INDEX_PART, *_PARTS) for key, kind in part.items()}
 
@@ -77,11 +78,11 @@ class BuildCache:
     copies: CopyRecord = field(default_factory=CopyRecord)
     search: SearchRecord = field(default_factory=SearchRecord)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
-    # in memory only, for sitegen serve's next load: the related articles, the URLs found free, each article's
-    # picture files
+    # the related articles of the last assembly; in memory only, for sitegen serve's next load: the URLs found
+    # free, each article's picture files
     related: RelatedMemo = field(default_factory=RelatedMemo)
     collisions: CollisionMemo = field(default_factory=CollisionMemo)
-    pictures_of: dict[str, tuple[Article, tuple[OutputFile, ...]]] = field(default_factory=dict)
+    pictures_of: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]] = field(default_factory=dict)
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
     pictures: tuple[Path, ...] = ()  # where cached articles' pictures may be (content/, assets/, the image cache)
 
@@ -96,7 +97,7 @@ class BuildCache:
     @property
     def changed(self) -> bool:
         """Whether the disk copy needs writing."""
-        return self.site_changed or any(store.changed for store in self._stores())
+        return self.site_changed or self.related.changed or any(store.changed for store in self._stores())
 
     def _stores(self) -> tuple[ArticleStore | PageRecord | OutputRecord | CopyRecord | SearchRecord, ...]:
         return (self.articles, self.pages, self.outputs, self.copies, self.search)
@@ -127,6 +128,7 @@ class BuildCache:
                     outputs=OutputRecord.from_index(index, places),
                     copies=CopyRecord.from_index(index, places),
                     search=SearchRecord.from_index(index, places),
+                    related=_related(index["related"]),
                     warnings=warnings,
                     pictures=pictures,
                 )
@@ -153,7 +155,8 @@ class BuildCache:
         except WRITE_ERRORS:  # front matter holding values we do not cache
             (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
             return
-        index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint}
+        related = {"shape": self.related.shape, "ranks": self.related.ranks}
+        index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint, "related": related}
         index |= self.articles.index_part(names, shards.roots)
         for record in (self.pages, self.outputs, self.copies, self.search):
             index |= record.index_part()
@@ -166,7 +169,7 @@ class BuildCache:
             (folder / CACHE_FILE).unlink(missing_ok=True)
             return
         os.replace(temporary, folder / CACHE_FILE)
-        self.site_changed = False
+        self.site_changed = self.related.changed = False
         for store in self._stores():
             store.changed = False
         shards.remove_others(names.values())
@@ -187,10 +190,12 @@ def _read_index(path: Path) -> dict[str, Any] | None:
         raise _Unusable(OTHER_TOOLCHAIN) from None
     except READ_ERRORS as exc:
         raise _Unusable(damaged(exc)) from None
-    if not isinstance(data, dict) or any(key not in data for key in ("schema", *_INDEX)):
+    if not isinstance(data, dict) or "schema" not in data:
         raise _Unusable(damaged("not a build cache"))
-    if data["schema"] != _schema():
+    if data["schema"] != _schema():  # first: another format's index may have other keys
         raise _Unusable(OTHER_TOOLCHAIN)
+    if any(key not in data for key in _INDEX):
+        raise _Unusable(damaged("not a build cache"))
     if not all(isinstance(data[key], kind) for key, kind in _INDEX.items()):
         raise _Unusable(damaged("a field of the wrong type"))
     try:
@@ -198,6 +203,17 @@ def _read_index(path: Path) -> dict[str, Any] | None:
     except ValueError as exc:
         raise _Unusable(damaged(exc)) from None
     return data
+
+
+def _related(part: dict[Any, Any]) -> RelatedMemo:
+    """The related articles the index holds, as data of the expected types; anything else is worked out again."""
+    shape, ranks = part.get("shape"), part.get("ranks")
+    if not isinstance(shape, str) or not isinstance(ranks, dict):
+        return RelatedMemo()
+    for rank, related in ranks.items():
+        if type(rank) is not int or type(related) is not tuple or not all(type(r) is int for r in related):
+            return RelatedMemo()
+    return RelatedMemo(shape, ranks)
 
 
 def files_fingerprint(paths: Iterable[Path], *extra: str) -> str:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Collection, Container, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
@@ -32,7 +31,6 @@ from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.edits import links_into, moved_urls
 from sitegen.model import Article
 
-_HASHING_THREADS = 4  # enough to keep the disk and the cores busy; the rest waits on the GIL
 _FEW_SOURCES = 64  # up to this many sources read as text, their bodies are looked up one by one, not all listed
 
 
@@ -59,11 +57,12 @@ class ArticleReuse:
 
     def cached(self, found: list[tuple[str, str, os.stat_result]]) -> list[Article | None]:
         """For each (path, column, stat) found: the cached article if its file holds the bytes the article was made
-        from, else None. Files whose stats moved are hashed in threads (reading and SHA-1 let go of the GIL)."""
+        from, else None. Files whose stats moved are hashed one after the other: a source is a few kilobytes, just
+        written by the checkout and in the page cache, and a thread per file cost four times the hashing itself
+        (0.45 against 0.12 s for 10,000 sources)."""
         known = [self._known(relative, column, stat) for relative, column, stat in found]
         to_hash = [i for i, (stat, article) in enumerate(known) if article is not None and stat is None]
-        with ThreadPoolExecutor(_HASHING_THREADS) as pool:
-            digests = dict(zip(to_hash, pool.map(lambda i: self._digest(found[i][0]), to_hash), strict=True))
+        digests = {i: self._digest(found[i][0]) for i in to_hash}
         articles: list[Article | None] = []
         for index, ((relative, _, stat), (recorded, article)) in enumerate(zip(found, known, strict=True)):
             if article is not None and recorded is None:  # a new time stamp (a fresh checkout, a touch)

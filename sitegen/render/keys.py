@@ -80,18 +80,27 @@ class ContextKeys:
         if kind in _PLAIN:
             return value
         if kind is tuple or kind is list:
-            plain, walk = _PLAIN, self.value
-            return (kind.__name__, [v if type(v) in plain else walk(v) for v in value])
+            return (kind.__name__, [self._item(v) for v in value])
         fields = _field_values(kind)
         if fields is not None:
             return self._dataclass(value, fields)
         return self._other(value, kind)
 
+    def _item(self, value: Any) -> object:
+        """An element of a sequence: most are plain, or objects walked already (the cards of a listing)."""
+        if type(value) in _PLAIN:
+            return value
+        known = self._digests.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        return self.value(value)
+
     def _other(self, value: Any, kind: type) -> object:
         if isinstance(value, str):  # Markup and other str subclasses render differently from str: keep the type
             return (kind.__qualname__, str(value))
         if isinstance(value, Mapping):  # in its own order: the same data gives the same order
-            return ("mapping", *((self.value(k), self.value(v)) for k, v in value.items()))
+            item = self._item
+            return ("mapping", *[(item(k), item(v)) for k, v in value.items()])
         if isinstance(value, frozenset | set):  # sorted: the order of a set depends on the hash seed
             return ("set", *sorted((self.value(item) for item in value), key=repr))
         if isinstance(value, datetime.date | datetime.time | datetime.timedelta | datetime.tzinfo):
