@@ -432,3 +432,21 @@ def test_through_the_watcher_an_edit_takes_the_fast_path_and_a_replaced_picture_
     after = fetch(dev, "towns/2024/01/a/")[1]
     assert 'width="90"' in after and 'width="90"' not in before, "the page shows the new picture"
     assert_same_as_a_cold_build(dev)
+
+
+def test_site_yaml_changed_behind_the_watchers_back_still_has_every_source_read(
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """site.yaml is read on every load: when it changed, the store forgets its articles whatever the watcher said."""
+    reloads = Reloads(example, monkeypatch)
+    edit(example, "site.yaml", "page_size: ", "related_count: 2\npage_size: ")
+    edit(example, FESTIVAL, "\n---\n", "\n---\n\n改了设置之后。\n")
+    generation = reloads.after([FESTIVAL])
+    assert reloads.edits[-1] == SourceEdits(frozenset({FESTIVAL}), listing=False), "the watcher saw the article only"
+    assert reloads.found == 1 and generation.loaded.articles_reused == 0, "every source found and read again"
+    assert_served_as_built(generation, example, tmp_path / "config")
+
+
+def test_the_cache_says_when_it_forgot_its_articles() -> None:
+    cache = BuildCache()
+    assert cache.start("site-v1") and not cache.start("site-v1") and cache.start("site-v2")

@@ -103,7 +103,8 @@ def load_site(
     says so (sitegen.incremental.edits); None: every source is looked at."""
     config = load_config(site_dir)
     now = (now or datetime.now(config.timezone)).astimezone(config.timezone)
-    edits = _start(cache, site_dir, edits)
+    if cache.start(content_fingerprint(site_dir)):
+        edits = None  # the store forgot its articles: every source is looked at
     reuse = ArticleReuse(cache.articles, site_dir, time.time_ns() - RACY_NANOSECONDS)
     pictures = Pictures(site_dir, images)
     read = _read_articles(site_dir, config, now, reuse, pictures, jobs, edits)
@@ -141,15 +142,6 @@ def load_site(
         # only for a damaged body
         remake=partial(_remake_body, site_dir, config, pictures, read.urls, now, cache.articles.bodies),
     )
-
-
-def _start(cache: BuildCache, site_dir: Path, edits: SourceEdits | None) -> SourceEdits | None:
-    """Begin the cache's build; the edits, unless what shapes every article changed (the store forgets them)."""
-    shaping = content_fingerprint(site_dir)
-    if shaping != cache.site_fingerprint:
-        edits = None
-    cache.start(shaping)
-    return edits
 
 
 @dataclass(frozen=True)

@@ -86,13 +86,15 @@ class BuildCache:
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
     pictures: tuple[Path, ...] = ()  # where cached articles' pictures may be (content/, assets/, the image cache)
 
-    def start(self, site_fingerprint: str) -> None:
-        """Begin a build: forget the articles and pages when what shapes every article changed."""
-        if site_fingerprint != self.site_fingerprint:
+    def start(self, site_fingerprint: str) -> bool:
+        """Begin a build: forget the articles and pages when what shapes every article changed (then True)."""
+        forget = site_fingerprint != self.site_fingerprint
+        if forget:
             self.articles.clear()
             self.pages.clear()
             self.site_fingerprint, self.site_changed = site_fingerprint, True
         self.articles.reused = self.pages.reused = 0
+        return forget
 
     @property
     def changed(self) -> bool:
