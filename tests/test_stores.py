@@ -7,6 +7,9 @@ import os
 import pickle
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sitegen.incremental.articles import FileStat
 from sitegen.incremental.cache import CACHE_FILE, BuildCache
 from sitegen.incremental.copies import CopyRecord
@@ -157,6 +160,19 @@ def test_the_search_record_notes_a_change_only_when_there_is_one() -> None:
     record.changed = False
     record.record_edition("zh-hant/search/", "e", ())
     assert not record.changed
+
+
+def _relative_by_parts(path: object) -> bool:
+    """relative_path's rule spelt out part by part (it is one regular expression)."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\0" in path or "\\" in path:
+        return False
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+@given(st.lists(st.sampled_from(["a", "b.md", ".", "..", "...", "/", "\\", "\0", "\n", " ", "é"]), max_size=8))
+def test_the_relative_path_rule_is_the_rule_spelt_out_part_by_part(pieces: list[str]) -> None:
+    path = "".join(pieces)
+    assert relative_path(path) == _relative_by_parts(path), repr(path)
 
 
 def test_paths_read_back_stay_inside_their_folder(tmp_path: Path) -> None:

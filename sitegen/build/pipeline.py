@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen import toolchain
 from sitegen.build import load
-from sitegen.build.collector import spared
+from sitegen.build.collector import paused, spared
 from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
 from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.editions import load_edition
@@ -149,7 +149,8 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
         run = start(site_dir, options)
         settle()  # the cache and, below, the site are kept to the end: the cycle collector need not walk them again
         destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
-        loaded = load_run(run)
+        with paused():
+            loaded = load_run(run)
         settle()
         return _build(run, loaded, destination, output)
 

@@ -147,6 +147,8 @@ class ShardFolder:
         the same folder of this build."""
         articles: dict[str, Article] = {}
         roots = folder_prefixes(self.pictures)
+        placement = _Placement(roots)
+
         renames = moved(saved_roots, self.roots) if self.pictures else {}
         for name in shards.values():
             if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
@@ -160,7 +162,7 @@ class ShardFolder:
                     if moved_item is not item:
                         item = moved_item
                         self.relocated += 1
-                stray = next((file for file in _picture_files(item) if not inside(file, roots)), None)
+                stray = next((file for file in _picture_files(item) if placement.stray(file)), None)
                 if stray is not None or not relative_path(item.source_path):
                     strays.append(stray or item.source_path)
                     continue
@@ -221,6 +223,23 @@ def _file_stats(places: Places, saved: dict[Any, Any]) -> dict[str, FileStat]:
     if wrong:  # one line for the file, naming the first
         places.warnings.append(dropped(str(places.file), damaged(f"the stats of {wrong[0]!r} are not stats")))
     return {path: stat for path, stat in stats.items() if type(stat) is FileStat}
+
+
+class _Placement:
+    """Whether a cached picture's file lies outside the folders pictures may be in; each Path object checked once
+    (the articles of a shard share one Path per picture: pickles._path)."""
+
+    def __init__(self, roots: tuple[str, ...]) -> None:
+        self.roots = roots
+        self.known: dict[Path, bool] = {}
+
+    def stray(self, file: object) -> bool:
+        if not isinstance(file, Path):
+            return True  # what `inside` says of anything but a Path
+        verdict = self.known.get(file)
+        if verdict is None:
+            verdict = self.known[file] = not inside(file, self.roots)
+        return verdict
 
 
 def _picture_files(article: Article) -> Iterator[object]:
