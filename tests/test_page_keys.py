@@ -14,6 +14,7 @@ from sitegen.build.api import BuildOptions, build
 from sitegen.model import Tag
 from sitegen.render import pages
 from sitegen.render.keys import ContextKeys
+from sitegen.render.theme import default_theme
 
 
 def test_a_tag_differing_only_in_its_count_gives_another_key() -> None:
@@ -142,3 +143,25 @@ def _article_model(title: str, date):
     from sitegen.model import Article
 
     return Article("content/towns/a.md", "towns", title, date, "a", "towns/a/", "摘要", views=3, tags=("党建",))
+
+
+def test_template_digests_take_what_a_template_refers_to_back_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "article.html").write_text('{% extends "theme/article.html" %}', encoding="utf-8")
+    env = pages.make_environment(templates, default_theme())
+    names = {"article.html", "home.html"}
+    references: dict[str, tuple[str, ...] | None] = {"0" * 40: ("gone.html",)}  # a source no longer met
+    first = pages.template_digests(env, names, references)
+    assert first == pages.template_digests(env, names)  # the same digests with or without the cache
+    assert "0" * 40 not in references and ("theme/article.html",) in references.values()
+
+    def parsed(*args: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(env, "parse", parsed)
+    kept = dict(references)
+    assert pages.template_digests(env, names, references) == first and references == kept
+    (templates / "article.html").write_text('{% extends "theme/home.html" %}', encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):  # a changed source is parsed
+        pages.template_digests(env, names, references)

@@ -29,6 +29,7 @@ def filled_cache() -> BuildCache:
     cache.articles.stats["content/towns/a.md"] = FileStat(OLD, 3, "d" * 40)
     cache.articles.shapes = {"content/towns/a.md": "e" * 40}
     cache.pages.record({"index.html": "digest-of-home"})
+    cache.pages.record_references({"a" * 40: ("theme/base.html",), "b" * 40: None})
     cache.outputs.record_files(["index.html", "search/meta.json"])
     cache.outputs.stats = {"index.html": (OLD, 10)}
     cache.copies.sources = {"assets/a.css": ("/site/assets/a.css", OLD, 4)}
@@ -53,7 +54,19 @@ def test_the_stores_are_saved_together_and_loaded_back(tmp_path: Path) -> None:
     assert (loaded.search.digest, loaded.search.paths) == ("search-digest", ("search/meta.json",))
     assert loaded.search.editions == {"zh-hant/search/": ("edition-digest", ("zh-hant/search/meta.json",))}
     assert (loaded.related.shape, loaded.related.ranks) == ("f" * 40, {0: (1,), 1: (0,)})
+    assert loaded.pages.template_references == {"a" * 40: ("theme/base.html",), "b" * 40: None}
     assert not loaded.changed and not loaded.articles.keep_sources  # a build on disk keeps no sources
+
+
+def test_template_references_of_the_wrong_types_are_parsed_again_not_a_failed_build(tmp_path: Path) -> None:
+    filled_cache().save(tmp_path)
+    with (tmp_path / CACHE_FILE).open("rb") as handle:
+        index = pickle.load(handle)
+    index["template_references"] |= {3: ("x.html",), "c" * 40: "x.html", "d" * 40: (3,), "e" * 40: ["x.html"]}
+    (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+    loaded = BuildCache.load(tmp_path)
+    assert loaded.pages.template_references == {"a" * 40: ("theme/base.html",), "b" * 40: None}
+    assert loaded.warnings == []
 
 
 def test_related_articles_of_the_wrong_types_are_worked_out_again_not_a_failed_build(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import toolchain
+from sitegen.build.collector import paused
 from sitegen.build.destination import ServeMemory
 from sitegen.build.editions import EditionView, load_edition
 from sitegen.build.load import LoadedSite
@@ -200,16 +201,16 @@ def serve_site(
     (with every content error, or a template that does not compile) or ConfigError."""
     if options.cache is None:
         options = replace(options, cache=BuildCache())
-    collecting = gc.isenabled()
-    # loading makes many objects and frees few: Python's cycle collector, run each time enough new ones pile up,
-    # would walk every live one (the cache's articles, the last generation) again and again
-    gc.disable()
-    try:
-        with _STORE:
-            return _load(site_dir, options, previous, changed)
-    finally:
-        if collecting:
-            gc.enable()
+    # Loading makes many objects and frees few: Python's cycle collector, run each time enough new ones pile up,
+    # would walk every live one (the cache's articles, the last generation) again and again, so it is paused; then
+    # the generation is frozen, so that the collections rendering pages set off (the first of them on the page the
+    # browser reloads) do not walk it either. The last generation's objects are given back to the collector first:
+    # what of them became garbage is collected (build/collector.py).
+    gc.unfreeze()
+    with paused(), _STORE:
+        site = _load(site_dir, options, previous, changed)
+    gc.freeze()
+    return site
 
 
 def _load(

@@ -63,7 +63,9 @@ def plan_pages(
         jobs += edition_jobs
         bodies += [view.body] * len(edition_jobs)
         configs += [view.site.config] * len(edition_jobs)
-    templates = template_digests(env, {job.template for job in jobs})
+    references = dict(run.cache.pages.template_references)  # parsed by an earlier build; this one's kept
+    templates = template_digests(env, {job.template for job in jobs}, references)
+    run.cache.pages.record_references(references)
     # each article walked once, however many pages show it, or not at all; its pictures' files named by folder
     keys = ContextKeys(run.cache.articles.bases, run.cache.pictures)
     run.shapes = keys.rebase(run.cache.articles.by_path.values())

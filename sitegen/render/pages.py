@@ -352,8 +352,16 @@ def data_files(site: Site, body_of: BodyOf) -> Iterator[OutputFile]:
         yield from redirect_files(site)
 
 
-def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str, str]:
-    """For each template, a digest of its source and of every template it extends, includes or imports."""
+def template_digests(
+    env: jinja2.Environment, names: Iterable[str], references: dict[str, tuple[str, ...] | None] | None = None
+) -> dict[str, str]:
+    """For each template, a digest of its source and of every template it extends, includes or imports.
+    `references`: what each source refers to, by the digest of its text (None: a name computed at run time), kept
+    by the build cache, for parsing every template cost a tenth of a second on every build; on return it holds the
+    entries of the sources met, and only those."""
+    known = dict(references or {})
+    met = references if references is not None else {}
+    met.clear()
     digests: dict[str, str] = {}
     for name in names:
         seen: dict[str, str] = {}
@@ -370,12 +378,20 @@ def template_digests(env: jinja2.Environment, names: Iterable[str]) -> dict[str,
             except UnicodeDecodeError:
                 raise BuildFailed([_not_utf8(env, current)]) from None
             seen[current] = source
-            try:
-                referenced = jinja2.meta.find_referenced_templates(env.parse(source))
-            except jinja2.TemplateSyntaxError:
-                continue  # rendering reports it with its line
+            text_digest = hashlib.sha1(source.encode("utf-8", "surrogatepass")).hexdigest()
+            referenced = known[text_digest] if text_digest in known else _references(env, source)
+            met[text_digest] = referenced
             # a name computed at run time (None) cannot be followed: then every template counts
-            pending.extend(env.list_templates() if None in (refs := list(referenced)) else cast("list[str]", refs))
+            pending.extend(env.list_templates() if referenced is None else referenced)
         text = "\0".join(f"{key}\0{value}" for key, value in sorted(seen.items()))
         digests[name] = hashlib.sha1(text.encode()).hexdigest()
     return digests
+
+
+def _references(env: jinja2.Environment, source: str) -> tuple[str, ...] | None:
+    """The templates a source extends, includes or imports; None when one of them is named at run time."""
+    try:
+        referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+    except jinja2.TemplateSyntaxError:
+        return ()  # rendering reports it with its line
+    return None if None in referenced else tuple(cast("list[str]", referenced))
