@@ -53,6 +53,8 @@ def edition_texts_key(fingerprint: str, edition: Edition) -> str:
 def edition_keys(fingerprints: Iterable[str], editions: Iterable[Edition]) -> set[str]:
     """Every key the editions keep in the body store for these articles."""
     editions = tuple(editions)
+    if not editions:
+        return set()  # a site without editions: not a walk over every fingerprint for nothing
     return {
         key
         for fingerprint in fingerprints

@@ -30,6 +30,7 @@ from sitegen.build.api import BuildOptions, serve_site
 from sitegen.build.run import picture_folders
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental.cache import BuildCache
+from sitegen.incremental.edits import scratch_name
 from sitegen.layout import CACHE_DIR, OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
 
@@ -122,9 +123,11 @@ class DevServer:
         return f"http://{host}:{port}/"
 
     def start(self) -> None:
-        self.rebuild()
+        # watching before the first load: a save while it reads is a change after it, never missed (a reload reads
+        # again only what the watcher says changed)
         self._observer.schedule(_Changes(self.site_dir, self.schedule_rebuild), str(self.site_dir), recursive=True)
         self._observer.start()
+        self.rebuild()
         threading.Thread(target=self._http.serve_forever, name="sitegen-http", daemon=True).start()
 
     def stop(self) -> None:
@@ -260,8 +263,7 @@ class _Changes(FileSystemEventHandler):
             return False
         if not parts or parts[0] not in SITE_INPUTS or parts[0] == OUTPUT_DIR:
             return False
-        name = parts[-1]
-        return not (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp")) or name == "4913")
+        return not scratch_name(parts[-1])
 
 
 def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:

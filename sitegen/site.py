@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sitegen.content.authors import AuthorInfo
@@ -25,6 +23,7 @@ from sitegen.model import (
     Tag,
     output_path_for,
 )
+from sitegen.related import RelatedMemo, related_index, related_ranks
 from sitegen.urls import REDIRECT_MAPS, alias_output_path, archive_url, author_url, listing_url, tag_slug
 
 
@@ -82,6 +81,32 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
                     )
                 )
     return errors
+
+
+class CollisionMemo:
+    """The published articles of the last url_collisions that found none, kept from one load to the next (sitegen
+    serve): not checked again while the config is equal and each article is the same object, or has the same
+    source path, output path and aliases."""
+
+    def __init__(self) -> None:
+        self.config: Config | None = None
+        self.articles: tuple[Article, ...] = ()
+
+    def collisions(self, articles: Sequence[Article], config: Config) -> list[ContentError]:
+        same = config == self.config and len(articles) == len(self.articles)
+        if same and all(map(_same_place, articles, self.articles)):
+            return []
+        errors = url_collisions(articles, config)
+        self.config, self.articles = (None, ()) if errors else (config, tuple(articles))
+        return errors
+
+
+def _same_place(article: Article, before: Article) -> bool:
+    return article is before or (
+        article.source_path == before.source_path
+        and article.output_path == before.output_path
+        and article.aliases == before.aliases
+    )
 
 
 def _owner(
@@ -205,83 +230,6 @@ def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Articl
         for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
             by_slug[slug][1].append(article)
     return {slug: (Tag(name, slug, len(items)), items) for slug, (name, items) in sorted(by_slug.items())}
-
-
-RELATED_WINDOW = 20  # per tag: related articles come from the newest few sharing it, which bounds the work
-
-
-def related_index(ordered: Sequence[Article]) -> dict[str, list[int]]:
-    """For each tag slug, the ranks (positions in `ordered`, newest first) of its articles."""
-    postings: dict[str, list[int]] = {}
-    for rank, article in enumerate(ordered):
-        for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
-            postings.setdefault(slug, []).append(rank)
-    return postings
-
-
-def related_ranks(
-    rank: int,
-    ordered: Sequence[Article],
-    postings: dict[str, list[int]],
-    column_ranks: Sequence[int],
-    position: int,
-    count: int,
-) -> tuple[int, ...]:
-    """The ranks (in `ordered`) of an article's related articles: shared tags first (most shared first), then the
-    same column; newer first within each. Deterministic.
-
-    Candidates are the article's column neighbours and, for each of its tags, the newest RELATED_WINDOW
-    articles carrying it other than itself: linear in the number of articles however large a tag grows.
-    """
-    if count <= 0:
-        return ()
-    article = ordered[rank]
-    shared: dict[int, int] = {}
-    for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
-        taken = 0
-        for other in postings.get(slug, ()):
-            if other != rank:
-                shared[other] = shared.get(other, 0) + 1
-                taken += 1
-                if taken == RELATED_WINDOW:
-                    break
-    for other in (
-        *column_ranks[max(0, position - count) : position],
-        *column_ranks[position + 1 : position + 1 + count],
-    ):
-        shared.setdefault(other, 0)
-    # order by (most shared tags, same column first, newest) as one integer: compared in C, without a key function
-    size, most = len(ordered), max(shared.values(), default=0)
-    column = article.column
-    keys = [((most - n) * 2 + (ordered[r].column != column)) * size + r for r, n in shared.items()]
-    return tuple(key % size for key in heapq.nsmallest(count, keys))
-
-
-class RelatedMemo:
-    """Every article's related ranks, kept from one assembly of the site to the next (sitegen serve in memory,
-    a build in its cache): they depend only on the order of the articles, their columns and tags, and
-    related_count, which an edit of a body or a title leaves as they were, so they are then not worked out again.
-    `shape`: a digest of those; `ranks`: by rank, the ranks of its related articles."""
-
-    def __init__(self, shape: str | None = None, ranks: dict[int, tuple[int, ...]] | None = None) -> None:
-        self.shape = shape
-        self.ranks: dict[int, tuple[int, ...]] = ranks if ranks is not None else {}
-        self.changed = False  # ranks worked out since the memo was made or saved
-        self._checked = not self.ranks  # read from a file: every rank must point into the articles
-
-    def start(self, ordered: Sequence[Article], count: int) -> None:
-        text = repr((count, [(a.source_path, a.column, a.tags) for a in ordered]))
-        shape = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-        if shape != self.shape or not (self._checked or self._fits(len(ordered))):
-            self.shape, self.ranks, self.changed = shape, {}, True
-        self._checked = True
-
-    def _fits(self, size: int) -> bool:
-        return all(0 <= rank < size and all(0 <= r < size for r in related) for rank, related in self.ranks.items())
-
-    def remember(self, rank: int, related: tuple[int, ...]) -> None:
-        self.ranks[rank] = related
-        self.changed = True
 
 
 def assemble(

@@ -9,7 +9,7 @@ The package is a stack of floors; a module may import modules of its own floor o
     incremental/                                   what a build can reuse: build cache, body store, up-to-date record
     search/                                        the search index
     render/                                        Jinja, pages, feeds, JSON-LD, labels, the theme
-    site, edition                                  assembling the Site, and an edition's (pure)
+    site, edition, related                         assembling the Site, an edition's (pure), related articles
     content/                                       sources -> Articles: front matter, Markdown, links
     pictures/                                      where pictures are, their variants, the image cache
     config, portal                                 site.yaml -> Config (portal: filings, mourning)
@@ -64,7 +64,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config", "portal")),
     ("pictures", ("pictures", "pictures.*")),
     ("content", ("content", "content.*")),
-    ("site", ("site", "edition")),
+    ("site", ("site", "edition", "related")),
     ("render", ("render", "render.*")),
     ("search", ("search", "search.*")),
     ("incremental", ("incremental", "incremental.*")),

@@ -436,7 +436,7 @@ def test_a_body_edit_takes_the_related_articles_back_from_the_cache(tmp_path: Pa
         raise AssertionError("the related articles were worked out again")
 
     with monkeypatch.context() as patched:
-        patched.setattr("sitegen.site.related_ranks", worked_out)
+        patched.setattr("sitegen.site.related_ranks", worked_out)  # as site.py calls it
         report = build(site, options)
     assert report.articles_rendered == 1
     cold = build(site, dataclasses.replace(options, output_dir=tmp_path / "cold", disk_cache=False))

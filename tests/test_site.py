@@ -10,7 +10,8 @@ import pytest
 
 from sitegen.config import parse_config
 from sitegen.model import Article, Config, Listing
-from sitegen.site import RelatedMemo, assemble, newest_first, page_window, paginate, url_collisions
+from sitegen.related import RelatedMemo
+from sitegen.site import assemble, newest_first, page_window, paginate, url_collisions
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = datetime(2024, 1, 1, tzinfo=TZ)

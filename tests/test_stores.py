@@ -18,7 +18,7 @@ from sitegen.incremental.pagerecord import PageRecord
 from sitegen.incremental.pickles import Pickler, SafeUnpickler
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.searchrecord import SearchRecord
-from sitegen.site import RelatedMemo
+from sitegen.related import RelatedMemo
 
 OLD = 1_600_000_000 * 10**9
 

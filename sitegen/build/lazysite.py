@@ -32,6 +32,7 @@ from sitegen.build.pipeline import load_run
 from sitegen.build.run import Run
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.incremental.cache import BuildCache
+from sitegen.incremental.edits import source_edits
 from sitegen.incremental.pages import PageStore
 from sitegen.incremental.slugs import SlugMemo, load_slugs
 from sitegen.layout import TEMPLATES_DIR
@@ -67,6 +68,8 @@ class LazySite:
         self, run: Run, loaded: LoadedSite, env: Any, templates: Collection[Path], slugs: SlugMemo
     ) -> None:  # env: a Jinja Environment
         self.run, self.loaded, self.env, self.slugs = run, loaded, env, slugs
+        # the store's articles as this generation left them: the next load trusts them only if they still are
+        self.stored = run.cache.articles.by_path
         self.templates = frozenset(templates)  # the site's template files this generation's environment knows
         self.search_url = SEARCH_URL if run.options.search else None
         source = page_jobs(loaded.site, self.search_url)
@@ -218,7 +221,10 @@ def _load(
     slugs = previous.slugs if previous is not None else None
     if slugs is None:
         slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if options.disk_cache else SlugMemo()
-    loaded = load_run(run, slugs)
+    edits = None
+    if previous is not None and changed is not None and previous.stored is run.cache.articles.by_path:
+        edits = source_edits(site_dir.resolve(), changed, previous.stored.keys())
+    loaded = load_run(run, slugs, edits)
     templates_dir = site_dir / TEMPLATES_DIR
     templates = _template_files(templates_dir)
     reuse = previous is not None and changed is not None and previous.templates == templates

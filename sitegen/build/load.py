@@ -26,6 +26,7 @@ from sitegen.edition import edition_keys
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, files_fingerprint
+from sitegen.incremental.edits import SourceEdits
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.layout import ASSETS_DIR, CONFIG_FILE
 from sitegen.model import Article, Body, Config, Image, OutputFile, Site
@@ -33,7 +34,7 @@ from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
-from sitegen.site import assemble, author_slug, url_collisions
+from sitegen.site import assemble, author_slug
 from sitegen.stamps import RACY_NANOSECONDS
 
 
@@ -91,22 +92,25 @@ def load_site(
     jobs: int,
     images: ImageStore,
     slug_of: Callable[[str], str] = author_slug,
+    edits: SourceEdits | None = None,
 ) -> LoadedSite:
     """Read and check everything; raise BuildFailed with every content error, or ConfigError.
 
     What may be reused is asked of an ArticleReuse (sitegen.incremental.reuse); this function reads. Pictures are
     processed here, through the image cache and before the bodies that show them are rendered, so that pages render
     from plain data. They are processed ahead, in threads, before the Markdown workers fork: the workers inherit
-    the results."""
+    the results. `edits`: the only sources that may differ from the store's articles, when sitegen serve's watcher
+    says so (sitegen.incremental.edits); None: every source is looked at."""
     config = load_config(site_dir)
     now = (now or datetime.now(config.timezone)).astimezone(config.timezone)
-    cache.start(content_fingerprint(site_dir))
+    if cache.start(content_fingerprint(site_dir)):
+        edits = None  # the store forgot its articles: every source is looked at
     reuse = ArticleReuse(cache.articles, site_dir, time.time_ns() - RACY_NANOSECONDS)
     pictures = Pictures(site_dir, images)
-    read = _read_articles(site_dir, config, now, reuse, pictures, jobs)
+    read = _read_articles(site_dir, config, now, reuse, pictures, jobs, edits)
     chosen = _Chosen.of(read.articles, drafts, future)
     errors = read.errors
-    errors.extend(url_collisions(chosen.published, config))
+    errors.extend(cache.collisions.collisions(chosen.published, config))
     errors.extend(check_links(chosen.everything, read.articles, {a.source_path for a in chosen.published}, read.urls))
     counts, count_errors = load_view_counts(site_dir)
     errors.extend(count_errors)
@@ -152,13 +156,23 @@ class _Read:
 
 
 def _read_articles(
-    site_dir: Path, config: Config, now: datetime, reuse: ArticleReuse, pictures: Pictures, jobs: int
+    site_dir: Path,
+    config: Config,
+    now: datetime,
+    reuse: ArticleReuse,
+    pictures: Pictures,
+    jobs: int,
+    edits: SourceEdits | None,
 ) -> _Read:
-    """Every source found: its cached article when the reuse rules allow it, else read and rendered."""
-    found, errors = find_sources(site_dir, config)
-    candidates, sources = _read_sources(site_dir, config, found, reuse, jobs, errors)
+    """Every source found: its cached article when the reuse rules allow it, else read and rendered. With `edits`,
+    the sources are the store's (found again only when one may have come or gone)."""
+    if edits is None or edits.listing:
+        found, errors = find_sources(site_dir, config)
+    else:
+        found, errors = [(path, article.column) for path, article in sorted(reuse.store.by_path.items())], []
+    candidates, sources, unchanged = _read_sources(site_dir, config, found, reuse, jobs, errors, edits)
     urls = {path: article.url for path, article in candidates.items()} | {p: s.url for p, s in sources.items()}
-    articles = _reusable(site_dir, config, candidates, sources, reuse, urls, pictures, errors)
+    articles = _reusable(site_dir, config, candidates, sources, reuse, urls, pictures, errors, unchanged)
     articles = {path: _in_zone(article, config, now) for path, article in articles.items()}
     to_render = [sources[path] for path in sorted(sources)]
     articles.update(_render(to_render, config, pictures, urls, now, reuse.store.bodies, jobs, errors))
@@ -199,13 +213,21 @@ def _read_sources(
     reuse: ArticleReuse,
     jobs: int,
     errors: list[ContentError],
-) -> tuple[dict[str, Article], dict[str, Source]]:
-    """(cached articles whose source holds the same bytes, sources read and parsed as text)."""
+    edits: SourceEdits | None,
+) -> tuple[dict[str, Article], dict[str, Source], set[str]]:
+    """(cached articles whose source holds the same bytes, sources read and parsed as text, the paths of the
+    cached articles that `edits` leaves out: not even stat'ed)."""
     candidates: dict[str, Article] = {}  # unchanged on disk since the cached build: reused if links still agree
+    unchanged: set[str] = set()
     to_read: list[tuple[str, str, os.stat_result]] = []
     stats: list[tuple[str, str, os.stat_result]] = []
     root = str(site_dir)
     for relative, column in found:
+        stored = reuse.unchanged(relative) if edits is not None and relative not in edits.paths else None
+        if stored is not None:
+            candidates[relative] = stored
+            unchanged.add(relative)
+            continue
         try:
             stats.append((relative, column, os.stat(os.path.join(root, relative))))
         except OSError as exc:
@@ -227,7 +249,7 @@ def _read_sources(
         else:
             sources[relative] = result
             reuse.record(relative, stat, result.digest)
-    return candidates, sources
+    return candidates, sources, unchanged
 
 
 def _reusable(
@@ -239,14 +261,16 @@ def _reusable(
     urls: dict[str, str],
     pictures: Pictures,
     errors: list[ContentError],
+    unchanged: set[str],
 ) -> dict[str, Article]:
     """The cached articles that rendering again would give unchanged (as `reuse` says); `sources` keeps those to
-    render, with the candidates that are no longer current read again."""
+    render, with the candidates that are no longer current read again. `unchanged`: candidates the watcher vouches
+    for (their pictures are not looked up again)."""
 
     def keys_of(article: Article) -> tuple[str, ...]:
         return pictures.keys((*article.images, *article.unplaced_images))
 
-    articles, again = reuse.current(candidates, urls, keys_of)
+    articles, again = reuse.current(candidates, urls, keys_of, unchanged)
     for path in again:
         result = read_source(site_dir, path, candidates[path].column, config)
         if isinstance(result, list):

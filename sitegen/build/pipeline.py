@@ -32,21 +32,22 @@ from sitegen.build.pageplan import page_files, record_plan
 from sitegen.build.run import Run, images_folder, start
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.errors import BuildFailed, warning_error
+from sitegen.incremental.edits import SourceEdits
 from sitegen.incremental.slugs import SlugMemo, load_slugs, save_slugs
 from sitegen.model import OutputFile
 from sitegen.pictures.cache import ImageStore
 from sitegen.stamps import RACY_NANOSECONDS
 
 
-def load_run(run: Run, slugs: SlugMemo | None = None) -> LoadedSite:
+def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None = None) -> LoadedSite:
     """The site of a run, loaded and checked (sitegen serve's lazy site loads through here too, with the author
-    slugs it keeps in memory: `slugs`)."""
+    slugs it keeps in memory: `slugs`, and the sources its watcher saw change: `edits`)."""
     o = run.options
     started = time.perf_counter()
     images = ImageStore(images_folder(run.site_dir, o), write=run.write_images, reuse=o.disk_cache)
     if slugs is None:
         slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if o.disk_cache else SlugMemo()
-    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs)
+    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs, edits)
     if run.on_disk and run.write_cache:
         save_slugs(run.cache_folder, slugs, toolchain.digest())
     run.images_removed = images.save(loaded.site.config.image_cache_keep_builds)

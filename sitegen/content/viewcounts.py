@@ -44,6 +44,8 @@ def apply_view_counts(
     articles: Sequence[Article], counts: dict[str, int], config: Config
 ) -> tuple[list[Article], list[str]]:
     """Articles with their current counts, and a warning per entry that names no article."""
+    if not counts:
+        return list(articles), []
     by_key: dict[str, str] = {}
     for article in articles:
         for key in (article.source_path, article.url, "/" + article.url, config.base_url + article.url):

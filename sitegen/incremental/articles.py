@@ -18,7 +18,7 @@ import os
 import pickle
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,9 @@ class ArticleStore:
             kept.clear()
         self.changed = True
 
-    def article(self, source_path: str, fingerprint_of: Callable[[Article], str], bodies: set[str]) -> Article | None:
+    def article(
+        self, source_path: str, fingerprint_of: Callable[[Article], str], bodies: Container[str]
+    ) -> Article | None:
         """The cached article when `fingerprint_of(cached)` (computed from the current source) still matches and
         its body (one of `bodies`) is still stored."""
         cached = self.by_path.get(source_path)

@@ -57,6 +57,10 @@ class BodyStore:
     def keys(self) -> set[str]:
         return set(self._bodies)
 
+    def has(self, key: str) -> bool:
+        """Whether a body of `key` is stored: one lookup, for a few keys (`keys` lists them all)."""
+        return key in self._bodies
+
     def retain(self, keys: set[str]) -> None:
         """Forget every body but those of `keys` (the articles of the last build)."""
         for key in self._bodies.keys() - keys:
@@ -249,6 +253,18 @@ class DiskBodyStore(BodyStore):
                     self._give_up(discarded(str(self.path), damaged(exc)))
                 found = set(self._bodies)
         return found | {row[0] for row in self._pending}
+
+    @_locked
+    def has(self, key: str) -> bool:
+        if key in self._bodies or any(row[0] == key for row in self._pending):
+            return True
+        db = self._db()
+        if db is None:
+            return False
+        try:
+            return db.execute("SELECT 1 FROM bodies WHERE key = ?", (key,)).fetchone() is not None
+        except sqlite3.Error:  # as if it were not stored: the article is rendered again (and the store says why)
+            return False
 
     @_locked
     def retain(self, keys: set[str]) -> None:

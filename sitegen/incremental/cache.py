@@ -45,12 +45,13 @@ from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout,
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
 from sitegen.model import Article, Image, ImageVariant
-from sitegen.site import RelatedMemo
+from sitegen.related import RelatedMemo
+from sitegen.site import CollisionMemo
 
 CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
 # 3: the picture folders the article shards name ("roots"), so that a cache restored elsewhere is relocated
-# 4: the related articles (site.RelatedMemo), kept on disk too
+# 4: the related articles (related.RelatedMemo), kept on disk too
 FORMAT = 4
 # the index's keys and their types: the site's fingerprint and the related articles, then every store's part
 _INDEX_PART = {"site": str, "related": dict}
@@ -78,20 +79,23 @@ class BuildCache:
     copies: CopyRecord = field(default_factory=CopyRecord)
     search: SearchRecord = field(default_factory=SearchRecord)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
-    # the related articles of the last assembly; in memory only, for sitegen serve's next load: each article's
-    # picture files
+    # the related articles of the last assembly; in memory only, for sitegen serve's next load: the URLs found
+    # free, each article's picture files
     related: RelatedMemo = field(default_factory=RelatedMemo)
+    collisions: CollisionMemo = field(default_factory=CollisionMemo)
     pictures_of: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]] = field(default_factory=dict)
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
     pictures: tuple[Path, ...] = ()  # where cached articles' pictures may be (content/, assets/, the image cache)
 
-    def start(self, site_fingerprint: str) -> None:
-        """Begin a build: forget the articles and pages when what shapes every article changed."""
-        if site_fingerprint != self.site_fingerprint:
+    def start(self, site_fingerprint: str) -> bool:
+        """Begin a build: forget the articles and pages when what shapes every article changed (then True)."""
+        forget = site_fingerprint != self.site_fingerprint
+        if forget:
             self.articles.clear()
             self.pages.clear()
             self.site_fingerprint, self.site_changed = site_fingerprint, True
         self.articles.reused = self.pages.reused = 0
+        return forget
 
     @property
     def changed(self) -> bool:

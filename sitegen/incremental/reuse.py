@@ -2,12 +2,14 @@
 
 The loader reads sources; it asks an `ArticleReuse` what it may skip:
 
+  unchanged(path)              the stored article of a source the file watcher says is unchanged (sitegen serve)
   cached(found)                for each (path, column, stat), the cached article when the source's bytes are those
                                it was made from: by its stats (size and mtime, unless they were "racy"), else by a
                                hash of its bytes, so that a fresh checkout, where every file has a new time stamp,
                                parses no YAML and renders no Markdown
   current(candidates, ...)     of those candidates, the ones whose fingerprint (links, pictures, place) still holds
-                               and whose body is stored, and the paths of the others, to read again
+                               and whose body is stored, and the paths of the others, to read again; an unchanged
+                               one (as the watcher says) is checked only when a source it links to moved
   reused_after_reading(...)    of the sources read as text, the ones whose fingerprint matches the cached article's
   previous_source(path)        the source as the last build in this process read it (sitegen serve)
   record(...), file_stat(...)  the stats to record for the next build, with git's "racy" rule
@@ -20,12 +22,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
 from sitegen.incremental.articles import ArticleStore, FileStat
+from sitegen.incremental.bodies import BodyStore
+from sitegen.incremental.edits import links_into, moved_urls
 from sitegen.model import Article
+
+_FEW_SOURCES = 64  # up to this many sources read as text, their bodies are looked up one by one, not all listed
 
 
 class ArticleReuse:
@@ -39,6 +45,15 @@ class ArticleReuse:
         self.hashed = 0  # sources whose stats changed but whose bytes did not
         self.reused = 0  # articles taken from the store
         self._stored: set[str] | None = None  # the fingerprints of the stored bodies, read when first needed
+
+    def unchanged(self, relative: str) -> Article | None:
+        """The stored article of a source unchanged since the store's articles were read (the file watcher says
+        so: sitegen serve), its recorded stats carried over; None when the store has none (then it is read)."""
+        article, recorded = self.store.by_path.get(relative), self.store.stats.get(relative)
+        if article is None or recorded is None:
+            return None
+        self.stats[relative] = recorded
+        return article
 
     def cached(self, found: list[tuple[str, str, os.stat_result]]) -> list[Article | None]:
         """For each (path, column, stat) found: the cached article if its file holds the bytes the article was made
@@ -91,7 +106,7 @@ class ArticleReuse:
         article: Article,
         urls: Mapping[str, str],
         picture_keys: tuple[str, ...],
-        stored: set[str],
+        stored: Container[str],
     ) -> bool:
         """Whether a cached article is still what rendering its source would give: the URLs its links point to and
         its pictures are as they were (a removed picture or variant changes the key), and its body is stored."""
@@ -105,13 +120,18 @@ class ArticleReuse:
         candidates: Mapping[str, Article],
         urls: Mapping[str, str],
         picture_keys: Callable[[Article], tuple[str, ...]],
+        unchanged: Collection[str] = (),
     ) -> tuple[dict[str, Article], list[str]]:
         """(the candidates still current, the paths of the others: a linked article moved, a picture changed or its
-        body is gone, so their sources are read again)."""
+        body is gone, so their sources are read again). `unchanged`: candidates whose source, pictures and body are
+        as they were when the store's articles were read (sitegen serve's watcher says so): checked only when a
+        source they link to has another URL now."""
         kept: dict[str, Article] = {}
         again: list[str] = []
+        moved = moved_urls(self.store.by_path, urls) if unchanged else set()
         for path, article in candidates.items():
-            if self.still_current(article, urls, picture_keys(article), self._stored_bodies()):
+            trusted = path in unchanged and not links_into(article, moved)
+            if trusted or self.still_current(article, urls, picture_keys(article), self._stored_bodies()):
                 kept[path] = article
             else:
                 again.append(path)
@@ -123,8 +143,10 @@ class ArticleReuse:
     ) -> dict[str, Article]:
         """The cached articles of sources read as text that rendering again would give unchanged, by path."""
         reused: dict[str, Article] = {}
+        few = len(sources) <= _FEW_SOURCES and self._stored is None
+        stored = _OneByOne(self.store.bodies) if few else self._stored_bodies()
         for path, source in sources.items():
-            article = self.after_reading(source, urls, picture_keys, self._stored_bodies())
+            article = self.after_reading(source, urls, picture_keys, stored)
             if article is not None:
                 reused[path] = article
         self.reused += len(reused)
@@ -151,7 +173,7 @@ class ArticleReuse:
         source: Source,
         urls: Mapping[str, str],
         picture_keys: Callable[[Article], tuple[str, ...]],
-        stored: set[str],
+        stored: Container[str],
     ) -> Article | None:
         """The cached article of a source read as text, when rendering it would give the same article."""
         return self.store.article(
@@ -161,3 +183,14 @@ class ArticleReuse:
             ),
             stored,
         )
+
+
+class _OneByOne:
+    """The stored bodies, asked about one key at a time (sitegen serve after an edit reads a source or two: listing
+    every key of the store would cost more)."""
+
+    def __init__(self, bodies: BodyStore) -> None:
+        self.bodies = bodies
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.bodies.has(key)
