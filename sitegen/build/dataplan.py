@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Generator, Sequence
 
 from sitegen.build.destination import Destination
-from sitegen.build.pageplan import FROM_MEMORY, FROM_STORE, KEEP, RENDER, plan_actions
+from sitegen.build.pageplan import FROM_STORE, KEEP, RENDER, plan_actions, taken_back
 from sitegen.build.run import Run
 from sitegen.incremental.pages import compress
 from sitegen.model import BodyOf, OutputFile, Site
@@ -42,11 +42,7 @@ def data_files(
     stored = destination.source.read_many(wanted)
     store = destination.store
     for job, (body, entries), digest, action in zip(jobs, made_with, digests, actions, strict=True):
-        data = destination.page_in_memory(digest) if action == FROM_MEMORY else None
-        if action == FROM_STORE:
-            data = next(stored)  # None when its row is damaged: made here
-            if data is not None:
-                destination.remember_page(digest, data)
+        data = taken_back(destination, action, digest, stored)
         if action == RENDER or (action == FROM_STORE and data is None):
             data = make_data_file(job, body, entries)
             if store.keeps:

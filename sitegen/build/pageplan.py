@@ -12,7 +12,7 @@ writer takes it and lets it go, and no build holds its 14,000 pages at once (doc
 from __future__ import annotations
 
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +87,17 @@ def plan_pages(
     return PagePlan(jobs, configs, bodies, digests, plan_actions([job.path for job in jobs], digests, destination))
 
 
+def taken_back(destination: Destination, action: str, digest: str, stored: Iterator[bytes | None]) -> bytes | None:
+    """A page's or data file's bytes from serve's memory or the page store (`stored`: the store's rows of the plan's
+    FROM_STORE files, in plan order), as `action` says; None when it is to be made (also for a damaged row)."""
+    data = destination.page_in_memory(digest) if action == FROM_MEMORY else None
+    if action == FROM_STORE:
+        data = next(stored)
+        if data is not None:
+            destination.remember_page(digest, data)
+    return data
+
+
 def plan_actions(paths: list[str], digests: list[str], destination: Destination) -> list[str]:
     """What this build does with each file at `paths`, made from `digests` (a page or a data file): KEEP, FROM_MEMORY,
     FROM_STORE or RENDER, as `destination` allows."""
@@ -132,11 +143,7 @@ def page_files(
     for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
         config, body = plan.configs[index], plan.bodies[index]
         waited = time.perf_counter()
-        data = destination.page_in_memory(digest) if action == FROM_MEMORY else None
-        if action == FROM_STORE:
-            data = next(stored)  # None when its row is damaged: rendered here
-            if data is not None:
-                destination.remember_page(digest, data)
+        data = taken_back(destination, action, digest, stored)
         if action == RENDER or (action == FROM_STORE and data is None):
             data = next(rendered) if action == RENDER else render_page(env, config, job, body)
             if store.keeps:
