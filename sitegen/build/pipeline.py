@@ -15,7 +15,7 @@ Each way in picks the destination once (destination.py): `build` an OutputFolder
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sitegen import toolchain
@@ -55,6 +55,15 @@ def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None 
     run.lap("read and render Markdown", started)
     if o.strict and (loaded.warnings or loaded.content_warnings):
         raise BuildFailed([*loaded.content_warnings, *map(warning_error, loaded.warnings)])
+    return loaded
+
+
+def _load_kept(run: Run, settle: Callable[[], None]) -> LoadedSite:
+    """The site of a run, loaded with the cycle collector paused, then frozen (`settle`, collector.py): a build keeps
+    it to its end, so the collector need not walk it again and again."""
+    with paused():
+        loaded = load_run(run)
+    settle()
     return loaded
 
 
@@ -123,8 +132,7 @@ def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
     with spared() as settle:
         run = start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
-        loaded = load_run(run)
-        settle()  # kept to the end: the cycle collector need not walk it again (collector.py)
+        loaded = _load_kept(run, settle)
         for _ in _files(run, loaded, NoOutput()):  # every page rendered, so that every template error is found
             pass
         return _report(run, loaded, WriteReport(0, 0), None)
@@ -138,8 +146,7 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
         destination: Destination = NoOutput()
         if memory is not None:
             destination = ServeMemory.open(memory, run.cache_folder, options.disk_cache)
-        loaded = load_run(run)
-        settle()  # kept to the end: the cycle collector need not walk it again (collector.py)
+        loaded = _load_kept(run, settle)
         files = {file.path: file for file in _files(run, loaded, destination)}
         return _report(run, loaded, WriteReport(0, 0), None), files
 
@@ -150,9 +157,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
         run = start(site_dir, options)
         settle()  # the cache and, below, the site are kept to the end: the cycle collector need not walk them again
         destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
-        with paused():
-            loaded = load_run(run)
-        settle()
+        loaded = _load_kept(run, settle)
         return _build(run, loaded, destination, output)
 
 
