@@ -14,6 +14,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -286,3 +287,21 @@ def test_pages_rendered_by_many_requests_at_once_have_the_bytes_of_one_at_a_time
         sys.setswitchinterval(interval)
     assert len(got) == 6 * len(paths), "a render failed"
     assert [path for path, data in got if data != expected[path]] == []
+
+
+def test_a_replaced_template_environment_is_collected_not_frozen_with_the_next_generation(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": article(), "templates/article.html": '{% extends "theme/article.html" %}'})
+    options = BuildOptions(cache=BuildCache(), disk_cache=False, jobs=1)
+    first = serve_site(site, options)
+    replaced = weakref.ref(first.env)
+    template = site / "templates" / "article.html"
+    template.write_text('{% extends "theme/article.html" %}{# edited #}', encoding="utf-8")
+    second = serve_site(site, options, first, [template.resolve()])
+    assert second.env is not first.env and second.new_environment
+    del first  # the server drops the generation it replaced; its environment holds cycles
+    source = site / "content" / "towns" / "a.md"
+    source.write_text(article(body="改过的正文。"), encoding="utf-8")
+    third = serve_site(site, options, second, [source.resolve()])
+    assert third.env is second.env and not third.new_environment
+    assert replaced() is None, "collected once the generation that replaced it was replaced"
+    assert "改过的正文" in third.page("towns/2024/01/a/index.html").decode()

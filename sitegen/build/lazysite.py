@@ -71,6 +71,7 @@ class LazySite:
         # the store's articles as this generation left them: the next load trusts them only if they still are
         self.stored = run.cache.articles.by_path
         self.templates = frozenset(templates)  # the site's template files this generation's environment knows
+        self.new_environment = True  # its Jinja environment is not the last generation's (set by _load)
         self.search_url = SEARCH_URL if run.options.search else None
         source = page_jobs(loaded.site, self.search_url)
         self.recipes = {job.path: PageRecipe(job, loaded.site.config, loaded.body) for job in source}
@@ -205,8 +206,12 @@ def serve_site(
     # would walk every live one (the cache's articles, the last generation) again and again, so it is paused; then
     # the generation is frozen, so that the collections rendering pages set off (the first of them on the page the
     # browser reloads) do not walk it either. The last generation's objects are given back to the collector first:
-    # what of them became garbage is collected (build/collector.py).
+    # what of them became garbage is collected (build/collector.py). Most of it goes by reference counting; what
+    # holds cycles is mostly a replaced Jinja environment, so after a template change (the environment that
+    # `previous` replaced is unreachable now) a full collection runs here rather than freezing it again.
     gc.unfreeze()
+    if previous is not None and previous.new_environment:
+        gc.collect()
     with paused(), _STORE:
         site = _load(site_dir, options, previous, changed)
     gc.freeze()
@@ -231,6 +236,7 @@ def _load(
     reuse = reuse and not any(_inside(path, templates_dir) for path in changed or ())
     env = previous.env if reuse and previous is not None else make_environment(templates_dir, options.theme)
     site = LazySite(run, loaded, env, templates, slugs)
+    site.new_environment = previous is not None and env is not previous.env
     if not reuse:
         site.check_templates()
     return site
