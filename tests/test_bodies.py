@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,38 @@ def test_a_damaged_file_is_replaced(tmp_path: Path) -> None:
     store.put("a", ONE)
     store.flush()
     assert DiskBodyStore(path).get("a") == ONE
+
+
+def test_bodies_are_appended_in_the_order_they_are_put_whatever_their_keys(tmp_path: Path) -> None:
+    # random keys (fingerprints) go to the small index of keys; the rows themselves are appended, so that a put
+    # never lands in the middle of a tree of large rows that grows with the site
+    path = tmp_path / BODIES_FILE
+    store = DiskBodyStore(path)
+    keys = [f"{(n * 7919) % 1000:03}" for n in range(1000)]
+    for key in keys:
+        store.put(key, Body(f"<p>{key}</p>", key))
+    store.flush()
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert [key for (key,) in db.execute("SELECT key FROM bodies ORDER BY rowid")] == keys
+    assert DiskBodyStore(path).get("123") == Body("<p>123</p>", "123")
+
+
+def test_a_file_of_the_former_layout_is_made_anew_without_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / BODIES_FILE
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute(
+            "CREATE TABLE bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, search TEXT NOT NULL,"
+            " checksum TEXT NOT NULL) WITHOUT ROWID"
+        )
+        db.execute("INSERT INTO bodies VALUES ('old', '<p>旧</p>', '旧', 'x')")
+        db.commit()
+    assert DiskBodyStore(path, write=False).keys() == set()  # `sitegen check` reads nothing from it, changes nothing
+    store = DiskBodyStore(path)
+    assert store.keys() == set()
+    store.put("a", ONE)
+    store.flush()
+    assert DiskBodyStore(path).get("a") == ONE and store.warnings == []
 
 
 def test_the_loaded_site_holds_no_body(make_site: MakeSite) -> None:
