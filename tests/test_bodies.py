@@ -109,6 +109,36 @@ def test_a_file_of_the_former_layout_is_made_anew_without_a_warning(tmp_path: Pa
     assert DiskBodyStore(path).get("a") == ONE and store.warnings == []
 
 
+def test_a_row_on_a_damaged_page_put_again_makes_the_file_anew_once(tmp_path: Path) -> None:
+    path = tmp_path / BODIES_FILE
+    long = "正文第一段。" * 2000  # spills over into overflow pages
+    store = DiskBodyStore(path)
+    for key in ("a", "b"):
+        store.put(key, Body(f"<p>{key}{long}</p>", key))
+    store.flush()
+    store.close()
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    overflow = next(
+        n
+        for n in range(1, len(data) // page)
+        if data[n * page] == 0 and long[:20].encode() in data[n * page : (n + 1) * page]
+    )
+    data[overflow * page : overflow * page + 4] = (0x7FFFFFFF).to_bytes(4, "big")  # its next page: nowhere
+    path.write_bytes(bytes(data))
+    damaged = DiskBodyStore(path)
+    with pytest.raises(KeyError):
+        damaged.get("a")  # said in warnings; the article is rendered again and put
+    damaged.put("a", Body("<p>again</p>", "a"))
+    damaged.flush()
+    assert any(warning.startswith(f"{path}: cache discarded") for warning in damaged.warnings)
+    healed = DiskBodyStore(path)
+    assert healed.get("a") == Body("<p>again</p>", "a") and healed.keys() == {"a"}  # "b" is rendered again
+    healed.put("a", ONE)
+    healed.flush()
+    assert healed.warnings == []
+
+
 def test_the_loaded_site_holds_no_body(make_site: MakeSite) -> None:
     site = make_site({"content/towns/a.md": article(body="## 小标题\n\n正文。\n")})
     loaded = load_site(site, BuildOptions(now=FIXED_NOW))

@@ -241,7 +241,10 @@ def _break_one_page(path: Path) -> None:
     """Point an overflow page of the long body nowhere: reading that row fails, the other rows read fine."""
     data = bytearray(path.read_bytes())
     page = int.from_bytes(data[16:18], "big") or 65536
-    at = data.find("正文第一段。".encode() * 20, page)  # past the first page (the schema)
+    text = "正文第一段。".encode() * 20
+    at = data.find(text, page)  # past the first page (the schema)
+    while data[at - at % page] != 0:  # a leaf holding the row's first part: an overflow page starts with a page number
+        at = data.find(text, at - at % page + page)
     start = at - at % page
     data[start : start + 4] = (0x7FFFFFFF).to_bytes(4, "big")  # the next-overflow-page pointer
     path.write_bytes(bytes(data))

@@ -246,6 +246,11 @@ class DiskBodyStore(BodyStore):
             with _transaction(db):
                 db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?)", self._pending)
         except sqlite3.Error as exc:  # a full disk or a damaged file: keep them in memory instead
+            # a damaged page under a row replaced here would fail every later put of it: the file is made anew
+            # (once), its other rows then rendered again as missing ones
+            if _corrupt(exc) and self._give_up(discarded(str(self.path), damaged(exc))) is not None:
+                self.flush()
+                return
             self.warnings.append(dropped(str(self.path), damaged(exc)))
             self._bodies.update((key, Body(html, search)) for key, html, search, _ in self._pending)
         self._pending.clear()
@@ -332,6 +337,11 @@ def _is_autoindex(found: list[tuple[str, str, str | None]]) -> bool:
     return tables == [("table", "bodies", _TABLE)] and all(
         row[0] == "index" and row[1].startswith("sqlite_autoindex_bodies") and row[2] is None for row in others
     )
+
+
+def _corrupt(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is damaged (not full, not locked)."""
+    return getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 def _checksum(html: str, search: str) -> str:
