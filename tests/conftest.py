@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from browser_support import chromium
 from PIL import Image
+from template_code import SharedTemplateCode, with_shared_code
 
 from sitegen.build.api import BuildOptions, BuildReport, build, load_site
 from sitegen.model import Article, Site, output_path_for
+from sitegen.render.memo import MemoEnvironment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -59,6 +61,15 @@ def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文
     """Front matter + body of a test article; extra fields are written as given (YAML)."""
     lines = ["---", f"title: {title}", f"date: {date}", *(f"{k}: {v}" for k, v in fields.items()), "---", "", body]
     return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_template_code() -> Iterator[SharedTemplateCode]:
+    """The builds of this test process compile each theme template once, not once per build (tests/template_code.py)."""
+    shared = SharedTemplateCode()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MemoEnvironment, "__init__", with_shared_code(MemoEnvironment.__init__, shared))
+        yield shared
 
 
 @pytest.fixture(scope="session")
