@@ -36,6 +36,19 @@ columns:
 """
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
+REPORT_LINES = "sitegen_report_lines"  # what a pytest-xdist worker hands the main process to print at the end
+_reported_by_workers: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook, called in the main process as each worker ends
+def pytest_testnodedown(node: Any, error: object) -> None:
+    _reported_by_workers.extend(getattr(node, "workeroutput", {}).get(REPORT_LINES, []))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What the workers reported (the fault-injection figures of tests/test_faults.py), as one process prints it."""
+    for line in _reported_by_workers:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture
