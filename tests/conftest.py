@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
@@ -74,6 +75,18 @@ def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文
     """Front matter + body of a test article; extra fields are written as given (YAML)."""
     lines = ["---", f"title: {title}", f"date: {date}", *(f"{k}: {v}" for k, v in fields.items()), "---", "", body]
     return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen() -> Iterator[None]:
+    """Each test starts and ends with no object frozen for the cycle collector. `sitegen serve` freezes each site it
+    loads and leaves it so (build/lazysite.py), and a build that finds objects frozen leaves its own frozen as well
+    (build/collector.py): after a serve test, a later test's build in the same process (a pytest-xdist worker runs
+    test files in any order) would never be collected, its body store's file left open (a small disk that cannot be
+    made read-only: tests/test_diskfull.py)."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(scope="session", autouse=True)
