@@ -18,12 +18,14 @@ from typing import Any
 
 from sitegen.build.destination import Destination
 from sitegen.build.editions import EditionView
+from sitegen.build.keyplan import KeyPlan, page_digests
 from sitegen.build.load import LoadedSite
 from sitegen.build.parallel import ordered_map
 from sitegen.build.run import Run
 from sitegen.incremental.pages import compress, decompress
 from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
+from sitegen.render.frames import SitePart
 from sitegen.render.keys import ContextKeys
 from sitegen.render.pages import PageJob, make_environment, page_jobs, render_page, template_digests
 from sitegen.search.index import SEARCH_URL
@@ -66,24 +68,23 @@ def plan_pages(
     jobs = page_jobs(loaded.site, search_url)
     bodies: list[BodyOf] = [loaded.body] * len(jobs)
     configs = [loaded.site.config] * len(jobs)
+    owners = [0] * len(jobs)
+    sites: list[SitePart] = [(loaded.site, search_url, {})]
     for view in views:
         edition_jobs = page_jobs(view.site, search_url, dict(view.shared))
         jobs += edition_jobs
         bodies += [view.body] * len(edition_jobs)
         configs += [view.site.config] * len(edition_jobs)
+        owners += [len(sites)] * len(edition_jobs)
+        sites.append((view.site, search_url, view.shared))
     references = dict(run.cache.pages.template_references)  # parsed by an earlier build; this one's kept
     templates = template_digests(env, {job.template for job in jobs}, references)
     run.cache.pages.record_references(references)
     # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
-    # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen; on every core
-    # (the workers inherit the articles' digests: none is walked again)
-    digests = list(
-        ordered_map(
-            lambda i: keys.page_key(templates[jobs[i].template], jobs[i].rendered_from(configs[i])),
-            len(jobs),
-            run.options.jobs,
-        )
-    )
+    # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen; walked where the
+    # site's frame changed, on every core (the workers inherit the articles' digests: none is walked again)
+    plan = KeyPlan(jobs, configs, owners, sites, templates)
+    digests = page_digests(plan, keys, run.cache.pages, run.cache.pictures, run.options.jobs)
     return PagePlan(jobs, configs, bodies, digests, plan_actions([job.path for job in jobs], digests, destination))
 
 

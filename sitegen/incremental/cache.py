@@ -52,7 +52,8 @@ CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
 # 3: the picture folders the article shards name ("roots"), so that a cache restored elsewhere is relocated
 # 4: the related articles (related.RelatedMemo), kept on disk too
-FORMAT = 4
+# 5: the pages' frames (build/keyplan.py)
+FORMAT = 5
 # the index's keys and their types: the site's fingerprint and the related articles, then every store's part
 _INDEX_PART = {"site": str, "related": dict}
 _PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)

@@ -14,7 +14,10 @@ from typing import Any
 from sitegen.incremental.places import Places
 
 # this record's part of the build cache's index, and its type
-INDEX_PART = {"pages": dict, "template_references": dict}
+INDEX_PART = {"pages": dict, "template_references": dict, "frames": dict, "site_frame": str, "shaping": dict}
+
+# a page's frame (sitegen.render.frames) and the articles it names, by their places in its site's articles
+Frame = tuple[str, tuple[int, ...]]
 
 
 @dataclass
@@ -24,18 +27,29 @@ class PageRecord:
     # what each template's source extends, includes or imports (None: a name computed at run time), by the digest
     # of its text (render.pages.template_digests)
     template_references: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+    # each page's frame, by output path, and the frame of the site they were made from (build/keyplan.py)
+    frames: dict[str, Frame] = field(default_factory=dict)
+    site_frame: str = ""
+    shaping: dict[str, str] = field(default_factory=dict)  # by an article's digest, its shaping fields' digest
     reused: int = 0  # pages this build did not render
     changed: bool = False  # whether the disk copy needs writing
 
     def clear(self) -> None:
         self.digests.clear()
         self.in_memory.clear()
+        self.frames, self.site_frame, self.shaping = {}, "", {}
         self.changed = True
 
     def record(self, digests: dict[str, str]) -> None:
         """Note the digest of every page of this build."""
         if digests != self.digests:
             self.digests, self.changed = digests, True
+
+    def record_frames(self, site_frame: str, frames: dict[str, Frame], shaping: dict[str, str]) -> None:
+        """Note the frame of this build's site and of each of its pages (those that have one), and the digests of
+        its articles' shaping fields."""
+        if site_frame != self.site_frame or frames != self.frames or shaping != self.shaping:
+            self.site_frame, self.frames, self.shaping, self.changed = site_frame, frames, shaping, True
 
     def record_references(self, references: dict[str, tuple[str, ...] | None]) -> None:
         """Keep what this build's templates refer to (the others' entries go)."""
@@ -51,10 +65,36 @@ class PageRecord:
 
     @classmethod
     def from_index(cls, index: dict[str, Any], places: Places) -> PageRecord:
-        return cls(digests=places.relative(index["pages"]), template_references=_references(index))
+        return cls(
+            digests=places.relative(index["pages"]),
+            template_references=_references(index),
+            frames=_frames(index["frames"]),
+            site_frame=index["site_frame"],
+            shaping={k: v for k, v in index["shaping"].items() if type(k) is str and type(v) is str},
+        )
 
     def index_part(self) -> dict[str, Any]:
-        return {"pages": self.digests, "template_references": self.template_references}
+        return {
+            "pages": self.digests,
+            "template_references": self.template_references,
+            "frames": self.frames,
+            "site_frame": self.site_frame,
+            "shaping": self.shaping,
+        }
+
+
+def _frames(part: dict[Any, Any]) -> dict[str, Frame]:
+    """The page frames as saved, each of the expected types (a page without one is walked again)."""
+    return {
+        path: frame
+        for path, frame in part.items()
+        if type(path) is str
+        and type(frame) is tuple
+        and len(frame) == 2
+        and type(frame[0]) is str
+        and type(frame[1]) is tuple
+        and all(type(n) is int and n >= 0 for n in frame[1])
+    }
 
 
 def _references(index: dict[str, Any]) -> dict[str, tuple[str, ...] | None]:

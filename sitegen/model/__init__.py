@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sitegen.model.article import (
     EMPTY_MAPPING,
+    READ_ONLY_THROUGH_THE_ARTICLE,
     Article,
     Body,
     BodyOf,
@@ -42,6 +43,7 @@ from sitegen.model.settings import (
 __all__ = [
     "DEFAULT_KEEP_BUILDS",
     "EMPTY_MAPPING",
+    "READ_ONLY_THROUGH_THE_ARTICLE",
     "ArchivePeriod",
     "Article",
     "ArticlePage",

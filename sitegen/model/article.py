@@ -103,6 +103,15 @@ class Image:
         return own + made + (self.thumb.files if self.thumb is not None else ())
 
 
+# The fields of an Article that the Site's assembly (site.py) and the page jobs (render/pages.py) never read: a page
+# shows them only through the article itself, which its key names (render/frames.py). An edit of an article's text
+# changes nothing else. tests/test_frames.py holds the assembly and the page jobs to it.
+READ_ONLY_THROUGH_THE_ARTICLE = frozenset(
+    {"summary", "images", "warnings", "heading_ids", "links", "fingerprint", "char_count", "reading_minutes"}
+    | {"body_html"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     source_path: str  # relative to the site folder, POSIX

@@ -33,13 +33,15 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from sitegen import toolchain
-from sitegen.model import Article
+from sitegen.model import Article, FrozenMapping
 
 # Types whose repr is complete and the same in every process: they go into a key as they are. (A datetime's repr
 # holds its time zone; Markup's holds its type.) A path is not: see `ContextKeys`.
 _PLAIN = frozenset(
     {type(None), bool, int, float, str, bytes, datetime.datetime, datetime.date, datetime.timezone, ZoneInfo, Markup}
 )
+
+_MAPPINGS = frozenset({dict, FrozenMapping})  # told apart from other types faster than by isinstance(value, Mapping)
 
 
 class ContextKeys:
@@ -98,7 +100,7 @@ class ContextKeys:
     def _other(self, value: Any, kind: type) -> object:
         if isinstance(value, str):  # Markup and other str subclasses render differently from str: keep the type
             return (kind.__qualname__, str(value))
-        if isinstance(value, Mapping):  # in its own order: the same data gives the same order
+        if kind in _MAPPINGS or isinstance(value, Mapping):  # in its own order: the same data gives the same order
             item = self._item
             return ("mapping", *[(item(k), item(v)) for k, v in value.items()])
         if isinstance(value, frozenset | set):  # sorted: the order of a set depends on the hash seed
@@ -124,20 +126,20 @@ class ContextKeys:
         known = self._digests.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        plain, walk = _PLAIN, self.value
         values = fields(value)
-        shape: object
         base = self._bases.get(value.source_path) if type(value) is Article else None
-        if base is not None:
-            shape = self._from_base(value, values, base, fields)
-        elif all([type(v) in plain for v in values]):
-            shape = (type(value).__qualname__, values)
-        else:
-            walked = [v if type(v) in plain else walk(v) for v in values]
-            text = repr((type(value).__qualname__, walked))
-            shape = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        shape = self._from_base(value, values, base, fields) if base is not None else self._fields(value, values)
         self._digests[id(value)] = (value, shape)
         return shape
+
+    def _fields(self, value: Any, values: tuple[Any, ...]) -> object:
+        plain = _PLAIN
+        if all([type(v) in plain for v in values]):
+            return (type(value).__qualname__, values)
+        walk = self.value
+        walked = [v if type(v) in plain else walk(v) for v in values]
+        text = repr((type(value).__qualname__, walked))
+        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def _from_base(
         self, value: Any, values: tuple[Any, ...], base: tuple[Article, str], fields: Callable[[Any], tuple[Any, ...]]

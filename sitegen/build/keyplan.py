@@ -1,0 +1,106 @@
+"""The key plan: every page's key, with work in proportion to what changed since the last build.
+
+A page's key is its frame and the digests of the articles it names (sitegen.render.frames). The build walks the
+frame of the whole site first, about a tenth of the cost of walking every page. When it is the frame the last build
+recorded, every page's frame and named articles are as recorded, and each key is made from them and this build's
+article digests (looked up: the cache gave them, or one walk per changed article). Otherwise, and for a page the
+record lacks, the page is walked, on every core, and its frame recorded for the next build.
+
+A page's named articles are kept as places in its site's articles (newest first): the same site frame means the
+same articles in the same order. A page naming an article object that is not its site's (none does today) has no
+frame recorded and is always walked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sitegen.build.parallel import ordered_map
+from sitegen.incremental.pagerecord import Frame, PageRecord
+from sitegen.model import Article, Config
+from sitegen.render.frames import FrameKeys, ShapingDigests, SitePart, framed_key
+from sitegen.render.keys import ContextKeys
+from sitegen.render.pages import PageJob
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    """What a page plan keys: its pages, the config each renders with, and the site each belongs to."""
+
+    jobs: Sequence[PageJob]
+    configs: Sequence[Config]
+    owners: Sequence[int]  # each page's site, by its place in `sites`
+    sites: Sequence[SitePart]
+    templates: Mapping[str, str]  # each template's digest (with everything it pulls in)
+
+
+def page_digests(
+    plan: KeyPlan, keys: ContextKeys, record: PageRecord, folders: Sequence[PurePath], jobs: int
+) -> list[str]:
+    """Every page's key, in plan order; the frames of this build go into `record` for the next one."""
+    frames = FrameKeys(folders)
+    shaping = ShapingDigests(keys, record.shaping)
+    site_frame = frames.site_frame(plan.sites, plan.templates, shaping)
+    places = [{id(article): n for n, article in enumerate(site.articles)} for site, _, _ in plan.sites]
+    digests_of = [_ArticleDigests(site.articles, keys) for site, _, _ in plan.sites]
+
+    def walked(i: int) -> tuple[str, Frame | None]:
+        job = plan.jobs[i]
+        frame, named = frames.page_frame(plan.templates[job.template], job.rendered_from(plan.configs[i]))
+        key = framed_key(frame, digests_of[plan.owners[i]].named(named))
+        place = places[plan.owners[i]]
+        if not all(id(article) in place for article in named):
+            return key, None
+        return key, (frame, tuple(place[id(article)] for article in named))
+
+    kept = record.frames if record.site_frame == site_frame else {}
+    sizes = [len(site.articles) for site, _, _ in plan.sites]
+    todo = [i for i, job in enumerate(plan.jobs) if not _fits(kept.get(job.path), sizes[plan.owners[i]])]
+    results = dict(zip(todo, ordered_map(lambda n: walked(todo[n]), len(todo), jobs), strict=True))
+    digests, recorded = [], {}
+    for i, job in enumerate(plan.jobs):
+        if i in results:
+            key, frame = results[i]
+        else:
+            frame = kept[job.path]
+            key = framed_key(frame[0], digests_of[plan.owners[i]].of(frame[1]))
+        digests.append(key)
+        if frame is not None:
+            recorded[job.path] = frame
+    record.record_frames(site_frame, recorded, shaping.used)
+    return digests
+
+
+def _fits(frame: Frame | None, articles: int) -> bool:
+    """Whether a recorded frame can stand for its page (a damaged record may name places its site lacks)."""
+    return frame is not None and all(n < articles for n in frame[1])
+
+
+class _ArticleDigests:
+    """The digests of a site's articles by place, each looked up once (an article is named by many pages)."""
+
+    def __init__(self, articles: Sequence[Article], keys: ContextKeys) -> None:
+        self._articles, self._keys = articles, keys
+        self._digests: list[str | None] = [None] * len(articles)
+
+    def of(self, numbers: Sequence[int]) -> list[str]:
+        digests, articles = self._digests, self._articles
+        found = []
+        for n in numbers:
+            digest = digests[n]
+            if digest is None:
+                digest = digests[n] = self._digest(articles[n])
+            found.append(digest)
+        return found
+
+    def named(self, articles: Sequence[Article]) -> list[str]:
+        """The digests of articles a page names (one may not be its site's: walked then)."""
+        return [self._digest(article) for article in articles]
+
+    def _digest(self, article: Article) -> str:
+        digest = self._keys.value(article)
+        assert isinstance(digest, str)  # an Article has fields of many kinds: never one of plain fields only
+        return digest
+
