@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
@@ -14,9 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from browser_support import chromium
 from PIL import Image
+from template_code import SharedTemplateCode, with_shared_code
 
 from sitegen.build.api import BuildOptions, BuildReport, build, load_site
 from sitegen.model import Article, Site, output_path_for
+from sitegen.render.memo import MemoEnvironment
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXED_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -34,6 +37,19 @@ columns:
 """
 
 MakeSite = Callable[[Mapping[str, str | bytes]], Path]
+REPORT_LINES = "sitegen_report_lines"  # what a pytest-xdist worker hands the main process to print at the end
+_reported_by_workers: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook, called in the main process as each worker ends
+def pytest_testnodedown(node: Any, error: object) -> None:
+    _reported_by_workers.extend(getattr(node, "workeroutput", {}).get(REPORT_LINES, []))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """What the workers reported (the fault-injection figures of tests/test_faults.py), as one process prints it."""
+    for line in _reported_by_workers:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture
@@ -59,6 +75,27 @@ def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文
     """Front matter + body of a test article; extra fields are written as given (YAML)."""
     lines = ["---", f"title: {title}", f"date: {date}", *(f"{k}: {v}" for k, v in fields.items()), "---", "", body]
     return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def nothing_frozen() -> Iterator[None]:
+    """Each test starts and ends with no object frozen for the cycle collector. `sitegen serve` freezes each site it
+    loads and leaves it so (build/lazysite.py), and a build that finds objects frozen leaves its own frozen as well
+    (build/collector.py): after a serve test, a later test's build in the same process (a pytest-xdist worker runs
+    test files in any order) would never be collected, its body store's file left open (a small disk that cannot be
+    made read-only: tests/test_diskfull.py)."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_template_code() -> Iterator[SharedTemplateCode]:
+    """The builds of this test process compile each theme template once, not once per build (tests/template_code.py)."""
+    shared = SharedTemplateCode()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MemoEnvironment, "__init__", with_shared_code(MemoEnvironment.__init__, shared))
+        yield shared
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import picture_bytes
+from conftest import REPORT_LINES, picture_bytes
 from fault_support import Figures, build_command, environment, make_fault_site, run_build, set_edition
 from output_support import fill, litter, remount, site_digest, small_disk
 
@@ -51,11 +51,14 @@ class Bench:
 def figures(request: pytest.FixtureRequest) -> Iterator[Figures]:
     figures = Figures()
     yield figures
+    lines = [figures.line(), *(f"  {note}" for note in figures.notes)]
+    workeroutput = getattr(request.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: the main process prints them (tests/conftest.py)
+        workeroutput.setdefault(REPORT_LINES, []).extend(lines)
+        return
     capture = request.config.pluginmanager.getplugin("capturemanager")
     with capture.global_and_fixture_disabled():  # printed whatever -s says: the figures are the suite's report
-        print(f"\n{figures.line()}")
-        for note in figures.notes:
-            print(f"  {note}")
+        print("\n" + "\n".join(lines))
     if os.environ.get("SITEGEN_FAULT_FIGURES"):
         Path(os.environ["SITEGEN_FAULT_FIGURES"]).write_text(json.dumps(asdict(figures), indent=1), encoding="utf-8")
 

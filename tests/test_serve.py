@@ -27,7 +27,7 @@ from sitegen.build.api import BuildOptions, build_in_memory
 from sitegen.build.lazysite import LazySite
 from sitegen.serve import DEBOUNCE_SECONDS, EVENTS_PATH, DevServer
 
-WAIT = 5.0  # seconds: the longest a rebuild may take to be noticed
+WAIT = 30.0  # seconds: a rebuild not noticed by then never will be (a timeout, never a speed claim: loaded CI)
 QUIET = DEBOUNCE_SECONDS * 3 + 0.2  # long enough for a (wrongly) second rebuild to have happened
 
 ARTICLES = {

@@ -15,7 +15,7 @@ from sitegen.build import api as build_module
 from sitegen.build.api import BuildOptions, BuildReport, build
 from sitegen.cli import main
 from sitegen.errors import BuildFailed
-from sitegen.incremental.uptodate import RECORD_FILE
+from sitegen.incremental.uptodate import RECORD_FILE, load_record, output_digest
 
 LONG_AGO = 1_600_000_000 * 10**9  # ns: time stamps sitegen trusts (not within seconds of the last scan)
 ENDED_EARLY = "inputs unchanged"
@@ -217,3 +217,29 @@ def test_the_record_sees_through_the_output_link(site: Path) -> None:
     out.symlink_to(".public-builds/1")  # someone points the output at the build before
     assert not ended_early(built(site))
     assert "改过的正文" in (out / "towns/2024/01/a/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("mode", ["link", "folder"])
+def test_the_output_digest_a_build_records_is_the_one_a_walk_of_its_output_gives(site: Path, mode: str) -> None:
+    """The build makes the digest from its output record, without walking the output: it must be the digest that
+    the next build's walk gives, or a build with nothing to do would never end early."""
+    for body in ("正文甲。", "改过的正文。"):
+        (site / "content/towns/a.md").write_text(article("甲", body=body), encoding="utf-8")
+        age(site)
+        built(site, output_mode=mode)
+        record = load_record(site / ".sitegen-cache")
+        assert record is not None and record.output == output_digest(site / "public")
+        assert ended_early(built(site, output_mode=mode))
+
+
+def test_a_file_added_or_touched_in_the_output_builds_again(site: Path) -> None:
+    built(site)
+    stray = site / "public/stray.html"
+    stray.write_text("<p>手工加的</p>", encoding="utf-8")
+    assert not ended_early(built(site))
+    assert not stray.exists()  # the output holds what the build makes, and only that
+    assert ended_early(built(site))
+    home = site / "public/index.html"
+    os.utime(home, ns=(LONG_AGO, LONG_AGO))  # the same bytes, another time stamp
+    assert not ended_early(built(site))
+    assert ended_early(built(site))

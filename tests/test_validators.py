@@ -1,7 +1,7 @@
 """What readers get, checked by real tools on the example site: the Nu Html Checker and axe-core.
 
 - Every HTML page of the built example site goes through the Nu Html Checker (`vnu.jar` from the npm package
-  `vnu-jar`, run with Java, one JVM for all pages): zero errors.
+  `vnu-jar`, run with Java, one JVM for all pages of both sites): zero errors.
 - axe-core (npm) runs in headless Chromium on the home page, a column, an article and the same article in the
   Traditional edition (/zh-hant/), at 390 px and 1280 px:
   no violation of impact "serious" or "critical".
@@ -16,8 +16,10 @@ import json
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import unquote, urlsplit
 
 import browser_support
 import pytest
@@ -46,27 +48,27 @@ def _tool(variable: str, what: str) -> Path:
 # --------------------------------------------------------------------------- the Nu Html Checker
 
 
-def test_every_page_passes_the_nu_html_checker(built_site: Path) -> None:  # noqa: F811
-    pages = _nu_check(built_site)
-    assert len(pages) >= 20, f"only {len(pages)} pages were built"
+@dataclass(frozen=True)
+class NuRun:
+    """One run of the Nu Html Checker (one JVM) over the pages of several folders."""
+
+    pages: dict[Path, list[Path]]  # folder -> its pages
+    messages: list[dict] | None  # None: vnu gave no JSON report
+    returncode: int
+    report_text: str
 
 
-def test_the_hostile_site_passes_the_nu_html_checker_too(output: Path) -> None:  # noqa: F811
-    """tests/test_hostile.py's site: hostile strings in every field, escaped, still make valid pages."""
-    assert len(_nu_check(output)) >= 10
-
-
-def _nu_check(folder: Path) -> list[Path]:
-    """Run the Nu Html Checker once over every page under `folder`; fail listing every error."""
+@pytest.fixture(scope="module")
+def nu_run(built_site: Path, output: Path) -> NuRun:  # noqa: F811
+    """The example site and tests/test_hostile.py's site checked in one JVM: it starts once, not once per site."""
     jar = _tool("SITEGEN_VNU_JAR", "the Nu Html Checker (npm package vnu-jar)")
     java = shutil.which("java")
     if java is None:
         _missing("java is not on PATH (Debian: apt-get install default-jre-headless)")
-    pages = sorted(folder.rglob("*.html"))
-    relative = [page.relative_to(folder).as_posix() for page in pages]
+    pages = {folder: sorted(folder.rglob("*.html")) for folder in (built_site, output)}
+    every_page = [str(page) for folder_pages in pages.values() for page in folder_pages]
     result = subprocess.run(
-        [java, "-Xss1m", "-jar", str(jar), "--errors-only", "--format", "json", *relative],
-        cwd=folder,
+        [java, "-Xss1m", "-jar", str(jar), "--errors-only", "--format", "json", *every_page],
         capture_output=True,
         text=True,
         timeout=300,
@@ -74,19 +76,43 @@ def _nu_check(folder: Path) -> list[Path]:
     report_text = result.stderr.strip() or result.stdout.strip()  # vnu writes its report to stderr
     try:
         messages = json.loads(report_text)["messages"]
-    except (json.JSONDecodeError, KeyError) as exc:
-        pytest.fail(f"vnu gave no JSON report (exit {result.returncode}): {exc}: {report_text[:2000]}", pytrace=False)
-    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    except (json.JSONDecodeError, KeyError):
+        messages = None
+    return NuRun(pages, messages, result.returncode, report_text)
+
+
+def test_every_page_passes_the_nu_html_checker(nu_run: NuRun, built_site: Path) -> None:  # noqa: F811
+    pages = _nu_check(nu_run, built_site)
+    assert len(pages) >= 20, f"only {len(pages)} pages were built"
+
+
+def test_the_hostile_site_passes_the_nu_html_checker_too(nu_run: NuRun, output: Path) -> None:  # noqa: F811
+    """tests/test_hostile.py's site: hostile strings in every field, escaped, still make valid pages."""
+    assert len(_nu_check(nu_run, output)) >= 10
+
+
+def _nu_check(run: NuRun, folder: Path) -> list[Path]:
+    """The pages under `folder` that the run checked; fails listing every error the checker found in them."""
+    if run.messages is None:
+        pytest.fail(f"vnu gave no JSON report (exit {run.returncode}): {run.report_text[:2000]}", pytrace=False)
+    errors = [(m, _page_of(m)) for m in run.messages if m.get("type") in ("error", "non-document-error")]
+    errors = [(m, page) for m, page in errors if page is None or page.is_relative_to(folder)]  # None: any folder's
     if errors:
         lines = [
-            f"{m.get('url', '?').split('/public/')[-1]}:{m.get('lastLine', '?')}: {m.get('message')}"
+            f"{page.relative_to(folder) if page else '?'}:{m.get('lastLine', '?')}: {m.get('message')}"
             f" [{(m.get('extract') or '').strip()[:80]!r}]"
-            for m in errors
+            for m, page in errors
         ]
         pytest.fail(f"the Nu Html Checker found {len(errors)} errors:\n" + "\n".join(lines[:100]), pytrace=False)
-    assert result.returncode == 0, report_text[:2000]
-    print(f"Nu Html Checker: {len(pages)} pages of {folder}, 0 errors")
-    return pages
+    assert run.returncode == 0, run.report_text[:2000]
+    print(f"Nu Html Checker: {len(run.pages[folder])} pages of {folder}, 0 errors")
+    return run.pages[folder]
+
+
+def _page_of(message: dict) -> Path | None:
+    """The page a message is about (vnu names it by a file: URL), or None."""
+    url = message.get("url")
+    return Path(unquote(urlsplit(url).path)) if url else None
 
 
 # --------------------------------------------------------------------------- axe-core

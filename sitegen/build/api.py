@@ -107,23 +107,24 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
             assert record is not None
             return _unchanged(record, output, time.perf_counter() - started)
         uptodate.save_record(cache_dir, None)  # this build may fail halfway: no record may outlive the output
-        report, changes_at = _run_pipeline(site_dir, options, output)
+        report, changes_at, output_state = _run_pipeline(site_dir, options, output)
         report = replace(report, cache_warnings=tuple(dict.fromkeys((*damaged, *report.cache_warnings))))
         summary = _summary(report)
         with disk_errors_in(cache_dir, False, output.parent):
             record = uptodate.Record(
-                key, inputs.digest, inputs.taken_ns, uptodate.output_digest(output), changes_at, summary
+                key, inputs.digest, inputs.taken_ns, output_state, changes_at, summary
             )
             uptodate.save_record(cache_dir, record)
     return report
 
 
-def _run_pipeline(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, str | None]:
-    """The build proper; also when the site next changes by the clock alone (ISO time), if ever."""
+def _run_pipeline(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, str | None, str]:
+    """The build proper; also when the site next changes by the clock alone (ISO time), if ever, and the output's
+    digest as the build left it (uptodate.output_digest)."""
     from sitegen.build import pipeline
 
-    report, loaded = pipeline.build(site_dir, options, output)
-    return report, loaded.next_change.isoformat() if loaded.next_change else None
+    report, loaded, output_state = pipeline.build(site_dir, options, output)
+    return report, loaded.next_change.isoformat() if loaded.next_change else None, output_state
 
 
 def _options_key(options: BuildOptions, output: Path, cache_dir: Path) -> str:

@@ -32,6 +32,7 @@ from sitegen.build.pageplan import page_files, record_plan
 from sitegen.build.run import Run, images_folder, start
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.errors import BuildFailed, warning_error
+from sitegen.incremental import uptodate
 from sitegen.incremental.edits import SourceEdits
 from sitegen.incremental.slugs import SlugMemo, load_slugs, save_slugs
 from sitegen.model import OutputFile
@@ -151,8 +152,9 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
         return _report(run, loaded, WriteReport(0, 0), None), files
 
 
-def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, LoadedSite]:
-    """Build into `output` (checked and locked by the caller)."""
+def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, LoadedSite, str]:
+    """Build into `output` (checked and locked by the caller); also the output's digest (uptodate.output_digest),
+    made from what the build wrote and kept, for the up-to-date record."""
     with spared() as settle:
         run = start(site_dir, options)
         settle()  # the cache and, below, the site are kept to the end: the cycle collector need not walk them again
@@ -161,11 +163,14 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
         return _build(run, loaded, destination, output)
 
 
-def _build(run: Run, loaded: LoadedSite, destination: OutputFolder, output: Path) -> tuple[BuildReport, LoadedSite]:
+def _build(
+    run: Run, loaded: LoadedSite, destination: OutputFolder, output: Path
+) -> tuple[BuildReport, LoadedSite, str]:
     options = run.options
     started = time.perf_counter()
     written = write_site(_files(run, loaded, destination), output, run.cache.outputs.files or None, options.output_mode)
     _record_output(run, loaded, written, destination)
+    state = uptodate.output_state(uptodate.link_of(output), run.cache.outputs.file_stats())
     elapsed = time.perf_counter() - started
     rendering = sum(t for phase, t in run.timings if phase in _OVERLAPPING_WRITES)
     run.timings.append(("write", elapsed - rendering))
@@ -174,7 +179,7 @@ def _build(run: Run, loaded: LoadedSite, destination: OutputFolder, output: Path
         with disk_errors_in(run.cache_folder, output_kept=False):  # the output is new
             run.cache.save(run.cache_folder)  # with the search indexes' states, for the next update
         run.lap("save the build cache", started)
-    return _report(run, loaded, written, output), loaded
+    return _report(run, loaded, written, output), loaded, state
 
 
 def _record_output(run: Run, loaded: LoadedSite, written: WriteReport, destination: OutputFolder) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,14 @@ class OutputRecord:
                 stats[path] = (stat.st_mtime_ns, stat.st_size)
         if stats != self.stats:
             self.stats, self.changed = stats, True
+
+    def file_stats(self) -> Iterator[tuple[str, int, int]]:
+        """(path, mtime_ns, size) of each file of the output as this record has it (uptodate.output_state)."""
+        stats = self.stats
+        for path in self.files:
+            stat = stats.get(path)
+            if stat is not None:
+                yield path, stat[0], stat[1]
 
     @classmethod
     def from_index(cls, index: dict[str, Any], places: Places) -> OutputRecord:

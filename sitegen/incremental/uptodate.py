@@ -105,8 +105,47 @@ def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
 
 
 def output_digest(output: Path) -> str:
-    """The stats of every file in the output folder; any change made to it after the build changes this."""
-    return scan([output]).digest
+    """Where the output links to, and the path, modification time and size of every file it holds (what the output
+    record keeps of each: sitegen.incremental.outputs); a file added, removed or changed after the build changes
+    this. A build makes it from its output record (`output_state`), without walking the output again."""
+    return output_state(link_of(output), _files(os.path.realpath(output)))
+
+
+def output_state(link: str, files: Iterable[tuple[str, int, int]]) -> str:
+    """The digest of an output: the target of its link ("" for a folder) and each file's (path, mtime_ns, size)."""
+    digest = hashlib.sha1(f"{link}\n".encode("utf-8", "surrogateescape"))
+    for path, mtime, size in sorted(files):
+        digest.update(f"{path}\0{mtime}\0{size}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def link_of(output: Path) -> str:
+    try:
+        return os.readlink(output)
+    except OSError:
+        return ""
+
+
+def _files(root: str) -> Iterable[tuple[str, int, int]]:
+    """(POSIX path relative to `root`, mtime_ns, size) of every file and link below it; folders are not listed."""
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(os.path.join(root, folder)) as entries:
+                found = list(entries)
+        except OSError:
+            continue
+        for entry in found:
+            path = folder + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(path + "/")
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            yield path, info.st_mtime_ns, info.st_size
 
 
 def still_valid(record: Record | None, key: str, inputs: Scan, output: Path, now: datetime) -> bool:
