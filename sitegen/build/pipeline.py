@@ -59,6 +59,15 @@ def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None 
     return loaded
 
 
+def _start_kept(settle: Callable[[], None], site_dir: Path, options: BuildOptions, **flags: bool) -> Run:
+    """A run, its cache read with the cycle collector paused and then frozen (`settle`, collector.py): re-enabled
+    with the cache's objects all new, the collector would walk every one of them at its next allocation."""
+    with paused():
+        run = start(site_dir, options, **flags)
+        settle()
+    return run
+
+
 def _load_kept(run: Run, settle: Callable[[], None]) -> LoadedSite:
     """The site of a run, loaded with the cycle collector paused, then frozen (`settle`, collector.py): a build keeps
     it to its end, so the collector need not walk it again and again."""
@@ -132,7 +141,7 @@ def load_site(site_dir: Path, options: BuildOptions | None = None) -> LoadedSite
 def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     """Everything a build does but writing: content, links, pictures, templates. Writes nothing, not even the cache."""
     with spared() as settle:
-        run = start(site_dir, options or BuildOptions(), write_cache=False, write_images=False)
+        run = _start_kept(settle, site_dir, options or BuildOptions(), write_cache=False, write_images=False)
         loaded = _load_kept(run, settle)
         for _ in _files(run, loaded, NoOutput()):  # every page rendered, so that every template error is found
             pass
@@ -142,7 +151,7 @@ def check(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
 def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport, dict[str, OutputFile]]:
     """The whole site as OutputFiles by path, written nowhere (for the development server)."""
     with spared() as settle:
-        run = start(site_dir, options)
+        run = _start_kept(settle, site_dir, options)
         memory = options.cache  # serve's, kept across builds; without it, a build in memory keeps nothing
         destination: Destination = NoOutput()
         if memory is not None:
@@ -156,8 +165,7 @@ def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildRep
     """Build into `output` (checked and locked by the caller); also the output's digest (uptodate.output_digest),
     made from what the build wrote and kept, for the up-to-date record."""
     with spared() as settle:
-        run = start(site_dir, options)
-        settle()  # the cache and, below, the site are kept to the end: the cycle collector need not walk them again
+        run = _start_kept(settle, site_dir, options)  # the cache and, below, the site are kept to the end
         destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
         loaded = _load_kept(run, settle)
         return _build(run, loaded, destination, output)
