@@ -244,5 +244,4 @@ class _Placement:
 
 def _picture_files(article: Article) -> Iterator[object]:
     for image in (*article.images, *article.unplaced_images):
-        for _, file in image.files:
-            yield file
+        yield from image.paths

@@ -224,7 +224,7 @@ class Pictures:
         for image in images:
             if image.source_file is None:
                 continue
-            files = tuple(file for _, file in image.files)  # the picture and its variants in the image cache
+            files = tuple(image.paths)  # the picture and its variants in the image cache
             key = self._keys.get(files)
             if key is None:
                 try:
