@@ -29,7 +29,7 @@ from typing import Any
 
 from sitegen import toolchain
 from sitegen.model import READ_ONLY_THROUGH_THE_ARTICLE, Article, Site
-from sitegen.render.keys import _PLAIN, ContextKeys
+from sitegen.render.keys import PLAIN, ContextKeys, digest
 
 # the fields of an article that can change what any page but the article's own shows, besides the article itself
 _SHAPING = operator.attrgetter(
@@ -54,7 +54,7 @@ class FrameKeys(ContextKeys):
         """A page's frame, and the articles it names (in the order met, each object once)."""
         self._named = {}
         shape = (toolchain.digest(), template_digest, self.value(dict(context)))
-        return _digest(shape), tuple(self._named.values())
+        return digest(shape), tuple(self._named.values())
 
     def site_frame(
         self, parts: Sequence[SitePart], templates: Mapping[str, str], shaping: ShapingDigests | None = None
@@ -62,7 +62,6 @@ class FrameKeys(ContextKeys):
         """The frame of everything a build's pages are made from: each site (the source's, an edition's) but its
         derived parts, each of its articles' shaping fields, in order, the search page's URL and the variables its
         pages share; and the templates' digests. `shaping`: the shaping fields' digests known from the last build."""
-        self._named = {}
         shaping = shaping or ShapingDigests(ContextKeys())
         walked = [
             (
@@ -73,7 +72,7 @@ class FrameKeys(ContextKeys):
             )
             for site, search_url, shared in parts
         ]
-        return _digest((toolchain.digest(), sorted(templates.items()), walked))
+        return digest((toolchain.digest(), sorted(templates.items()), walked))
 
     def _dataclass(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> object:
         if type(value) is Article:
@@ -106,7 +105,7 @@ class ShapingDigests:
         found = self.used.get(content) or self._known.get(content)
         if found is None:
             walk = frames.value
-            found = _digest([v if type(v) in _PLAIN else walk(v) for v in _SHAPING(article)])
+            found = digest([v if type(v) in PLAIN else walk(v) for v in _SHAPING(article)])
         self.used[content] = found
         return found
 
@@ -123,7 +122,3 @@ def framed_key(frame: str, article_digests: Sequence[str]) -> str:
     """A page's key from its frame and the digests of the articles it names, in the order named (digests are hex:
     joined by a line break, they cannot run into each other)."""
     return hashlib.sha1("\n".join([frame, *article_digests]).encode()).hexdigest()
-
-
-def _digest(shape: object) -> str:
-    return hashlib.sha1(repr(shape).encode("utf-8", "surrogatepass")).hexdigest()

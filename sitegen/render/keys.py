@@ -37,7 +37,7 @@ from sitegen.model import Article, FrozenMapping
 
 # Types whose repr is complete and the same in every process: they go into a key as they are. (A datetime's repr
 # holds its time zone; Markup's holds its type.) A path is not: see `ContextKeys`.
-_PLAIN = frozenset(
+PLAIN = frozenset(
     {type(None), bool, int, float, str, bytes, datetime.datetime, datetime.date, datetime.timezone, ZoneInfo, Markup}
 )
 
@@ -74,12 +74,12 @@ class ContextKeys:
     def page_key(self, template_digest: str, context: Mapping[str, Any]) -> str:
         """The key of a page: its template (with every template it pulls in), the toolchain and its context."""
         shape = (toolchain.digest(), template_digest, self.value(dict(context)))
-        return hashlib.sha1(repr(shape).encode("utf-8", "surrogatepass")).hexdigest()
+        return digest(shape)
 
     def value(self, value: Any) -> object:
         """`value` as plain, comparable data (tuples, str, numbers), with a digest standing for each dataclass."""
         kind: type = type(value)
-        if kind in _PLAIN:
+        if kind in PLAIN:
             return value
         if kind is tuple or kind is list:
             return (kind.__name__, [self._item(v) for v in value])
@@ -90,7 +90,7 @@ class ContextKeys:
 
     def _item(self, value: Any) -> object:
         """An element of a sequence: most are plain, or objects walked already (the cards of a listing)."""
-        if type(value) in _PLAIN:
+        if type(value) in PLAIN:
             return value
         known = self._digests.get(id(value))
         if known is not None and known[0] is value:
@@ -133,30 +133,33 @@ class ContextKeys:
         return shape
 
     def _fields(self, value: Any, values: tuple[Any, ...]) -> object:
-        plain = _PLAIN
+        plain = PLAIN
         if all([type(v) in plain for v in values]):
             return (type(value).__qualname__, values)
         walk = self.value
         walked = [v if type(v) in plain else walk(v) for v in values]
-        text = repr((type(value).__qualname__, walked))
-        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        return digest((type(value).__qualname__, walked))
 
     def _from_base(
         self, value: Any, values: tuple[Any, ...], base: tuple[Article, str], fields: Callable[[Any], tuple[Any, ...]]
     ) -> str:
         """An article's digest from its base's digest and the fields in which it differs from the base, walked."""
-        article, digest = base
+        article, base_digest = base
         if value is article:
-            return digest
+            return base_digest
         changed = [
-            (i, v if type(v) in _PLAIN else self.value(v))
+            (i, v if type(v) in PLAIN else self.value(v))
             for i, (v, b) in enumerate(zip(values, fields(article), strict=True))
             if v is not b and (type(v) is not type(b) or v != b)
         ]
         if not changed:  # the same content as the base: its digest
-            return digest
-        text = repr(("Article", digest, changed))
-        return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+            return base_digest
+        return digest(("Article", base_digest, changed))
+
+
+def digest(shape: object) -> str:
+    """The digest of plain data (what the walk makes of a context): SHA-1 of its repr."""
+    return hashlib.sha1(repr(shape).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @functools.cache
