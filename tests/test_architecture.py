@@ -242,6 +242,7 @@ WRITERS = {
     "incremental.bodies": "the body store (SQLite)",
     "incremental.pages": "the page store (SQLite)",
     "incremental.uptodate": "the up-to-date record",
+    "incremental.inputs": "the up-to-date scan's entries, kept beside the record",
     "incremental.slugs": "the author slugs remembered between builds",
     "pictures.cache": "the image cache",
     "pictures.usage": "the image cache's usage record, and removing the entries no build used for a while",

@@ -28,6 +28,7 @@ from sitegen.build.output import check_output_dir, output_location, recover
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental import uptodate
+from sitegen.incremental.inputs import changed_inputs, load_inputs, save_inputs
 from sitegen.layout import CACHE_DIR, CONFIG_FILE, EDITOR_PACKAGE, OUTPUT_DIR, SITE_INPUTS
 from sitegen.model import OutputFile
 from sitegen.portal import production_problems
@@ -106,24 +107,40 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         if uptodate.still_valid(record, key, inputs, output, now):
             assert record is not None
             return _unchanged(record, output, time.perf_counter() - started)
+        changed = _changed_since(record, key, inputs, cache_dir)
         uptodate.save_record(cache_dir, None)  # this build may fail halfway: no record may outlive the output
-        report, changes_at, output_state = _run_pipeline(site_dir, options, output)
+        report, changes_at, output_state = _run_pipeline(site_dir, options, output, changed)
         report = replace(report, cache_warnings=tuple(dict.fromkeys((*damaged, *report.cache_warnings))))
         summary = _summary(report)
         with disk_errors_in(cache_dir, False, output.parent):
             record = uptodate.Record(
                 key, inputs.digest, inputs.taken_ns, output_state, changes_at, summary
             )
+            save_inputs(cache_dir, inputs)  # first: the record names their digest
             uptodate.save_record(cache_dir, record)
     return report
 
 
-def _run_pipeline(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, str | None, str]:
+def _changed_since(
+    record: uptodate.Record | None, key: str, inputs: uptodate.Scan, cache_dir: Path
+) -> list[Path] | None:
+    """The input files changed since the last complete build with these options (incremental.inputs), whose
+    articles the cache holds; None when that is not known."""
+    if record is None or record.key != key:
+        return None
+    before = load_inputs(cache_dir, record.inputs)
+    return changed_inputs(before, inputs) if before is not None else None
+
+
+def _run_pipeline(
+    site_dir: Path, options: BuildOptions, output: Path, changed: list[Path] | None = None
+) -> tuple[BuildReport, str | None, str]:
     """The build proper; also when the site next changes by the clock alone (ISO time), if ever, and the output's
-    digest as the build left it (uptodate.output_digest)."""
+    digest as the build left it (uptodate.output_digest). `changed`: the input files changed since the last build
+    (when known)."""
     from sitegen.build import pipeline
 
-    report, loaded, output_state = pipeline.build(site_dir, options, output)
+    report, loaded, output_state = pipeline.build(site_dir, options, output, changed)
     return report, loaded.next_change.isoformat() if loaded.next_change else None, output_state
 
 

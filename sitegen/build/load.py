@@ -271,6 +271,8 @@ def _reusable(
         return pictures.keys((*article.images, *article.unplaced_images))
 
     articles, again = reuse.current(candidates, urls, keys_of, unchanged)
+    for path in unchanged & articles.keys():  # their pictures were not looked at: still in use all the same
+        pictures.carry((*articles[path].images, *articles[path].unplaced_images))
     for path in again:
         result = read_source(site_dir, path, candidates[path].column, config)
         if isinstance(result, list):

@@ -14,8 +14,9 @@ Each way in picks the destination once (destination.py): `build` an OutputFolder
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from sitegen import toolchain
@@ -33,7 +34,7 @@ from sitegen.build.run import Run, images_folder, start
 from sitegen.build.searchfiles import edition_search_files, search_files
 from sitegen.errors import BuildFailed, warning_error
 from sitegen.incremental import uptodate
-from sitegen.incremental.edits import SourceEdits
+from sitegen.incremental.edits import SourceEdits, source_edits
 from sitegen.incremental.slugs import SlugMemo, load_slugs, save_slugs
 from sitegen.model import OutputFile
 from sitegen.pictures.cache import ImageStore
@@ -68,11 +69,11 @@ def _start_kept(settle: Callable[[], None], site_dir: Path, options: BuildOption
     return run
 
 
-def _load_kept(run: Run, settle: Callable[[], None]) -> LoadedSite:
+def _load_kept(run: Run, settle: Callable[[], None], edits: SourceEdits | None = None) -> LoadedSite:
     """The site of a run, loaded with the cycle collector paused, then frozen (`settle`, collector.py): a build keeps
     it to its end, so the collector need not walk it again and again."""
     with paused():
-        loaded = load_run(run)
+        loaded = load_run(run, edits=edits)
     settle()
     return loaded
 
@@ -161,13 +162,20 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
         return _report(run, loaded, WriteReport(0, 0), None), files
 
 
-def build(site_dir: Path, options: BuildOptions, output: Path) -> tuple[BuildReport, LoadedSite, str]:
+def build(
+    site_dir: Path, options: BuildOptions, output: Path, changed: Collection[Path] | None = None
+) -> tuple[BuildReport, LoadedSite, str]:
     """Build into `output` (checked and locked by the caller); also the output's digest (uptodate.output_digest),
-    made from what the build wrote and kept, for the up-to-date record."""
+    made from what the build wrote and kept, for the up-to-date record. `changed`: the input files (absolute) that
+    changed since the build whose articles the cache holds, when the caller knows (incremental.inputs): when they
+    are all sources, only those are looked at again, as sitegen serve does after an edit."""
     with spared() as settle:
         run = _start_kept(settle, site_dir, options)  # the cache and, below, the site are kept to the end
         destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
-        loaded = _load_kept(run, settle)
+        edits = None
+        if changed is not None:
+            edits = source_edits(Path(os.path.abspath(site_dir)), changed, run.cache.articles.by_path.keys())
+        loaded = _load_kept(run, settle, edits)
         return _build(run, loaded, destination, output)
 
 

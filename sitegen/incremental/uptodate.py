@@ -41,6 +41,8 @@ class Scan:
     digest: str  # of every entry's stats
     newest_ns: int  # the latest modification time met (to tell racy entries)
     taken_ns: int  # when the scan started
+    entries: tuple[str, ...] = ()  # every entry's line, in scan order (the digest is of these)
+    racy: tuple[str, ...] = ()  # the files whose modification time was too close to the scan to be trusted
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +63,18 @@ def scan(roots: Iterable[Path], skip: Iterable[Path] = ()) -> Scan:
     skipped = {os.path.abspath(path) for path in skip}
     digest = hashlib.sha1()
     newest = 0
+    lines: list[str] = []
+    racy: list[str] = []
     for root in roots:
         for line, mtime in _entries(os.path.abspath(root), skipped):
             digest.update(line.encode("utf-8", "surrogateescape"))
+            lines.append(line)
             newest = max(newest, mtime)
-    return Scan(digest.hexdigest(), newest, taken)
+            if mtime >= taken - RACY_NANOSECONDS:
+                path, _, rest = line.partition("\0")
+                if not rest.startswith("dir\0"):  # what came or went in a folder has an entry of its own
+                    racy.append(path)
+    return Scan(digest.hexdigest(), newest, taken, tuple(lines), tuple(racy))
 
 
 def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:

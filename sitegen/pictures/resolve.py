@@ -218,6 +218,13 @@ class Pictures:
                 files.append(located[1])
         self.store.prefetch(files)
 
+    def carry(self, images: Iterable[Image]) -> None:
+        """The local pictures of an article reused without a look (no picture file changed): used, as `keys` would
+        have found them (see ImageStore.carry)."""
+        for image in images:
+            if image.source_file is not None:
+                self.store.carry(image.source_file, image.paths)
+
     def keys(self, images: Iterable[Image]) -> tuple[str, ...]:
         """What the local pictures' variants depend on: their cache keys (changes when a picture is edited)."""
         keys = []
