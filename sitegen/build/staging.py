@@ -46,7 +46,8 @@ def stage(files: Iterable[OutputFile], staging: Path, current: Path | None, recy
         paths.append(file.path)
         if file.unchanged:
             kept.append(file.path)
-        if current is not None and _unchanged(current / file.path, file):
+        # a file kept by its key is not looked at: no Path made for it (most files of a rebuild)
+        if current is not None and (file.unchanged or _unchanged(current / file.path, file)):
             same.append(file.path)
             continue
         target = root + file.path

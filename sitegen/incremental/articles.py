@@ -26,7 +26,7 @@ from typing import Any
 from sitegen.cachenotes import damaged, dropped, outside
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
-from sitegen.incremental.pickles import READ_ERRORS, Pickler, SafeUnpickler
+from sitegen.incremental.pickles import READ_ERRORS, Pickler, SafeUnpickler, register
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.relocate import moved, relocated, root_prefixes
 from sitegen.model import Article
@@ -44,6 +44,8 @@ class FileStat:
     size: int
     digest: str
 
+
+register(FileStat)  # one per source: saved and read by its field values, not dataclasses' generic state
 
 @dataclass
 class ArticleStore:

@@ -78,6 +78,14 @@ _DISPATCH: dict[type, Callable[[Any], Any]] = {
 }
 
 
+def register(kind: type) -> None:
+    """Save and read another frozen dataclass of the cache by its field values, as Article's (a store's own record
+    type, such as a source's stats: 10,000 of them in a cache). Its class must be in _ALLOWED."""
+    _KINDS[kind.__name__] = kind
+    _FIELD_VALUES[kind] = operator.attrgetter(*(f.name for f in fields(kind)))
+    _DISPATCH[kind] = _reduce_dataclass
+
+
 class Pickler(pickle.Pickler):
     dispatch_table = _DISPATCH
 

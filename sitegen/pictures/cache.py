@@ -159,21 +159,21 @@ class ImageStore:
             self._seen[str(file)] = [*remembered[:3], signature]
         return True
 
-    def carry(self, file: Path, files: Iterable[Path]) -> None:
+    def carry(self, file: Path) -> bool:
         """A picture of an article taken unchanged without a look at its pictures (sitegen serve's watcher, or the
         build's scan of its inputs, says no picture file changed): its entry counts as used, and what keys.json
         remembers of it is kept. Without this, the entries of the articles nobody edited would look unused and be
-        removed after `keep_builds` such builds. A picture keys.json does not know is checked as `verified` does."""
+        removed after `keep_builds` such builds. False for a picture keys.json does not know: check it (`verified`)."""
         name = str(file)
         if name in self._seen:
-            return
+            return True
         known = self._known.get(name)
         if known is None:
-            self.verified(file, files)
-            return
+            return False
         with self._lock:
             self._seen[name] = known
             self._used.add(_sha256(f"{PARAMETERS}|{toolchain.picture_digest()}|{known[2]}"))
+        return True
 
     def _read_entry(self, entry: Path, name: str) -> StoredImage | None:
         """The entry when it is whole; a damaged one is removed, with a warning naming its file."""

@@ -222,8 +222,8 @@ class Pictures:
         """The local pictures of an article reused without a look (no picture file changed): used, as `keys` would
         have found them (see ImageStore.carry)."""
         for image in images:
-            if image.source_file is not None:
-                self.store.carry(image.source_file, image.paths)
+            if image.source_file is not None and not self.store.carry(image.source_file):
+                self.store.verified(image.source_file, image.paths)
 
     def keys(self, images: Iterable[Image]) -> tuple[str, ...]:
         """What the local pictures' variants depend on: their cache keys (changes when a picture is edited)."""

@@ -82,6 +82,9 @@ class ContextKeys:
         if kind in PLAIN:
             return value
         if kind is tuple or kind is list:
+            plain = PLAIN
+            if all([type(v) in plain for v in value]):  # a sitemap's (URL, date) pairs: no call per element
+                return (kind.__name__, list(value))
             return (kind.__name__, [self._item(v) for v in value])
         fields = _field_values(kind)
         if fields is not None:
