@@ -7,9 +7,9 @@ are raw text that is hardly YAML at all. Generated bodies mix Markdown syntax, r
 
 from __future__ import annotations
 
-import re
 import datetime as dt
 import os
+import re
 import tempfile
 from pathlib import Path
 
