@@ -265,3 +265,29 @@ def test_the_scan_is_kept_only_by_builds_that_keep_a_record(example: Path, tmp_p
     build(example, BuildOptions(now=FIXED_NOW, jobs=1, disk_cache=False, output_dir=tmp_path / "out"))
     assert not (example / ".sitegen-cache" / INPUTS_FILE).exists()
     assert api_module._changed_since(None, "key", scan([example]), example / ".sitegen-cache") is None
+
+
+@pytest.mark.parametrize("removed", ["the image cache", "one entry"])
+def test_pictures_removed_from_the_image_cache_are_made_again(
+    make_site: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, removed: str
+) -> None:
+    site = make_site(
+        {
+            "content/towns/a.md": article("甲", body="正文甲。"),
+            "content/towns/b.md": article("乙", "2024-01-03", body="![乙图](b.png)\n\n正文乙。"),
+            "content/towns/b.png": picture_bytes(80, 60, colour=(10, 200, 10)),
+        }
+    )
+    builds = Builds(site, monkeypatch)
+    builds()
+    images = site / ".sitegen-cache" / "images"
+    if removed == "one entry":
+        (entry,) = (meta.parent for meta in images.rglob("meta.json"))
+        shutil.rmtree(entry)
+    else:
+        shutil.rmtree(images)
+    edit(site, "content/towns/a.md", "改。")
+    report = builds()
+    assert builds.edits[-1] == SourceEdits(frozenset({"content/towns/a.md"}), listing=False)
+    assert report.images_processed == 1 and report.articles_rendered == 2
+    assert builds.output() == cold(site, tmp_path / "cold")

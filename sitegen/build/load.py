@@ -271,8 +271,11 @@ def _reusable(
         return pictures.keys((*article.images, *article.unplaced_images))
 
     articles, again = reuse.current(candidates, urls, keys_of, unchanged)
-    for path in unchanged & articles.keys():  # their pictures were not looked at: still in use all the same
-        pictures.carry((*articles[path].images, *articles[path].unplaced_images))
+    for path in sorted(unchanged & articles.keys()):  # pictures not looked at: in use all the same, if still cached
+        if not pictures.carry((*articles[path].images, *articles[path].unplaced_images)):
+            del articles[path]
+            again.append(path)
+            reuse.reused -= 1
     for path in again:
         result = read_source(site_dir, path, candidates[path].column, config)
         if isinstance(result, list):

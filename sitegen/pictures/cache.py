@@ -163,16 +163,20 @@ class ImageStore:
         """A picture of an article taken unchanged without a look at its pictures (sitegen serve's watcher, or the
         build's scan of its inputs, says no picture file changed): its entry counts as used, and what keys.json
         remembers of it is kept. Without this, the entries of the articles nobody edited would look unused and be
-        removed after `keep_builds` such builds. False for a picture keys.json does not know: check it (`verified`)."""
+        removed after `keep_builds` such builds. False for a picture keys.json does not know, or whose entry is gone:
+        check it (`verified`)."""
         name = str(file)
         if name in self._seen:
             return True
         known = self._known.get(name)
         if known is None:
             return False
+        key = _sha256(f"{PARAMETERS}|{toolchain.picture_digest()}|{known[2]}")
+        if not os.path.isdir(os.path.join(self.folder, key[:2], key)):  # removed by hand since: check it whole
+            return False
         with self._lock:
             self._seen[name] = known
-            self._used.add(_sha256(f"{PARAMETERS}|{toolchain.picture_digest()}|{known[2]}"))
+            self._used.add(key)
         return True
 
     def _read_entry(self, entry: Path, name: str) -> StoredImage | None:

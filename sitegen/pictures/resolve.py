@@ -218,12 +218,19 @@ class Pictures:
                 files.append(located[1])
         self.store.prefetch(files)
 
-    def carry(self, images: Iterable[Image]) -> None:
+    def carry(self, images: Iterable[Image]) -> bool:
         """The local pictures of an article reused without a look (no picture file changed): used, as `keys` would
-        have found them (see ImageStore.carry)."""
+        have found them (see ImageStore.carry); False when one of them is not in the image cache as the article
+        names it (the cache was cleared: the article is read again, which makes its pictures anew)."""
         for image in images:
-            if image.source_file is not None and not self.store.carry(image.source_file):
-                self.store.verified(image.source_file, image.paths)
+            if image.source_file is None or self.store.carry(image.source_file):
+                continue
+            try:
+                if not self.store.verified(image.source_file, image.paths):
+                    return False
+            except OSError:
+                return False
+        return True
 
     def keys(self, images: Iterable[Image]) -> tuple[str, ...]:
         """What the local pictures' variants depend on: their cache keys (changes when a picture is edited)."""
