@@ -291,3 +291,31 @@ def test_pictures_removed_from_the_image_cache_are_made_again(
     assert builds.edits[-1] == SourceEdits(frozenset({"content/towns/a.md"}), listing=False)
     assert report.images_processed == 1 and report.articles_rendered == 2
     assert builds.output() == cold(site, tmp_path / "cold")
+
+
+def test_serve_reloads_keep_the_pictures_of_the_articles_nobody_edited(make_site: Any) -> None:
+    """sitegen serve's reloads after an edit count as builds of the image cache: before ImageStore.carry, the
+    entries of every article but the edited one looked unused and were removed after `keep_builds` reloads."""
+    from sitegen.build.api import serve_site
+    from sitegen.incremental.cache import BuildCache
+
+    site = make_site(
+        {
+            "content/towns/a.md": article("甲", body="正文甲。"),
+            "content/towns/b.md": article("乙", "2024-01-03", body="![乙图](b.png)\n\n正文乙。"),
+            "content/towns/b.png": picture_bytes(80, 60, colour=(10, 200, 10)),
+        }
+    )
+    (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8") + "image_cache_keep_builds: 2\n")
+    options = BuildOptions(now=FIXED_NOW, jobs=1, cache=BuildCache())
+    generation = serve_site(site, options)
+    images = site / ".sitegen-cache" / "images"
+    entries = {meta.parent.name for meta in images.rglob("meta.json")}
+    assert len(entries) == 1
+    for round_ in range(4):
+        edit(site, "content/towns/a.md", f"第{round_}次修改。")
+        generation = serve_site(site, options, generation, [site / "content/towns/a.md"])
+        assert generation.loaded.images_processed == 0
+    assert {meta.parent.name for meta in images.rglob("meta.json")} == entries
+    copies = [f.copy_from for f in generation.loaded.static_files if f.copy_from is not None]
+    assert copies and all(path.is_file() for path in copies)
