@@ -115,3 +115,14 @@ def test_the_loader_is_told_which_candidates_stay_and_which_it_reads_again(tmp_p
     assert store.by_path == {"content/towns/a.md": kept_one} and store.reused == 1
     assert store.stats == reuse.stats  # the stats this build recorded, for the next one
     assert reuse.previous_source("content/towns/a.md") is None  # a build on disk keeps no sources
+
+
+def test_a_source_is_hashed_as_read_source_reads_it_however_long(tmp_path: Path) -> None:
+    from sitegen.content.articles import MAX_SOURCE_BYTES
+
+    reuse = ArticleReuse(ArticleStore(), tmp_path, racy_after_ns=0)
+    for size in (0, 5, 70_000, 200_001, MAX_SOURCE_BYTES + 10):
+        data = os.urandom(size)
+        (tmp_path / "a.md").write_bytes(data)
+        assert reuse._digest("a.md") == hashlib.sha1(data[: MAX_SOURCE_BYTES + 1]).hexdigest(), size
+    assert reuse._digest("missing.md") is None
