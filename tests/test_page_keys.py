@@ -170,3 +170,15 @@ def test_template_digests_take_what_a_template_refers_to_back_from_the_cache(tmp
     (templates / "article.html").write_text('{% extends "theme/home.html" %}', encoding="utf-8")
     with pytest.raises(AssertionError, match="parsed again"):  # a changed source is parsed
         pages.template_digests(env, names, references)
+
+
+def test_sequences_of_plain_values_are_keyed_as_a_walk_of_each_element_would_key_them() -> None:
+    from sitegen.render.keys import ContextKeys
+
+    keys = ContextKeys()
+    pairs = tuple((f"towns/{i}/", f"2024-01-{i % 28 + 1:02}") for i in range(50))
+    mixed = ((1, "a"), ["b", None], (2.5,))
+    walked = ("tuple", [keys._item(v) for v in pairs])
+    assert keys.value(pairs) == walked == ("tuple", [("tuple", list(pair)) for pair in pairs])
+    assert keys.value(mixed) == ("tuple", [("tuple", [1, "a"]), ("list", ["b", None]), ("tuple", [2.5])])
+    assert keys.value([1, "x", None]) == ("list", [1, "x", None])

@@ -29,7 +29,7 @@ class OutputRecord:
     def intact(self, output: Path, path: str) -> bool:
         """Whether the output file is still as the last build left it (by its stats)."""
         try:
-            stat = os.stat(os.path.join(output, path))
+            stat = os.stat(f"{output}/{path}")  # joined as text: asked of every page of every build
         except OSError:
             return False
         return self.stats.get(path) == (stat.st_mtime_ns, stat.st_size)
@@ -48,7 +48,7 @@ class OutputRecord:
                 stats[path] = self.stats[path]
                 continue
             with contextlib.suppress(OSError):
-                stat = os.stat(os.path.join(output, path))
+                stat = os.stat(f"{output}/{path}")  # joined as text: asked of every page of every build
                 stats[path] = (stat.st_mtime_ns, stat.st_size)
         if stats != self.stats:
             self.stats, self.changed = stats, True

@@ -83,8 +83,10 @@ class ContextKeys:
             return value
         if kind is tuple or kind is list:
             plain = PLAIN
-            if all([type(v) in plain for v in value]):  # a sitemap's (URL, date) pairs: no call per element
+            if all([type(v) in plain for v in value]):  # no call per element
                 return (kind.__name__, list(value))
+            if all([type(v) is tuple for v in value]) and all([type(w) in plain for v in value for w in v]):
+                return (kind.__name__, [("tuple", list(v)) for v in value])  # a sitemap's (URL, date) pairs
             return (kind.__name__, [self._item(v) for v in value])
         fields = _field_values(kind)
         if fields is not None:
