@@ -211,3 +211,26 @@ def test_a_sources_stats_of_another_kind_are_dropped_not_a_failed_build(tmp_path
     loaded = BuildCache.load(tmp_path)
     assert list(loaded.articles.stats) == ["content/towns/a.md"]
     assert len(loaded.warnings) == 1 and "'content/towns/b.md'" in loaded.warnings[0]
+
+
+def test_cached_objects_are_made_from_their_field_values_as_their_constructor_makes_them() -> None:
+    import pickle as pickle_module
+    from io import BytesIO
+    from pathlib import Path as PathType
+
+    import pytest
+
+    from sitegen.incremental.pickles import Pickler, SafeUnpickler, _rebuild
+    from sitegen.model import Image, ImageVariant
+
+    variant = ImageVariant("a/b-480.webp", 480, 320, "image/webp", PathType("/cache/b-480.webp"))
+    image = Image("a/b.png", "说明", "替代", PathType("/site/a/b.png"), 960, 640, (variant,), None)
+    buffer = BytesIO()
+    Pickler(buffer, protocol=pickle_module.HIGHEST_PROTOCOL).dump([image, variant])
+    read = SafeUnpickler(BytesIO(buffer.getvalue())).load()
+    assert read == [image, variant] and type(read[0]) is Image and type(read[1]) is ImageVariant
+    assert hash(read[1]) == hash(variant)
+    with pytest.raises(TypeError):
+        _rebuild("ImageVariant", ("a", 1, 2, "image/webp"))  # one value short: refused, as the class refuses it
+    with pytest.raises(TypeError):
+        _rebuild("ImageVariant", ("a", 1, 2, "image/webp", None, "extra"))
