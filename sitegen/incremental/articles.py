@@ -18,7 +18,7 @@ import os
 import pickle
 import re
 import zlib
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.pickles import READ_ERRORS, Pickler, SafeUnpickler, register
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.relocate import moved, relocated, root_prefixes
-from sitegen.model import Article
+from sitegen.model import Article, Image
 
 ARTICLE_SHARDS = 64
 _SHARD_NAME = re.compile(r"articles-[0-9]{2}-[0-9a-f]{16}\.pickle")
@@ -164,7 +164,7 @@ class ShardFolder:
                     if moved_item is not item:
                         item = moved_item
                         self.relocated += 1
-                stray = next((file for file in _picture_files(item) if placement.stray(file)), None)
+                stray = placement.first_stray(item)
                 if stray is not None or not relative_path(item.source_path):
                     strays.append(stray or item.source_path)
                     continue
@@ -233,17 +233,27 @@ class _Placement:
 
     def __init__(self, roots: tuple[str, ...]) -> None:
         self.roots = roots
-        self.known: dict[Path, bool] = {}
+        self.known: dict[int, tuple[object, bool]] = {}  # by id: (the object, kept so its id stays its own; stray)
 
     def stray(self, file: object) -> bool:
-        if not isinstance(file, Path):
-            return True  # what `inside` says of anything but a Path
-        verdict = self.known.get(file)
-        if verdict is None:
-            verdict = self.known[file] = not inside(file, self.roots)
+        known = self.known.get(id(file))
+        if known is not None and known[0] is file:
+            return known[1]
+        verdict = not inside(file, self.roots)  # also for anything but a Path
+        self.known[id(file)] = (file, verdict)
         return verdict
 
-
-def _picture_files(article: Article) -> Iterator[object]:
-    for image in (*article.images, *article.unplaced_images):
-        yield from image.paths
+    def first_stray(self, article: Article) -> object | None:
+        """The first file of the article's pictures (as `Image.paths` lists them) that is out of place, or None:
+        walked in place, without a list per picture (asked of every article the cache reads back)."""
+        stray = self.stray
+        for picture in (*article.images, *article.unplaced_images):
+            image: Image | None = picture
+            while image is not None:
+                if image.source_file is not None and stray(image.source_file):
+                    return image.source_file
+                for variant in image.variants:
+                    if variant.file is not None and stray(variant.file):
+                        return variant.file
+                image = image.thumb
+        return None
