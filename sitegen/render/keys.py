@@ -131,8 +131,11 @@ class ContextKeys:
         known = self._digests.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        values = fields(value)
         base = self._bases.get(value.source_path) if type(value) is Article else None
+        if base is not None and base[0] is value:  # the article as the cache gave it: its fields are not read
+            self._digests[id(value)] = (value, base[1])
+            return base[1]
+        values = fields(value)
         shape = self._from_base(value, values, base, fields) if base is not None else self._fields(value, values)
         self._digests[id(value)] = (value, shape)
         return shape
