@@ -73,3 +73,23 @@ def test_a_read_only_store_writes_nothing_and_the_null_store_keeps_nothing(tmp_p
     null = PageStore()
     null.put("index.html", "d1", compress(b"x"))
     assert not null.keeps and null.get("index.html", "d1") is None and list(null.read_many([("a", "b")])) == [None]
+
+
+def test_the_page_store_is_asked_about_a_few_paths_without_reading_every_digest(tmp_path: Path) -> None:
+    from sitegen.incremental import pages as pages_module
+    from sitegen.incremental.pages import DiskPageStore, compress
+
+    store = DiskPageStore(tmp_path / "pages.sqlite")
+    for index in range(300):  # more than a query's chunk
+        store.put(f"p/{index}/index.html", f"d{index}", compress(b"x"))
+    store.mark("search", "s1")
+    store.flush()
+    wanted = [f"p/{index}/index.html" for index in range(0, 300, 2)] + ["absent.html"]
+    again = DiskPageStore(tmp_path / "pages.sqlite")
+    found = again.digests_of(wanted)
+    assert again._digests is None, "not every digest read"
+    assert found == {path: again.digests()[path] for path in wanted if path != "absent.html"}
+    assert again.marked("search") == "s1" and again.holds(("p/1/index.html",), "d1")
+    assert not again.holds(("p/1/index.html", "absent.html"), "d1")
+    many = [f"q/{index}" for index in range(pages_module._FEW_PATHS + 1)]
+    assert DiskPageStore(tmp_path / "pages.sqlite").digests_of([*many, "p/3/index.html"]) == {"p/3/index.html": "d3"}

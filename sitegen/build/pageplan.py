@@ -102,17 +102,20 @@ def taken_back(destination: Destination, action: str, digest: str, stored: Itera
 def plan_actions(paths: list[str], digests: list[str], destination: Destination) -> list[str]:
     """What this build does with each file at `paths`, made from `digests` (a page or a data file): KEEP, FROM_MEMORY,
     FROM_STORE or RENDER, as `destination` allows."""
-    stored = destination.source.digests()
     actions = []
-    for path, digest in zip(paths, digests, strict=True):
+    missing = []  # neither in memory nor kept: the store is asked about these alone
+    for index, (path, digest) in enumerate(zip(paths, digests, strict=True)):
         if destination.page_in_memory(digest) is not None:
             actions.append(FROM_MEMORY)
         elif destination.page_kept(path, digest):
             actions.append(KEEP)
-        elif stored.get(path) == digest:
-            actions.append(FROM_STORE)
         else:
             actions.append(RENDER)
+            missing.append(index)
+    stored = destination.source.digests_of([paths[i] for i in missing])
+    for index in missing:
+        if stored.get(paths[index]) == digests[index]:
+            actions[index] = FROM_STORE
     return actions
 
 

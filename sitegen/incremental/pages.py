@@ -28,6 +28,7 @@ PAGES_FILE = "pages.sqlite"
 LEVEL = 1  # zlib's fastest: the store is read far more often than written
 _BATCH = 512  # rows written per statement: bounded memory, few round trips
 _CHUNK = 256  # rows read per query (SQLite allows 32,766 parameters)
+_FEW_PATHS = 4096  # up to this many paths asked about, they are looked up; more, and every digest is read at once
 _MARK = "\0"  # the path of a mark row begins with a character no output path holds
 
 
@@ -62,13 +63,18 @@ class PageStore:
         """The digest of every stored file, by its path."""
         return {}
 
+    def digests_of(self, paths: list[str]) -> dict[str, str]:
+        """The digests of those of `paths` that are stored (a rebuild asks about the few files it cannot keep)."""
+        stored = self.digests()
+        return {path: stored[path] for path in paths if path in stored}
+
     def read_many(self, wanted: list[tuple[str, str]]) -> Iterator[bytes | None]:
         """The stored bytes of each (path, digest) in `wanted`, in order; None where `get` would give None."""
         return (self.get(path, digest) for path, digest in wanted)
 
     def holds(self, paths: tuple[str, ...], digest: str) -> bool:
         """Whether every one of `paths` is stored, made from `digest`."""
-        stored = self.digests()
+        stored = self.digests_of(list(paths))
         return all(stored.get(path) == digest for path in paths)
 
     def mark(self, name: str, digest: str) -> None:
@@ -77,7 +83,7 @@ class PageStore:
 
     def marked(self, name: str) -> str | None:
         """The digest a set of files was last marked with."""
-        return self.digests().get(_MARK + name)
+        return self.digests_of([_MARK + name]).get(_MARK + name)
 
     def put(self, path: str, digest: str, compressed: bytes) -> None:
         """Keep `path`'s bytes (compressed by `compress`), made from `digest`."""
@@ -156,6 +162,19 @@ class DiskPageStore(PageStore):
                 with contextlib.suppress(sqlite3.Error):  # no table yet (read-only) or a damaged file: nothing stored
                     self._digests = dict(db.execute("SELECT path, digest FROM pages"))
         return self._digests
+
+    def digests_of(self, paths: list[str]) -> dict[str, str]:
+        if self._digests is not None or len(paths) > _FEW_PATHS:
+            return super().digests_of(paths)
+        db = self._db()
+        found: dict[str, str] = {}
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):  # no table yet (read-only) or a damaged file: nothing stored
+                for start in range(0, len(paths), _CHUNK):
+                    chunk = paths[start : start + _CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    found.update(db.execute(f"SELECT path, digest FROM pages WHERE path IN ({marks})", chunk))
+        return found
 
     def read_many(self, wanted: list[tuple[str, str]]) -> Iterator[bytes | None]:
         """Fetched a chunk per query, and decompressed in a thread (zlib lets go of the GIL) while the caller writes
