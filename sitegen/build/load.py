@@ -390,13 +390,16 @@ def static_files(
 
 def _picture_files(article: Article) -> tuple[tuple[str, Path], ...]:
     """(site-relative URL, file) of each picture the article shows as it is, its variants and its thumbnail
-    (Image.files, without a tuple made per picture and thumbnail)."""
+    (Image.files, without a tuple made per picture and thumbnail; asked of every article of every build)."""
     found = []
+    append = found.append
     for picture in (*article.images, *article.unplaced_images):
         image: Image | None = picture
         while image is not None:
             if image.source_file is not None:
-                found.append((image.url, image.source_file))
-            found.extend((v.url, v.file) for v in image.variants if v.file is not None)
+                append((image.url, image.source_file))
+            for variant in image.variants:
+                if variant.file is not None:
+                    append((variant.url, variant.file))
             image = image.thumb
     return tuple(found)
