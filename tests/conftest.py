@@ -158,6 +158,24 @@ def only_article(site: Path, **options: object) -> Article:
     return articles[0]
 
 
+def copy_example_site(folder: Path) -> Path:
+    """The repository's example site (site.yaml, content/, data/, ... as SITE_INPUTS names them) copied into
+    `folder`/site, resolved: to edit and build without touching the repository."""
+    import shutil
+
+    from sitegen.layout import SITE_INPUTS
+
+    site = folder.resolve() / "site"
+    site.mkdir()
+    for name in SITE_INPUTS:
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        elif source.is_file():
+            shutil.copy2(source, site / name)
+    return site
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file below `folder`: {POSIX relative path: bytes}."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

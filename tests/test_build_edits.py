@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXED_NOW, REPO_ROOT, article, picture_bytes, tree
+from conftest import FIXED_NOW, REPO_ROOT, article, copy_example_site, picture_bytes, tree
 
 from sitegen.build import api as api_module
 from sitegen.build import load as load_module
@@ -22,7 +22,6 @@ from sitegen.build.api import BuildOptions, BuildReport, build
 from sitegen.incremental.edits import SourceEdits
 from sitegen.incremental.inputs import INPUTS_FILE, MOST_CHANGED, changed_inputs, load_inputs, save_inputs
 from sitegen.incremental.uptodate import RECORD_FILE, Scan, load_record, scan
-from sitegen.layout import SITE_INPUTS
 
 LONG_AGO = 1_600_000_000 * 10**9  # ns: time stamps the scan trusts (not within seconds of it)
 FESTIVAL = "content/towns/2023/shima-peach-blossom-festival.md"  # shows shima-peach-blossom.png
@@ -103,14 +102,7 @@ def test_a_damaged_forged_or_hostile_inputs_file_is_ignored(tmp_path: Path) -> N
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    site = tmp_path.resolve() / "site"
-    site.mkdir()
-    for name in SITE_INPUTS:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        elif source.is_file():
-            shutil.copy2(source, site / name)
+    site = copy_example_site(tmp_path)
     age(site)
     return site
 

@@ -9,13 +9,12 @@ linking to another, that article's URL moved, a picture replaced, an article del
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PNG, REPO_ROOT, SITE_YAML, article, picture_bytes
+from conftest import PNG, REPO_ROOT, SITE_YAML, article, copy_example_site, picture_bytes
 from test_reuse import OLD, _article, cache_of, write
 from test_serve import ARTICLES, assert_same_as_a_cold_build, change, fetch, save
 
@@ -32,7 +31,6 @@ from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.edits import MOST_EDITS, SourceEdits, links_into, moved_urls, source_edits
 from sitegen.incremental.reuse import ArticleReuse, _OneByOne
-from sitegen.layout import SITE_INPUTS
 from sitegen.model import Body
 from sitegen.pictures.resolve import Pictures
 from sitegen.serve import DevServer
@@ -273,15 +271,7 @@ def edit(site: Path, relative: str, old: str, new: str) -> None:
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    site = tmp_path.resolve() / "site"
-    site.mkdir()
-    for name in SITE_INPUTS:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        elif source.is_file():
-            shutil.copy2(source, site / name)
-    return site
+    return copy_example_site(tmp_path)
 
 
 def test_edits_through_the_fast_path_serve_the_bytes_of_a_cold_build(

@@ -391,7 +391,7 @@ def static_files(
 def _picture_files(article: Article) -> tuple[tuple[str, Path], ...]:
     """(site-relative URL, file) of each picture the article shows as it is, its variants and its thumbnail
     (Image.files, without a tuple made per picture and thumbnail; asked of every article of every build)."""
-    found = []
+    found: list[tuple[str, Path]] = []
     append = found.append
     for picture in (*article.images, *article.unplaced_images):
         image: Image | None = picture
