@@ -144,9 +144,15 @@ class ArticleReuse:
         kept: dict[str, Article] = {}
         again: list[str] = []
         moved = moved_urls(self.store.by_path, urls) if unchanged else set()
+        # a few candidates to check beside those the watcher (or the scan) vouches for: their bodies looked up
+        # one by one, not every key of the body store listed
+        few = bool(unchanged) and len(candidates) - len(unchanged) <= _FEW_SOURCES and self._stored is None
+        stored: Container[str] | None = _OneByOne(self.store.bodies) if few else None
         for path, article in candidates.items():
             trusted = path in unchanged and not links_into(article, moved)
-            if trusted or self.still_current(article, urls, picture_keys(article), self._stored_bodies()):
+            if trusted or self.still_current(
+                article, urls, picture_keys(article), stored if stored is not None else self._stored_bodies()
+            ):
                 kept[path] = article
             else:
                 again.append(path)
