@@ -311,3 +311,19 @@ def test_serve_reloads_keep_the_pictures_of_the_articles_nobody_edited(make_site
     assert {meta.parent.name for meta in images.rglob("meta.json")} == entries
     copies = [f.copy_from for f in generation.loaded.static_files if f.copy_from is not None]
     assert copies and all(path.is_file() for path in copies)
+
+
+def test_a_url_taken_twice_after_a_good_build_is_still_an_error(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build cache keeps a digest of the URLs last found free (site.CollisionMemo): a new article on an
+    article's URL changes it, so the check runs and says so."""
+    from sitegen.errors import BuildFailed
+
+    builds = Builds(example, monkeypatch)
+    builds()
+    edit(example, FESTIVAL, "灯会期间加开夜间公交。")
+    builds()  # the places are those found free: not checked again
+    twin = example / "content/towns/2023/twin.md"
+    twin.write_text(article("同名", "2023-03-05 09:30", slug="shima-peach-blossom-festival"), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        builds()
+    assert any("is already taken by" in str(error.message) for error in failed.value.errors)

@@ -440,3 +440,28 @@ def test_site_yaml_changed_behind_the_watchers_back_still_has_every_source_read(
 def test_the_cache_says_when_it_forgot_its_articles() -> None:
     cache = BuildCache()
     assert cache.start("site-v1") and not cache.start("site-v1") and cache.start("site-v2")
+
+
+def test_the_digest_of_places_found_free_spares_the_next_build_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "site.yaml").write_text((REPO_ROOT / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    config = load_config(tmp_path)
+    first, second = _placed("content/towns/2024/a.md", "towns/a/"), _placed("content/towns/2024/b.md", "towns/b/")
+    checked: list[int] = []
+    real = site_module.url_collisions
+
+    def counted(articles: Any, config: Any) -> Any:
+        checked.append(len(articles))
+        return real(articles, config)
+
+    monkeypatch.setattr(site_module, "url_collisions", counted)
+    last = CollisionMemo()
+    assert last.collisions([first, second], config) == [] and last.changed and checked == [1 + 1]
+    again = CollisionMemo(last.checked)  # the next build, from the build cache: other objects, the same places
+    copies = [_placed("content/towns/2024/a.md", "towns/a/"), _placed("content/towns/2024/b.md", "towns/b/")]
+    assert again.collisions(copies, config) == [] and checked == [2] and not again.changed
+    clash = _placed("content/towns/2024/b.md", "towns/a/")
+    later = CollisionMemo(last.checked)
+    errors = later.collisions([first, clash], config)
+    assert checked == [2, 2] and len(errors) == 1 and later.checked == "" and later.changed

@@ -53,9 +53,11 @@ CACHE_FILE = "build.pickle"
 # 3: the picture folders the article shards name ("roots"), so that a cache restored elsewhere is relocated
 # 4: the related articles (related.RelatedMemo), kept on disk too
 # 5: the pages' frames (build/keyplan.py)
-FORMAT = 5
-# the index's keys and their types: the site's fingerprint and the related articles, then every store's part
-_INDEX_PART = {"site": str, "related": dict}
+# 6: the digest of the URLs last found free of collisions (site.CollisionMemo)
+FORMAT = 6
+# the index's keys and their types: the site's fingerprint, the related articles and the URLs found free, then
+# every store's part
+_INDEX_PART = {"site": str, "related": dict, "collisions": str}
 _PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)
 _INDEX = {key: kind for part in (_INDEX_PART, *_PARTS) for key, kind in part.items()}
 
@@ -80,8 +82,8 @@ class BuildCache:
     copies: CopyRecord = field(default_factory=CopyRecord)
     search: SearchRecord = field(default_factory=SearchRecord)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
-    # the related articles of the last assembly; in memory only, for sitegen serve's next load: the URLs found
-    # free, each article's picture files
+    # the related articles of the last assembly; the URLs found free (their digest on disk too, the articles in
+    # memory only, for sitegen serve's next load); each article's picture files (in memory only)
     related: RelatedMemo = field(default_factory=RelatedMemo)
     collisions: CollisionMemo = field(default_factory=CollisionMemo)
     pictures_of: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]] = field(default_factory=dict)
@@ -101,7 +103,12 @@ class BuildCache:
     @property
     def changed(self) -> bool:
         """Whether the disk copy needs writing."""
-        return self.site_changed or self.related.changed or any(store.changed for store in self._stores())
+        return (
+            self.site_changed
+            or self.related.changed
+            or self.collisions.changed
+            or any(store.changed for store in self._stores())
+        )
 
     def _stores(self) -> tuple[ArticleStore | PageRecord | OutputRecord | CopyRecord | SearchRecord, ...]:
         return (self.articles, self.pages, self.outputs, self.copies, self.search)
@@ -133,6 +140,7 @@ class BuildCache:
                     copies=CopyRecord.from_index(index, places),
                     search=SearchRecord.from_index(index, places),
                     related=_related(index["related"]),
+                    collisions=CollisionMemo(index["collisions"]),
                     warnings=warnings,
                     pictures=pictures,
                 )
@@ -161,6 +169,7 @@ class BuildCache:
             return
         related = {"shape": self.related.shape, "ranks": self.related.ranks}
         index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint, "related": related}
+        index["collisions"] = self.collisions.checked
         index |= self.articles.index_part(names, shards.roots)
         for record in (self.pages, self.outputs, self.copies, self.search):
             index |= record.index_part()
@@ -173,7 +182,7 @@ class BuildCache:
             (folder / CACHE_FILE).unlink(missing_ok=True)
             return
         os.replace(temporary, folder / CACHE_FILE)
-        self.site_changed = self.related.changed = False
+        self.site_changed = self.related.changed = self.collisions.changed = False
         for store in self._stores():
             store.changed = False
         shards.remove_others(names.values())
