@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sitegen.build.admin import admin_files
 from sitegen.build.parallel import ordered_map
+from sitegen.build.staticfiles import static_files
 from sitegen.config import load_config
 from sitegen.content.articles import Source, find_sources, read_source, render_article
 from sitegen.content.authors import AUTHORS_FILE, AuthorInfo, load_authors
@@ -28,8 +29,8 @@ from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, files_fingerprint
 from sitegen.incremental.edits import SourceEdits
 from sitegen.incremental.reuse import ArticleReuse
-from sitegen.layout import ASSETS_DIR, CONFIG_FILE
-from sitegen.model import Article, Body, Config, Image, OutputFile, Site
+from sitegen.layout import CONFIG_FILE
+from sitegen.model import Article, Body, Config, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
 from sitegen.portal import production_problems
@@ -349,57 +350,3 @@ def _in_zone(article: Article, config: Config, now: datetime) -> Article:
     updated = article.updated.astimezone(config.timezone) if article.updated else None
     date = article.date.astimezone(config.timezone)
     return replace(article, date=date, updated=updated, future=date > now)
-
-
-def static_files(
-    site_dir: Path,
-    theme: Theme,
-    articles: list[Article],
-    people: dict[str, AuthorInfo] | None = None,
-    memo: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]] | None = None,
-) -> tuple[OutputFile, ...]:
-    """Theme and site assets (the site's override the theme's), every picture the articles use, authors' photos.
-    `memo`: each article's picture files by source path, kept while the article is the same object (sitegen serve
-    keeps its unchanged articles from one load to the next)."""
-    files: dict[str, OutputFile] = {}
-    for assets in (theme.assets, site_dir / ASSETS_DIR):
-        if assets.is_dir():
-            for path in sorted(assets.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    relative = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
-                    files[relative] = OutputFile(relative, copy_from=path)
-    known = memo if memo is not None else {}
-    current = {}
-    copies: dict[str, Path] = {}  # most pictures are shown by many articles: one OutputFile per picture file
-    for article in articles:
-        remembered = known.get(article.source_path)
-        if remembered is None or remembered[0] is not article:
-            remembered = (article, _picture_files(article))
-        current[article.source_path] = remembered
-        copies.update(remembered[1])
-    for url, file in copies.items():
-        files[url] = OutputFile(url, copy_from=file)
-    if memo is not None:  # only this load's articles
-        memo.clear()
-        memo.update(current)
-    for info in (people or {}).values():
-        if info.photo_file is not None:
-            files[info.photo] = OutputFile(info.photo, copy_from=info.photo_file)
-    return tuple(files[path] for path in sorted(files))
-
-
-def _picture_files(article: Article) -> tuple[tuple[str, Path], ...]:
-    """(site-relative URL, file) of each picture the article shows as it is, its variants and its thumbnail
-    (Image.files, without a tuple made per picture and thumbnail; asked of every article of every build)."""
-    found: list[tuple[str, Path]] = []
-    append = found.append
-    for picture in (*article.images, *article.unplaced_images):
-        image: Image | None = picture
-        while image is not None:
-            if image.source_file is not None:
-                append((image.url, image.source_file))
-            for variant in image.variants:
-                if variant.file is not None:
-                    append((variant.url, variant.file))
-            image = image.thumb
-    return tuple(found)
