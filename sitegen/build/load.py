@@ -32,6 +32,7 @@ from sitegen.layout import ASSETS_DIR, CONFIG_FILE
 from sitegen.model import Article, Body, Config, Image, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
+from sitegen.pictures.shared import SharedPictures
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
 from sitegen.site import assemble, author_slug
@@ -303,12 +304,13 @@ def _render(
     markdown = MarkdownRenderer(config.language)
     rendered = ordered_map(lambda i: render_article(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
     articles: dict[str, Article] = {}
+    shared = SharedPictures()  # a worker's article brings its own copy of each picture: one copy for all
     for source, result in zip(to_render, rendered, strict=True):
         if isinstance(result, list):
             errors.extend(result)
         else:
             article, body = result
-            articles[source.path] = article
+            articles[source.path] = shared.article(article)
             bodies.put(article.fingerprint, body)
     bodies.flush()
     return articles
