@@ -66,3 +66,14 @@ def test_a_damaged_shard_file_is_refused() -> None:
         except ValueError:
             continue
         raise AssertionError(f"decoded {damaged!r}")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, (1 << 22) - 1)), max_size=60), st.integers(0, 4))
+def test_a_shard_is_the_same_file_encoded_alone_or_with_all(entries: list[tuple[int, int]], bits: int) -> None:
+    """Shards are gathered one at a time (an update encodes only those it touched)."""
+    pairs = np.array(sorted({((0x4E00 + g) << 21 | 0x4E01) << 22 | d for g, d in entries}), dtype=np.uint64)
+    shards = 1 << bits
+    made = postings.encoded([pairs])
+    every = postings.encode(made, shards, range(shards))
+    assert every == {number: postings.encode(made, shards, [number])[number] for number in range(shards)}
