@@ -9,7 +9,7 @@ once per shard file. numpy is the one dependency this costs (see the README's de
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,24 +161,23 @@ class Encoded:
 
 
 def encoded(parts: list[Pairs]) -> Encoded:
-    """The postings of the pairs in `parts` (emptied: see `merged`), made a block of pairs at a time so that a big
+    """The postings of the pairs in `parts` (sorted runs; emptied), made a block of pairs at a time so that a big
     site's arrays are held once as pairs and once as bytes, never as the several arrays of a step each."""
-    pairs = merged(parts)
     keys: list[Pairs] = []
     data: list[npt.NDArray[np.uint8]] = []
     starts: list[npt.NDArray[np.int64]] = []
     written = 0
-    for at in range(0, len(pairs), _BLOCK):
-        block = pairs[at : at + _BLOCK]
+    previous: np.uint64 | None = None  # the last pair of the block before
+    for block in _in_order(parts):
         grams = grams_of(block)
         docs = (block & _DOC_MASK).astype(np.uint32)
         first = np.empty(len(block), dtype=bool)
         first[1:] = grams[1:] != grams[:-1]
-        first[0] = at == 0 or grams[0] != pairs[at - 1] >> np.uint64(DOC_BITS)
+        first[0] = previous is None or grams[0] != previous >> np.uint64(DOC_BITS)
         gaps = docs.copy()
         gaps[1:] -= docs[:-1]
-        if not first[0]:  # the block starts inside a posting
-            gaps[0] -= np.uint32(pairs[at - 1] & _DOC_MASK)
+        if previous is not None and not first[0]:  # the block starts inside a posting
+            gaps[0] -= np.uint32(previous & _DOC_MASK)
         gaps[first] = docs[first]
         sizes = _varint_sizes(gaps)
         ends = np.cumsum(sizes, dtype=np.int64)
@@ -187,11 +186,35 @@ def encoded(parts: list[Pairs]) -> Encoded:
         starts.append(written + ends[heads] - sizes[heads])
         data.append(_varints(gaps, sizes, ends))
         written += int(ends[-1])
-    del pairs
+        previous = block[-1]
     offsets = np.concatenate([*starts, np.array([written], dtype=np.int64)])
     return Encoded(
         np.concatenate(keys) if keys else empty(), np.concatenate(data) if data else np.zeros(0, np.uint8), offsets
     )
+
+
+def _in_order(parts: list[Pairs]) -> Iterator[Pairs]:
+    """The pairs of the sorted runs `parts` (emptied at the end) in order, about `_BLOCK` at a time: each block is
+    the runs' pairs up to a bound, sorted. `merged` would hold them all twice, and sort them all with a buffer of
+    half as many again: a cold build's peak (4 KB an article), where these blocks hold a few megabytes."""
+    total = sum(map(len, parts))
+    if total:
+        step = max(1, _BLOCK // (4 * len(parts)))  # a bound every `step` pairs of a run: blocks stay near _BLOCK
+        candidates = np.unique(np.concatenate([part[step - 1 :: step] for part in parts]))
+        below = np.zeros(len(candidates), dtype=np.int64)  # how many pairs each candidate bound takes in
+        for part in parts:
+            below += np.searchsorted(part, candidates, side="right")
+        at = np.searchsorted(below, np.arange(_BLOCK, total, _BLOCK))  # the first bound that takes in k blocks
+        bounds = np.unique(candidates[at[at < len(candidates)]])
+        taken = [0] * len(parts)
+        for bound in [*bounds.tolist(), None]:
+            ends = [len(part) if bound is None else int(np.searchsorted(part, bound, side="right")) for part in parts]
+            block = np.concatenate([part[at:end] for part, at, end in zip(parts, taken, ends, strict=True)])
+            taken = ends
+            if len(block):
+                block.sort()
+                yield block
+    parts.clear()
 
 
 def encode(postings: Encoded, shards: int, numbers: Iterable[int]) -> dict[int, bytes]:
