@@ -21,6 +21,7 @@ from sitegen.content.articles import Source, find_sources, read_source, render_a
 from sitegen.content.authors import AUTHORS_FILE, AuthorInfo, load_authors
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
+from sitegen.content.rereading import read_kept, render_kept
 from sitegen.content.viewcounts import apply_view_counts, load_view_counts
 from sitegen.edition import edition_keys
 from sitegen.errors import BuildFailed, ContentError
@@ -31,7 +32,7 @@ from sitegen.incremental.reuse import ArticleReuse
 from sitegen.layout import ASSETS_DIR, CONFIG_FILE
 from sitegen.model import Article, Body, Config, Image, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
-from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
+from sitegen.pictures.resolve import Pictures
 from sitegen.pictures.shared import SharedPictures
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
@@ -239,7 +240,7 @@ def _read_sources(
         else:
             to_read.append(entry)
     read = ordered_map(  # YAML and checks cost about half a millisecond a file: on every core too
-        lambda i: read_source(site_dir, to_read[i][0], to_read[i][1], config, reuse.previous_source(to_read[i][0])),
+        lambda i: read_kept(site_dir, to_read[i][0], to_read[i][1], config, reuse.previous_source(to_read[i][0])),
         len(to_read),
         jobs,
     )
@@ -273,7 +274,7 @@ def _reusable(
 
     articles, again = reuse.current(candidates, urls, keys_of, unchanged)
     for path in again:
-        result = read_source(site_dir, path, candidates[path].column, config)
+        result = read_kept(site_dir, path, candidates[path].column, config)
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -299,10 +300,10 @@ def _render(
     pictures.prefetch(
         (s.path, src)
         for s in to_render
-        for src in (*(i.src for i in s.text.front_matter.images), *markdown_picture_srcs(s.text.body))
+        for src in (*(i.src for i in s.text.front_matter.images), *s.body_pictures)
     )
     markdown = MarkdownRenderer(config.language)
-    rendered = ordered_map(lambda i: render_article(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
+    rendered = ordered_map(lambda i: render_kept(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
     articles: dict[str, Article] = {}
     shared = SharedPictures()  # a worker's article brings its own copy of each picture: one copy for all
     for source, result in zip(to_render, rendered, strict=True):
