@@ -8,8 +8,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from conftest import PNG, MakeSite, article, load
+from conftest import FIXED_NOW, PNG, MakeSite, article, build_site, load
 
+from sitegen.build.options import BuildOptions
+from sitegen.build.pipeline import load_run
+from sitegen.build.run import start
+from sitegen.incremental.cache import BuildCache
 from sitegen.model import Article, Image, ImageVariant
 from sitegen.pictures.shared import SharedPictures
 
@@ -72,3 +76,16 @@ def test_articles_rendered_by_workers_share_their_pictures(make_site: MakeSite) 
     site = load(make_site(files), jobs=2)
     pictures = {id(a.images[0]) for a in site.articles}
     assert len(site.articles) == 140 and len(pictures) == 1
+
+
+def test_only_a_cache_kept_for_the_next_load_remembers_each_articles_picture_files(make_site: MakeSite) -> None:
+    """serve's cache keeps each article's picture files for its next load, as it keeps the sources; a build's cache,
+    read from disk, ends with the build: it holds no such copy of every picture reference."""
+    site = make_site({"content/towns/a.png": PNG, "content/towns/a.md": article(body="![图](a.png)\n")})
+    build_site(site)  # a cache on disk
+    built = start(site, BuildOptions(now=FIXED_NOW))
+    load_run(built)
+    assert built.cache.pictures_of == {}
+    served = start(site, BuildOptions(now=FIXED_NOW, cache=BuildCache()))
+    load_run(served)
+    assert list(served.cache.pictures_of) == ["content/towns/a.md"]

@@ -125,10 +125,10 @@ def load_site(
     warnings.extend(_portal_warnings(config, published, people))
     next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
+    memo = cache.pictures_of if cache.articles.keep_sources else None  # for serve's next load, as its sources are
     return LoadedSite(
         site=assemble(config, published, people, config.mourning_at(now), slug_of, cache.related),
-        static_files=static_files(site_dir, theme, published, people, cache.pictures_of)
-        + admin_files(site_dir, config),
+        static_files=static_files(site_dir, theme, published, people, memo) + admin_files(site_dir, config),
         bodies=cache.articles.bodies,
         left_out_drafts=len(chosen.drafts),
         left_out_future=len(chosen.future),
