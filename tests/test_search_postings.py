@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,3 +67,37 @@ def test_a_damaged_shard_file_is_refused() -> None:
         except ValueError:
             continue
         raise AssertionError(f"decoded {damaged!r}")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, (1 << 22) - 1)), max_size=60), st.integers(0, 4))
+def test_a_shard_is_the_same_file_encoded_alone_or_with_all(entries: list[tuple[int, int]], bits: int) -> None:
+    """Shards are gathered one at a time (an update encodes only those it touched)."""
+    pairs = np.array(sorted({((0x4E00 + g) << 21 | 0x4E01) << 22 | d for g, d in entries}), dtype=np.uint64)
+    shards = 1 << bits
+    made = postings.encoded([pairs])
+    every = postings.encode(made, shards, range(shards))
+    assert every == {number: postings.encode(made, shards, [number])[number] for number in range(shards)}
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 300)), max_size=40), max_size=5),
+    st.sampled_from([1, 2, 3, 7, 1 << 20]),
+)
+def test_runs_encode_alike_in_blocks_of_any_size(runs: list[list[tuple[int, int]]], block: int) -> None:
+    """`encoded` takes the runs a block at a time, each block merged from the runs' pairs below a bound (a cold build
+    holds no merged copy of every pair): the postings are those of the runs merged whole."""
+    ids = {d for run in runs for _, d in run}
+    owner = {d: min(i for i, run in enumerate(runs) if any(doc == d for _, doc in run)) for d in ids}
+    parts = [
+        np.array(sorted({((0x4E00 + g) << 21 | 0x4E01) << 22 | d for g, d in run if owner[d] == i}), dtype=np.uint64)
+        for i, run in enumerate(runs)
+    ]  # each document in one run, as a cold build's batches have them
+    whole = postings.encoded([postings.merged([part.copy() for part in parts])])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(postings, "_BLOCK", block)
+        made = postings.encoded(parts)
+    assert (made.keys.tolist(), made.data.tolist(), made.offsets.tolist()) == (
+        whole.keys.tolist(), whole.data.tolist(), whole.offsets.tolist()
+    )  # fmt: skip

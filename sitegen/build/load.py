@@ -22,6 +22,7 @@ from sitegen.content.articles import Source, find_sources, read_source, render_a
 from sitegen.content.authors import AUTHORS_FILE, AuthorInfo, load_authors
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
+from sitegen.content.rereading import read_kept, render_kept
 from sitegen.content.viewcounts import apply_view_counts, load_view_counts
 from sitegen.edition import edition_keys
 from sitegen.errors import BuildFailed, ContentError
@@ -32,7 +33,8 @@ from sitegen.incremental.reuse import ArticleReuse
 from sitegen.layout import CONFIG_FILE
 from sitegen.model import Article, Body, Config, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
-from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
+from sitegen.pictures.resolve import Pictures
+from sitegen.pictures.shared import SharedPictures
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
 from sitegen.site import assemble, author_slug
@@ -124,10 +126,10 @@ def load_site(
     warnings.extend(_portal_warnings(config, published, people))
     next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
+    memo = cache.pictures_of if cache.articles.keep_sources else None  # for serve's next load, as its sources are
     return LoadedSite(
         site=assemble(config, published, people, config.mourning_at(now), slug_of, cache.related),
-        static_files=static_files(site_dir, theme, published, people, cache.pictures_of)
-        + admin_files(site_dir, config),
+        static_files=static_files(site_dir, theme, published, people, memo) + admin_files(site_dir, config),
         bodies=cache.articles.bodies,
         left_out_drafts=len(chosen.drafts),
         left_out_future=len(chosen.future),
@@ -239,7 +241,7 @@ def _read_sources(
         else:
             to_read.append(entry)
     read = ordered_map(  # YAML and checks cost about half a millisecond a file: on every core too
-        lambda i: read_source(site_dir, to_read[i][0], to_read[i][1], config, reuse.previous_source(to_read[i][0])),
+        lambda i: read_kept(site_dir, to_read[i][0], to_read[i][1], config, reuse.previous_source(to_read[i][0])),
         len(to_read),
         jobs,
     )
@@ -278,7 +280,7 @@ def _reusable(
             again.append(path)
             reuse.reused -= 1
     for path in again:
-        result = read_source(site_dir, path, candidates[path].column, config)
+        result = read_kept(site_dir, path, candidates[path].column, config)
         if isinstance(result, list):
             errors.extend(result)
         else:
@@ -304,17 +306,18 @@ def _render(
     pictures.prefetch(
         (s.path, src)
         for s in to_render
-        for src in (*(i.src for i in s.text.front_matter.images), *markdown_picture_srcs(s.text.body))
+        for src in (*(i.src for i in s.text.front_matter.images), *s.body_pictures)
     )
     markdown = MarkdownRenderer(config.language)
-    rendered = ordered_map(lambda i: render_article(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
+    rendered = ordered_map(lambda i: render_kept(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
     articles: dict[str, Article] = {}
+    shared = SharedPictures()  # a worker's article brings its own copy of each picture: one copy for all
     for source, result in zip(to_render, rendered, strict=True):
         if isinstance(result, list):
             errors.extend(result)
         else:
             article, body = result
-            articles[source.path] = article
+            articles[source.path] = shared.article(article)
             bodies.put(article.fingerprint, body)
     bodies.flush()
     return articles

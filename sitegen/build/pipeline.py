@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from sitegen import toolchain
-from sitegen.build import load
+from sitegen.build import heap, load
 from sitegen.build.collector import paused, spared
 from sitegen.build.dataplan import data_files
 from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
@@ -71,10 +71,12 @@ def _start_kept(settle: Callable[[], None], site_dir: Path, options: BuildOption
 
 def _load_kept(run: Run, settle: Callable[[], None], edits: SourceEdits | None = None) -> LoadedSite:
     """The site of a run, loaded with the cycle collector paused, then frozen (`settle`, collector.py): a build keeps
-    it to its end, so the collector need not walk it again and again."""
+    it to its end, so the collector need not walk it again and again. What loading freed is given back to the system
+    (heap.py) before the page workers fork."""
     with paused():
         loaded = load_run(run, edits=edits)
     settle()
+    heap.give_back()
     return loaded
 
 

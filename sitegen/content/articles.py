@@ -38,6 +38,7 @@ class Source:
     url: str
     digest: str  # of the file's bytes
     untrusted: bool = False  # its column is marked `untrusted: true`: raw HTML in the body is cleaned
+    body_pictures: tuple[str, ...] = ()  # what the body shows, once the loader dropped it (content/rereading.py)
 
 
 def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]], list[ContentError]]:

@@ -21,6 +21,8 @@ ZH: tuple[tuple[str, str], ...] = (
     ),
     (r"expected front-matter keys such as `title: \.\.\.`", "应为“title: ...”这样的头信息字段"),
     (r"cannot be read: (?P<why>.*)", "无法读取：{why}"),
+    (r"changed while the site was loaded", "在读取站点的过程中被修改了"),
+    (r"build again", "请重新构建"),
     # fields
     (r"expected (?P<expected>.+), got (?P<found>.*)", "应为{expected}，实际是 {found}"),
     (r"nothing", "空"),

@@ -9,7 +9,7 @@ once per shard file. numpy is the one dependency this costs (see the README's de
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -161,24 +161,23 @@ class Encoded:
 
 
 def encoded(parts: list[Pairs]) -> Encoded:
-    """The postings of the pairs in `parts` (emptied: see `merged`), made a block of pairs at a time so that a big
+    """The postings of the pairs in `parts` (sorted runs; emptied), made a block of pairs at a time so that a big
     site's arrays are held once as pairs and once as bytes, never as the several arrays of a step each."""
-    pairs = merged(parts)
     keys: list[Pairs] = []
     data: list[npt.NDArray[np.uint8]] = []
     starts: list[npt.NDArray[np.int64]] = []
     written = 0
-    for at in range(0, len(pairs), _BLOCK):
-        block = pairs[at : at + _BLOCK]
+    previous: np.uint64 | None = None  # the last pair of the block before
+    for block in _in_order(parts):
         grams = grams_of(block)
         docs = (block & _DOC_MASK).astype(np.uint32)
         first = np.empty(len(block), dtype=bool)
         first[1:] = grams[1:] != grams[:-1]
-        first[0] = at == 0 or grams[0] != pairs[at - 1] >> np.uint64(DOC_BITS)
+        first[0] = previous is None or grams[0] != previous >> np.uint64(DOC_BITS)
         gaps = docs.copy()
         gaps[1:] -= docs[:-1]
-        if not first[0]:  # the block starts inside a posting
-            gaps[0] -= np.uint32(pairs[at - 1] & _DOC_MASK)
+        if previous is not None and not first[0]:  # the block starts inside a posting
+            gaps[0] -= np.uint32(previous & _DOC_MASK)
         gaps[first] = docs[first]
         sizes = _varint_sizes(gaps)
         ends = np.cumsum(sizes, dtype=np.int64)
@@ -187,34 +186,59 @@ def encoded(parts: list[Pairs]) -> Encoded:
         starts.append(written + ends[heads] - sizes[heads])
         data.append(_varints(gaps, sizes, ends))
         written += int(ends[-1])
-    del pairs
+        previous = block[-1]
     offsets = np.concatenate([*starts, np.array([written], dtype=np.int64)])
     return Encoded(
         np.concatenate(keys) if keys else empty(), np.concatenate(data) if data else np.zeros(0, np.uint8), offsets
     )
 
 
+def _in_order(parts: list[Pairs]) -> Iterator[Pairs]:
+    """The pairs of the sorted runs `parts` (emptied at the end) in order, about `_BLOCK` at a time: each block is
+    the runs' pairs up to a bound, sorted. `merged` would hold them all twice, and sort them all with a buffer of
+    half as many again: a cold build's peak (4 KB an article), where these blocks hold a few megabytes."""
+    total = sum(map(len, parts))
+    if total:
+        step = max(1, _BLOCK // (4 * len(parts)))  # a bound every `step` pairs of a run: blocks stay near _BLOCK
+        candidates = np.unique(np.concatenate([part[step - 1 :: step] for part in parts]))
+        below = np.zeros(len(candidates), dtype=np.int64)  # how many pairs each candidate bound takes in
+        for part in parts:
+            below += np.searchsorted(part, candidates, side="right")
+        at = np.searchsorted(below, np.arange(_BLOCK, total, _BLOCK))  # the first bound that takes in k blocks
+        bounds = np.unique(candidates[at[at < len(candidates)]])
+        taken = [0] * len(parts)
+        for bound in [*bounds.tolist(), None]:
+            ends = [len(part) if bound is None else int(np.searchsorted(part, bound, side="right")) for part in parts]
+            block = np.concatenate([part[at:end] for part, at, end in zip(parts, taken, ends, strict=True)])
+            taken = ends
+            if len(block):
+                block.sort()
+                yield block
+    parts.clear()
+
+
 def encode(postings: Encoded, shards: int, numbers: Iterable[int]) -> dict[int, bytes]:
-    """The files of shards `numbers` (of `shards`) holding the postings that fall in them."""
+    """The files of shards `numbers` (of `shards`) holding the postings that fall in them. Gathered a shard at a
+    time: gathering every shard's bytes at once took an int64 array of positions per byte of postings, several
+    times (some 14 KB an article for a moment, the peak of a cold build of 30,000 articles)."""
     key_shards = shards_of(postings.keys, shards)
     order = np.argsort(key_shards, kind="stable")  # by shard, each still in bigram order
-    keys = postings.keys[order]
-    lengths = np.diff(postings.offsets)[order]
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    moved = np.repeat(postings.offsets[:-1][order] - offsets[:-1], lengths)  # each byte: where it comes from
-    data = postings.data[moved + np.arange(len(moved))]
     key_bounds = np.concatenate(([0], np.cumsum(np.bincount(key_shards, minlength=shards))))
-    first = (keys >> np.uint64(_CODE_BITS)).astype("<u4")
-    second = (keys & _CODE_MASK).astype("<u4")
+    starts = postings.offsets[:-1]
+    lengths = np.diff(postings.offsets)
     files = {}
     for number in numbers:
-        low, high = int(key_bounds[number]), int(key_bounds[number + 1])
-        head = np.empty(2 + 3 * (high - low), dtype="<u4")
-        head[0] = high - low
-        head[1 : 1 + 2 * (high - low) : 2] = first[low:high]
-        head[2 : 2 + 2 * (high - low) : 2] = second[low:high]
-        head[1 + 2 * (high - low) :] = offsets[low : high + 1] - offsets[low]
-        files[number] = head.tobytes() + data[offsets[low] : offsets[high]].tobytes()
+        chosen = order[int(key_bounds[number]) : int(key_bounds[number + 1])]
+        keys = postings.keys[chosen]
+        sizes = lengths[chosen]
+        offsets = np.concatenate(([0], np.cumsum(sizes)))
+        moved = np.repeat(starts[chosen] - offsets[:-1], sizes)  # each byte: where it comes from
+        head = np.empty(2 + 3 * len(keys), dtype="<u4")
+        head[0] = len(keys)
+        head[1 : 1 + 2 * len(keys) : 2] = (keys >> np.uint64(_CODE_BITS)).astype("<u4")
+        head[2 : 2 + 2 * len(keys) : 2] = (keys & _CODE_MASK).astype("<u4")
+        head[1 + 2 * len(keys) :] = offsets
+        files[number] = head.tobytes() + postings.data[moved + np.arange(len(moved))].tobytes()
     return files
 
 
