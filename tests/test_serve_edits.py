@@ -171,18 +171,8 @@ def test_a_body_is_looked_up_alone_when_few_sources_were_read(tmp_path: Path, on
 def test_url_collisions_are_checked_again_only_when_a_place_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "site.yaml").write_text((REPO_ROOT / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    config = load_config(tmp_path)
-    first, second = _placed("content/towns/2024/a.md", "towns/a/"), _placed("content/towns/2024/b.md", "towns/b/")
+    config, first, second, checked = _two_placed(tmp_path, monkeypatch)
     memo = CollisionMemo()
-    checked: list[int] = []
-    real = site_module.url_collisions
-
-    def counted(articles: Any, config: Any) -> Any:
-        checked.append(len(articles))
-        return real(articles, config)
-
-    monkeypatch.setattr(site_module, "url_collisions", counted)
     assert memo.collisions([first, second], config) == [] and checked == [2]
     assert memo.collisions([first, second], config) == [] and checked == [2], "the same articles: not again"
     edited = _placed("content/towns/2024/b.md", "towns/b/")  # another object, in the same place
@@ -191,6 +181,22 @@ def test_url_collisions_are_checked_again_only_when_a_place_changed(
     errors = memo.collisions([first, clash], config)
     assert checked == [2, 2] and len(errors) == 1 and "towns/a/" in errors[0].message
     assert memo.collisions([first, clash], config) == errors and checked == [2, 2, 2], "an error is checked again"
+
+
+def _two_placed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, Any, list[int]]:
+    """The example's config, two articles in places of their own, and the sizes url_collisions is called with."""
+    (tmp_path / "site.yaml").write_text((REPO_ROOT / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    config = load_config(tmp_path)
+    first, second = _placed("content/towns/2024/a.md", "towns/a/"), _placed("content/towns/2024/b.md", "towns/b/")
+    checked: list[int] = []
+    real = site_module.url_collisions
+
+    def counted(articles: Any, config: Any) -> Any:
+        checked.append(len(articles))
+        return real(articles, config)
+
+    monkeypatch.setattr(site_module, "url_collisions", counted)
+    return config, first, second, checked
 
 
 def _placed(path: str, url: str) -> Any:
@@ -445,17 +451,7 @@ def test_the_cache_says_when_it_forgot_its_articles() -> None:
 def test_the_digest_of_places_found_free_spares_the_next_build_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "site.yaml").write_text((REPO_ROOT / "site.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    config = load_config(tmp_path)
-    first, second = _placed("content/towns/2024/a.md", "towns/a/"), _placed("content/towns/2024/b.md", "towns/b/")
-    checked: list[int] = []
-    real = site_module.url_collisions
-
-    def counted(articles: Any, config: Any) -> Any:
-        checked.append(len(articles))
-        return real(articles, config)
-
-    monkeypatch.setattr(site_module, "url_collisions", counted)
+    config, first, second, checked = _two_placed(tmp_path, monkeypatch)
     last = CollisionMemo()
     assert last.collisions([first, second], config) == [] and last.changed and checked == [1 + 1]
     again = CollisionMemo(last.checked)  # the next build, from the build cache: other objects, the same places
