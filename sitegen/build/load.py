@@ -273,12 +273,10 @@ def _reusable(
     def keys_of(article: Article) -> tuple[str, ...]:
         return pictures.keys((*article.images, *article.unplaced_images))
 
-    articles, again = reuse.current(candidates, urls, keys_of, unchanged)
-    for path in sorted(unchanged & articles.keys()):  # pictures not looked at: in use all the same, if still cached
-        if not pictures.carry((*articles[path].images, *articles[path].unplaced_images)):
-            del articles[path]
-            again.append(path)
-            reuse.reused -= 1
+    def carried(article: Article) -> bool:  # pictures not looked at: in use all the same, if still cached
+        return pictures.carry((*article.images, *article.unplaced_images))
+
+    articles, again = reuse.current(candidates, urls, keys_of, unchanged, carried)
     for path in again:
         result = read_kept(site_dir, path, candidates[path].column, config)
         if isinstance(result, list):

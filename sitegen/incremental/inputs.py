@@ -18,19 +18,14 @@ import hashlib
 import os
 import pickle
 from pathlib import Path
-from typing import Any
 
+from sitegen.incremental.pickles import READ_ERRORS, DataUnpickler
 from sitegen.incremental.uptodate import Scan
 
 INPUTS_FILE = "up-to-date-inputs.pickle"
 FORMAT = 1
 # more changed files than this at once (a checkout, a folder copied in): not worth telling apart
 MOST_CHANGED = 64
-
-
-class _DataOnly(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name}: the inputs record holds no objects")
 
 
 def save_inputs(folder: Path, scan: Scan) -> None:
@@ -52,7 +47,7 @@ def load_inputs(folder: Path, digest: str) -> Scan | None:
     damaged or of another format: then every source is looked at, as without it."""
     try:
         with (folder / INPUTS_FILE).open("rb") as handle:
-            data = _DataOnly(handle).load()
+            data = DataUnpickler(handle).load()
         entries, racy = data["entries"], data["racy"]
         if data["format"] != FORMAT or data["digest"] != digest:
             return None
@@ -64,8 +59,7 @@ def load_inputs(folder: Path, digest: str) -> Scan | None:
         if check.hexdigest() != digest:
             return None
         return Scan(digest, 0, 0, tuple(entries), tuple(racy))
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError,
-            IndexError, MemoryError, UnicodeError):  # fmt: skip
+    except (*READ_ERRORS, UnicodeError):
         return None
 
 

@@ -136,11 +136,13 @@ class ArticleReuse:
         urls: Mapping[str, str],
         picture_keys: Callable[[Article], tuple[str, ...]],
         unchanged: Collection[str] = (),
+        carried: Callable[[Article], bool] = lambda article: True,
     ) -> tuple[dict[str, Article], list[str]]:
         """(the candidates still current, the paths of the others: a linked article moved, a picture changed or its
         body is gone, so their sources are read again). `unchanged`: candidates whose source, pictures and body are
         as they were when the store's articles were read (sitegen serve's watcher says so): checked only when a
-        source they link to has another URL now."""
+        source they link to has another URL now, or when `carried` (their pictures kept in use without a look)
+        finds one of their pictures gone from the image cache."""
         kept: dict[str, Article] = {}
         again: list[str] = []
         moved = moved_urls(self.store.by_path, urls) if unchanged else set()
@@ -149,7 +151,7 @@ class ArticleReuse:
         few = bool(unchanged) and len(candidates) - len(unchanged) <= _FEW_SOURCES and self._stored is None
         stored: Container[str] | None = _OneByOne(self.store.bodies) if few else None
         for path, article in candidates.items():
-            trusted = path in unchanged and not links_into(article, moved)
+            trusted = path in unchanged and not links_into(article, moved) and carried(article)
             if trusted or self.still_current(
                 article, urls, picture_keys(article), stored if stored is not None else self._stored_bodies()
             ):
