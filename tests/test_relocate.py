@@ -97,6 +97,19 @@ def test_relocated_renames_files_under_saved_folders_only() -> None:
     assert relocated(item, {}) is item
 
 
+def test_a_picture_many_articles_show_is_relocated_once_and_stays_one_object() -> None:
+    renames = moved(root_prefixes([Path("/old/content")]), root_prefixes([Path("/new/content")]))
+    first = _article(Path("/old/content/towns/p.png"), None)
+    second = _article(Path("/old/content/towns/p.png"), None)  # an equal picture, another object (another shard)
+    assert first.images[0] is not second.images[0]
+    done: dict[Image, Image] = {}
+
+    a, b = relocated(first, renames, done), relocated(second, renames, done)
+
+    assert a.images[0] is b.images[0] and len(done) == 1
+    assert a.images[0].source_file == Path("/new/content/towns/p.png")
+
+
 def test_moved_needs_the_same_folders_absolute() -> None:
     current = root_prefixes([Path("/new/content"), Path("/new/assets")])
     assert moved(["/new/content/", "/new/assets/"], current) == {}

@@ -28,7 +28,7 @@ from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.pickles import READ_ERRORS, Pickler, SafeUnpickler, register
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
-from sitegen.incremental.relocate import moved, relocated, root_prefixes
+from sitegen.incremental.relocate import Relocations, moved, relocated, root_prefixes
 from sitegen.model import Article, Image
 
 ARTICLE_SHARDS = 64
@@ -152,6 +152,7 @@ class ShardFolder:
         placement = _Placement(roots)
 
         renames = moved(saved_roots, self.roots) if self.pictures else {}
+        relocations: Relocations = {}
         for name in shards.values():
             if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
                 self.warnings.append(dropped(str(self.index_file), outside(repr(name))))
@@ -160,7 +161,7 @@ class ShardFolder:
             strays: list[object] = []
             for item in items:
                 if renames:
-                    moved_item = relocated(item, renames)
+                    moved_item = relocated(item, renames, relocations)
                     if moved_item is not item:
                         item = moved_item
                         self.relocated += 1

@@ -30,15 +30,28 @@ def moved(saved: Sequence[object], current: tuple[str, ...]) -> dict[str, str]:
     return {str(old): new for old, new in zip(saved, current, strict=True) if old != new}
 
 
-def relocated(article: Article, renames: dict[str, str]) -> Article:
+# pictures relocated so far, by value: a picture many articles show (one object in memory, pictures/shared.py; one
+# per shard in the cache) is relocated once, and is one object again once relocated
+Relocations = dict[Image, Image]
+
+
+def relocated(article: Article, renames: dict[str, str], done: Relocations | None = None) -> Article:
     """`article` with each picture file under a saved folder named under this build's; the same object when none
-    is."""
-    images = tuple(_image(image, renames) for image in article.images)
-    unplaced = tuple(_image(image, renames) for image in article.unplaced_images)
+    is. `done`: the pictures relocated for the articles before, shared by one load."""
+    done = {} if done is None else done
+    images = tuple(_shared(image, renames, done) for image in article.images)
+    unplaced = tuple(_shared(image, renames, done) for image in article.unplaced_images)
     before = (*article.images, *article.unplaced_images)
     if all(new is old for new, old in zip((*images, *unplaced), before, strict=True)):
         return article
     return dataclasses.replace(article, images=images, unplaced_images=unplaced)
+
+
+def _shared(image: Image, renames: dict[str, str], done: Relocations) -> Image:
+    known = done.get(image)
+    if known is None:
+        known = done[image] = _image(image, renames)
+    return known
 
 
 def _image(image: Image, renames: dict[str, str]) -> Image:
