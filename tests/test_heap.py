@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,9 @@ def test_a_build_gives_them_back_once_the_site_is_loaded(make_site: MakeSite, mo
     assert events == ["loaded", "given back", "pages"]
 
 
-def _after(function: Callable[..., Generator[Any, None, Any]], events: list[str], name: str) -> Any:
-    def wrapped(*args: Any, **kwargs: Any) -> Generator[Any, None, Any]:
+def _after(function: Callable[..., Any], events: list[str], name: str) -> Any:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
         events.append(name)
-        return (yield from function(*args, **kwargs))
+        return function(*args, **kwargs)
 
     return wrapped

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sitegen.build import recycle
 from sitegen.build.faults import fault_point
-from sitegen.build.staging import MARKER, Staged, link_same, stage, walk, write_marker
+from sitegen.build.staging import MARKER, Staged, WorkerStaging, link_same, stage, walk, write_marker
 from sitegen.model import OutputFile
 
 SWITCH_PREFIX = ".switch-"  # a new link, or a swapped-out folder, on its way in or out
@@ -56,7 +56,9 @@ def current_folder(output: Path) -> Path | None:
     return output if output.is_dir() and not output.is_symlink() else None
 
 
-def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None) -> tuple[Staged, int]:
+def write(
+    files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None, workers: WorkerStaging | None = None
+) -> tuple[Staged, int]:
     """Stage the build in a new folder (the spare build recycled, when it can be) and switch the output link to it;
     (what was staged, files removed). `previous` is not needed: the files of the current build are those its spare's
     record lists, or else walked."""
@@ -74,7 +76,7 @@ def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | N
         staging.mkdir()
     switched = False
     try:
-        staged = stage(files, staging, current, recycled)
+        staged = stage(files, staging, current, recycled, workers)
         # the files of the shown build as it recorded them (never from the cache: it may describe another build)
         gone = (set(record.files) if record is not None else _files(current)) - set(staged.paths)
         if linked is not None and current is not None and not staged.changed and not gone:

@@ -24,7 +24,7 @@ from pathlib import Path
 from sitegen.build import generations, plainfolder
 from sitegen.build.diskfull import DiskProblem, disk_errno, folder_size
 from sitegen.build.faults import fault_point
-from sitegen.build.staging import MARKER, MARKER_TEXT
+from sitegen.build.staging import MARKER, MARKER_TEXT, WorkerStaging
 from sitegen.layout import ASSETS_DIR, CONTENT_DIR, TEMPLATES_DIR
 from sitegen.model import OutputFile
 
@@ -85,15 +85,20 @@ def recover(output: Path) -> None:
 
 
 def write_site(
-    files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None = None, mode: str = LINK
+    files: Iterable[OutputFile],
+    output: Path,
+    previous: Iterable[str] | None = None,
+    mode: str = LINK,
+    workers: WorkerStaging | None = None,
 ) -> WriteReport:
-    """Make `output` hold exactly `files`. `previous`: the files of the last build, when known (else it is walked)."""
+    """Make `output` hold exactly `files`. `previous`: the files of the last build, when known (else it is walked).
+    `workers`: where the page workers may write pages themselves (staging.WorkerStaging)."""
     output = output_location(output)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         recover(output)
         layout = plainfolder if mode == FOLDER else generations
-        staged, removed = layout.write(files, output, previous)
+        staged, removed = layout.write(files, output, previous, workers)
     except OSError as exc:  # a full disk while staging is told by stage(); this is one met elsewhere
         if disk_errno(exc) is None:
             raise

@@ -11,10 +11,12 @@ writer takes it and lets it go, and no build holds its 14,000 pages at once (doc
 
 from __future__ import annotations
 
+import itertools
+import os
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen.build.destination import Destination
 from sitegen.build.editions import EditionView
@@ -22,7 +24,8 @@ from sitegen.build.keyplan import KeyPlan, page_digests
 from sitegen.build.load import LoadedSite
 from sitegen.build.parallel import ordered_map
 from sitegen.build.run import Run
-from sitegen.incremental.pages import compress, decompress
+from sitegen.build.staging import WorkerStaging, write_in_worker
+from sitegen.incremental.pages import PageStore, compress, decompress
 from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
 from sitegen.render.frames import SitePart
@@ -35,6 +38,9 @@ KEEP = "keep"  # in the output as the last build left it, made from the same dig
 FROM_MEMORY = "memory"  # sitegen serve's in-memory pages
 FROM_STORE = "store"  # lost from the output (a fresh CI checkout): its bytes come back from the page store
 RENDER = "render"
+
+T = TypeVar("T")
+STORE_CHUNK = 64  # pages a worker reads back from the page store in one query and writes
 
 
 @dataclass(frozen=True)
@@ -119,13 +125,34 @@ def plan_actions(paths: list[str], digests: list[str], destination: Destination)
     return actions
 
 
+@dataclass(frozen=True)
+class PageFiles:
+    """A page plan under way: each page's digest by its path (for `record_plan`), the keys (for the data files,
+    dataplan.py: an article they show is keyed already), and the pages, in plan order (`files`). `by_workers`: the
+    workers write the pages themselves, and have started: this process may do other work while they do."""
+
+    digests: dict[str, str]
+    keys: ContextKeys
+    files: Iterator[OutputFile]
+    by_workers: bool
+    workers: tuple[Generator[Any, None, None], ...] = ()  # the ordered maps, each holding its pool
+
+    def close(self) -> None:
+        """Stop the workers (a pool is terminated when its map is closed): once a build fails, none may go on
+        writing into a staging folder that is being removed, or into the next build's."""
+        for work in self.workers:
+            work.close()
+
+
 def page_files(
-    run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination
-) -> Generator[OutputFile, None, tuple[dict[str, str], ContextKeys]]:
-    """The pages of the plan, in its order; those to render are rendered on every core while they are handed on.
-    Returns each page's digest by its path, for `record_plan`, and the keys, for the data files (dataplan.py): an
-    article they show is keyed already."""
+    run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination, workers: WorkerStaging
+) -> PageFiles:
+    """The page plan, and its pages, in order; those to render are rendered on every core while they are handed on.
+    When the writer stages into an empty folder (`workers.folder`: a cold build, a CI checkout's empty output), the
+    workers write the pages they render or read back from the page store themselves, and only their sizes come
+    back; they start at once."""
     started = time.perf_counter()
+    folder = workers.folder  # set by the writer before it asks for the first file; the workers fork later
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
     keys = plan_keys(run)
     plan = plan_pages(run, loaded, views, env, destination, keys)
@@ -136,36 +163,114 @@ def page_files(
         plan.jobs[i].variables["article"] for i in todo if plan.jobs[i].shows_body and plan.bodies[i] == loaded.body
     )
 
-    def render(n: int) -> bytes:
+    def render(n: int) -> tuple[bytes, int | None]:
+        """In a worker: the page, compressed when the store keeps it (less crosses the pipes); written there too
+        when it may be (then its size, and nothing else when the store keeps nothing)."""
         i = todo[n]
         data = render_page(env, plan.configs[i], plan.jobs[i], plan.bodies[i])
-        return compress(data) if store.keeps else data  # compressed in the workers: less crosses the pipes
+        size = write_in_worker(folder, plan.jobs[i].path, data) if folder is not None else None
+        if store.keeps:
+            return compress(data), size
+        return (b"" if size is not None else data), size
 
-    rendered = ordered_map(render, len(todo), run.options.jobs)
-    stored = destination.source.read_many([(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)])
-    rendering = time.perf_counter() - started
+    rendering = ordered_map(render, len(todo), run.options.jobs)
+    maps: list[Generator[Any, None, None]] = [rendering]
+    rendered: Iterator[tuple[bytes, int | None]] = rendering
+    wanted = [(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)]
+    written_back: Iterator[int | None] | None = None
+    stored: Iterator[bytes | None] = iter(())
+    if folder is not None:
+        chunks = (len(wanted) + STORE_CHUNK - 1) // STORE_CHUNK
+        writing = ordered_map(_store_writer(destination, wanted, folder), chunks, run.options.jobs, least=2)
+        maps.append(writing)
+        try:
+            rendered, sizes = _started(rendering), _started(writing)
+        except BaseException:
+            PageFiles({}, keys, iter(()), True, tuple(maps)).close()
+            raise
+        written_back = (size for chunk in sizes for size in chunk)
+    else:
+        stored = destination.source.read_many(wanted)
+    planning = time.perf_counter() - started
+    made = _Made(rendered, written_back, stored)
+    digests = dict(zip((job.path for job in plan.jobs), plan.digests, strict=True))
+    files = _pages(run, plan, env, destination, made, planning)
+    return PageFiles(digests, keys, files, folder is not None, tuple(maps))
+
+
+@dataclass(frozen=True)
+class _Made:
+    """Where the plan's pages come from: the rendered pages (bytes, or with the size a worker wrote), in order; the
+    sizes of those read back from the store and written by a worker (None: the workers do not write); the bytes of
+    those read back here."""
+
+    rendered: Iterator[tuple[bytes, int | None]]
+    written_back: Iterator[int | None] | None
+    stored: Iterator[bytes | None]
+
+
+def _pages(
+    run: Run, plan: PagePlan, env: Any, destination: Destination, made: _Made, planning: float
+) -> Iterator[OutputFile]:
+    """The plan's pages, in order, each rendered, read back or kept (`made`); those the workers wrote as sizes."""
+    store = destination.store
+    rendering = planning  # the plan's time is the phase's too
     for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
         config, body = plan.configs[index], plan.bodies[index]
         waited = time.perf_counter()
-        data = taken_back(destination, action, digest, stored)
-        if action == RENDER or (action == FROM_STORE and data is None):
-            data = next(rendered) if action == RENDER else render_page(env, config, job, body)
+        if action == FROM_STORE and made.written_back is not None:
+            size = next(made.written_back)  # None: no worker wrote it; read back here, if it can be
+            data = destination.source.get(job.path, digest) if size is None else None
+        else:
+            size, data = None, taken_back(destination, action, digest, made.stored)
+        if size is not None:  # read back from the store and written by a worker
+            run.pages_reused += 1
+        elif action == RENDER or (action == FROM_STORE and data is None):
+            data, size = next(made.rendered) if action == RENDER else (render_page(env, config, job, body), None)
             if store.keeps:
                 blob = data if action == RENDER else compress(data)
                 store.put(job.path, digest, blob)
-                data = decompress(blob) if action == RENDER else data
+                data = decompress(blob) if action == RENDER and size is None else data
             run.pages_rendered += 1
-            destination.remember_page(digest, data)
+            if size is None:
+                destination.remember_page(digest, data)
         else:
             run.pages_reused += 1
         rendering += time.perf_counter() - waited
-        yield OutputFile(job.path, data, unchanged=data is None)  # None: kept in the output
+        if size is not None:
+            yield OutputFile(job.path, staged=size)
+        else:
+            yield OutputFile(job.path, data, unchanged=data is None)  # None: kept in the output
         if run.options.progress is not None and index % 200 == 0:
             run.options.progress("pages", index, len(plan.jobs))
     run.cache.articles.record_shapes(run.shapes)
     run.cache.pages.reused = run.pages_reused
     run.timings.append(("render templates", rendering))
-    return dict(zip((job.path for job in plan.jobs), plan.digests, strict=True)), keys
+
+
+def _started(results: Iterator[T]) -> Iterator[T]:
+    """The workers of `results` (ordered_map) started now, the first result awaited, not when a page is asked for."""
+    first = list(itertools.islice(results, 1))
+    return itertools.chain(first, results)
+
+
+def _store_writer(
+    destination: Destination, wanted: list[tuple[str, str]], folder: str
+) -> Callable[[int], list[int | None]]:
+    """The work of a worker writing pages read back from the page store: the `n`th chunk of `wanted` (path, digest)
+    read through a connection of the worker's own, and written below `folder`; each page's size, or None when the
+    store has no such row or the file could not be written (this process then renders or writes it)."""
+    readers: dict[int, PageStore] = {}
+
+    def write_back(n: int) -> list[int | None]:
+        reader = readers.get(os.getpid())
+        if reader is None:
+            reader = readers[os.getpid()] = destination.source.reader()
+        chunk = wanted[n * STORE_CHUNK : (n + 1) * STORE_CHUNK]
+        pages = zip(chunk, reader.get_many(chunk), strict=True)
+        return [None if data is None else write_in_worker(folder, path, data) for (path, _), data in pages]
+
+    return write_back
 
 
 def record_plan(run: Run, digests: dict[str, str], destination: Destination) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 from sitegen.build.collector import spared
@@ -34,9 +34,11 @@ def _run(index: int) -> Any:
     return _work(index)
 
 
-def ordered_map(work: Callable[[int], T], count: int, jobs: int) -> Iterator[T]:
-    """`work(0) .. work(count - 1)`, in order, across `jobs` processes when that pays off."""
-    jobs = min(jobs, count // MIN_ITEMS_PER_WORKER)
+def ordered_map(
+    work: Callable[[int], T], count: int, jobs: int, least: int = MIN_ITEMS_PER_WORKER
+) -> Generator[T, None, None]:
+    """`work(0) .. work(count - 1)`, in order, across `jobs` processes when that pays off (`least` items each)."""
+    jobs = min(jobs, count // least)
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(work, range(count))
         return

@@ -25,13 +25,14 @@ from sitegen.build.collector import paused, spared
 from sitegen.build.dataplan import data_files
 from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
 from sitegen.build.diskfull import disk_errors_in
-from sitegen.build.editions import load_edition
+from sitegen.build.editions import EditionView, load_edition
 from sitegen.build.load import LoadedSite
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
-from sitegen.build.pageplan import page_files, record_plan
+from sitegen.build.pageplan import PageFiles, page_files, record_plan
 from sitegen.build.run import Run, images_folder, start
 from sitegen.build.searchfiles import edition_search_files, search_files
+from sitegen.build.staging import WorkerStaging
 from sitegen.errors import BuildFailed, warning_error
 from sitegen.incremental import uptodate
 from sitegen.incremental.edits import SourceEdits, source_edits
@@ -80,17 +81,32 @@ def _load_kept(run: Run, settle: Callable[[], None], edits: SourceEdits | None =
     return loaded
 
 
-def _files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[OutputFile]:
+def _files(
+    run: Run, loaded: LoadedSite, destination: Destination, workers: WorkerStaging | None = None
+) -> Iterator[OutputFile]:
     """Every file of the site in a stable order: pages (the source edition's, then each edition's under its prefix),
-    feeds, the search indexes, pictures and assets; what may be kept or taken back is asked of `destination`."""
+    feeds, the search indexes, pictures and assets; what may be kept or taken back is asked of `destination`.
+    `workers`: where the writer lets the page workers write pages themselves (staging.WorkerStaging)."""
     started = time.perf_counter()
     views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
     run.editions_converted = sum(view.converted for view in views)
     run.lap("convert editions", started)
-    digests, keys = yield from page_files(run, loaded, views, destination)
+    pages = page_files(run, loaded, views, destination, workers or WorkerStaging())
+    try:
+        yield from _after_plan(run, loaded, views, destination, pages)
+    finally:
+        pages.close()  # a build that stops early stops its workers
+
+
+def _after_plan(
+    run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination, pages: PageFiles
+) -> Iterator[OutputFile]:
+    if not pages.by_workers:
+        yield from pages.files
+    # when the page workers write their pages themselves, this process makes the rest meanwhile
     started = time.perf_counter()
     sites = [(loaded.site, loaded.body), *((view.site, view.body) for view in views)]
-    digests |= yield from data_files(run, sites, keys, destination)
+    digests = pages.digests | (yield from data_files(run, sites, pages.keys, destination))
     record_plan(run, digests, destination)
     run.lap("feeds and sitemap", started)
     if run.options.search:
@@ -99,7 +115,14 @@ def _files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[O
         for view in views:
             yield from edition_search_files(run, view, destination)
         run.lap("search index", started)
-    for file in loaded.static_files:  # pictures and assets: a copy whose source did not change is not read again
+    yield from _static_files(loaded, destination)
+    if pages.by_workers:
+        yield from pages.files
+
+
+def _static_files(loaded: LoadedSite, destination: Destination) -> Iterator[OutputFile]:
+    """Pictures and assets: a copy whose source did not change is not read again."""
+    for file in loaded.static_files:
         source = file.copy_from
         if source is not None and destination.copy_kept(file.path, source):
             yield OutputFile(file.path, unchanged=True)
@@ -186,7 +209,9 @@ def _build(
 ) -> tuple[BuildReport, LoadedSite, str]:
     options = run.options
     started = time.perf_counter()
-    written = write_site(_files(run, loaded, destination), output, run.cache.outputs.files or None, options.output_mode)
+    workers = WorkerStaging()
+    files = _files(run, loaded, destination, workers)
+    written = write_site(files, output, run.cache.outputs.files or None, options.output_mode, workers)
     _record_output(run, loaded, written, destination)
     state = uptodate.output_state(uptodate.link_of(output), run.cache.outputs.file_stats())
     elapsed = time.perf_counter() - started

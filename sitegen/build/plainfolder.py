@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.build import generations
 from sitegen.build.faults import fault_point
-from sitegen.build.staging import MARKER, Staged, link_same, stage, walk, write_marker
+from sitegen.build.staging import MARKER, Staged, WorkerStaging, link_same, stage, walk, write_marker
 from sitegen.model import OutputFile
 
 JOURNAL = ".sitegen-commit"  # in a staging folder: its commit began; holds the files to remove, as JSON
@@ -46,14 +46,16 @@ def recover(output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write(files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None) -> tuple[Staged, int]:
+def write(
+    files: Iterable[OutputFile], output: Path, previous: Iterable[str] | None, workers: WorkerStaging | None = None
+) -> tuple[Staged, int]:
     """Stage, then commit into the plain folder `output`; (what was staged, files removed)."""
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     os.chmod(staging, 0o755)
     try:
         linked = generations.linked_build(output)
         current = generations.current_folder(output)
-        staged = stage(files, staging, current)
+        staged = stage(files, staging, current, workers=workers)
         if current is None or linked is not None:
             _replace_whole(output, staging, current, staged)
             return staged, 0

@@ -25,6 +25,17 @@ MARKER = ".sitegen-output"  # marks a folder sitegen may replace
 MARKER_TEXT = "built by sitegen; safe to delete\n"
 
 
+@dataclass
+class WorkerStaging:
+    """Where the page workers may write pages themselves: the staging folder (as text, ending in a separator) while
+    a build stages into an empty folder with nothing to compare against (a cold build, a CI checkout's empty
+    output), set by `stage` once the layout has chosen the folder; None otherwise. The workers fork after it is set,
+    and each writes the pages it renders or reads back, in parallel, instead of handing their bytes to this
+    process to write one by one (`write_in_worker`)."""
+
+    folder: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Staged:
     paths: tuple[str, ...]  # every file of the new build, the marker first
@@ -33,37 +44,85 @@ class Staged:
     kept: tuple[str, ...]  # the files kept unseen, by their key (OutputFile.unchanged)
 
 
-def stage(files: Iterable[OutputFile], staging: Path, current: Path | None, recycled: bool = False) -> Staged:
+def stage(
+    files: Iterable[OutputFile],
+    staging: Path,
+    current: Path | None,
+    recycled: bool = False,
+    workers: WorkerStaging | None = None,
+) -> Staged:
     """Write to `staging` every file that `current` (the folder the output shows now, if any) does not hold.
     `recycled`: `staging` is already a copy of `current` (build/recycle.py), each file a hard link of its file:
-    a changed file replaces its link, never writes through it."""
+    a changed file replaces its link, never writes through it. `workers`: told the folder when there is nothing
+    to compare with, so that the page workers write there themselves (a file `staged` by them is only counted)."""
     paths, changed, same, kept = [MARKER], [], [], []
     written = 0
     root = os.path.join(staging, "")  # paths joined as text: cheaper than a Path object per file (17,000 files)
     folders: set[str] = {os.path.dirname(root)}
+    if workers is not None and current is None and not recycled:
+        workers.folder = root
     remaining = iter(files)
-    for file in remaining:
-        paths.append(file.path)
-        if file.unchanged:
-            kept.append(file.path)
-        # a file kept by its key is not looked at: no Path made for it (most files of a rebuild)
-        if current is not None and (file.unchanged or _unchanged(current / file.path, file)):
-            same.append(file.path)
-            continue
-        target = root + file.path
-        try:
-            if recycled:
-                clear_way(staging, file.path)
-                folders.add(os.path.dirname(target))
-            written += _write(file, target, folders)
-        except OSError as exc:
-            if disk_errno(exc) is None:
-                raise
-            needed = written + _size(file) + _still_to_write(remaining, current)
-            raise DiskProblem(staging, needed, exc.errno == errno.EROFS) from exc
-        changed.append(file.path)
-        fault_point("staging", len(changed))
+    try:
+        for file in remaining:
+            paths.append(file.path)
+            if file.unchanged:
+                kept.append(file.path)
+            # a file kept by its key is not looked at: no Path made for it (most files of a rebuild)
+            if current is not None and (file.unchanged or _unchanged(current / file.path, file)):
+                same.append(file.path)
+                continue
+            if file.staged is not None:
+                written += file.staged
+            else:
+                written = _stage_one(file, staging, root, folders, recycled, written, remaining, current)
+            changed.append(file.path)
+            fault_point("staging", len(changed))
+    finally:
+        if workers is not None:
+            workers.folder = None
+        close = getattr(remaining, "close", None)
+        if close is not None:  # a generator left early (a failed build): its page workers stop before we return
+            close()
     return Staged(tuple(paths), tuple(changed), tuple(same), tuple(kept))
+
+
+def _stage_one(
+    file: OutputFile,
+    staging: Path,
+    root: str,
+    folders: set[str],
+    recycled: bool,
+    written: int,
+    remaining: Iterator[OutputFile],
+    current: Path | None,
+) -> int:
+    """Write one file; the bytes written so far. A full or read-only disk: DiskProblem, with what the build
+    needed."""
+    target = root + file.path
+    try:
+        if recycled:
+            clear_way(staging, file.path)
+            folders.add(os.path.dirname(target))
+        return written + _write(file, target, folders)
+    except OSError as exc:
+        if disk_errno(exc) is None:
+            raise
+        needed = written + _size(file) + _still_to_write(remaining, current)
+        raise DiskProblem(staging, needed, exc.errno == errno.EROFS) from exc
+
+
+def write_in_worker(folder: str, path: str, data: bytes) -> int | None:
+    """In a page worker: `data` written at `path` below the staging folder (`WorkerStaging.folder`); its size, or
+    None when it could not be written (the page then goes to `stage` as bytes, which writes it again or reports
+    the full disk with what the build needed)."""
+    target = folder + path
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as out:
+            out.write(data)
+    except OSError:
+        return None
+    return len(data)
 
 
 def write_marker(folder: Path) -> None:
@@ -121,6 +180,8 @@ def _unchanged(existing: Path, file: OutputFile) -> bool:
 
 
 def _size(file: OutputFile) -> int:
+    if file.staged is not None:
+        return file.staged
     if file.data is not None:
         return len(file.data)
     with contextlib.suppress(OSError):

@@ -72,6 +72,14 @@ class PageStore:
         """The stored bytes of each (path, digest) in `wanted`, in order; None where `get` would give None."""
         return (self.get(path, digest) for path, digest in wanted)
 
+    def reader(self) -> PageStore:
+        """A store to read this one from another process (a forked page worker): its own connection."""
+        return self
+
+    def get_many(self, wanted: list[tuple[str, str]]) -> list[bytes | None]:
+        """`get` of each (path, digest), in one query where the store can."""
+        return [self.get(path, digest) for path, digest in wanted]
+
     def holds(self, paths: tuple[str, ...], digest: str) -> bool:
         """Whether every one of `paths` is stored, made from `digest`."""
         stored = self.digests_of(list(paths))
@@ -107,6 +115,12 @@ class DiskPageStore(PageStore):
         self._pending: list[tuple[str, str, bytes]] = []
         self._failed = False  # a write failed: rows may be stale, so every row goes at the end of the build
         self._digests: dict[str, str] | None = None
+
+    def reader(self) -> PageStore:
+        return DiskPageStore(self.path, write=False)  # opened when first read, in the process that reads
+
+    def get_many(self, wanted: list[tuple[str, str]]) -> list[bytes | None]:
+        return _decompressed(self._fetch(wanted))
 
     def _db(self) -> sqlite3.Connection | None:
         if self._opened:

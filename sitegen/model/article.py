@@ -195,6 +195,7 @@ class OutputFile:
     data: bytes | None = None
     copy_from: Path | None = None
     unchanged: bool = False  # the output already holds it: its inputs match the cached build
+    staged: int | None = None  # its bytes, when a page worker wrote it to the staging folder itself (build/staging)
 
 
 def output_path_for(url: str) -> str:
