@@ -11,11 +11,12 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXED_NOW, article, tree
 
-from sitegen.build import pageplan, staging
+from sitegen.build import pageplan, pipeline, staging
 from sitegen.build.api import BuildOptions, BuildReport, build
 
 SITE_YAML = "title: 测试站\nbase_url: https://example.org/\npage_size: 4\ncolumns:\n  - slug: towns\n    title: 镇街\n"
@@ -151,3 +152,23 @@ def test_a_build_that_fails_stops_its_workers_before_it_returns(
     assert multiprocessing.active_children() == []  # no worker left to write into a folder being removed
     assert not (tmp_path / "public").exists()
     assert [p.name for p in (tmp_path / ".public-builds").iterdir()] == []
+
+
+def test_only_the_ci_path_makes_the_other_files_while_the_workers_write(
+    site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Beside the workers rendering a cold build, the search index's memory would add to theirs: there the pages
+    still come first; on the CI path the workers only read pages back, and this process goes on meanwhile."""
+    seen: list[bool] = []
+    real = pipeline.page_files
+
+    def page_files(*args: Any) -> pageplan.PageFiles:
+        planned = real(*args)
+        seen.append(planned.meanwhile)
+        return planned
+
+    monkeypatch.setattr(pipeline, "page_files", page_files)
+    _build(site, tmp_path / "first", tmp_path / "saved-cache")
+    checkout, cache = _ci_checkout(site, tmp_path / "saved-cache", tmp_path / "ci")
+    _build(checkout, tmp_path / "ci" / "public", cache)
+    assert seen == [False, True]

@@ -128,13 +128,15 @@ def plan_actions(paths: list[str], digests: list[str], destination: Destination)
 @dataclass(frozen=True)
 class PageFiles:
     """A page plan under way: each page's digest by its path (for `record_plan`), the keys (for the data files,
-    dataplan.py: an article they show is keyed already), and the pages, in plan order (`files`). `by_workers`: the
-    workers write the pages themselves, and have started: this process may do other work while they do."""
+    dataplan.py: an article they show is keyed already), and the pages, in plan order (`files`). `meanwhile`: the
+    workers write the pages themselves and have started, so this process makes the other files while they do; only
+    when they mostly read pages back (the CI path): beside workers rendering a cold build, the search index's memory
+    and theirs would add up (the 100,000-article build's peak)."""
 
     digests: dict[str, str]
     keys: ContextKeys
     files: Iterator[OutputFile]
-    by_workers: bool
+    meanwhile: bool
     workers: tuple[Generator[Any, None, None], ...] = ()  # the ordered maps, each holding its pool
 
     def close(self) -> None:
@@ -179,15 +181,18 @@ def page_files(
     wanted = [(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)]
     written_back: Iterator[int | None] | None = None
     stored: Iterator[bytes | None] = iter(())
+    meanwhile = folder is not None and len(todo) <= len(wanted)
     if folder is not None:
         chunks = (len(wanted) + STORE_CHUNK - 1) // STORE_CHUNK
         writing = ordered_map(_store_writer(destination, wanted, folder), chunks, run.options.jobs, least=2)
         maps.append(writing)
-        try:
-            rendered, sizes = _started(rendering), _started(writing)
-        except BaseException:
-            PageFiles({}, keys, iter(()), True, tuple(maps)).close()
-            raise
+        sizes: Iterator[list[int | None]] = writing
+        if meanwhile:
+            try:
+                rendered, sizes = _started(rendering), _started(writing)
+            except BaseException:
+                PageFiles({}, keys, iter(()), True, tuple(maps)).close()
+                raise
         written_back = (size for chunk in sizes for size in chunk)
     else:
         stored = destination.source.read_many(wanted)
@@ -195,7 +200,7 @@ def page_files(
     made = _Made(rendered, written_back, stored)
     digests = dict(zip((job.path for job in plan.jobs), plan.digests, strict=True))
     files = _pages(run, plan, env, destination, made, planning)
-    return PageFiles(digests, keys, files, folder is not None, tuple(maps))
+    return PageFiles(digests, keys, files, meanwhile, tuple(maps))
 
 
 @dataclass(frozen=True)

@@ -101,9 +101,9 @@ def _files(
 def _after_plan(
     run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination, pages: PageFiles
 ) -> Iterator[OutputFile]:
-    if not pages.by_workers:
+    if not pages.meanwhile:
         yield from pages.files
-    # when the page workers write their pages themselves, this process makes the rest meanwhile
+    # while the page workers read pages back and write them (the CI path), this process makes the rest
     started = time.perf_counter()
     sites = [(loaded.site, loaded.body), *((view.site, view.body) for view in views)]
     digests = pages.digests | (yield from data_files(run, sites, pages.keys, destination))
@@ -116,7 +116,7 @@ def _after_plan(
             yield from edition_search_files(run, view, destination)
         run.lap("search index", started)
     yield from _static_files(loaded, destination)
-    if pages.by_workers:
+    if pages.meanwhile:
         yield from pages.files
 
 
