@@ -103,6 +103,7 @@ def _after_plan(
 ) -> Iterator[OutputFile]:
     if not pages.meanwhile:
         yield from pages.files
+        pages.close()  # the workers' memory is given back before the feeds and the search index are made
     # while the page workers read pages back and write them (the CI path), this process makes the rest
     started = time.perf_counter()
     sites = [(loaded.site, loaded.body), *((view.site, view.body) for view in views)]
