@@ -172,3 +172,19 @@ def test_only_the_ci_path_makes_the_other_files_while_the_workers_write(
     checkout, cache = _ci_checkout(site, tmp_path / "saved-cache", tmp_path / "ci")
     _build(checkout, tmp_path / "ci" / "public", cache)
     assert seen == [False, True]
+
+
+def test_the_page_workers_are_gone_before_the_search_index_is_made(
+    site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Idle workers kept alive through the feeds and the search index had raised a cold build's peak memory."""
+    alive: list[int] = []
+    real = pipeline.search_files
+
+    def search_files(*args: Any) -> Iterator[Any]:
+        alive.append(len(multiprocessing.active_children()))
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "search_files", search_files)
+    report = _build(site, tmp_path / "public", tmp_path / "cache")
+    assert report.pages_rendered > 128 and alive == [0]  # enough pages for two workers; none left by then
