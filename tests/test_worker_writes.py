@@ -188,3 +188,28 @@ def test_the_page_workers_are_gone_before_the_search_index_is_made(
     monkeypatch.setattr(pipeline, "search_files", search_files)
     report = _build(site, tmp_path / "public", tmp_path / "cache")
     assert report.pages_rendered > 128 and alive == [0]  # enough pages for two workers; none left by then
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_unchanged_files_are_linked_by_the_workers_each_file_once(jobs: int, tmp_path: Path) -> None:
+    current, new = tmp_path / "current", tmp_path / "new"
+    paths = [f"p/{n % 13}/{n}/index.html" for n in range(staging.LINK_CHUNK * 3 + 5)]  # enough for two workers
+    for path in paths:
+        (current / path).parent.mkdir(parents=True, exist_ok=True)
+        (current / path).write_text(path, encoding="utf-8")
+    new.mkdir()
+    staging.link_same(current, new, paths, jobs)
+    assert all((new / p).stat().st_ino == (current / p).stat().st_ino for p in paths)
+    assert sorted(p.relative_to(new).as_posix() for p in new.rglob("*.html")) == sorted(paths)
+
+
+def test_a_file_the_workers_cannot_link_is_an_error_of_the_build(tmp_path: Path) -> None:
+    current, new = tmp_path / "current", tmp_path / "new"
+    paths = [f"p/{n}.html" for n in range(staging.LINK_CHUNK * 2 + 1)]
+    (current / "p").mkdir(parents=True)
+    for path in paths[:-1]:  # the last one is gone
+        (current / path).write_bytes(b"x")
+    new.mkdir()
+    with pytest.raises(FileNotFoundError):
+        staging.link_same(current, new, paths, 2)
+    assert multiprocessing.active_children() == []

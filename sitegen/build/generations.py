@@ -88,7 +88,7 @@ def write(
             recycle.remove_all(staging, gone)
         elif current is not None:  # the marker too, so that it keeps its time stamp
             marker = (MARKER,) if (current / MARKER).is_file() else ()
-            link_same(current, staging, (*marker, *staged.same))
+            link_same(current, staging, (*marker, *staged.same), workers.jobs if workers is not None else 1)
         if not (staging / MARKER).is_file():
             write_marker(staging)
         fault_point("staged")

@@ -210,7 +210,7 @@ def _build(
 ) -> tuple[BuildReport, LoadedSite, str]:
     options = run.options
     started = time.perf_counter()
-    workers = WorkerStaging()
+    workers = WorkerStaging(jobs=options.jobs)
     files = _files(run, loaded, destination, workers)
     written = write_site(files, output, run.cache.outputs.files or None, options.output_mode, workers)
     _record_output(run, loaded, written, destination)

@@ -57,7 +57,7 @@ def write(
         current = generations.current_folder(output)
         staged = stage(files, staging, current, workers=workers)
         if current is None or linked is not None:
-            _replace_whole(output, staging, current, staged)
+            _replace_whole(output, staging, current, staged, workers.jobs if workers is not None else 1)
             return staged, 0
         existing = set(previous) if previous is not None else set(walk(output))
         removals = sorted(existing - set(staged.paths))
@@ -75,10 +75,10 @@ def write(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _replace_whole(output: Path, staging: Path, current: Path | None, staged: Staged) -> None:
+def _replace_whole(output: Path, staging: Path, current: Path | None, staged: Staged, jobs: int) -> None:
     """A first build, or the output a link until now: the staging folder made whole, then put in its place."""
     if current is not None:
-        link_same(current, staging, staged.same)
+        link_same(current, staging, staged.same, jobs)
     write_marker(staging)
     fault_point("staged")
     if current is None:

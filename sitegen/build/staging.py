@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitegen.build.diskfull import DiskProblem, disk_errno
 from sitegen.build.faults import fault_point
+from sitegen.build.parallel import ordered_map
 from sitegen.build.recycle import clear_way, link
 from sitegen.model import OutputFile
 
@@ -34,6 +35,7 @@ class WorkerStaging:
     process to write one by one (`write_in_worker`)."""
 
     folder: str | None = None
+    jobs: int = 1  # the build's --jobs: how many processes may write (also to link unchanged files: link_same)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +131,28 @@ def write_marker(folder: Path) -> None:
     (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
-def link_same(current: Path, staging: Path, paths: Iterable[str]) -> None:
+LINK_CHUNK = 256  # files a worker links at a time
+
+
+def link_same(current: Path, staging: Path, paths: Iterable[str], jobs: int = 1) -> None:
     """Hard-link the unchanged files of `current` into `staging` (same bytes, inode and time stamps); a file
-    system without hard links gets copies with the same time stamps."""
-    folders: set[Path] = {staging}
-    for path in paths:
-        target = staging / path
-        if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
-        link(current / path, target)
+    system without hard links gets copies with the same time stamps. Many files (the first rebuild after a cold
+    build, a CI output restored: every file of the site) are linked by `jobs` forked workers, a chunk each: making
+    the folders and links is the kernel's time, which two processes share."""
+    listed = list(paths)
+
+    def link_chunk(n: int) -> None:
+        folders: set[Path] = {staging}
+        for path in listed[n * LINK_CHUNK : (n + 1) * LINK_CHUNK]:
+            target = staging / path
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)  # another worker may make it at once: allowed
+                folders.add(target.parent)
+            link(current / path, target)
+
+    chunks = (len(listed) + LINK_CHUNK - 1) // LINK_CHUNK
+    for _ in ordered_map(link_chunk, chunks, jobs, least=2):
+        pass
 
 
 def walk(root: Path) -> Iterator[str]:
