@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -140,10 +140,9 @@ class PageFiles:
     workers: tuple[Generator[Any, None, None], ...] = ()  # the ordered maps, each holding its pool
 
     def close(self) -> None:
-        """Stop the workers (a pool is terminated when its map is closed): once a build fails, none may go on
-        writing into a staging folder that is being removed, or into the next build's."""
-        for work in self.workers:
-            work.close()
+        """Stop the workers: once a build fails, none may go on writing into a staging folder that is being
+        removed, or into the next build's."""
+        _close(self.workers)
 
 
 def page_files(
@@ -191,7 +190,7 @@ def page_files(
             try:
                 rendered, sizes = _started(rendering), _started(writing)
             except BaseException:
-                PageFiles({}, keys, iter(()), True, tuple(maps)).close()
+                _close(maps)
                 raise
         written_back = (size for chunk in sizes for size in chunk)
     else:
@@ -251,6 +250,12 @@ def _pages(
     run.cache.articles.record_shapes(run.shapes)
     run.cache.pages.reused = run.pages_reused
     run.timings.append(("render templates", rendering))
+
+
+def _close(maps: Iterable[Generator[Any, None, None]]) -> None:
+    """Close ordered maps: each pool is terminated when its map is closed."""
+    for work in maps:
+        work.close()
 
 
 def _started(results: Iterator[T]) -> Iterator[T]:

@@ -117,14 +117,10 @@ def write_in_worker(folder: str, path: str, data: bytes) -> int | None:
     """In a page worker: `data` written at `path` below the staging folder (`WorkerStaging.folder`); its size, or
     None when it could not be written (the page then goes to `stage` as bytes, which writes it again or reports
     the full disk with what the build needed)."""
-    target = folder + path
     try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as out:
-            out.write(data)
+        return _write(OutputFile(path, data), folder + path, set())
     except OSError:
         return None
-    return len(data)
 
 
 def write_marker(folder: Path) -> None:
