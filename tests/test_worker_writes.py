@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -47,7 +48,7 @@ def writers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     log = tmp_path / "writers.log"
     real = staging.write_in_worker
 
-    def spy(folder: str, path: str, data: bytes) -> int | None:
+    def spy(folder: str, path: str, data: bytes) -> tuple[int, int] | None:
         with log.open("a", encoding="utf-8") as out:
             out.write(f"{os.getpid()} {path}\n")
         return real(folder, path, data)
@@ -132,8 +133,10 @@ def test_a_worker_write_that_fails_returns_none_and_leaves_the_rest(tmp_path: Pa
     (tmp_path / "taken").write_text("a file where a folder is needed", encoding="utf-8")
     folder = os.path.join(tmp_path, "")
     assert staging.write_in_worker(folder, "taken/index.html", b"x") is None
-    assert staging.write_in_worker(folder, "ok/index.html", "页".encode()) == 3
-    assert (tmp_path / "ok" / "index.html").read_bytes() == "页".encode()
+    written = tmp_path / "ok" / "index.html"
+    stat = staging.write_in_worker(folder, "ok/index.html", "页".encode())
+    assert written.read_bytes() == "页".encode()
+    assert stat == (written.stat().st_mtime_ns, 3)  # what the output record keeps: no stat of its own
 
 
 def test_a_build_that_fails_stops_its_workers_before_it_returns(
@@ -213,3 +216,34 @@ def test_a_file_the_workers_cannot_link_is_an_error_of_the_build(tmp_path: Path)
     with pytest.raises(FileNotFoundError):
         staging.link_same(current, new, paths, 2)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("output_mode", ["link", "folder"])
+def test_the_output_record_keeps_the_stats_the_writers_saw(
+    site: Path, output_mode: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Every file a build writes (by a worker or by the writer) is recorded with the stats its writer saw, which are
+    the file's stats in the committed output: the record makes no stat of its own for them, and the next build
+    finds every file intact."""
+    from sitegen.incremental import outputs
+    from sitegen.incremental.cache import BuildCache
+
+    stats_asked: list[str] = []
+    real_stat = os.stat
+
+    def counted_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        stats_asked.append(str(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(outputs, "os", SimpleNamespace(stat=counted_stat))  # the record's module only
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    options = BuildOptions(output_dir=out, cache_dir=cache, now=FIXED_NOW, jobs=2, output_mode=output_mode)
+    first = build(site, options)
+
+    recorded = BuildCache.load(cache).outputs.stats
+    on_disk = {path: real_stat(out / path) for path in recorded}
+    assert {path: (s.st_mtime_ns, s.st_size) for path, s in on_disk.items()} == recorded
+    assert len(recorded) == first.files_written + 1 > ARTICLES  # and the marker
+    assert [path for path in stats_asked if not path.endswith(".sitegen-output")] == []  # the marker is no _write
+    again = build(site, options)
+    assert again.files_written == 0

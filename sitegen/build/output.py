@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.build import generations, plainfolder
@@ -26,7 +26,7 @@ from sitegen.build.diskfull import DiskProblem, disk_errno, folder_size
 from sitegen.build.faults import fault_point
 from sitegen.build.staging import MARKER, MARKER_TEXT, WorkerStaging
 from sitegen.layout import ASSETS_DIR, CONTENT_DIR, TEMPLATES_DIR
-from sitegen.model import OutputFile
+from sitegen.model import OutputFile, WrittenStat
 
 SOURCE_FOLDERS = (CONTENT_DIR, ASSETS_DIR, TEMPLATES_DIR)
 LINK, FOLDER = "link", "folder"
@@ -46,6 +46,7 @@ class WriteReport:
     removed: int = 0
     paths: tuple[str, ...] = ()  # every file of the output, sorted
     kept: tuple[str, ...] = ()  # the files kept unseen, by their key (OutputFile.unchanged)
+    stats: Mapping[str, WrittenStat] = field(default_factory=dict)  # of the files written, as written
 
 
 def output_location(path: Path) -> Path:
@@ -106,4 +107,5 @@ def write_site(
         where = named.parent if named is not None and named.is_absolute() else output.parent
         raise DiskProblem(where, folder_size(output), exc.errno == errno.EROFS) from exc
     fault_point("committed")
-    return WriteReport(len(staged.changed), len(staged.same), removed, tuple(sorted(staged.paths)), staged.kept)
+    paths = tuple(sorted(staged.paths))
+    return WriteReport(len(staged.changed), len(staged.same), removed, paths, staged.kept, staged.stats)

@@ -27,7 +27,7 @@ from sitegen.build.run import Run
 from sitegen.build.staging import WorkerStaging, write_in_worker
 from sitegen.incremental.pages import PageStore, compress, decompress
 from sitegen.layout import TEMPLATES_DIR
-from sitegen.model import BodyOf, Config, OutputFile
+from sitegen.model import BodyOf, Config, OutputFile, WrittenStat
 from sitegen.render.frames import SitePart
 from sitegen.render.keys import ContextKeys
 from sitegen.render.pages import PageJob, make_environment, page_jobs, render_page, template_digests
@@ -150,7 +150,7 @@ def page_files(
 ) -> PageFiles:
     """The page plan, and its pages, in order; those to render are rendered on every core while they are handed on.
     When the writer stages into an empty folder (`workers.folder`: a cold build, a CI checkout's empty output), the
-    workers write the pages they render or read back from the page store themselves, and only their sizes come
+    workers write the pages they render or read back from the page store themselves, and only their stats come
     back; they start at once."""
     started = time.perf_counter()
     folder = workers.folder  # set by the writer before it asks for the first file; the workers fork later
@@ -164,35 +164,35 @@ def page_files(
         plan.jobs[i].variables["article"] for i in todo if plan.jobs[i].shows_body and plan.bodies[i] == loaded.body
     )
 
-    def render(n: int) -> tuple[bytes, int | None]:
+    def render(n: int) -> tuple[bytes, WrittenStat | None]:
         """In a worker: the page, compressed when the store keeps it (less crosses the pipes); written there too
-        when it may be (then its size, and nothing else when the store keeps nothing)."""
+        when it may be (then its stats, and nothing else when the store keeps nothing)."""
         i = todo[n]
         data = render_page(env, plan.configs[i], plan.jobs[i], plan.bodies[i])
-        size = write_in_worker(folder, plan.jobs[i].path, data) if folder is not None else None
+        stat = write_in_worker(folder, plan.jobs[i].path, data) if folder is not None else None
         if store.keeps:
-            return compress(data), size
-        return (b"" if size is not None else data), size
+            return compress(data), stat
+        return (b"" if stat is not None else data), stat
 
     rendering = ordered_map(render, len(todo), run.options.jobs)
     maps: list[Generator[Any, None, None]] = [rendering]
-    rendered: Iterator[tuple[bytes, int | None]] = rendering
+    rendered: Iterator[tuple[bytes, WrittenStat | None]] = rendering
     wanted = [(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)]
-    written_back: Iterator[int | None] | None = None
+    written_back: Iterator[WrittenStat | None] | None = None
     stored: Iterator[bytes | None] = iter(())
     meanwhile = folder is not None and len(todo) <= len(wanted)
     if folder is not None:
         chunks = (len(wanted) + STORE_CHUNK - 1) // STORE_CHUNK
         writing = ordered_map(_store_writer(destination, wanted, folder), chunks, run.options.jobs, least=2)
         maps.append(writing)
-        sizes: Iterator[list[int | None]] = writing
+        stats: Iterator[list[WrittenStat | None]] = writing
         if meanwhile:
             try:
-                rendered, sizes = _started(rendering), _started(writing)
+                rendered, stats = _started(rendering), _started(writing)
             except BaseException:
                 _close(maps)
                 raise
-        written_back = (size for chunk in sizes for size in chunk)
+        written_back = (stat for chunk in stats for stat in chunk)
     else:
         stored = destination.source.read_many(wanted)
     planning = time.perf_counter() - started
@@ -204,45 +204,45 @@ def page_files(
 
 @dataclass(frozen=True)
 class _Made:
-    """Where the plan's pages come from: the rendered pages (bytes, or with the size a worker wrote), in order; the
-    sizes of those read back from the store and written by a worker (None: the workers do not write); the bytes of
-    those read back here."""
+    """Where the plan's pages come from: the rendered pages (bytes, or with the stats of the file a worker wrote),
+    in order; the stats of those read back from the store and written by a worker (None: the workers do not
+    write); the bytes of those read back here."""
 
-    rendered: Iterator[tuple[bytes, int | None]]
-    written_back: Iterator[int | None] | None
+    rendered: Iterator[tuple[bytes, WrittenStat | None]]
+    written_back: Iterator[WrittenStat | None] | None
     stored: Iterator[bytes | None]
 
 
 def _pages(
     run: Run, plan: PagePlan, env: Any, destination: Destination, made: _Made, planning: float
 ) -> Iterator[OutputFile]:
-    """The plan's pages, in order, each rendered, read back or kept (`made`); those the workers wrote as sizes."""
+    """The plan's pages, in order, each rendered, read back or kept (`made`); those the workers wrote as stats."""
     store = destination.store
     rendering = planning  # the plan's time is the phase's too
     for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
         config, body = plan.configs[index], plan.bodies[index]
         waited = time.perf_counter()
         if action == FROM_STORE and made.written_back is not None:
-            size = next(made.written_back)  # None: no worker wrote it; read back here, if it can be
-            data = destination.source.get(job.path, digest) if size is None else None
+            stat = next(made.written_back)  # None: no worker wrote it; read back here, if it can be
+            data = destination.source.get(job.path, digest) if stat is None else None
         else:
-            size, data = None, taken_back(destination, action, digest, made.stored)
-        if size is not None:  # read back from the store and written by a worker
+            stat, data = None, taken_back(destination, action, digest, made.stored)
+        if stat is not None:  # read back from the store and written by a worker
             run.pages_reused += 1
         elif action == RENDER or (action == FROM_STORE and data is None):
-            data, size = next(made.rendered) if action == RENDER else (render_page(env, config, job, body), None)
+            data, stat = next(made.rendered) if action == RENDER else (render_page(env, config, job, body), None)
             if store.keeps:
                 blob = data if action == RENDER else compress(data)
                 store.put(job.path, digest, blob)
-                data = decompress(blob) if action == RENDER and size is None else data
+                data = decompress(blob) if action == RENDER and stat is None else data
             run.pages_rendered += 1
-            if size is None:
+            if stat is None:
                 destination.remember_page(digest, data)
         else:
             run.pages_reused += 1
         rendering += time.perf_counter() - waited
-        if size is not None:
-            yield OutputFile(job.path, staged=size)
+        if stat is not None:
+            yield OutputFile(job.path, staged=stat)
         else:
             yield OutputFile(job.path, data, unchanged=data is None)  # None: kept in the output
         if run.options.progress is not None and index % 200 == 0:
@@ -266,13 +266,13 @@ def _started(results: Iterator[T]) -> Iterator[T]:
 
 def _store_writer(
     destination: Destination, wanted: list[tuple[str, str]], folder: str
-) -> Callable[[int], list[int | None]]:
+) -> Callable[[int], list[WrittenStat | None]]:
     """The work of a worker writing pages read back from the page store: the `n`th chunk of `wanted` (path, digest)
-    read through a connection of the worker's own, and written below `folder`; each page's size, or None when the
+    read through a connection of the worker's own, and written below `folder`; each page's stats, or None when the
     store has no such row or the file could not be written (this process then renders or writes it)."""
     readers: dict[int, PageStore] = {}
 
-    def write_back(n: int) -> list[int | None]:
+    def write_back(n: int) -> list[WrittenStat | None]:
         reader = readers.get(os.getpid())
         if reader is None:
             reader = readers[os.getpid()] = destination.source.reader()

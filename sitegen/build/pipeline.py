@@ -230,7 +230,7 @@ def _record_output(run: Run, loaded: LoadedSite, written: WriteReport, destinati
     """What the next build needs to know of this output: its files, their stats, the sources of its copies; the page
     store keeps only this output's files."""
     run.cache.outputs.record_files(written.paths)
-    run.cache.outputs.record_written(destination.folder, written.paths, written.kept)
+    run.cache.outputs.record_written(destination.folder, written.paths, written.kept, written.stats)
     destination.store.retain(set(written.paths))
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
     run.cache.copies.record(copies, run.started_ns - RACY_NANOSECONDS, images_folder(run.site_dir, run.options))

@@ -13,14 +13,14 @@ import errno
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.build.diskfull import DiskProblem, disk_errno
 from sitegen.build.faults import fault_point
 from sitegen.build.parallel import ordered_map
 from sitegen.build.recycle import clear_way, link
-from sitegen.model import OutputFile
+from sitegen.model import OutputFile, WrittenStat
 
 MARKER = ".sitegen-output"  # marks a folder sitegen may replace
 MARKER_TEXT = "built by sitegen; safe to delete\n"
@@ -44,6 +44,7 @@ class Staged:
     changed: tuple[str, ...]  # written to the staging folder
     same: tuple[str, ...]  # already in the current output with these bytes
     kept: tuple[str, ...]  # the files kept unseen, by their key (OutputFile.unchanged)
+    stats: dict[str, WrittenStat] = field(default_factory=dict)  # of each file written, as its writer saw it
 
 
 def stage(
@@ -58,6 +59,7 @@ def stage(
     a changed file replaces its link, never writes through it. `workers`: told the folder when there is nothing
     to compare with, so that the page workers write there themselves (a file `staged` by them is only counted)."""
     paths, changed, same, kept = [MARKER], [], [], []
+    stats: dict[str, WrittenStat] = {}  # the writer's own: the output record needs no stat of its own afterwards
     written = 0
     root = os.path.join(staging, "")  # paths joined as text: cheaper than a Path object per file (17,000 files)
     folders: set[str] = {os.path.dirname(root)}
@@ -73,10 +75,11 @@ def stage(
             if current is not None and (file.unchanged or _unchanged(current / file.path, file)):
                 same.append(file.path)
                 continue
-            if file.staged is not None:
-                written += file.staged
-            else:
-                written = _stage_one(file, staging, root, folders, recycled, written, remaining, current)
+            stat = file.staged
+            if stat is None:
+                stat = _stage_one(file, staging, root, folders, recycled, written, remaining, current)
+            written += stat[1]
+            stats[file.path] = stat
             changed.append(file.path)
             fault_point("staging", len(changed))
     finally:
@@ -85,7 +88,7 @@ def stage(
         close = getattr(remaining, "close", None)
         if close is not None:  # a generator left early (a failed build): its page workers stop before we return
             close()
-    return Staged(tuple(paths), tuple(changed), tuple(same), tuple(kept))
+    return Staged(tuple(paths), tuple(changed), tuple(same), tuple(kept), stats)
 
 
 def _stage_one(
@@ -97,15 +100,15 @@ def _stage_one(
     written: int,
     remaining: Iterator[OutputFile],
     current: Path | None,
-) -> int:
-    """Write one file; the bytes written so far. A full or read-only disk: DiskProblem, with what the build
-    needed."""
+) -> WrittenStat:
+    """Write one file; its stats. A full or read-only disk: DiskProblem, with what the build needed (`written`:
+    the bytes written so far)."""
     target = root + file.path
     try:
         if recycled:
             clear_way(staging, file.path)
             folders.add(os.path.dirname(target))
-        return written + _write(file, target, folders)
+        return _write(file, target, folders)
     except OSError as exc:
         if disk_errno(exc) is None:
             raise
@@ -113,8 +116,8 @@ def _stage_one(
         raise DiskProblem(staging, needed, exc.errno == errno.EROFS) from exc
 
 
-def write_in_worker(folder: str, path: str, data: bytes) -> int | None:
-    """In a page worker: `data` written at `path` below the staging folder (`WorkerStaging.folder`); its size, or
+def write_in_worker(folder: str, path: str, data: bytes) -> WrittenStat | None:
+    """In a page worker: `data` written at `path` below the staging folder (`WorkerStaging.folder`); its stats, or
     None when it could not be written (the page then goes to `stage` as bytes, which writes it again or reports
     the full disk with what the build needed)."""
     try:
@@ -158,7 +161,8 @@ def walk(root: Path) -> Iterator[str]:
             yield (Path(folder) / name).relative_to(root).as_posix()
 
 
-def _write(file: OutputFile, target: str, folders: set[str]) -> int:
+def _write(file: OutputFile, target: str, folders: set[str]) -> WrittenStat:
+    """Write one file; its (mtime_ns, size) once written, which the output record keeps (no stat of its own)."""
     folder = os.path.dirname(target)
     if folder not in folders:
         os.makedirs(folder, exist_ok=True)
@@ -166,11 +170,14 @@ def _write(file: OutputFile, target: str, folders: set[str]) -> int:
     if file.data is not None:
         with open(target, "wb") as out:
             out.write(file.data)
-        return len(file.data)
-    if file.copy_from is not None:
+            out.flush()  # every write is made before the stat: closing changes no time stamp
+            stat = os.fstat(out.fileno())
+    elif file.copy_from is not None:
         shutil.copyfile(file.copy_from, target)
-        return os.stat(target).st_size
-    raise FileNotFoundError(f"{file.path} was to be kept from the last build, but it is gone")
+        stat = os.stat(target)
+    else:
+        raise FileNotFoundError(f"{file.path} was to be kept from the last build, but it is gone")
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _unchanged(existing: Path, file: OutputFile) -> bool:
@@ -191,7 +198,7 @@ def _unchanged(existing: Path, file: OutputFile) -> bool:
 
 def _size(file: OutputFile) -> int:
     if file.staged is not None:
-        return file.staged
+        return file.staged[1]
     if file.data is not None:
         return len(file.data)
     with contextlib.suppress(OSError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,13 +39,24 @@ class OutputRecord:
         if files != self.files:
             self.files, self.changed = files, True
 
-    def record_written(self, output: Path, paths: Iterable[str], kept: Iterable[str]) -> None:
-        """Note the stats of the output's files after a build; those it `kept` unseen keep the stats they had."""
-        kept = set(kept)
+    def record_written(
+        self,
+        output: Path,
+        paths: Iterable[str],
+        kept: Iterable[str],
+        written: Mapping[str, tuple[int, int]] | None = None,
+    ) -> None:
+        """Note the stats of the output's files after a build; those it `kept` unseen keep the stats they had, those
+        it wrote the stats their writer saw (`written`: renaming a file or its folder into place keeps them)."""
+        kept, written = set(kept), written or {}
         stats: dict[str, tuple[int, int]] = {}
         for path in paths:
             if path in kept and path in self.stats:
                 stats[path] = self.stats[path]
+                continue
+            known = written.get(path)
+            if known is not None:
+                stats[path] = known
                 continue
             with contextlib.suppress(OSError):
                 stat = os.stat(f"{output}/{path}")  # joined as text: asked of every page of every build

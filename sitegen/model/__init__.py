@@ -16,6 +16,7 @@ from sitegen.model.article import (
     Image,
     ImageVariant,
     OutputFile,
+    WrittenStat,
     output_path_for,
 )
 from sitegen.model.pages import (
@@ -67,5 +68,6 @@ __all__ = [
     "Picture",
     "Site",
     "Tag",
+    "WrittenStat",
     "output_path_for",
 ]

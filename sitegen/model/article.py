@@ -187,6 +187,10 @@ class Body:
 BodyOf = Callable[[Article], Body]  # an article's body, from wherever the build keeps them
 
 
+# a file's (st_mtime_ns, st_size) as its writer saw it once written: the output record keeps it
+WrittenStat = tuple[int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class OutputFile:
     """A file of the built site: rendered bytes, or a source file to copy."""
@@ -195,7 +199,8 @@ class OutputFile:
     data: bytes | None = None
     copy_from: Path | None = None
     unchanged: bool = False  # the output already holds it: its inputs match the cached build
-    staged: int | None = None  # its bytes, when a page worker wrote it to the staging folder itself (build/staging)
+    staged: WrittenStat | None = None  # when a page worker wrote it to the staging folder itself (build/staging)
+
 
 
 def output_path_for(url: str) -> str:
