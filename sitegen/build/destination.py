@@ -15,6 +15,7 @@ none of them asks which mode it is in.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,13 +121,23 @@ class OutputFolder(Destination):
         return cls(folder, cache, DiskPageStore(cache_folder / PAGES_FILE), cache_folder)
 
     def page_kept(self, path: str, digest: str) -> bool:
-        return self.cache.pages.digests.get(path) == digest and self.cache.outputs.intact(self.folder, path)
+        return self.cache.pages.digests.get(path) == digest and self._intact(path)
 
     def files_kept(self, paths: Iterable[str]) -> bool:
-        return all(self.cache.outputs.intact(self.folder, path) for path in paths)
+        return all(self._intact(path) for path in paths)
 
     def copy_kept(self, path: str, source: Path) -> bool:
-        return self.cache.copies.unchanged(path, source) and self.cache.outputs.intact(self.folder, path)
+        return self.cache.copies.unchanged(path, source) and self._intact(path)
+
+    def _intact(self, path: str) -> bool:
+        return self._present and self.cache.outputs.intact(self.folder, path)
+
+    @functools.cached_property
+    def _present(self) -> bool:
+        """Whether there is an output to keep files of: a CI checkout's is absent (its cache restored, its record
+        naming every file), and then no file is looked for. Asked once: only this build writes the output, and
+        it commits after the last file is planned."""
+        return self.folder.is_dir()
 
     def last_index(self, folder: str, state_file: str, warnings: list[str] | None = None) -> LastIndex:
         if self.states is None:
