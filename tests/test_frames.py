@@ -154,6 +154,49 @@ def test_a_recorded_frame_stands_only_for_its_sites_frame_and_places(example) ->
     assert page_digests(plan, ContextKeys(), forged, (), 1)[0] == framed_key("0" * 40, _digests(site, forged, path))
 
 
+def test_a_page_naming_no_changed_article_keeps_the_key_recorded_with_its_frame(example) -> None:
+    site, people = example
+    record = PageRecord()
+    first = page_digests(_plan(site), ContextKeys(), record, (), 1)
+    assert record.framed == {job.path: key for job, key in zip(_plan(site).jobs, first, strict=True)}
+    assert record.article_digests == (tuple(str(ContextKeys().value(a)) for a in site.articles),)
+    # recorded keys are used as they are, not made again (forged ones show it) ...
+    forged = PageRecord(
+        frames=dict(record.frames),
+        site_frame=record.site_frame,
+        framed=dict.fromkeys(record.framed, "forged"),
+        article_digests=record.article_digests,
+    )
+    assert set(page_digests(_plan(site), ContextKeys(), forged, (), 1)) == {"forged"}
+    # ... but only by a page naming no article whose digest changed: those are keyed anew
+    target = site.articles[2]
+    edited_article = replace(target, summary="新摘要", fingerprint="e" * 40, char_count=target.char_count + 1)
+    edited = _assembled(site, people, tuple(edited_article if a is target else a for a in site.articles))
+    forged = PageRecord(
+        frames=dict(record.frames),
+        site_frame=record.site_frame,
+        framed=dict.fromkeys(record.framed, "forged"),
+        article_digests=record.article_digests,
+    )
+    keys = page_digests(_plan(edited), ContextKeys(), forged, (), 1)
+    walked = page_digests(_plan(edited), ContextKeys(), PageRecord(), (), 1)
+    naming = {job.path for job in _plan(edited).jobs if 2 in record.frames[job.path][1]}
+    assert f"{target.url}index.html" in naming and "index.html" in naming
+    for job, key, fresh in zip(_plan(edited).jobs, keys, walked, strict=True):
+        assert key == (fresh if job.path in naming else "forged"), job.path
+    # a record without the articles' digests (or of another length) trusts the key of no page naming an article
+    for digests in ((), (record.article_digests[0][:-1],)):
+        damaged = PageRecord(
+            frames=dict(record.frames),
+            site_frame=record.site_frame,
+            framed=dict.fromkeys(record.framed, "forged"),
+            article_digests=digests,
+        )
+        keys = page_digests(_plan(site), ContextKeys(), damaged, (), 1)
+        for job, key, fresh in zip(_plan(site).jobs, keys, first, strict=True):
+            assert key == (fresh if record.frames[job.path][1] else "forged"), job.path
+
+
 def _digests(site: Site, record: PageRecord, path: str) -> list[str]:
     keys = ContextKeys()
     return [str(keys.value(site.articles[n])) for n in record.frames[path][1]]

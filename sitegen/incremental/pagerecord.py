@@ -14,7 +14,15 @@ from typing import Any
 from sitegen.incremental.places import Places
 
 # this record's part of the build cache's index, and its type
-INDEX_PART = {"pages": dict, "template_references": dict, "frames": dict, "site_frame": str, "shaping": dict}
+INDEX_PART = {
+    "pages": dict,
+    "template_references": dict,
+    "frames": dict,
+    "site_frame": str,
+    "shaping": dict,
+    "framed": dict,
+    "article_digests": tuple,
+}
 
 # a page's frame (sitegen.render.frames) and the articles it names, by their places in its site's articles
 Frame = tuple[str, tuple[int, ...]]
@@ -31,6 +39,8 @@ class PageRecord:
     frames: dict[str, Frame] = field(default_factory=dict)
     site_frame: str = ""
     shaping: dict[str, str] = field(default_factory=dict)  # by an article's digest, its shaping fields' digest
+    framed: dict[str, str] = field(default_factory=dict)  # the key of each page with a frame, made with it
+    article_digests: tuple[tuple[str, ...], ...] = ()  # each site's articles' digests, by place, as keyed
     reused: int = 0  # pages this build did not render
     changed: bool = False  # whether the disk copy needs writing
 
@@ -38,6 +48,7 @@ class PageRecord:
         self.digests.clear()
         self.in_memory.clear()
         self.frames, self.site_frame, self.shaping = {}, "", {}
+        self.framed, self.article_digests = {}, ()
         self.changed = True
 
     def record(self, digests: dict[str, str]) -> None:
@@ -45,11 +56,20 @@ class PageRecord:
         if digests != self.digests:
             self.digests, self.changed = digests, True
 
-    def record_frames(self, site_frame: str, frames: dict[str, Frame], shaping: dict[str, str]) -> None:
-        """Note the frame of this build's site and of each of its pages (those that have one), and the digests of
-        its articles' shaping fields."""
-        if site_frame != self.site_frame or frames != self.frames or shaping != self.shaping:
-            self.site_frame, self.frames, self.shaping, self.changed = site_frame, frames, shaping, True
+    def record_frames(
+        self,
+        site_frame: str,
+        frames: dict[str, Frame],
+        shaping: dict[str, str],
+        framed: dict[str, str],
+        article_digests: tuple[tuple[str, ...], ...],
+    ) -> None:
+        """Note the frame of this build's site and of each of its pages (those that have one) with the key it gave,
+        the digests of its articles' shaping fields, and each site's articles' digests by place."""
+        new = (site_frame, frames, shaping, framed, article_digests)
+        if new != (self.site_frame, self.frames, self.shaping, self.framed, self.article_digests):
+            self.site_frame, self.frames, self.shaping, self.framed, self.article_digests = new
+            self.changed = True
 
     def record_references(self, references: dict[str, tuple[str, ...] | None]) -> None:
         """Keep what this build's templates refer to (the others' entries go)."""
@@ -70,7 +90,9 @@ class PageRecord:
             template_references=_references(index),
             frames=_frames(index["frames"]),
             site_frame=index["site_frame"],
-            shaping={k: v for k, v in index["shaping"].items() if type(k) is str and type(v) is str},
+            shaping=_texts(index["shaping"]),
+            framed=_texts(index["framed"]),
+            article_digests=_article_digests(index["article_digests"]),
         )
 
     def index_part(self) -> dict[str, Any]:
@@ -80,6 +102,8 @@ class PageRecord:
             "frames": self.frames,
             "site_frame": self.site_frame,
             "shaping": self.shaping,
+            "framed": self.framed,
+            "article_digests": self.article_digests,
         }
 
 
@@ -95,6 +119,19 @@ def _frames(part: dict[Any, Any]) -> dict[str, Frame]:
         and type(frame[1]) is tuple
         and all(type(n) is int and n >= 0 for n in frame[1])
     }
+
+
+def _texts(part: dict[Any, Any]) -> dict[str, str]:
+    """A table of text by text as saved; another entry is dropped (made again)."""
+    return {k: v for k, v in part.items() if type(k) is str and type(v) is str}
+
+
+def _article_digests(part: tuple[Any, ...]) -> tuple[tuple[str, ...], ...]:
+    """Each site's article digests as saved; a damaged one stands for no site (every page naming its articles is
+    keyed anew)."""
+    return tuple(
+        digests if type(digests) is tuple and all(type(d) is str for d in digests) else () for digests in part
+    )
 
 
 def _references(index: dict[str, Any]) -> dict[str, tuple[str, ...] | None]:
