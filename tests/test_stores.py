@@ -16,7 +16,7 @@ from sitegen.incremental.copies import CopyRecord
 from sitegen.incremental.outputs import OutputRecord
 from sitegen.incremental.pagerecord import PageRecord
 from sitegen.incremental.pickles import Pickler, SafeUnpickler
-from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
+from sitegen.incremental.places import Places, all_relative, folder_prefixes, inside, relative_path
 from sitegen.incremental.searchrecord import SearchRecord
 from sitegen.related import RelatedMemo
 
@@ -186,6 +186,36 @@ def _relative_by_parts(path: object) -> bool:
 def test_the_relative_path_rule_is_the_rule_spelt_out_part_by_part(pieces: list[str]) -> None:
     path = "".join(pieces)
     assert relative_path(path) == _relative_by_parts(path), repr(path)
+
+
+_PIECES = st.sampled_from(["a", "b.md", ".", "..", "...", "/", "\\", "\0", "\n", " ", "é"])
+
+
+@given(st.lists(st.lists(_PIECES, max_size=6).map("".join), max_size=5))
+def test_many_paths_at_once_pass_only_where_each_passes_alone(paths: list[str]) -> None:
+    """The one match over many paths (the cache's common case) never lets through a path the rule refuses; it
+    refuses all of them only where one is refused, or holds a line break (then each is checked alone)."""
+    if all_relative(paths):
+        assert all(relative_path(path) for path in paths), paths
+    elif all(relative_path(path) for path in paths):
+        assert any("\n" in path for path in paths), paths
+    mixed: list[object] = [*paths, 3]
+    assert not all_relative(mixed) and all_relative([])
+
+
+def test_page_frames_read_back_are_kept_only_when_of_the_expected_types(tmp_path: Path) -> None:
+    index = {**filled_cache().pages.index_part(), "site_frame": "s"}
+    index["frames"] = {
+        "a.html": ("f", (0, 3, 2)),
+        "b.html": ("f", ()),
+        "c.html": ("f", (1, -1)),
+        "d.html": ("f", (1, True)),
+        "e.html": ("f", ("1",)),
+        "f.html": ("f", [1]),
+        "g.html": (b"f", (1,)),
+    }
+    record = PageRecord.from_index(index, Places(tmp_path / CACHE_FILE, []))
+    assert record.frames == {"a.html": ("f", (0, 3, 2)), "b.html": ("f", ())}
 
 
 def test_paths_read_back_stay_inside_their_folder(tmp_path: Path) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sitegen.cachenotes import dropped, outside
 
@@ -21,6 +22,8 @@ class Places:
         self.file, self.warnings = file, warnings
 
     def relative(self, items: dict[Any, Any]) -> dict[str, Any]:
+        if all_relative(items):  # the common case, told at once
+            return dict(items)
         kept = {path: value for path, value in items.items() if relative_path(path)}
         strays = [path for path in items if path not in kept]
         if strays:  # one line for a file, however many it names
@@ -34,6 +37,24 @@ class Places:
 # a part: neither empty nor "." nor "..", without "/", "\\" or NUL; parts joined by single slashes
 _PART = r"(?!\.\.?(?:/|\Z))[^/\\\0]+"
 _RELATIVE = re.compile(rf"{_PART}(?:/{_PART})*\Z")
+
+
+# the same, for many paths joined by line breaks: a part holds no line break here (a path with one is checked alone)
+_LINE_PART = r"(?!\.\.?(?:/|\n|\Z))[^/\\\0\n]+"
+_LINE = rf"{_LINE_PART}(?:/{_LINE_PART})*"
+_RELATIVE_LINES = re.compile(rf"{_LINE}(?:\n{_LINE})*")
+
+
+def all_relative(paths: Iterable[object]) -> bool:
+    """Whether every one of `paths` is a `relative_path`, told by one match over them all (a cache holds tens of
+    thousands). False may also mean that one holds a line break: the caller then checks each alone. Never True
+    where `relative_path` would refuse one: each line is held to the same rules, and stricter."""
+    listed = list(paths)
+    if not listed:
+        return True
+    if set(map(type, listed)) != {str}:
+        return False
+    return _RELATIVE_LINES.fullmatch("\n".join(cast(list[str], listed))) is not None
 
 
 def relative_path(path: object) -> bool:
