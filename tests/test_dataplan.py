@@ -209,7 +209,7 @@ def test_a_data_file_changed_by_hand_comes_back_from_the_store_and_a_damaged_row
     assert tree(tmp_path / "public") == expected
     store = DiskPageStore(tmp_path / "cache" / PAGES_FILE)
     digest = store.digests()["towns/feed.xml"]
-    store.put("towns/feed.xml", digest, b"not zlib")
+    store.put("towns/feed.xml", digest, b"not compressed")
     store.flush()
     store.close()
     remove_output(tmp_path / "public")
