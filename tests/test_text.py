@@ -163,7 +163,7 @@ _MIXED_TEXT = st.text(
 @given(_MIXED_TEXT)
 @settings(max_examples=300)
 def test_reading_minutes_counts_as_the_two_scans_did(text: str) -> None:
-    # the count of CJK characters comes from subn: the same as counting the matches one by one
+    # counted by runs of CJK characters: the same as counting and replacing them one by one
     cjk = len(CJK.findall(text))
     words = len(LATIN_WORD.findall(CJK.sub(" ", text)))
     assert reading_minutes(text) == max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))

@@ -9,6 +9,7 @@ SENTENCE_ENDS = "。！？!?"  # a summary ends where a sentence does: never at 
 CLOSING_QUOTES = "”’」』）)\"'"
 SUMMARY_LENGTH = 120
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_CJK_RUN = re.compile(f"{CJK.pattern}+")
 LATIN_WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’-][A-Za-z0-9\u00c0-\u024f]+)*")
 CJK_PER_MINUTE = 500
 WORDS_PER_MINUTE = 200
@@ -62,6 +63,7 @@ def character_count(text: str) -> int:
 
 def reading_minutes(text: str) -> int:
     """Reading time in whole minutes (at least 1): CJK characters at 500/min, Latin words at 200/min."""
-    latin, cjk = CJK.subn(" ", text)  # the count of what was replaced: no list of every character
-    words = len(LATIN_WORD.findall(latin))
+    runs = _CJK_RUN.findall(text)  # runs, not characters: a match per phrase, not one per character
+    cjk = sum(map(len, runs))
+    words = len(LATIN_WORD.findall(_CJK_RUN.sub(" ", text) if runs else text))
     return max(1, math.ceil(cjk / CJK_PER_MINUTE + words / WORDS_PER_MINUTE))
