@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import pickle
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
+from conftest import articles_with_bodies, copy_example_site
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +17,7 @@ from sitegen.incremental.cache import CACHE_FILE, BuildCache
 from sitegen.incremental.copies import CopyRecord
 from sitegen.incremental.outputs import OutputRecord
 from sitegen.incremental.pagerecord import PageRecord
-from sitegen.incremental.pickles import Pickler, SafeUnpickler
+from sitegen.incremental.pickles import Pickler, SafeUnpickler, send_by_value
 from sitegen.incremental.places import Places, all_relative, folder_prefixes, inside, relative_path
 from sitegen.incremental.searchrecord import SearchRecord
 from sitegen.related import RelatedMemo
@@ -264,3 +266,17 @@ def test_cached_objects_are_made_from_their_field_values_as_their_constructor_ma
         _rebuild("ImageVariant", ("a", 1, 2, "image/webp"))  # one value short: refused, as the class refuses it
     with pytest.raises(TypeError):
         _rebuild("ImageVariant", ("a", 1, 2, "image/webp", None, "extra"))
+
+
+def test_articles_from_the_markdown_workers_are_pickled_by_their_fields_and_paths_as_text(tmp_path: Path) -> None:
+    """Once `send_by_value` has run (before the Markdown pool forks), multiprocessing's pickler saves an article, its
+    pictures and their paths as the cache's Pickler does, and reads the same article back."""
+    site = copy_example_site(tmp_path)
+    articles = articles_with_bodies(site)
+    pictured = [a for a in articles if a.images]
+    assert pictured
+    send_by_value()
+    for article in pictured:
+        blob = bytes(ForkingPickler.dumps(article))
+        assert b"_rebuild" in blob and b"_path" in blob and b"PosixPath" not in blob
+        assert pickle.loads(blob) == article

@@ -29,6 +29,7 @@ from sitegen.errors import BuildFailed, ContentError
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, files_fingerprint
 from sitegen.incremental.edits import SourceEdits
+from sitegen.incremental.pickles import send_by_value
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.layout import CONFIG_FILE
 from sitegen.model import Article, Body, Config, OutputFile, Site
@@ -307,6 +308,7 @@ def _render(
         for src in (*(i.src for i in s.text.front_matter.images), *s.body_pictures)
     )
     markdown = MarkdownRenderer(config.language)
+    send_by_value()  # the articles the workers send back, pickled by their fields (read back far faster)
     rendered = ordered_map(lambda i: render_kept(to_render[i], markdown, pictures, urls, now), len(to_render), jobs)
     articles: dict[str, Article] = {}
     shared = SharedPictures()  # a worker's article brings its own copy of each picture: one copy for all
