@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -346,3 +346,18 @@ def test_date_filters() -> None:
     assert date_text(datetime(2022, 12, 12, 8, 30, tzinfo=tz)) == "2022-12-12 08:30"
     assert date_text(datetime(2022, 12, 12, 8, 30, 15, tzinfo=tz)) == "2022-12-12 08:30"
     assert isodate(datetime(2022, 12, 12, 8, 30, tzinfo=tz)) == "2022-12-12T08:30:00+08:00"
+
+
+def test_date_filters_remember_each_text_apart_for_equal_instants_that_print_differently() -> None:
+    """The texts are remembered; an instant equal to one already shown, in another zone or fold, prints its own."""
+    shanghai, utc, london = ZoneInfo("Asia/Shanghai"), UTC, ZoneInfo("Europe/London")
+    morning = datetime(2022, 12, 12, 8, 30, tzinfo=shanghai)
+    same_instant = datetime(2022, 12, 12, 0, 30, tzinfo=utc)
+    assert morning == same_instant
+    for _ in range(2):
+        assert (date_text(morning), isodate(morning)) == ("2022-12-12 08:30", "2022-12-12T08:30:00+08:00")
+        assert (date_text(same_instant), isodate(same_instant)) == ("2022-12-12 00:30", "2022-12-12T00:30:00+00:00")
+    # the hour clocks go back: the same wall time twice, told apart by fold
+    first, second = (datetime(2022, 10, 30, 1, 30, tzinfo=london, fold=fold) for fold in (0, 1))
+    assert (isodate(first), isodate(second)) == ("2022-10-30T01:30:00+01:00", "2022-10-30T01:30:00+00:00")
+    assert (isodate(first), isodate(second)) == ("2022-10-30T01:30:00+01:00", "2022-10-30T01:30:00+00:00")
