@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.model import Article, Body, Site
-from sitegen.render.feeds import ATOM, atom_feed, site_feeds
+from sitegen.render.feeds import ATOM, atom_feed, site_feeds, sitemap_pages
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 HOSTILE = st.one_of(TEXT, st.sampled_from(['<b>&amp;"\'</b>', "a\r\nb\tc", "\x00\x1f\ufffe", " ", "]]>", ""]))
@@ -92,3 +92,33 @@ def test_the_feeds_of_a_site_share_entries_and_are_what_each_feed_alone_would_be
         items = [a for a in site.articles if author.name in a.authors]
         title = f"{author.name} - {site.config.title}"
         assert made[url] == atom_feed(site.config, title, author.url, url, items, titles, body)
+
+
+def test_the_sitemap_dates_each_listing_by_its_latest_article_updated_or_published(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Each listing's lastmod is the latest of its articles' `updated` (else `date`), as one walk of each listing
+    finds it: also when an older article was updated after the newest was published, and for a listing whose
+    articles are not the site's own objects."""
+    folder = tmp_path_factory.mktemp("sitemap")
+    files = {"site.yaml": SITE_YAML}
+    files["content/towns/2024/old.md"] = article(title="旧文", date="2024-01-01", updated="2024-03-05", tags="[甲]")
+    files["content/towns/2024/new.md"] = article(title="新文", date="2024-02-01", tags="[甲, 乙]")
+    files["content/tips/2024/tip.md"] = article(title="爆料", date="2024-01-15", tags="[乙]")
+    for relative, text in files.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(text, encoding="utf-8")
+    site = load(folder)
+
+    def walked(items: Any) -> str | None:
+        return max((a.updated or a.date) for a in items).isoformat() if items else None
+
+    listings = (*site.listings, *site.tag_listings, *site.author_listings, *site.archive_listings)
+    expected = {listing.url: walked(listing.articles) for listing in listings}
+    pages = dict(sitemap_pages(site))
+    assert {url: pages[url] for url in expected} == expected
+    jia = next(listing for listing in site.tag_listings if listing.tag is not None and listing.tag.name == "甲")
+    assert pages[jia.url].startswith("2024-03-05")  # the older article's update, not the newer one's date
+    copies = tuple(dataclasses.replace(a, title=a.title + "！") for a in site.listings[0].articles)
+    foreign = dataclasses.replace(site, listings=(dataclasses.replace(site.listings[0], articles=copies),))
+    assert dict(sitemap_pages(foreign))[site.listings[0].url] == walked(copies)
