@@ -142,7 +142,7 @@ def clear_way(root: Path, path: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
 
 
-def link(source: Path, target: Path) -> None:
+def link(source: Path | str, target: Path | str) -> None:
     """A hard link (same bytes, inode and time stamps); a copy with the same time stamps where there are none."""
     try:
         os.link(source, target)

@@ -139,15 +139,17 @@ def link_same(current: Path, staging: Path, paths: Iterable[str], jobs: int = 1)
     build, a CI output restored: every file of the site) are linked by `jobs` forked workers, a chunk each: making
     the folders and links is the kernel's time, which two processes share."""
     listed = list(paths)
+    source, destination = os.path.join(current, ""), os.path.join(staging, "")
 
     def link_chunk(n: int) -> None:
-        folders: set[Path] = {staging}
+        # joined as text: pathlib's joins and parents were half of a worker's time (17,000 files at 10,000 articles)
+        folders = {""}
         for path in listed[n * LINK_CHUNK : (n + 1) * LINK_CHUNK]:
-            target = staging / path
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)  # another worker may make it at once: allowed
-                folders.add(target.parent)
-            link(current / path, target)
+            folder = os.path.dirname(path)
+            if folder not in folders:
+                os.makedirs(destination + folder, exist_ok=True)  # another worker may make it at once: allowed
+                folders.add(folder)
+            link(source + path, destination + path)
 
     chunks = (len(listed) + LINK_CHUNK - 1) // LINK_CHUNK
     for _ in ordered_map(link_chunk, chunks, jobs, least=2):
