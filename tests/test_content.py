@@ -269,3 +269,17 @@ def test_a_picture_that_links_out_of_the_site_is_reported_as_leaving_it(make_sit
     (site / "content/towns/linked.png").symlink_to(site.parent / "secret.png")
     (message,) = failures(site)
     assert message.startswith("content/towns/a.md:6: images: picture 'linked.png' leaves the site folder"), message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_article_without_a_body_has_no_summary_or_words_of_another_article(make_site: MakeSite, jobs: int) -> None:
+    """Rendered after an article with a body by the same Markdown instance, an empty body took that article's
+    summary, word count and search text: on its page, in the listings and in the feeds."""
+    files = {f"content/towns/{name}.md": article(title=name, date=f"2024-03-0{n + 1}", body="第一篇的正文。")
+             for n, name in enumerate(("a", "c", "e"))}  # fmt: skip
+    files |= {f"content/towns/{name}.md": article(title=name, date="2024-03-05", body="") for name in ("b", "d", "f")}
+    site = make_site(files)
+    by_title = {a.title: a for a in load(site, jobs=jobs).articles}
+    for empty in ("b", "d", "f"):
+        assert (by_title[empty].summary, by_title[empty].char_count) == ("", 0)
+    assert by_title["a"].summary == "第一篇的正文。"

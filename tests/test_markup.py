@@ -50,6 +50,18 @@ def test_a_reused_renderer_does_not_carry_ids_or_footnotes_over() -> None:
     assert second.html.count('class="footnote-ref"') == 1
 
 
+@pytest.mark.parametrize("empty", ["", "\n", "   \n\n\t\n"])
+def test_a_reused_renderer_gives_an_empty_body_no_text_of_the_last_article(empty: str) -> None:
+    """Python-Markdown returns early for a blank source: its tree processors, which read the text off the tree,
+    never run. The summary, word count and search text of an article with no body were the previous article's."""
+    renderer = MarkdownRenderer()
+    targets = Targets(Picture, lambda h: h, {})
+    renderer.render("## 小结\n\n第一篇的正文。\n\n<!--more-->\n\n更多。\n", targets)
+    rendered = renderer.render(empty, targets)
+    assert (rendered.html, rendered.text, rendered.text_before_more, rendered.full_text) == ("", "", None, "")
+    assert rendered.heading_ids == frozenset() and rendered.image_srcs == () and rendered.link_targets == ()
+
+
 # --------------------------------------------------------------------------- Markdown extensions
 
 

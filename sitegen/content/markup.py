@@ -259,6 +259,8 @@ class MarkdownRenderer:
         source_check(text)
         md.reset()
         processor.targets, processor.image_srcs, processor.link_targets = targets, [], []
+        # an empty body never reaches the tree processors (convert returns early): no text of the last article's
+        processor.text, processor.text_before_more, processor.full_text = "", None, ""
         try:
             html = md.convert(text)
         except RecursionError:
