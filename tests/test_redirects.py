@@ -56,6 +56,20 @@ def test_the_maps_for_servers_that_redirect(make_site: MakeSite) -> None:
     ]
 
 
+def test_a_percent_sign_in_an_alias_is_encoded_in_the_netlify_map(make_site: MakeSite) -> None:
+    """An alias is kept decoded ('%25' written in the front matter is a '%' of the path): `_redirects` encodes it
+    again, or the server would read '%.h' as an escape."""
+    aliases = '["/old/100%25.html", "/old/a b.html", "/old/50%.html"]'
+    site = make_site({"content/towns/2020/monthly.md": article("月报", "2020-03-01", "正文。", aliases=aliases)})
+    build_site(site)
+    netlify = (site / "public/_redirects").read_text("utf-8").splitlines()
+    assert sorted(line.split()[0] for line in netlify[1:]) == ["/sub/old/100%25.html", "/sub/old/50%25.html",
+                                                              "/sub/old/a%20b.html"]  # fmt: skip
+    nginx = (site / "public/redirects.map").read_text("utf-8")
+    assert '"/sub/old/100%.html"' in nginx and '"/sub/old/50%.html"' in nginx  # nginx's $uri is decoded
+    assert (site / "public/old/100%.html").is_file()
+
+
 def test_a_site_without_aliases_has_no_redirect_files(make_site: MakeSite) -> None:
     site = make_site({"content/towns/a.md": article()})
     build_site(site)

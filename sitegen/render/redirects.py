@@ -63,7 +63,7 @@ def netlify_map(config: Config, targets: Sequence[tuple[str, str]]) -> bytes:
     lines = ["# old address -> article: Netlify and Cloudflare Pages read this file (sitegen writes it)"]
     for alias, url in targets:
         old, new = _site_path(config, alias), _site_path(config, url)
-        lines.append(f"{quote(old, safe='/%')} {quote(new, safe='/%')} 301")
+        lines.append(f"{quote(old, safe='/')} {quote(new, safe='/')} 301")  # decoded paths: a '%' is a character
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -76,7 +76,7 @@ def nginx_map(config: Config, targets: Sequence[tuple[str, str]]) -> bytes:
     ]
     for alias, url in targets:
         old, new = _site_path(config, alias), _site_path(config, url)
-        lines.append(f"{_nginx_string(old)} {_nginx_string(quote(new, safe='/%'))};")
+        lines.append(f"{_nginx_string(old)} {_nginx_string(quote(new, safe='/'))};")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
