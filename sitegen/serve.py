@@ -21,7 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -39,9 +39,10 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/__sitegen/events"
 DEBOUNCE_SECONDS = 0.15
-LIVE_RELOAD_SCRIPT = f"""<script>
+# `since`: the generation the page came from, so that a rebuild finished before the stream connects still reloads it
+LIVE_RELOAD_SCRIPT = """<script>
 (() => {{
-  const events = new EventSource("{EVENTS_PATH}");
+  const events = new EventSource("{events}?since={generation}");
   events.addEventListener("reload", () => location.reload());
 }})();
 </script>"""
@@ -181,17 +182,19 @@ class DevServer:
     def page(self, path: str) -> tuple[HTTPStatus, str, bytes] | None:
         """(status, content type, body) for a request path, as the browser gets it; for a redirect, the content
         type is the new location. The whole answer comes from one generation of the site."""
+        generation = self.state.generation  # read first: a page can only be newer than the number it carries
         site, errors = self.state.site, self.state.errors
         relative = unquote(urlsplit(path).path).lstrip("/")
         if site is None:
             # no good build yet: an empty page that shows the errors and reloads once they are fixed
             if not errors:
                 return None
-            return HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", self._decorate(EMPTY_PAGE, errors)
+            page = self._decorate(EMPTY_PAGE, errors, generation)
+            return HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8", page
         try:
             answer = _answer(site, relative)
         except BuildFailed as exc:  # a template that fails on this page: shown like a failed build's errors
-            page = self._decorate(EMPTY_PAGE, (*exc.errors, *errors))
+            page = self._decorate(EMPTY_PAGE, (*exc.errors, *errors), generation)
             return HTTPStatus.INTERNAL_SERVER_ERROR, "text/html; charset=utf-8", page
         except KeyError:
             # a body of this generation that the next one, loaded meanwhile, let go (its article changed): the page
@@ -209,14 +212,14 @@ class DevServer:
         data = found.data if found.data is not None else found.copy_from.read_bytes()  # type: ignore[union-attr]
         content_type = mimetypes.guess_type(found.path)[0] or "application/octet-stream"
         if content_type == "text/html" and not relative.startswith("admin/"):  # a reload would lose the form
-            data = self._decorate(data, errors)
+            data = self._decorate(data, errors, generation)
             content_type = "text/html; charset=utf-8"
         return status, content_type, data
 
-    def _decorate(self, page: bytes, errors: tuple[ContentError, ...]) -> bytes:
-        extra = LIVE_RELOAD_SCRIPT
+    def _decorate(self, page: bytes, errors: tuple[ContentError, ...], generation: int) -> bytes:
+        extra = LIVE_RELOAD_SCRIPT.format(events=EVENTS_PATH, generation=generation)
         if errors:
-            items = "\n".join(html.escape(str(error)) for error in errors)
+            items = "\n".join(html.escape(error.text(self.language)) for error in errors)
             title = OVERLAY_TITLE.get(self.language, OVERLAY_TITLE["en"])
             extra = (
                 f'<div id="sitegen-error-overlay" role="alert" style="{OVERLAY_STYLE}">'
@@ -272,9 +275,16 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
-            if self.path.startswith(EVENTS_PATH):
+            if urlsplit(self.path).path == EVENTS_PATH:
                 self._events()
                 return
+            self._answer(with_body=True)
+
+        def do_HEAD(self) -> None:
+            """What GET would answer, without the body (link checkers and `curl -I` ask so)."""
+            self._answer(with_body=False)
+
+        def _answer(self, with_body: bool) -> None:
             answer = server.page(self.path)
             if answer is None:
                 self.send_error(HTTPStatus.NOT_FOUND)
@@ -290,7 +300,8 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if with_body:
+                self.wfile.write(body)
 
         def _events(self) -> None:
             """Server-sent events: one `reload` event after every rebuild, good or failed."""
@@ -298,7 +309,7 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            seen = server.state.generation
+            seen = _since(self.path, server.state.generation)
             try:
                 self.wfile.write(b": connected\n\n")
                 self.wfile.flush()
@@ -316,3 +327,11 @@ def _handler_for(server: DevServer) -> type[BaseHTTPRequestHandler]:
                 return
 
     return Handler
+
+
+def _since(path: str, current: int) -> int:
+    """The generation the page asking for events came from (its `since`); the current one when it names none or one
+    not made yet (a page of an earlier run of the server)."""
+    values = parse_qs(urlsplit(path).query).get("since", [])
+    since = values[0] if values else ""
+    return int(since) if since.isdigit() and int(since) <= current else current

@@ -6,6 +6,7 @@ Every wait is bounded (inotify may take a moment under load); no sleep is longer
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import os
 import queue
@@ -61,10 +62,10 @@ def address(server: DevServer) -> tuple[str, int]:
 class EventStream:
     """The live-reload stream as a browser's EventSource reads it; events are timestamped on arrival."""
 
-    def __init__(self, server: DevServer) -> None:
+    def __init__(self, server: DevServer, path: str = EVENTS_PATH) -> None:
         host, port = address(server)
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
-        self.connection.request("GET", EVENTS_PATH)
+        self.connection.request("GET", path)
         self.response = self.connection.getresponse()
         assert self.response.status == 200
         assert self.response.getheader("Content-Type", "").startswith("text/event-stream")
@@ -244,6 +245,17 @@ def test_pages_are_served_like_a_static_host(shown: DevServer) -> None:
     assert response.status == 301 and response.getheader("Location") == "/towns/2024/01/a/"
     connection.close()
 
+    for path, status in (("/towns/2024/01/a/", 200), ("/assets/style.css", 200), ("/no/such/page/", 404)):
+        connection = http.client.HTTPConnection(*address(server), timeout=WAIT)
+        connection.request("HEAD", path)  # what GET answers, without the body
+        response = connection.getresponse()
+        with urllib.request.urlopen(server.url + path.lstrip("/"), timeout=WAIT) if status == 200 else (
+            contextlib.nullcontext()
+        ) as got:
+            length = str(len(got.read())) if got is not None else response.getheader("Content-Length")
+        assert (response.status, response.getheader("Content-Length"), response.read()) == (status, length, b"")
+        connection.close()
+
 
 def test_live_reload_script_only_when_serving(shown: DevServer, tmp_path: Path) -> None:
     server, site = shown, shown.site_dir
@@ -277,6 +289,29 @@ def test_an_edit_sends_reload_and_serves_the_new_text(serve: Serve) -> None:
         assert status == 200 and "乙的新正文。" in page and "乙的正文。" not in page
     finally:
         stream.close()
+
+
+def test_a_rebuild_between_serving_a_page_and_its_stream_connecting_still_reloads_it(serve: Serve) -> None:
+    """The page names the generation it came from; a stream asking from there sends the reload at once, even when
+    the rebuild finished before the browser connected (a new article saved just as a page was opened)."""
+    server, site = serve()
+    page = fetch(server, "towns/")[1]
+    found = re.search(r'EventSource\("([^"]+)\?since=([0-9]+)"\)', page)
+    assert found and found[1] == EVENTS_PATH and int(found[2]) == server.state.generation
+    change(server, lambda: save(site, "content/towns/2024/new.md", article("新文章", "2024-05-01", "新的正文。")))
+    stream = EventStream(server, f"{EVENTS_PATH}?since={found[2]}")
+    try:
+        assert stream.next_event() == "reload"
+        assert "新文章" in fetch(server, "towns/")[1]
+    finally:
+        stream.close()
+    for since in ("", "?since=", "?since=abc", "?since=99999"):  # nothing, or none made yet: from now on
+        stream = EventStream(server, EVENTS_PATH + since)
+        try:
+            with pytest.raises(AssertionError, match="no event"):
+                stream.next_event(timeout=0.5)
+        finally:
+            stream.close()
 
 
 @pytest.mark.parametrize(
@@ -412,6 +447,9 @@ def test_a_content_error_shows_the_overlay_over_the_last_good_page_and_recovers(
         overlay = overlay_of(page)
         assert "content/towns/2024/b.md:3" in overlay, overlay
         assert "date" in overlay and "2024-13-45" in overlay, "the overlay must say what is wrong"
+        error = server.state.errors[0]
+        in_chinese = html.escape(error.text("zh-CN"))
+        assert error.text("zh-CN") != error.text("en") and in_chinese in overlay, "in the site's language"
         assert "乙的正文。" in page, "the last good page stays under the overlay"
         assert OVERLAY in fetch(server, "")[1], "every page shows the errors"
         assert "EventSource" in page, "the page must reload once the error is fixed"

@@ -29,7 +29,7 @@ from sitegen.build.lazysite import DATA, SEARCH
 from sitegen.build.staging import MARKER
 from sitegen.incremental.cache import BuildCache
 from sitegen.layout import SITE_INPUTS
-from sitegen.serve import LIVE_RELOAD_SCRIPT, DevServer
+from sitegen.serve import EVENTS_PATH, LIVE_RELOAD_SCRIPT, DevServer
 
 
 @pytest.fixture
@@ -86,8 +86,9 @@ def test_every_file_served_is_the_file_sitegen_build_writes(
     for path, expected in built.items():
         status, served = fetch_bytes(server, path)
         if path.endswith(".html") and not path.startswith("admin/"):
-            assert served.count(LIVE_RELOAD_SCRIPT.encode()) == 1, path
-            served = served.replace(LIVE_RELOAD_SCRIPT.encode(), b"")
+            script = LIVE_RELOAD_SCRIPT.format(events=EVENTS_PATH, generation=server.state.generation).encode()
+            assert served.count(script) == 1, path
+            served = served.replace(script, b"")
         if (status, served) != (200, expected):
             different.append(path)
     assert different == [], f"served unlike the build: {different[:10]} ({len(different)} of {len(built)})"
