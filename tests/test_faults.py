@@ -207,3 +207,36 @@ def test_a_full_or_read_only_output_disk_keeps_the_old_site(
         figures.data_lost += site_digest(output) != bench.digests["B"]
         figures.folders_left += len(litter(output))
     assert (figures.mixtures_seen, figures.folders_left, figures.data_lost) == (0, 0, 0), figures.notes
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc to see the workers")
+def test_ctrl_c_stops_a_build_with_exit_130_no_worker_traceback_and_the_old_site(tmp_path: Path) -> None:
+    """Ctrl-C signals the whole process group: the build stops with 130 (not click's 1, which is content errors),
+    its forked workers print nothing, and the output is the last complete build."""
+    site, output = tmp_path / "site", tmp_path / "public"
+    make_fault_site(site, picture_bytes(64, 48))
+    run_build(site, output, tmp_path / "cache")
+    before = site_digest(output)
+    for n in range(300):  # enough Markdown for the pool of workers
+        text = f"---\ntitle: 新文{n}\ndate: 2024-03-01\n---\n\n" + f"第{n}篇。" * 200 + "\n"
+        (site / f"content/towns/2024/new{n:03d}.md").write_text(text, encoding="utf-8")
+    command = [*build_command(site, output, tmp_path / "other-cache"), "--no-cache"]
+    process = subprocess.Popen(command, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _children(process.pid), "the build never forked its workers"
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
+    _, stderr = process.communicate(timeout=120)
+    text = stderr.decode("utf-8", "replace")
+    assert process.returncode == 130, text
+    assert "Interrupted" in text and "Traceback" not in text and "ForkPoolWorker" not in text, text
+    assert site_digest(output) == before

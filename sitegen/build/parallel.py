@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
@@ -27,6 +28,11 @@ def default_jobs() -> int:
 def _start_worker(work: Callable[[int], Any]) -> None:
     global _work
     _work = work
+    # Ctrl-C reaches the whole process group: the building process stops the build and its pools; a worker that
+    # took it too would print its traceback over the build's message, or die before the pool had started and be
+    # forked again while the pool was being terminated (a hang). Forked with it blocked (`ordered_map`), ignored now.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _run(index: int) -> Any:
@@ -48,5 +54,14 @@ def ordered_map(
     # object's header and so copy every page the workers share with this process (the gc module's advice).
     with spared() as settle:
         settle()
-        with context.Pool(jobs, initializer=_start_worker, initargs=(work,)) as pool:
+        # Ctrl-C held back while the workers are forked (and in the pool's threads, which fork any replacement):
+        # taken in the middle of a fork, it can leave a lock of the logging module held in every later fork
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pool = context.Pool(jobs, initializer=_start_worker, initargs=(work,))
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            raise
+        with pool:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a Ctrl-C that came meanwhile is raised here
             yield from pool.imap(_run, range(count), chunksize=chunk)
