@@ -398,7 +398,16 @@
       });
     }
 
+    // the other edition's search page is asked for the same words (the index folds 繁 and 简 to one script)
+    function carryQuery(query) {
+      document.querySelectorAll(".edition-switch a[href]").forEach(function (link) {
+        var page = link.getAttribute("href").split("?")[0];
+        link.setAttribute("href", query.trim() ? page + "?q=" + encodeURIComponent(query) : page);
+      });
+    }
+
     function run(query) {
+      carryQuery(query);
       var search = new Search(index, query);
       current = search;
       list.textContent = "";

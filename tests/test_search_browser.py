@@ -192,6 +192,23 @@ def test_either_edition_finds_the_seed_article_whatever_script_is_typed(tab, fol
     assert tab.evaluate("() => document.documentElement.lang") == ("zh-Hant-HK" if folder else "zh-CN")
 
 
+def test_the_edition_switch_carries_the_search_to_the_other_edition(tab) -> None:
+    tab.goto(f"{tab.base}/search/?q={quote('突击队')}")
+    tab.wait_for_selector(DONE)
+    switch = tab.locator(".edition-switch a[hreflang]")
+    assert switch.get_attribute("href").endswith(f"zh-hant/search/?q={quote('突击队')}")
+    _search_from_box(tab, "均禾")  # a new search: the link follows
+    with tab.expect_navigation():
+        switch.click()
+    tab.wait_for_selector(DONE)
+    assert tab.url.endswith(f"/zh-hant/search/?q={quote('均禾')}") and tab.input_value(BOX) == "均禾"
+    assert tab.locator(".search-list > li").filter(has=tab.locator("h2 a", has_text="白雲均禾")).count() == 1
+    tab.fill(BOX, "")  # no words: the plain search page
+    tab.press(BOX, "Enter")
+    tab.wait_for_selector("#search-results[data-state=idle]", state="attached")
+    assert tab.locator(".edition-switch a[hreflang]").get_attribute("href").endswith("/search/")
+
+
 def test_without_javascript_the_page_says_search_needs_it(browser, base_url: str) -> None:
     context = browser.new_context(viewport=VIEWPORT, java_script_enabled=False)
     try:
