@@ -135,7 +135,7 @@ title: {title}
 date: {date}
 draft: true          # delete this line (or set false) to publish
 source: ""           # 文章出处
-author: ""           # 作者; several: [张三, 李四]
+author: []           # 作者, e.g. [张三] or [张三, 李四]
 editor: ""           # 编辑
 views: 0             # 阅读量
 tags: []             # e.g. [党建引领, 志愿服务]

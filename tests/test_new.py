@@ -60,6 +60,20 @@ def test_the_new_file_has_every_front_matter_key(site: Path) -> None:
     assert missing == [], f"front-matter keys missing from the new article: {missing}"
 
 
+def test_the_new_file_writes_each_list_as_a_list(site: Path) -> None:
+    """The web editor's list widgets (作者, 标签...) expect a YAML list: an empty text made Decap warn on every
+    article `sitegen new` wrote."""
+    import yaml
+
+    from sitegen.content.schema import FIELDS, TEXTS
+
+    text = created_file(new(site, "towns", TITLE)).read_text(encoding="utf-8")
+    data = yaml.safe_load(text.split("\n---\n")[0].removeprefix("---\n"))
+    lists = {field.key for field in FIELDS if field.kind == TEXTS}
+    assert {key: data[key] for key in lists if key in data} == {key: [] for key in lists if key in data}
+    assert "author" in data
+
+
 def test_the_new_file_parses_back_to_the_title_as_a_draft(site: Path) -> None:
     title = '他说："防诈" \\ 要记牢 #1: {重要} [通知]'
     path = created_file(new(site, "tips", title))
