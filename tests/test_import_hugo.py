@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, article, build_site, page
+from conftest import MakeSite, article, build_site, load, page
 from importing import FIXTURES, article_body, png, text_of
 
 from sitegen.importers.hugo import parse_hugo, post_keys, ref_key
@@ -50,9 +50,23 @@ Rest.
     assert (a.title, a.date) == ("Hello", datetime(2008, 11, 23, 17, 22, 34, tzinfo=UTC))
     assert a.updated == datetime(2008, 11, 24, 9, tzinfo=timezone(timedelta(hours=8)))
     assert (a.tags, a.authors, a.draft, a.slug) == (("News", "a", "b"), ("Jane",), False, "hello")
-    assert dict(a.extra) == {"weight": 3}
+    assert dict(a.extra) == {"hugo_weight": 3}  # Hugo's list order, not sitegen's lead-story weight
     assert a.aliases == ("/posts/hello/", "/old/")  # its URL on the Hugo site, and its own aliases
     assert a.body_markdown.strip() == "First.\n\n<!--more-->\n\nRest."
+
+
+def test_hugos_weight_orders_lists_and_makes_no_lead_story(make_site: MakeSite, tmp_path: Path) -> None:
+    hugo = tmp_path / "hugo"
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://old.example.cn/"\n', "utf-8")
+    post = "---\ntitle: 排序靠后的旧文\ndate: 2015-01-01\nWeight: 5\n---\n正文\n"
+    (hugo / "content" / "posts" / "old.md").write_text(post, "utf-8")
+    site = make_site({})
+    assert import_hugo(site, hugo, "towns").complete
+    text = (site / "content/towns/2015/old.md").read_text("utf-8")
+    assert "\nhugo_weight: 5\n" in text and "\nweight:" not in text and "\nWeight:" not in text
+    (imported,) = load(site).articles
+    assert not imported.lead and imported.extra["hugo_weight"] == 5  # still there for a template
 
 
 def test_yaml_front_matter_with_hugo_spellings() -> None:

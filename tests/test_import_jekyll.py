@@ -45,6 +45,11 @@ def test_categories_and_tags_as_words_or_lists_with_folder_categories() -> None:
     assert b.tags == ("Events", "party", "neighbours")
 
 
+def test_a_themes_weight_is_kept_under_its_own_name_not_as_a_lead_story() -> None:
+    a = parse_jekyll(post("title: Hello\nweight: 2\nlayout: post"), "_posts/2008-11-23-hello.md")
+    assert dict(a.extra) == {"jekyll_weight": 2, "layout": "post"}
+
+
 def test_authors_excerpt_and_published() -> None:
     a = parse_jekyll(
         post("title: x\nauthor: {name: Jane, url: 'https://x'}\nexcerpt: Short.\npublished: false"),

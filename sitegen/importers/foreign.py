@@ -23,6 +23,7 @@ from sitegen.importers.common import (
 from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, Picture, PostLink
 
 MORE = "<!--more-->"
+FOREIGN_MEANINGS = frozenset({"weight"})  # keys sitegen reads, which Hugo and Jekyll themes use for something else
 _TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")
 _YAML_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -347,21 +348,30 @@ def tag_list(fields: Fields, groups: Iterable[tuple[str, ...]], split_words: boo
     return tuple(dict.fromkeys(result))
 
 
-def imported(fields: Fields, body: Body, links: Iterable[PostLink], **specific: Any) -> ImportedArticle:
+def imported(
+    fields: Fields, body: Body, links: Iterable[PostLink], generator: str, **specific: Any
+) -> ImportedArticle:
     """The post, with what Hugo and Jekyll map alike: the converted body, source, authors, editor and views, the
-    unmapped keys as extra fields, the links to other posts and every notice. `specific` gives the other fields;
-    compute them first (the title may take a heading out of the body, dates add notices)."""
+    unmapped keys as extra fields, the links to other posts and every notice. `generator` ("hugo", "jekyll") names
+    the extra fields sitegen would read otherwise; `specific` gives the other fields. Compute them first (the title
+    may take a heading out of the body, dates add notices)."""
     return ImportedArticle(
         body_markdown=body.text,
         source=fields.text("source"),
         authors=tag_list(fields, [("author", "authors")], split_words=False),
         editor=fields.text("editor"),
         views=fields.views(),
-        extra=fields.extra(),
+        extra=foreign_extra(fields.extra(), generator),
         post_links=tuple(links),
         notices=(*fields.notices, *body.notices),
         **specific,
     )
+
+
+def foreign_extra(extra: Mapping[str, Any], generator: str) -> dict[str, Any]:
+    """The extra fields, a key sitegen reads with another meaning renamed `<generator>_<key>` (Hugo's `weight`
+    orders lists; sitegen's makes a lead story), so that templates still find it and the build does not misread it."""
+    return {f"{generator}_{key.lower()}" if key.lower() in FOREIGN_MEANINGS else key: v for key, v in extra.items()}
 
 
 def title_from(fields: Fields, body: Body, fallback: str) -> str:

@@ -106,6 +106,7 @@ def parse_hugo(
         fields,
         body,
         links,
+        "hugo",
         title=title,
         date=when,
         images=tuple(pictures),

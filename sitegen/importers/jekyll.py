@@ -95,6 +95,7 @@ def parse_jekyll(
         fields,
         body,
         links,
+        "jekyll",
         title=title_from(fields, body, titled(slug)),
         date=when,
         images=unique_pictures([*body.pictures, *front_pictures(fields.value("image", "images"))]),
