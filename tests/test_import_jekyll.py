@@ -189,6 +189,27 @@ def test_the_fixture_site_imports_and_builds(make_site: MakeSite) -> None:
     assert re.findall(r"<figcaption>(.*?)</figcaption>", article_body(meetup_html)) == ["榕树下的聚会", "合影"]
 
 
+def test_redirect_from_adds_old_addresses_that_the_build_redirects(make_site: MakeSite, tmp_path: Path) -> None:
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("permalink: /:year/:month/:title/\n", "utf-8")
+    listed = post("title: 防诈宣传\nredirect_from:\n  - /old/fangzha.html\n  - /news/123/", "正文\n")
+    (jekyll / "_posts" / "2019-05-03-fang-zha.md").write_text(listed, "utf-8")
+    (jekyll / "_posts" / "2019-05-04-one.md").write_text(post("title: 一条\nredirect_from: /news/124", "正文\n"), "utf-8")
+    site = make_site({})
+    assert import_jekyll(site, jekyll, "towns").complete
+    assert "aliases:\n- /2019/05/fang-zha/\n- /old/fangzha.html\n- /news/123/\n" in (
+        site / "content/towns/2019/fang-zha.md"
+    ).read_text("utf-8")
+    assert "aliases:\n- /2019/05/one/\n- /news/124\n" in (site / "content/towns/2019/one.md").read_text("utf-8")
+    assert "redirect_from" not in (site / "content/towns/2019/one.md").read_text("utf-8")
+    build_site(site)
+    out = site / "public"
+    assert "towns/2019/05/fang-zha/" in (out / "old/fangzha.html").read_text("utf-8")
+    assert (out / "news/123/index.html").is_file() and (out / "news/124/index.html").is_file()
+    assert "/sub/old/fangzha.html /sub/towns/2019/05/fang-zha/ 301" in (out / "_redirects").read_text("utf-8")
+
+
 def test_importing_the_posts_folder_or_one_post(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site({})
     report = import_jekyll(site, JEKYLL / "_posts", "tips")

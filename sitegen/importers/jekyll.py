@@ -38,7 +38,7 @@ from sitegen.importers.foreign import (
 )
 from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, PostLink
-from sitegen.importers.oldurls import jekyll_urls
+from sitegen.importers.oldurls import jekyll_urls, unique_paths
 
 _LIQUID = re.compile(r"\{%-?(?P<tag>.*?)-?%\}|\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
 POST_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
@@ -88,9 +88,11 @@ def parse_jekyll(
     published = fields.flag("published")
     draft = is_draft or published is False or bool(fields.flag("draft"))
     fields.get("permalink")  # mapped to the old URL: a draft had none
+    redirected = fields.value("redirect_from")  # jekyll-redirect-from (GitHub Pages): more old URLs of the post
     path = "/".join(parts[1:]) if collection else ""
     pattern = _pattern(site, collection)
-    aliases = () if draft else jekyll_urls(split.data, when, categories, slug, pattern, collection, path)
+    own = jekyll_urls(split.data, when, categories, slug, pattern, collection, path)
+    aliases = () if draft else unique_paths([*own, *redirect_sources(redirected, fields)])
     return imported(
         fields,
         body,
@@ -106,6 +108,15 @@ def parse_jekyll(
         slug=slug,
         aliases=aliases,
     )
+
+
+def redirect_sources(value: object, fields: Fields) -> list[str]:
+    """The paths of `redirect_from:` (one text or a list); an entry that is no path is reported."""
+    entries = value if isinstance(value, list) else [] if value is None else [value]
+    paths = [entry.strip() for entry in entries if isinstance(entry, str) and entry.strip()]
+    if len(paths) != len(entries):
+        fields.notices.append(Notice(None, f"redirect_from: {value!r} holds entries that are not paths; left out"))
+    return paths
 
 
 def _convert_body(body: Body, relative: str, fields: Fields, site: Mapping[str, Any]) -> None:
