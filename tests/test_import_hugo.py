@@ -69,6 +69,20 @@ def test_hugos_weight_orders_lists_and_makes_no_lead_story(make_site: MakeSite, 
     assert not imported.lead and imported.extra["hugo_weight"] == 5  # still there for a template
 
 
+def test_a_relative_alias_is_beside_the_pages_url_as_hugo_writes_it() -> None:
+    permalinks = {"permalinks": {"posts": "/:year/:month/:slug/"}}
+    front = "---\ntitle: 相对别名\ndate: 2020-03-04\nslug: rel\naliases: [old-name, ../up, /abs/]\n---\n正文\n"
+    assert parse_hugo(front, "posts/rel.md", site=permalinks).aliases == (
+        "/2020/03/rel/",
+        "/2020/03/old-name/",  # not /posts/old-name: Hugo joins it to the page's URL, not its file's folder
+        "/2020/up/",
+        "/abs/",
+    )
+    assert parse_hugo(front, "posts/rel/index.md").aliases == ("/posts/rel/", "/posts/old-name/", "/up/", "/abs/")
+    ugly = parse_hugo(front, "posts/rel.md", site={"uglyURLs": True}).aliases
+    assert ugly == ("/posts/rel.html", "/posts/old-name.html", "/up.html", "/abs.html")
+
+
 def test_yaml_front_matter_with_hugo_spellings() -> None:
     text = """\
 ---
