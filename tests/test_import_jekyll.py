@@ -195,7 +195,8 @@ def test_redirect_from_adds_old_addresses_that_the_build_redirects(make_site: Ma
     (jekyll / "_config.yml").write_text("permalink: /:year/:month/:title/\n", "utf-8")
     listed = post("title: 防诈宣传\nredirect_from:\n  - /old/fangzha.html\n  - /news/123/", "正文\n")
     (jekyll / "_posts" / "2019-05-03-fang-zha.md").write_text(listed, "utf-8")
-    (jekyll / "_posts" / "2019-05-04-one.md").write_text(post("title: 一条\nredirect_from: /news/124", "正文\n"), "utf-8")
+    one = post("title: 一条\nredirect_from: /news/124", "正文\n")  # one path as text
+    (jekyll / "_posts" / "2019-05-04-one.md").write_text(one, "utf-8")
     site = make_site({})
     assert import_jekyll(site, jekyll, "towns").complete
     assert "aliases:\n- /2019/05/fang-zha/\n- /old/fangzha.html\n- /news/123/\n" in (
@@ -255,6 +256,30 @@ def test_a_drafts_date_is_its_files_modification_date(make_site: MakeSite, tmp_p
     os.utime(draft, (moment, moment))
     report = import_jekyll(make_site({}), tmp_path / "src", "towns")
     assert [w.target for w in report.written] == ["content/towns/2023/idea.md"]
+
+
+def test_a_draft_imported_again_after_a_fresh_clone_is_found_by_name_and_title(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    draft = tmp_path / "src/_drafts/draft-post.md"
+    draft.parent.mkdir(parents=True)
+    draft.write_text(post("title: 草稿文章", "草稿正文。\n"), "utf-8")
+    site = make_site({})
+    for year in (2024, 2025):  # a fresh clone gives the file a new modification time
+        moment = datetime(year, 3, 1, 10, 0).timestamp()
+        os.utime(draft, (moment, moment))
+        report = import_jekyll(site, tmp_path / "src", "towns")
+    assert not report.written and [s.reason for s in report.skipped] == ["already imported; unchanged"]
+    assert [p.relative_to(site).as_posix() for p in site.rglob("draft-post*")] == ["content/towns/2024/draft-post.md"]
+    imported = site / "content/towns/2024/draft-post.md"
+    imported.write_text(imported.read_text("utf-8").replace("草稿正文", "改过的正文"), "utf-8")
+    report = import_jekyll(site, tmp_path / "src", "towns")
+    assert not report.written
+    assert [s.reason for s in report.skipped] == ["already imported; edited since, not overwritten"]
+    other = tmp_path / "src/_drafts/other.md"  # another draft of the same title is another post
+    other.write_text(post("title: 草稿文章", "另一篇。\n"), "utf-8")
+    os.utime(other, (moment, moment))
+    assert [w.target for w in import_jekyll(site, other, "towns").written] == ["content/towns/2025/other.md"]
 
 
 def test_a_kramdown_table_of_contents_becomes_markdowns() -> None:

@@ -81,7 +81,8 @@ def parse_jekyll(
     links: list[PostLink] = []
     _liquid(body, links, split.data)
     _convert_body(body, relative, fields, site)
-    when = _post_date(fields, body, named["date"] if named else None, is_draft, collection, modified)
+    named_date = named["date"] if named else None
+    when, dated_by_file = _post_date(fields, body, named_date, is_draft, collection, modified)
     folders = [p for p in parts[: parts.index("_posts")] if p] if "_posts" in parts else []
     categories = [*folders, *tag_list(fields, [("categories", "category")], split_words=True)]
     tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
@@ -105,6 +106,7 @@ def parse_jekyll(
         summary=fields.text("excerpt") or fields.text("description") or fields.text("summary"),
         updated=fields.moment("last_modified_at", "updated", "modified", "lastmod"),
         draft=draft,
+        dated_by_file=dated_by_file,
         slug=slug,
         aliases=aliases,
     )
@@ -132,9 +134,9 @@ def _convert_body(body: Body, relative: str, fields: Fields, site: Mapping[str, 
 
 def _post_date(
     fields: Fields, body: Body, named: str | None, is_draft: bool, collection: str, modified: date | None
-) -> Moment:
+) -> tuple[Moment, bool]:
     """The front matter's date, else the file name's (`named`, YYYY-MM-DD), else for a draft or a collection's
-    document the file's modification date, said in a notice."""
+    document the file's modification date, said in a notice; and whether it is that modification date."""
     when = fields.moment("date")
     if when is None and named:
         when = _file_date(named)
@@ -142,9 +144,10 @@ def _post_date(
         when = modified
         what = "a draft" if is_draft else "a document"
         body.notices.append(Notice(1, f"{what} without a date; used the file's modification date {when}"))
+        return when, True
     if when is None:
         raise ImportFailed("no date: none in the front matter, and the file name does not start with YYYY-MM-DD-")
-    return when
+    return when, False
 
 
 def _pattern(site: Mapping[str, Any], collection: str) -> str:

@@ -3,8 +3,8 @@
 Hugo: `url:` when set, else the `[permalinks]` pattern of its section, else its path under contentDir with `slug:`
 in place of the file name; lower-cased unless `disablePathToLower`; `.html` with `uglyURLs`; plus its `aliases:`.
 Jekyll: `permalink:` in the front matter, else the collection's or the site's pattern (`date` by default, `pretty`,
-`ordinal`, `weekdate`, `none` or a pattern of `:placeholders`), plus its `redirect_from:` (jekyll.py). The old site's base (Hugo `baseURL`, Jekyll
-`baseurl`) is left out: the new site's `base_url` takes its place.
+`ordinal`, `weekdate`, `none` or a pattern of `:placeholders`), plus its `redirect_from:` (jekyll.py). The old
+site's base (Hugo `baseURL`, Jekyll `baseurl`) is left out: the new site's `base_url` takes its place.
 """
 
 from __future__ import annotations

@@ -104,7 +104,9 @@ class _Run:
             if placement is None:
                 self.failed.append(Failed(parsed.origin, None, "no free file name: too many posts of this name"))
                 continue
-            linked = _link_posts(parsed.article, placement.target, by_key)
+            # an earlier import's date stands: this one was a file's modification time (a draft in a fresh clone)
+            kept = parsed.article if placement.date is None else replace(parsed.article, date=placement.date)
+            linked = _link_posts(kept, placement.target, by_key)
             article = _redirectable(linked, placement.url, parsed.origin, redirected)
             try:
                 outcome = write_article(
