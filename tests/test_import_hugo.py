@@ -83,6 +83,30 @@ def test_a_relative_alias_is_beside_the_pages_url_as_hugo_writes_it() -> None:
     assert ugly == ("/posts/rel.html", "/posts/old-name.html", "/up.html", "/abs.html")
 
 
+def test_refs_in_html_and_in_running_text_reach_the_article(make_site: MakeSite, tmp_path: Path) -> None:
+    posts = tmp_path / "hugo/content/posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "hugo/hugo.toml").write_text('baseURL = "https://old.example.cn/"\n', "utf-8")
+    a = (
+        '<a href="{{< ref "b.md" >}}">到乙</a>\n\n见 {{< relref "b#one" >}}。\n\n[乙]({{< ref "b" >}})\n\n'
+        '<a href="{{< ref "gone.md" >}}">不在</a>\n'
+    )
+    (posts / "a.md").write_text(f"---\ntitle: 文章甲\ndate: 2021-01-01\n---\n{a}", "utf-8")
+    (posts / "b.md").write_text("---\ntitle: 文章乙\ndate: 2020-12-02\n---\n## one\n\n乙\n", "utf-8")
+    site = make_site({})
+    report = import_hugo(site, tmp_path / "hugo", "towns")
+    body = (site / "content/towns/2021/a.md").read_text("utf-8").split("---\n\n", 1)[1]
+    assert body.startswith('<a href="../../../2020/12/b/">到乙</a>')  # the URL: the build leaves HTML alone
+    assert "见 [https://example.org/sub/towns/2020/12/b/#one](../2020/b.md#one)。" in body  # shown as Hugo did
+    assert "[乙](../2020/b.md)" in body  # a Markdown link: the build finds the URL
+    (written_a,) = [w for w in report.written if w.target.endswith("/a.md")]
+    assert [n.message for n in written_a.notices] == ['kept as written, not converted: {{< ref "gone.md" >}}']
+    build_site(site)
+    out = article_body(page(site / "public", "towns/2021/01/a/"))
+    for href in re.findall(r'href="([^"]+)"', out)[:3]:
+        assert (site / "public/towns/2021/01/a" / href.split("#")[0] / "index.html").resolve().is_file(), href
+
+
 def test_yaml_front_matter_with_hugo_spellings() -> None:
     text = """\
 ---
@@ -194,7 +218,8 @@ def test_ref_becomes_a_link_marker() -> None:
     a = parse_hugo('---\ntitle: x\ndate: 2020-01-01\n---\n[a]({{< ref "posts/b.md#part" >}})\n', "posts/a.md")
     (link,) = a.post_links
     assert (link.key, link.original, link.line) == ("posts/b", '{{< ref "posts/b.md#part" >}}', 5)
-    assert a.body_markdown.strip() == f"[a]({link.marker}#part)"
+    assert link.fragment == "#part"
+    assert a.body_markdown.strip() == f"[a]({link.marker})"
 
 
 def test_html_figures_and_lone_images_become_markdown_pictures() -> None:

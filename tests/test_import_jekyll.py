@@ -211,6 +211,24 @@ def test_redirect_from_adds_old_addresses_that_the_build_redirects(make_site: Ma
     assert "/sub/old/fangzha.html /sub/towns/2019/05/fang-zha/ 301" in (out / "_redirects").read_text("utf-8")
 
 
+def test_post_url_in_html_and_in_running_text_becomes_the_articles_url(make_site: MakeSite, tmp_path: Path) -> None:
+    posts = tmp_path / "jekyll/_posts"
+    posts.mkdir(parents=True)
+    (posts / "2019-05-04-same-title.md").write_text(post("title: 乙"), "utf-8")
+    linking = '<a href="{% post_url 2019-05-04-same-title %}">乙</a>\n\n'
+    linking += "更多见 {% link _posts/2019-05-04-same-title.md %}。\n"
+    (posts / "2019-05-03-md.md").write_text(post("title: 甲", linking), "utf-8")
+    in_html = "<p>见 {% post_url 2019-05-04-same-title %}</p>\n"
+    (posts / "2019-05-03-page.html").write_text(post("title: 丙", in_html), "utf-8")
+    site = make_site({})
+    assert import_jekyll(site, tmp_path / "jekyll", "towns").complete
+    md = (site / "content/towns/2019/md.md").read_text("utf-8")
+    assert '<a href="../same-title/">乙</a>' in md
+    assert "更多见 [https://example.org/sub/towns/2019/05/same-title/](same-title.md)。" in md
+    page_html = (site / "content/towns/2019/page.md").read_text("utf-8")
+    assert '<p>见 <a href="../same-title/">https://example.org/sub/towns/2019/05/same-title/</a></p>' in page_html
+
+
 def test_importing_the_posts_folder_or_one_post(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site({})
     report = import_jekyll(site, JEKYLL / "_posts", "tips")

@@ -10,6 +10,7 @@ htmlbody.py   HTML content files kept as raw HTML, their pictures as figures (pu
 oldurls.py    the URLs a post had on its old site, as aliases (pure)
 common.py     decoding, liberal dates, names, slugs, pictures in Markdown (pure)
 placement.py  a file and URL of its own for every post; the same post found again when re-run
+postlinks.py  links between imported posts, resolved once every post is placed (pure)
 writer.py     the only writer: content/<column>/<yyyy>/<slug>.md and its pictures, never overwriting
 report.py     the report of a run, for people and as JSON (pure)
 model.py      ImportedArticle, Picture, Notice and the report of a run

@@ -138,6 +138,7 @@ class Body:
 
     text: str
     first_line: int
+    html: bool = False  # an HTML content file's body, to be kept as raw HTML
     pictures: list[Picture] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
@@ -194,10 +195,10 @@ def figure(body: Body, src: str, caption: str, alt: str, line: int) -> str:
     return figure_markdown(src, caption, alt)
 
 
-def post_link(links: list[PostLink], key: str, tag: str, line: int) -> str:
+def post_link(links: list[PostLink], key: str, tag: str, line: int, html: bool = False, fragment: str = "") -> str:
     """A link to another imported post (`key` names it): remembered, and the marker that stands for its URL."""
     marker = f"sitegen-import-link-{len(links) + 1}"
-    links.append(PostLink(marker, key, tag, line))
+    links.append(PostLink(marker, key, tag, line, html, fragment))
     return marker
 
 

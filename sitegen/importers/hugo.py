@@ -74,14 +74,14 @@ def parse_hugo(
     (permalinks, for the post's old URLs). An HTML content file keeps its body as raw HTML."""
     split = split_front_matter(text)
     fields = Fields(split.data)
-    body = Body(split.body, split.body_line)
+    body = Body(split.body, split.body_line, html=is_html(relative))
     stem = _LANGUAGE_SUFFIX.sub("", splitext(basename(relative))[0])
     name = basename(dirname(relative)) if stem == "index" else stem
     slug = fields.text("slug") or _DATE_PREFIX.sub("", name)
 
     links: list[PostLink] = []
     _shortcodes(body, links, {**(site_params or {}), **split.data})
-    if is_html(relative):
+    if body.html:
         body.text = raw_html(body)
     else:
         html_pictures(body)
@@ -186,7 +186,7 @@ def _convert(
         if not target:
             return None, position
         anchor = target.partition("#")[2]
-        return post_link(links, ref_key(target), tag, line) + (f"#{anchor}" if anchor else ""), position
+        return post_link(links, ref_key(target), tag, line, body.html, f"#{anchor}" if anchor else ""), position
     if name in VIDEO_LINKS:
         video = named.get("id") or (positional[0] if positional else "")
         if not video:

@@ -72,7 +72,7 @@ def parse_jekyll(
     site = site or {}
     split = split_front_matter(text)
     fields = Fields(split.data)
-    body = Body(split.body, split.body_line)
+    body = Body(split.body, split.body_line, html=is_html(relative))
     parts = relative.split("/")
     is_draft = "_drafts" in parts
     named = POST_NAME.match(splitext(parts[-1])[0])
@@ -185,7 +185,7 @@ def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any], captured
         if name in ("raw", "comment", "highlight", "capture") and (end := _end(f"end{name}", text, position)):
             inner, position = text[position : end.start()], end.end()
             if name == "capture" and re.fullmatch(r"\w+", arguments):
-                part = Body(inner, line)
+                part = Body(inner, line, html=body.html)
                 _liquid(part, links, page, captured)
                 body.notices.extend(part.notices)
                 body.pictures.extend(part.pictures)
@@ -211,7 +211,7 @@ def _tag(name: str, arguments: str, tag: str, line: int, body: Body, links: list
         target = arguments.split()[0] if arguments else ""
         if not target:
             return None
-        return post_link(links, post_key(target), tag, line)
+        return post_link(links, post_key(target), tag, line, body.html)
     if name in ("include", "include_relative"):
         template, _, rest = arguments.partition(" ")
         if not _PICTURE_INCLUDE.match(basename(template)):

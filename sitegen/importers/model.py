@@ -42,6 +42,8 @@ class PostLink:
     key: str  # what the tag named, e.g. "2008-11-23-hello" or "posts/bundle"
     original: str
     line: int | None
+    html: bool = False  # it stands in a body kept as raw HTML, where Markdown links are not read
+    fragment: str = ""  # "#heading" of the linked post, or ""
 
 
 @dataclass(frozen=True, slots=True)
