@@ -17,6 +17,7 @@ from importing import FIXTURES, article_body, text_of
 from sitegen.importers.jekyll import parse_jekyll
 from sitegen.importers.model import ImportFailed
 from sitegen.importers.run import ImportRefused, import_jekyll
+from sitegen.messages import is_translated
 
 JEKYLL = FIXTURES / "jekyll"
 
@@ -48,6 +49,24 @@ def test_categories_and_tags_as_words_or_lists_with_folder_categories() -> None:
 def test_a_themes_weight_is_kept_under_its_own_name_not_as_a_lead_story() -> None:
     a = parse_jekyll(post("title: Hello\nweight: 2\nlayout: post"), "_posts/2008-11-23-hello.md")
     assert dict(a.extra) == {"jekyll_weight": 2, "layout": "post"}
+
+
+def test_a_picture_shown_twice_keeps_each_caption() -> None:
+    body = (
+        "![活动现场]({{ site.baseurl }}/assets/img/photo1.jpg)\n\n"
+        '{% include figure.html image_path="/assets/img/photo1.jpg" caption="现场照片" %}\n\n'
+        '{% include figure.html image_path="/assets/img/photo2.jpg" caption="合影" %}\n\n'
+        "![合影](/assets/img/photo2.jpg)\n"
+    )
+    a = parse_jekyll(post("title: x", body), "_posts/2019-05-03-fang-zha.md")
+    # photo1's entry has no caption, so that each figure shows its own words; photo2 has one caption
+    assert [(p.src, p.caption) for p in a.images] == [
+        ("/assets/img/photo1.jpg", ""),
+        ("/assets/img/photo2.jpg", "合影"),
+    ]
+    assert "![活动现场](/assets/img/photo1.jpg)\n\n![现场照片](/assets/img/photo1.jpg)" in a.body_markdown
+    assert not a.notices
+    assert is_translated("redirect_from: [1] holds entries that are not paths; left out", "zh-CN")
 
 
 def test_authors_excerpt_and_published() -> None:

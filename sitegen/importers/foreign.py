@@ -7,7 +7,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sitegen.content.yamltext import YamlSyntaxError, parse_yaml
@@ -330,11 +330,29 @@ def front_pictures(value: object, line: int | None = None) -> list[Picture]:
     return pictures
 
 
-def unique_pictures(pictures: Iterable[Picture]) -> tuple[Picture, ...]:
-    """One entry per picture: the first mention, which is the one with the caption when the body has it."""
+def unique_pictures(pictures: Iterable[Picture], body: Body) -> tuple[Picture, ...]:
+    """One entry per picture: the first mention, which is the one with the caption when the body has it.
+
+    The build gives every figure of a picture the caption of its entry: when the body shows the picture twice
+    with other words (`![活动现场](a.jpg)`, then a figure captioned 现场照片), the entry has no caption, and each
+    figure's Markdown carries its own caption as its alt text, which the build shows instead."""
+    every = list(pictures)
     seen: dict[str, Picture] = {}
-    for picture in pictures:
+    for picture in every:
         seen.setdefault(picture.src, picture)
+    labels: dict[str, set[str]] = {}
+    for src, alt, _ in picture_refs(body.text):
+        labels.setdefault(src, set()).add(alt.replace("\\[", "[").replace("\\]", "]"))
+    for src, picture in seen.items():
+        same = [p for p in every if p.src == src]
+        own = {p.alt or p.caption for p in same if p.caption == picture.caption}  # the label its figures carry
+        others = {p.caption for p in same} - {"", picture.caption}
+        if picture.caption and (others or labels.get(src, set()) - own - {""}):
+            seen[src] = replace(picture, caption="", alt="")
+            for shown in (p for p in same if p.caption and p.alt and p.alt != p.caption):
+                # its figure's words become its caption (the alt text gives way: a caption is also read aloud)
+                written = figure_markdown(src, shown.caption, shown.alt)
+                body.text = body.text.replace(written, figure_markdown(src, shown.caption, ""), 1)
     return tuple(seen.values())
 
 

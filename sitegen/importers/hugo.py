@@ -98,7 +98,7 @@ def parse_hugo(
     updated = fields.moment("lastmod", "modified", "lastModified")
     title = title_from(fields, body, titled(slug))
     front = front_pictures(fields.value("images"), None)
-    pictures = unique_pictures([*body.pictures, *front])
+    pictures = unique_pictures([*body.pictures, *front], body)
     draft = fields.flag("draft")
     fields.get("url"), fields.get("aliases")  # mapped to the old URLs below
     aliases = hugo_urls(relative, split.data, when, site or {})

@@ -101,7 +101,7 @@ def parse_jekyll(
         "jekyll",
         title=title_from(fields, body, titled(slug)),
         date=when,
-        images=unique_pictures([*body.pictures, *front_pictures(fields.value("image", "images"))]),
+        images=unique_pictures([*body.pictures, *front_pictures(fields.value("image", "images"))], body),
         tags=tuple(dict.fromkeys([*folders, *tags])),
         summary=fields.text("excerpt") or fields.text("description") or fields.text("summary"),
         updated=fields.moment("last_modified_at", "updated", "modified", "lastmod"),
