@@ -16,7 +16,6 @@ from typing import Any
 from sitegen.importers.common import date_in_name
 from sitegen.importers.foreign import (
     Body,
-    Fields,
     code_fence,
     figure,
     front_pictures,
@@ -27,12 +26,12 @@ from sitegen.importers.foreign import (
     more_marker,
     post_link,
     replace_tags,
-    split_front_matter,
     tag_list,
     title_from,
     titled,
     unique_pictures,
 )
+from sitegen.importers.foreignfront import Fields, split_front_matter
 from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
 from sitegen.importers.oldurls import hugo_urls

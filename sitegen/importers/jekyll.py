@@ -18,7 +18,6 @@ from typing import Any
 
 from sitegen.importers.foreign import (
     Body,
-    Fields,
     code_fence,
     figure,
     front_pictures,
@@ -29,13 +28,13 @@ from sitegen.importers.foreign import (
     more_marker,
     post_link,
     replace_tags,
-    split_front_matter,
     tag_list,
     title_from,
     titled,
     unconverted,
     unique_pictures,
 )
+from sitegen.importers.foreignfront import Fields, split_front_matter
 from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, PostLink
 from sitegen.importers.oldurls import jekyll_urls, unique_paths
