@@ -286,6 +286,32 @@ def test_an_old_address_two_posts_shared_redirects_to_the_first(make_site: MakeS
     assert "towns/2020/03/monthly/" in page(site / "public", "post/monthly/")
 
 
+def test_a_different_post_of_the_same_title_and_date_is_imported_under_a_new_name(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    archives = (("a", "", "甲站的通知：停水。"), ("b", "permalink: /b/notice-0504.html\n", "乙站的通知：停电。"))
+    for name, front, text in archives:
+        (tmp_path / name / "_posts").mkdir(parents=True)
+        post = f"---\ntitle: 通知\n{front}---\n{text}\n"
+        (tmp_path / name / "_posts/2019-05-04-notice.md").write_text(post, "utf-8")
+    site = make_site({})
+    assert [w.target for w in import_jekyll(site, tmp_path / "a", "towns").written] == ["content/towns/2019/notice.md"]
+    report = import_jekyll(site, tmp_path / "b", "towns")
+    assert report.complete and not report.skipped
+    (written,) = report.written
+    assert written.target == "content/towns/2019/notice-2019-05-04.md"
+    assert written.renamed_from == "content/towns/2019/notice.md"
+    b = (site / written.target).read_text("utf-8")
+    assert "停电" in b and "aliases:\n- /b/notice-0504.html\n" in b
+    for name in ("a", "b"):  # each run again finds its own post, edited or not
+        (site / "content/towns/2019/notice.md").write_text(
+            (site / "content/towns/2019/notice.md").read_text("utf-8") + "编辑补充。\n", "utf-8"
+        )
+        again = import_jekyll(site, tmp_path / name, "towns")
+        assert not again.written and len(again.skipped) == 1
+    assert len(list((site / "content/towns/2019").glob("notice*.md"))) == 2
+
+
 def test_hugo_params_beside_a_root_config(make_site: MakeSite, tmp_path: Path) -> None:
     source = tmp_path / "hugo"
     (source / "content/posts").mkdir(parents=True)

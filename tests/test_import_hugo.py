@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import MakeSite, article, build_site, page
+from conftest import MakeSite, article, build_site, load, page
 from importing import FIXTURES, article_body, png, text_of
 
 from sitegen.importers.hugo import parse_hugo, post_keys, ref_key
@@ -50,9 +50,61 @@ Rest.
     assert (a.title, a.date) == ("Hello", datetime(2008, 11, 23, 17, 22, 34, tzinfo=UTC))
     assert a.updated == datetime(2008, 11, 24, 9, tzinfo=timezone(timedelta(hours=8)))
     assert (a.tags, a.authors, a.draft, a.slug) == (("News", "a", "b"), ("Jane",), False, "hello")
-    assert dict(a.extra) == {"weight": 3}
+    assert dict(a.extra) == {"hugo_weight": 3}  # Hugo's list order, not sitegen's lead-story weight
     assert a.aliases == ("/posts/hello/", "/old/")  # its URL on the Hugo site, and its own aliases
     assert a.body_markdown.strip() == "First.\n\n<!--more-->\n\nRest."
+
+
+def test_hugos_weight_orders_lists_and_makes_no_lead_story(make_site: MakeSite, tmp_path: Path) -> None:
+    hugo = tmp_path / "hugo"
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://old.example.cn/"\n', "utf-8")
+    post = "---\ntitle: 排序靠后的旧文\ndate: 2015-01-01\nWeight: 5\n---\n正文\n"
+    (hugo / "content" / "posts" / "old.md").write_text(post, "utf-8")
+    site = make_site({})
+    assert import_hugo(site, hugo, "towns").complete
+    text = (site / "content/towns/2015/old.md").read_text("utf-8")
+    assert "\nhugo_weight: 5\n" in text and "\nweight:" not in text and "\nWeight:" not in text
+    (imported,) = load(site).articles
+    assert not imported.lead and imported.extra["hugo_weight"] == 5  # still there for a template
+
+
+def test_a_relative_alias_is_beside_the_pages_url_as_hugo_writes_it() -> None:
+    permalinks = {"permalinks": {"posts": "/:year/:month/:slug/"}}
+    front = "---\ntitle: 相对别名\ndate: 2020-03-04\nslug: rel\naliases: [old-name, ../up, /abs/]\n---\n正文\n"
+    assert parse_hugo(front, "posts/rel.md", site=permalinks).aliases == (
+        "/2020/03/rel/",
+        "/2020/03/old-name/",  # not /posts/old-name: Hugo joins it to the page's URL, not its file's folder
+        "/2020/up/",
+        "/abs/",
+    )
+    assert parse_hugo(front, "posts/rel/index.md").aliases == ("/posts/rel/", "/posts/old-name/", "/up/", "/abs/")
+    ugly = parse_hugo(front, "posts/rel.md", site={"uglyURLs": True}).aliases
+    assert ugly == ("/posts/rel.html", "/posts/old-name.html", "/up.html", "/abs.html")
+
+
+def test_refs_in_html_and_in_running_text_reach_the_article(make_site: MakeSite, tmp_path: Path) -> None:
+    posts = tmp_path / "hugo/content/posts"
+    posts.mkdir(parents=True)
+    (tmp_path / "hugo/hugo.toml").write_text('baseURL = "https://old.example.cn/"\n', "utf-8")
+    a = (
+        '<a href="{{< ref "b.md" >}}">到乙</a>\n\n见 {{< relref "b#one" >}}。\n\n[乙]({{< ref "b" >}})\n\n'
+        '<a href="{{< ref "gone.md" >}}">不在</a>\n'
+    )
+    (posts / "a.md").write_text(f"---\ntitle: 文章甲\ndate: 2021-01-01\n---\n{a}", "utf-8")
+    (posts / "b.md").write_text("---\ntitle: 文章乙\ndate: 2020-12-02\n---\n## one\n\n乙\n", "utf-8")
+    site = make_site({})
+    report = import_hugo(site, tmp_path / "hugo", "towns")
+    body = (site / "content/towns/2021/a.md").read_text("utf-8").split("---\n\n", 1)[1]
+    assert body.startswith('<a href="../../../2020/12/b/">到乙</a>')  # the URL: the build leaves HTML alone
+    assert "见 [https://example.org/sub/towns/2020/12/b/#one](../2020/b.md#one)。" in body  # shown as Hugo did
+    assert "[乙](../2020/b.md)" in body  # a Markdown link: the build finds the URL
+    (written_a,) = [w for w in report.written if w.target.endswith("/a.md")]
+    assert [n.message for n in written_a.notices] == ['kept as written, not converted: {{< ref "gone.md" >}}']
+    build_site(site)
+    out = article_body(page(site / "public", "towns/2021/01/a/"))
+    for href in re.findall(r'href="([^"]+)"', out)[:3]:
+        assert (site / "public/towns/2021/01/a" / href.split("#")[0] / "index.html").resolve().is_file(), href
 
 
 def test_yaml_front_matter_with_hugo_spellings() -> None:
@@ -166,7 +218,8 @@ def test_ref_becomes_a_link_marker() -> None:
     a = parse_hugo('---\ntitle: x\ndate: 2020-01-01\n---\n[a]({{< ref "posts/b.md#part" >}})\n', "posts/a.md")
     (link,) = a.post_links
     assert (link.key, link.original, link.line) == ("posts/b", '{{< ref "posts/b.md#part" >}}', 5)
-    assert a.body_markdown.strip() == f"[a]({link.marker}#part)"
+    assert link.fragment == "#part"
+    assert a.body_markdown.strip() == f"[a]({link.marker})"
 
 
 def test_html_figures_and_lone_images_become_markdown_pictures() -> None:
@@ -245,7 +298,8 @@ def test_the_fixture_site_imports_and_builds(make_site: MakeSite) -> None:
     assert "<code>{{&lt; notice warning &gt;}}</code>" in yaml_html  # the reader sees what is left to do
     assert "本文作者：编辑部。" in text_of(yaml_html)  # {{< param author >}} from the site's [params]
     album = article_body(page(out, "towns/2020/05/photo-album/"))
-    assert re.findall(r"<figcaption>(.*?)</figcaption>", album) == ["现场气氛热烈", "参加人数统计", "现场气氛热烈"]
+    # cover.png twice, each figure with its own caption
+    assert re.findall(r"<figcaption>(.*?)</figcaption>", album) == ["活动现场", "参加人数统计", "现场气氛热烈"]
 
 
 def test_importing_one_section_or_one_file(make_site: MakeSite) -> None:

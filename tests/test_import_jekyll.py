@@ -17,6 +17,7 @@ from importing import FIXTURES, article_body, text_of
 from sitegen.importers.jekyll import parse_jekyll
 from sitegen.importers.model import ImportFailed
 from sitegen.importers.run import ImportRefused, import_jekyll
+from sitegen.messages import is_translated
 
 JEKYLL = FIXTURES / "jekyll"
 
@@ -43,6 +44,29 @@ def test_categories_and_tags_as_words_or_lists_with_folder_categories() -> None:
     assert a.tags == ("blog", "news", "community", "a", "b")
     b = parse_jekyll(post("title: x\ncategory: Events\ntags: party neighbours"), "_posts/2020-01-01-x.md")
     assert b.tags == ("Events", "party", "neighbours")
+
+
+def test_a_themes_weight_is_kept_under_its_own_name_not_as_a_lead_story() -> None:
+    a = parse_jekyll(post("title: Hello\nweight: 2\nlayout: post"), "_posts/2008-11-23-hello.md")
+    assert dict(a.extra) == {"jekyll_weight": 2, "layout": "post"}
+
+
+def test_a_picture_shown_twice_keeps_each_caption() -> None:
+    body = (
+        "![活动现场]({{ site.baseurl }}/assets/img/photo1.jpg)\n\n"
+        '{% include figure.html image_path="/assets/img/photo1.jpg" caption="现场照片" %}\n\n'
+        '{% include figure.html image_path="/assets/img/photo2.jpg" caption="合影" %}\n\n'
+        "![合影](/assets/img/photo2.jpg)\n"
+    )
+    a = parse_jekyll(post("title: x", body), "_posts/2019-05-03-fang-zha.md")
+    # photo1's entry has no caption, so that each figure shows its own words; photo2 has one caption
+    assert [(p.src, p.caption) for p in a.images] == [
+        ("/assets/img/photo1.jpg", ""),
+        ("/assets/img/photo2.jpg", "合影"),
+    ]
+    assert "![活动现场](/assets/img/photo1.jpg)\n\n![现场照片](/assets/img/photo1.jpg)" in a.body_markdown
+    assert not a.notices
+    assert is_translated("redirect_from: [1] holds entries that are not paths; left out", "zh-CN")
 
 
 def test_authors_excerpt_and_published() -> None:
@@ -184,6 +208,46 @@ def test_the_fixture_site_imports_and_builds(make_site: MakeSite) -> None:
     assert re.findall(r"<figcaption>(.*?)</figcaption>", article_body(meetup_html)) == ["榕树下的聚会", "合影"]
 
 
+def test_redirect_from_adds_old_addresses_that_the_build_redirects(make_site: MakeSite, tmp_path: Path) -> None:
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("permalink: /:year/:month/:title/\n", "utf-8")
+    listed = post("title: 防诈宣传\nredirect_from:\n  - /old/fangzha.html\n  - /news/123/", "正文\n")
+    (jekyll / "_posts" / "2019-05-03-fang-zha.md").write_text(listed, "utf-8")
+    one = post("title: 一条\nredirect_from: /news/124", "正文\n")  # one path as text
+    (jekyll / "_posts" / "2019-05-04-one.md").write_text(one, "utf-8")
+    site = make_site({})
+    assert import_jekyll(site, jekyll, "towns").complete
+    assert "aliases:\n- /2019/05/fang-zha/\n- /old/fangzha.html\n- /news/123/\n" in (
+        site / "content/towns/2019/fang-zha.md"
+    ).read_text("utf-8")
+    assert "aliases:\n- /2019/05/one/\n- /news/124\n" in (site / "content/towns/2019/one.md").read_text("utf-8")
+    assert "redirect_from" not in (site / "content/towns/2019/one.md").read_text("utf-8")
+    build_site(site)
+    out = site / "public"
+    assert "towns/2019/05/fang-zha/" in (out / "old/fangzha.html").read_text("utf-8")
+    assert (out / "news/123/index.html").is_file() and (out / "news/124/index.html").is_file()
+    assert "/sub/old/fangzha.html /sub/towns/2019/05/fang-zha/ 301" in (out / "_redirects").read_text("utf-8")
+
+
+def test_post_url_in_html_and_in_running_text_becomes_the_articles_url(make_site: MakeSite, tmp_path: Path) -> None:
+    posts = tmp_path / "jekyll/_posts"
+    posts.mkdir(parents=True)
+    (posts / "2019-05-04-same-title.md").write_text(post("title: 乙"), "utf-8")
+    linking = '<a href="{% post_url 2019-05-04-same-title %}">乙</a>\n\n'
+    linking += "更多见 {% link _posts/2019-05-04-same-title.md %}。\n"
+    (posts / "2019-05-03-md.md").write_text(post("title: 甲", linking), "utf-8")
+    in_html = "<p>见 {% post_url 2019-05-04-same-title %}</p>\n"
+    (posts / "2019-05-03-page.html").write_text(post("title: 丙", in_html), "utf-8")
+    site = make_site({})
+    assert import_jekyll(site, tmp_path / "jekyll", "towns").complete
+    md = (site / "content/towns/2019/md.md").read_text("utf-8")
+    assert '<a href="../same-title/">乙</a>' in md
+    assert "更多见 [https://example.org/sub/towns/2019/05/same-title/](same-title.md)。" in md
+    page_html = (site / "content/towns/2019/page.md").read_text("utf-8")
+    assert '<p>见 <a href="../same-title/">https://example.org/sub/towns/2019/05/same-title/</a></p>' in page_html
+
+
 def test_importing_the_posts_folder_or_one_post(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site({})
     report = import_jekyll(site, JEKYLL / "_posts", "tips")
@@ -229,6 +293,30 @@ def test_a_drafts_date_is_its_files_modification_date(make_site: MakeSite, tmp_p
     os.utime(draft, (moment, moment))
     report = import_jekyll(make_site({}), tmp_path / "src", "towns")
     assert [w.target for w in report.written] == ["content/towns/2023/idea.md"]
+
+
+def test_a_draft_imported_again_after_a_fresh_clone_is_found_by_name_and_title(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    draft = tmp_path / "src/_drafts/draft-post.md"
+    draft.parent.mkdir(parents=True)
+    draft.write_text(post("title: 草稿文章", "草稿正文。\n"), "utf-8")
+    site = make_site({})
+    for year in (2024, 2025):  # a fresh clone gives the file a new modification time
+        moment = datetime(year, 3, 1, 10, 0).timestamp()
+        os.utime(draft, (moment, moment))
+        report = import_jekyll(site, tmp_path / "src", "towns")
+    assert not report.written and [s.reason for s in report.skipped] == ["already imported; unchanged"]
+    assert [p.relative_to(site).as_posix() for p in site.rglob("draft-post*")] == ["content/towns/2024/draft-post.md"]
+    imported = site / "content/towns/2024/draft-post.md"
+    imported.write_text(imported.read_text("utf-8").replace("草稿正文", "改过的正文"), "utf-8")
+    report = import_jekyll(site, tmp_path / "src", "towns")
+    assert not report.written
+    assert [s.reason for s in report.skipped] == ["already imported; edited since, not overwritten"]
+    other = tmp_path / "src/_drafts/other.md"  # another draft of the same title is another post
+    other.write_text(post("title: 草稿文章", "另一篇。\n"), "utf-8")
+    os.utime(other, (moment, moment))
+    assert [w.target for w in import_jekyll(site, other, "towns").written] == ["content/towns/2025/other.md"]
 
 
 def test_a_kramdown_table_of_contents_becomes_markdowns() -> None:

@@ -1,142 +1,26 @@
-"""What Hugo and Jekyll posts share: front matter (YAML ---, TOML +++, JSON {}), field mapping, and Markdown
+"""What Hugo and Jekyll posts share: field mapping (their front matter is read in foreignfront.py) and Markdown
 fixes (HTML pictures, <!--more-->, lists). Pure."""
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sitegen.content.yamltext import YamlSyntaxError, parse_yaml
-from sitegen.importers.common import (
-    attribute,
-    code_ranges,
-    inside,
-    line_at,
-    parse_when,
-    picture_refs,
-    texts,
-)
-from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, Picture, PostLink
+from sitegen.importers.common import attribute, code_ranges, inside, line_at, picture_refs, texts
+from sitegen.importers.foreignfront import Fields
+from sitegen.importers.model import ImportedArticle, Notice, Picture, PostLink
 
 MORE = "<!--more-->"
-_TOML_FENCE = re.compile(r"^\+\+\+[ \t]*$")
-_YAML_FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    data: dict[str, Any]
-    body: str
-    body_line: int  # line of the body's first line in the file
-
-
-def split_front_matter(text: str) -> Split:
-    """Front matter and body of a Hugo or Jekyll source; a file without front matter has an empty mapping."""
-    lines = text.split("\n")
-    if lines and _TOML_FENCE.match(lines[0]):
-        end = next((i for i in range(1, len(lines)) if _TOML_FENCE.match(lines[i])), None)
-        if end is None:
-            raise ImportFailed("the TOML front matter opened with +++ is never closed", 1)
-        try:
-            data = tomllib.loads("\n".join(lines[1:end]))
-        except tomllib.TOMLDecodeError as exc:
-            where = re.search(r"line (\d+)", str(exc))
-            raise ImportFailed(f"invalid TOML: {exc}", int(where.group(1)) + 1 if where else 1) from None
-        return Split(data, "\n".join(lines[end + 1 :]), end + 2)
-    if lines and _YAML_FENCE.match(lines[0]) and lines[0].startswith("---"):
-        end = next((i for i in range(1, len(lines)) if _YAML_FENCE.match(lines[i])), None)
-        if end is None:
-            raise ImportFailed("the YAML front matter opened with --- is never closed", 1)
-        try:
-            doc = parse_yaml("\n".join(lines[1:end]))
-        except YamlSyntaxError as exc:
-            raise ImportFailed(f"invalid YAML: {exc.problem}", exc.line + 1) from None
-        data = doc.data if doc.data is not None else {}
-        if not isinstance(data, dict):
-            raise ImportFailed("the front matter is not a mapping of keys such as `title:`", 2)
-        return Split({str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 2)
-    if text.startswith("{"):
-        try:
-            data, end_offset = json.JSONDecoder().raw_decode(text)
-        except json.JSONDecodeError as exc:
-            raise ImportFailed(f"invalid JSON front matter: {exc.msg}", exc.lineno) from None
-        if isinstance(data, dict):
-            rest = text[end_offset:]
-            return Split(data, rest.lstrip("\n"), line_at(text, end_offset) + (len(rest) - len(rest.lstrip("\n"))))
-    return Split({}, text, 1)
-
-
-class Fields:
-    """Case-insensitive access to front-matter keys (Hugo ignores case), remembering which were used."""
-
-    def __init__(self, data: Mapping[str, Any]) -> None:
-        self.data = dict(data)
-        self._by_lower = {key.lower(): key for key in reversed(list(data))}
-        self.used: set[str] = set()
-        self.notices: list[Notice] = []
-
-    def get(self, *names: str) -> tuple[str, Any] | None:
-        """(key as written, value) of the first of `names` present with a non-empty value; marks it used."""
-        for name in names:
-            key = self._by_lower.get(name.lower())
-            if key is not None and self.data[key] not in (None, "", [], {}):
-                self.used.add(key)
-                return key, self.data[key]
-        return None
-
-    def value(self, *names: str) -> Any:
-        found = self.get(*names)
-        return found[1] if found else None
-
-    def text(self, *names: str) -> str:
-        value = self.value(*names)
-        return str(value).strip() if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
-
-    def moment(self, *names: str) -> Moment | None:
-        for name in names:
-            found = self.get(name)
-            if found is None:
-                continue
-            parsed = parse_when(found[1])
-            if parsed is not None:
-                return parsed
-            self.used.discard(found[0])
-            self.notices.append(Notice(None, f"{found[0]}: '{found[1]}' is not a date; kept as an extra field"))
-        return None
-
-    def flag(self, *names: str) -> bool | None:
-        value = self.value(*names)
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
-            return value.strip().lower() in ("true", "yes")
-        return None
-
-    def views(self) -> int | None:
-        value = self.value("views")
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        if isinstance(value, str) and value.strip().isdigit():
-            return int(value.strip())
-        if value is not None:
-            self.used.discard("views")
-        return None
-
-    def extra(self) -> dict[str, Any]:
-        """Every key not mapped to a sitegen field, as written."""
-        return {key: value for key, value in self.data.items() if key not in self.used}
-
-
+FOREIGN_MEANINGS = frozenset({"weight"})  # keys sitegen reads, which Hugo and Jekyll themes use for something else
 @dataclass(slots=True)
 class Body:
     """A body being converted, with what the conversion found along the way."""
 
     text: str
     first_line: int
+    html: bool = False  # an HTML content file's body, to be kept as raw HTML
     pictures: list[Picture] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
 
@@ -193,10 +77,10 @@ def figure(body: Body, src: str, caption: str, alt: str, line: int) -> str:
     return figure_markdown(src, caption, alt)
 
 
-def post_link(links: list[PostLink], key: str, tag: str, line: int) -> str:
+def post_link(links: list[PostLink], key: str, tag: str, line: int, html: bool = False, fragment: str = "") -> str:
     """A link to another imported post (`key` names it): remembered, and the marker that stands for its URL."""
     marker = f"sitegen-import-link-{len(links) + 1}"
-    links.append(PostLink(marker, key, tag, line))
+    links.append(PostLink(marker, key, tag, line, html, fragment))
     return marker
 
 
@@ -328,11 +212,29 @@ def front_pictures(value: object, line: int | None = None) -> list[Picture]:
     return pictures
 
 
-def unique_pictures(pictures: Iterable[Picture]) -> tuple[Picture, ...]:
-    """One entry per picture: the first mention, which is the one with the caption when the body has it."""
+def unique_pictures(pictures: Iterable[Picture], body: Body) -> tuple[Picture, ...]:
+    """One entry per picture: the first mention, which is the one with the caption when the body has it.
+
+    The build gives every figure of a picture the caption of its entry: when the body shows the picture twice
+    with other words (`![活动现场](a.jpg)`, then a figure captioned 现场照片), the entry has no caption, and each
+    figure's Markdown carries its own caption as its alt text, which the build shows instead."""
+    every = list(pictures)
     seen: dict[str, Picture] = {}
-    for picture in pictures:
+    for picture in every:
         seen.setdefault(picture.src, picture)
+    labels: dict[str, set[str]] = {}
+    for src, alt, _ in picture_refs(body.text):
+        labels.setdefault(src, set()).add(alt.replace("\\[", "[").replace("\\]", "]"))
+    for src, picture in seen.items():
+        same = [p for p in every if p.src == src]
+        own = {p.alt or p.caption for p in same if p.caption == picture.caption}  # the label its figures carry
+        others = {p.caption for p in same} - {"", picture.caption}
+        if picture.caption and (others or labels.get(src, set()) - own - {""}):
+            seen[src] = replace(picture, caption="", alt="")
+            for shown in (p for p in same if p.caption and p.alt and p.alt != p.caption):
+                # its figure's words become its caption (the alt text gives way: a caption is also read aloud)
+                written = figure_markdown(src, shown.caption, shown.alt)
+                body.text = body.text.replace(written, figure_markdown(src, shown.caption, ""), 1)
     return tuple(seen.values())
 
 
@@ -347,21 +249,30 @@ def tag_list(fields: Fields, groups: Iterable[tuple[str, ...]], split_words: boo
     return tuple(dict.fromkeys(result))
 
 
-def imported(fields: Fields, body: Body, links: Iterable[PostLink], **specific: Any) -> ImportedArticle:
+def imported(
+    fields: Fields, body: Body, links: Iterable[PostLink], generator: str, **specific: Any
+) -> ImportedArticle:
     """The post, with what Hugo and Jekyll map alike: the converted body, source, authors, editor and views, the
-    unmapped keys as extra fields, the links to other posts and every notice. `specific` gives the other fields;
-    compute them first (the title may take a heading out of the body, dates add notices)."""
+    unmapped keys as extra fields, the links to other posts and every notice. `generator` ("hugo", "jekyll") names
+    the extra fields sitegen would read otherwise; `specific` gives the other fields. Compute them first (the title
+    may take a heading out of the body, dates add notices)."""
     return ImportedArticle(
         body_markdown=body.text,
         source=fields.text("source"),
         authors=tag_list(fields, [("author", "authors")], split_words=False),
         editor=fields.text("editor"),
         views=fields.views(),
-        extra=fields.extra(),
+        extra=foreign_extra(fields.extra(), generator),
         post_links=tuple(links),
         notices=(*fields.notices, *body.notices),
         **specific,
     )
+
+
+def foreign_extra(extra: Mapping[str, Any], generator: str) -> dict[str, Any]:
+    """The extra fields, a key sitegen reads with another meaning renamed `<generator>_<key>` (Hugo's `weight`
+    orders lists; sitegen's makes a lead story), so that templates still find it and the build does not misread it."""
+    return {f"{generator}_{key.lower()}" if key.lower() in FOREIGN_MEANINGS else key: v for key, v in extra.items()}
 
 
 def title_from(fields: Fields, body: Body, fallback: str) -> str:

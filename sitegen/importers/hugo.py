@@ -16,7 +16,6 @@ from typing import Any
 from sitegen.importers.common import date_in_name
 from sitegen.importers.foreign import (
     Body,
-    Fields,
     code_fence,
     figure,
     front_pictures,
@@ -27,12 +26,12 @@ from sitegen.importers.foreign import (
     more_marker,
     post_link,
     replace_tags,
-    split_front_matter,
     tag_list,
     title_from,
     titled,
     unique_pictures,
 )
+from sitegen.importers.foreignfront import Fields, split_front_matter
 from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
 from sitegen.importers.oldurls import hugo_urls
@@ -74,14 +73,14 @@ def parse_hugo(
     (permalinks, for the post's old URLs). An HTML content file keeps its body as raw HTML."""
     split = split_front_matter(text)
     fields = Fields(split.data)
-    body = Body(split.body, split.body_line)
+    body = Body(split.body, split.body_line, html=is_html(relative))
     stem = _LANGUAGE_SUFFIX.sub("", splitext(basename(relative))[0])
     name = basename(dirname(relative)) if stem == "index" else stem
     slug = fields.text("slug") or _DATE_PREFIX.sub("", name)
 
     links: list[PostLink] = []
     _shortcodes(body, links, {**(site_params or {}), **split.data})
-    if is_html(relative):
+    if body.html:
         body.text = raw_html(body)
     else:
         html_pictures(body)
@@ -98,7 +97,7 @@ def parse_hugo(
     updated = fields.moment("lastmod", "modified", "lastModified")
     title = title_from(fields, body, titled(slug))
     front = front_pictures(fields.value("images"), None)
-    pictures = unique_pictures([*body.pictures, *front])
+    pictures = unique_pictures([*body.pictures, *front], body)
     draft = fields.flag("draft")
     fields.get("url"), fields.get("aliases")  # mapped to the old URLs below
     aliases = hugo_urls(relative, split.data, when, site or {})
@@ -106,6 +105,7 @@ def parse_hugo(
         fields,
         body,
         links,
+        "hugo",
         title=title,
         date=when,
         images=tuple(pictures),
@@ -185,7 +185,7 @@ def _convert(
         if not target:
             return None, position
         anchor = target.partition("#")[2]
-        return post_link(links, ref_key(target), tag, line) + (f"#{anchor}" if anchor else ""), position
+        return post_link(links, ref_key(target), tag, line, body.html, f"#{anchor}" if anchor else ""), position
     if name in VIDEO_LINKS:
         video = named.get("id") or (positional[0] if positional else "")
         if not video:

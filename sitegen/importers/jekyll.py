@@ -18,7 +18,6 @@ from typing import Any
 
 from sitegen.importers.foreign import (
     Body,
-    Fields,
     code_fence,
     figure,
     front_pictures,
@@ -29,16 +28,16 @@ from sitegen.importers.foreign import (
     more_marker,
     post_link,
     replace_tags,
-    split_front_matter,
     tag_list,
     title_from,
     titled,
     unconverted,
     unique_pictures,
 )
+from sitegen.importers.foreignfront import Fields, split_front_matter
 from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, PostLink
-from sitegen.importers.oldurls import jekyll_urls
+from sitegen.importers.oldurls import jekyll_urls, unique_paths
 
 _LIQUID = re.compile(r"\{%-?(?P<tag>.*?)-?%\}|\{\{-?(?P<expr>.*?)-?\}\}", re.DOTALL)
 POST_NAME = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})-(?P<slug>.+)$")
@@ -72,7 +71,7 @@ def parse_jekyll(
     site = site or {}
     split = split_front_matter(text)
     fields = Fields(split.data)
-    body = Body(split.body, split.body_line)
+    body = Body(split.body, split.body_line, html=is_html(relative))
     parts = relative.split("/")
     is_draft = "_drafts" in parts
     named = POST_NAME.match(splitext(parts[-1])[0])
@@ -81,30 +80,44 @@ def parse_jekyll(
     links: list[PostLink] = []
     _liquid(body, links, split.data)
     _convert_body(body, relative, fields, site)
-    when = _post_date(fields, body, named["date"] if named else None, is_draft, collection, modified)
+    named_date = named["date"] if named else None
+    when, dated_by_file = _post_date(fields, body, named_date, is_draft, collection, modified)
     folders = [p for p in parts[: parts.index("_posts")] if p] if "_posts" in parts else []
     categories = [*folders, *tag_list(fields, [("categories", "category")], split_words=True)]
     tags = tag_list(fields, [("categories", "category"), ("tags", "tag")], split_words=True)
     published = fields.flag("published")
     draft = is_draft or published is False or bool(fields.flag("draft"))
     fields.get("permalink")  # mapped to the old URL: a draft had none
+    redirected = fields.value("redirect_from")  # jekyll-redirect-from (GitHub Pages): more old URLs of the post
     path = "/".join(parts[1:]) if collection else ""
     pattern = _pattern(site, collection)
-    aliases = () if draft else jekyll_urls(split.data, when, categories, slug, pattern, collection, path)
+    own = jekyll_urls(split.data, when, categories, slug, pattern, collection, path)
+    aliases = () if draft else unique_paths([*own, *redirect_sources(redirected, fields)])
     return imported(
         fields,
         body,
         links,
+        "jekyll",
         title=title_from(fields, body, titled(slug)),
         date=when,
-        images=unique_pictures([*body.pictures, *front_pictures(fields.value("image", "images"))]),
+        images=unique_pictures([*body.pictures, *front_pictures(fields.value("image", "images"))], body),
         tags=tuple(dict.fromkeys([*folders, *tags])),
         summary=fields.text("excerpt") or fields.text("description") or fields.text("summary"),
         updated=fields.moment("last_modified_at", "updated", "modified", "lastmod"),
         draft=draft,
+        dated_by_file=dated_by_file,
         slug=slug,
         aliases=aliases,
     )
+
+
+def redirect_sources(value: object, fields: Fields) -> list[str]:
+    """The paths of `redirect_from:` (one text or a list); an entry that is no path is reported."""
+    entries = value if isinstance(value, list) else [] if value is None else [value]
+    paths = [entry.strip() for entry in entries if isinstance(entry, str) and entry.strip()]
+    if len(paths) != len(entries):
+        fields.notices.append(Notice(None, f"redirect_from: {value!r} holds entries that are not paths; left out"))
+    return paths
 
 
 def _convert_body(body: Body, relative: str, fields: Fields, site: Mapping[str, Any]) -> None:
@@ -120,9 +133,9 @@ def _convert_body(body: Body, relative: str, fields: Fields, site: Mapping[str, 
 
 def _post_date(
     fields: Fields, body: Body, named: str | None, is_draft: bool, collection: str, modified: date | None
-) -> Moment:
+) -> tuple[Moment, bool]:
     """The front matter's date, else the file name's (`named`, YYYY-MM-DD), else for a draft or a collection's
-    document the file's modification date, said in a notice."""
+    document the file's modification date, said in a notice; and whether it is that modification date."""
     when = fields.moment("date")
     if when is None and named:
         when = _file_date(named)
@@ -130,9 +143,10 @@ def _post_date(
         when = modified
         what = "a draft" if is_draft else "a document"
         body.notices.append(Notice(1, f"{what} without a date; used the file's modification date {when}"))
+        return when, True
     if when is None:
         raise ImportFailed("no date: none in the front matter, and the file name does not start with YYYY-MM-DD-")
-    return when
+    return when, False
 
 
 def _pattern(site: Mapping[str, Any], collection: str) -> str:
@@ -170,7 +184,7 @@ def _liquid(body: Body, links: list[PostLink], page: Mapping[str, Any], captured
         if name in ("raw", "comment", "highlight", "capture") and (end := _end(f"end{name}", text, position)):
             inner, position = text[position : end.start()], end.end()
             if name == "capture" and re.fullmatch(r"\w+", arguments):
-                part = Body(inner, line)
+                part = Body(inner, line, html=body.html)
                 _liquid(part, links, page, captured)
                 body.notices.extend(part.notices)
                 body.pictures.extend(part.pictures)
@@ -196,7 +210,7 @@ def _tag(name: str, arguments: str, tag: str, line: int, body: Body, links: list
         target = arguments.split()[0] if arguments else ""
         if not target:
             return None
-        return post_link(links, post_key(target), tag, line)
+        return post_link(links, post_key(target), tag, line, body.html)
     if name in ("include", "include_relative"):
         template, _, rest = arguments.partition(" ")
         if not _PICTURE_INCLUDE.match(basename(template)):

@@ -42,6 +42,8 @@ class PostLink:
     key: str  # what the tag named, e.g. "2008-11-23-hello" or "posts/bundle"
     original: str
     line: int | None
+    html: bool = False  # it stands in a body kept as raw HTML, where Markdown links are not read
+    fragment: str = ""  # "#heading" of the linked post, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class ImportedArticle:
     summary: str = ""
     updated: Moment | None = None
     draft: bool = False
+    dated_by_file: bool = False  # the date is the source file's modification time: no part of the post's identity
     slug: str = ""  # empty: from the title, in pinyin
     aliases: tuple[str, ...] = ()  # the post's old URLs (site paths such as /2008/11/23/hello.html), redirected
     blank_fields: tuple[str, ...] = ()  # fields written even when empty (placeholders for the editor)

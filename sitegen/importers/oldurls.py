@@ -3,8 +3,8 @@
 Hugo: `url:` when set, else the `[permalinks]` pattern of its section, else its path under contentDir with `slug:`
 in place of the file name; lower-cased unless `disablePathToLower`; `.html` with `uglyURLs`; plus its `aliases:`.
 Jekyll: `permalink:` in the front matter, else the collection's or the site's pattern (`date` by default, `pretty`,
-`ordinal`, `weekdate`, `none` or a pattern of `:placeholders`). The old site's base (Hugo `baseURL`, Jekyll
-`baseurl`) is left out: the new site's `base_url` takes its place.
+`ordinal`, `weekdate`, `none` or a pattern of `:placeholders`), plus its `redirect_from:` (jekyll.py). The old
+site's base (Hugo `baseURL`, Jekyll `baseurl`) is left out: the new site's `base_url` takes its place.
 """
 
 from __future__ import annotations
@@ -100,9 +100,24 @@ def hugo_urls(relative: str, data: Mapping[str, Any], moment: Moment, config: Ma
     aliases = fields.get("aliases")
     for alias in aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else []:
         if isinstance(alias, str) and alias.strip():
-            alias = alias.strip()
-            urls.append(alias if alias.startswith(("/", "http:", "https:")) else join("/", folder, alias))
+            urls.append(_hugo_alias(alias.strip(), urls[0], ugly))
     return unique_paths(urls)
+
+
+def _hugo_alias(alias: str, page_url: str, ugly: bool) -> str:
+    """Where Hugo writes an alias: a relative one beside the page's own URL (in the folder holding the page's
+    folder, as Hugo's renderAliases joins it to the page's resource folder and `..`), not beside its file; with
+    `uglyURLs` as `<alias>.html`. Written as a folder (`/x/`) or a .html file, as Hugo serves it."""
+    if alias.startswith(("http:", "https:")):
+        return alias
+    if not alias.startswith("/"):
+        page = site_path(page_url).partition("?")[0]
+        resources = page.rstrip("/") if page.endswith("/") else splitext(page)[0]
+        alias = normpath(join(dirname(resources) or "/", alias))
+        alias = alias if alias.endswith(".html") or ugly else alias + "/"
+    if ugly and alias.rstrip("/") and not alias.endswith(".html"):
+        alias = alias.rstrip("/") + ".html"
+    return alias
 
 
 def _config(config: Mapping[str, Any], key: str) -> Any:

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from sitegen.config import load_config
 from sitegen.importers.common import decode
-from sitegen.importers.foreign import keep_visibly, pictures_from, unconverted
+from sitegen.importers.foreign import pictures_from
 from sitegen.importers.hugo import parse_hugo, post_keys
 from sitegen.importers.jekyll import parse_jekyll, post_key
 from sitegen.importers.legacy import parse_legacy
@@ -32,6 +32,7 @@ from sitegen.importers.model import (
     Written,
 )
 from sitegen.importers.placement import place_posts
+from sitegen.importers.postlinks import Linked, Page, link_posts
 from sitegen.importers.sites import MARKDOWN_EXTENSIONS, OTHER_MARKUP, hugo_files, hugo_site, jekyll_files, jekyll_site
 from sitegen.importers.writer import write_article
 from sitegen.model import Config
@@ -39,7 +40,6 @@ from sitegen.urls import alias_problem
 
 LEGACY_EXTENSIONS = (".txt",)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
-_MARKER = re.compile(r"sitegen-import-link-(\d+)(?!\d)")
 
 
 class ImportRefused(Exception):
@@ -90,13 +90,13 @@ class _Run:
 
     def finish(self) -> ImportReport:
         placements = place_posts(self.site_dir, self.config, self.column, [(p.origin, p.article) for p in self.parsed])
-        by_key: dict[str, tuple[str, bool]] = {}
+        by_key: dict[str, Linked] = {}
         for parsed in self.parsed:
             placement = placements[parsed.origin]
             if placement is None:
                 continue
             for key in parsed.keys:
-                by_key.setdefault(key, (placement.target, parsed.article.draft))
+                by_key.setdefault(key, Linked(placement.target, placement.url, parsed.article.draft))
         written: list[Written] = []
         redirected: dict[str, str] = {}  # old address -> the source that keeps it
         for parsed in self.parsed:
@@ -104,7 +104,10 @@ class _Run:
             if placement is None:
                 self.failed.append(Failed(parsed.origin, None, "no free file name: too many posts of this name"))
                 continue
-            linked = _link_posts(parsed.article, placement.target, by_key)
+            # an earlier import's date stands: this one was a file's modification time (a draft in a fresh clone)
+            kept = parsed.article if placement.date is None else replace(parsed.article, date=placement.date)
+            page = Page(placement.target, placement.url, self.config.base_url)
+            linked = link_posts(kept, page, by_key)
             article = _redirectable(linked, placement.url, parsed.origin, redirected)
             try:
                 outcome = write_article(
@@ -140,34 +143,6 @@ def _redirectable(article: ImportedArticle, url: str, origin: str, claimed: dict
     if tuple(kept) == article.aliases and len(notices) == len(article.notices):
         return article
     return replace(article, aliases=tuple(kept), notices=tuple(notices))
-
-
-def _link_posts(article: ImportedArticle, target: str, by_key: dict[str, tuple[str, bool]]) -> ImportedArticle:
-    """Markers of {% post_url %} / {{< ref >}} -> the linked article's source file, relative to this one.
-
-    A link to a post that is not imported, or from a published post to a draft (sitegen refuses those), is kept
-    as written and reported."""
-    if not article.post_links:
-        return article
-    links = {link.marker: link for link in article.post_links}
-    notices = list(article.notices)
-
-    def swap(match: re.Match[str]) -> str:
-        link = links.get(match.group(0))
-        if link is None:
-            return match.group(0)
-        linked, draft = by_key.get(link.key, (None, False))
-        if linked is None:
-            notices.append(unconverted(link.original, link.line or 0))
-            return keep_visibly(link.original, False)
-        if draft and not article.draft:
-            flat = " ".join(link.original.split())
-            notices.append(Notice(link.line, f"links to a draft, kept as written: {flat}"))
-            return keep_visibly(link.original, False)
-        return posixpath.relpath(linked, posixpath.dirname(target))
-
-    body = _MARKER.sub(swap, article.body_markdown)
-    return replace(article, body_markdown=body, post_links=(), notices=tuple(notices))
 
 
 def _all_pictures(article: ImportedArticle) -> list[Picture]:

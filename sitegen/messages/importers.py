@@ -87,6 +87,10 @@ ZH: tuple[tuple[str, str], ...] = (
         "{key}：“{value}”不是日期，已作为其他字段保留",
     ),
     (r"kept as written, not converted: (?P<tag>.*)", "无法转换，已原样保留：{tag}"),
+    (
+        r"redirect_from: (?P<value>.*) holds entries that are not paths; left out",
+        "redirect_from：{value} 中有不是路径的条目，已略去",
+    ),
     (r"links to a draft, kept as written: (?P<tag>.*)", "链接指向一篇草稿，已原样保留：{tag}"),
     (r"no title in the front matter; took the first heading", "头信息中没有标题，采用了正文的第一个标题"),
     (
