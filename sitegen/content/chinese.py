@@ -14,19 +14,25 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-import opencc
+if TYPE_CHECKING:
+    import opencc
 
 Relink = Callable[[str, str], str]  # (attribute name, URL as written) -> the URL the converted page needs
 
 
 def opencc_version() -> str:
     """The converter's version: converted text is cached under it (part of the build cache's keys)."""
+    import opencc  # here, as below: a site without a Traditional edition never needs it
+
     return str(getattr(opencc, "__version__", "unknown"))
 
 
 @functools.cache
 def _opencc(conversion: str) -> opencc.OpenCC:
+    import opencc
+
     return opencc.OpenCC(conversion)
 
 

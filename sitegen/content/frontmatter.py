@@ -22,7 +22,6 @@ from sitegen.urls import alias_problem, segment_problem
 IMAGE_KEYS = schema.PICTURE_KEYS
 ALIAS_HINT = "an old address of this article on this site, such as /2008/11/23/hello.html or /old/page/"
 DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
-SLUG = re.compile(schema.SLUG_PATTERN)
 _DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_FRONT_MATTER_BYTES = 64 * 1024  # a generous article needs 2 KB; 100,000 lines of keys are refused before parsing
 MAX_LIST_ITEMS = 100  # tags, authors or pictures of one article
@@ -259,7 +258,7 @@ class _FieldChecker:
 
     def slug(self) -> str:
         slug = self.text("slug")
-        if slug and not SLUG.match(slug):
+        if slug and not schema.slug_rule().match(slug):
             self.fail(
                 "slug",
                 "letters, digits, Chinese characters, '-', '_' or '.', not starting with '.'",

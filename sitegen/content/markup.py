@@ -14,6 +14,11 @@ from typing import Any, cast
 import markdown
 import markdown.util
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
@@ -228,21 +233,17 @@ class MarkdownRenderer:
         """`shortcuts`: Python-Markdown's passes with the work that cannot change the body skipped (quickinline,
         quicktoc); False gives its own passes (the tests compare the two)."""
         toc = QuickTocExtension if shortcuts else TocExtension  # QuickToc: without the table no body asks for
-        extensions: list[str | Extension] = [
-            "tables",
-            "footnotes",
-            "fenced_code",
-            "attr_list",
-            "sane_lists",
+        # instances, not names: a name is looked up among every installed package's entry points (importlib.metadata)
+        extensions: list[Extension] = [
+            toc(slugify=slugify_unicode),
+            TableExtension(),
+            FootnoteExtension(BACKLINK_TITLE=FOOTNOTE_BACKLINK.get(language, FOOTNOTE_BACKLINK["en"])),
+            FencedCodeExtension(),
+            AttrListExtension(),
+            SaneListExtension(),
             _SitegenExtension(),
         ]
-        self._md = markdown.Markdown(
-            output_format="html",
-            extensions=[toc(slugify=slugify_unicode), *extensions],
-            extension_configs={
-                "footnotes": {"BACKLINK_TITLE": FOOTNOTE_BACKLINK.get(language, FOOTNOTE_BACKLINK["en"])},
-            },
-        )
+        self._md = markdown.Markdown(output_format="html", extensions=extensions)
         if shortcuts:  # runs of text without markup are not tried pattern by pattern
             install_quick_inline(self._md)
         # _SitegenExtension registered it under that name

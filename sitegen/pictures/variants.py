@@ -16,9 +16,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import PIL
-from PIL import Image, ImageCms, ImageOps
+import PIL  # the package alone is light: Image and the rest are imported when a picture is processed
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 WIDTHS = (480, 960)
 MAX_WIDTH = 1920
@@ -75,6 +78,8 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
     """Size and variants of a picture; with `encode=False` only decode it (to check it) and read its size."""
     if is_svg(data):
         return ProcessedImage(*svg_size(data))
+    from PIL import Image, ImageOps  # here: a build whose pictures all come from the cache never needs them
+
     try:
         with Image.open(io.BytesIO(data)) as opened:
             animated = getattr(opened, "is_animated", False) and opened.format != "MPO"  # MPO: a camera's JPEG
@@ -144,6 +149,8 @@ def _normalized(picture: Image.Image, fallback: str, icc: bytes | None) -> tuple
     if picture.mode.startswith("I"):  # 16- or 32-bit grey: scale to 8 bits, convert() alone would clip it to white
         picture = picture.convert("I").point(lambda v: v * (1 / 256)).convert("L")
     if picture.mode == "CMYK" and icc:
+        from PIL import ImageCms
+
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             converted = ImageCms.profileToProfile(picture, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
@@ -163,6 +170,8 @@ def _normalized(picture: Image.Image, fallback: str, icc: bytes | None) -> tuple
 def _resized(picture: Image.Image, width: int, height: int) -> Image.Image:
     if (width, height) == picture.size:
         return picture
+    from PIL import Image
+
     return picture.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 

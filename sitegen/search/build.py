@@ -6,8 +6,8 @@ per bigram); the batches' sorted pairs are merged once, then cut into shard file
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING
 
-from sitegen.search import postings
 from sitegen.search.format import (
     DOCS_PER_CHUNK,
     SHARD_OVERHEAD,
@@ -21,8 +21,11 @@ from sitegen.search.format import (
     shard_count,
     shard_path,
 )
-from sitegen.search.postings import Pairs
 from sitegen.search.state import IndexState
+
+if TYPE_CHECKING:  # postings (numpy, about 90 ms) is imported where an index is made: a build with no
+    from sitegen.search import postings  # changed article never loads it
+    from sitegen.search.postings import Pairs
 
 # code points indexed at once: their arrays (about 60 bytes a character for a moment) stay small
 BATCH_CHARACTERS = 500_000
@@ -59,6 +62,8 @@ def build_new_index(
     """`new_index` one chunk of documents at a time: each chunk's file is handed out before the next document is
     asked for, so that a cold build never holds every article's text at once (about 100 MB at 10,000 articles).
     The shards and meta.json come last; the generator returns the state."""
+    from sitegen.search import postings
+
     doc_digests: list[bytes] = []
     chunk_digests: list[bytes] = []
     batches: list[Pairs] = []
@@ -95,6 +100,8 @@ def index_state(
     chunk_digests: list[bytes],
 ) -> IndexState:
     """The state of the index of the postings `made`: its shard files, and their digests."""
+    from sitegen.search import postings
+
     size = made.size
     count = shard_count(size, target_shard_bytes)
     files = postings.encode(made, count, range(count))

@@ -9,8 +9,10 @@ once per shard file. numpy is the one dependency this costs (see the README's de
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +20,7 @@ import numpy.typing as npt
 from sitegen.search.format import SEPARATOR_CODES, normalize
 
 Pairs = npt.NDArray[np.uint64]
+_Item = TypeVar("_Item", bound=np.generic)
 DOC_BITS = 22  # 42 bits of bigram leave 22 for the document id
 MAX_DOCUMENTS = 1 << DOC_BITS  # 4,194,304 articles
 _DOC_MASK = np.uint64(MAX_DOCUMENTS - 1)
@@ -39,7 +42,7 @@ def pairs_of(texts: Sequence[str], ids: Sequence[int]) -> Pairs:
         raise ValueError(f"the search index holds at most {MAX_DOCUMENTS} articles")
     raw = np.frombuffer("\n".join(texts).encode("utf-32-le"), dtype="<u4")
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    codes, forms = _FOLDING.fold(raw)
+    codes, forms = _folding().fold(raw)
     if len(codes) < 2:
         return empty()
     docs = np.repeat(np.repeat(np.asarray(ids, dtype=np.uint64), lengths)[: len(raw)], forms)[: len(codes) - 1]
@@ -61,7 +64,7 @@ class _Folding:
 
     def fold(self, raw: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
         """The normalised code points, and how many each raw one became."""
-        for code in np.unique(raw[~self.seen[raw]]).tolist():
+        for code in _distinct(np.sort(raw[~self.seen[raw]])).tolist():
             form = [ord(char) for char in normalize(chr(code))]
             self.length[code] = len(form)
             if len(form) == 1:
@@ -78,18 +81,23 @@ class _Folding:
         one = forms == 1
         out[starts[one]] = self.single[raw[one]]
         others = np.flatnonzero(~one)
-        for code in np.unique(raw[others]).tolist():
+        for code in _distinct(np.sort(raw[others])).tolist():
             at = starts[others[raw[others] == code]]
             for offset, folded in enumerate(self.longer[code]):
                 out[at + offset] = folded
         return out, forms
 
 
-_FOLDING = _Folding()  # a memo of a pure function, like format's table for str.translate
+@functools.cache
+def _folding() -> _Folding:
+    """A memo of a pure function, like format's table for str.translate; made on first use (its three tables of
+    0x110000 entries cost a few ms, which a build that indexes no text does not pay)."""
+    return _Folding()
 
 
-def _distinct(ordered: Pairs) -> Pairs:
-    """The sorted array without repeats (np.unique's hash table is slower than this on a sorted array)."""
+def _distinct(ordered: npt.NDArray[_Item]) -> npt.NDArray[_Item]:
+    """The sorted array without repeats (np.unique's hash table is slower than this on a sorted array, and np.unique
+    imports numpy.ma, about 10 ms, to ask whether the array is masked)."""
     if len(ordered) < 2:
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
@@ -200,12 +208,12 @@ def _in_order(parts: list[Pairs]) -> Iterator[Pairs]:
     total = sum(map(len, parts))
     if total:
         step = max(1, _BLOCK // (4 * len(parts)))  # a bound every `step` pairs of a run: blocks stay near _BLOCK
-        candidates = np.unique(np.concatenate([part[step - 1 :: step] for part in parts]))
+        candidates = _distinct(np.sort(np.concatenate([part[step - 1 :: step] for part in parts])))
         below = np.zeros(len(candidates), dtype=np.int64)  # how many pairs each candidate bound takes in
         for part in parts:
             below += np.searchsorted(part, candidates, side="right")
         at = np.searchsorted(below, np.arange(_BLOCK, total, _BLOCK))  # the first bound that takes in k blocks
-        bounds = np.unique(candidates[at[at < len(candidates)]])
+        bounds = _distinct(np.sort(candidates[at[at < len(candidates)]]))
         taken = [0] * len(parts)
         for bound in [*bounds.tolist(), None]:
             ends = [len(part) if bound is None else int(np.searchsorted(part, bound, side="right")) for part in parts]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING
 
-from sitegen.search import postings
 from sitegen.search.format import (
     SHARD_OVERHEAD,
     SearchDocument,
@@ -26,8 +26,11 @@ from sitegen.search.format import (
     shard_path,
     text_bigrams,
 )
-from sitegen.search.postings import Pairs
 from sitegen.search.state import IndexState
+
+if TYPE_CHECKING:  # postings (numpy, about 90 ms) is imported where an index is made: a build with no
+    from sitegen.search import postings  # changed article never loads it
+    from sitegen.search.postings import Pairs
 
 Previous = Callable[[str], bytes | None]  # a file of the last index by its path under search/ (None: not there)
 Files = list[tuple[str, bytes | None]]  # path under search/, and its bytes (None: the last index's)
@@ -42,6 +45,8 @@ def update_index(
     Every file of the new index, in `new_index` order, with its bytes, or None where they are the last index's
     (meta.json always has them): the same bytes as `new_index`. The state is changed only when the update succeeds.
     """
+    from sitegen.search import postings
+
     old_count, count = len(state.keys), len(keys)
     changed = [doc_id for doc_id in range(min(old_count, count)) if state.keys[doc_id] != keys[doc_id]]
     changed += range(old_count, count)
@@ -161,6 +166,8 @@ def _new_shards(
 ) -> tuple[int, int, dict[int, bytes]]:
     """The index's new size and shard count, and the files of the shards that may have changed: those of `grams`
     (all when None), or every shard when the size crossed a threshold of the shard count."""
+    from sitegen.search import postings
+
     count = len(state.shards)
     if grams is None:
         touched: Collection[int] = range(count)
@@ -183,6 +190,8 @@ def _apply(
 ) -> tuple[postings.Encoded, int]:
     """The postings of the `touched` shards without the `dropped` documents and with the `added` pairs that fall in
     them; and the size of the whole index with them."""
+    from sitegen.search import postings
+
     old = postings.merged([postings.decode(state.shards[number]) for number in touched])
     kept = postings.without_documents(old, dropped)
     if len(touched) < count:
