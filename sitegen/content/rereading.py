@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, read_source, render_article
-from sitegen.content.frontmatter import decode, split
 from sitegen.content.markup import MarkdownRenderer
+from sitegen.content.sourcefile import decode, split
 from sitegen.errors import ContentError
 from sitegen.model import Article, Body, Config
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
