@@ -28,6 +28,7 @@ MAX_LIST_ITEMS = 100  # tags, authors or pictures of one article
 # keys whose one text may name several: split at commas (ASCII or full-width) and the 顿号, as the form's hint says
 SEPARATED_KEYS = frozenset({"author", "tags"})
 SEPARATORS = re.compile(r"[,，、]")
+URL_FIELDS = frozenset({"slug", "date"})  # what the permalink is made of, besides the column
 _SHORT = reprlib.Repr()  # error messages show a bounded sketch of a value, never a megabyte (or a cycle) of it
 _SHORT.maxstring = _SHORT.maxother = 80
 
@@ -70,6 +71,11 @@ class SourceText:
     # errors of the front matter: the body is still checked (read_body), so that a file's errors come in one run
     problems: tuple[ContentError, ...] = ()
     warnings: tuple[ContentError, ...] = ()  # keys that look misspelt; errors under --strict
+
+    @property
+    def url_known(self) -> bool:
+        """Whether the article's URL can be told: the fields it is made of (and the YAML as a whole) are right."""
+        return not any(problem.field is None or problem.field in URL_FIELDS for problem in self.problems)
 
 
 def parse_source(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[ContentError]:
@@ -121,10 +127,10 @@ def read_body(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[Cont
         problem = ContentError(path, 2, None, "expected front-matter keys such as `title: ...`")
         return SourceText(stand_in, body, body_line, (problem,))
     checker = _FieldChecker(path, doc, timezone)
+    # with errors, the fields that are right still serve the body's checks (its pictures, its links); a wrong one
+    # holds its default, and `problems` names it (the loader asks whether the URL is known: see url_known)
     front_matter = checker.front_matter()
-    if checker.errors:
-        return SourceText(stand_in, body, body_line, tuple(checker.errors), checker.warnings())
-    return SourceText(front_matter, body, body_line, (), checker.warnings())
+    return SourceText(front_matter, body, body_line, tuple(checker.errors), checker.warnings())
 
 
 class _FieldChecker:
