@@ -206,6 +206,9 @@ def _document(text: str) -> tuple[dict[str, Any], _Collector]:
         raise ConfigError([ContentError(CONFIG_FILE, 1, None, "expected a mapping of keys such as `title:`")])
     data: dict[str, Any] = doc.data
     check = _Collector(doc)
+    for dup in doc.duplicates:  # at any depth: PyYAML would keep the last value without a word
+        message = f"written twice, on lines {dup.first} and {dup.line}; only one value is read"
+        check.add(dup.key, message, "keep one of them", line=dup.line)
     for key in data:
         if key not in KNOWN_KEYS:
             check.add(str(key), "unknown key", f"valid keys: {', '.join(KNOWN_KEYS)}")

@@ -48,14 +48,16 @@ def warning_error(warning: str) -> ContentError:
 
 
 class BuildFailed(Exception):
-    """Raised when content errors stop a build; nothing has been written."""
+    """Raised when content errors stop a build; nothing has been written. `warnings`: what the build would have
+    warned of (errors too under --strict), so that a failed run still says all it found."""
 
-    def __init__(self, errors: Iterable[ContentError]) -> None:
+    def __init__(self, errors: Iterable[ContentError], warnings: Iterable[ContentError] = ()) -> None:
         self.errors: tuple[ContentError, ...] = tuple(sorted(errors, key=lambda e: e.sort_key))
+        self.warnings: tuple[ContentError, ...] = tuple(sorted(warnings, key=lambda e: e.sort_key))
         super().__init__(f"{len(self.errors)} content error(s)")
 
-    def __reduce__(self) -> tuple[type, tuple[tuple[ContentError, ...]]]:
-        return (type(self), (self.errors,))  # raised in a worker process, re-raised whole in the parent
+    def __reduce__(self) -> tuple[type, tuple[tuple[ContentError, ...], tuple[ContentError, ...]]]:
+        return (type(self), (self.errors, self.warnings))  # raised in a worker process, re-raised whole in the parent
 
 
 class ConfigError(Exception):

@@ -114,6 +114,15 @@ def test_unknown_key_is_an_error_naming_the_key_and_its_line() -> None:
     assert errors[0].startswith("site.yaml:6: titel: unknown key")
 
 
+def test_a_key_written_twice_is_an_error_naming_both_lines() -> None:
+    text = MINIMAL + "title: 另一个站\ncolumns:\n  - slug: tips\n    title: 提示\n    title: 贴士\n"
+    assert config_errors(text) == [
+        "site.yaml:6: title: written twice, on lines 1 and 6; only one value is read (keep one of them)",
+        "site.yaml:7: columns: written twice, on lines 3 and 7; only one value is read (keep one of them)",
+        "site.yaml:10: title: written twice, on lines 9 and 10; only one value is read (keep one of them)",
+    ]
+
+
 def test_unknown_key_inside_a_column_is_an_error() -> None:
     errors = config_errors(MINIMAL + "    colour: red\n")
     assert any("columns[0].colour: unknown key" in e for e in errors), errors

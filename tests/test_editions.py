@@ -69,7 +69,8 @@ def test_the_dictionary_file_and_site_yaml_phrases_are_both_used(make_site: Make
 
 
 def test_a_bad_dictionary_line_is_an_error_with_its_line_beside_site_yamls(make_site: MakeSite) -> None:
-    site = make_site({"site.yaml": EDITION_YAML + "page_size: x\n", "data/opencc.txt": "桃花里\n一\t二\t三\n"})
+    bad = EDITION_YAML.replace("page_size: 2\n", "page_size: x\n")  # not a second page_size: that is an error too
+    site = make_site({"site.yaml": bad, "data/opencc.txt": "桃花里\n一\t二\t三\n"})
     with pytest.raises(ConfigError) as caught:
         load_config(site)
     first, second = caught.value.errors  # every error of one run: the dictionary's and site.yaml's

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.content.flatyaml import parse_flat
-from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
+from sitegen.content.yamltext import Duplicate, YamlDocument, YamlSyntaxError, parse_yaml
 
 KEYS = ["title", "date", "tags", "author", "images", "views", "draft", "summary", "src", "caption", "作者", "Title",
         "x-y", "_k", "yes", "No", "null", "on", "y", "k" * 120, "1a", "a b", "<<", "'q'"]  # fmt: skip
@@ -74,6 +74,7 @@ def _same(flat: YamlDocument, text: str) -> None:
     assert _typed(flat.data) == _typed(full.data)
     assert flat.key_lines == full.key_lines
     assert flat.item_lines == full.item_lines
+    assert flat.duplicates == full.duplicates
 
 
 @given(st.lists(LINE, min_size=1, max_size=12).map("\n".join))
@@ -150,7 +151,7 @@ def test_a_typical_front_matter() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "title: a\ntitle: b",  # PyYAML keeps the last
+        "images:\n  - src: a\n    src: b",  # a key written twice inside a picture
         "title: |\n  text",
         "title: a # comment",
         'title: "a\\"b"',
@@ -170,6 +171,29 @@ def test_a_typical_front_matter() -> None:
 )
 def test_other_forms_are_left_to_pyyaml(text: str) -> None:
     assert parse_flat(text) is None
+
+
+def test_a_key_written_twice_is_read_by_both_readers_alike_and_named_with_both_lines() -> None:
+    text = "title: 正确的标题\ndate: 2025-01-01\ntags:\n  - a\ntitle: 2024\ndate: 2022-12-12\ntags: b\ntitle: c"
+    flat = parse_flat(text)
+    assert flat is not None
+    _same(flat, text)
+    assert flat.data == {"title": "c", "date": date(2022, 12, 12), "tags": "b"}
+    assert flat.key_lines == {"title": 8, "date": 6, "tags": 7}  # the lines of the values kept
+    assert flat.item_lines == {}
+    assert flat.duplicates == (
+        Duplicate("title", 1, 5),
+        Duplicate("date", 2, 6),
+        Duplicate("tags", 3, 7),
+        Duplicate("title", 1, 8),
+    )
+
+
+def test_pyyaml_names_keys_written_twice_at_any_depth_but_not_merged_ones() -> None:
+    doc = parse_yaml("images:\n  - src: a.jpg\n    src: b.jpg\nbase: &b {x: 1}\nother:\n  <<: *b\n  x: 2")
+    assert doc.duplicates == (Duplicate("src", 2, 3),)
+    assert parse_yaml("a: {k: 1, k: 2}").duplicates == (Duplicate("k", 1, 1),)
+    assert parse_yaml("1: a\n'1': b").duplicates == ()  # a number and a text are two keys
 
 
 def test_invalid_yaml_is_never_accepted() -> None:

@@ -98,6 +98,24 @@ def test_impossible_unquoted_date_is_a_content_error_not_a_crash(written: str) -
     assert written in message
 
 
+@pytest.mark.parametrize(
+    ("written", "found"),
+    [("0001-01-01", "0001-01-01"), ("9999-12-31 23:59:59", "9999-12-31 23:59:59"), ("'0999-12-31'", "'0999-12-31'"),
+     ("9999-12-31T23:59:59+08:00", "9999-12-31 23:59:59+08:00")],
+)  # fmt: skip
+def test_a_date_too_early_or_late_says_so_and_shows_it_as_written(written: str, found: str) -> None:
+    (message,) = errors(doc("title: t", f"date: {written}"))
+    assert message == (
+        f"{PATH}:3: date: expected a date from the year 1000 to 9998, got {found} "
+        "(an earlier or later date cannot be moved between time zones)"
+    )
+
+
+def test_a_date_where_text_belongs_is_shown_as_written() -> None:
+    (message,) = errors(doc("title: 2022-12-12", "date: 2022-12-12"))
+    assert message == f"{PATH}:2: title: expected text, got 2022-12-12"
+
+
 def test_missing_date_is_an_error_at_the_front_matter() -> None:
     (message,) = errors(doc("title: t"))
     assert message.startswith(f"{PATH}:2: date: expected a date such as ")
@@ -349,6 +367,23 @@ def test_every_field_error_of_a_file_is_reported_at_once() -> None:
     messages = errors(doc("title: ''", "date: someday", "views: 三百", "draft: 是"))
     assert [m.split(": ")[1] for m in messages] == ["title", "date", "views", "draft"]
     assert [m.split(":")[1] for m in messages] == ["2", "3", "4", "5"]
+
+
+@pytest.mark.parametrize("flat", [True, False])
+def test_a_key_written_twice_is_an_error_naming_both_lines(flat: bool) -> None:
+    comment = "" if flat else "  # not flat: read by PyYAML"
+    text = doc("title: 正确的标题" + comment, "date: 2025-01-01", "title: 2024", "date: 2022-12-12", "views: 3")
+    result = parse_source(PATH, text.encode(), SHANGHAI)
+    assert isinstance(result, list)
+    assert [str(e) for e in result] == [
+        f"{PATH}:4: title: written twice, on lines 2 and 4; only one value is read (keep one of them)",
+        f"{PATH}:5: date: written twice, on lines 3 and 5; only one value is read (keep one of them)",
+    ]
+
+
+def test_a_picture_key_written_twice_is_an_error() -> None:
+    (message,) = errors(doc("title: t", "date: 2022-12-12", "images:", "  - src: a.jpg", "    src: b.jpg"))
+    assert message == f"{PATH}:6: src: written twice, on lines 5 and 6; only one value is read (keep one of them)"
 
 
 @pytest.mark.parametrize(

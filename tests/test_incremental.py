@@ -92,7 +92,7 @@ def _current_toolchain() -> toolchain.Toolchain:
 def _edited_render_article(*args, **kwargs):
     """sitegen's Markdown code as an edit changed it: the bodies it renders carry a mark of that edit."""
     result = RENDER_ARTICLE(*args, **kwargs)
-    if CODE["edit"] and not isinstance(result, list):
+    if CODE["edit"] and isinstance(result, tuple):
         article, body = result
         result = article, dataclasses.replace(body, html=f"{body.html}<!-- edit {CODE['edit']} -->")
     return result

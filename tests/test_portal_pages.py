@@ -168,6 +168,7 @@ def test_a_name_in_authors_yaml_that_no_article_carries_is_a_warning(authors_sit
         ("叶安怡:\n  slug: Ye An\n", "叶安怡.slug", 1),
         ("叶安怡:\n  twitter: x\n", "叶安怡.twitter", 1),
         ("叶安怡: 编辑\n", "叶安怡", 1),
+        ("叶安怡:\n  bio: 记者\n  bio: 编辑\n", "bio", 3),  # a key written twice
         ("- 叶安怡\n", None, 1),
     ],
 )

@@ -68,6 +68,44 @@ def test_a_yaml_error_does_not_hide_the_bodys_errors(make_site: MakeSite) -> Non
     assert [(e.line, e.field) for e in caught.value.errors] == [(3, None), (5, "images")]  # YAML: where it noticed
 
 
+def test_a_wrong_field_hides_neither_the_pictures_nor_the_links_nor_their_headings(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/towns/target.md": "---\ntitle: 目标\ndate: 2025-02-02\n---\n## 有的标题\n",
+            "content/towns/a.md": "---\ntitle: 甲\ndate: 2025-02-01\nviews: -1\nimages: [nothere.jpg]\n---\n"
+            "[a](target.md#没有的标题)\n",
+        }
+    )
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site)
+    assert [(e.path, e.line, e.field) for e in caught.value.errors] == [
+        ("content/towns/a.md", 4, "views"),
+        ("content/towns/a.md", 5, "images"),  # the picture, though a field is wrong
+        ("content/towns/a.md", 7, "link"),  # the heading, though the picture is missing
+    ]
+    assert "没有的标题" in caught.value.errors[2].message
+
+
+def test_a_wrong_slug_leaves_the_url_unknown_but_the_rest_checked(make_site: MakeSite) -> None:
+    site = make_site(
+        {
+            "content/towns/a.md": "---\ntitle: 甲\ndate: 2025-02-01\nslug: a/b\nimages: [../../../etc/passwd]\n---\n"
+            "[c](nope.md)\n\n## 有\n",
+            "content/towns/b.md": article("乙", body="[甲](a.md) [甲](a.md#有) [甲](a.md#没有)\n"),
+            "content/towns/c.md": article("丙", date="2025-02-01", slug="a"),  # the URL a.md's file name gives
+        }
+    )
+    with pytest.raises(BuildFailed) as caught:
+        build_site(site)
+    assert [(e.path, e.line, e.field) for e in caught.value.errors] == [
+        ("content/towns/a.md", 4, "slug"),
+        ("content/towns/a.md", 5, "images"),  # outside the site
+        ("content/towns/a.md", 7, "link"),  # nope.md
+        ("content/towns/b.md", 6, "link"),  # a heading a.md does not have; the links to a.md are no error else
+    ]
+    assert "#没有" in caught.value.errors[3].message
+
+
 MISSPELT = article(autor="张三", 作者="李四", layout="wide")
 
 
@@ -102,6 +140,23 @@ def test_strict_makes_warnings_errors_for_build_and_check(make_site: MakeSite) -
     fixed = site / "content/towns/a.md"
     fixed.write_text(article(author="张三", layout="wide"), encoding="utf-8")
     assert CliRunner().invoke(main, ["check", "--strict", "--site", str(site)]).exit_code == 0
+
+
+def test_strict_lists_the_warnings_with_the_other_errors_and_a_failed_build_prints_them(make_site: MakeSite) -> None:
+    site = make_site({"content/towns/a.md": "---\ntitle: 甲\ndate: 2025-02-01\nautor: 张三\n---\n[a](nope.md)\n"})
+    for command in ("build", "check"):
+        result = CliRunner().invoke(main, [command, "--strict", "--site", str(site)])
+        assert result.exit_code == 1, command
+        lines = result.stderr.splitlines()
+        assert [line.split("（")[0] for line in lines[:2]] == [
+            "content/towns/a.md:4: autor: 未知字段；是不是想写“author”？",
+            "content/towns/a.md:6: link: 链接“nope.md”指向的 content/towns/nope.md 不存在",
+        ]
+        assert lines[2:] == ["共 2 个错误；没有写入任何文件。"]
+        plain = CliRunner().invoke(main, [command, "--site", str(site)])
+        assert plain.exit_code == 1, command
+        assert plain.stderr.splitlines()[0].startswith("提示：content/towns/a.md:4: autor: 未知字段")
+        assert plain.stderr.splitlines()[1:] == [lines[1], "共 1 个错误；没有写入任何文件。"]
 
 
 def test_strict_refuses_an_unknown_view_count_too(make_site: MakeSite) -> None:

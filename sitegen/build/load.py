@@ -18,14 +18,15 @@ from sitegen.build.admin import admin_files
 from sitegen.build.parallel import ordered_map
 from sitegen.build.staticfiles import static_files
 from sitegen.config import load_config
-from sitegen.content.articles import Source, find_sources, read_source, render_article
+from sitegen.content.articles import Flawed, Source, read_source, render_article
 from sitegen.content.authors import AUTHORS_FILE, AuthorInfo, load_authors
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
 from sitegen.content.rereading import read_kept, render_kept
+from sitegen.content.sources import find_sources
 from sitegen.content.viewcounts import apply_view_counts, load_view_counts
 from sitegen.edition import edition_keys
-from sitegen.errors import BuildFailed, ContentError
+from sitegen.errors import BuildFailed, ContentError, warning_error
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.cache import BuildCache, files_fingerprint
 from sitegen.incremental.edits import SourceEdits
@@ -112,19 +113,19 @@ def load_site(
     reuse = ArticleReuse(cache.articles, site_dir, time.time_ns() - RACY_NANOSECONDS)
     pictures = Pictures(site_dir, images)
     read = _read_articles(site_dir, config, now, reuse, pictures, jobs, edits)
-    chosen = _Chosen.of(read.articles, drafts, future)
-    errors = read.errors
-    errors.extend(cache.collisions.collisions(chosen.published, config))
-    errors.extend(check_links(chosen.everything, read.articles, {a.source_path for a in chosen.published}, read.urls))
+    checked = read.articles | {path: flawed.article for path, flawed in read.flawed.items()}
+    chosen = _Chosen.of(checked, drafts, future)
     counts, count_errors = load_view_counts(site_dir)
-    errors.extend(count_errors)
     people, people_errors = load_authors(site_dir)
-    errors.extend(people_errors)
-    if errors:
-        raise BuildFailed(errors)
-    reuse.keep(read.sources.values(), chosen.everything, lambda prints: edition_keys(prints, config.editions))
+    errors = [*read.errors, *_site_errors(read, chosen, checked, cache, config), *count_errors, *people_errors]
+    content_warnings = tuple(w for a in chosen.published for w in a.warnings)
     published, warnings = apply_view_counts(chosen.published, counts, config)
     warnings.extend(_portal_warnings(config, published, people))
+    if errors:  # the warnings too: --strict makes them errors of this run, else they are printed with the errors
+        if not read.complete or any(not flawed.url_known for flawed in read.flawed.values()):
+            warnings = production_problems(config.base_url, config.filings)  # not data files' "names no article"
+        raise BuildFailed(errors, (*read.warnings, *content_warnings, *map(warning_error, warnings)))
+    reuse.keep(read.sources.values(), chosen.everything, lambda prints: edition_keys(prints, config.editions))
     next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
     memo = cache.pictures_of if cache.articles.keep_sources else None  # for serve's next load, as its sources are
@@ -138,7 +139,7 @@ def load_site(
         next_change=min((t for t in (next_article, next_mourning) if t is not None), default=None),
         next_mourning=next_mourning,
         warnings=tuple(warnings),
-        content_warnings=tuple(w for a in chosen.published for w in a.warnings),
+        content_warnings=content_warnings,
         articles_rendered=read.rendered,
         articles_reused=reuse.reused,
         images_processed=images.processed,
@@ -146,6 +147,18 @@ def load_site(
         # only for a damaged body
         remake=partial(_remake_body, site_dir, config, pictures, read.urls, now, cache.articles.bodies),
     )
+
+
+def _site_errors(
+    read: _Read, chosen: _Chosen, checked: dict[str, Article], cache: BuildCache, config: Config
+) -> list[ContentError]:
+    """URLs taken twice and links to nothing; an article with errors of its own is checked too (its links, the
+    links to it), its URL only when known: a wrong slug or date gives none, and no second, misleading error."""
+    unknown_urls = {path for path, flawed in read.flawed.items() if not flawed.url_known}
+    placed = [a for a in chosen.published if a.source_path not in unknown_urls]
+    published = {a.source_path for a in chosen.published}
+    links = check_links(chosen.everything, checked, published, read.urls)
+    return [*cache.collisions.collisions(placed, config), *links]
 
 
 @dataclass(frozen=True)
@@ -157,6 +170,9 @@ class _Read:
     urls: dict[str, str]  # every article's URL, by source path
     errors: list[ContentError]
     rendered: int
+    flawed: dict[str, Flawed]  # articles with errors of their own, by source path
+    warnings: list[ContentError]  # of the sources whose body could not be rendered (their articles carry the rest)
+    complete: bool  # every source found gave an article (flawed or not)
 
 
 def _read_articles(
@@ -179,8 +195,11 @@ def _read_articles(
     articles = _reusable(site_dir, config, candidates, sources, reuse, urls, pictures, errors, unchanged)
     articles = {path: _in_zone(article, config, now) for path, article in articles.items()}
     to_render = [sources[path] for path in sorted(sources)]
-    articles.update(_render(to_render, config, pictures, urls, now, reuse.store.bodies, jobs, errors))
-    return _Read(articles, sources, urls, errors, len(to_render))
+    flawed: dict[str, Flawed] = {}
+    warnings: list[ContentError] = []
+    articles.update(_render(to_render, config, pictures, urls, now, reuse.store.bodies, jobs, errors, flawed, warnings))
+    complete = len(articles) + len(flawed) == len(found)
+    return _Read(articles, sources, urls, errors, len(to_render), flawed, warnings, complete)
 
 
 @dataclass(frozen=True)
@@ -300,8 +319,11 @@ def _render(
     bodies: BodyStore,
     jobs: int,
     errors: list[ContentError],
+    flawed: dict[str, Flawed],
+    warnings: list[ContentError],
 ) -> dict[str, Article]:
-    """Markdown on every core; each body goes to the body store as it comes back (none is kept here)."""
+    """Markdown on every core; each body goes to the body store as it comes back (none is kept here). The articles
+    with errors go to `flawed`; the warnings of the sources that gave no article at all, to `warnings`."""
     pictures.prefetch(
         (s.path, src)
         for s in to_render
@@ -315,6 +337,10 @@ def _render(
     for source, result in zip(to_render, rendered, strict=True):
         if isinstance(result, list):
             errors.extend(result)
+            warnings.extend(source.text.warnings)
+        elif isinstance(result, Flawed):
+            errors.extend(result.errors)
+            flawed[source.path] = result
         else:
             article, body = result
             articles[source.path] = shared.article(article)
@@ -337,8 +363,8 @@ def _remake_body(
     source = read_source(site_dir, article.source_path, article.column, config)
     markdown = MarkdownRenderer(config.language)  # made here: most builds never need it
     result = render_article(source, markdown, pictures, urls, now) if not isinstance(source, list) else source
-    if isinstance(result, list):
-        raise BuildFailed(result)
+    if isinstance(result, list | Flawed):  # cannot be: it was checked, and is unchanged
+        raise BuildFailed(result.errors if isinstance(result, Flawed) else result)
     remade, body = result
     if remade.fingerprint != article.fingerprint:  # changed since this build read it: no body for this article
         raise KeyError(article.fingerprint)

@@ -50,7 +50,14 @@ def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None 
     images = ImageStore(images_folder(run.site_dir, o), write=run.write_images, reuse=o.disk_cache)
     if slugs is None:
         slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if o.disk_cache else SlugMemo()
-    loaded = load.load_site(run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs, edits)
+    try:
+        loaded = load.load_site(
+            run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs, edits
+        )
+    except BuildFailed as failed:  # under --strict its warnings are errors of the same run
+        if o.strict and failed.warnings:
+            raise BuildFailed([*failed.errors, *failed.warnings]) from None
+        raise
     if run.on_disk and run.write_cache:
         save_slugs(run.cache_folder, slugs, toolchain.digest())
     run.images_removed = images.save(loaded.site.config.image_cache_keep_builds)

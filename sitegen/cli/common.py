@@ -74,6 +74,8 @@ def run(action: Callable[[Path, BuildOptions], BuildReport], site_dir: Path, opt
     except ConfigError as exc:
         fail(exc.errors, 2, language)
     except BuildFailed as exc:
+        for warning in exc.warnings:  # a failed build still says what it would have warned of
+            click.echo(say(language, f"warning: {warning.text(language)}", f"提示：{warning.text(language)}"), err=True)
         fail(exc.errors, 1, language)
     except (OutputRefused, OutputBusy, DiskProblem) as exc:
         refuse(str(exc), language)

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen import toolchain
 from sitegen.content.frontmatter import FrontMatter, SourceText, read_body
-from sitegen.content.links import missing_links, rewrite
+from sitegen.content.links import rewrite
 from sitegen.content.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
 from sitegen.content.text import character_count, reading_minutes, summarize
 from sitegen.errors import ContentError, printable
-from sitegen.layout import CONTENT_DIR, LINKED_FOLDERS
 from sitegen.model import Article, Body, Config, Image
 from sitegen.pictures.resolve import REMOTE, Pictures, picture_markup
 from sitegen.urls import DATA_PICTURE, article_url, segment_problem, unsafe_scheme
@@ -41,94 +39,15 @@ class Source:
     body_pictures: tuple[str, ...] = ()  # what the body shows, once the loader dropped it (content/rereading.py)
 
 
-def find_sources(site_dir: Path, config: Config) -> tuple[list[tuple[str, str]], list[ContentError]]:
-    """(relative path, column slug) of every article, sorted; .md files outside a column are errors."""
-    content = site_dir / CONTENT_DIR
-    columns = {c.slug for c in config.columns}
-    found: list[tuple[str, str]] = []
-    errors = links_out(site_dir)
-    if not content.is_dir() or errors:
-        return found, errors
-    root = content.resolve()
-    for relative, link_problem, is_file in sorted(_markdown_files(content, root)):
-        parts = PurePosixPath(relative).parts[1:]  # below content/
-        if link_problem is not None:
-            errors.append(ContentError(relative, None, None, link_problem.replace("%s", "content/"), _LINK_HINT))
-            continue
-        if len(parts) < 2 or parts[0] not in columns:
-            errors.append(
-                ContentError(
-                    relative,
-                    None,
-                    None,
-                    "is not inside a column folder",
-                    f"move it under content/<column>/; columns: {', '.join(sorted(columns))}",
-                )
-            )
-        elif is_file:
-            found.append((relative, parts[0]))
-    return found, errors
+@dataclass(frozen=True, slots=True)
+class Flawed:
+    """A source whose body rendered but which has errors of its own (its front matter, a picture, a link): never
+    published, but its article is checked with the others (its links, the links to it), so that all of a file's
+    errors come in one run. Its wrong fields hold their defaults; `url_known`: its URL's fields are right."""
 
-
-def _markdown_files(content: Path, root: Path) -> Iterable[tuple[str, str | None, bool]]:
-    """(path relative to the site, why it must not be read or None, whether it is a file) of every .md file below
-    content/ (a folder named x.md is no source).
-
-    os.scandir, not rglob: a large site has tens of thousands of files and folders. A link (to a source or a
-    folder) is followed only when it resolves inside content/; otherwise it is reported where it stands.
-    """
-    prefix = len(str(content)) + 1
-    pending = [str(content)]
-    seen: set[str] = set()
-    while pending:
-        folder = pending.pop()
-        real = os.path.realpath(folder)
-        if real in seen:  # a link back up the tree
-            continue
-        seen.add(real)
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                relative = f"{CONTENT_DIR}/" + entry.path[prefix:].replace(os.sep, "/")
-                is_markdown = entry.name.endswith(".md")
-                # a linked source or folder is reported here; a linked picture where an article uses it
-                if entry.is_symlink() and (is_markdown or entry.is_dir()):
-                    problem = _link_problem(Path(entry.path), root)
-                    if problem is not None:
-                        yield relative, problem, False
-                        continue
-                if entry.is_dir():
-                    pending.append(entry.path)
-                elif is_markdown:
-                    yield relative, None, entry.is_file()  # from the directory entry: no stat for a plain file
-
-
-_LINK_HINT = "copy the file into the site instead of linking to it"
-
-
-def _link_problem(path: Path, root: Path) -> str | None:
-    """Why the symbolic link `path` must not be read, with %s for the folder it must stay in; or None."""
-    try:
-        target = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links (Python < 3.13)
-        return "is a broken link or a loop of links"
-    return None if target.is_relative_to(root) else "is a link that points outside %s"
-
-
-def links_out(site_dir: Path) -> list[ContentError]:
-    """Symbolic links that would make a build read outside the site: content/ and the folders in LINKED_FOLDERS
-    themselves, and any link inside those folders. (Links inside content/ are checked by find_sources.)"""
-    site = site_dir.resolve()
-    errors = []
-    for name in (CONTENT_DIR, *LINKED_FOLDERS):
-        folder = site_dir / name
-        if folder.is_symlink() and (problem := _link_problem(folder, site)):
-            errors.append(ContentError(name, None, None, problem.replace("%s", "the site folder"), _LINK_HINT))
-        elif name != CONTENT_DIR and folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_symlink() and (problem := _link_problem(path, site)):
-                    where = path.relative_to(site_dir).as_posix()
-                    errors.append(ContentError(where, None, None, problem.replace("%s", "the site folder"), _LINK_HINT))
-    return errors
+    article: Article
+    errors: tuple[ContentError, ...]
+    url_known: bool
 
 
 def read_source(
@@ -157,7 +76,8 @@ def read_source(
     if isinstance(parsed, list):
         return parsed
     slug = parsed.front_matter.slug or default_slug(relative)
-    if problem := segment_problem(slug):
+    slug_written = any(problem.field == "slug" for problem in parsed.problems)  # wrong: its own error says so
+    if not slug_written and (problem := segment_problem(slug)):
         return [
             ContentError(
                 relative,
@@ -185,8 +105,9 @@ def render_article(
     pictures: Pictures,
     urls: Mapping[str, str],
     now: datetime,
-) -> tuple[Article, Body] | list[ContentError]:
-    """The article and its body (kept apart: see Body), or every error found in it."""
+) -> tuple[Article, Body] | Flawed | list[ContentError]:
+    """The article and its body (kept apart: see Body); with errors, the article as Flawed when its body rendered
+    (its links are checked with the others'), else every error found in it."""
     errors: list[ContentError] = list(source.text.problems)  # the body is checked too: all of a file's errors at once
     try:
         rendered = _render_body(source, markdown, pictures, urls)
@@ -196,8 +117,9 @@ def render_article(
         errors.extend(_unsafe_links(source, rendered))
     images, unplaced_images = _pictures(source, pictures, rendered, errors)
     links = tuple((href, _body_line(source, href)) for href in dict.fromkeys(rendered.link_targets))
-    if errors:  # the links to files that do not exist too (the other link checks need the linked articles)
-        return [*errors, *missing_links(source.path, links, urls)]
+    if errors:  # no fingerprint: it is never stored
+        article = _article(source, rendered, images, unplaced_images, links, "", now)
+        return Flawed(article, tuple(errors), source.text.url_known)
     key = fingerprint(
         source.digest, source.path, source.column, source.url, links, urls, pictures.keys((*images, *unplaced_images))
     )

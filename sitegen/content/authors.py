@@ -53,7 +53,11 @@ def parse_authors(text: str, site_dir: Path) -> tuple[dict[str, AuthorInfo], lis
     if not isinstance(doc.data, dict):
         return {}, [ContentError(AUTHORS_FILE, 1, None, "expected a mapping of names to {bio, photo, slug}")]
     authors: dict[str, AuthorInfo] = {}
-    errors: list[ContentError] = []
+    errors = [
+        ContentError(AUTHORS_FILE, dup.line, dup.key, f"written twice, on lines {dup.first} and {dup.line}; "
+                     "only one value is read", "keep one of them")
+        for dup in doc.duplicates
+    ]  # fmt: skip
     for name, entry in doc.data.items():
         line = doc.line_of(name)
 

@@ -2,7 +2,7 @@
 
 Most front matter is a column of `key: value` lines, with lists as `[a, b]` or as `- item` lines, and pictures as
 `- src: ...` lines with `caption: ...` under them. That form is read here; anything else (block scalars, comments,
-anchors, escapes, nested mappings, floats, times, duplicate keys, anything this reader is not sure of) returns None,
+anchors, escapes, nested mappings, floats, times, anything this reader is not sure of) returns None,
 and PyYAML reads the text as before, so every error is PyYAML's and is reported as it always was.
 
 A plain value is typed with PyYAML's own implicit resolvers (the regexes that make `yes` a bool and `0123` an
@@ -16,7 +16,7 @@ import functools
 import re
 from datetime import date
 
-from sitegen.content.yamltext import SafeLoader, YamlDocument
+from sitegen.content.yamltext import Duplicate, SafeLoader, YamlDocument
 
 _KEY_LINE = re.compile(r"([^\W\d][\w-]{0,99}):(?: +(.*?))? *")  # key: value (or key: alone, before a list)
 _ITEM_LINE = re.compile(r"( *- +)(.*?) *")  # - item
@@ -49,6 +49,8 @@ class _Reader:
         self.data: dict[str, object] = {}
         self.key_lines: dict[str, int] = {}
         self.item_lines: dict[str, tuple[int, ...]] = {}
+        self.duplicates: list[Duplicate] = []
+        self.first_lines: dict[str, int] = {}  # of keys written twice: where each was first (key_lines: the last)
         self.index = 0
 
     def document(self) -> YamlDocument:
@@ -58,8 +60,10 @@ class _Reader:
                 self.index += 1
                 continue
             key, value = _key_value(line)
-            if key in self.data:
-                raise _NotFlat  # PyYAML keeps the last, and reports lines of the first: left to it
+            if key in self.data:  # as PyYAML is read (yamltext): the last value kept, the repeat reported
+                first = self.first_lines.setdefault(key, self.key_lines[key])
+                self.duplicates.append(Duplicate(key, first, self.index + 1))
+                self.item_lines.pop(key, None)
             self.key_lines[key] = self.index + 1
             self.index += 1
             if value is None:
@@ -70,7 +74,7 @@ class _Reader:
                 self.item_lines[key] = (self.key_lines[key],) * len(items)
             else:
                 self.data[key] = _scalar(value)
-        return YamlDocument(self.data, self.key_lines, self.item_lines)
+        return YamlDocument(self.data, self.key_lines, self.item_lines, tuple(self.duplicates))
 
     def _block_list(self, key: str) -> list[object] | None:
         """The `- item` lines after `key:` (None when there are none: `key:` alone is null)."""

@@ -6,14 +6,15 @@ import re
 import reprlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 from urllib.parse import unquote
 
 from sitegen.content import schema
 from sitegen.content.flatyaml import parse_flat
 from sitegen.content.keys import KNOWN_FIELDS, suggested_key
-from sitegen.content.text import without_controls
+from sitegen.content.moments import DATE_FORMS, OUT_OF_RANGE, OUT_OF_RANGE_HINT, as_written, parse_moment, read_moment
+from sitegen.content.sourcefile import decode, split
 from sitegen.content.yamltext import YamlDocument, YamlSyntaxError, parse_yaml
 from sitegen.errors import ContentError
 from sitegen.model import EMPTY_MAPPING, FrozenMapping
@@ -21,13 +22,12 @@ from sitegen.urls import alias_problem, segment_problem
 
 IMAGE_KEYS = schema.PICTURE_KEYS
 ALIAS_HINT = "an old address of this article on this site, such as /2008/11/23/hello.html or /old/page/"
-DATE_FORMS = "2022-12-12, 2022-12-12 08:30, 2022-12-12 08:30:00 or 2022-12-12T08:30:00+08:00"
-_DELIMITER = re.compile(r"^(---|\.\.\.)[ \t]*$")
 MAX_FRONT_MATTER_BYTES = 64 * 1024  # a generous article needs 2 KB; 100,000 lines of keys are refused before parsing
 MAX_LIST_ITEMS = 100  # tags, authors or pictures of one article
 # keys whose one text may name several: split at commas (ASCII or full-width) and the 顿号, as the form's hint says
 SEPARATED_KEYS = frozenset({"author", "tags"})
 SEPARATORS = re.compile(r"[,，、]")
+URL_FIELDS = frozenset({"slug", "date"})  # what the permalink is made of, besides the column
 _SHORT = reprlib.Repr()  # error messages show a bounded sketch of a value, never a megabyte (or a cycle) of it
 _SHORT.maxstring = _SHORT.maxother = 80
 
@@ -71,39 +71,10 @@ class SourceText:
     problems: tuple[ContentError, ...] = ()
     warnings: tuple[ContentError, ...] = ()  # keys that look misspelt; errors under --strict
 
-
-def decode(path: str, raw: bytes) -> tuple[str | None, list[ContentError]]:
-    """UTF-8 (BOM or not) with LF line ends, or an error at the line of the first bad byte."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [ContentError(path, line, None, "is not UTF-8 text", "save the file as UTF-8 in your editor")]
-    # control characters are dropped (text.CONTROLS): no page, feed or sitemap may carry them
-    return without_controls(text.replace("\r\n", "\n").replace("\r", "\n")), []
-
-
-def split(path: str, text: str) -> tuple[str, str, int] | ContentError:
-    """(front matter YAML, body, body's first line) of a decoded file."""
-    lines = text.split("\n")
-    if not lines or not _DELIMITER.match(lines[0]) or lines[0].startswith("..."):
-        return ContentError(
-            path,
-            1,
-            None,
-            "expected front matter starting with a '---' line",
-            "begin the file with ---, then title: and date:, then ---",
-        )
-    for index in range(1, len(lines)):
-        if _DELIMITER.match(lines[index]):
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
-    return ContentError(
-        path,
-        1,
-        None,
-        "the front matter block opened here is never closed",
-        "add a line with --- after the last front-matter key",
-    )
+    @property
+    def url_known(self) -> bool:
+        """Whether the article's URL can be told: the fields it is made of (and the YAML as a whole) are right."""
+        return not any(problem.field is None or problem.field in URL_FIELDS for problem in self.problems)
 
 
 def parse_source(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[ContentError]:
@@ -155,21 +126,30 @@ def read_body(path: str, raw: bytes, timezone: tzinfo) -> SourceText | list[Cont
         problem = ContentError(path, 2, None, "expected front-matter keys such as `title: ...`")
         return SourceText(stand_in, body, body_line, (problem,))
     checker = _FieldChecker(path, doc, timezone)
+    # with errors, the fields that are right still serve the body's checks (its pictures, its links); a wrong one
+    # holds its default, and `problems` names it (the loader asks whether the URL is known: see url_known)
     front_matter = checker.front_matter()
-    if checker.errors:
-        return SourceText(stand_in, body, body_line, tuple(checker.errors), checker.warnings())
-    return SourceText(front_matter, body, body_line, (), checker.warnings())
+    return SourceText(front_matter, body, body_line, tuple(checker.errors), checker.warnings())
 
 
 class _FieldChecker:
     def __init__(self, path: str, doc: YamlDocument, timezone: tzinfo) -> None:
         self.path, self.doc, self.timezone = path, doc, timezone
         self.data: dict[Any, Any] = doc.data
-        self.errors: list[ContentError] = []
+        self.errors = [  # PyYAML would keep the last value without a word; both readers name the repeats
+            ContentError(
+                path,
+                dup.line + 1,
+                dup.key,
+                f"written twice, on lines {dup.first + 1} and {dup.line + 1}; only one value is read",
+                "keep one of them",
+            )
+            for dup in doc.duplicates
+        ]
 
     def fail(self, key: str, expected: str, got: object, hint: str = "", line: int | None = None) -> None:
         # strings in single quotes with line breaks and tabs escaped: one error is always one line
-        found = "nothing" if got is None else _SHORT.repr(got) if not isinstance(got, str) else _quoted(got)
+        found = _shown(got)
         self.errors.append(
             ContentError(
                 self.path,
@@ -219,7 +199,9 @@ class _FieldChecker:
                 self.fail(key, f"a date such as {DATE_FORMS}", value, f"add `{key}: 2022-12-12`")
             return None
         parsed = parse_moment(value, self.timezone)
-        if parsed is None:
+        if parsed is None and read_moment(value) is not None:  # a date, but too early or late to convert
+            self.fail(key, OUT_OF_RANGE, value, OUT_OF_RANGE_HINT)
+        elif parsed is None:
             self.fail(key, f"a date such as {DATE_FORMS}", value)
         return parsed
 
@@ -372,27 +354,16 @@ class _FieldChecker:
         return front_matter
 
 
+def _shown(value: object) -> str:
+    """What a field holds, for a message: text quoted, a date as written, anything else as a short repr."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return _quoted(value)
+    return as_written(value) if isinstance(value, date) else _SHORT.repr(value)
+
+
 def _quoted(text: str) -> str:
     """A string in single quotes, line breaks and tabs escaped (one error is one line), long ones shortened."""
     shown = repr(text if len(text) <= 80 else text[:60] + "…" + text[-10:])[1:-1]
     return f"'{shown}'"
-
-
-def parse_moment(value: object, timezone: tzinfo) -> datetime | None:
-    """A front-matter date in any accepted form, as an aware datetime in `timezone` when naive."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time())
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("/", "-"))
-        except ValueError:
-            return None
-    else:
-        return None
-    if not 1000 <= moment.year <= 9998:  # far from the ends of datetime's range: time zones cannot overflow it
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone)
-    return moment.astimezone(timezone)

@@ -44,19 +44,6 @@ def rewrite(from_source: str, from_url: str, href: str, urls: Mapping[str, str])
 _MISSING_HINT = "check the file name; the path is relative to this article's folder"
 
 
-def missing_links(
-    source_path: str, links: Iterable[tuple[str, int]], known: Mapping[str, str] | set[str]
-) -> list[ContentError]:
-    """The links of an article to source files that are not among `known` (the sources of the site)."""
-    errors = []
-    for href, line in links:
-        link = source_link(source_path, href)
-        if link is not None and link.target not in known:
-            problem = f"'{href}' points to {link.target}, which does not exist"
-            errors.append(ContentError(source_path, line, "link", problem, _MISSING_HINT))
-    return errors
-
-
 def check_links(
     articles: Iterable[Article], by_path: Mapping[str, Article], built: set[str], sources: Iterable[str] = ()
 ) -> list[ContentError]:

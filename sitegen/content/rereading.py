@@ -16,9 +16,9 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.content.articles import MAX_SOURCE_BYTES, Source, read_source, render_article
-from sitegen.content.frontmatter import decode, split
+from sitegen.content.articles import MAX_SOURCE_BYTES, Flawed, Source, read_source, render_article
 from sitegen.content.markup import MarkdownRenderer
+from sitegen.content.sourcefile import decode, split
 from sitegen.errors import ContentError
 from sitegen.model import Article, Body, Config
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
@@ -60,7 +60,7 @@ def with_body(site_dir: Path, source: Source) -> Source | list[ContentError]:
 
 def render_kept(
     source: Source, markdown: MarkdownRenderer, pictures: Pictures, urls: Mapping[str, str], now: datetime
-) -> tuple[Article, Body] | list[ContentError]:
+) -> tuple[Article, Body] | Flawed | list[ContentError]:
     """`render_article` of a source kept without its body (its file is below `pictures.site_dir`)."""
     whole = with_body(pictures.site_dir, source)
     return whole if isinstance(whole, list) else render_article(whole, markdown, pictures, urls, now)

@@ -32,10 +32,20 @@ SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", SafeLoader.construct_y
 
 
 @dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A key written again in the same mapping (invalid YAML 1.2; PyYAML keeps the last value without a word)."""
+
+    key: str
+    first: int  # 1-based line of its first occurrence, relative to the parsed text
+    line: int  # 1-based line where it is written again
+
+
+@dataclass(frozen=True, slots=True)
 class YamlDocument:
     data: Any
-    key_lines: dict[str, int]  # 1-based line of each top-level key, relative to the parsed text
+    key_lines: dict[str, int]  # 1-based line of each top-level key (the last, whose value is kept), in the text
     item_lines: dict[str, tuple[int, ...]]  # for top-level lists: the line of each item
+    duplicates: tuple[Duplicate, ...] = ()  # keys written twice in one mapping, at any depth, by line
 
     def line_of(self, key: str, default: int = 1) -> int:
         return self.key_lines.get(key, default)
@@ -59,7 +69,7 @@ def parse_yaml(text: str) -> YamlDocument:
         node = loader.get_single_node()
         if node is None:
             return YamlDocument(None, {}, {})
-        _strip_controls(node)
+        duplicates = _strip_controls(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -77,17 +87,22 @@ def parse_yaml(text: str) -> YamlDocument:
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 key = str(key_node.value)
-                key_lines.setdefault(key, key_node.start_mark.line + 1)
+                key_lines[key] = key_node.start_mark.line + 1  # a key written twice: the last, as its value
                 if isinstance(value_node, yaml.SequenceNode):
                     item_lines[key] = tuple(item.start_mark.line + 1 for item in value_node.value)
-    return YamlDocument(data, key_lines, item_lines)
+                else:
+                    item_lines.pop(key, None)
+    return YamlDocument(data, key_lines, item_lines, duplicates)
 
 
-def _strip_controls(root: yaml.Node) -> None:
-    """Remove control characters (text.CONTROLS) from every scalar, also those written as escapes ("\\x01").
+def _strip_controls(root: yaml.Node) -> tuple[Duplicate, ...]:
+    """Remove control characters (text.CONTROLS) from every scalar, also those written as escapes ("\\x01"), and
+    give every key written twice in one mapping (found on the same walk: no second pass over the document).
 
     Walks the node graph without recursion and visits each node once: aliases may share nodes or form cycles.
+    Merge keys (`<<: *base`) are no duplicates: the keys written beside them override the merged ones.
     """
+    duplicates: list[Duplicate] = []
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -101,5 +116,14 @@ def _strip_controls(root: yaml.Node) -> None:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
+            keys: dict[tuple[str, str], int] = {}
             for key, value in node.value:
                 stack.extend((key, value))
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    name = CONTROLS.sub("", key.value)  # as it is read: without its control characters
+                    line = key.start_mark.line + 1
+                    if (key.tag, name) in keys:
+                        duplicates.append(Duplicate(name, keys[key.tag, name], line))
+                    else:
+                        keys[key.tag, name] = line
+    return tuple(sorted(duplicates, key=lambda d: (d.line, d.first)))

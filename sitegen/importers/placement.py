@@ -92,7 +92,8 @@ def _other(owner: str | None, target: str) -> str:
 
 def _site_urls(site_dir: Path, config: Config) -> dict[str, str]:
     """URL -> source path of every article already in the site (those that can be read)."""
-    from sitegen.content.articles import find_sources, read_source  # Markdown: not for `sitegen --help`
+    from sitegen.content.articles import read_source  # Markdown: not for `sitegen --help`
+    from sitegen.content.sources import find_sources
 
     found, _ = find_sources(site_dir, config)
     urls: dict[str, str] = {}

@@ -29,6 +29,13 @@ ZH: tuple[tuple[str, str], ...] = (
     (r"non-empty text", "非空文本"),
     (r"text", "文本"),
     (r"a date such as (?P<forms>.*)", "日期，例如 {forms}"),
+    (r"a date from the year (?P<first>\d+) to (?P<last>\d+)", "{first} 年至 {last} 年之间的日期"),
+    (r"an earlier or later date cannot be moved between time zones", "更早或更晚的日期无法换算时区"),
+    (
+        r"written twice, on lines (?P<first>\d+) and (?P<line>\d+); only one value is read",
+        "写了两次（第 {first} 行和第 {line} 行）；只会读取其中一个值",
+    ),
+    (r"keep one of them", "只保留其中一个"),
     (r"(?P<a>\S+), (?P<b>\S+ \S+), (?P<c>\S+ \S+) or (?P<d>\S+)", "{a}、{b}、{c} 或 {d}"),
     (r"a whole number >= (?P<minimum>\d+)", "不小于 {minimum} 的整数"),
     (r"true or false", "true 或 false"),
