@@ -14,6 +14,7 @@ import pytest
 from conftest import MakeSite, build_site, page
 from importing import FIXTURES, article_body, text_of
 
+from sitegen.importers.hugo import parse_hugo
 from sitegen.importers.jekyll import parse_jekyll
 from sitegen.importers.model import ImportFailed
 from sitegen.importers.run import ImportRefused, import_jekyll
@@ -166,6 +167,20 @@ def test_liquid_converted_or_kept_visibly_and_reported() -> None:
         (22, "kept as written, not converted: {% include figure image_path=page.image %}"),
         (24, "kept as written, not converted: {{ site.data.members | size }}"),
         (27, "kept as written, not converted: {{ inside_code }}"),
+    ]
+
+
+def test_a_key_written_twice_is_imported_with_its_last_value_and_reported_with_both_lines() -> None:
+    """Jekyll (and Hugo) take the last value of a repeated key without a word; the import says so, in both languages."""
+    a = parse_jekyll(post("title: 初稿标题\ndate: 2019-05-03\ntitle: 定稿标题"), "_posts/2019-05-03-twice.md")
+    assert a.title == "定稿标题"
+    assert [(n.line, n.message) for n in a.notices] == [
+        (4, "title written twice (lines 2 and 4); the last value imported")
+    ]
+    assert all(is_translated(n.message, "zh-CN") for n in a.notices)
+    hugo = parse_hugo("---\ntitle: 甲\ndate: 2020-03-01\ntags: [a]\ntags: [b]\n---\nBody.\n", "posts/twice.md")
+    assert [(n.line, n.message) for n in hugo.notices] == [
+        (5, "tags written twice (lines 4 and 5); the last value imported")
     ]
 
 

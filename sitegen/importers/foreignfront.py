@@ -23,6 +23,7 @@ class Split:
     data: dict[str, Any]
     body: str
     body_line: int  # line of the body's first line in the file
+    notices: tuple[Notice, ...] = ()  # keys written twice in the YAML (the last value is taken, as Jekyll and Hugo do)
 
 
 def split_front_matter(text: str) -> Split:
@@ -49,7 +50,11 @@ def split_front_matter(text: str) -> Split:
         data = doc.data if doc.data is not None else {}
         if not isinstance(data, dict):
             raise ImportFailed("the front matter is not a mapping of keys such as `title:`", 2)
-        return Split({str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 2)
+        twice = tuple(
+            Notice(d.line + 1, f"{d.key} written twice (lines {d.first + 1} and {d.line + 1}); the last value imported")
+            for d in doc.duplicates
+        )  # lines of the file: the fence is its first
+        return Split({str(k): v for k, v in data.items()}, "\n".join(lines[end + 1 :]), end + 2, twice)
     if text.startswith("{"):
         try:
             data, end_offset = json.JSONDecoder().raw_decode(text)
@@ -64,11 +69,11 @@ def split_front_matter(text: str) -> Split:
 class Fields:
     """Case-insensitive access to front-matter keys (Hugo ignores case), remembering which were used."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], notices: tuple[Notice, ...] = ()) -> None:
         self.data = dict(data)
         self._by_lower = {key.lower(): key for key in reversed(list(data))}
         self.used: set[str] = set()
-        self.notices: list[Notice] = []
+        self.notices: list[Notice] = list(notices)
 
     def get(self, *names: str) -> tuple[str, Any] | None:
         """(key as written, value) of the first of `names` present with a non-empty value; marks it used."""

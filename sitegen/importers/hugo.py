@@ -72,7 +72,7 @@ def parse_hugo(
     `site_params` the [params] of the site's configuration (for {{< param >}}), `site` the whole configuration
     (permalinks, for the post's old URLs). An HTML content file keeps its body as raw HTML."""
     split = split_front_matter(text)
-    fields = Fields(split.data)
+    fields = Fields(split.data, split.notices)
     body = Body(split.body, split.body_line, html=is_html(relative))
     stem = _LANGUAGE_SUFFIX.sub("", splitext(basename(relative))[0])
     name = basename(dirname(relative)) if stem == "index" else stem

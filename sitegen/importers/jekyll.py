@@ -70,7 +70,7 @@ def parse_jekyll(
     source keeps its body as raw HTML."""
     site = site or {}
     split = split_front_matter(text)
-    fields = Fields(split.data)
+    fields = Fields(split.data, split.notices)
     body = Body(split.body, split.body_line, html=is_html(relative))
     parts = relative.split("/")
     is_draft = "_drafts" in parts

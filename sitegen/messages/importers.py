@@ -92,6 +92,10 @@ ZH: tuple[tuple[str, str], ...] = (
         "redirect_from：{value} 中有不是路径的条目，已略去",
     ),
     (r"links to a draft, kept as written: (?P<tag>.*)", "链接指向一篇草稿，已原样保留：{tag}"),
+    (
+        r"(?P<key>.+) written twice \(lines (?P<first>\d+) and (?P<line>\d+)\); the last value imported",
+        "{key} 写了两次（第 {first} 行和第 {line} 行），导入的是后一个值",
+    ),
     (r"no title in the front matter; took the first heading", "头信息中没有标题，采用了正文的第一个标题"),
     (
         r"no title in the front matter; took '(?P<title>.*)' from the file name",
