@@ -250,7 +250,10 @@ def _columns(raw: object, check: _Collector) -> tuple[Column, ...]:
             if key not in COLUMN_KEYS:
                 check.add(f"{where}.{key}", "unknown key", f"valid keys: {', '.join(COLUMN_KEYS)}")
         slug, title = entry.get("slug"), entry.get("title")
-        if not isinstance(slug, str) or not COLUMN_SLUG.match(slug) or slug in RESERVED_SLUGS:
+        if isinstance(slug, str) and slug in RESERVED_SLUGS:
+            check.add(f"{where}.slug", f"{slug!r} is reserved for the site's own pages", "choose another slug")
+            continue
+        if not isinstance(slug, str) or not COLUMN_SLUG.match(slug):
             check.add(
                 f"{where}.slug",
                 f"expected lower-case letters, digits and '-', got {slug!r}",

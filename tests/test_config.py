@@ -176,6 +176,14 @@ def test_a_column_listed_twice_is_an_error() -> None:
     assert any("columns[1].slug: column 'towns' is listed twice" in e for e in errors), errors
 
 
+@pytest.mark.parametrize("slug", ["tags", "authors", "search", "assets", "archive", "page"])
+def test_a_reserved_column_slug_is_an_error_saying_it_is_reserved(slug: str) -> None:
+    """Not 'expected lower-case letters' (it is lower-case letters): the site's own pages take that address."""
+    errors = config_errors(MINIMAL + f"  - slug: {slug}\n    title: 又一个\n")
+    assert any(f"columns[1].slug: '{slug}' is reserved for the site's own pages" in e for e in errors), errors
+    assert not any("lower-case" in e for e in errors), errors
+
+
 def test_all_config_errors_are_reported_at_once() -> None:
     errors = config_errors(MINIMAL + "language: fr\npage_size: -1\nfoo: 1\n")
     assert sorted(e.split(": ")[1] for e in errors) == ["foo", "language", "page_size"]

@@ -39,6 +39,8 @@ ZH: tuple[tuple[str, str], ...] = (
         "slug 是栏目在 content/ 下的文件夹名，也是它的网址",
     ),
     (r"column (?P<slug>.*) is listed twice", "栏目 {slug} 重复出现"),
+    (r"(?P<slug>.*) is reserved for the site's own pages", "{slug} 已留作网站自身页面的地址"),
+    (r"choose another slug", "换一个栏目名"),
     (r"a mapping with `backend:` and `repo:`", "含 backend 和 repo 的映射"),
     (r"the repository as owner/name", "owner/name 形式的仓库名"),
     (r"a port number \(1-65535\)", "端口号（1-65535）"),

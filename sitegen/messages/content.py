@@ -33,9 +33,9 @@ ZH: tuple[tuple[str, str], ...] = (
     (r"an earlier or later date cannot be moved between time zones", "更早或更晚的日期无法换算时区"),
     (
         r"written twice, on lines (?P<first>\d+) and (?P<line>\d+); only one value is read",
-        "写了两次（第 {first} 行和第 {line} 行）；只会读取其中一个值",
+        "写了两次（第 {first} 行和第 {line} 行），只能有一个值",
     ),
-    (r"keep one of them", "只保留其中一个"),
+    (r"keep one of them", "删掉其中一处"),
     (r"(?P<a>\S+), (?P<b>\S+ \S+), (?P<c>\S+ \S+) or (?P<d>\S+)", "{a}、{b}、{c} 或 {d}"),
     (r"a whole number >= (?P<minimum>\d+)", "不小于 {minimum} 的整数"),
     (r"true or false", "true 或 false"),
