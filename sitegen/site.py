@@ -208,22 +208,25 @@ def author_slug(name: str) -> str:
 def collect_authors(
     ordered: Sequence[Article], people: Mapping[str, AuthorInfo], slug_of: Callable[[str], str] = author_slug
 ) -> dict[str, tuple[Author, list[Article]]]:
-    """Every 作者 and 编辑 by name, with a slug of their own: the pinyin of the name (or data/authors.yaml's
-    `slug`); when two names share one, the name that appeared first (the older article) keeps it, the next
-    gets `-2`, so that a new colleague never moves an existing page."""
+    """Every 作者 and 编辑 by name, with a slug of their own: data/authors.yaml's `slug` (that person's, whatever
+    the order), else the pinyin of the name; when two names share a pinyin, the name that appeared first (the older
+    article) keeps it, the next gets `-2`, so that a new colleague never moves an existing page."""
     articles: dict[str, list[Article]] = {}
     for article in reversed(ordered):  # oldest first: the order in which names appeared
         for name in dict.fromkeys((*article.authors, *([article.editor] if article.editor else []))):
             articles.setdefault(name, []).append(article)
-    taken: set[str] = set()
+    # a slug fixed in data/authors.yaml is its person's (each is fixed once): no name's pinyin may take it first
+    taken = {people[name].slug for name in articles if name in people and people[name].slug}
     authors: dict[str, tuple[Author, list[Article]]] = {}
     for name, items in articles.items():
         info = people.get(name, AuthorInfo())
-        base = info.slug or slug_of(name)
-        slug, number = base, 2
-        while slug in taken:
-            slug, number = f"{base}-{number}", number + 1
-        taken.add(slug)
+        slug = info.slug
+        if not slug:
+            base = slug = slug_of(name)
+            number = 2
+            while slug in taken:
+                slug, number = f"{base}-{number}", number + 1
+            taken.add(slug)
         author = Author(name, slug, author_url(slug), info.bio, info.photo, len(items))
         authors[name] = (author, items[::-1])  # their articles newest first
     return authors

@@ -159,6 +159,15 @@ def test_a_name_in_authors_yaml_that_no_article_carries_is_a_warning(authors_sit
     assert report.warnings == ("data/authors.yaml: no published article names '王五'",)
 
 
+def test_a_slug_fixed_in_authors_yaml_is_its_persons_even_when_a_name_of_the_same_pinyin_came_first(
+    authors_site: Path,
+) -> None:
+    """张三 wrote first, but data/authors.yaml gives 章三 `zhang-san`: 章三 has it, and 张三 steps aside."""
+    (authors_site / "data/authors.yaml").write_text("章三:\n  slug: zhang-san\n", encoding="utf-8")
+    slugs = {a.name: a.slug for a in load(authors_site).authors}
+    assert (slugs["章三"], slugs["张三"]) == ("zhang-san", "zhang-san-2")
+
+
 @pytest.mark.parametrize(
     ("text", "field", "line"),
     [
@@ -169,6 +178,7 @@ def test_a_name_in_authors_yaml_that_no_article_carries_is_a_warning(authors_sit
         ("叶安怡:\n  twitter: x\n", "叶安怡.twitter", 1),
         ("叶安怡: 编辑\n", "叶安怡", 1),
         ("叶安怡:\n  bio: 记者\n  bio: 编辑\n", "bio", 3),  # a key written twice
+        ("张三:\n  slug: x\n章三:\n  slug: x\n", "章三.slug", 3),  # two people at one address
         ("- 叶安怡\n", None, 1),
     ],
 )

@@ -58,6 +58,7 @@ def parse_authors(text: str, site_dir: Path) -> tuple[dict[str, AuthorInfo], lis
                      "only one value is read", "keep one of them")
         for dup in doc.duplicates
     ]  # fmt: skip
+    slug_lines: dict[str, tuple[str, int]] = {}  # each fixed slug: the name that has it, and its line
     for name, entry in doc.data.items():
         line = doc.line_of(name)
 
@@ -77,6 +78,11 @@ def parse_authors(text: str, site_dir: Path) -> tuple[dict[str, AuthorInfo], lis
         if not isinstance(slug, str) or (slug and not AUTHOR_SLUG.match(slug)):
             fail("slug", f"expected lower-case letters, digits and '-', got {slug!r}")
             slug = ""
+        elif slug in slug_lines:  # two people at one address: neither may be moved without a word
+            fail("slug", f"{slug!r} is also the slug of {slug_lines[slug][0]} (line {slug_lines[slug][1]})")
+            slug = ""
+        elif slug:
+            slug_lines[slug] = (str(name), line)
         found = _photo(photo, site_dir, fail)
         url = f"{PHOTO_URL}{photo.strip()}" if found else ""
         authors[str(name).strip()] = AuthorInfo(bio.strip(), url, slug, found)

@@ -36,6 +36,10 @@ ZH: tuple[tuple[str, str], ...] = (
         "写了两次（第 {first} 行和第 {line} 行），只能有一个值",
     ),
     (r"keep one of them", "删掉其中一处"),
+    (
+        r"(?P<slug>'[^']*') is also the slug of (?P<name>.+) \(line (?P<line>\d+)\)",
+        "{slug} 也是{name}的地址（第 {line} 行）",
+    ),
     (r"(?P<a>\S+), (?P<b>\S+ \S+), (?P<c>\S+ \S+) or (?P<d>\S+)", "{a}、{b}、{c} 或 {d}"),
     (r"a whole number >= (?P<minimum>\d+)", "不小于 {minimum} 的整数"),
     (r"true or false", "true 或 false"),
