@@ -80,7 +80,8 @@ def parse_mourning(raw: object, zone: tzinfo, report: Report, item_line: ItemLin
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        report("mourning", f"expected a list of dates or {{start, end}} ranges, got {raw!r}")
+        shown = raw.isoformat() if isinstance(raw, date) else repr(raw)  # a date as written, not its repr
+        report("mourning", f"expected a list of dates or {{start, end}} ranges, got {shown}")
         return ()
     ranges: list[MourningRange] = []
     for index, entry in enumerate(raw):

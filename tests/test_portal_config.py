@@ -179,7 +179,22 @@ def test_every_portal_config_message_has_its_chinese_form() -> None:
     assert len(caught.value.errors) == 9
     for error in caught.value.errors:
         chinese = error.text("zh-CN")
-        assert not re.search(r"expected|unknown|valid keys|such as|mapping|a date", chinese), chinese
+        assert not re.search(r"expected|unknown|valid keys|such as|mapping|a date|\bor\b|\band\b", chinese), chinese
+    (alone,) = [e.text("zh-CN") for e in errors_of("mourning: 2024-04-04\n")]  # a date, not a list of them
+    assert alone.endswith("实际是 2024-04-04"), alone  # as written, not datetime.date(2024, 4, 4)
+
+
+def errors_of(extra: str) -> list[ConfigError]:
+    with pytest.raises(ConfigError) as caught:
+        config(extra)
+    return list(caught.value.errors)
+
+
+def test_the_columns_message_is_in_the_sites_language() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config("title: t\nbase_url: https://example.org/\ncolumns: []\n")
+    (chinese,) = [e.text("zh-CN") for e in caught.value.errors]
+    assert "栏目列表" in chinese and "expected" not in chinese, chinese
 
 
 PUBLIC_SITE = SITE_YAML.replace("https://example.org/sub/", "https://www.by.gov.cn/")

@@ -13,6 +13,7 @@ ZH: tuple[tuple[str, str], ...] = (
         "{folder} 是 sitegen 网站吗？可用“sitegen init 目录”新建",
     ),
     (r"expected a mapping of keys such as `title:`", "应为“title:”这样的字段"),
+    (r"expected a list of columns, each with `slug` and `title`", "应为栏目列表，每个栏目有 slug 和 title"),
     (r"unknown key", "未知字段"),
     (r"valid keys: (?P<keys>.*)", "可用的字段：{keys}"),
     (r"is required", "必填"),
@@ -67,8 +68,8 @@ ZH: tuple[tuple[str, str], ...] = (
         '10 位政府网站标识码，例如 "{example}"（加引号）',
     ),
     (r"a list of dates or \{start, end\} ranges", "日期或 {{start, end}} 时段的列表"),
-    (r"a date such as (?P<a>\S+) or (?P<b>.+)", "日期，例如 {a} 或 {b}"),
     (r"a date such as (?P<a>\S+), or start: and end:", "日期（例如 {a}），或 start: 与 end:"),
+    (r"a date such as (?P<a>\S+) or (?P<b>.+)", "日期，例如 {a} 或 {b}"),
     (r"a time after the start (?P<start>\S+)", "晚于开始时间 {start} 的时间"),
     (
         r"base_url (?P<url>\S+) is a public address but filings\.icp \(the ICP 备案号\) is not set",

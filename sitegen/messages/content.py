@@ -28,7 +28,7 @@ ZH: tuple[tuple[str, str], ...] = (
     (r"nothing", "空"),
     (r"non-empty text", "非空文本"),
     (r"text", "文本"),
-    (r"a date such as (?P<forms>.*)", "日期，例如 {forms}"),
+    (r"a date such as (?P<forms>\S+, \S+ \S+, \S+ \S+ or \S+)", "日期，例如 {forms}"),  # DATE_FORMS
     (r"a date from the year (?P<first>\d+) to (?P<last>\d+)", "{first} 年至 {last} 年之间的日期"),
     (r"an earlier or later date cannot be moved between time zones", "更早或更晚的日期无法换算时区"),
     (
