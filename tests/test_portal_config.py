@@ -14,7 +14,7 @@ from conftest import SITE_YAML, MakeSite, article
 
 from sitegen.cli import main
 from sitegen.config import parse_config
-from sitegen.errors import ConfigError
+from sitegen.errors import ConfigError, ContentError
 from sitegen.messages import is_translated, translate
 from sitegen.portal import is_public_host, production_problems
 
@@ -184,7 +184,7 @@ def test_every_portal_config_message_has_its_chinese_form() -> None:
     assert alone.endswith("实际是 2024-04-04"), alone  # as written, not datetime.date(2024, 4, 4)
 
 
-def errors_of(extra: str) -> list[ConfigError]:
+def errors_of(extra: str) -> list[ContentError]:
     with pytest.raises(ConfigError) as caught:
         config(extra)
     return list(caught.value.errors)
