@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sitegen.content.authors import AuthorInfo
@@ -252,6 +253,17 @@ def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Articl
         for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
             by_slug[slug][1].append(article)
     return {slug: (Tag(name, slug, len(items)), items) for slug, (name, items) in sorted(by_slug.items())}
+
+
+def shared_tag_pages(articles: Iterable[Article]) -> list[tuple[str, tuple[str, ...]]]:
+    """Tags that differ by more than case and width but share an address (`C++` and `C`: tags/c/), by slug, each
+    spelling as first met in source order: one page lists them all under the first, which editors should know."""
+    spellings: dict[str, dict[str, str]] = {}  # slug -> {folded spelling: the spelling first met}
+    for article in sorted(articles, key=lambda a: a.source_path):
+        for name in article.tags:
+            folded = unicodedata.normalize("NFKC", name).strip().casefold()
+            spellings.setdefault(tag_slug(name), {}).setdefault(folded, name)
+    return [(slug, tuple(names.values())) for slug, names in sorted(spellings.items()) if len(names) > 1]
 
 
 def assemble(

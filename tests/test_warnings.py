@@ -166,6 +166,19 @@ def test_strict_refuses_an_unknown_view_count_too(make_site: MakeSite) -> None:
     assert result.exit_code == 1 and "data/views.json" in result.stderr
 
 
+def test_tags_that_share_one_page_are_a_warning_but_case_and_width_are_one_tag(make_site: MakeSite) -> None:
+    """`C++` and `C` both make tags/c/: one page lists both under the first; `AI`, `ai` and `ＡＩ` are one tag."""
+    site = make_site({
+        "content/towns/a.md": article("甲", tags="['C++', AI]"),
+        "content/towns/b.md": article("乙", tags="[C, ai, ＡＩ]"),
+    })  # fmt: skip
+    report = build_site(site)
+    assert report.warnings == ("tags 'C++', 'C' share one page, tags/c/: rename one to keep them apart",)
+    assert all(is_translated(w, "zh-CN") for w in report.warnings)
+    result = CliRunner().invoke(main, ["check", "--strict", "--site", str(site)])
+    assert result.exit_code == 1 and "tags/c/" in result.stderr
+
+
 def test_a_cached_article_keeps_its_warnings(make_site: MakeSite) -> None:
     site = make_site({"content/towns/a.md": MISSPELT, "content/towns/b.md": article("乙")})
     assert len(build_site(site).content_warnings) == 2

@@ -39,7 +39,7 @@ from sitegen.pictures.resolve import Pictures
 from sitegen.pictures.shared import SharedPictures
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
-from sitegen.site import assemble, author_slug
+from sitegen.site import assemble, author_slug, shared_tag_pages
 from sitegen.stamps import RACY_NANOSECONDS
 
 
@@ -226,7 +226,10 @@ def _portal_warnings(config: Config, published: list[Article], people: dict[str,
     entries for names no published article carries (a colleague yet to write, or a typo)."""
     names = {name for a in published for name in (*a.authors, a.editor)}
     unknown = [f"{AUTHORS_FILE}: no published article names '{name}'" for name in people if name not in names]
-    return [*production_problems(config.base_url, config.filings), *unknown]
+    shared = [f"tags {', '.join(map(repr, names))} share one page, tags/{slug}/: rename one to keep them apart"
+              for slug, names in shared_tag_pages(published)]  # fmt: skip
+    return [*production_problems(config.base_url, config.filings), *unknown, *shared]
+
 
 
 def _read_sources(

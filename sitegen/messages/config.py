@@ -81,6 +81,10 @@ ZH: tuple[tuple[str, str], ...] = (
     (r"a picture under (?P<folder>\S+), such as (?P<example>\S+)", "{folder} 下的图片，例如 {example}"),
     (r"no such file in (?P<folder>\S+)", "{folder} 中没有这个文件"),
     (r"(?P<file>\S+): no published article names '(?P<name>.*)'", "{file}：没有已发布的文章署名“{name}”"),
+    (
+        r"tags (?P<names>.+) share one page, (?P<url>\S+): rename one to keep them apart",
+        "标签 {names} 是同一个页面 {url}：要分开就给其中一个改名",
+    ),
     # editions (繁體版)
     (r"a list of editions, each with `language`", "版本列表，每项有 language"),
     (r"e\.g\. editions: (?P<example>.*)", "例如 editions: {example}"),
