@@ -48,7 +48,9 @@ class _Collector:
         self.errors: list[ContentError] = []
 
     def add(self, key: str, message: str, hint: str = "", line: int | None = None) -> None:
-        top = key.split(".")[0].split("[")[0]
+        top, _, rest = key.split(".")[0].partition("[")
+        if line is None and rest[:-1].isdigit():  # `columns[2]...`: the line of that entry, not of `columns:`
+            line = self.doc.item_line(top, int(rest[:-1]))
         self.errors.append(ContentError(CONFIG_FILE, line or self.doc.line_of(top), key, message, hint))
 
     def text(self, data: dict[str, Any], key: str, default: str | None = None) -> str:

@@ -173,14 +173,14 @@ def test_columns_are_required() -> None:
 
 def test_a_column_listed_twice_is_an_error() -> None:
     errors = config_errors(MINIMAL + "  - slug: towns\n    title: 又一个\n")
-    assert any("columns[1].slug: column 'towns' is listed twice" in e for e in errors), errors
+    assert "site.yaml:6: columns[1].slug: column 'towns' is listed twice" in errors, errors  # the entry's line
 
 
 @pytest.mark.parametrize("slug", ["tags", "authors", "search", "assets", "archive", "page"])
 def test_a_reserved_column_slug_is_an_error_saying_it_is_reserved(slug: str) -> None:
     """Not 'expected lower-case letters' (it is lower-case letters): the site's own pages take that address."""
     errors = config_errors(MINIMAL + f"  - slug: {slug}\n    title: 又一个\n")
-    assert any(f"columns[1].slug: '{slug}' is reserved for the site's own pages" in e for e in errors), errors
+    assert any(f"site.yaml:6: columns[1].slug: '{slug}' is reserved for the site's own pages" in e for e in errors)
     assert not any("lower-case" in e for e in errors), errors
 
 
