@@ -258,12 +258,23 @@ def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Articl
 def shared_tag_pages(articles: Iterable[Article]) -> list[tuple[str, tuple[str, ...]]]:
     """Tags that differ by more than case and width but share an address (`C++` and `C`: tags/c/), by slug, each
     spelling as first met in source order: one page lists them all under the first, which editors should know."""
+    listed = list(articles)
+    names: set[str] = set()
+    for article in listed:  # every build asks: the distinct names first (a few hundred), not 30,000 uses
+        names.update(article.tags)
+    folds: dict[str, set[str]] = {}
+    for name in names:
+        folds.setdefault(tag_slug(name), set()).add(unicodedata.normalize("NFKC", name).strip().casefold())
+    shared = {slug for slug, folded in folds.items() if len(folded) > 1}
+    if not shared:
+        return []
     spellings: dict[str, dict[str, str]] = {}  # slug -> {folded spelling: the spelling first met}
-    for article in sorted(articles, key=lambda a: a.source_path):
+    for article in sorted(listed, key=lambda a: a.source_path):
         for name in article.tags:
-            folded = unicodedata.normalize("NFKC", name).strip().casefold()
-            spellings.setdefault(tag_slug(name), {}).setdefault(folded, name)
-    return [(slug, tuple(names.values())) for slug, names in sorted(spellings.items()) if len(names) > 1]
+            slug = tag_slug(name)
+            if slug in shared:
+                spellings.setdefault(slug, {}).setdefault(unicodedata.normalize("NFKC", name).strip().casefold(), name)
+    return [(slug, tuple(spelled.values())) for slug, spelled in sorted(spellings.items())]
 
 
 def assemble(
