@@ -82,4 +82,5 @@ def with_shared_code(init: Any, shared: SharedTemplateCode) -> Any:
         options.setdefault("bytecode_cache", shared)
         init(self, **options)
 
+    __init__.__wrapped__ = init  # type: ignore[attr-defined]  # the class's own, for tests of sitegen's own cache
     return __init__

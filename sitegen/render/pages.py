@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sitegen.content.markup import BODY_SIZES
 from sitegen.errors import BuildFailed, ContentError
 from sitegen.model import BodyOf, Config, ImageVariant, Site, Tag, output_path_for
+from sitegen.render.compiled import kept_code
 from sitegen.render.datafiles import data_files as data_files  # where serve's lazy site takes it from
 from sitegen.render.labels import labels_for
 from sitegen.render.memo import IncludeMemo, MemoEnvironment, context_value
@@ -145,6 +146,8 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
         lstrip_blocks=True,
         auto_reload=False,  # one environment per build: no template changes under it (a stat per include saved)
     )
+    if env.bytecode_cache is None:  # the tests share compiled templates in memory (tests/template_code.py)
+        env.bytecode_cache = kept_code()
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
     env.filters["og_locale"] = og_locale
