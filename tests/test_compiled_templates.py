@@ -141,3 +141,16 @@ def test_a_file_that_cannot_be_written_leaves_the_build_as_it_was(
     assert _page_template(site).render() == "<p>2</p>"
     assert compiles == ["404.html"]
     assert list(kept_in.iterdir()) == []
+
+
+def test_an_environment_of_another_kind_compiles_its_own(
+    make_site: MakeSite, kept_in: Path, compiles: list[str]
+) -> None:
+    """The include memo's environment compiles an include into a call of its memo: a plain Jinja environment given
+    the same template must not run that code (it has no memo)."""
+    site = make_site({"templates/404.html": "{% include 'part.html' %}", "templates/part.html": "<p>{{ 1 + 1 }}</p>"})
+    assert _page_template(site).render() == "<p>2</p>"
+    compiles.clear()
+    plain = jinja2.Environment(loader=jinja2.FileSystemLoader(site / "templates"), bytecode_cache=compiled.kept_code())
+    assert plain.get_template("404.html").render() == "<p>2</p>"
+    assert sorted(compiles) == ["404.html", "part.html"]

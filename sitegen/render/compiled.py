@@ -4,10 +4,10 @@ again cost an edit build about 0.1 s of its 2 (sixteen templates).
 Jinja's own file-system bytecode cache does the keeping, in its own folder for this user in the system's temporary
 folder (created 0700 and refused when another user owns it: compiled code is run, so it is never read from the
 build cache, which may come from a CI cache or a careless commit). A file is found by the template's name and file
-and holds the checksum of the source it was compiled from (a changed template is compiled again); its name carries
-the toolchain's digest, since the code also depends on sitegen's own code generator (render/memo.py), the
-environment's settings and Jinja's version. Reading or writing it never fails a build: a file that cannot be read is
-compiled anew, one that cannot be written is left unwritten.
+and the environment's compile settings (its class and code generator: the include memo's hook, render/memo.py),
+and holds the checksum of the source it was compiled from: a changed template is compiled again. Its name carries
+the toolchain's digest (sitegen's code, Jinja's version, Python's). Reading or writing it never fails a build: a
+file that cannot be read is compiled anew, one that cannot be written is left unwritten.
 """
 
 from __future__ import annotations
@@ -16,12 +16,21 @@ import contextlib
 import functools
 import pickle
 
+import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from sitegen import toolchain
 
 
 class _KeptCode(FileSystemBytecodeCache):
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        """Jinja's bucket, but found by the environment's compile settings too (the key of Jinja's own is the
+        template's name and file alone)."""
+        bucket = Bucket(environment, self.get_cache_key(f"{_settings(environment)}|{name}", filename),
+                        self.get_source_checksum(source))  # fmt: skip
+        self.load_bytecode(bucket)
+        return bucket
+
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
             super().load_bytecode(bucket)
@@ -31,6 +40,22 @@ class _KeptCode(FileSystemBytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):  # a full or read-only temporary folder: the next build compiles again
             super().dump_bytecode(bucket)
+
+
+def _settings(env: jinja2.Environment) -> str:
+    """What of an environment shapes the code Jinja compiles for it, as text: its class and code generator (the
+    include memo's hook), the syntax, whitespace handling, autoescape, the optimizer, the extensions and the names of
+    the filters and tests (their code is sitegen's or Jinja's: in the toolchain's digest)."""
+    def named(value: object) -> str:
+        return f"{value.__module__}.{value.__qualname__}" if hasattr(value, "__qualname__") else repr(value)
+
+    return repr((
+        named(type(env)), named(env.code_generator_class), env.block_start_string, env.block_end_string,
+        env.variable_start_string, env.variable_end_string, env.comment_start_string, env.comment_end_string,
+        env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+        env.keep_trailing_newline, named(env.autoescape), named(env.finalize), env.optimized, env.is_async,
+        sorted(env.extensions), sorted(env.filters), sorted(env.tests),
+    ))  # fmt: skip
 
 
 @functools.cache
