@@ -25,6 +25,7 @@ from sitegen.importers.foreign import (
     imported,
     keep_visibly,
     list_spacing,
+    markdown_post_links,
     more_marker,
     post_link,
     replace_tags,
@@ -79,6 +80,7 @@ def parse_jekyll(
 
     links: list[PostLink] = []
     _liquid(body, links, split.data)
+    markdown_post_links(body, links, post_key)  # jekyll-relative-links (on GitHub Pages): `[b](2020-01-02-b.md)`
     _convert_body(body, relative, fields, site)
     named_date = named["date"] if named else None
     when, dated_by_file = _post_date(fields, body, named_date, is_draft, collection, modified)
