@@ -182,3 +182,16 @@ def test_a_jekyll_post_with_a_regex_in_its_text_builds(make_site: MakeSite, tmp_
     site = make_site({})
     import_jekyll(site, source, "towns")
     build_site(site)
+
+
+def test_jekyll_dates_of_other_zones_are_those_of_the_build() -> None:
+    """GitHub Pages built a `+0800` post of 00:19 into the day before (UTC): 228 old addresses of a 7,200-post
+    blog; a file name with ` -` (`idea-plugin-dev -01-basic`) made one '-' of Jekyll's slug."""
+    text = "---\ntitle: x\ndate: 2017-01-02 00:19:56 +0800\n---\nx\n"
+    assert parse_jekyll(text, "_posts/2017-01-02-a.md", {"permalink": "/:year/:month/:day/:title"}).aliases == (
+        "/2017/01/01/a",
+    )
+    shanghai = {"permalink": "/:year/:month/:day/:title", "timezone": "Asia/Shanghai"}
+    assert parse_jekyll(text, "_posts/2017-01-02-a.md", shanghai).aliases == ("/2017/01/02/a",)
+    spaced = parse_jekyll("---\ntitle: x\n---\nx\n", "_posts/2017-10-13-dev -01-basic.md", {"permalink": "pretty"})
+    assert spaced.aliases == ("/2017/10/13/dev-01-basic/",)

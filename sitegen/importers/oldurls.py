@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from posixpath import basename, dirname, join, normpath, splitext
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -30,7 +30,7 @@ JEKYLL_STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 _HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_JEKYLL_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@\-]+", re.UNICODE)
+_JEKYLL_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+", re.UNICODE)  # Jekyll's: a '-' is a run's part (`dev -01`)
 _JEKYLL_DEFAULT = re.compile(r"[^\w\-]+", re.UNICODE)
 
 
@@ -212,14 +212,18 @@ def jekyll_urls(
     pattern: str,
     collection: str = "",
     path: str = "",
+    timezone: tzinfo = UTC,
 ) -> tuple[str, ...]:
     """The URL of a Jekyll document with front matter `data`, its `categories` (folders above _posts, then the
     front matter's) and `slug` (the file name's, or the front matter's); `pattern` is the collection's or the
-    site's `permalink` (or a style name); `collection` and `path` (relative to its folder) for collection documents."""
+    site's `permalink` (or a style name); `collection` and `path` (relative to its folder) for collection documents;
+    `timezone` the site's (`timezone:`), else UTC, GitHub Pages' (`2017-01-02 00:19 +0800` was /2017/01/01/)."""
     own = data.get("permalink")
     template = own if isinstance(own, str) and own.strip() else pattern or "date"
     template = JEKYLL_STYLES.get(template.strip(), template.strip())
     day = moment if isinstance(moment, datetime) else datetime.combine(moment, datetime.min.time())
+    if day.tzinfo is not None:  # Jekyll fills :year/:month/:day in the site's `timezone`, else the build machine's
+        day = day.astimezone(timezone)
     name = splitext(basename(path))[0] if path else slug
     values = {
         "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
