@@ -45,13 +45,8 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
     404, sitemap; also a URL that would need one of those files to be a folder): an error naming both files.
     Then the same for every alias (an old address whose redirect page would take a page's or another alias's
     place)."""
-    taken: dict[str, str] = {name: GENERATED for name in GENERATED_FILES}
-    for column in config.columns:
-        taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
-        taken[f"{column.url}feed.xml"] = GENERATED
-    taken[output_path_for("")] = "the home page"
+    taken, generated = _generated_places(config)
     folders: dict[str, str] = {}  # folder path -> the first article whose output lies inside it
-    generated = (*GENERATED_FOLDERS, *(edition.prefix for edition in config.editions))  # an edition's pages
     errors = []
     ordered = sorted(articles, key=lambda a: a.source_path)
     for article in ordered:
@@ -83,6 +78,24 @@ def url_collisions(articles: Sequence[Article], config: Config) -> list[ContentE
                     )
                 )
     return errors
+
+
+def _generated_places(config: Config) -> tuple[dict[str, str], tuple[str, ...]]:
+    """(output path -> who holds it, folders sitegen fills) of the pages sitegen makes itself: the home page, each
+    column's index and feed, 404, feeds, sitemap, the redirect maps; tags, search, authors, archive, an edition."""
+    taken: dict[str, str] = {name: GENERATED for name in GENERATED_FILES}
+    for column in config.columns:
+        taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
+        taken[f"{column.url}feed.xml"] = GENERATED
+    taken[output_path_for("")] = "the home page"
+    return taken, (*GENERATED_FOLDERS, *(edition.prefix for edition in config.editions))  # an edition's pages
+
+
+def generated_owner(path: str, config: Config) -> str | None:
+    """Which of sitegen's own pages holds the output `path` (or a folder it needs), None when none does: an alias
+    there is refused by the build (an importer leaves such an old address out, and reports it)."""
+    taken, generated = _generated_places(config)
+    return _owner(path, "", taken, {}, generated)
 
 
 class CollisionMemo:

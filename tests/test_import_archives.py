@@ -255,8 +255,13 @@ def test_the_report_as_json(make_site: MakeSite, tmp_path: Path) -> None:
     assert json.loads(report_file.read_text("utf-8"))["counts"]["unchanged"] == 5
 
 
-def test_an_old_address_two_posts_shared_redirects_to_the_first(make_site: MakeSite, tmp_path: Path) -> None:
-    """Without [permalinks], Hugo gave both monthly bundles the address /post/monthly/ (and published one)."""
+def test_an_old_address_two_posts_shared_redirects_to_the_one_hugo_wrote_last(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    """Without [permalinks], Hugo gave both monthly bundles the address /post/monthly/ and wrote one over the other:
+    the later in path order, most of the time (Hugo 0.168, a QA pass on a real archive: every pair of its posts
+    sharing a `url:`; for this pair two runs in three). An alias of one post that is another's address wins: Hugo
+    writes the aliases after the pages (test_an_alias_takes_the_address_of_a_page, below)."""
     source = tmp_path / "hugo"
     for month in ("03", "04"):
         bundle = source / f"content/post/2020-{month}-01-monthly"
@@ -272,18 +277,18 @@ def test_an_old_address_two_posts_shared_redirects_to_the_first(make_site: MakeS
         Path(w.origin).parent.name + "/" + Path(w.origin).name: [n.message for n in w.notices] for w in report.written
     }
     assert notes == {
-        "2020-03-01-monthly/index.md": [],
-        "2020-04-01-monthly/index.md": [
-            f"the old address /post/monthly/ is also that of {source / 'content/post/2020-03-01-monthly/index.md'}:"
+        "2020-03-01-monthly/index.md": [
+            f"the old address /post/monthly/ is also that of {source / 'content/post/2020-04-01-monthly/index.md'}:"
             " redirected there"
         ],
+        "2020-04-01-monthly/index.md": [],
         "post/odd.md": [
             "the old address /show.asp?id=3 cannot be redirected: it must be a path without '?', '#', quotes, '<', '>',"
             " backslashes or control characters"
         ],
     }
     build_site(site)
-    assert "towns/2020/03/monthly/" in page(site / "public", "post/monthly/")
+    assert "towns/2020/04/monthly-2020-04-01/" in page(site / "public", "post/monthly/")
 
 
 def test_a_different_post_of_the_same_title_and_date_is_imported_under_a_new_name(

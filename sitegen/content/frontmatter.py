@@ -24,6 +24,7 @@ IMAGE_KEYS = schema.PICTURE_KEYS
 ALIAS_HINT = "an old address of this article on this site, such as /2008/11/23/hello.html or /old/page/"
 MAX_FRONT_MATTER_BYTES = 64 * 1024  # a generous article needs 2 KB; 100,000 lines of keys are refused before parsing
 MAX_LIST_ITEMS = 100  # tags, authors or pictures of one article
+MAX_ALIASES = 1000  # old addresses of one article: an archive that merged posts gave one post 118 of them
 # keys whose one text may name several: split at commas (ASCII or full-width) and the 顿号, as the form's hint says
 SEPARATED_KEYS = frozenset({"author", "tags"})
 SEPARATORS = re.compile(r"[,，、]")
@@ -174,15 +175,15 @@ class _FieldChecker:
             self.fail(key, "non-empty text", value)
         return value
 
-    def texts(self, key: str) -> tuple[str, ...]:
+    def texts(self, key: str, limit: int = MAX_LIST_ITEMS) -> tuple[str, ...]:
         value = self.data.get(key)
         if value is None or value == "":
             return ()
         items = value if isinstance(value, list) else [value]
         if isinstance(value, str) and key in SEPARATED_KEYS:  # `作者: 张三、李四`, as the form's hint says
             items = SEPARATORS.split(value)
-        if len(items) > MAX_LIST_ITEMS:
-            self.fail(key, f"at most {MAX_LIST_ITEMS} entries", len(items))
+        if len(items) > limit:
+            self.fail(key, f"at most {limit} entries", len(items))
             return ()
         result = []
         for index, item in enumerate(items):
@@ -303,7 +304,7 @@ class _FieldChecker:
 
     def aliases(self) -> tuple[str, ...]:
         result = []
-        for index, alias in enumerate(self.texts("aliases")):
+        for index, alias in enumerate(self.texts("aliases", MAX_ALIASES)):
             problem = alias_problem(alias)
             if problem:
                 line = self.doc.item_line("aliases", index) if isinstance(self.data.get("aliases"), list) else None

@@ -7,10 +7,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote
 
 from sitegen.importers.common import attribute, code_ranges, inside, line_at, picture_refs, texts
 from sitegen.importers.foreignfront import Fields
 from sitegen.importers.model import ImportedArticle, Notice, Picture, PostLink
+from sitegen.urls import unsafe_scheme
 
 MORE = "<!--more-->"
 FOREIGN_MEANINGS = frozenset({"weight"})  # keys sitegen reads, which Hugo and Jekyll themes use for something else
@@ -84,6 +86,63 @@ def post_link(links: list[PostLink], key: str, tag: str, line: int, html: bool =
     return marker
 
 
+_LABEL_PART = r"[^\[\]\n`]|`[^`\n]*`"  # a character of a link's text, or a code span (`[B` holds a bracket)
+_INLINE_LINK = re.compile(
+    rf"(?<![!\\])\[(?P<label>(?:{_LABEL_PART}|\[(?:{_LABEL_PART})*\])*)\]"
+    r"\(\s*(?P<target><[^<>\n]*>|(?:[^\s()<>]|\([^\s()<>]*\))+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+)
+_LINK_DEFINITION = re.compile(r"^(?P<head> {0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^<>\n]*>|\S+)", re.MULTILINE)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)  # within a paragraph
+_MARKUP_FILE = re.compile(r"\.(?:md|markdown|mdown|mkdn|mkd|mdwn)$", re.IGNORECASE)
+_NOT_A_FILE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|#)")
+
+
+def markdown_post_links(body: Body, links: list[PostLink], key_of: Callable[[str], str]) -> None:
+    """Markdown links to another content file (`[乙](../b.md#x)`, `[乙]: b.md`), which Hugo's link render hook and
+    Jekyll's jekyll-relative-links serve as that page's URL: links to the imported post (postlinks.py), found by
+    `key_of(path)` (the path as written, decoded, without its #fragment). A link the build refuses (`javascript:`,
+    as in the copy buttons of pages copied from other blogs) keeps its text only, and is reported."""
+    if body.html:
+        return
+    code: list[tuple[int, int]] = []
+
+    def target_of(written: str) -> tuple[str, str] | None:
+        bare = written[1:-1] if written.startswith("<") else written
+        path, _, fragment = bare.partition("#")
+        path = unquote(path.split("?")[0])
+        if _NOT_A_FILE.match(bare) or not _MARKUP_FILE.search(path):
+            return None
+        return key_of(path), f"#{unquote(fragment)}" if fragment else ""
+
+    def inline(match: re.Match[str]) -> str:
+        if not inside(match.start(), code) and (scheme := unsafe_scheme(match["target"])):
+            line = line_at(body.text, match.start(), body.first_line)
+            flat = " ".join(match.group(0).split())
+            body.notices.append(Notice(line, f"a {scheme}: link, which the build refuses; its text kept without the "
+                                             f"link: {flat}"))
+            return match["label"]
+        found = None if inside(match.start(), code) else target_of(match["target"])
+        if found is None:
+            return match.group(0)
+        line = line_at(body.text, match.start(), body.first_line)
+        marker = post_link(links, found[0], match.group(0), line, fragment=found[1])
+        links[-1] = replace(links[-1], label=match["label"])
+        return marker
+
+    def definition(match: re.Match[str]) -> str:
+        found = None if inside(match.start(), code) else target_of(match["target"])
+        if found is None:
+            return match.group(0)
+        line = line_at(body.text, match.start(), body.first_line)
+        marker = post_link(links, found[0], match["target"], line, fragment=found[1])
+        links[-1] = replace(links[-1], target_only=True)
+        return match["head"] + marker
+
+    for pattern, replace_link in ((_INLINE_LINK, inline), (_LINK_DEFINITION, definition)):
+        code = sorted([*code_ranges(body.text), *((m.start(), m.end()) for m in _CODE_SPAN.finditer(body.text))])
+        body.text = pattern.sub(replace_link, body.text)
+
+
 def code_fence(code: str) -> str:
     """Backticks enough to fence `code`: one more than its longest run of three or more."""
     return "`" * max([3, *(len(run) + 1 for run in re.findall(r"`{3,}", code))])
@@ -103,8 +162,22 @@ _LONE_IMG = re.compile(
 )
 
 
+_EMPTY_PICTURE = re.compile(r"!\[(?P<alt>[^\[\]\n]*)\]\(\s*(?:<\s*>)?\s*\)")
+
+
 def html_pictures(body: Body) -> None:
-    """<figure><img><figcaption> blocks and <img> tags alone on a line -> Markdown pictures (sitegen figures)."""
+    """<figure><img><figcaption> blocks and <img> tags alone on a line -> Markdown pictures (sitegen figures); a
+    picture of no file (`![]()`, a broken image on the old site, which the build refuses) is dropped and reported."""
+    code = code_ranges(body.text)
+
+    def empty(match: re.Match[str]) -> str:
+        if inside(match.start(), code):
+            return match.group(0)
+        line = line_at(body.text, match.start(), body.first_line)
+        body.notices.append(Notice(line, f"a picture without a file, dropped: {match.group(0)}"))
+        return match["alt"]
+
+    body.text = _EMPTY_PICTURE.sub(empty, body.text)
     code = code_ranges(body.text)
 
     def figure(match: re.Match[str]) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from posixpath import basename, dirname, splitext
+from datetime import date
+from posixpath import basename, dirname, join, normpath, splitext
 from typing import Any
 
-from sitegen.importers.common import date_in_name
+from sitegen.importers.common import date_in_name, line_at
 from sitegen.importers.foreign import (
     Body,
     code_fence,
@@ -23,6 +24,7 @@ from sitegen.importers.foreign import (
     imported,
     keep_visibly,
     list_spacing,
+    markdown_post_links,
     more_marker,
     post_link,
     replace_tags,
@@ -34,10 +36,11 @@ from sitegen.importers.foreign import (
 from sitegen.importers.foreignfront import Fields, split_front_matter
 from sitegen.importers.htmlbody import is_html, raw_html
 from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
-from sitegen.importers.oldurls import hugo_urls
+from sitegen.importers.oldurls import hugo_name, hugo_urls
 
 _SHORTCODE = re.compile(r"\{\{<(?P<a>.*?)>\}\}|\{\{%(?P<b>.*?)%\}\}", re.DOTALL)
 _ARG = re.compile(r"(?:(?P<key>[\w-]+)\s*=\s*)?(?P<value>\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\s\"`]+)")
+_YAML11_TRUE = re.compile(r"^draft[ \t]*:[ \t]*(yes|y|on)[ \t]*(?:#.*)?$", re.IGNORECASE | re.MULTILINE)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _LANGUAGE_SUFFIX = re.compile(r"\.[a-z]{2}(?:-[A-Za-z]{2,4})?$")
 VIDEO_LINKS = {
@@ -57,6 +60,12 @@ def post_keys(relative: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([stem, basename(stem)]))
 
 
+def _content_path(relative: str, path: str) -> str:
+    """A Markdown link's path as a path under contentDir: from contentDir when it starts with '/', else from the
+    folder of the page at `relative` (as Hugo's embedded link render hook finds the page)."""
+    return normpath(path.lstrip("/") if path.startswith("/") else join(dirname(relative), path))
+
+
 def ref_key(target: str) -> str:
     """A ref/relref argument as a key of post_keys: no leading '/', no extension, no '#anchor', no index."""
     path = target.split("#")[0].strip().lstrip("/")
@@ -66,20 +75,28 @@ def ref_key(target: str) -> str:
 
 
 def parse_hugo(
-    text: str, relative: str, site_params: Mapping[str, Any] | None = None, site: Mapping[str, Any] | None = None
+    text: str,
+    relative: str,
+    site_params: Mapping[str, Any] | None = None,
+    site: Mapping[str, Any] | None = None,
+    modified: date | None = None,
+    language: str = "",
 ) -> ImportedArticle:
     """The post in a Hugo content file; `relative` is its path under contentDir (for slug, date and URL),
     `site_params` the [params] of the site's configuration (for {{< param >}}), `site` the whole configuration
-    (permalinks, for the post's old URLs). An HTML content file keeps its body as raw HTML."""
+    (permalinks, for the post's old URLs), `modified` the file's modification date (the date of a page that has
+    none: Hugo publishes it undated), `language` its language on a multilingual site (its URLs are under /zh/).
+    An HTML content file keeps its body as raw HTML."""
     split = split_front_matter(text)
     fields = Fields(split.data, split.notices)
     body = Body(split.body, split.body_line, html=is_html(relative))
-    stem = _LANGUAGE_SUFFIX.sub("", splitext(basename(relative))[0])
+    stem = hugo_name(basename(relative), site or {})
     name = basename(dirname(relative)) if stem == "index" else stem
     slug = fields.text("slug") or _DATE_PREFIX.sub("", name)
 
     links: list[PostLink] = []
     _shortcodes(body, links, {**(site_params or {}), **split.data})
+    markdown_post_links(body, links, lambda path: ref_key(_content_path(relative, path)))
     if body.html:
         body.text = raw_html(body)
     else:
@@ -87,20 +104,30 @@ def parse_hugo(
         body.text = list_spacing(more_marker(body.text))
 
     when = fields.moment("date", "publishDate", "pubdate", "published")
+    dated_by_file = False
     if when is None:
         when = date_in_name(name) if _DATE_PREFIX.match(name) else None
         if when is None:
             when = fields.moment("lastmod", "modified")
-        if when is None:
+        if when is None and modified is not None:  # Hugo publishes it all the same, undated: so must we
+            when, dated_by_file = modified, True
+            body.notices.append(Notice(1, f"no date: neither date: nor publishDate: in the front matter, nor one in "
+                                          f"the file name; used the file's modification date {when}: check it"))
+        elif when is None:
             raise ImportFailed("no date: neither date: nor publishDate: in the front matter, nor one in the file name")
-        body.notices.append(Notice(1, f"no date in the front matter; used {when.isoformat()}"))
+        else:
+            body.notices.append(Notice(1, f"no date in the front matter; used {when.isoformat()}"))
     updated = fields.moment("lastmod", "modified", "lastModified")
     title = title_from(fields, body, titled(slug))
     front = front_pictures(fields.value("images"), None)
     pictures = unique_pictures([*body.pictures, *front], body)
     draft = fields.flag("draft")
+    written = _YAML11_TRUE.search(text[: len(text) - len(split.body)]) if text.startswith("---") else None
+    if draft and written:  # YAML 1.1's yes/on, true to PyYAML: Hugo's YAML 1.2 reader takes it as text, not true
+        said = f"draft: {written[1]} is text to newer Hugo, not true, so the old site published it; imported as a "
+        body.notices.append(Notice(line_at(text, written.start()), said + "draft: remove draft: to publish it"))
     fields.get("url"), fields.get("aliases")  # mapped to the old URLs below
-    aliases = hugo_urls(relative, split.data, when, site or {})
+    aliases = hugo_urls(relative, split.data, when, site or {}, language)
     return imported(
         fields,
         body,
@@ -113,6 +140,7 @@ def parse_hugo(
         summary=fields.text("summary") or fields.text("description"),
         updated=updated,
         draft=bool(draft),
+        dated_by_file=dated_by_file,
         slug=slug,
         aliases=aliases,
     )

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, tzinfo
 from posixpath import basename, splitext
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.importers.foreign import (
     Body,
@@ -25,6 +26,7 @@ from sitegen.importers.foreign import (
     imported,
     keep_visibly,
     list_spacing,
+    markdown_post_links,
     more_marker,
     post_link,
     replace_tags,
@@ -79,6 +81,7 @@ def parse_jekyll(
 
     links: list[PostLink] = []
     _liquid(body, links, split.data)
+    markdown_post_links(body, links, post_key)  # jekyll-relative-links (on GitHub Pages): `[b](2020-01-02-b.md)`
     _convert_body(body, relative, fields, site)
     named_date = named["date"] if named else None
     when, dated_by_file = _post_date(fields, body, named_date, is_draft, collection, modified)
@@ -91,7 +94,7 @@ def parse_jekyll(
     redirected = fields.value("redirect_from")  # jekyll-redirect-from (GitHub Pages): more old URLs of the post
     path = "/".join(parts[1:]) if collection else ""
     pattern = _pattern(site, collection)
-    own = jekyll_urls(split.data, when, categories, slug, pattern, collection, path)
+    own = jekyll_urls(split.data, when, categories, slug, pattern, collection, path, _timezone(site))
     aliases = () if draft else unique_paths([*own, *redirect_sources(redirected, fields)])
     return imported(
         fields,
@@ -158,6 +161,16 @@ def _pattern(site: Mapping[str, Any], collection: str) -> str:
     own = settings.get(collection) if isinstance(settings, dict) else None
     pattern = own.get("permalink") if isinstance(own, dict) else None
     return pattern if isinstance(pattern, str) else "/:collection/:path:output_ext"
+
+
+def _timezone(site: Mapping[str, Any]) -> tzinfo:
+    """The site's `timezone:` (an IANA name), else UTC: the zone of GitHub Pages' builds, where most Jekyll blogs
+    were served (Jekyll itself takes the build machine's)."""
+    name = site.get("timezone")
+    try:
+        return ZoneInfo(name.strip()) if isinstance(name, str) and name.strip() else UTC
+    except (ValueError, ZoneInfoNotFoundError):
+        return UTC
 
 
 def _file_date(text: str) -> date | None:

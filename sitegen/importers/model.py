@@ -44,6 +44,8 @@ class PostLink:
     line: int | None
     html: bool = False  # it stands in a body kept as raw HTML, where Markdown links are not read
     fragment: str = ""  # "#heading" of the linked post, or ""
+    label: str | None = None  # a whole Markdown link `[text](../b.md)` stands for the marker: its text
+    target_only: bool = False  # a Markdown link's target (`[id]: b.md`): kept as written when unresolved
 
 
 @dataclass(frozen=True, slots=True)

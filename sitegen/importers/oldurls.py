@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from posixpath import basename, dirname, join, normpath, splitext
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -29,8 +29,8 @@ JEKYLL_STYLES = {
     "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
     "none": "/:categories/:title:output_ext",
 }
-_HUGO_DROPPED = re.compile(r"[^\w\-./~+]", re.UNICODE)  # Hugo's urlize keeps letters, digits and these
-_JEKYLL_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@\-]+", re.UNICODE)
+_HEX_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_JEKYLL_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+", re.UNICODE)  # Jekyll's: a '-' is a run's part (`dev -01`)
 _JEKYLL_DEFAULT = re.compile(r"[^\w\-]+", re.UNICODE)
 
 
@@ -59,17 +59,34 @@ def unique_paths(paths: Iterable[str]) -> tuple[str, ...]:
 
 
 def _urlize(text: str, lower: bool) -> str:
-    text = "-".join(unicodedata.normalize("NFC", text).split())
-    text = _HUGO_DROPPED.sub("", text)
-    return text.lower() if lower else text
+    """Hugo's urlize (paths.Sanitize): letters, digits, marks, `._/\\#~@` and %XX escapes kept; a run of spaces
+    and '-' between kept characters becomes one '-'; anything else is dropped (`C++ 回顾 — 能力` -> `c-回顾-能力`)."""
+    text = unicodedata.normalize("NFC", text)
+    out: list[str] = []
+    hyphen = False
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if char in "._/\\#~@" or category[0] in "LM" or category == "Nd" or _HEX_ESCAPE.match(text, index):
+            if hyphen:
+                out.append("-")
+            out.append(char)
+            hyphen = False
+        elif out and (char == "-" or char.isspace()):
+            hyphen = True
+    return "".join(out).lower() if lower else "".join(out)
 
 
-def hugo_urls(relative: str, data: Mapping[str, Any], moment: Moment, config: Mapping[str, Any]) -> tuple[str, ...]:
-    """Every URL of the Hugo page at content-relative `relative` with front matter `data` (keys in any case)."""
-    fields = {str(k).lower(): v for k, v in data.items()}
+def hugo_urls(
+    relative: str, data: Mapping[str, Any], moment: Moment, config: Mapping[str, Any], language: str = ""
+) -> tuple[str, ...]:
+    """Every URL of the Hugo page at content-relative `relative` with front matter `data` (keys in any case), in
+    `language`: on a multilingual site its pages and aliases are under `/zh/` (but for the default language), its
+    `url:` as written."""
+    prefix = language_prefix(config, language)
+    fields = {str(k).lower(): _scalar(v) for k, v in data.items()}
     lower = not _config(config, "disablePathToLower")
     ugly = bool(_config(config, "uglyURLs"))
-    folder, name = dirname(relative), splitext(basename(relative))[0].split(".")[0]
+    folder, name = dirname(relative), hugo_name(basename(relative), config)
     if name == "index":
         folder, name = dirname(folder), basename(folder)
     slug = str(fields.get("slug") or "").strip()
@@ -77,8 +94,8 @@ def hugo_urls(relative: str, data: Mapping[str, Any], moment: Moment, config: Ma
     sections = [part for part in folder.split("/") if part]
     urls: list[str] = []
     own = fields.get("url")
-    if isinstance(own, str) and own.strip():
-        urls.append(own.strip())
+    if isinstance(own, str) and own.strip(" \t"):  # `url: java-service-wrapper　` keeps its ideographic space
+        urls.append(own.strip(" \t"))
     else:
         pattern = _hugo_pattern(config, sections[0] if sections else "")
         if pattern:
@@ -96,12 +113,47 @@ def hugo_urls(relative: str, data: Mapping[str, Any], moment: Moment, config: Ma
         else:
             path = "/" + "/".join([*sections, slug or name])
             path = path + (".html" if ugly else "/")
-        urls.append(path.lower() if lower else path)
+        urls.append(prefix + (path.lower() if lower else path))
     aliases = fields.get("aliases")
     for alias in aliases if isinstance(aliases, list) else [aliases] if isinstance(aliases, str) else []:
         if isinstance(alias, str) and alias.strip():
-            urls.append(_hugo_alias(alias.strip(), urls[0], ugly))
+            alias = prefix + alias.strip() if alias.strip().startswith("/") else alias.strip()  # Hugo: /zh/zh/x too
+            urls.append(_hugo_alias(alias, urls[0], ugly))
     return unique_paths(urls)
+
+
+def _scalar(value: Any) -> Any:
+    """A number written as a front-matter value (`url: 14943`, `slug: 2020`) as the text Hugo makes of it."""
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+def default_language(config: Mapping[str, Any]) -> str:
+    return str(_config(config, "defaultContentLanguage") or "en").lower()
+
+
+def language_prefix(config: Mapping[str, Any], language: str) -> str:
+    """`/zh` for a page in zh of a multilingual site whose default language is another (or every language when
+    `defaultContentLanguageInSubdir`), else ''."""
+    if len(hugo_languages(config)) < 2 or not language:
+        return ""
+    if language == default_language(config) and not _config(config, "defaultContentLanguageInSubdir"):
+        return ""
+    return f"/{language}"
+
+
+def hugo_languages(config: Mapping[str, Any]) -> frozenset[str]:
+    """The site's language codes, lower-cased: the keys of `[languages]` and `defaultContentLanguage` (en)."""
+    languages = _config(config, "languages")
+    codes = {str(k).lower() for k in languages} if isinstance(languages, Mapping) else set()
+    return frozenset({*codes, default_language(config)})
+
+
+def hugo_name(file_name: str, config: Mapping[str, Any]) -> str:
+    """A content file's name without its extension and its language (`post.zh.md` -> `post` when zh is one of the
+    site's languages; `golang-sync.map.md` -> `golang-sync.map`), as Hugo reads it."""
+    stem = splitext(file_name)[0]
+    base, dot, suffix = stem.rpartition(".")
+    return base if dot and base and suffix.lower() in hugo_languages(config) else stem
 
 
 def _hugo_alias(alias: str, page_url: str, ugly: bool) -> str:
@@ -160,14 +212,18 @@ def jekyll_urls(
     pattern: str,
     collection: str = "",
     path: str = "",
+    timezone: tzinfo = UTC,
 ) -> tuple[str, ...]:
     """The URL of a Jekyll document with front matter `data`, its `categories` (folders above _posts, then the
     front matter's) and `slug` (the file name's, or the front matter's); `pattern` is the collection's or the
-    site's `permalink` (or a style name); `collection` and `path` (relative to its folder) for collection documents."""
+    site's `permalink` (or a style name); `collection` and `path` (relative to its folder) for collection documents;
+    `timezone` the site's (`timezone:`), else UTC, GitHub Pages' (`2017-01-02 00:19 +0800` was /2017/01/01/)."""
     own = data.get("permalink")
     template = own if isinstance(own, str) and own.strip() else pattern or "date"
     template = JEKYLL_STYLES.get(template.strip(), template.strip())
     day = moment if isinstance(moment, datetime) else datetime.combine(moment, datetime.min.time())
+    if day.tzinfo is not None:  # Jekyll fills :year/:month/:day in the site's `timezone`, else the build machine's
+        day = day.astimezone(timezone)
     name = splitext(basename(path))[0] if path else slug
     values = {
         "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),

@@ -57,6 +57,15 @@ def link_posts(article: ImportedArticle, page: Page, by_key: Mapping[str, Linked
             return match.group(0)
         fragment = link.fragment
         linked = by_key.get(link.key)
+        if (link.label is not None or link.target_only) and (linked is None or (linked.draft and not article.draft)):
+            # a Markdown link to a content file that is not there to link
+            what = "a draft" if linked is not None else "a page that was not imported"
+            flat = " ".join(link.original.split())
+            if link.target_only:
+                notices.append(Notice(link.line, f"links to {what}, kept as written: {flat}"))
+                return link.original
+            notices.append(Notice(link.line, f"links to {what}; its text kept without the link: {flat}"))
+            return link.label or ""
         if linked is None:
             notices.append(unconverted(link.original, link.line or 0))
             return keep_visibly(link.original, False)
@@ -68,7 +77,9 @@ def link_posts(article: ImportedArticle, page: Page, by_key: Mapping[str, Linked
         source = posixpath.relpath(linked.target, posixpath.dirname(page.target)) + fragment
         url = relative_url(page.url, linked.url + fragment)
         shown = page.base_url + linked.url + fragment
-        if _IN_HTML_TAG.search(before):
+        if link.label is not None:
+            return f"[{link.label}]({source})"
+        if _IN_HTML_TAG.search(before) and not link.target_only:
             return html.escape(url)
         if link.html:  # running text of a body kept as raw HTML, where Markdown is not read
             return f'<a href="{html.escape(url)}">{html.escape(shown)}</a>'

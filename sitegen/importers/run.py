@@ -35,8 +35,8 @@ from sitegen.importers.placement import place_posts
 from sitegen.importers.postlinks import Linked, Page, link_posts
 from sitegen.importers.sites import MARKDOWN_EXTENSIONS, OTHER_MARKUP, hugo_files, hugo_site, jekyll_files, jekyll_site
 from sitegen.importers.writer import write_article
-from sitegen.model import Config
-from sitegen.urls import alias_problem
+from sitegen.model import Config, output_path_for
+from sitegen.urls import alias_output_path, alias_problem
 
 LEGACY_EXTENSIONS = (".txt",)
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
@@ -55,8 +55,12 @@ class _Parsed:
 
 
 class _Run:
-    def __init__(self, site_dir: Path, column: str, dry_run: bool) -> None:
+    def __init__(self, site_dir: Path, column: str, dry_run: bool, aliases_last: bool | None = None) -> None:
+        """`aliases_last`: how the old site settled an address that several posts claimed, the later post of the
+        run's order winning: True for Hugo (it writes the pages, then the aliases over them), False for Jekyll (the
+        redirect_from pages, then the posts over them), None for the first claim wins (legacy pages)."""
         self.site_dir, self.column, self.dry_run = site_dir, column, dry_run
+        self.aliases_last = aliases_last
         self.config: Config = load_config(site_dir)
         if self.config.column(column) is None:
             valid = ", ".join(f"{c.slug} ({c.title})" for c in self.config.columns)
@@ -88,6 +92,29 @@ class _Run:
     ) -> None:
         self.parsed.append(_Parsed(origin, article, tuple(pictures), tuple(keys)))
 
+    def owner_of(self, alias: str) -> str | None:
+        """What holds the output file of the redirect page for `alias` in the new site: a page sitegen makes itself
+        (the search page, a column's index...) or an imported post's page; None when it is free."""
+        from sitegen.site import generated_owner  # the site model: not for `sitegen --help`
+
+        path = alias_output_path(alias.strip("/") + ("/" if alias.endswith("/") else ""))
+        return self.pages.get(path) or generated_owner(path, self.config)
+
+    def served_by(self) -> dict[str, str]:
+        """Old address -> the post the old site served there, when several published posts claimed it (the first
+        of a post's aliases is its own address; the others are its `aliases:` or `redirect_from:`)."""
+        if self.aliases_last is None:
+            return {}
+        served: dict[str, str] = {}
+        published = [parsed for parsed in self.parsed if not parsed.article.draft]
+        if self.aliases_last:  # Hugo's order of pages: their paths without the extension (`kvm` before `kvm-qemu`)
+            published.sort(key=lambda parsed: posixpath.splitext(parsed.origin)[0])
+        own = [(p.origin, a) for p in published for a in p.article.aliases[:1]]
+        others = [(p.origin, a) for p in published for a in p.article.aliases[1:]]
+        for origin, alias in (own + others) if self.aliases_last else (others + own):
+            served[alias.rstrip("/")] = origin
+        return served
+
     def finish(self) -> ImportReport:
         placements = place_posts(self.site_dir, self.config, self.column, [(p.origin, p.article) for p in self.parsed])
         by_key: dict[str, Linked] = {}
@@ -98,7 +125,8 @@ class _Run:
             for key in parsed.keys:
                 by_key.setdefault(key, Linked(placement.target, placement.url, parsed.article.draft))
         written: list[Written] = []
-        redirected: dict[str, str] = {}  # old address -> the source that keeps it
+        redirected = self.served_by()  # old address -> the source that keeps it
+        self.pages = {output_path_for(p.url): p.target for p in placements.values() if p is not None}
         for parsed in self.parsed:
             placement = placements[parsed.origin]
             if placement is None:
@@ -108,7 +136,7 @@ class _Run:
             kept = parsed.article if placement.date is None else replace(parsed.article, date=placement.date)
             page = Page(placement.target, placement.url, self.config.base_url)
             linked = link_posts(kept, page, by_key)
-            article = _redirectable(linked, placement.url, parsed.origin, redirected)
+            article = _redirectable(linked, placement.url, parsed.origin, redirected, self.owner_of)
             try:
                 outcome = write_article(
                     self.site_dir, placement.target, article, parsed.pictures, parsed.origin, self.dry_run
@@ -123,9 +151,16 @@ class _Run:
         return ImportReport(tuple(written), tuple(self.skipped), tuple(self.failed))
 
 
-def _redirectable(article: ImportedArticle, url: str, origin: str, claimed: dict[str, str]) -> ImportedArticle:
+def _redirectable(
+    article: ImportedArticle,
+    url: str,
+    origin: str,
+    claimed: dict[str, str],
+    owner_of: Callable[[str], str | None] = lambda alias: None,
+) -> ImportedArticle:
     """The old URLs to redirect: not the one the article keeps (a redirect to itself is no redirect), none the build
-    would refuse, and none another post of this run already redirects (the old site served only one of them)."""
+    would refuse (not a path, or the place of a page of the new site: `owner_of`), and none another post of this
+    run already redirects (the old site served only one of them)."""
     own = {"/" + url, "/" + url.rstrip("/"), "/" + url + "index.html"}
     kept, notices = [], list(article.notices)
     for alias in article.aliases:
@@ -134,7 +169,9 @@ def _redirectable(article: ImportedArticle, url: str, origin: str, claimed: dict
             continue
         if problem:
             notices.append(Notice(None, f"the old address {alias} cannot be redirected: it must be {problem}"))
-        elif alias.rstrip("/") in claimed:
+        elif owner := owner_of(alias):
+            notices.append(Notice(None, f"the old address {alias} cannot be redirected: it is the place of {owner}"))
+        elif claimed.get(alias.rstrip("/"), origin) != origin:
             other = claimed[alias.rstrip("/")]
             notices.append(Notice(None, f"the old address {alias} is also that of {other}: redirected there"))
         else:
@@ -235,24 +272,35 @@ def _picture_index(folder: Path) -> dict[str, Path]:
 
 def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False) -> ImportReport:
     """`source`: a Hugo site (its contentDir is read), its content folder, a section folder or one file."""
-    run = _Run(site_dir, column, dry_run)
+    run = _Run(site_dir, column, dry_run, aliases_last=True)
     hugo = hugo_site(source)
-    content, limit, static = hugo.content, hugo.root, hugo.static
+    limit, static = hugo.root, hugo.static
     files = hugo_files(source, hugo)
     if not files:
         raise ImportRefused(f"no content files under {source}: expected .md files, as in content/posts/")
     for file, origin in files:
         file = file.resolve()
-        relative = file.relative_to(content).as_posix() if file.is_relative_to(content) else file.name
-        reason = _not_a_hugo_post(file, content)
+        folder, language = hugo.place(file)
+        relative = file.relative_to(folder).as_posix() if file.is_relative_to(folder) else file.name
+        reason = _not_a_hugo_post(file, folder)
         if reason:
             run.skipped.append(Skipped(origin, None, reason))
             continue
         if file.suffix.lower() in OTHER_MARKUP:
             run.failed.append(Failed(origin, None, f"is {file.suffix} markup; only Markdown and HTML can be imported"))
             continue
+        modified = date.fromtimestamp(file.stat().st_mtime)
         article = run.parse(
-            origin, file, partial(parse_hugo, relative=relative, site_params=hugo.params, site=hugo.config)
+            origin,
+            file,
+            partial(
+                parse_hugo,
+                relative=relative,
+                site_params=hugo.params,
+                site=hugo.config,
+                modified=modified,
+                language=language,
+            ),
         )
         if article is None:
             continue
@@ -260,7 +308,7 @@ def import_hugo(site_dir: Path, source: Path, column: str, dry_run: bool = False
             run.skipped.append(Skipped(origin, None, "a headless page Hugo does not publish, not a post"))
             continue
 
-        def candidates(path: str, folder: Path = file.parent) -> list[Path]:
+        def candidates(path: str, folder: Path = file.parent, content: Path = folder) -> list[Path]:
             if path.startswith("/"):
                 return [base / path.lstrip("/") for base in (static, content, limit) if base is not None]
             return [folder / path, *([static / path] if static else [])]
@@ -299,7 +347,7 @@ def _not_a_hugo_post(file: Path, content: Path) -> str | None:
 def import_jekyll(site_dir: Path, source: Path, column: str, dry_run: bool = False) -> ImportReport:
     """`source`: a Jekyll site (its posts, drafts and output collections), its _posts or _drafts folder, or one
     post."""
-    run = _Run(site_dir, column, dry_run)
+    run = _Run(site_dir, column, dry_run, aliases_last=False)
     jekyll = jekyll_site(source)
     root, baseurl = jekyll.root, jekyll.baseurl
     for file, origin, collection in jekyll_files(source, jekyll):

@@ -64,6 +64,18 @@ class HugoSite:
     content: Path  # contentDir
     static: Path | None
     config: dict[str, Any] = field(default_factory=dict)
+    language_dirs: dict[str, Path] = field(default_factory=dict)  # a multilingual site's [languages.x] contentDir
+
+    def place(self, file: Path) -> tuple[Path, str]:
+        """(the contentDir `file` lies in, its language: `post.zh.md`'s suffix when zh is a language of the site,
+        else that of the contentDir, else defaultContentLanguage), as Hugo assigns them."""
+        from sitegen.importers.oldurls import default_language, hugo_languages
+
+        folders = sorted(((d, lang) for lang, d in self.language_dirs.items() if file.is_relative_to(d)),
+                         key=lambda pair: len(pair[0].parts))  # fmt: skip
+        content, language = folders[-1] if folders else (self.content, default_language(self.config))
+        suffix = file.name.split(".")[-2].lower() if file.name.count(".") >= 2 else ""
+        return content, suffix if suffix in hugo_languages(self.config) else language
 
     @property
     def params(self) -> dict[str, Any]:
@@ -106,17 +118,32 @@ def hugo_site(source: Path) -> HugoSite:
         config = hugo_config(folder)
         name = next((v for k, v in (config or {}).items() if k.lower() == "contentdir"), None)
         content = folder / (name if isinstance(name, str) and name.strip() else "content")
-        if (config is not None or content.is_dir()) and (resolved == folder or resolved.is_relative_to(content)):
+        languages = _language_dirs(folder, config or {})
+        inside = resolved.is_relative_to(content) or any(resolved.is_relative_to(d) for d in languages.values())
+        if (config is not None or content.is_dir()) and (resolved == folder or inside):
             static = folder / "static"
-            return HugoSite(folder, content.resolve(), static if static.is_dir() else None, config or {})
+            return HugoSite(folder, content.resolve(), static if static.is_dir() else None, config or {}, languages)
     return HugoSite(start, start, None, {})
+
+
+def _language_dirs(root: Path, config: dict[str, Any]) -> dict[str, Path]:
+    """language -> its contentDir, for the languages of `[languages]` that have one of their own."""
+    languages = next((v for k, v in config.items() if k.lower() == "languages"), None)
+    found = {}
+    for code, settings in (languages.items() if isinstance(languages, dict) else []):
+        folder = next((v for k, v in settings.items() if k.lower() == "contentdir"), None) if isinstance(
+            settings, dict) else None  # fmt: skip
+        if isinstance(folder, str) and folder.strip():
+            found[str(code).lower()] = (root / folder.strip()).resolve()
+    return found
 
 
 def hugo_files(source: Path, site: HugoSite) -> list[tuple[Path, str]]:
     """The content files to import: contentDir's when `source` is the site folder, else those under `source`; less
     those the configuration's `ignoreFiles` patterns name (blogdown's `\\.Rmd$`, `_cache$`...)."""
     if source.resolve() == site.root and site.content != site.root:
-        files = content_files(site.content) if site.content.is_dir() else []
+        folders = dict.fromkeys([site.content, *site.language_dirs.values()])  # each once, nested ones too
+        files = sorted({f for folder in folders if folder.is_dir() for f in content_files(folder)})
     else:
         files = content_files(source)
     patterns = []

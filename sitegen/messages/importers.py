@@ -36,6 +36,7 @@ ZH: tuple[tuple[str, str], ...] = (
         "这一短行前面没有图片，已保留为斜体（可能是丢了图片的图片说明）；如果它是小标题，请在行首加“## ”",
     ),
     (r"picture '(?P<src>.*)' left as a URL", "图片“{src}”保留为网址"),
+    (r"a picture without a file, dropped: (?P<tag>.*)", "图片没有文件地址，已删去：{tag}"),
     (
         r"picture '(?P<src>.*)' not found; referenced as (?P<name>\S+): put the file beside the article",
         "找不到图片“{src}”；文章中写作 {name}：请把图片文件放在文章旁边",
@@ -92,6 +93,36 @@ ZH: tuple[tuple[str, str], ...] = (
         "redirect_from：{value} 中有不是路径的条目，已略去",
     ),
     (r"links to a draft, kept as written: (?P<tag>.*)", "链接指向一篇草稿，已原样保留：{tag}"),
+    (
+        r"links to a page that was not imported, kept as written: (?P<tag>.*)",
+        "链接指向一篇没有导入的页面，已原样保留：{tag}",
+    ),
+    (
+        r"a (?P<scheme>[a-z]+): link, which the build refuses; its text kept without the link: (?P<tag>.*)",
+        "{scheme}: 链接（生成网站时不允许），只保留了链接文字：{tag}",
+    ),
+    (
+        r"links to a draft; its text kept without the link: (?P<tag>.*)",
+        "链接指向一篇草稿，只保留了链接文字：{tag}",
+    ),
+    (
+        r"links to a page that was not imported; its text kept without the link: (?P<tag>.*)",
+        "链接指向一篇没有导入的页面，只保留了链接文字：{tag}",
+    ),
+    (
+        r"the old address (?P<alias>.*) cannot be redirected: it is the place of (?P<owner>.*)",
+        "旧地址 {alias} 无法跳转：新网站里这个地址是 {owner}",
+    ),
+    (
+        r"no date: neither date: nor publishDate: in the front matter, nor one in the file name; used the file's "
+        r"modification date (?P<date>\S+): check it",
+        "没有日期：头信息中没有 date: 或 publishDate:，文件名中也没有日期；采用了文件的修改日期 {date}，请核对",
+    ),
+    (
+        r"draft: (?P<value>\S+) is text to newer Hugo, not true, so the old site published it; imported as a draft: "
+        r"remove draft: to publish it",
+        "draft: {value} 在较新的 Hugo 里是文字而不是 true，旧网站因此发布了这篇；导入为草稿：要发布请删去 draft:",
+    ),
     (
         r"(?P<key>.+) written twice \(lines (?P<first>\d+) and (?P<line>\d+)\); the last value imported",
         "{key} 写了两次（第 {first} 行和第 {line} 行），导入的是后一个值",
