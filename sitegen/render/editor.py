@@ -99,7 +99,8 @@ def _collection(column: Column, config: Config) -> dict[str, Any]:
     body_hint = words["body_hint"]
     if column.untrusted:  # readers' tips: the writer should know their HTML will not survive
         body_hint += f"（{words['untrusted']}）" if config.language == "zh-CN" else f" ({words['untrusted']})"
-    fields.append({"name": "body", "label": words["body"], "hint": body_hint, "widget": "markdown"})
+    # optional, as for sitegen check: a picture story (图片新闻) may have no text; Decap requires a field unless told
+    fields.append({"name": "body", "label": words["body"], "hint": body_hint, "widget": "markdown", "required": False})
     collection: dict[str, Any] = {
         "name": column.slug,
         "label": column.title,
