@@ -1,10 +1,11 @@
 """An edition of the site in another script (the Traditional edition, 繁體版): the same Site with its texts converted
 and every page under the edition's prefix. Pure: the conversion is a function handed in.
 
-What is converted: the site's title, description and home title, column titles and descriptions, and of every
-article its title, summary, source, authors, editor, tags, picture captions and alt texts (`EditionTexts`, cached with
-the article) and its body (`edition_body`, cached likewise). URLs and slugs stay as they are: a tag's page keeps the
-slug of its Simplified name, and the edition's page of every page is `<prefix><its URL>`.
+What is converted: the site's title, description and home title, column titles and descriptions, the people's bios
+(data/authors.yaml), and of every article its title, summary, source, authors, editor, tags, picture captions and alt
+texts (`EditionTexts`, cached with the article) and its body (`edition_body`, cached likewise). URLs and slugs stay
+as they are: a tag's page keeps the slug of its Simplified name, and the edition's page of every page is
+`<prefix><its URL>`.
 """
 
 from __future__ import annotations
@@ -164,8 +165,9 @@ def _file_link(url: str, page_url: str, prefix: str) -> str:
     return rewritten + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def edition_site(site: Site, config: Config, articles: dict[str, Article]) -> Site:
-    """The Site of an edition: `config` from `edition_config`, `articles` the converted ones by source path."""
+def edition_site(site: Site, config: Config, articles: dict[str, Article], convert: Convert | None = None) -> Site:
+    """The Site of an edition: `config` from `edition_config`, `articles` the converted ones by source path; the
+    people's bios (data/authors.yaml) converted with `convert`."""
 
     def convert_all(items: Iterable[Article]) -> tuple[Article, ...]:
         return tuple(articles[a.source_path] for a in items)
@@ -175,7 +177,8 @@ def edition_site(site: Site, config: Config, articles: dict[str, Article]) -> Si
     names = _people_names(site, articles)
 
     def person(author: Author) -> Author:
-        return replace(author, name=names.get(author.name, author.name))  # the slug, and so the URL, stays
+        bio = convert(author.bio) if convert is not None and author.bio else author.bio
+        return replace(author, name=names.get(author.name, author.name), bio=bio)  # the slug, and the URL, stay
 
     def listing(item: Listing) -> Listing:
         column = columns[item.column.slug] if item.column is not None else None

@@ -282,6 +282,19 @@ def test_an_edition_article_page_is_converted_and_keeps_its_url(edition_site: Pa
     assert [a["name"] for a in ld["author"]] == ["鍾楚紅"]
 
 
+def test_an_authors_bio_is_converted_on_the_editions_author_page(edition_site: Path) -> None:
+    """data/authors.yaml is written in Simplified like the articles: its bio is shown converted (found by a QA pass:
+    the bio was the one Simplified paragraph left on a 繁體 page)."""
+    (edition_site / "data" / "authors.yaml").write_text("钟楚红:\n  bio: 区融媒体中心记者，长期关注乡村振兴。\n")
+    output = _built(edition_site)
+    source = page(output, "authors/zhong-chu-hong/")
+    edition = page(output, "zh-hant/authors/zhong-chu-hong/")
+    assert "区融媒体中心记者，长期关注乡村振兴。" in source
+    assert '<p class="page-description author-bio">區融媒體中心記者，長期關注鄉村振興。</p>' in edition
+    assert '<meta name="description" content="區融媒體中心記者，長期關注鄉村振興。">' in edition
+    assert "乡村振兴" not in edition
+
+
 def test_the_switch_and_hreflang_lead_to_the_same_page_in_the_other_edition(edition_site: Path) -> None:
     output = _built(edition_site)
     for url in ("", "towns/", "tips/2024/02/c/", "towns/2024/03/a/", "tags/", "search/"):

@@ -242,3 +242,47 @@ def test_changing_the_views_of_an_article_changes_only_that_line(browser, editor
     changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]  # fmt: skip
     assert changed == ["-views: 120", "+views: 121"]
+
+
+def test_a_picture_placed_in_the_body_takes_its_caption_from_a_field_in_chinese(browser, editor: Editor) -> None:
+    """Found by a QA pass: the body's ＋ menu offered "Image" with the fields "Alt Text" and "Title", so an editor
+    left the caption empty; the list of a column was in file order without dates; a new article's 发表时间 was empty;
+    and the body's hint lost its picture example (Decap reads hints as Markdown: it became a broken picture)."""
+    picture = editor.site / "photo.jpg"
+    picture.write_bytes(picture_bytes(640, 480, "JPEG"))
+    (editor.site / "content/towns/2024/draft.md").write_text(
+        "---\ntitle: 还没写完\ndate: 2024-06-01 08:00\ndraft: true\n---\n\n草稿。\n", encoding="utf-8"
+    )
+    blocked: list[str] = []
+    context, page, errors = _open_editor(browser, editor, "#/collections/towns/new", blocked)
+    try:
+        page.get_by_label("标题", exact=True).fill("长者健康讲座")
+        assert page.locator("input[type=datetime-local]").first.input_value() != ""  # now, not empty
+        hint = page.get_by_text("正文里的图片用").inner_text()
+        assert "![图片说明](图片.jpg)" in hint and "<!--more-->" in hint
+        page.get_by_label("草稿 (可选)").click()
+        page.locator("[contenteditable=true]").first.click()
+        page.keyboard.type("社区举办长者健康讲座。")
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="添加组件").click()
+        assert page.get_by_role("menuitem").all_inner_texts() == ["代码块", "图片"]
+        page.get_by_role("menuitem", name="图片").click()
+        page.get_by_role("button", name="选择图片").last.click()
+        page.locator("input[type=file]").set_input_files(picture)
+        page.get_by_role("button", name="选用已选中项目").click()
+        page.get_by_label("图片说明（显示在图片下方）").fill("医生为长者测量血压")
+        _publish(page)
+        page.goto(editor.base_url + "/admin/#/collections/towns")
+        page.reload()  # the column's list as an editor opens it, read afresh from the backend
+        page.get_by_text("还没写完").first.wait_for()
+        listed = [text.strip() for text in page.locator("a[href*='/entries/']").all_inner_texts()]
+        assert listed[0].startswith("长者健康讲座 · ") and not listed[0].endswith("（草稿）")  # newest first
+        assert listed[1:3] == ["还没写完 · 2024-06-01 08:00（草稿）", "社区长者饭堂开张 · 2024-05-06 08:30"]
+    finally:
+        context.close()
+    assert errors == [] and blocked == []
+    (saved,) = (editor.site / "content/towns").glob("*/zhang-zhe-jian-kang-jiang-zuo.md")  # 长 read alone
+    assert "![医生为长者测量血压](photo.jpg)" in saved.read_text(encoding="utf-8")
+    build(editor.site, BuildOptions(output_dir=editor.output, disk_cache=False))
+    (built,) = editor.output.glob("towns/*/*/zhang-zhe-jian-kang-jiang-zuo/index.html")
+    assert "<figcaption>医生为长者测量血压</figcaption>" in built.read_text(encoding="utf-8")

@@ -156,6 +156,37 @@ def test_other_pages_fit_at_390px_with_the_largest_text(tab: Tab) -> None:
         assert tab.page.evaluate(_OVERFLOWING_JS) == [], path
 
 
+# Each element holding text of its own that a layout has squeezed to under 3.5 characters a line (a card title
+# beside its thumbnail, a most-read title beside its view count): what a reader sees, not an overflow.
+_SQUEEZED_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll("header *, main *, footer *")) {
+    const own = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join("");
+    if (own.length < 4 || el.closest(".visually-hidden, details:not([open]), .table-wrap, pre")) continue;
+    const box = el.getBoundingClientRect(), size = parseFloat(getComputedStyle(el).fontSize);
+    const squeezed = box.width && box.width < 3.5 * size && box.height > 3 * size;
+    if (squeezed) out.push(own.slice(0, 12) + " " + Math.round(box.width));
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_titles_keep_whole_lines_with_the_largest_text_on_a_phone(
+    tab: Tab,
+    key_pages: dict[str, str],  # noqa: F811
+    width: int,
+) -> None:
+    """At 200% a card's thumbnail (7.5rem) left its title 2 px on a 390 px phone, one character a line (found by a
+    QA pass): the thumbnail, a date or a view count now goes below a title that would get less than 10rem."""
+    preset(tab, MODES["text 200%"])
+    tab.page.set_viewport_size({"width": width, "height": 844})
+    for path in (key_pages["home"], key_pages["column"], key_pages["article"], "/authors/ye-an-yi/", "/tags/"):
+        tab.goto(path)
+        assert tab.page.evaluate(_SQUEEZED_JS) == [], path
+        assert tab.page.evaluate("() => document.documentElement.scrollWidth") <= width, path
+
+
 def test_high_contrast_is_light_on_black_with_yellow_links(tab: Tab, key_pages: dict[str, str]) -> None:  # noqa: F811
     tab.goto(key_pages["article"])
     style = "(s => getComputedStyle(document.querySelector(s)))"

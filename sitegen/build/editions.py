@@ -78,4 +78,4 @@ def load_edition(loaded: LoadedSite, edition: Edition, jobs: int) -> EditionView
         return Tag(name, slugs.get(name) or tag_slug(name)).url
 
     shared = {"labels": labels, "tag_url": tag_url}
-    return EditionView(edition, edition_site(source, config, articles), bodies, shared, len(todo))
+    return EditionView(edition, edition_site(source, config, articles, convert), bodies, shared, len(todo))

@@ -29,6 +29,19 @@ const SitegenArticle = createClass({
 });
 Object.keys(SITEGEN.columns).forEach((name) => CMS.registerPreviewTemplate(name, SitegenArticle));
 
+// The body's components (＋ in the toolbar) in the site's language: Decap's own are labelled in English, and a
+// picture's caption is what it calls "Alt Text" (sitegen's figure caption comes from it).
+// Relabelled in place: registering a code block again would make Decap warn that it replaces the first.
+for (const [id, label] of Object.entries(SITEGEN.components)) {
+  const component = CMS.getEditorComponents && CMS.getEditorComponents().get(id);
+  if (!component) continue;
+  component.label = label;
+  if (id === "image") {
+    component.fields = component.fields.map((field) => SITEGEN.imageFields[field.get("name")]
+      ? field.set("label", SITEGEN.imageFields[field.get("name")]) : field);
+  }
+}
+
 // New articles' slugs, as `sitegen new` makes them (scaffold.slugify): a pinyin syllable per Chinese character,
 // Latin letters and digits kept in lower case, words joined by "-", at most SITEGEN.maxSlug characters. One
 // reading per character (pinyin.json), so a character with several readings may read otherwise than there.

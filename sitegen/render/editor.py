@@ -22,19 +22,36 @@ PINYIN_TABLE = Path(__file__).with_name("editor-pinyin.json")  # pinyin_table(),
 EDITOR_SCRIPT = "decap-cms.js"  # the editor's bundle, copied from the npm package's dist/
 NEW_FILE_SLUG = "{{fields.slug}}"  # editor.js fills the slug of a new article: pinyin, else date and time
 NEW_FILE_PATH = "{{year}}/{{slug}}"  # like `sitegen new`: content/<column>/<yyyy>/<slug>.md
+SUMMARY = "{{title}} · {{date | date('YYYY-MM-DD HH:mm')}}{{draft | ternary('DRAFT', '')}}"  # a column's list
 
 _WORDS = {
     "zh-CN": {
         "locale": "zh_Hans", "body": "正文",
-        "body_hint": "Markdown：## 小标题，![图片说明](图片.jpg)，<!--more--> 结束摘要",
+        "body_hint": "小标题用工具栏的“标题 2”（`## 小标题`）；正文里的图片用“＋”→“图片”插入，图片说明写在“图片说明”里"
+        "（`![图片说明](图片.jpg)`）；单独一行 `<!--more-->` 结束摘要",
         "untrusted": "读者爆料栏目：正文里的 HTML 会被清理", "one_article": "{0}文章", "editor": "编辑文章",
+        "draft_mark": "（草稿）",
     },
     "en": {
-        "locale": "en", "body": "Body", "body_hint": "Markdown: ## sub-heading, ![caption](picture.jpg), "
-        "<!--more--> ends the summary", "untrusted": "readers' column: HTML in the body is cleaned",
-        "one_article": "{0} article", "editor": "Edit articles",
+        "locale": "en", "body": "Body", "body_hint": "a sub-heading is the toolbar's Heading 2 (`## sub-heading`); a "
+        "picture in the body is + then Image, its caption typed as Caption (`![caption](picture.jpg)`); "
+        "`<!--more-->` on a line of its own ends the summary",
+        "untrusted": "readers' column: HTML in the body is cleaned",
+        "one_article": "{0} article", "editor": "Edit articles", "draft_mark": " (draft)",
     },
 }  # fmt: skip
+# The body's components (＋ in the toolbar) and the picture component's fields, in the site's language: Decap labels
+# them in English, and calls the text sitegen shows as the figure's caption "Alt Text" (editor.js relabels them).
+_COMPONENTS: dict[str, dict[str, dict[str, str]]] = {
+    "zh-CN": {
+        "components": {"image": "图片", "code-block": "代码块"},
+        "imageFields": {"image": "图片", "alt": "图片说明（显示在图片下方）", "title": "鼠标悬停提示（可不填）"},
+    },
+    "en": {
+        "components": {"image": "Image", "code-block": "Code Block"},
+        "imageFields": {"image": "Image", "alt": "Caption (shown under the picture)", "title": "Title (optional)"},
+    },
+}
 
 
 def widget(field: schema.Field, language: str, timezone: str) -> dict[str, Any]:
@@ -54,6 +71,8 @@ def widget(field: schema.Field, language: str, timezone: str) -> dict[str, Any]:
     elif kind == schema.DATETIME:
         spec.update(widget="datetime", format=schema.DATE_FORMAT, date_format="YYYY-MM-DD", time_format="HH:mm",
                     picker_utc=False)  # fmt: skip
+        if field.required:
+            spec["default"] = "{{now}}"  # a new article's 发表时间: the moment it is begun (Decap fills it in)
     elif kind == schema.WHOLE:
         spec.update(widget="number", value_type="int", step=1)
         if field.minimum is not None:
@@ -80,7 +99,8 @@ def _collection(column: Column, config: Config) -> dict[str, Any]:
     body_hint = words["body_hint"]
     if column.untrusted:  # readers' tips: the writer should know their HTML will not survive
         body_hint += f"（{words['untrusted']}）" if config.language == "zh-CN" else f" ({words['untrusted']})"
-    fields.append({"name": "body", "label": words["body"], "hint": body_hint, "widget": "markdown"})
+    # optional, as for sitegen check: a picture story (图片新闻) may have no text; Decap requires a field unless told
+    fields.append({"name": "body", "label": words["body"], "hint": body_hint, "widget": "markdown", "required": False})
     collection: dict[str, Any] = {
         "name": column.slug,
         "label": column.title,
@@ -93,8 +113,9 @@ def _collection(column: Column, config: Config) -> dict[str, Any]:
         "create": True,
         "media_folder": "",  # beside the article, where sitegen looks first (then under assets/)
         "public_folder": "",
-        "summary": "{{title}}",
-        "sortable_fields": ["date", "title", "views"],
+        # the list of a column: newest first, each article with its date, and drafts marked (Decap's filters)
+        "summary": SUMMARY.replace("DRAFT", words["draft_mark"]),
+        "sortable_fields": [{"field": "date", "default_sort": "desc"}, "title", "views"],
         "fields": fields,
     }
     hint = " · ".join(text for text in (column.description, words["untrusted"] if column.untrusted else "") if text)
@@ -159,6 +180,7 @@ def index_html(config: Config) -> bytes:
 <meta name="robots" content="noindex">
 <title>{title}</title>
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
+<link rel="icon" href="../assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <script src="{EDITOR_SCRIPT}"></script>
@@ -179,6 +201,7 @@ def editor_js(config: Config) -> bytes:
         "separator": "、" if config.language == "zh-CN" else ", ",
         "maxSlug": schema.NEW_SLUG_LENGTH,
         "lists": [field.key for field in schema.FIELDS if field.kind == schema.TEXTS],
+        **_COMPONENTS[config.language],
     }
     script = EDITOR_JS.read_text(encoding="utf-8")
     return ("const SITEGEN = " + json.dumps(settings, ensure_ascii=False, sort_keys=True) + ";\n" + script).encode()
