@@ -35,7 +35,7 @@ from sitegen.importers.foreign import (
 )
 from sitegen.importers.foreignfront import Fields, split_front_matter
 from sitegen.importers.htmlbody import is_html, raw_html
-from sitegen.importers.model import ImportedArticle, ImportFailed, Notice, PostLink
+from sitegen.importers.model import ImportedArticle, ImportFailed, Moment, Notice, PostLink
 from sitegen.importers.oldurls import hugo_name, hugo_urls
 
 _SHORTCODE = re.compile(r"\{\{<(?P<a>.*?)>\}\}|\{\{%(?P<b>.*?)%\}\}", re.DOTALL)
@@ -103,20 +103,7 @@ def parse_hugo(
         html_pictures(body)
         body.text = list_spacing(more_marker(body.text))
 
-    when = fields.moment("date", "publishDate", "pubdate", "published")
-    dated_by_file = False
-    if when is None:
-        when = date_in_name(name) if _DATE_PREFIX.match(name) else None
-        if when is None:
-            when = fields.moment("lastmod", "modified")
-        if when is None and modified is not None:  # Hugo publishes it all the same, undated: so must we
-            when, dated_by_file = modified, True
-            body.notices.append(Notice(1, f"no date: neither date: nor publishDate: in the front matter, nor one in "
-                                          f"the file name; used the file's modification date {when}: check it"))
-        elif when is None:
-            raise ImportFailed("no date: neither date: nor publishDate: in the front matter, nor one in the file name")
-        else:
-            body.notices.append(Notice(1, f"no date in the front matter; used {when.isoformat()}"))
+    when, dated_by_file = _date(fields, body, name, modified)
     updated = fields.moment("lastmod", "modified", "lastModified")
     title = title_from(fields, body, titled(slug))
     front = front_pictures(fields.value("images"), None)
@@ -144,6 +131,25 @@ def parse_hugo(
         slug=slug,
         aliases=aliases,
     )
+
+
+def _date(fields: Fields, body: Body, name: str, modified: date | None) -> tuple[Moment, bool]:
+    """A post's date, and whether it is its file's modification date: the front matter's, else the file name's,
+    else its lastmod, else the file's (Hugo publishes a page without a date all the same)."""
+    when = fields.moment("date", "publishDate", "pubdate", "published")
+    if when is not None:
+        return when, False
+    when = date_in_name(name) if _DATE_PREFIX.match(name) else None
+    if when is None:
+        when = fields.moment("lastmod", "modified")
+    if when is None and modified is not None:  # Hugo publishes it all the same, undated: so must we
+        body.notices.append(Notice(1, f"no date: neither date: nor publishDate: in the front matter, nor one in "
+                                      f"the file name; used the file's modification date {modified}: check it"))
+        return modified, True
+    if when is None:
+        raise ImportFailed("no date: neither date: nor publishDate: in the front matter, nor one in the file name")
+    body.notices.append(Notice(1, f"no date in the front matter; used {when.isoformat()}"))
+    return when, False
 
 
 def _arguments(text: str) -> tuple[list[str], dict[str, str]]:
