@@ -82,8 +82,12 @@ def test_exif_orientation_is_applied_and_metadata_stripped() -> None:
     assert sizes(result)[-1] == (400, 600, "jpeg")
     for variant in result.variants:
         picture = opened(variant.data)
+        if variant.kind == "original":  # the file itself, not turned: it keeps its orientation, and that alone
+            assert dict(picture.getexif()) == {0x0112: 6} and b"Camera maker" not in variant.data
+            continue
         assert not picture.getexif(), f"{variant.format} {variant.width} keeps EXIF"
         assert "exif" not in picture.info and "xmp" not in picture.info
+    assert [v.kind for v in result.variants].count("original") == 1
 
 
 def test_transparency_survives_in_the_png_fallback() -> None:

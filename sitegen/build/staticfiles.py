@@ -57,7 +57,7 @@ def _picture_files(article: Article) -> tuple[tuple[str, Path], ...]:
         image: Image | None = picture
         while image is not None:
             if image.source_file is not None:
-                append((image.url, image.source_file))
+                append((image.url, image.published or image.source_file))
             for variant in image.variants:
                 if variant.file is not None:
                     append((variant.url, variant.file))

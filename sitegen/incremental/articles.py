@@ -253,6 +253,8 @@ class _Placement:
             while image is not None:
                 if image.source_file is not None and stray(image.source_file):
                     return image.source_file
+                if image.published is not None and stray(image.published):
+                    return image.published
                 for variant in image.variants:
                     if variant.file is not None and stray(variant.file):
                         return variant.file

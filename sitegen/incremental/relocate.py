@@ -56,15 +56,17 @@ def _shared(image: Image, renames: dict[str, str], done: Relocations) -> Image:
 
 def _image(image: Image, renames: dict[str, str]) -> Image:
     source = _path(image.source_file, renames)
+    published = _path(image.published, renames)
     variants = tuple(_variant(variant, renames) for variant in image.variants)
     thumb = _image(image.thumb, renames) if image.thumb is not None else None
     if (
         source is image.source_file
+        and published is image.published
         and thumb is image.thumb
         and all(new is old for new, old in zip(variants, image.variants, strict=True))
     ):
         return image
-    return dataclasses.replace(image, source_file=source, variants=variants, thumb=thumb)
+    return dataclasses.replace(image, source_file=source, published=published, variants=variants, thumb=thumb)
 
 
 def _variant(variant: ImageVariant, renames: dict[str, str]) -> ImageVariant:

@@ -79,6 +79,9 @@ class Image:
     height: int | None = None
     variants: tuple[ImageVariant, ...] = ()
     thumb: Image | None = None
+    # what is published at `url` when it is not `source_file` itself: the file without its metadata (the GPS
+    # position, the camera...), made in the image cache (sitegen.pictures.metadata); None: the file as it is
+    published: Path | None = None
 
     @property
     def webp(self) -> tuple[ImageVariant, ...]:
@@ -98,7 +101,7 @@ class Image:
     @property
     def files(self) -> tuple[tuple[str, Path], ...]:
         """(site-relative URL, file) of everything the built site needs for this picture."""
-        own = ((self.url, self.source_file),) if self.source_file is not None else ()
+        own = ((self.url, self.published or self.source_file),) if self.source_file is not None else ()
         made = tuple((v.url, v.file) for v in self.variants if v.file is not None)
         return own + made + (self.thumb.files if self.thumb is not None else ())
 
@@ -111,6 +114,8 @@ class Image:
         while image is not None:
             if image.source_file is not None:
                 found.append(image.source_file)
+            if image.published is not None:
+                found.append(image.published)
             found.extend([v.file for v in image.variants if v.file is not None])
             image = image.thumb
         return found

@@ -44,14 +44,15 @@ from sitegen.stamps import RACY_NANOSECONDS
 META = "meta.json"
 KEYS = "keys.json"
 MAX_WORKERS = 8  # each holds a decoded picture in memory: a 24-megapixel photo is about 70 MB
-_VARIANT_FILE = re.compile(r"(size|thumb)-[0-9]{1,5}x[0-9]{1,5}\.(webp|jpg|png)")
+_VARIANT_FILE = re.compile(r"(size|thumb|original)-[0-9]{1,5}x[0-9]{1,5}\.(webp|jpg|png)")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 _FORMATS = frozenset(EXTENSION)
+_KINDS = frozenset({"size", "thumb", "original"})
 
 
 @dataclass(frozen=True, slots=True)
 class StoredVariant:
-    kind: str  # "size" or "thumb"
+    kind: str  # "size", "thumb" or "original" (the picture without its metadata: published in its place)
     width: int
     height: int
     format: str  # "webp", "jpeg" or "png"
@@ -310,7 +311,7 @@ def _variant(entry: Path, v: dict[str, object]) -> StoredVariant:
     if not isinstance(name, str) or not _VARIANT_FILE.fullmatch(name):
         raise _Outside(repr(name))  # an absolute path, ../, a link to elsewhere: refused before it is touched
     kind, width, height, form = v["kind"], v["width"], v["height"], v["format"]
-    if kind not in ("size", "thumb") or form not in _FORMATS or type(width) is not int or type(height) is not int:
+    if kind not in _KINDS or form not in _FORMATS or type(width) is not int or type(height) is not int:
         raise ValueError(f"variant {name} is of the wrong shape")
     file = entry / name
     stat = os.lstat(file)

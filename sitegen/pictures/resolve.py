@@ -294,7 +294,9 @@ def image_from(url: str, file: Path, stored: StoredImage) -> Image:
         fallback = [t for t in thumbs if t.mime != MIME["webp"]]
         source = fallback[-1] if fallback else thumbs[-1]
         thumb = Image(url=source.url, width=source.width, height=source.height, variants=thumbs)
-    return Image(url, source_file=file, width=stored.width, height=stored.height, variants=sizes, thumb=thumb)
+    published = next((v.file for v in stored.variants if v.kind == "original"), None)
+    return Image(url, source_file=file, width=stored.width, height=stored.height, variants=sizes, thumb=thumb,
+                 published=published)  # fmt: skip
 
 
 def picture_markup(image: Image, page_url: str) -> Picture:

@@ -40,6 +40,7 @@ class SharedPictures:
         shared = replace(
             image,
             source_file=self._one(image.source_file) if image.source_file is not None else None,
+            published=self._one(image.published) if image.published is not None else None,
             variants=tuple(self._one(variant) for variant in image.variants),
             thumb=self.image(image.thumb) if image.thumb is not None else None,
         )

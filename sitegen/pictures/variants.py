@@ -8,7 +8,9 @@ the picture plus the picture's own width (at most `MAX_WIDTH`), each as WebP and
 JPEG sources, PNG otherwise), and a 4:3 thumbnail of at most `THUMB_SIZE`, cropped around the centre. Nothing is
 ever upscaled. GIFs and animated pictures are used as they are; their size is read. SVG: the size comes from the
 `width`/`height` attributes when they are plain numbers (or px), else from the `viewBox`, else it is unknown.
-Encoders run with fixed parameters, so the same bytes in give the same bytes out.
+Encoders run with fixed parameters, so the same bytes in give the same bytes out. A JPEG, PNG or WebP with metadata
+also gets an "original" variant: its own bytes without the metadata (sitegen.pictures.metadata), published in its
+place.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import PIL  # the package alone is light: Image and the rest are imported when a picture is processed
+
+from sitegen.pictures.metadata import without_metadata
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -38,6 +42,7 @@ SETTINGS = (
 PARAMETERS = f"{SETTINGS} pillow={PIL.__version__}"
 MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSION = {"webp": "webp", "jpeg": "jpg", "png": "png"}
+_ORIENTATION = 0x0112
 _SVG_TAG_START = re.compile(rb"<svg[\s>]")
 _SVG_TAG = re.compile(rb"<svg\b([^>]*)>", re.DOTALL)
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
@@ -49,7 +54,8 @@ class UnreadablePicture(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Encoded:
-    """One variant: `kind` is "size" (for srcset) or "thumb"; `format` a key of MIME."""
+    """One variant: `kind` is "size" (for srcset), "thumb", or "original" (the file itself without its metadata,
+    sitegen.pictures.metadata: published in its place); `format` a key of MIME."""
 
     kind: str
     width: int
@@ -87,6 +93,8 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
                 opened.load()
                 return ProcessedImage(*opened.size)
             fallback = "jpeg" if opened.format in ("JPEG", "MPO") else "png"
+            own_format = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}.get(opened.format or "")
+            orientation = opened.getexif().get(_ORIENTATION)
             icc = opened.info.get("icc_profile") or None
             picture = ImageOps.exif_transpose(opened)
             picture.load()
@@ -104,6 +112,9 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
     crop_from = next(r for r in [*resized, picture] if r.width >= thumb_w and r.height >= thumb_h)  # the smallest
     thumb = ImageOps.fit(crop_from, (thumb_w, thumb_h), Image.Resampling.LANCZOS)
     variants += [_encode(thumb, "thumb", fmt, icc) for fmt in ("webp", fallback)]
+    published = without_metadata(data, orientation if isinstance(orientation, int) else None) if own_format else None
+    if own_format is not None and published is not None:  # the file itself, published without its metadata
+        variants.append(Encoded("original", width, height, own_format, published))
     return ProcessedImage(width, height, tuple(variants))
 
 
