@@ -307,6 +307,64 @@ def test_a_body_row_damaged_when_the_page_workers_need_it_is_remade_before_they_
     assert tree(tmp_path / "out") == cold(site, tmp_path)
 
 
+EDITION_YAML = "editions:\n  - language: zh-Hant-HK\n"
+EDITION_BODY = "发展计划"  # Simplified: the edition's rows hold it converted
+EDITION_TITLE = "规划书"
+
+
+def _damage_edition_row(text: str):
+    """Flip bytes of an edition's row (a converted body, or an article's converted texts): SQLite reads it, but its
+    checksum no longer matches. The Simplified rows do not hold the converted words."""
+
+    def damage(path: Path) -> None:
+        data = bytearray(path.read_bytes())
+        at = data.find(text.encode())
+        assert at > 0
+        data[at : at + 3] = "壞".encode()
+        path.write_bytes(bytes(data))
+
+    return damage
+
+
+def make_edition_site(root: Path) -> Path:
+    site = make_site(root, extra_yaml=EDITION_YAML)
+    path = site / "content" / "towns" / "c.md"
+    path.write_text(article(EDITION_TITLE, "2024-01-04", EDITION_BODY * 300 + "。"), encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize(
+    ("row", "then"),
+    [("body", "empty output"), ("texts", "empty output"), ("body", "template, two workers"), ("texts", "edit")],
+)
+def test_a_damaged_edition_row_is_converted_again(tmp_path: Path, row: str, then: str) -> None:
+    """Failed the build (KeyError) when the page or search index needing the row was made: an edition's body had no
+    way back to its source, and its texts were read without their checksums (a changed one was shown)."""
+    site = make_edition_site(tmp_path)
+    build(site, options(tmp_path))
+    converted = "發展計劃" * 20 if row == "body" else "規劃書"
+    store = cache(site) / BODIES_FILE
+    _damage_edition_row(converted)(store)
+    if then == "edit":
+        edit(site)
+    elif then == "empty output":
+        drop_output(tmp_path)
+    else:  # every page rendered again, its body read before the workers fork
+        (site / "templates").mkdir()
+        (site / "templates" / "article.html").write_text(
+            '{% extends "theme/article.html" %}{% block content %}<p>转载请注明</p>{{ super() }}{% endblock %}',
+            encoding="utf-8",
+        )
+    jobs = 2 if "two workers" in then else 1
+    report = build(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=jobs))
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+    if then != "edit" or row == "texts":  # an edit alone reads no converted body of an unchanged article
+        assert warned(report, store), report.cache_warnings
+    healed = build(site, BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=jobs))
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+    assert healed.cache_warnings == (), healed.cache_warnings
+
+
 def test_the_cli_says_each_cache_warning_in_the_sites_language_and_profile_counts_them(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     runner = CliRunner()
