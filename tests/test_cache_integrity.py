@@ -24,7 +24,7 @@ from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.cli import main
 from sitegen.incremental.bodies import BODIES_FILE
 from sitegen.incremental.cache import CACHE_FILE, SEARCH_FILE, BuildCache
-from sitegen.incremental.pickles import Pickler, SafeUnpickler
+from sitegen.incremental.pickles import SafeUnpickler, dump_sealed, seal
 from sitegen.incremental.uptodate import RECORD_FILE
 from sitegen.pictures.cache import KEYS, META
 from sitegen.pictures.usage import USAGE
@@ -118,7 +118,7 @@ def _rewrite_shards(site: Path, change) -> list[Path]:
         with shard.open("rb") as handle:
             items = SafeUnpickler(handle).load()
         with shard.open("wb") as handle:
-            Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump([change(item) for item in items])
+            dump_sealed(handle, [change(item) for item in items])
     return shards
 
 
@@ -162,7 +162,7 @@ def test_output_paths_read_back_from_the_cache_never_leave_the_output(tmp_path: 
     data["outputs"] = (*data["outputs"], "../victim.txt", str(victim))  # files the next build would "remove"
     data["search"] = (data["search"][0], (*data["search"][1], "../victim.txt"))
     data["output_stats"]["/etc/passwd"] = (0, 0)
-    index.write_bytes(pickle.dumps(data))
+    index.write_bytes(seal(pickle.dumps(data)))
     edit(site)
     report = build(site, options(tmp_path))
     assert warned(report, index)
@@ -252,8 +252,29 @@ def _break_one_page(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _change_text(text: str, other: str):
+    """Put other characters in place of a text a pickle holds: it still unpickles, as a changed title or tag."""
+
+    def damage(path: Path) -> None:
+        data = path.read_bytes()
+        assert text.encode() in data and len(text.encode()) == len(other.encode())
+        path.write_bytes(data.replace(text.encode(), other.encode(), 1))
+
+    return damage
+
+
+def _flip_middle(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
 def _first(pattern: str):
     return lambda site: sorted(cache(site).glob(pattern))[0]
+
+
+def _holding(site: Path, text: str) -> Path:
+    return next(p for p in sorted(cache(site).glob("articles-*.pickle")) if text.encode() in p.read_bytes())
 
 
 DAMAGE = {
@@ -261,6 +282,9 @@ DAMAGE = {
     "build index garbage": (lambda site: cache(site) / CACHE_FILE, _garbage),
     "article shard truncated": (_first("articles-*.pickle"), _truncate),
     "article shard garbage": (_first("articles-*.pickle"), _garbage),
+    "article shard, a tag changed": (lambda site: _holding(site, "党建"), _change_text("党建", "觉醒")),
+    "build index, one byte changed": (lambda site: cache(site) / CACHE_FILE, _flip_middle),
+    "search state, one byte changed": (lambda site: cache(site) / SEARCH_FILE, _flip_middle),
     "body store garbage": (lambda site: cache(site) / BODIES_FILE, _garbage),
     "body store truncated": (lambda site: cache(site) / BODIES_FILE, _truncate),
     "body store, one row changed": (lambda site: cache(site) / BODIES_FILE, _damage_one_row),
