@@ -198,7 +198,8 @@ def age(site: Path, known: dict[Path, tuple[bytes, int]], clock: int) -> None:
     for path in sorted(site.rglob("*")):
         data = path.read_bytes() if path.is_file() else b"<folder>"
         stamp = clock if path.is_dir() or known.get(path, (None, 0))[0] != data else known[path][1]
-        os.utime(path, ns=(stamp, stamp))
+        if path.stat().st_mtime_ns != stamp:  # setting it moves the ctime, which sitegen compares too
+            os.utime(path, ns=(stamp, stamp))
         known[path] = (data, stamp)
 
 

@@ -39,7 +39,7 @@ INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict, "roots": list}
 
 @dataclass(frozen=True, slots=True)
 class FileStat:
-    mtime_ns: int
+    mtime_ns: int  # stamps.stamp of the source (its ctime too), -1 when too recent to trust
     size: int
     digest: str
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.cachenotes import damaged, discarded
-from sitegen.stamps import RACY_NANOSECONDS
+from sitegen.stamps import RACY_NANOSECONDS, stamp
 
 RECORD_FILE = "up-to-date.json"
 FORMAT = 1
@@ -99,7 +99,7 @@ def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
             yield f"{path}\0link\0{target}\0{info.st_mtime_ns}\n", info.st_mtime_ns
             info = followed
         kind = "dir" if stat.S_ISDIR(info.st_mode) else "file"
-        yield f"{path}\0{kind}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_mode}\n", info.st_mtime_ns
+        yield f"{path}\0{kind}\0{info.st_size}\0{stamp(info)}\0{info.st_ino}\0{info.st_mode}\n", info.st_mtime_ns
         if kind == "dir" and path not in skipped:
             folder = (info.st_dev, info.st_ino)
             if folder in seen:  # a link back up the tree
