@@ -34,7 +34,8 @@ from sitegen.importers.model import (
 from sitegen.importers.placement import place_posts
 from sitegen.importers.postlinks import Linked, Page, link_posts
 from sitegen.importers.sites import MARKDOWN_EXTENSIONS, OTHER_MARKUP, hugo_files, hugo_site, jekyll_files, jekyll_site
-from sitegen.importers.writer import write_article
+from sitegen.importers.writer import remove_leftovers, write_article
+from sitegen.layout import CONTENT_DIR
 from sitegen.model import Config
 from sitegen.urls import alias_problem
 
@@ -99,6 +100,8 @@ class _Run:
                 by_key.setdefault(key, Linked(placement.target, placement.url, parsed.article.draft))
         written: list[Written] = []
         redirected: dict[str, str] = {}  # old address -> the source that keeps it
+        if not self.dry_run:
+            remove_leftovers(self.site_dir / CONTENT_DIR / self.column)
         for parsed in self.parsed:
             placement = placements[parsed.origin]
             if placement is None:
