@@ -315,6 +315,24 @@ def test_a_damaged_cache_file_is_said_dropped_and_rebuilt_in_the_same_build(tmp_
     assert tree(tmp_path / "out") == cold(site, tmp_path)
 
 
+@pytest.mark.parametrize("at", [0.3, 0.5, 0.7])
+def test_a_stored_page_changed_in_the_page_store_is_rendered_again(tmp_path: Path, at: float) -> None:
+    """A byte changed inside a stored page's compressed bytes could still decompress, to other bytes: the CI path
+    (an empty output, the cache restored) published them (found by a QA pass). Each frame now ends in a checksum."""
+    site = make_site(tmp_path)
+    build(site, options(tmp_path))
+    page = "towns/2024/01/a/index.html"
+    with sqlite3.connect(cache(site) / "pages.sqlite") as db:
+        (blob,) = db.execute("SELECT data FROM pages WHERE path = ?", (page,)).fetchone()
+        changed = bytearray(blob)
+        changed[int(len(changed) * at)] ^= 0x04
+        db.execute("UPDATE pages SET data = ? WHERE path = ?", (bytes(changed), page))
+    db.close()
+    drop_output(tmp_path)
+    build(site, options(tmp_path))
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
 def test_a_body_row_damaged_when_the_page_workers_need_it_is_remade_before_they_fork(tmp_path: Path) -> None:
     """Once failed the build: the article's page is rendered (its template changed) but its body row is damaged."""
     site = make_site(tmp_path)
