@@ -333,6 +333,27 @@ def test_a_stored_page_changed_in_the_page_store_is_rendered_again(tmp_path: Pat
     assert tree(tmp_path / "out") == cold(site, tmp_path)
 
 
+@pytest.mark.parametrize(
+    "name", ["build.pickle", "articles-*.pickle", "search.pickle", "slugs.json", "up-to-date.json",
+             "up-to-date-inputs.pickle", "images/keys.json"],
+)  # fmt: skip
+def test_a_folder_where_the_cache_keeps_a_file_is_removed_not_a_failed_build(tmp_path: Path, name: str) -> None:
+    """Failed every later build with IsADirectoryError when the file was saved (found by a QA pass)."""
+    site = make_site(tmp_path)
+    b = article("乙", "2024-01-03", "又一篇。", author="张三")  # an author: slugs.json is written
+    (site / "content" / "towns" / "b.md").write_text(b, encoding="utf-8")
+    build(site, options(tmp_path))
+    path = sorted(cache(site).glob(name))[0]
+    path.unlink()
+    (path / "inside").mkdir(parents=True)
+    edit(site)
+    report = build(site, options(tmp_path))
+    assert warned(report, path) and path.is_file()
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+    edit(site)
+    assert build(site, options(tmp_path)).cache_warnings == ()
+
+
 def test_a_body_row_damaged_when_the_page_workers_need_it_is_remade_before_they_fork(tmp_path: Path) -> None:
     """Once failed the build: the article's page is rendered (its template changed) but its body row is damaged."""
     site = make_site(tmp_path)

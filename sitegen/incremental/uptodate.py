@@ -21,6 +21,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import stat
 import time
 from collections.abc import Iterable
@@ -206,3 +208,24 @@ def save_record(folder: Path, record: Record | None) -> None:
     temporary = folder / f".{RECORD_FILE}.{os.getpid()}"
     temporary.write_text(json.dumps({"format": FORMAT, **asdict(record)}, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
+
+
+# the files of the build cache (sitegen.incremental, pictures' records): never folders
+_CACHE_FILES = re.compile(
+    r"(?:build|search(?:-[^/]+)?|up-to-date-inputs|articles-\d+-[0-9a-f]+)\.pickle|(?:slugs|up-to-date)\.json"
+    r"|(?:bodies|pages)\.sqlite|images/(?:keys|usage)\.json"
+)
+
+
+def remove_folders_named_as_files(folder: Path, warnings: list[str]) -> None:
+    """A folder where the cache keeps a file (a careless or hostile restore) failed every build when it saved that
+    file: it is removed, said as damage, and the file made again."""
+    names: list[str] = []
+    for prefix in ("", "images/"):
+        with contextlib.suppress(OSError):
+            names += (prefix + name for name in os.listdir(folder / prefix))
+    for name in names:
+        path = folder / name
+        if _CACHE_FILES.fullmatch(name) and not path.is_symlink() and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            warnings.append(discarded(str(path), damaged("a folder where a file belongs")))
