@@ -30,8 +30,11 @@ NEW = "content/tips/2024/new-lantern-market.md"
 
 
 def age(site: Path) -> None:
+    """Files and folders changed since the last call get LONG_AGO; the others are left alone (setting a time stamp
+    moves the ctime, which sitegen compares too: sitegen.stamps)."""
     for path in [site, *site.rglob("*")]:
-        if not {".sitegen-cache", "public", ".public-builds"} & set(path.parts):
+        kept = {".sitegen-cache", "public", ".public-builds"} & set(path.parts)
+        if not kept and os.lstat(path).st_mtime_ns != LONG_AGO:
             os.utime(path, ns=(LONG_AGO, LONG_AGO), follow_symlinks=False)
 
 

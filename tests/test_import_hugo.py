@@ -403,3 +403,54 @@ The shortcode's template:
     assert "    [YouTube: abc](https://www.youtube.com/watch?v=abc)" in a.body_markdown
     assert "(https://x.com/SanDiegoZoo/status/1453110110599868418)" in a.body_markdown
     assert "(https://vimeo.com/48912912)" in a.body_markdown
+
+
+# --------------------------------------------------------------------------- an import killed halfway
+
+_KILLED_AT_LINK = """
+import os, signal, sys
+from sitegen.cli import main
+from sitegen.importers import writer
+linked, real, at = [0], os.link, int(sys.argv[1])
+def link(source, target):
+    linked[0] += 1
+    if linked[0] == at:
+        os.kill(os.getpid(), signal.SIGKILL)  # the temporary written, the file not yet in place
+    real(source, target)
+writer.os = type(os)("os")
+writer.os.__dict__.update(os.__dict__, link=link)
+sys.argv = ["sitegen", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("killed_at", [1, 2, 4])  # a post's picture, the post itself, the second post's article
+def test_an_import_killed_while_writing_leaves_no_half_file_and_a_run_again_completes_it(
+    make_site: MakeSite, tmp_path: Path, killed_at: int
+) -> None:
+    """A half-written article or picture was kept by the next run ("already imported; edited since") and failed
+    every build; an article written before its pictures was never given them."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    hugo = tmp_path / "hugo"
+    for n in (1, 2):
+        bundle = hugo / "content" / "posts" / f"post-{n}"
+        bundle.mkdir(parents=True)
+        (bundle / "photo.png").write_bytes(png(n * 100, 30, 30))
+        (bundle / "index.md").write_text(f"---\ntitle: 第{n}篇\ndate: 2023-0{n}-01\n---\n\n![照片](photo.png)\n")
+    site = make_site({})
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean)
+    import_hugo(clean, hugo, "towns")
+    command = ["import", "hugo", str(hugo), "--column", "towns", "--site", str(site)]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    killed = subprocess.run([sys.executable, "-c", _KILLED_AT_LINK, str(killed_at), *command], env=env)
+    assert killed.returncode == -9
+    import_hugo(site, hugo, "towns")  # a run again
+    files = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "content").rglob("*") if p.is_file()}
+    assert files == {p.relative_to(clean).as_posix(): p.read_bytes() for p in (clean / "content").rglob("*")
+                     if p.is_file()}  # fmt: skip
+    build_site(site)

@@ -10,6 +10,7 @@ from sitegen.content.articles import fingerprint
 from sitegen.incremental.articles import ArticleStore, FileStat
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.model import Article
+from sitegen.stamps import stamp
 
 
 class _Cached:
@@ -23,7 +24,7 @@ def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = T
     data = (site / relative).read_bytes()
     stat = os.stat(site / relative)
     cache = ArticleStore()
-    cache.stats[relative] = FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
+    cache.stats[relative] = FileStat(stamp(stat) if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
     cache.by_path[relative] = _Cached(column)  # type: ignore[assignment]  # a stand-in Article
     return cache
 
@@ -56,7 +57,8 @@ def test_a_fresh_checkout_is_recognised_by_the_bytes_and_its_new_stats_are_recor
     write(tmp_path, "content/towns/a.md", "甲", OLD + 5 * 10**9)  # the same bytes, a new time stamp
     reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10 * 10**9)
     assert reuse.cached(found(tmp_path, "content/towns/a.md")) == [cache.by_path["content/towns/a.md"]]
-    assert reuse.hashed == 1 and reuse.stats["content/towns/a.md"].mtime_ns == OLD + 5 * 10**9
+    recorded = reuse.stats["content/towns/a.md"].mtime_ns
+    assert reuse.hashed == 1 and recorded == stamp(os.stat(tmp_path / "content/towns/a.md"))
     racy = ArticleReuse(cache, tmp_path, racy_after_ns=OLD)  # a time stamp too recent to trust: hashed next time
     racy.cached(found(tmp_path, "content/towns/a.md"))
     assert racy.stats["content/towns/a.md"].mtime_ns == -1

@@ -28,6 +28,7 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.incremental.cache import BuildCache
+from sitegen.incremental.pickles import seal
 from sitegen.search import postings
 from sitegen.search.format import DOCS_PER_CHUNK, FORMAT, TARGET_SHARD_BYTES
 from sitegen.search.index import (
@@ -844,13 +845,13 @@ def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSit
     elif damage == "truncated":
         state.write_bytes(state.read_bytes()[:-100])
     elif damage == "hostile":
-        state.write_bytes(pickle.dumps({"schema": data["schema"], "state": Exploit(witness)}))
+        state.write_bytes(seal(pickle.dumps({"schema": data["schema"], "state": Exploit(witness)})))
     elif damage == "wrong shape":
-        state.write_bytes(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]}))
+        state.write_bytes(seal(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]})))
     else:  # the right shape, a shard file that is not the one its digest describes
         shards = [shard[:-1] for shard in data["state"][7]]
         assert len(data["state"]) == 8 and all(type(shard) is bytes for shard in shards)
-        state.write_bytes(pickle.dumps({**data, "state": (*data["state"][:7], shards)}))
+        state.write_bytes(seal(pickle.dumps({**data, "state": (*data["state"][:7], shards)})))
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
     build_site(site)
     assert not witness.exists()

@@ -60,6 +60,18 @@ def test_another_toolchain_or_a_damaged_file_starts_afresh_and_says_so(tmp_path:
         assert len(warnings) == 1 and "cache discarded (damaged: " in warnings[0]
 
 
+def test_a_slug_changed_in_the_file_is_damage_not_an_author_address(tmp_path: Path) -> None:
+    """A changed letter still made a slug: the author's pages moved to it (found by a QA pass)."""
+    memo = SlugMemo()
+    memo("张三")
+    save_slugs(tmp_path, memo, "t")
+    path = tmp_path / SLUGS_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("zhang-san", "zhang-sun"), encoding="utf-8")
+    warnings: list[str] = []
+    assert load_slugs(tmp_path, "t", warnings).known == {}
+    assert len(warnings) == 1 and "cache discarded (damaged: " in warnings[0]
+
+
 BUILD_AND_SAY = """
 import sys
 from pathlib import Path

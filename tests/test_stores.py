@@ -17,7 +17,7 @@ from sitegen.incremental.cache import CACHE_FILE, BuildCache
 from sitegen.incremental.copies import CopyRecord
 from sitegen.incremental.outputs import OutputRecord
 from sitegen.incremental.pagerecord import PageRecord
-from sitegen.incremental.pickles import Pickler, SafeUnpickler, send_by_value
+from sitegen.incremental.pickles import Pickler, SafeUnpickler, dump_sealed, seal, send_by_value
 from sitegen.incremental.places import Places, all_relative, folder_prefixes, inside, relative_path
 from sitegen.incremental.searchrecord import SearchRecord
 from sitegen.related import RelatedMemo
@@ -65,7 +65,7 @@ def test_template_references_of_the_wrong_types_are_parsed_again_not_a_failed_bu
     with (tmp_path / CACHE_FILE).open("rb") as handle:
         index = pickle.load(handle)
     index["template_references"] |= {3: ("x.html",), "c" * 40: "x.html", "d" * 40: (3,), "e" * 40: ["x.html"]}
-    (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+    (tmp_path / CACHE_FILE).write_bytes(seal(pickle.dumps(index)))
     loaded = BuildCache.load(tmp_path)
     assert loaded.pages.template_references == {"a" * 40: ("theme/base.html",), "b" * 40: None}
     assert loaded.warnings == []
@@ -78,7 +78,7 @@ def test_related_articles_of_the_wrong_types_are_worked_out_again_not_a_failed_b
         with (tmp_path / CACHE_FILE).open("rb") as handle:
             index = pickle.load(handle)
         index["related"] = related
-        (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+        (tmp_path / CACHE_FILE).write_bytes(seal(pickle.dumps(index)))
         loaded = BuildCache.load(tmp_path)
         assert (loaded.related.shape, loaded.related.ranks) == (None, {}), related
         assert loaded.warnings == [] and loaded.pages.digests == {"index.html": "digest-of-home"}
@@ -116,7 +116,7 @@ def test_an_index_of_the_former_layout_is_another_toolchains_not_a_damaged_one(t
 
 
 def test_a_class_outside_the_allow_list_is_refused_and_said(tmp_path: Path) -> None:
-    (tmp_path / CACHE_FILE).write_bytes(b"\x80\x04cos\nsystem\n.")
+    (tmp_path / CACHE_FILE).write_bytes(seal(b"\x80\x04cos\nsystem\n."))
     loaded = BuildCache.load(tmp_path)
     assert len(loaded.warnings) == 1 and "os.system is not allowed" in loaded.warnings[0]
 
@@ -127,7 +127,7 @@ def test_a_malformed_edition_search_record_discards_the_index_instead_of_failing
         with (tmp_path / CACHE_FILE).open("rb") as handle:
             index = pickle.load(handle)
         index["edition_search"] = {"zh-hant/search/": record}
-        (tmp_path / CACHE_FILE).write_bytes(pickle.dumps(index))
+        (tmp_path / CACHE_FILE).write_bytes(seal(pickle.dumps(index)))
         loaded = BuildCache.load(tmp_path)
         assert len(loaded.warnings) == 1 and "cache discarded (damaged: edition_search" in loaded.warnings[0], record
         assert loaded.search.editions == {} and loaded.outputs.files == ()
@@ -239,7 +239,7 @@ def test_a_sources_stats_of_another_kind_are_dropped_not_a_failed_build(tmp_path
         index = SafeUnpickler(handle).load()
     index["stats"]["content/towns/b.md"] = "not stats"  # would fail the reuse check's `.size`
     with (tmp_path / CACHE_FILE).open("wb") as handle:
-        Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(index)
+        dump_sealed(handle, index)
     loaded = BuildCache.load(tmp_path)
     assert list(loaded.articles.stats) == ["content/towns/a.md"]
     assert len(loaded.warnings) == 1 and "'content/towns/b.md'" in loaded.warnings[0]
@@ -252,7 +252,7 @@ def test_cached_objects_are_made_from_their_field_values_as_their_constructor_ma
 
     import pytest
 
-    from sitegen.incremental.pickles import Pickler, SafeUnpickler, _rebuild
+    from sitegen.incremental.pickles import SafeUnpickler, _rebuild
     from sitegen.model import Image, ImageVariant
 
     variant = ImageVariant("a/b-480.webp", 480, 320, "image/webp", PathType("/cache/b-480.webp"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXED_NOW, PNG, MakeSite, article, picture_bytes
+from conftest import FIXED_NOW, PNG, MakeSite, article, picture_bytes, tree
 
 from sitegen.build import api as build_module
 from sitegen.build.api import BuildOptions, BuildReport, build
@@ -24,7 +24,8 @@ OTHER_PNG = picture_bytes(64, 48, colour=(20, 160, 90))
 
 def age(site: Path, stamp: int = LONG_AGO) -> None:
     for path in [site, *site.rglob("*")]:
-        if ".sitegen-cache" not in path.parts and not {"public", ".public-builds"} & set(path.parts):
+        kept = ".sitegen-cache" in path.parts or {"public", ".public-builds"} & set(path.parts)
+        if not kept and path.stat().st_mtime_ns != stamp:  # setting it moves the ctime, which sitegen compares too
             os.utime(path, ns=(stamp, stamp))
 
 
@@ -243,3 +244,56 @@ def test_a_file_added_or_touched_in_the_output_builds_again(site: Path) -> None:
     os.utime(home, ns=(LONG_AGO, LONG_AGO))  # the same bytes, another time stamp
     assert not ended_early(built(site))
     assert ended_early(built(site))
+
+
+def _rewritten_keeping_size_and_time(path: Path, data: bytes) -> None:
+    """Other bytes of the same size written in place, and the old modification time put back (cp -p, rsync -t,
+    touch -r, an archive extracted over the files): only the inode's change time (ctime) tells."""
+    before = path.stat()
+    assert len(data) == before.st_size and data != path.read_bytes()
+    with path.open("r+b") as handle:
+        handle.write(data)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+def _same_size(first: bytes, second: bytes) -> tuple[bytes, bytes]:
+    """Two pictures padded to one size (a reader stops at a PNG's end)."""
+    size = max(len(first), len(second))
+    return first.ljust(size, b"\0"), second.ljust(size, b"\0")
+
+
+@pytest.mark.parametrize("changed", ["content/towns/a.md", "content/towns/pic.png", "assets/extra.css",
+                                     "templates/article.html", "data/authors.yaml"])  # fmt: skip
+def test_a_rewrite_that_keeps_the_size_and_puts_the_time_back_is_built_again(
+    make_site: MakeSite, tmp_path: Path, changed: str
+) -> None:
+    """Was taken for the old file by every stat-based check (up to date, articles, copies, picture digests): the
+    output kept the old bytes, unlike a cold build's."""
+    old_picture, new_picture = _same_size(picture_bytes(64, 48), OTHER_PNG)
+    template = '{%% extends "theme/article.html" %%}{%% block content %%}<p>%s</p>{{ super() }}{%% endblock %%}'
+    files: dict[str, str | bytes] = {
+        "content/towns/a.md": article("甲", body="正文甲。\n\n![图](pic.png)", author="张三"),
+        "content/towns/pic.png": old_picture,
+        "assets/extra.css": "p { color: red; }\n",
+        "templates/article.html": template % "转载请注明",
+        "data/authors.yaml": "张三:\n  bio: 本站记者。\n",
+    }
+    site = make_site(files)
+    age(site)
+    built(site)
+    edits: dict[str, str | bytes] = {
+        "content/towns/a.md": article("甲", body="正文乙。\n\n![图](pic.png)", author="张三"),
+        "content/towns/pic.png": new_picture,
+        "assets/extra.css": "p { color: blu; }\n",
+        "templates/article.html": template % "转载请标明",
+        "data/authors.yaml": "张三:\n  bio: 本站编辑。\n",
+    }
+    new = edits[changed]
+    _rewritten_keeping_size_and_time(site / changed, new.encode() if isinstance(new, str) else new)
+    report = built(site)
+    assert not ended_early(report)
+    cold = tmp_path / "cold"
+    built(site, output_dir=cold / "public", disk_cache=False)
+    assert tree(site / "public") == tree(cold / "public")

@@ -4,8 +4,8 @@ dictionary and OpenCC's version): a rebuild converts only the articles whose bod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -39,9 +39,26 @@ class EditionView:
     bodies: BodyStore
     shared: Mapping[str, Any]
     converted: int  # articles converted by this build (the others came from the cache)
+    # converts an article's body again when its stored copy is lost or damaged (see body)
+    remake: Callable[[Article], Body] | None = field(default=None, compare=False)
 
     def body(self, article: Article) -> Body:
-        return self.bodies.get(edition_body_key(article.fingerprint, self.edition))
+        """The article's converted body: from the store, or, when its row there is lost or damaged (the store says
+        so in a warning), converted again from the source's body, which gives the same bytes."""
+        try:
+            return self.bodies.get(edition_body_key(article.fingerprint, self.edition))
+        except KeyError:
+            if self.remake is None:
+                raise
+            return self.remake(article)
+
+    def ensure_bodies(self, articles: Iterable[Article]) -> None:
+        """Read the bodies the page workers will read, here, before they fork (as LoadedSite.ensure_bodies)."""
+        if self.remake is None:
+            return
+        for article in articles:
+            self.body(article)
+        self.bodies.flush()
 
 
 def load_edition(loaded: LoadedSite, edition: Edition, jobs: int) -> EditionView:
@@ -65,7 +82,18 @@ def load_edition(loaded: LoadedSite, edition: Edition, jobs: int) -> EditionView
         bodies.put(edition_body_key(article.fingerprint, edition), body)
     bodies.flush()
     keys = {a.source_path: edition_texts_key(a.fingerprint, edition) for a in source.articles}
-    stored_texts = bodies.get_many(list(keys.values()))
+    try:
+        stored_texts = bodies.get_many(list(keys.values()))
+    except KeyError:  # a row listed above but lost or damaged (the store said so): those texts converted again
+        stored_texts = {}
+        for article in source.articles:
+            key = keys[article.source_path]
+            try:
+                stored_texts[key] = bodies.get(key)
+            except KeyError:
+                stored_texts[key] = article_texts(article, convert).to_body()
+                bodies.put(key, stored_texts[key])
+        bodies.flush()
     articles = {
         a.source_path: with_texts(a, EditionTexts.from_body(stored_texts[keys[a.source_path]]))
         for a in source.articles
@@ -78,4 +106,10 @@ def load_edition(loaded: LoadedSite, edition: Edition, jobs: int) -> EditionView
         return Tag(name, slugs.get(name) or tag_slug(name)).url
 
     shared = {"labels": labels, "tag_url": tag_url}
-    return EditionView(edition, edition_site(source, config, articles, convert), bodies, shared, len(todo))
+
+    def remake(article: Article) -> Body:
+        body = edition_body(loaded.body(article), article.url, edition.prefix, convert)
+        bodies.put(edition_body_key(article.fingerprint, edition), body)
+        return body
+
+    return EditionView(edition, edition_site(source, config, articles, convert), bodies, shared, len(todo), remake)

@@ -163,6 +163,10 @@ def page_files(
     loaded.ensure_bodies(
         plan.jobs[i].variables["article"] for i in todo if plan.jobs[i].shows_body and plan.bodies[i] == loaded.body
     )
+    for view in views:
+        view.ensure_bodies(
+            plan.jobs[i].variables["article"] for i in todo if plan.jobs[i].shows_body and plan.bodies[i] == view.body
+        )
 
     def render(n: int) -> tuple[bytes, WrittenStat | None]:
         """In a worker: the page, compressed when the store keeps it (less crosses the pipes); written there too

@@ -34,7 +34,8 @@ from sitegen.importers.model import (
 from sitegen.importers.placement import place_posts
 from sitegen.importers.postlinks import Linked, Page, link_posts
 from sitegen.importers.sites import MARKDOWN_EXTENSIONS, OTHER_MARKUP, hugo_files, hugo_site, jekyll_files, jekyll_site
-from sitegen.importers.writer import write_article
+from sitegen.importers.writer import remove_leftovers, write_article
+from sitegen.layout import CONTENT_DIR
 from sitegen.model import Config, output_path_for
 from sitegen.urls import alias_output_path, alias_problem
 
@@ -125,6 +126,8 @@ class _Run:
             for key in parsed.keys:
                 by_key.setdefault(key, Linked(placement.target, placement.url, parsed.article.draft))
         written: list[Written] = []
+        if not self.dry_run:
+            remove_leftovers(self.site_dir / CONTENT_DIR / self.column)
         redirected = self.served_by()  # old address -> the source that keeps it
         self.pages = {output_path_for(p.url): p.target for p in placements.values() if p is not None}
         for parsed in self.parsed:

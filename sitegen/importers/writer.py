@@ -1,13 +1,18 @@
 """The one module of the importers that writes: an ImportedArticle -> content/<column>/<yyyy>/<slug>.md + pictures.
 
-Never overwrites: the article is created with open(..., "x"); a picture whose name is taken by a different file
-is copied under a new name (`<slug>-<name>`) and the article points to it.
+Never overwrites: the article is created only where no file is (`_create`); a picture whose name is taken by a
+different file is copied under a new name (`<slug>-<name>`) and the article points to it. An import killed halfway
+leaves each file whole or absent, and an article only once its pictures are there: a run again writes what is
+missing (a half-written article was kept as "edited since", and the pictures after an article never copied).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import posixpath
+import re
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -117,20 +122,58 @@ def write_article(
         copied = tuple(f"{posixpath.dirname(target)}/{name}" for name, _ in copies)
         return Written(origin, target, copied, tuple(notices), tuple(missing))
     folder.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:  # created since we looked
-        return Skipped(origin, target, "already exists; not overwritten", clash=True)
     written: list[str] = []
-    for name, file in copies:
-        try:
-            with (folder / name).open("xb") as handle:
-                handle.write(file.read_bytes())
-        except FileExistsError:
-            continue
-        written.append(f"{posixpath.dirname(target)}/{name}")
+    for name, file in copies:  # first: an article is never there without its pictures
+        if _create(folder / name, file.read_bytes()):
+            written.append(f"{posixpath.dirname(target)}/{name}")
+    if not _create(path, text.encode("utf-8")):  # created since we looked
+        return Skipped(origin, target, "already exists; not overwritten", clash=True)
     return Written(origin, target, tuple(written), tuple(notices), tuple(missing))
+
+
+_TEMPORARY = re.compile(r"\..+\.(\d+)\.importing")
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Remove the hidden files under `folder` that an import killed while writing them left (`_create`): those whose
+    process is gone."""
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            found = _TEMPORARY.fullmatch(name)
+            if found and not _alive(int(found.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(parent, name))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return pid != 0
+    return True
+
+
+def _create(path: Path, data: bytes) -> bool:
+    """A new file at `path` holding `data`, whole or not at all: written beside under a hidden name (a scratch name
+    no build reads), then linked into place, which fails where a file already is (False then)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.importing")
+    try:
+        temporary.write_bytes(data)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: created in place (a kill may cut it short there)
+            try:
+                with path.open("xb") as handle:
+                    handle.write(data)
+            except FileExistsError:
+                return False
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
 
 
 def write_report(path: Path, data: dict[str, Any]) -> None:

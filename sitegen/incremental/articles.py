@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import re
 import zlib
 from collections.abc import Callable, Container, Iterable
@@ -26,7 +25,7 @@ from typing import Any
 from sitegen.cachenotes import damaged, dropped, outside
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
-from sitegen.incremental.pickles import READ_ERRORS, Pickler, SafeUnpickler, register
+from sitegen.incremental.pickles import READ_ERRORS, dump_sealed, load_sealed, register
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.relocate import Relocations, moved, relocated, root_prefixes
 from sitegen.model import Article, Image
@@ -40,7 +39,7 @@ INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict, "roots": list}
 
 @dataclass(frozen=True, slots=True)
 class FileStat:
-    mtime_ns: int
+    mtime_ns: int  # stamps.stamp of the source (its ctime too), -1 when too recent to trust
     size: int
     digest: str
 
@@ -178,7 +177,7 @@ class ShardFolder:
         """A shard's articles; none when it is damaged (then said, and removed)."""
         try:
             with (self.folder / name).open("rb") as handle:
-                items = SafeUnpickler(handle).load()
+                items = load_sealed(handle)
             if not isinstance(items, list) or not all(type(item) is Article for item in items):
                 raise ValueError("not articles")
         except READ_ERRORS as exc:
@@ -204,7 +203,7 @@ class ShardFolder:
                 temporary = self.folder / f".{name}.{os.getpid()}"
                 try:
                     with temporary.open("wb") as handle:
-                        Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(items)
+                        dump_sealed(handle, items)
                 except BaseException:
                     temporary.unlink(missing_ok=True)
                     raise

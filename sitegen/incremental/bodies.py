@@ -218,8 +218,12 @@ class DiskBodyStore(BodyStore):
                 chunk = wanted[start : start + _BATCH]
                 marks = ",".join("?" * len(chunk))
                 try:
-                    rows = db.execute(f"SELECT key, html, search FROM bodies WHERE key IN ({marks})", chunk)
-                    found.update((key, Body(html, search)) for key, html, search in rows)
+                    rows = db.execute(f"SELECT key, html, search, checksum FROM bodies WHERE key IN ({marks})", chunk)
+                    found.update(
+                        (key, Body(html, search))
+                        for key, html, search, checksum in rows
+                        if type(html) is str and type(search) is str and checksum == _checksum(html, search)
+                    )  # a row failing its checksum is left out: the KeyError below (`get` then says which)
                 except sqlite3.Error:
                     break
         missing = [key for key in keys if key not in found]

@@ -27,7 +27,6 @@ import contextlib
 import gc
 import hashlib
 import os
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -41,7 +40,7 @@ from sitegen.incremental.bodies import BODIES_FILE, DiskBodyStore
 from sitegen.incremental.copies import CopyRecord
 from sitegen.incremental.outputs import OutputRecord
 from sitegen.incremental.pagerecord import PageRecord
-from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, Pickler, SafeUnpickler
+from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, dump_sealed, load_sealed
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
 from sitegen.model import Article, Image, ImageVariant
@@ -176,7 +175,7 @@ class BuildCache:
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
         try:
             with temporary.open("wb") as handle:
-                Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(index)
+                dump_sealed(handle, index)
         except WRITE_ERRORS:
             temporary.unlink(missing_ok=True)
             (folder / CACHE_FILE).unlink(missing_ok=True)
@@ -196,7 +195,7 @@ def _read_index(path: Path) -> dict[str, Any] | None:
     """build.pickle, checked: None when there is none; raises _Unusable when it is damaged or foreign."""
     try:
         with path.open("rb") as handle:
-            data = SafeUnpickler(handle).load()
+            data = load_sealed(handle)
     except FileNotFoundError:
         return None
     except FormerLayout:

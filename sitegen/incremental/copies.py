@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.incremental.places import Places
+from sitegen.stamps import stamp
 
 # this record's part of the build cache's index, and its type
 INDEX_PART = {"copies": dict}
@@ -23,7 +24,7 @@ INDEX_PART = {"copies": dict}
 
 @dataclass
 class CopyRecord:
-    # (source file, mtime_ns, size) of each file the output copies, by output path
+    # (source file, time stamp (stamps.stamp), size) of each file the output copies, by output path
     sources: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     changed: bool = False  # whether the disk copy needs writing
 
@@ -33,7 +34,7 @@ class CopyRecord:
             stat = os.stat(source)
         except OSError:
             return False
-        return self.sources.get(path) == (str(source), stat.st_mtime_ns, stat.st_size)
+        return self.sources.get(path) == (str(source), stamp(stat), stat.st_size)
 
     def record(self, copies: Iterable[tuple[str, Path]], racy_after: int, immutable: Path) -> None:
         """Note the stats of the sources the output's copies were made from (after the build wrote them). A source
@@ -44,7 +45,7 @@ class CopyRecord:
             with contextlib.suppress(OSError):
                 stat = os.stat(source)
                 trusted = stat.st_mtime_ns < racy_after or source.is_relative_to(immutable)
-                recorded[path] = (str(source), stat.st_mtime_ns if trusted else -1, stat.st_size)
+                recorded[path] = (str(source), stamp(stat) if trusted else -1, stat.st_size)
         if recorded != self.sources:
             self.sources, self.changed = recorded, True
 

@@ -62,7 +62,9 @@ class _Codecs(threading.local):
     def ready(self) -> _Codecs:
         if self.pid != os.getpid():
             self.pid = os.getpid()
-            self.compressor = zstandard.ZstdCompressor(level=LEVEL)
+            # each frame ends in a checksum of its bytes, checked as it is read back: a byte changed in a stored page
+            # (which may still decompress) is a damaged row, rendered again, not a wrong page in the output
+            self.compressor = zstandard.ZstdCompressor(level=LEVEL, write_checksum=True)
             self.decompressor = zstandard.ZstdDecompressor()
         return self
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copyreg
 import functools
+import io
 import operator
 import pickle
+import zlib
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 from zoneinfo import ZoneInfo
 
 from sitegen.model import Article, Image, ImageVariant
@@ -137,3 +139,41 @@ class SafeUnpickler(pickle.Unpickler):
 class DataUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"{module}.{name}: the search state holds no objects")
+
+
+# After the pickle of a sealed file: this, then the CRC-32 of the pickle's bytes. A byte changed inside a text or a
+# number still unpickles (a title, a date, a search shard's postings): the checksum is what tells, as the body
+# store's rows carry theirs. CRC-32 in C reads some 1.5 GB/s: 30-50 ms of a 10,000-article cache read.
+_SEAL = b"sitegen-crc32:"
+
+
+def dump_sealed(handle: IO[bytes], value: Any, pickler: type[pickle.Pickler] = Pickler) -> None:
+    """Pickle `value` into `handle`, followed by its checksum (read back by `load_sealed`)."""
+    buffer = io.BytesIO()
+    pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    data = buffer.getbuffer()
+    handle.write(data)
+    handle.write(_trailer(data))
+
+
+def seal(data: bytes) -> bytes:
+    """A sealed file's bytes for the pickle `data` (what dump_sealed writes; the tests forge cache files with it)."""
+    return data + _trailer(data)
+
+
+def _trailer(data: bytes | memoryview) -> bytes:
+    return _SEAL + zlib.crc32(data).to_bytes(4, "big")
+
+
+def load_sealed(handle: IO[bytes], unpickler: type[pickle.Unpickler] = SafeUnpickler) -> Any:
+    """What `dump_sealed` wrote; pickle.UnpicklingError when the bytes do not match their checksum (FormerLayout
+    when there is none: a file of a sitegen that wrote none)."""
+    data = handle.read()
+    end = len(data) - len(_SEAL) - 4
+    if end < 0 or data[end : end + len(_SEAL)] != _SEAL:
+        if data[-1:] == pickle.STOP:
+            raise FormerLayout("a file without a checksum")
+        raise pickle.UnpicklingError("truncated: no checksum at its end")
+    if zlib.crc32(memoryview(data)[:end]) != int.from_bytes(data[-4:], "big"):
+        raise pickle.UnpicklingError("its bytes do not match their checksum")
+    return unpickler(io.BytesIO(data)).load()  # reads up to the pickle's STOP: the seal after it is left alone

@@ -30,6 +30,7 @@ from sitegen.incremental.articles import ArticleStore, FileStat
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.edits import links_into, moved_urls
 from sitegen.model import Article
+from sitegen.stamps import stamp
 
 _CHUNK = 1 << 16  # a source is a few kilobytes: one read, most of the time
 _FEW_SOURCES = 64  # up to this many sources read as text, their bodies are looked up one by one, not all listed
@@ -83,7 +84,7 @@ class ArticleReuse:
         known, article = self.store.stats.get(relative), self.store.by_path.get(relative)
         if known is None or article is None or article.column != column or known.size != stat.st_size:
             return None, None
-        return (known if known.mtime_ns == stat.st_mtime_ns else None), article
+        return (known if known.mtime_ns == stamp(stat) else None), article
 
     def _digest(self, relative: str) -> str | None:
         """The SHA-1 of the source's bytes (up to MAX_SOURCE_BYTES + 1, as read_source reads them), read with plain
@@ -111,7 +112,7 @@ class ArticleReuse:
         """A file changed within the file system's time stamp granularity of now could change again without its time
         stamp moving, so its mtime is not recorded and its bytes are hashed next time (as git does)."""
         trusted = stat.st_mtime_ns < self.racy_after_ns
-        return FileStat(stat.st_mtime_ns if trusted else -1, stat.st_size, digest)
+        return FileStat(stamp(stat) if trusted else -1, stat.st_size, digest)
 
     def record(self, relative: str, stat: os.stat_result, digest: str) -> None:
         self.stats[relative] = self.file_stat(stat, digest)

@@ -20,7 +20,7 @@ from typing import Any
 
 from sitegen import toolchain
 from sitegen.cachenotes import OTHER_TOOLCHAIN, damaged, discarded
-from sitegen.incremental.pickles import READ_ERRORS, DataUnpickler
+from sitegen.incremental.pickles import READ_ERRORS, DataUnpickler, FormerLayout, dump_sealed, load_sealed
 from sitegen.incremental.places import Places
 from sitegen.search.state import STATE_SCHEMA, IndexState, state_data, state_from_data
 
@@ -104,7 +104,7 @@ def load_search_state(folder: Path, name: str = SEARCH_FILE, warnings: list[str]
     path = folder / name
     try:
         with path.open("rb") as handle:
-            data = DataUnpickler(handle).load()
+            data = load_sealed(handle, DataUnpickler)
         if type(data) is not dict or "schema" not in data:
             raise ValueError("not a search state")
         if data["schema"] != _search_schema():
@@ -113,6 +113,8 @@ def load_search_state(folder: Path, name: str = SEARCH_FILE, warnings: list[str]
             return state_from_data(data["state"])
     except FileNotFoundError:
         return None
+    except FormerLayout:  # written by a sitegen that sealed no search state
+        reason = OTHER_TOOLCHAIN
     except READ_ERRORS as exc:  # a damaged, foreign or hostile file: the index is built cold
         reason = damaged(exc)
     if warnings is not None:
@@ -125,5 +127,5 @@ def save_search_state(folder: Path, state: IndexState, name: str = SEARCH_FILE) 
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{name}.{os.getpid()}"
     with temporary.open("wb") as handle:
-        pickle.dump({"schema": _search_schema(), "state": state_data(state)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        dump_sealed(handle, {"schema": _search_schema(), "state": state_data(state)}, pickle.Pickler)
     os.replace(temporary, folder / name)

@@ -8,6 +8,7 @@ another pypinyin (or sitegen) starts it afresh, as every cache key does.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -47,6 +48,8 @@ def load_slugs(folder: Path, toolchain: str, warnings: list[str]) -> SlugMemo:
         slugs = data["slugs"]
         if not all(isinstance(k, str) and isinstance(v, str) and v for k, v in slugs.items()):
             raise ValueError("a slug that is not text")
+        if data.get("check") != _check(slugs):  # a changed letter still makes a slug: the digest tells it
+            raise ValueError("the slugs do not match their checksum")
         return SlugMemo(slugs)
     except FileNotFoundError:
         return SlugMemo()
@@ -61,6 +64,11 @@ def save_slugs(folder: Path, memo: SlugMemo, toolchain: str) -> None:
         return
     folder.mkdir(parents=True, exist_ok=True)
     temporary = folder / f".{SLUGS_FILE}.{os.getpid()}"
-    data = {"slugs": {name: memo.known[name] for name in sorted(memo.used)}, "toolchain": toolchain}
+    slugs = {name: memo.known[name] for name in sorted(memo.used)}
+    data = {"slugs": slugs, "toolchain": toolchain, "check": _check(slugs)}
     temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, folder / SLUGS_FILE)
+
+
+def _check(slugs: dict[str, str]) -> str:
+    return hashlib.sha1(json.dumps(slugs, ensure_ascii=False, sort_keys=True).encode()).hexdigest()

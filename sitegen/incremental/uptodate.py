@@ -21,6 +21,8 @@ import contextlib
 import hashlib
 import json
 import os
+import re
+import shutil
 import stat
 import time
 from collections.abc import Iterable
@@ -30,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.cachenotes import damaged, discarded
-from sitegen.stamps import RACY_NANOSECONDS
+from sitegen.stamps import RACY_NANOSECONDS, stamp
 
 RECORD_FILE = "up-to-date.json"
 FORMAT = 1
@@ -99,7 +101,7 @@ def _entries(root: str, skipped: set[str]) -> Iterable[tuple[str, int]]:
             yield f"{path}\0link\0{target}\0{info.st_mtime_ns}\n", info.st_mtime_ns
             info = followed
         kind = "dir" if stat.S_ISDIR(info.st_mode) else "file"
-        yield f"{path}\0{kind}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\0{info.st_mode}\n", info.st_mtime_ns
+        yield f"{path}\0{kind}\0{info.st_size}\0{stamp(info)}\0{info.st_ino}\0{info.st_mode}\n", info.st_mtime_ns
         if kind == "dir" and path not in skipped:
             folder = (info.st_dev, info.st_ino)
             if folder in seen:  # a link back up the tree
@@ -206,3 +208,24 @@ def save_record(folder: Path, record: Record | None) -> None:
     temporary = folder / f".{RECORD_FILE}.{os.getpid()}"
     temporary.write_text(json.dumps({"format": FORMAT, **asdict(record)}, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
+
+
+# the files of the build cache (sitegen.incremental, pictures' records): never folders
+_CACHE_FILES = re.compile(
+    r"(?:build|search(?:-[^/]+)?|up-to-date-inputs|articles-\d+-[0-9a-f]+)\.pickle|(?:slugs|up-to-date)\.json"
+    r"|(?:bodies|pages)\.sqlite|images/(?:keys|usage)\.json"
+)
+
+
+def remove_folders_named_as_files(folder: Path, warnings: list[str]) -> None:
+    """A folder where the cache keeps a file (a careless or hostile restore) failed every build when it saved that
+    file: it is removed, said as damage, and the file made again."""
+    names: list[str] = []
+    for prefix in ("", "images/"):
+        with contextlib.suppress(OSError):
+            names += (prefix + name for name in os.listdir(folder / prefix))
+    for name in names:
+        path = folder / name
+        if _CACHE_FILES.fullmatch(name) and not path.is_symlink() and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            warnings.append(discarded(str(path), damaged("a folder where a file belongs")))

@@ -39,7 +39,7 @@ from sitegen import toolchain
 from sitegen.cachenotes import changed, damaged, discarded, dropped, outside
 from sitegen.pictures import usage
 from sitegen.pictures.variants import EXTENSION, PARAMETERS, SETTINGS, ProcessedImage, UnreadablePicture, process
-from sitegen.stamps import RACY_NANOSECONDS
+from sitegen.stamps import RACY_NANOSECONDS, stamp
 
 META = "meta.json"
 KEYS = "keys.json"
@@ -85,7 +85,7 @@ class ImageStore:
         self._digests: dict[Path, str] = {}
         self._images: dict[str, StoredImage] = {}  # by digest
         self._lock = threading.Lock()  # for prefetch's threads
-        self._known = _read_keys(folder / KEYS, self.warnings) if reuse else {}  # path -> [mtime_ns, size, SHA-256]
+        self._known = _read_keys(folder / KEYS, self.warnings) if reuse else {}  # path -> [stamp, size, SHA-256]
         self._used: set[str] = set()  # the entries this build used
         self._verified: dict[str, StoredImage] = {}  # entries of cached articles' pictures, checked (by digest)
         self._seen: dict[str, list[object]] = {}  # the same, for the pictures of this build
@@ -102,12 +102,12 @@ class ImageStore:
             stat = file.stat()
             name = str(file)
             known = self._known.get(name)
-            if known is not None and known[:2] == [stat.st_mtime_ns, stat.st_size]:
+            if known is not None and known[:2] == [stamp(stat), stat.st_size]:
                 digest = cast(str, known[2])  # _read_keys kept only entries with a digest there
             else:
                 digest = hashlib.sha256(file.read_bytes()).hexdigest()
             trusted = stat.st_mtime_ns < self._racy_after
-            self._seen[name] = [stat.st_mtime_ns if trusted else -1, stat.st_size, digest]
+            self._seen[name] = [stamp(stat) if trusted else -1, stat.st_size, digest]
             if known is not None and len(known) == 4 and known[2] == digest:
                 self._seen[name].append(known[3])  # the stats of its entry when it was last checked whole
             self._digests[file] = digest
