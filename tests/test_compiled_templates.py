@@ -62,15 +62,28 @@ def test_builds_with_kept_templates_write_the_bytes_of_a_build_without(
     make_site: MakeSite, kept_in: Path, compiles: list[str], tmp_path: Path
 ) -> None:
     site = make_site({"site.yaml": SITE_YAML, "content/towns/a.md": article("甲", body="## 小标题\n\n正文。")})
-    build_site(site, output_dir=tmp_path / "cold", disk_cache=False)
+    build_site(site, output_dir=tmp_path / "cold", cache_dir=tmp_path / "cache-1")  # each a build cache of its own
     assert compiles
     compiles.clear()
-    build_site(site, output_dir=tmp_path / "warm", disk_cache=False)
+    build_site(site, output_dir=tmp_path / "warm", cache_dir=tmp_path / "cache-2")
     assert compiles == []
     with pytest.MonkeyPatch.context() as patch:  # no cache at all: Jinja compiles, as it did before
         patch.setattr("sitegen.render.pages.kept_code", lambda: None)
-        build_site(site, output_dir=tmp_path / "plain", disk_cache=False)
+        build_site(site, output_dir=tmp_path / "plain", cache_dir=tmp_path / "cache-3")
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold") == tree(tmp_path / "plain")
+
+
+def test_a_build_without_its_cache_compiles_every_template(
+    make_site: MakeSite, kept_in: Path, compiles: list[str], tmp_path: Path
+) -> None:
+    """`--no-cache` is the cold build every other build is held to: it neither reads nor writes kept code."""
+    site = make_site({"site.yaml": SITE_YAML, "content/towns/a.md": article("甲")})
+    build_site(site, output_dir=tmp_path / "warm")
+    compiles.clear()
+    kept = {file: file.read_bytes() for file in kept_in.iterdir()}
+    build_site(site, output_dir=tmp_path / "cold", disk_cache=False)
+    assert compiles
+    assert {file: file.read_bytes() for file in kept_in.iterdir()} == kept
 
 
 def test_a_changed_site_template_is_compiled_again(make_site: MakeSite, kept_in: Path, compiles: list[str]) -> None:
@@ -101,6 +114,22 @@ def test_a_damaged_kept_file_is_compiled_again_and_replaced(
     compiles.clear()
     assert _page_template(site).render() == "<p>2</p>"
     assert compiles == []  # the rewritten file holds
+
+
+def test_a_byte_changed_in_the_compiled_code_is_compiled_again(
+    make_site: MakeSite, kept_in: Path, compiles: list[str]
+) -> None:
+    """Jinja's format checks the source's checksum only: the template's text changed inside the code (it still
+    loaded) was run by every build, `--no-cache` ones too (found by a QA pass). Each file ends in its digest."""
+    site = make_site({"templates/404.html": "<p>甲乙{{ 1 + 1 }}</p>"})
+    _page_template(site)
+    for file in kept_in.iterdir():
+        data = file.read_bytes()
+        assert "甲乙".encode() in data
+        file.write_bytes(data.replace("甲乙".encode(), "丙丁".encode()))
+    compiles.clear()
+    assert _page_template(site).render() == "<p>甲乙2</p>"
+    assert compiles == ["404.html"]
 
 
 def test_another_toolchain_never_reads_these_files(

@@ -154,7 +154,7 @@ def page_files(
     back; they start at once."""
     started = time.perf_counter()
     folder = workers.folder  # set by the writer before it asks for the first file; the workers fork later
-    env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme)
+    env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme, run.options.disk_cache)
     keys = plan_keys(run)
     plan = plan_pages(run, loaded, views, env, destination, keys)
     store = destination.store  # keeps nothing but for an output folder

@@ -7,14 +7,19 @@ build cache, which may come from a CI cache or a careless commit). A file is fou
 and the environment's compile settings (its class and code generator: the include memo's hook, render/memo.py),
 and holds the checksum of the source it was compiled from: a changed template is compiled again. Its name carries
 the toolchain's digest (sitegen's code, Jinja's version, Python's). Reading or writing it never fails a build: a
-file that cannot be read is compiled anew, one that cannot be written is left unwritten.
+file that cannot be read is compiled anew, one that cannot be written is left unwritten. Each file ends in a digest
+of its bytes: Jinja's format checks only the source's checksum, and a byte changed in the compiled code (a string
+of the template's HTML) still loaded and was run by every build, `--no-cache` ones too. A build without its cache
+(`--no-cache`) compiles every template itself, as a cold build should.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import pickle
+from typing import IO, cast
 
 import jinja2
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
@@ -33,13 +38,40 @@ class _KeptCode(FileSystemBytecodeCache):
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
-            super().load_bytecode(bucket)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):  # damaged: compiled, rewritten
+            with open(self._get_cache_filename(bucket), "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        code, seal = data[:-_SEAL_SIZE], data[-_SEAL_SIZE:]
+        if _seal(code) != seal:
+            return  # damaged, cut short or of another format: compiled, rewritten
+        try:
+            bucket.bytecode_from_string(code)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         with contextlib.suppress(OSError):  # a full or read-only temporary folder: the next build compiles again
-            super().dump_bytecode(bucket)
+            super().dump_bytecode(cast(Bucket, _Sealed(bucket)))  # Jinja's writing: beside, then renamed
+
+
+_SEAL_SIZE = 16
+
+
+def _seal(code: bytes) -> bytes:
+    return hashlib.blake2b(code, digest_size=_SEAL_SIZE).digest()
+
+
+class _Sealed:
+    """A bucket as Jinja's file cache writes it (its key, its bytes), its bytes followed by their digest."""
+
+    def __init__(self, bucket: Bucket) -> None:
+        self.key = bucket.key
+        self._bucket = bucket
+
+    def write_bytecode(self, handle: IO[bytes]) -> None:
+        code = self._bucket.bytecode_to_string()
+        handle.write(code + _seal(code))
 
 
 def _settings(env: jinja2.Environment) -> str:

@@ -130,8 +130,9 @@ class _NamedLoader(jinja2.FileSystemLoader):
         return source, f"{self.prefix}{template}", uptodate
 
 
-def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Environment:
-    """Site templates override the theme file by file; `theme/<name>` always reaches the theme's own file."""
+def make_environment(site_templates: Path | None, theme: Theme, keep_code: bool = True) -> jinja2.Environment:
+    """Site templates override the theme file by file; `theme/<name>` always reaches the theme's own file.
+    `keep_code`: compiled templates are kept between builds (render/compiled.py); not for a build without its cache."""
     theme_loader = _NamedLoader(theme.templates, "theme/")
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
@@ -146,7 +147,7 @@ def make_environment(site_templates: Path | None, theme: Theme) -> jinja2.Enviro
         lstrip_blocks=True,
         auto_reload=False,  # one environment per build: no template changes under it (a stat per include saved)
     )
-    if env.bytecode_cache is None:  # the tests share compiled templates in memory (tests/template_code.py)
+    if env.bytecode_cache is None and keep_code:  # the tests share compiled templates in memory (template_code.py)
         env.bytecode_cache = kept_code()
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
