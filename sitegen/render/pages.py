@@ -131,8 +131,8 @@ class _NamedLoader(jinja2.FileSystemLoader):
 
 
 def make_environment(site_templates: Path | None, theme: Theme, keep_code: bool = True) -> jinja2.Environment:
-    """Site templates override the theme file by file; `theme/<name>` always reaches the theme's own file.
-    `keep_code`: compiled templates are kept between builds (render/compiled.py); not for a build without its cache."""
+    """Site templates override the theme file by file; `theme/<name>` always reaches the theme's own file; with
+    `keep_code` compiled templates are kept between builds (render/compiled.py), not for a build without a cache."""
     theme_loader = _NamedLoader(theme.templates, "theme/")
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
@@ -147,8 +147,7 @@ def make_environment(site_templates: Path | None, theme: Theme, keep_code: bool 
         lstrip_blocks=True,
         auto_reload=False,  # one environment per build: no template changes under it (a stat per include saved)
     )
-    if env.bytecode_cache is None and keep_code:  # the tests share compiled templates in memory (template_code.py)
-        env.bytecode_cache = kept_code()
+    env.bytecode_cache = env.bytecode_cache or (kept_code() if keep_code else None)  # tests': tests/template_code.py
     env.filters["date_text"] = date_text
     env.filters["isodate"] = isodate
     env.filters["og_locale"] = og_locale
