@@ -228,12 +228,17 @@ def test_ctrl_c_stops_a_build_with_exit_130_no_worker_traceback_and_the_old_site
         text = f"---\ntitle: 新文{n}\ndate: 2024-03-01\n---\n\n" + f"第{n}篇。" * 200 + "\n"
         (site / f"content/towns/2024/new{n:03d}.md").write_text(text, encoding="utf-8")
     command = [*build_command(site, output, tmp_path / "other-cache"), "--no-cache"]
-    process = subprocess.Popen(command, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    # the build waits after its first staged page (its page workers running) until the signal comes: on a loaded
+    # machine a build left to run could end before the test's Ctrl-C reached it
+    ready = tmp_path / "waiting"
+    env = {**environment("wait:staging@1"), "SITEGEN_FAULT_READY": str(ready)}
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True)  # fmt: skip
-    deadline = time.monotonic() + 120
-    while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+    deadline = time.monotonic() + 240
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert _children(process.pid), "the build never forked its workers"
+    assert ready.exists(), "the build never reached its first staged page"
+    assert _children(process.pid), "the page workers are not running"
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
     _, stderr = process.communicate(timeout=120)
     text = stderr.decode("utf-8", "replace")

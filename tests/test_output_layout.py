@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,22 @@ def test_a_fault_point_kills_the_build_the_nth_time_it_is_reached() -> None:
     env = {**os.environ, "SITEGEN_FAULT": "x@3"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout.split()) == (-signal.SIGKILL, ["0", "1", "2"])
+
+
+def test_a_waiting_fault_point_holds_the_build_until_a_signal_stops_it(tmp_path: Path) -> None:
+    code = "from sitegen.build.faults import fault_point\nfor n in range(5):\n print(n, flush=True)\n"
+    code += " fault_point('x', n + 1)"
+    ready = tmp_path / "ready"
+    env = {**os.environ, "SITEGEN_FAULT": "wait:x@2", "SITEGEN_FAULT_READY": str(ready)}
+    process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)
+    assert process.poll() is None  # still held at the second fault point
+    process.send_signal(signal.SIGINT)
+    stdout, _ = process.communicate(timeout=60)
+    assert (process.returncode, stdout.split()) == (-signal.SIGINT, ["0", "1"])
 
 
 def test_sizes_read_as_people_read_them() -> None:
