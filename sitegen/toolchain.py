@@ -6,7 +6,8 @@ library in OUTPUT_LIBRARIES (a Markdown fix, an nh3 security release) makes the 
 
 It is computed once per process and cheaply (a build with nothing to do must stay fast): the code by the bytes of
 sitegen's own .py files, the libraries by the names of their installed metadata folders (`Jinja2-3.1.6.dist-info`),
-read with one directory listing per `sys.path` entry and without importing any of them.
+read with one directory listing per `sys.path` entry and without importing any of them. The time-zone data
+(the system's, or the tzdata package) is part of it too: a new release moves offsets, and so the dates pages show.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import hashlib
 import os
 import re
 import sys
+import zoneinfo
 from dataclasses import dataclass
 
 # Every library whose version can change what a build writes; add a library here when sitegen starts using it.
 OUTPUT_LIBRARIES = (
     "Markdown", "Jinja2", "MarkupSafe", "nh3", "PyYAML", "Pillow", "pypinyin", "opencc", "opencc-py", "numpy",
-)  # opencc-py: the pure-Python build of OpenCC where no opencc wheel fits
+    "tzdata",
+)  # opencc-py: the pure-Python build of OpenCC where no opencc wheel fits; tzdata: zone data where the system has none
 # The libraries and the part of sitegen's code that shape processed pictures (the image cache's scope).
 PICTURE_LIBRARIES = ("Pillow",)
 PICTURE_CODE = "pictures"
@@ -35,9 +38,10 @@ class Toolchain:
     picture_code: str  # the same, for sitegen/pictures/ alone
     python: str  # the interpreter's version and build
     libraries: tuple[tuple[str, str], ...]  # (name, installed version or "absent") for each of OUTPUT_LIBRARIES
+    zones: str = ""  # the system's time-zone data: its release, where each folder zoneinfo searches says it
 
     def digest(self) -> str:
-        return _sha1(repr((self.code, self.python, self.libraries)))
+        return _sha1(repr((self.code, self.python, self.libraries, self.zones)))
 
     def picture_digest(self) -> str:
         """What processed pictures depend on: only this part, so that editing a template's code does not make
@@ -56,6 +60,7 @@ def current() -> Toolchain:
         picture_code=code_digest(os.path.join(PACKAGE, PICTURE_CODE)),
         python=f"{sys.version}|{sys.implementation.cache_tag}",
         libraries=libraries,
+        zones=zone_data(),
     )
 
 
@@ -89,6 +94,22 @@ def code_digest(root: str) -> str:
                     digest.update(handle.read())
                 digest.update(b"\0")
     return digest.hexdigest()
+
+
+def zone_data(folders: tuple[str, ...] | None = None) -> str:
+    """The release of each folder of zone data that zoneinfo searches (`# version 2025b`, the first line of the
+    tzdata.zi that tzdata's packagers ship), or the folder's modification time where it has none; one short read."""
+    found = []
+    for folder in zoneinfo.TZPATH if folders is None else folders:
+        try:
+            with open(os.path.join(folder, "tzdata.zi"), "rb") as handle:
+                found.append(f"{folder}={handle.readline(64).strip().decode('ascii', 'replace')}")
+        except OSError:
+            try:
+                found.append(f"{folder}@{os.stat(folder).st_mtime_ns}")
+            except OSError:
+                continue
+    return "|".join(found)
 
 
 def installed_versions() -> dict[str, str]:

@@ -49,6 +49,20 @@ def test_versions_are_read_from_the_installed_metadata_folders(tmp_path: Path, m
     assert toolchain.installed_versions() == {"some_lib": "1.2.3", "other_lib": "0.9"}
 
 
+def test_the_zone_data_is_known_by_its_release_or_else_by_its_folder(tmp_path: Path) -> None:
+    versioned, bare, missing = tmp_path / "versioned", tmp_path / "bare", tmp_path / "missing"
+    versioned.mkdir()
+    bare.mkdir()
+    (versioned / "tzdata.zi").write_text("# version 2025b\n# ddeps backzone\nR d 1916 o - Jun 14 23s 1 S\n")
+    first = toolchain.zone_data((str(versioned), str(bare), str(missing)))
+    assert first.startswith(f"{versioned}=# version 2025b|{bare}@")
+    assert str(missing) not in first
+    (versioned / "tzdata.zi").write_text("# version 2026a\n")
+    assert toolchain.zone_data((str(versioned),)) == f"{versioned}=# version 2026a"
+    os.utime(bare, ns=(1, 1))
+    assert toolchain.zone_data((str(bare),)) == f"{bare}@1"
+
+
 def test_the_code_digest_follows_every_python_file_and_nothing_else(tmp_path: Path) -> None:
     (tmp_path / "pkg" / "__pycache__").mkdir(parents=True)
     (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
@@ -75,7 +89,7 @@ def _photo_site(root: Path) -> Path:
     return site
 
 
-CHANGES = [*(f"library:{name}" for name in toolchain.OUTPUT_LIBRARIES), "python", "code"]
+CHANGES = [*(f"library:{name}" for name in toolchain.OUTPUT_LIBRARIES), "python", "code", "zones"]
 
 
 @pytest.mark.parametrize("change", CHANGES)
@@ -92,6 +106,8 @@ def test_a_changed_toolchain_part_makes_the_work_it_shapes_be_done_again(tmp_pat
         upgraded = dataclasses.replace(before, libraries=libraries)
     elif change == "python":
         upgraded = dataclasses.replace(before, python=before.python + " (another build)")
+    elif change == "zones":
+        upgraded = dataclasses.replace(before, zones=before.zones + " (a new tzdata release)")
     else:
         upgraded = dataclasses.replace(before, code="an edited checkout", picture_code="an edited checkout")
     monkeypatch.setattr(toolchain, "current", lambda: upgraded)
