@@ -114,3 +114,19 @@ def test_the_built_site_publishes_the_photo_without_its_gps(make_site: MakeSite,
     assert (site / "content/tips/2024/scene.jpg").read_bytes() == photo  # the source is never touched
     again = build_site(site)
     assert again.files_written == 0
+
+
+def test_an_authors_photo_is_published_without_its_gps(make_site: MakeSite) -> None:
+    photo = picture_bytes(600, 800, "JPEG", exif=_phone_exif(6))
+    site = make_site({
+        "content/tips/2024/a.md": article("爆料", "2024-01-02", body="正文。\n", author="叶安怡"),
+        "data/authors.yaml": "叶安怡:\n  bio: 本站记者。\n  photo: people/ye.jpg\n",
+        "data/people/ye.jpg": photo,
+    })  # fmt: skip
+    build_site(site)
+    published = (site / "public/assets/authors/people/ye.jpg").read_bytes()
+    _assert_clean(photo, published, 6)
+    leaked = [p for p in (site / "public").rglob("*") if p.is_file() and b"PhoneMaker" in p.read_bytes()]
+    assert leaked == []
+    assert (site / "data/people/ye.jpg").read_bytes() == photo
+    assert build_site(site).files_written == 0

@@ -180,12 +180,14 @@ def test_a_slug_fixed_in_authors_yaml_is_its_persons_even_when_a_name_of_the_sam
         ("叶安怡:\n  bio: 记者\n  bio: 编辑\n", "bio", 3),  # a key written twice
         ("张三:\n  slug: x\n章三:\n  slug: x\n", "章三.slug", 3),  # two people at one address
         ("- 叶安怡\n", None, 1),
+        ("李四:\n  bio: 记者\n叶安怡:\n  photo: people/broken.png\n", "叶安怡.photo", 3),  # not a picture inside
     ],
 )
 def test_a_bad_authors_file_is_an_error_naming_the_name_and_field(
     authors_site: Path, text: str, field: str | None, line: int
 ) -> None:
     (authors_site / "data/authors.yaml").write_text(text, encoding="utf-8")
+    (authors_site / "data/people/broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not a picture after all")
     with pytest.raises(BuildFailed) as caught:
         load(authors_site)
     (error,) = caught.value.errors

@@ -19,7 +19,7 @@ from sitegen.build.parallel import ordered_map
 from sitegen.build.staticfiles import static_files
 from sitegen.config import load_config
 from sitegen.content.articles import Flawed, Source, read_source, render_article
-from sitegen.content.authors import AUTHORS_FILE, AuthorInfo, load_authors
+from sitegen.content.authors import AUTHORS_FILE, PHOTO_URL, AuthorInfo, load_authors
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
 from sitegen.content.rereading import read_kept, render_kept
@@ -37,6 +37,7 @@ from sitegen.model import Article, Body, Config, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures
 from sitegen.pictures.shared import SharedPictures
+from sitegen.pictures.variants import UnreadablePicture
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
 from sitegen.site import assemble, author_slug, shared_tag_pages
@@ -116,7 +117,7 @@ def load_site(
     checked = read.articles | {path: flawed.article for path, flawed in read.flawed.items()}
     chosen = _Chosen.of(checked, drafts, future)
     counts, count_errors = load_view_counts(site_dir)
-    people, people_errors = load_authors(site_dir)
+    people, people_errors = _photos_published(*load_authors(site_dir), images)
     errors = [*read.errors, *_site_errors(read, chosen, checked, cache, config), *count_errors, *people_errors]
     content_warnings = tuple(w for a in chosen.published for w in a.warnings)
     published, warnings = apply_view_counts(chosen.published, counts, config)
@@ -219,6 +220,22 @@ class _Chosen:
         left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
         published = [a for a in everything if a.source_path not in left_out]
         return cls(everything, published, left_out_drafts, left_out_future)
+
+
+def _photos_published(
+    people: dict[str, AuthorInfo], errors: list[ContentError], images: ImageStore
+) -> tuple[dict[str, AuthorInfo], list[ContentError]]:
+    """Authors' photos as they are published: without their metadata, as articles' pictures (a phone's photo says
+    where it was taken); one that is not a picture is an error of data/authors.yaml."""
+    found = dict(people)
+    for name, info in people.items():
+        if info.photo_file is not None:
+            try:
+                found[name] = replace(info, photo_file=images.published(info.photo_file))
+            except (OSError, UnreadablePicture) as exc:
+                problem = f"data/{info.photo.removeprefix(PHOTO_URL)} cannot be read as a picture ({exc})"
+                errors = [*errors, ContentError(AUTHORS_FILE, info.line, f"{name}.photo", problem)]
+    return found, errors
 
 
 def _portal_warnings(config: Config, published: list[Article], people: dict[str, AuthorInfo]) -> list[str]:

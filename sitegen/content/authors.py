@@ -27,7 +27,8 @@ class AuthorInfo:
     bio: str = ""
     photo: str = ""  # site-relative URL of the photo in the output: assets/authors/<path under data/>
     slug: str = ""  # "" for the pinyin of the name
-    photo_file: Path | None = None  # the photo's file, under data/
+    photo_file: Path | None = None  # the photo's file, under data/; once loaded, the file published in its place
+    line: int = 0  # the line of data/authors.yaml that names the person
 
 
 def load_authors(site_dir: Path) -> tuple[dict[str, AuthorInfo], list[ContentError]]:
@@ -85,7 +86,7 @@ def parse_authors(text: str, site_dir: Path) -> tuple[dict[str, AuthorInfo], lis
             slug_lines[slug] = (str(name), line)
         found = _photo(photo, site_dir, fail)
         url = f"{PHOTO_URL}{photo.strip()}" if found else ""
-        authors[str(name).strip()] = AuthorInfo(bio.strip(), url, slug, found)
+        authors[str(name).strip()] = AuthorInfo(bio.strip(), url, slug, found, line)
     return authors, errors
 
 

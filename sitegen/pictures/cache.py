@@ -212,6 +212,11 @@ class ImageStore:
             self._used.add(key)
         return stored
 
+    def published(self, file: Path) -> Path:
+        """The file to publish for the picture `file`: its bytes without their metadata (the "original" variant),
+        or the file itself where none was made (`sitegen check`, which writes nothing). Raises as `get` does."""
+        return next((v.file for v in self.get(file).variants if v.kind == "original"), file)
+
     def prefetch(self, files: Iterable[Path]) -> None:
         """Get many pictures at once, in threads (Pillow decodes, resizes and encodes outside the GIL).
 
