@@ -238,6 +238,7 @@ WRITERS = {
     "build.recycle": "the spare build folder made the next build, and its record",
     "build.plainfolder": "the plain output folder and its commit journal",
     "build.lock": "the lock file beside the output folder",
+    "build.faults": "the fault-injection tests' marker that a build waits at a fault point (never outside the tests)",
     "incremental.cache": "the build cache's index (build.pickle), naming every store's part",
     "incremental.articles": "the article store's shards (articles-*.pickle)",
     "incremental.searchrecord": "the search indexes' states (search*.pickle)",

@@ -225,8 +225,7 @@ class _Chosen:
 def _photos_published(
     people: dict[str, AuthorInfo], errors: list[ContentError], images: ImageStore
 ) -> tuple[dict[str, AuthorInfo], list[ContentError]]:
-    """Authors' photos as they are published: without their metadata, as articles' pictures (a phone's photo says
-    where it was taken); one that is not a picture is an error of data/authors.yaml."""
+    """Authors' photos published without their metadata (a phone's photo says where it was taken)."""
     found = dict(people)
     for name, info in people.items():
         if info.photo_file is not None:
