@@ -11,7 +11,7 @@ from conftest import MakeSite, article, build_site, picture_bytes
 from PIL import Image, PngImagePlugin
 
 from sitegen.pictures.metadata import without_metadata
-from sitegen.pictures.variants import process
+from sitegen.pictures.variants import process, without_metadata_only
 
 _GPS_IFD, _MAKE, _ORIENTATION = 0x8825, 0x010F, 0x0112
 _ICC = bytes(range(256)) * 2  # any bytes: a JPEG carries them as they are
@@ -129,4 +129,38 @@ def test_an_authors_photo_is_published_without_its_gps(make_site: MakeSite) -> N
     leaked = [p for p in (site / "public").rglob("*") if p.is_file() and b"PhoneMaker" in p.read_bytes()]
     assert leaked == []
     assert (site / "data/people/ye.jpg").read_bytes() == photo
+    assert build_site(site).files_written == 0
+
+
+def test_a_picture_alone_loses_its_metadata_without_being_decoded_as_process_would_make_it() -> None:
+    photo = picture_bytes(800, 600, "JPEG", exif=_phone_exif(6))
+    (alone,) = without_metadata_only(photo).variants
+    (made,) = [v for v in process(photo).variants if v.kind == "original"]
+    assert (alone.kind, alone.width, alone.height, alone.format, alone.data) == (
+        made.kind, made.width, made.height, made.format, made.data)  # fmt: skip
+    assert (alone.width, alone.height) == (600, 800)  # shown turned a quarter, as its orientation says
+    _assert_clean(photo, alone.data, 6)
+    for nothing_to_leave_out in (picture_bytes(64, 48, "JPEG"), b"not a picture", b"<svg width='3'></svg>"):
+        assert without_metadata_only(nothing_to_leave_out).variants == ()
+    assert without_metadata_only(photo, encode=False).variants == ()  # sitegen check writes nothing
+
+
+def test_the_media_librarys_pictures_are_published_without_their_metadata(make_site: MakeSite) -> None:
+    """The web editor uploads to assets/ (its media library): a photo there that no article shows yet is published
+    all the same, and must not say where it was taken; what is not such a picture is copied as it is."""
+    photo = picture_bytes(1200, 800, "JPEG", exif=_phone_exif(6))
+    site = make_site({
+        "content/tips/2024/a.md": article("爆料", "2024-01-02", body="正文。\n"),
+        "assets/uploads/scene.jpg": photo,
+        "assets/uploads/broken.png": b"\x89PNG\r\n\x1a\n cut short",
+        "assets/notes.txt": "文字",
+    })  # fmt: skip
+    build_site(site)
+    public = site / "public/assets"
+    _assert_clean(photo, (public / "uploads/scene.jpg").read_bytes(), 6)
+    assert (public / "uploads/broken.png").read_bytes() == b"\x89PNG\r\n\x1a\n cut short"  # copied as it is
+    assert (public / "notes.txt").read_text(encoding="utf-8") == "文字"
+    theme = Path(__file__).resolve().parent.parent / "assets"
+    assert (public / "favicon.svg").read_bytes() == (theme / "favicon.svg").read_bytes()
+    assert (site / "assets/uploads/scene.jpg").read_bytes() == photo
     assert build_site(site).files_written == 0

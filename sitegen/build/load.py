@@ -132,7 +132,7 @@ def load_site(
     memo = cache.pictures_of if cache.articles.keep_sources else None  # for serve's next load, as its sources are
     return LoadedSite(
         site=assemble(config, published, people, config.mourning_at(now), slug_of, cache.related),
-        static_files=static_files(site_dir, theme, published, people, memo) + admin_files(site_dir, config),
+        static_files=static_files(site_dir, theme, published, people, memo, images) + admin_files(site_dir, config),
         bodies=cache.articles.bodies,
         left_out_drafts=len(chosen.drafts),
         left_out_future=len(chosen.future),

@@ -8,7 +8,10 @@ from pathlib import Path
 from sitegen.content.authors import AuthorInfo
 from sitegen.layout import ASSETS_DIR
 from sitegen.model import Article, Image, OutputFile
+from sitegen.pictures.cache import ImageStore
 from sitegen.render.theme import Theme
+
+PHOTOS = (".jpg", ".jpeg", ".png", ".webp")  # what a camera or phone writes metadata into
 
 
 def static_files(
@@ -17,17 +20,20 @@ def static_files(
     articles: list[Article],
     people: dict[str, AuthorInfo] | None = None,
     memo: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]] | None = None,
+    images: ImageStore | None = None,
 ) -> tuple[OutputFile, ...]:
     """Theme and site assets (the site's override the theme's), every picture the articles use, authors' photos.
     `memo`: each article's picture files by source path, kept while the article is the same object (sitegen serve
-    keeps its unchanged articles from one load to the next)."""
+    keeps its unchanged articles from one load to the next). `images`: where a picture of the assets gets its copy
+    without metadata, published instead (the site's assets/ is the web editor's media library: phone photos)."""
     files: dict[str, OutputFile] = {}
     for assets in (theme.assets, site_dir / ASSETS_DIR):
         if assets.is_dir():
             for path in sorted(assets.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     relative = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
-                    files[relative] = OutputFile(relative, copy_from=path)
+                    copied = _without_metadata(images, path) if images and path.suffix.lower() in PHOTOS else path
+                    files[relative] = OutputFile(relative, copy_from=copied)
     known = memo if memo is not None else {}
     current = {}
     copies: dict[str, Path] = {}  # most pictures are shown by many articles: one OutputFile per picture file
@@ -63,3 +69,11 @@ def _picture_files(article: Article) -> tuple[tuple[str, Path], ...]:
                     append((variant.url, variant.file))
             image = image.thumb
     return tuple(found)
+
+
+def _without_metadata(images: ImageStore, path: Path) -> Path:
+    """A picture of the assets without its metadata (its header read, its pixels never decoded)."""
+    try:
+        return images.published(path, decode=False)
+    except OSError:  # copied as it is: the writer says what it cannot read
+        return path

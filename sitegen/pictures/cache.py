@@ -38,6 +38,7 @@ from typing import cast
 from sitegen import toolchain
 from sitegen.cachenotes import changed, damaged, discarded, dropped, outside
 from sitegen.pictures import usage
+from sitegen.pictures import variants as processing
 from sitegen.pictures.variants import EXTENSION, PARAMETERS, SETTINGS, ProcessedImage, UnreadablePicture, process
 from sitegen.stamps import RACY_NANOSECONDS, stamp
 
@@ -83,7 +84,7 @@ class ImageStore:
         self.reused = 0
         self.warnings: list[str] = []  # a damaged or foreign entry, said once each (see sitegen.cachenotes)
         self._digests: dict[Path, str] = {}
-        self._images: dict[str, StoredImage] = {}  # by digest
+        self._images: dict[str, StoredImage] = {}  # by digest (`<digest>|original`: a copy alone, get(decode=False))
         self._lock = threading.Lock()  # for prefetch's threads
         self._known = _read_keys(folder / KEYS, self.warnings) if reuse else {}  # path -> [stamp, size, SHA-256]
         self._used: set[str] = set()  # the entries this build used
@@ -189,33 +190,37 @@ class ImageStore:
                 shutil.rmtree(entry, ignore_errors=True)
         return stored
 
-    def get(self, file: Path) -> StoredImage:
-        """The processed picture. Raises OSError (unreadable file) or images.UnreadablePicture."""
+    def get(self, file: Path, decode: bool = True) -> StoredImage:
+        """The processed picture. Raises OSError (unreadable file) or images.UnreadablePicture. `decode=False`: only
+        its copy without metadata, made without decoding it (variants.without_metadata_only; raises OSError only)."""
         digest = self.digest(file)
-        stored = self._images.get(digest)
+        found_as = digest if decode else f"{digest}|original"
+        stored = self._images.get(found_as)
         if stored is not None:
             return stored
-        key, name = _sha256(f"{PARAMETERS}|{toolchain.picture_digest()}|{digest}"), self.key(file)[:8]
+        parameters = PARAMETERS if decode else f"{PARAMETERS}|original only"
+        key, name = _sha256(f"{parameters}|{toolchain.picture_digest()}|{digest}"), self.key(file)[:8]
         entry = self.folder / key[:2] / key
         stored = self._read_entry(entry, name) if self.reuse else None
         found = stored is not None
         if stored is None:
-            processed = process(file.read_bytes(), encode=self.write)
+            processed = (process if decode else processing.without_metadata_only)(file.read_bytes(), encode=self.write)
             if self.write:
                 stored = _write(entry, name, processed)
             else:
                 stored = StoredImage(name, processed.width, processed.height)
         with self._lock:
-            self.reused += found
-            self.processed += not found
-            self._images[digest] = stored
+            if decode:  # a copy alone is not a picture processed: the report counts pictures decoded
+                self.reused += found
+                self.processed += not found
+            self._images[found_as] = stored
             self._used.add(key)
         return stored
 
-    def published(self, file: Path) -> Path:
+    def published(self, file: Path, decode: bool = True) -> Path:
         """The file to publish for the picture `file`: its bytes without their metadata (the "original" variant),
         or the file itself where none was made (`sitegen check`, which writes nothing). Raises as `get` does."""
-        return next((v.file for v in self.get(file).variants if v.kind == "original"), file)
+        return next((v.file for v in self.get(file, decode).variants if v.kind == "original"), file)
 
     def prefetch(self, files: Iterable[Path]) -> None:
         """Get many pictures at once, in threads (Pillow decodes, resizes and encodes outside the GIL).

@@ -118,6 +118,29 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
     return ProcessedImage(width, height, tuple(variants))
 
 
+def without_metadata_only(data: bytes, encode: bool = True) -> ProcessedImage:
+    """A picture's "original" variant alone, made without decoding its pixels (Pillow reads only the header, for
+    the format and the orientation): for pictures no article shows, such as the media library's. No variant when
+    there is nothing to leave out, or the bytes are not a JPEG, PNG or WebP Pillow recognises (copied as they are)."""
+    if not encode or is_svg(data):
+        return ProcessedImage(None, None)
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            own_format = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}.get(opened.format or "")
+            orientation = opened.getexif().get(_ORIENTATION)
+            width, height = opened.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return ProcessedImage(None, None)
+    if isinstance(orientation, int) and orientation in (5, 6, 7, 8):  # shown turned a quarter: as process() says
+        width, height = height, width
+    published = without_metadata(data, orientation if isinstance(orientation, int) else None) if own_format else None
+    if own_format is None or published is None or published == data:
+        return ProcessedImage(width, height)
+    return ProcessedImage(width, height, (Encoded("original", width, height, own_format, published),))
+
+
 def widths_for(width: int) -> tuple[int, ...]:
     """The widths of a picture's variants: narrower steps, then its own width (capped), never wider."""
     return (*(w for w in WIDTHS if w < min(width, MAX_WIDTH)), min(width, MAX_WIDTH))
