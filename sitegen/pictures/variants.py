@@ -43,6 +43,7 @@ PARAMETERS = f"{SETTINGS} pillow={PIL.__version__}"
 MIME = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSION = {"webp": "webp", "jpeg": "jpg", "png": "png"}
 _ORIENTATION = 0x0112
+OWN_FORMAT = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}  # Pillow's name -> a key of MIME
 _SVG_TAG_START = re.compile(rb"<svg[\s>]")
 _SVG_TAG = re.compile(rb"<svg\b([^>]*)>", re.DOTALL)
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
@@ -93,7 +94,7 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
                 opened.load()
                 return ProcessedImage(*opened.size)
             fallback = "jpeg" if opened.format in ("JPEG", "MPO") else "png"
-            own_format = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}.get(opened.format or "")
+            own_format = OWN_FORMAT.get(opened.format or "")
             orientation = opened.getexif().get(_ORIENTATION)
             icc = opened.info.get("icc_profile") or None
             picture = ImageOps.exif_transpose(opened)
@@ -128,7 +129,7 @@ def without_metadata_only(data: bytes, encode: bool = True) -> ProcessedImage:
 
     try:
         with Image.open(io.BytesIO(data)) as opened:
-            own_format = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}.get(opened.format or "")
+            own_format = OWN_FORMAT.get(opened.format or "")
             orientation = opened.getexif().get(_ORIENTATION)
             width, height = opened.size
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
