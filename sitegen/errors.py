@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sitegen.messages import translate
+from sitegen.messages import is_translated, translate
 
 
 def printable(text: str) -> str:
@@ -29,6 +29,10 @@ class ContentError:
     def text(self, language: str) -> str:
         """`path:line: field: message (hint)` in the given language; field names stay as written, on one line."""
         message, hint = translate(self.message, language), translate(self.hint, language)
+        if self.line is None and not self.field and self.path:  # a warning written `path: message` (warning_error):
+            whole = f"{self.path}: {self.message}"  # the catalog knows it whole, its file included
+            if is_translated(whole, language):
+                return translate(whole, language)
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         what = f"{printable(self.field)}: {message}" if self.field else message
         text = f"{where}: {what}"

@@ -197,3 +197,25 @@ def test_a_key_with_a_line_break_inside_a_picture_entry_is_named_on_one_line(mak
     texts = [e.text(language) for e in failed.value.errors for language in ("zh-CN", "en")]
     assert texts and all("\n" not in text for text in texts)
     assert any("\\n" in text for text in texts)  # the key shown as an escape
+
+
+def test_strict_says_the_site_wide_warnings_in_the_site_language(make_site: MakeSite) -> None:
+    """Warnings written `file: message` (data/views.json, data/authors.yaml, tags sharing a page) were printed in
+    English under --strict and by a failed build: the catalog's patterns hold the file, and the error split it off."""
+    site = make_site({
+        "content/towns/a.md": article("甲", tags="['C++']"),
+        "content/towns/b.md": article("乙", tags="[C]"),
+        "data/views.json": '{"towns/nothing/": 3}',
+        "data/authors.yaml": "无名:\n  bio: 谁\n",
+    })  # fmt: skip
+    plain = CliRunner().invoke(main, ["check", "--site", str(site)])
+    assert plain.exit_code == 0
+    warned = sorted(line.removeprefix("提示：") for line in plain.stderr.splitlines())
+    assert len(warned) == 3
+    for command in ("build", "check"):
+        result = CliRunner().invoke(main, [command, "--strict", "--site", str(site)])
+        assert result.exit_code == 1, command
+        lines = result.stderr.splitlines()
+        assert sorted(lines[:-1]) == warned, command  # the same words as the warnings, in Chinese
+        assert lines[-1] == "共 3 个错误；没有写入任何文件。"
+    assert "data/authors.yaml：没有已发布的文章署名“无名”" in warned
