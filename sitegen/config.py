@@ -13,7 +13,7 @@ from sitegen.errors import ConfigError, ContentError
 from sitegen.layout import CONFIG_FILE, DATA_DIR, EDITOR_FILES
 from sitegen.model import DEFAULT_KEEP_BUILDS, Column, Config, Edition, EditorConfig
 from sitegen.portal import parse_filings, parse_mourning
-from sitegen.urls import DEFAULT_PERMALINK, permalink_problem, safe_join
+from sitegen.urls import ADMIN_URL, DEFAULT_PERMALINK, permalink_problem, safe_join
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_HOME_TITLE = {"zh-CN": "首页", "en": "Home"}
@@ -192,6 +192,8 @@ def parse_config(text: str, phrases: tuple[tuple[str, str], ...] = ()) -> Config
         editions=editions,
         web_editor=_web_editor(data.get("web_editor"), check),
     )
+    if config.web_editor and ADMIN_URL in {f"{c.slug}/" for c in columns} | {e.prefix for e in editions}:
+        check.add("web_editor", f"/{ADMIN_URL} is the web editor's, not a column's or an edition's", "rename that one")
     if check.errors:
         raise ConfigError(check.errors)
     return config

@@ -26,7 +26,7 @@ from sitegen.model import (
     output_path_for,
 )
 from sitegen.related import RelatedMemo, related_index, related_ranks
-from sitegen.urls import REDIRECT_MAPS, alias_output_path, archive_url, author_url, listing_url, tag_slug
+from sitegen.urls import ADMIN_URL, REDIRECT_MAPS, alias_output_path, archive_url, author_url, listing_url, tag_slug
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:
@@ -88,7 +88,8 @@ def _generated_places(config: Config) -> tuple[dict[str, str], tuple[str, ...]]:
         taken[output_path_for(column.url)] = f"the index of column '{column.slug}'"
         taken[f"{column.url}feed.xml"] = GENERATED
     taken[output_path_for("")] = "the home page"
-    return taken, (*GENERATED_FOLDERS, *(edition.prefix for edition in config.editions))  # an edition's pages
+    editor = (ADMIN_URL,) if config.web_editor is not None else ()  # admin/: the web editor
+    return taken, (*GENERATED_FOLDERS, *editor, *(edition.prefix for edition in config.editions))  # an edition's pages
 
 
 def generated_owner(path: str, config: Config) -> str | None:

@@ -222,6 +222,7 @@ def tag_slug(name: str) -> str:
     return slug[:80] or "tag"
 
 
+ADMIN_URL = "admin/"  # the web editor (site.yaml's web_editor:): no column, edition or article may use it
 AUTHORS_URL = "authors/"  # the list of authors; each has authors/<slug>/
 ARCHIVE_URL = "archive/"  # the date archive; archive/<yyyy>/ and archive/<yyyy>/<mm>/
 

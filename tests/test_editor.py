@@ -232,6 +232,27 @@ def test_the_editor_missing_from_the_site_is_an_error_telling_how_to_install_it(
     assert "网页编辑器的文件不在 node_modules/decap-cms/dist" in result.output and INSTALL_COMMAND in result.output
 
 
+def test_admin_is_the_editors_no_column_edition_or_article_may_take_it(make_site: MakeSite, tmp_path: Path) -> None:
+    """A column `admin` (or an edition's prefix) replaced the editor's admin/index.html with its own page, silently;
+    an article or alias under admin/ would have done the same."""
+    column = SITE_YAML.replace("columns:\n", "columns:\n  - slug: admin\n    title: 管理\n")
+    with pytest.raises(ConfigError) as caught:
+        parse_config(column + LOCAL)
+    assert [error.field for error in caught.value.errors] == ["web_editor"]
+    assert all(is_translated(error.message, "zh-CN") for error in caught.value.errors)
+    with pytest.raises(ConfigError):
+        parse_config(SITE_YAML + "editions:\n  - language: zh-Hant-HK\n    prefix: /admin/\n" + LOCAL)
+    parse_config(column)  # without the editor, admin is a column like any other
+    site = make_site({
+        "site.yaml": SITE_YAML + LOCAL,
+        "content/towns/2024/a.md": article(slug="x", aliases="[/admin/]"),
+    })  # fmt: skip
+    fake_editor(site)
+    with pytest.raises(BuildFailed) as failed:
+        build(site, BuildOptions(output_dir=tmp_path / "out", disk_cache=False))
+    assert [(error.field, "/admin/" in error.message) for error in failed.value.errors] == [("aliases", True)]
+
+
 def test_the_development_server_adds_no_reload_script_to_the_editor(make_site: MakeSite) -> None:
     """A reload while an article is being written would lose the form: saving a picture rebuilds the site."""
     from sitegen.serve import EVENTS_PATH, DevServer

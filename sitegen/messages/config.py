@@ -42,6 +42,11 @@ ZH: tuple[tuple[str, str], ...] = (
     (r"column (?P<slug>.*) is listed twice", "栏目 {slug} 重复出现"),
     (r"(?P<slug>.*) is reserved for the site's own pages", "{slug} 已留作网站自身页面的地址"),
     (r"choose another slug", "换一个栏目名"),
+    (
+        r"/(?P<folder>\S+) is the web editor's, not a column's or an edition's",
+        "/{folder} 是网页编辑器的地址，栏目和繁体版都不能用它",
+    ),
+    (r"rename that one", "请给那个栏目或版本换一个名字"),
     (r"a mapping with `backend:` and `repo:`", "含 backend 和 repo 的映射"),
     (r"the repository as owner/name", "owner/name 形式的仓库名"),
     (r"a port number \(1-65535\)", "端口号（1-65535）"),

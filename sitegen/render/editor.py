@@ -15,8 +15,9 @@ import yaml
 from sitegen.content import schema
 from sitegen.model import Column, Config, EditorConfig
 from sitegen.render.labels import labels_for
+from sitegen.urls import ADMIN_URL
 
-ADMIN_DIR = "admin"
+ADMIN_DIR = ADMIN_URL.rstrip("/")
 EDITOR_JS = Path(__file__).with_name("editor.js")  # the preview and the slugs, run in the editor's page
 PINYIN_TABLE = Path(__file__).with_name("editor-pinyin.json")  # pinyin_table(), made once
 EDITOR_SCRIPT = "decap-cms.js"  # the editor's bundle, copied from the npm package's dist/
