@@ -47,6 +47,7 @@ OWN_FORMAT = {"JPEG": "jpeg", "MPO": "jpeg", "PNG": "png", "WEBP": "webp"}  # Pi
 _SVG_TAG_START = re.compile(rb"<svg[\s>]")
 _SVG_TAG = re.compile(rb"<svg\b([^>]*)>", re.DOTALL)
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px)?\s*$")
+_BUFFER = re.compile(r" ?<_io\.BytesIO object at 0x[0-9a-fA-F]+>")  # in Pillow's messages: the buffer read
 
 
 class UnreadablePicture(Exception):
@@ -100,7 +101,8 @@ def process(data: bytes, encode: bool = True) -> ProcessedImage:
             picture = ImageOps.exif_transpose(opened)
             picture.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise UnreadablePicture(str(exc) or type(exc).__name__) from None
+        said = _BUFFER.sub("", str(exc))  # "cannot identify image file <_io.BytesIO object at 0x7f…>": no address
+        raise UnreadablePicture(said or type(exc).__name__) from None
     width, height = picture.size
     if not encode:
         return ProcessedImage(width, height)
