@@ -120,8 +120,11 @@ def init_site(directory: Path, language: str = "zh-CN") -> list[Path]:
         if path.exists():
             raise ScaffoldError(f"{path} already exists; nothing was changed")
     if not (directory / ".gitignore").exists():  # the built site and the caches are made, not written
-        # /public without a slash: it is a link to the last build (.public-builds/), which `public/` would not match
-        files[directory / ".gitignore"] = "/public\n/.public-builds/\n.sitegen-cache/\nnode_modules/\n"
+        # /public without a slash: it is a link to the last build (.public-builds/), which `public/` would not match;
+        # node_modules/: the web editor from npm; a killed build's staging folder (--output-mode folder) and lock file
+        files[directory / ".gitignore"] = (
+            "/public\n/.public-builds/\n.sitegen-cache/\nnode_modules/\n/.public-building-*/\n/.public.lock\n"
+        )
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as handle:

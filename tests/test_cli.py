@@ -190,6 +190,7 @@ def test_init_scaffolds_a_site_that_builds(tmp_path: Path, language: str, label:
     assert result.exit_code == 0, result.output
     assert (site / "site.yaml").is_file()
     ignored = ["/public", "/.public-builds/", ".sitegen-cache/", "node_modules/"]  # + the web editor from npm
+    ignored += ["/.public-building-*/", "/.public.lock"]  # what a killed build can leave
     assert (site / ".gitignore").read_text(encoding="utf-8").splitlines() == ignored
     articles = sorted(site.glob("content/*/*/*.md"))
     assert len(articles) >= 1
