@@ -10,6 +10,8 @@ import pytest
 from conftest import MakeSite, article, build_site, picture_bytes
 from PIL import Image, PngImagePlugin
 
+from sitegen.errors import BuildFailed
+from sitegen.messages import is_translated
 from sitegen.pictures.metadata import without_metadata
 from sitegen.pictures.variants import process, without_metadata_only
 
@@ -130,6 +132,20 @@ def test_an_authors_photo_is_published_without_its_gps(make_site: MakeSite) -> N
     assert leaked == []
     assert (site / "data/people/ye.jpg").read_bytes() == photo
     assert build_site(site).files_written == 0
+
+
+def test_an_authors_photo_that_is_no_picture_is_an_error_at_its_line_in_the_sites_language(make_site: MakeSite) -> None:
+    site = make_site({
+        "content/tips/2024/a.md": article("爆料", "2024-01-02", body="正文。\n", author="叶安怡"),
+        "data/authors.yaml": "李四:\n  bio: 编辑。\n叶安怡:\n  photo: people/ye.png\n",
+        "data/people/ye.png": b"not a picture",
+    })  # fmt: skip
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site)
+    (error,) = failed.value.errors
+    assert (error.path, error.line, error.field) == ("data/authors.yaml", 3, "叶安怡.photo")
+    assert is_translated(error.message, "zh-CN"), error.message
+    assert "0x" not in error.message
 
 
 def test_a_picture_alone_loses_its_metadata_without_being_decoded_as_process_would_make_it() -> None:

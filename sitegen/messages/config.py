@@ -85,6 +85,7 @@ ZH: tuple[tuple[str, str], ...] = (
     (r"expected a mapping of names to \{bio, photo, slug\}", "应为“姓名: {{bio, photo, slug}}”的映射"),
     (r"a picture under (?P<folder>\S+), such as (?P<example>\S+)", "{folder} 下的图片，例如 {example}"),
     (r"no such file in (?P<folder>\S+)", "{folder} 中没有这个文件"),
+    (r"(?P<file>\S+) cannot be read as a picture \((?P<why>.*)\)", "{file} 无法作为图片读取（{why}）"),
     (r"(?P<file>\S+): no published article names '(?P<name>.*)'", "{file}：没有已发布的文章署名“{name}”"),
     (
         r"tags (?P<names>.+) share one page, (?P<url>\S+): rename one to keep them apart",
