@@ -225,3 +225,17 @@ def test_build_prints_when_the_next_scheduled_article_goes_live(make_site: MakeS
     result = CliRunner().invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 0, result.output
     assert "2999-01-01T08:00:00+08:00" in result.output
+
+
+def test_listings_mark_a_scheduled_article_as_scheduled_and_a_draft_as_draft(make_site: MakeSite) -> None:
+    """`sitegen serve` (and --drafts --future) shows both: a card said 草稿 for an article only scheduled."""
+    site = make_site({
+        "content/towns/later.md": article("定时", "2026-06-01 08:00"),
+        "content/towns/draft.md": article("稿子", "2025-06-01", draft="true"),
+    })  # fmt: skip
+    out = _build(site, drafts=True, future=True)
+    cards = (out / "towns/index.html").read_text(encoding="utf-8").split('class="card-title"')[1:]
+    assert [("定时" in card, "定时发布" in card, "草稿" in card) for card in cards] == [
+        (True, True, False),
+        (False, False, True),
+    ]
