@@ -160,6 +160,15 @@ def test_cleaned_pictures_stay_valid_html() -> None:
     assert html == '<img src="x.png" alt=""><img src="y.png" alt="说明">'
 
 
+def test_a_figure_whose_picture_was_refused_goes_with_its_caption(make_site: MakeSite) -> None:
+    """A data: picture is not allowed in an untrusted column: its figure (a caption of nothing) goes too."""
+    body = "正文。\n\n![现场](data:image/png;base64,iVBORw0KGgo=)\n\n![另一张](x.png)\n\n说明\n"
+    site = make_site({"site.yaml": UNTRUSTED_YAML, "content/tips/a.md": article(body=body), "content/tips/x.png": PNG})
+    html = str(only_article(site).body_html)
+    assert "现场" not in html and "data:" not in html
+    assert html.count("<figure") == html.count("</figure>") == 1 and "另一张" in html
+
+
 @pytest.mark.parametrize("language", ["zh-CN", "en"])
 def test_sitegen_init_marks_the_tips_column_untrusted(tmp_path, language: str) -> None:
     from sitegen.scaffold import init_site

@@ -64,8 +64,12 @@ def _valid_img(match: re.Match[str]) -> str:
     return tag if re.search(r'\salt="', tag) else tag[:-1] + ' alt="">'
 
 
+# a figure left without its picture (its only one was a data: or javascript: URL): a caption of nothing
+_EMPTY_FIGURE = re.compile(r"<figure\b[^>]*>(?:(?!<img\b|<picture\b|</figure>).)*</figure>\n?", re.DOTALL)
+
+
 def _clean(html: str) -> str:
-    return _IMG.sub(_valid_img, _clean_tags(html))
+    return _EMPTY_FIGURE.sub("", _IMG.sub(_valid_img, _clean_tags(html)))
 
 
 def _clean_tags(html: str) -> str:
