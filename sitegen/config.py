@@ -350,13 +350,13 @@ def _editions(
             if key not in EDITION_KEYS:
                 check.add(f"{where}.{key}", "unknown key", f"valid keys: {', '.join(EDITION_KEYS)}")
         language = entry.get("language")
-        if not isinstance(language, str) or not LANGUAGE_TAG.match(language):
+        fine = isinstance(language, str) and LANGUAGE_TAG.match(language) is not None  # every error said, in one run
+        if not fine:
             check.add(f"{where}.language", f"expected a Traditional Chinese tag such as zh-Hant-HK, got {language!r}")
-            continue
-        conversion = entry.get("conversion", DEFAULT_CONVERSION.get(language, "s2t"))
+        conversion = entry.get("conversion", DEFAULT_CONVERSION.get(str(language), "s2t"))
         if conversion not in CONVERSIONS:
             check.add(f"{where}.conversion", f"expected one of {', '.join(CONVERSIONS)}, got {conversion!r}")
-            continue
+            fine = False
         prefix = entry.get("prefix", DEFAULT_EDITION_PREFIX)
         segment = prefix.strip("/") if isinstance(prefix, str) else None
         taken = columns | RESERVED_SLUGS | {e.prefix.rstrip("/") for e in editions}
@@ -366,31 +366,32 @@ def _editions(
                 f"expected one URL segment of lower-case letters, digits and '-', used by no column, got {prefix!r}",
                 "the edition's pages are <prefix>/<the page's own URL>: /zh-hant/ by default",
             )
-            continue
+            fine = False
         own = _phrases(entry, where, check)
-        if own is None:
-            continue
         label = entry.get("label", "繁體")
         source_label = entry.get("source_label", "简体")
         if not all(isinstance(x, str) and x.strip() for x in (label, source_label)):
             check.add(f"{where}.label", f"expected non-empty text, got {label!r} / {source_label!r}")
-            continue
-        editions.append(
-            Edition(language, conversion, segment + "/", label.strip(), source_label.strip(), (*phrases, *own))
-        )
+            fine = False
+        if fine and own is not None and segment is not None:
+            editions.append(
+                Edition(str(language), conversion, segment + "/", label.strip(), source_label.strip(), (*phrases, *own))
+            )
     return tuple(editions)
 
 
 def _phrases(entry: dict[str, Any], where: str, check: _Collector) -> tuple[tuple[str, str], ...] | None:
     """`phrases:` (a mapping, Simplified -> the edition's words) and `keep:` (words never converted)."""
     phrases, keep = entry.get("phrases") or {}, entry.get("keep") or []
-    if not isinstance(phrases, dict) or not all(
+    fine_phrases = isinstance(phrases, dict) and all(
         isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip() for k, v in phrases.items()
-    ):
+    )
+    if not fine_phrases:
         check.add(f"{where}.phrases", f"expected a mapping of texts, 简体: 繁體, got {phrases!r}")
-        return None
     if not isinstance(keep, list) or not all(isinstance(word, str) and word.strip() for word in keep):
         check.add(f"{where}.keep", f"expected a list of names kept as written, got {keep!r}")
+        return None
+    if not fine_phrases:
         return None
     return tuple((word.strip(), word.strip()) for word in keep) + tuple(
         (k.strip(), v.strip()) for k, v in phrases.items()

@@ -61,6 +61,18 @@ def test_a_bad_edition_is_an_error_naming_its_key(editions: str, field: str, fou
     assert all(e.path == "site.yaml" and e.line for e in caught.value.errors)
 
 
+def test_every_error_of_an_edition_is_said_in_one_run() -> None:
+    """An editor fixes them all at once: not one a run (each check stopped the entry at its first error)."""
+    entry = "editions:\n  - language: zh-CN\n    conversion: t2s\n    prefix: towns\n    phrases: [a]\n    keep: 叶\n"
+    entry += "    label: ''\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config(SITE_YAML + entry)
+    fields = sorted(e.field or "" for e in caught.value.errors)
+    assert fields == sorted(f"editions[0].{key}" for key in ("language", "conversion", "prefix", "phrases", "keep",
+                                                             "label"))  # fmt: skip
+    assert all(e.line for e in caught.value.errors)
+
+
 def test_the_dictionary_file_and_site_yaml_phrases_are_both_used(make_site: MakeSite) -> None:
     yaml = SITE_YAML + "editions:\n  - language: zh-Hant-HK\n    phrases: {云吞面: 雲吞麵}\n    keep: [叶安怡]\n"
     site = make_site({"site.yaml": yaml, "data/opencc.txt": "# 注释\n桃花里\n钟楚红\t鍾楚紅  # 人名\n\n"})
