@@ -49,6 +49,7 @@ class _Collector:
 
     def add(self, key: str, message: str, hint: str = "", line: int | None = None) -> None:
         top, _, rest = key.split(".")[0].partition("[")
+        line = line or self.doc.nested_lines.get(key)  # `filings.icp`, `editions[0].prefix`: that key's own line
         if line is None and rest[:-1].isdigit():  # `columns[2]...`: the line of that entry, not of `columns:`
             line = self.doc.item_line(top, int(rest[:-1]))
         self.errors.append(ContentError(CONFIG_FILE, line or self.doc.line_of(top), key, message, hint))

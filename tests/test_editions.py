@@ -70,7 +70,10 @@ def test_every_error_of_an_edition_is_said_in_one_run() -> None:
     fields = sorted(e.field or "" for e in caught.value.errors)
     assert fields == sorted(f"editions[0].{key}" for key in ("language", "conversion", "prefix", "phrases", "keep",
                                                              "label"))  # fmt: skip
-    assert all(e.line for e in caught.value.errors)
+    lines = {(e.field or "").rpartition(".")[2]: e.line for e in caught.value.errors}
+    first = SITE_YAML.count("\n") + 2  # the line of `- language:`
+    assert lines == {"language": first, "conversion": first + 1, "prefix": first + 2, "phrases": first + 3,
+                     "keep": first + 4, "label": first + 5}  # each key's own line  # fmt: skip
 
 
 def test_the_dictionary_file_and_site_yaml_phrases_are_both_used(make_site: MakeSite) -> None:

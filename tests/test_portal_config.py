@@ -78,7 +78,7 @@ def test_every_filing_is_read_and_the_police_number_gives_the_link_code() -> Non
 )
 def test_a_filing_of_the_wrong_shape_is_an_error_naming_the_key(entry: str, key: str) -> None:
     (message,) = errors(f"filings:\n  {entry}\n")
-    assert message.startswith(f"site.yaml:6: {key}: "), message  # the line of `filings:`
+    assert message.startswith(f"site.yaml:7: {key}: "), message  # the key's own line, not the line of `filings:`
 
 
 def test_filings_must_be_a_mapping() -> None:

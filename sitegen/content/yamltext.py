@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -46,6 +47,7 @@ class YamlDocument:
     key_lines: dict[str, int]  # 1-based line of each top-level key (the last, whose value is kept), in the text
     item_lines: dict[str, tuple[int, ...]]  # for top-level lists: the line of each item
     duplicates: tuple[Duplicate, ...] = ()  # keys written twice in one mapping, at any depth, by line
+    nested_lines: Mapping[str, int] = field(default_factory=dict)  # keys one level down: `filings.icp`, `a[0].b`
 
     def line_of(self, key: str, default: int = 1) -> int:
         return self.key_lines.get(key, default)
@@ -83,6 +85,7 @@ def parse_yaml(text: str) -> YamlDocument:
         loader.dispose()
     key_lines: dict[str, int] = {}
     item_lines: dict[str, tuple[int, ...]] = {}
+    nested: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
@@ -90,9 +93,19 @@ def parse_yaml(text: str) -> YamlDocument:
                 key_lines[key] = key_node.start_mark.line + 1  # a key written twice: the last, as its value
                 if isinstance(value_node, yaml.SequenceNode):
                     item_lines[key] = tuple(item.start_mark.line + 1 for item in value_node.value)
+                    for index, item in enumerate(value_node.value):
+                        nested.update(_key_lines(item, f"{key}[{index}]."))
                 else:
                     item_lines.pop(key, None)
-    return YamlDocument(data, key_lines, item_lines, duplicates)
+                    nested.update(_key_lines(value_node, f"{key}."))
+    return YamlDocument(data, key_lines, item_lines, duplicates, nested)
+
+
+def _key_lines(node: yaml.Node, prefix: str) -> dict[str, int]:
+    """The line of each key of a mapping node, named `<prefix><key>`; none for other nodes."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {f"{prefix}{k.value}": k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _strip_controls(root: yaml.Node) -> tuple[Duplicate, ...]:
