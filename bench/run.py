@@ -17,14 +17,15 @@ process:
 
 The three cold builds are interleaved run by run (their order rotated), so that the sitegen/Hugo ratio compares
 builds made under the same machine load. Before each timed run the page cache is flushed to disk (`sync`), so one
-run's writes do not land in the next one's time. Before each cold build, CI path and Hugo run the page cache is also
-dropped (`/proc/sys/vm/drop_caches`, as root; `--keep-page-cache` not to): every one starts as on a fresh CI
-machine. Without it, whichever build follows the removal of the last run's output (tens of thousands of files)
-pays for it: ext4 looks at every recently freed inode whose table block is still cached before it allocates a new
-one (`recently_deleted` in fs/ext4/ialloc.c). On this machine that made creating 16,000 folders with a file each
-take 15-27 s of system time instead of 1.3-2 s (`perf record -a`: 60% of a CI-path build's CPU in it), so the CI
-path's ratio to Hugo swung between 0.7x and 2.3x from one run to the next. The rebuilds keep the cache: they model
-a newsroom's own machine.
+run's writes do not land in the next one's time. Before each cold build, CI path and Hugo run, once the last run's
+output is removed, the page cache is also dropped (`/proc/sys/vm/drop_caches`, as root; `--keep-page-cache` not to):
+every one starts as on a fresh CI machine, where the checkout (and the restored cache) are then written, so in the
+page cache as CI has them, and the cold builds read their corpus from disk. Without it, whichever build follows the
+removal of the last run's output (tens of thousands of files) pays for it: ext4 looks at every recently freed inode
+whose table block is still cached before it allocates a new one (`recently_deleted` in fs/ext4/ialloc.c). On this
+machine that made creating 16,000 folders with a file each take 15-27 s of system time instead of 1.3-2 s (`perf
+record -a`: 60% of a CI-path build's CPU in it), so the CI path's ratio to Hugo swung between 0.7x and 2.3x from one
+run to the next. The rebuilds keep the cache: they model a newsroom's own machine.
 
 Memory: "peak MB" is the peak of the sum of PSS (proportional set size) over the build's process tree, sampled every
 200 ms from /proc (sitegen forks its render workers; PSS counts their shared copy-on-write pages once).
@@ -141,12 +142,9 @@ def drop_page_cache() -> None:
     DROP_CACHES.write_text("3\n")
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None, cold_cache: bool = False) -> Sample:
-    """Run cmd to completion: wall time, CPU time, peak memory. Raises on a non-zero exit. `cold_cache`: the page
-    cache dropped first."""
+def run_measured(cmd: list[str], cwd: Path | None = None) -> Sample:
+    """Run cmd to completion: wall time, CPU time, peak memory. Raises on a non-zero exit."""
     os.sync()
-    if cold_cache:
-        drop_page_cache()
     load = os.getloadavg()[0]
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"sitegen-bench-{os.getpid()}.log"
     peak = [0]
@@ -376,9 +374,11 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, base: Path, hugo: Pa
         order = kinds[i % len(kinds) :] + kinds[: i % len(kinds)]
         for name, cmd, clean in order:
             rm(*clean)
+            if args.drop_page_cache:
+                drop_page_cache()  # then a CI checkout and its restored cache are written, as CI writes them
             if name in prepare:
                 prepare[name]()  # type: ignore[operator]
-            s = run_measured(cmd, cold_cache=args.drop_page_cache)
+            s = run_measured(cmd)
             samples[name].append(s)
             print(
                 f"  run {i + 1} {name:<14} {s.seconds:7.2f} s  cpu {s.cpu:6.2f} s  peak {s.tree_mb:6.0f} MB  "
