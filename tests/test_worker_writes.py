@@ -139,6 +139,19 @@ def test_a_worker_write_that_fails_returns_none_and_leaves_the_rest(tmp_path: Pa
     assert stat == (written.stat().st_mtime_ns, 3)  # what the output record keeps: no stat of its own
 
 
+def test_a_worker_write_makes_missing_folders_and_replaces_a_longer_file(tmp_path: Path) -> None:
+    folder = os.path.join(tmp_path, "")
+    deep = tmp_path / "towns" / "2022" / "12" / "junhe" / "index.html"
+    assert staging.write_in_worker(folder, "towns/2022/12/junhe/index.html", b"first, longer") is not None
+    assert staging.write_in_worker(folder, "towns/2022/12/junhe/index.html", b"second") == (
+        deep.stat().st_mtime_ns,
+        6,
+    )
+    assert deep.read_bytes() == b"second"  # truncated, not written over the old bytes
+    assert staging.write_in_worker(folder, "towns/2022/12/other/index.html", b"") is not None  # its parent is there
+    assert (tmp_path / "towns" / "2022" / "12" / "other" / "index.html").read_bytes() == b""
+
+
 def test_a_build_that_fails_stops_its_workers_before_it_returns(
     site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

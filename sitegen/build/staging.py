@@ -163,23 +163,42 @@ def walk(root: Path) -> Iterator[str]:
             yield (Path(folder) / name).relative_to(root).as_posix()
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _write(file: OutputFile, target: str, folders: set[str]) -> WrittenStat:
-    """Write one file; its (mtime_ns, size) once written, which the output record keeps (no stat of its own)."""
+    """Write one file; its (mtime_ns, size) once written, which the output record keeps (no stat of its own). With
+    plain system calls: a file object costs three more per file (a stat, a terminal check and a seek) and makedirs a
+    stat of the parent, 17,000 times in a cold build or on the CI path."""
     folder = os.path.dirname(target)
     if folder not in folders:
-        os.makedirs(folder, exist_ok=True)
+        _make_folder(folder)
         folders.add(folder)
     if file.data is not None:
-        with open(target, "wb") as out:
-            out.write(file.data)
-            out.flush()  # every write is made before the stat: closing changes no time stamp
-            stat = os.fstat(out.fileno())
+        handle = os.open(target, _NEW_FILE, 0o666)
+        try:
+            data = memoryview(file.data)
+            while data:
+                data = data[os.write(handle, data) :]
+            stat = os.fstat(handle)  # every write is made before the stat: closing changes no time stamp
+        finally:
+            os.close(handle)
     elif file.copy_from is not None:
         shutil.copyfile(file.copy_from, target)
         stat = os.stat(target)
     else:
         raise FileNotFoundError(f"{file.path} was to be kept from the last build, but it is gone")
     return stat.st_mtime_ns, stat.st_size
+
+
+def _make_folder(folder: str) -> None:
+    """The folder of a page (its parent is most often there already); an existing one is left as it is."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass  # a file in its place is refused by the open that follows
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def _unchanged(existing: Path, file: OutputFile) -> bool:
