@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from output_support import builds_of, litter
 
-from sitegen.build import generations
+from sitegen.build import generations, recycle
 from sitegen.build.output import MARKER, write_site
 from sitegen.build.recycle import RECORD_SUFFIX
 from sitegen.model import OutputFile
@@ -129,3 +129,37 @@ def test_a_build_with_a_record_knows_the_shown_files_without_walking_them(
     report = write_site(files({"a": "三", "b/index.html": "乙"}), out)
     assert report.removed == 1 and shown_files(out) == encoded({"a": "三", "b/index.html": "乙"})
     assert litter(out) == []
+
+
+def test_clear_way_removes_a_file_or_link_where_a_folder_is_needed_and_makes_the_folders(tmp_path: Path) -> None:
+    root, outside = tmp_path / "build", tmp_path / "outside"
+    (root / "towns").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "keep.html").write_text("not the build's", encoding="utf-8")
+    (root / "a").write_text("a file where a folder is needed", encoding="utf-8")
+    (root / "towns" / "link").symlink_to(outside)
+    folders: set[str] = set()
+    recycle.clear_way(root, "a/b/index.html", folders)
+    recycle.clear_way(root, "towns/link/index.html", folders)
+    assert (root / "a" / "b").is_dir() and not (root / "a" / "b" / "index.html").exists()
+    assert (root / "towns" / "link").is_dir() and not (root / "towns" / "link").is_symlink()
+    assert (outside / "keep.html").read_text(encoding="utf-8") == "not the build's"  # the link was not followed
+    assert {os.path.join(root, "a", "b"), os.path.join(root, "towns", "link")} <= folders
+
+
+def test_clear_way_removes_what_stands_at_the_path_and_leaves_its_other_links(tmp_path: Path) -> None:
+    root, shown = tmp_path / "build", tmp_path / "shown"
+    (root / "tags" / "old" / "deep").mkdir(parents=True)
+    (root / "tags" / "old" / "deep" / "index.html").write_text("x", encoding="utf-8")
+    (root / "towns").mkdir()
+    shown.mkdir()
+    (shown / "index.html").write_text("the shown build's page", encoding="utf-8")
+    os.link(shown / "index.html", root / "towns" / "index.html")
+    folders: set[str] = set()
+    recycle.clear_way(root, "tags/old", folders)  # a folder where the new build has a file
+    recycle.clear_way(root, "towns/index.html", folders)  # a hard link of the shown build's file
+    recycle.clear_way(root, "towns/new/index.html", folders)  # nothing there yet
+    assert not (root / "tags" / "old").exists() and (root / "tags").is_dir()
+    assert not (root / "towns" / "index.html").exists()
+    assert (shown / "index.html").read_text(encoding="utf-8") == "the shown build's page"
+    assert (root / "towns" / "new").is_dir()

@@ -106,8 +106,7 @@ def _stage_one(
     target = root + file.path
     try:
         if recycled:
-            clear_way(staging, file.path)
-            folders.add(os.path.dirname(target))
+            clear_way(staging, file.path, folders)
         return _write(file, target, folders)
     except OSError as exc:
         if disk_errno(exc) is None:
