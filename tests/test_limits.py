@@ -23,6 +23,7 @@ from sitegen.content.articles import MAX_SOURCE_BYTES
 from sitegen.content.frontmatter import MAX_FRONT_MATTER_BYTES, MAX_LIST_ITEMS
 from sitegen.content.limits import MAX_HTML_DEPTH, MAX_NESTING, MAX_RUN_CHARS, run_cost
 from sitegen.content.markup import MarkdownRenderer, Picture, Targets
+from sitegen.content.sourcefile import read_limited
 from sitegen.errors import BuildFailed
 
 HEAD = "---\ntitle: 大文章\ndate: 2024-01-02\n"
@@ -245,3 +246,18 @@ def test_closed_tags_cost_nothing_however_long() -> None:
 def test_the_quick_zero_cost_check_prices_as_the_bracket_count_does(text: str, openers: str) -> None:
     # a text without an opener is priced 0 at once; any text is priced as counting its brackets prices it
     assert run_cost(text, openers) == limits._priced(text, openers)
+
+
+@pytest.mark.parametrize("size", [0, 5, 65_536, 200_001])
+def test_read_limited_gives_a_file_up_to_its_limit(tmp_path: Path, size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    (tmp_path / "a.md").write_bytes(data)
+    assert read_limited(tmp_path / "a.md", 1_000_000) == data
+    assert read_limited(tmp_path / "a.md", 70_000) == data[:70_000]  # one byte over a limit says "too large"
+
+
+def test_read_limited_refuses_a_folder_and_a_missing_file_as_open_does(tmp_path: Path) -> None:
+    with pytest.raises(IsADirectoryError):
+        read_limited(tmp_path, 10)
+    with pytest.raises(FileNotFoundError):
+        read_limited(tmp_path / "gone.md", 10)

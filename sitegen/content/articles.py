@@ -14,6 +14,7 @@ from sitegen import toolchain
 from sitegen.content.frontmatter import FrontMatter, SourceText, read_body
 from sitegen.content.links import rewrite
 from sitegen.content.markup import MarkdownRenderer, MarkupError, Picture, Rendered, Targets
+from sitegen.content.sourcefile import read_limited
 from sitegen.content.text import character_count, reading_minutes, summarize
 from sitegen.errors import ContentError, printable
 from sitegen.model import Article, Body, Config, Image
@@ -55,8 +56,7 @@ def read_source(
 ) -> Source | list[ContentError]:
     """Read and parse one source; `previous` (the same file in an earlier build) is reused when unchanged."""
     try:
-        with (site_dir / relative).open("rb") as file:
-            raw = file.read(MAX_SOURCE_BYTES + 1)
+        raw = read_limited(site_dir / relative, MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         return [ContentError(relative, None, None, f"cannot be read: {exc.strerror}")]
     if len(raw) > MAX_SOURCE_BYTES:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Flawed, Source, read_source, render_article
 from sitegen.content.markup import MarkdownRenderer
-from sitegen.content.sourcefile import decode, split
+from sitegen.content.sourcefile import decode, read_limited, split
 from sitegen.errors import ContentError
 from sitegen.model import Article, Body, Config
 from sitegen.pictures.resolve import Pictures, markdown_picture_srcs
@@ -43,8 +43,7 @@ def with_body(site_dir: Path, source: Source) -> Source | list[ContentError]:
     """`source` with its body read again; an error when its file is no longer the one read (edited meanwhile: the
     next build reads it anew)."""
     try:
-        with (site_dir / source.path).open("rb") as file:
-            raw = file.read(MAX_SOURCE_BYTES + 1)
+        raw = read_limited(site_dir / source.path, MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         return [ContentError(source.path, None, None, f"cannot be read: {exc.strerror}")]
     if hashlib.sha1(raw).hexdigest() != source.digest:

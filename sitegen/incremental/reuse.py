@@ -26,13 +26,13 @@ from collections.abc import Callable, Collection, Container, Iterable, Mapping
 from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
+from sitegen.content.sourcefile import read_limited
 from sitegen.incremental.articles import ArticleStore, FileStat
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.edits import links_into, moved_urls
 from sitegen.model import Article
 from sitegen.stamps import stamp
 
-_CHUNK = 1 << 16  # a source is a few kilobytes: one read, most of the time
 _FEW_SOURCES = 64  # up to this many sources read as text, their bodies are looked up one by one, not all listed
 
 
@@ -90,23 +90,9 @@ class ArticleReuse:
         """The SHA-1 of the source's bytes (up to MAX_SOURCE_BYTES + 1, as read_source reads them), read with plain
         system calls: a buffered file object per source cost half again as much (10,000 sources of a checkout)."""
         try:
-            handle = os.open(os.path.join(self.root, relative), os.O_RDONLY)
+            return hashlib.sha1(read_limited(os.path.join(self.root, relative), MAX_SOURCE_BYTES + 1)).hexdigest()
         except OSError:
             return None  # read again as a source, which reports the error
-        digest = hashlib.sha1()
-        left = MAX_SOURCE_BYTES + 1
-        try:
-            while left > 0:
-                chunk = os.read(handle, min(left, _CHUNK))
-                if not chunk:
-                    break
-                digest.update(chunk)
-                left -= len(chunk)
-        except OSError:
-            return None
-        finally:
-            os.close(handle)
-        return digest.hexdigest()
 
     def file_stat(self, stat: os.stat_result, digest: str) -> FileStat:
         """A file changed within the file system's time stamp granularity of now could change again without its time
