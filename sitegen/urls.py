@@ -176,14 +176,16 @@ def relative_depth(from_url: str, folders: tuple[str, ...]) -> tuple[int, int]:
 
 def _relative_path(from_parts: tuple[str, ...], path: str) -> str:
     """Segment arithmetic, not posixpath.relpath: site-relative paths hold no '.' or '..' (a hot path)."""
-    to_parts = path.split("/")
-    common = 0
-    if from_parts and from_parts[0] == to_parts[0]:  # most links share no folder with the page: no loop
+    if from_parts and path.partition("/")[0] == from_parts[0]:
+        to_parts = path.split("/")
+        common = 0
         for mine, theirs in zip(from_parts, to_parts[:-1], strict=False):
             if mine != theirs:
                 break
             common += 1
-    rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+        rel = "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+    else:  # most links share no folder with the page: the path as it is, below as many ../ as the page is deep
+        rel = "../" * len(from_parts) + path
     return _quoted(rel) if rel else "./"
 
 
