@@ -906,7 +906,7 @@ def main() -> int:
         dest="drop_page_cache",
         action="store_false",
         help="do not drop the page cache (and read the inputs back) before the cold, CI-path and Hugo runs; it is "
-        "when writable: root (see the docstring)",
+        "dropped when /proc/sys/vm/drop_caches is writable: as root (see the docstring)",
     )
     ap.add_argument("--jobs", type=int, default=None, help="sitegen --jobs [sitegen's default: the cores]")
     ap.add_argument("--chart", type=Path, default=REPO / "bench" / "growth.svg")
