@@ -177,3 +177,13 @@ def test_get_many_reads_bodies_in_batches_from_disk_and_memory(tmp_path: Path) -
     assert found["k2499"] == Body("<p>2499</p>", "2499") and found["pending"].search_text == "p"
     with pytest.raises(KeyError):
         store.get_many(["k1", "missing"])
+
+
+def test_a_body_checksum_tells_a_changed_character_in_either_text_and_where_they_meet() -> None:
+    from sitegen.incremental.bodies import _checksum
+
+    base = _checksum("<p>均禾街道</p>", "均禾街道")
+    assert _checksum("<p>均禾街道</p>", "均禾街道") == base
+    assert _checksum("<p>均和街道</p>", "均禾街道") != base
+    assert _checksum("<p>均禾街道</p>", "均和街道") != base
+    assert _checksum("ab", "c") != _checksum("a", "bc")
