@@ -241,6 +241,7 @@ WRITERS = {
     "build.faults": "the fault-injection tests' marker that a build waits at a fault point (never outside the tests)",
     "incremental.cache": "the build cache's index (build.pickle), naming every store's part",
     "incremental.articles": "the article store's shards (articles-*.pickle)",
+    "incremental.picturetable": "the shards' pictures, saved once (pictures-*.pickle)",
     "incremental.searchrecord": "the search indexes' states (search*.pickle)",
     "incremental.bodies": "the body store (SQLite)",
     "incremental.pages": "the page store (SQLite)",

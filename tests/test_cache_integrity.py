@@ -112,14 +112,15 @@ def test_meta_json_naming_a_file_outside_its_entry_is_dropped_and_the_entry_made
     assert secret.read_bytes() == SECRET
 
 
-def _rewrite_shards(site: Path, change) -> list[Path]:
-    shards = sorted(cache(site).glob("articles-*.pickle"))
-    for shard in shards:
-        with shard.open("rb") as handle:
-            items = SafeUnpickler(handle).load()
-        with shard.open("wb") as handle:
-            dump_sealed(handle, [change(item) for item in items])
-    return shards
+def _rewrite_pictures(site: Path, change) -> list[Path]:
+    """Each picture of the shards' table changed by `change`, under its key (as a forged cache would): the shards,
+    which name the pictures by key, are left as they were and returned."""
+    (table,) = cache(site).glob("pictures-*.pickle")
+    with table.open("rb") as handle:
+        pictures = SafeUnpickler(handle).load()
+    with table.open("wb") as handle:
+        dump_sealed(handle, {key: change(picture) for key, picture in pictures.items()})
+    return sorted(cache(site).glob("articles-*.pickle"))
 
 
 @pytest.mark.parametrize("where", ["absolute", "climbing", "as text"])
@@ -135,14 +136,11 @@ def test_a_pickled_article_naming_a_picture_outside_the_site_is_dropped(tmp_path
     if where == "as text":  # a str where a Path belongs: copied all the same, were it not refused
         target = str(secret)
 
-    def poison(item):
-        if not item.images:
-            return item
-        image = item.images[0]
+    def poison(image):
         variants = tuple(dataclasses.replace(v, file=target) for v in image.variants)
-        return dataclasses.replace(item, images=(dataclasses.replace(image, source_file=target, variants=variants),))
+        return dataclasses.replace(image, source_file=target, variants=variants)
 
-    shards = _rewrite_shards(site, poison)
+    shards = _rewrite_pictures(site, poison)
     drop_output(tmp_path)
     report = build(site, options(tmp_path))
     assert any(warned(report, shard) for shard in shards), report.cache_warnings
@@ -283,6 +281,9 @@ DAMAGE = {
     "article shard truncated": (_first("articles-*.pickle"), _truncate),
     "article shard garbage": (_first("articles-*.pickle"), _garbage),
     "article shard, a tag changed": (lambda site: _holding(site, "党建"), _change_text("党建", "觉醒")),
+    "picture table truncated": (_first("pictures-*.pickle"), _truncate),
+    "picture table garbage": (_first("pictures-*.pickle"), _garbage),
+    "picture table, one byte changed": (_first("pictures-*.pickle"), _flip_middle),
     "build index, one byte changed": (lambda site: cache(site) / CACHE_FILE, _flip_middle),
     "search state, one byte changed": (lambda site: cache(site) / SEARCH_FILE, _flip_middle),
     "body store garbage": (lambda site: cache(site) / BODIES_FILE, _garbage),

@@ -37,10 +37,11 @@ def static_files(
     known = memo if memo is not None else {}
     current = {}
     copies: dict[str, Path] = {}  # most pictures are shown by many articles: one OutputFile per picture file
+    by_picture: dict[int, tuple[Image, list[tuple[str, Path]]]] = {}  # the articles share their picture objects
     for article in articles:
         remembered = known.get(article.source_path)
         if remembered is None or remembered[0] is not article:
-            remembered = (article, _picture_files(article))
+            remembered = (article, _picture_files(article, by_picture))
         current[article.source_path] = remembered
         copies.update(remembered[1])
     for url, file in copies.items():
@@ -54,21 +55,34 @@ def static_files(
     return tuple(files[path] for path in sorted(files))
 
 
-def _picture_files(article: Article) -> tuple[tuple[str, Path], ...]:
+def _picture_files(
+    article: Article, by_picture: dict[int, tuple[Image, list[tuple[str, Path]]]]
+) -> tuple[tuple[str, Path], ...]:
     """(site-relative URL, file) of each picture the article shows as it is, its variants and its thumbnail
-    (Image.files, without a tuple made per picture and thumbnail; asked of every article of every build)."""
+    (Image.files; asked of every article of every build): each picture object walked once (`by_picture`, by id,
+    the object kept so that its id stays its own)."""
+    found: list[tuple[str, Path]] = []
+    for picture in (*article.images, *article.unplaced_images):
+        known = by_picture.get(id(picture))
+        if known is None or known[0] is not picture:
+            known = by_picture[id(picture)] = (picture, _files_of(picture))
+        found.extend(known[1])
+    return tuple(found)
+
+
+def _files_of(picture: Image) -> list[tuple[str, Path]]:
+    """Walked in place, without a tuple made per picture and thumbnail."""
     found: list[tuple[str, Path]] = []
     append = found.append
-    for picture in (*article.images, *article.unplaced_images):
-        image: Image | None = picture
-        while image is not None:
-            if image.source_file is not None:
-                append((image.url, image.published or image.source_file))
-            for variant in image.variants:
-                if variant.file is not None:
-                    append((variant.url, variant.file))
-            image = image.thumb
-    return tuple(found)
+    image: Image | None = picture
+    while image is not None:
+        if image.source_file is not None:
+            append((image.url, image.published or image.source_file))
+        for variant in image.variants:
+            if variant.file is not None:
+                append((variant.url, variant.file))
+        image = image.thumb
+    return found
 
 
 def _without_metadata(images: ImageStore, path: Path) -> Path:

@@ -7,7 +7,8 @@ sitegen.render.keys) is kept so that the next build walks only the articles that
 
 On disk the articles are saved in shards, by their path (`articles-NN-<digest>.pickle`): a file named by a digest
 of what it holds is written only when that changed, so a rebuild after one edit writes one shard, not every article
-again. The build cache's index (sitegen.incremental.cache) names the shards of the last build.
+again. Their pictures are saved once, in a table the shards name them from (sitegen.incremental.picturetable). The
+build cache's index (sitegen.incremental.cache) names the shards and the table of the last build.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from typing import Any
 from sitegen.cachenotes import damaged, dropped, outside
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
-from sitegen.incremental.pickles import READ_ERRORS, dump_sealed, load_sealed, register
+from sitegen.incremental.pickles import READ_ERRORS, ShardUnpickler, dump_sealed, load_sealed, register, shard_pickler
+from sitegen.incremental.picturetable import TABLE_NAME, PictureKeys, load_table, pictures_of, save_table, table_of
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.relocate import Relocations, moved, relocated, root_prefixes
 from sitegen.model import Article, Image
@@ -34,7 +36,7 @@ ARTICLE_SHARDS = 64
 _SHARD_NAME = re.compile(r"articles-[0-9]{2}-[0-9a-f]{16}\.pickle")
 _DIGEST = re.compile(r"[0-9a-f]{40}")
 # this store's part of the build cache's index, and the type of each
-INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict, "roots": list}
+INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict, "roots": list, "pictures": str}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,7 @@ class ArticleStore:
     shapes: dict[str, str] = field(default_factory=dict)
     bases: dict[str, tuple[Article, str]] = field(default_factory=dict)
     keep_sources: bool = True  # sitegen serve re-reads touched files; a build on disk ends before that matters
+    picture_keys: PictureKeys = field(default_factory=PictureKeys)  # the pictures' keys in the shards' table
     reused: int = 0  # articles this build took from the store
     changed: bool = False  # whether the disk copy needs writing
 
@@ -109,7 +112,7 @@ class ArticleStore:
     @classmethod
     def from_index(cls, index: dict[str, Any], places: Places, shards: ShardFolder, bodies: BodyStore) -> ArticleStore:
         """The store an index describes: its shards' articles, and the stats and shapes of the paths that pass."""
-        by_path = shards.load(index["articles"], index["roots"])
+        by_path = shards.load(index["articles"], index["roots"], index["pictures"])
         shapes = {path: d for path, d in places.relative(index["shapes"]).items() if _DIGEST.fullmatch(str(d))}
         return cls(
             stats=_file_stats(places, index["stats"]),
@@ -118,11 +121,15 @@ class ArticleStore:
             shapes=shapes,
             bases={path: (by_path[path], digest) for path, digest in shapes.items() if path in by_path},
             keep_sources=False,
+            picture_keys=shards.keys,
             changed=shards.relocated > 0,  # saved again: shards naming this build's folders
         )
 
-    def index_part(self, shard_names: dict[int, str], roots: tuple[str, ...]) -> dict[str, Any]:
-        return {"stats": self.stats, "articles": shard_names, "shapes": self.shapes, "roots": list(roots)}
+    def index_part(self, shard_names: dict[int, str], roots: tuple[str, ...], table: str) -> dict[str, Any]:
+        return {
+            "stats": self.stats, "articles": shard_names, "shapes": self.shapes, "roots": list(roots),
+            "pictures": table,
+        }  # fmt: skip
 
 
 @dataclass
@@ -136,17 +143,22 @@ class ShardFolder:
     pictures: tuple[Path, ...] = ()
     write: bool = True
     relocated: int = field(default=0, init=False)  # articles whose picture folders moved (incremental.relocate)
+    keys: PictureKeys = field(default_factory=PictureKeys, init=False)  # of the pictures read back
 
     @property
     def roots(self) -> tuple[str, ...]:
         return root_prefixes(self.pictures)
 
-    def load(self, shards: dict[Any, Any], saved_roots: list[Any]) -> dict[str, Article]:
+    def load(self, shards: dict[Any, Any], saved_roots: list[Any], table_name: object) -> dict[str, Article]:
         """The articles of every readable shard; a damaged shard (removed, so that this build writes it anew), or an
-        article naming a file where no picture may be, is dropped with a warning (its articles are rendered again).
-        `saved_roots`: the picture folders the shards were saved with; a file under one of them is renamed under
-        the same folder of this build."""
+        article naming a file where no picture may be, is dropped with a warning (its articles are rendered again);
+        without its picture table no shard can be read. `saved_roots`: the picture folders the shards were saved
+        with; a file under one of them is renamed under the same folder of this build."""
         articles: dict[str, Article] = {}
+        table = load_table(self.folder, table_name, self.index_file, self.warnings, self.write)
+        if table is None:
+            return articles
+        self.keys.learn(table)
         roots = folder_prefixes(self.pictures)
         placement = _Placement(roots)
 
@@ -156,7 +168,7 @@ class ShardFolder:
             if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
                 self.warnings.append(dropped(str(self.index_file), outside(repr(name))))
                 continue
-            items = self._read(name)
+            items = self._read(name, table)
             strays: list[object] = []
             for item in items:
                 if renames:
@@ -173,11 +185,11 @@ class ShardFolder:
                 self.warnings.append(dropped(str(self.folder / name), outside(f"{strays[0]} ({len(strays)} articles)")))
         return articles
 
-    def _read(self, name: str) -> list[Article]:
-        """A shard's articles; none when it is damaged (then said, and removed)."""
+    def _read(self, name: str, table: dict[str, Image]) -> list[Article]:
+        """A shard's articles, their pictures from `table`; none when it is damaged (then said, and removed)."""
         try:
             with (self.folder / name).open("rb") as handle:
-                items = load_sealed(handle)
+                items = load_sealed(handle, lambda data: ShardUnpickler(data, table))
             if not isinstance(items, list) or not all(type(item) is Article for item in items):
                 raise ValueError("not articles")
         except READ_ERRORS as exc:
@@ -188,33 +200,39 @@ class ShardFolder:
             return []
         return items
 
-    def save(self, articles: dict[str, Article]) -> dict[int, str]:
-        """Write the shards that changed; the names of every shard, by number."""
+    def save(self, articles: dict[str, Article], keys: PictureKeys) -> tuple[dict[int, str], str]:
+        """Write the picture table and the shards that changed; the names of every shard, by number, and the
+        table's."""
+        table = save_table(self.folder, table_of(articles.values(), keys))
+        references = {id(picture): key for picture, key in keys.by_id.values()}
+        pickler = shard_pickler(references)
         shards: dict[int, list[Article]] = {}
         for path in sorted(articles):
             shards.setdefault(zlib.crc32(path.encode()) % ARTICLE_SHARDS, []).append(articles[path])
         names = {}
         for shard, items in sorted(shards.items()):
-            # what an article's cached form depends on: its fingerprint, and the build's clock and zone (see load)
-            # and the picture folders its articles name, which the index states for all its shards
+            # what an article's cached form depends on: its fingerprint (which covers its pictures' bytes, and so
+            # their keys), and the build's clock and zone (see load) and the picture folders its articles name,
+            # which the index states for all its shards
             shape = [self.roots, *((a.source_path, a.fingerprint, a.future, a.date.isoformat()) for a in items)]
             name = names[shard] = f"articles-{shard:02}-{hashlib.sha1(repr(shape).encode()).hexdigest()[:16]}.pickle"
             if not (self.folder / name).is_file():
                 temporary = self.folder / f".{name}.{os.getpid()}"
                 try:
                     with temporary.open("wb") as handle:
-                        dump_sealed(handle, items)
+                        dump_sealed(handle, items, pickler)
                 except BaseException:
                     temporary.unlink(missing_ok=True)
                     raise
                 os.replace(temporary, self.folder / name)
-        return names
+        return names, table
 
     def remove_others(self, names: Iterable[str]) -> None:
-        """Remove the shards of earlier builds (after the index that names the new ones is in place)."""
+        """Remove the shards and picture tables of earlier builds (after the index naming the new ones is in
+        place)."""
         kept = set(names)
-        for stale in self.folder.glob("articles-*.pickle"):
-            if stale.name not in kept:
+        for stale in (*self.folder.glob("articles-*.pickle"), *self.folder.glob("pictures-*.pickle")):
+            if stale.name not in kept and (stale.name.startswith("articles-") or TABLE_NAME.fullmatch(stale.name)):
                 stale.unlink(missing_ok=True)
 
 
@@ -234,6 +252,7 @@ class _Placement:
     def __init__(self, roots: tuple[str, ...]) -> None:
         self.roots = roots
         self.known: dict[int, tuple[object, bool]] = {}  # by id: (the object, kept so its id stays its own; stray)
+        self.pictures: dict[int, tuple[Image, object | None]] = {}  # by id: (the picture, its first stray file)
 
     def stray(self, file: object) -> bool:
         known = self.known.get(id(file))
@@ -244,18 +263,27 @@ class _Placement:
         return verdict
 
     def first_stray(self, article: Article) -> object | None:
-        """The first file of the article's pictures (as `Image.paths` lists them) that is out of place, or None:
-        walked in place, without a list per picture (asked of every article the cache reads back)."""
+        """The first file of the article's pictures (as `Image.paths` lists them) that is out of place, or None
+        (asked of every article the cache reads back: each picture, shared by many, walked once)."""
+        for picture in pictures_of(article):
+            known = self.pictures.get(id(picture))
+            if known is None or known[0] is not picture:
+                known = self.pictures[id(picture)] = (picture, self._first_stray_in(picture))
+            if known[1] is not None:
+                return known[1]
+        return None
+
+    def _first_stray_in(self, picture: Image) -> object | None:
+        """Walked in place, without a list per picture."""
         stray = self.stray
-        for picture in (*article.images, *article.unplaced_images):
-            image: Image | None = picture
-            while image is not None:
-                if image.source_file is not None and stray(image.source_file):
-                    return image.source_file
-                if image.published is not None and stray(image.published):
-                    return image.published
-                for variant in image.variants:
-                    if variant.file is not None and stray(variant.file):
-                        return variant.file
-                image = image.thumb
+        image: Image | None = picture
+        while image is not None:
+            if image.source_file is not None and stray(image.source_file):
+                return image.source_file
+            if image.published is not None and stray(image.published):
+                return image.published
+            for variant in image.variants:
+                if variant.file is not None and stray(variant.file):
+                    return variant.file
+            image = image.thumb
         return None

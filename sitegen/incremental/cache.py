@@ -53,7 +53,8 @@ CACHE_FILE = "build.pickle"
 # 4: the related articles (related.RelatedMemo), kept on disk too
 # 5: the pages' frames (build/keyplan.py)
 # 6: the digest of the URLs last found free of collisions (site.CollisionMemo)
-FORMAT = 6
+# 7: the shards' pictures saved once, in a table the index names (incremental.picturetable)
+FORMAT = 7
 # the index's keys and their types: the site's fingerprint, the related articles and the URLs found free, then
 # every store's part
 _INDEX_PART = {"site": str, "related": dict, "collisions": str}
@@ -162,14 +163,14 @@ class BuildCache:
         folder.mkdir(parents=True, exist_ok=True)
         shards = ShardFolder(folder, folder / CACHE_FILE, self.warnings, self.pictures)
         try:
-            names = shards.save(self.articles.by_path)
+            names, table = shards.save(self.articles.by_path, self.articles.picture_keys)
         except WRITE_ERRORS:  # front matter holding values we do not cache
             (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
             return
         related = {"shape": self.related.shape, "ranks": self.related.ranks}
         index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint, "related": related}
         index["collisions"] = self.collisions.checked
-        index |= self.articles.index_part(names, shards.roots)
+        index |= self.articles.index_part(names, shards.roots, table)
         for record in (self.pages, self.outputs, self.copies, self.search):
             index |= record.index_part()
         temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
@@ -184,7 +185,7 @@ class BuildCache:
         self.site_changed = self.related.changed = self.collisions.changed = False
         for store in self._stores():
             store.changed = False
-        shards.remove_others(names.values())
+        shards.remove_others([*names.values(), table])
 
 
 class _Unusable(Exception):

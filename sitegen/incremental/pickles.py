@@ -4,7 +4,8 @@ A cache folder may come from a CI cache or a careless commit, so its files are r
 classes (`SafeUnpickler`); anything else (os.system, builtins.eval, ...) is refused. Files that hold plain data only
 (the search index's state) are read by `DataUnpickler`, which allows no class at all. Articles are written by
 `Pickler`, which saves a dataclass as its field values (read back by `_rebuild`, much faster than dataclasses'
-generic state) and shares one Path object per picture.
+generic state) and shares one Path object per picture; an article shard names its pictures by their key in the
+shared picture table (`shard_pickler`, `ShardUnpickler`; sitegen.incremental.picturetable).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import io
 import operator
 import pickle
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any, cast
@@ -44,6 +45,7 @@ _ALLOWED = {
     ("zoneinfo", "ZoneInfo"), ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"),
     ("pathlib", "PurePosixPath"), ("builtins", "frozenset"), ("builtins", "set"),
     ("sitegen.incremental.pickles", "_rebuild"), ("sitegen.incremental.pickles", "_path"),
+    ("sitegen.incremental.pickles", "_picture"),
 }  # fmt: skip
 # where the cached classes were before they moved (cache format 1): to the stores, and into the model package
 _FORMER_MODULES = {"sitegen.incremental.cache", "sitegen.model"}
@@ -115,6 +117,30 @@ class Pickler(pickle.Pickler):
     dispatch_table = _DISPATCH
 
 
+def _picture(key: str) -> Image:
+    """A picture of the shared table, by its key: what an article shard saves in its place. Only a shard's reader
+    (ShardUnpickler) resolves it; anywhere else it is refused."""
+    raise pickle.UnpicklingError(f"the picture {key!r} is named outside an article shard")
+
+
+def shard_pickler(keys: Mapping[int, str]) -> Callable[..., pickle.Pickler]:
+    """A Pickler saving each picture `keys` names (by the object's id) as a reference to its key in the picture
+    table, any other one by value."""
+
+    def reduce_image(image: Image) -> tuple[Any, ...]:
+        key = keys.get(id(image))
+        return (_picture, (key,)) if key is not None else _reduce_dataclass(image)
+
+    dispatch = {**_DISPATCH, Image: reduce_image}
+
+    def make(handle: IO[bytes], protocol: int) -> pickle.Pickler:
+        pickler = pickle.Pickler(handle, protocol=protocol)
+        pickler.dispatch_table = dispatch
+        return pickler
+
+    return make
+
+
 def send_by_value() -> None:
     """Have multiprocessing's pickler (an article coming back from a Markdown worker) save the cache's dataclasses
     by their field values and a path as its text, as `Pickler` does, not by dataclasses' generic state and a Path
@@ -136,6 +162,25 @@ class SafeUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
+class ShardUnpickler(SafeUnpickler):
+    """Reads an article shard: each picture reference resolved from `pictures`, the table the index names; a key it
+    does not hold makes the shard unreadable (its articles are rendered again)."""
+
+    def __init__(self, file: IO[bytes], pictures: Mapping[str, Image]) -> None:
+        super().__init__(file)
+        self._pictures = pictures
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = super().find_class(module, name)
+        return self._picture if found is _picture else found
+
+    def _picture(self, key: object) -> Image:
+        picture = self._pictures.get(key) if isinstance(key, str) else None
+        if picture is None:
+            raise pickle.UnpicklingError(f"the picture {key!r} is not in the picture table")
+        return picture
+
+
 class DataUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         raise pickle.UnpicklingError(f"{module}.{name}: the search state holds no objects")
@@ -147,7 +192,7 @@ class DataUnpickler(pickle.Unpickler):
 _SEAL = b"sitegen-crc32:"
 
 
-def dump_sealed(handle: IO[bytes], value: Any, pickler: type[pickle.Pickler] = Pickler) -> None:
+def dump_sealed(handle: IO[bytes], value: Any, pickler: Callable[..., pickle.Pickler] = Pickler) -> None:
     """Pickle `value` into `handle`, followed by its checksum (read back by `load_sealed`)."""
     buffer = io.BytesIO()
     pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
@@ -165,7 +210,7 @@ def _trailer(data: bytes | memoryview) -> bytes:
     return _SEAL + zlib.crc32(data).to_bytes(4, "big")
 
 
-def load_sealed(handle: IO[bytes], unpickler: type[pickle.Unpickler] = SafeUnpickler) -> Any:
+def load_sealed(handle: IO[bytes], unpickler: Callable[[IO[bytes]], pickle.Unpickler] = SafeUnpickler) -> Any:
     """What `dump_sealed` wrote; pickle.UnpicklingError when the bytes do not match their checksum (FormerLayout
     when there is none: a file of a sitegen that wrote none)."""
     data = handle.read()

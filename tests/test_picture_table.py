@@ -1,0 +1,166 @@
+"""The article shards' pictures, saved once in a table the shards name them from (sitegen.incremental.picturetable).
+
+Each of the 64 shards held its own copy of every picture its articles show; at 10,000 articles that was 70,000
+picture objects read back for 3,200 distinct pictures. What must hold: a picture is saved once however many shards
+show it, and read back as one object; a table is written only when a picture changed; a table that is missing,
+damaged, foreign or named outside the cache folder costs the articles' rendering again, never a failed build or
+wrong output.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from pathlib import Path
+
+import pytest
+from conftest import FIXED_NOW, article, picture_bytes, tree
+
+from sitegen.build.api import BuildOptions, BuildReport, build
+from sitegen.incremental.cache import CACHE_FILE, BuildCache
+from sitegen.incremental.pickles import SafeUnpickler, ShardUnpickler, dump_sealed, seal, shard_pickler
+from sitegen.model import Image
+
+SITE_YAML = "title: 测试站\nbase_url: https://example.org/\ncolumns:\n  - slug: towns\n    title: 镇街\n"
+ARTICLES = 12
+
+
+def make_site(site: Path) -> Path:
+    (site / "content" / "towns").mkdir(parents=True)
+    (site / "assets" / "images").mkdir(parents=True)
+    (site / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
+    (site / "content" / "towns" / "near.png").write_bytes(picture_bytes(640, 427))
+    (site / "assets" / "images" / "shared.png").write_bytes(picture_bytes(800, 600))
+    for n in range(ARTICLES):  # every article shows the shared picture; half of them another
+        extra = "\n![近处](near.png)\n" if n % 2 else ""
+        body = f"第{n}篇的正文。\n\n![共用](images/shared.png)\n{extra}"
+        text = article(f"文章{n}", f"2024-01-{n + 1:02}", body, tags="[党建]")
+        (site / "content" / "towns" / f"a{n:02}.md").write_text(text, encoding="utf-8")
+    return site
+
+
+def options(root: Path) -> BuildOptions:
+    return BuildOptions(output_dir=root / "out", now=FIXED_NOW, jobs=1)
+
+
+def cache(site: Path) -> Path:
+    return site / ".sitegen-cache"
+
+
+def tables(site: Path) -> list[Path]:
+    return sorted(cache(site).glob("pictures-*.pickle"))
+
+
+def cold(site: Path, root: Path) -> dict[str, bytes]:
+    build(site, BuildOptions(output_dir=root / "cold", disk_cache=False, now=FIXED_NOW, jobs=1))
+    return tree(root / "cold")
+
+
+def read_index(site: Path) -> dict:
+    with (cache(site) / CACHE_FILE).open("rb") as handle:
+        return SafeUnpickler(handle).load()
+
+
+def warned(report: BuildReport, file: Path | str) -> bool:
+    return any(str(file) in warning for warning in report.cache_warnings)
+
+
+def test_a_picture_shown_in_many_shards_is_saved_once_and_read_back_as_one_object(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    build(site, options(tmp_path))
+    shards = sorted(cache(site).glob("articles-*.pickle"))
+    assert len(shards) > 2  # the articles are spread over several shards
+    (table,) = tables(site)
+    assert read_index(site)["pictures"] == table.name
+    with table.open("rb") as handle:
+        pictures = SafeUnpickler(handle).load()
+    assert sorted(picture.url for picture in pictures.values()) == ["assets/images/shared.png", "towns/near.png"]
+    for shard in shards:  # a shard names its pictures: no file of theirs is in its bytes
+        assert b"shared.png" not in shard.read_bytes() and b"near.png" not in shard.read_bytes()
+
+    loaded = BuildCache.load(cache(site), pictures=(site / "content", site / "assets", cache(site) / "images"))
+
+    assert loaded.warnings == []
+    articles = list(loaded.articles.by_path.values())
+    assert len(articles) == ARTICLES
+    shown = {id(article.images[0]) for article in articles}
+    assert len(shown) == 1  # one object for the shared picture, across every shard
+    (shared,) = (picture for picture in pictures.values() if picture.url == "assets/images/shared.png")
+    assert articles[0].images[0] == shared
+
+
+def test_a_table_is_written_only_when_a_picture_changed_and_the_last_one_removed(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    build(site, options(tmp_path))
+    (first,) = tables(site)
+    stamp = first.stat().st_mtime_ns
+    source = site / "content" / "towns" / "a03.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n又一段。\n", encoding="utf-8")
+    build(site, options(tmp_path))
+    assert tables(site) == [first] and first.stat().st_mtime_ns == stamp  # a text edit: the table kept as it was
+
+    (site / "content" / "towns" / "far.png").write_bytes(picture_bytes(320, 240))
+    source.write_text(source.read_text(encoding="utf-8").replace("(near.png)", "(far.png)"), encoding="utf-8")
+    report = build(site, options(tmp_path))
+
+    (second,) = tables(site)
+    assert second != first and report.cache_warnings == ()
+    with second.open("rb") as handle:
+        urls = sorted(p.url for p in SafeUnpickler(handle).load().values())
+    assert urls == ["assets/images/shared.png", "towns/far.png", "towns/near.png"]
+    again = build(site, options(tmp_path))
+    assert (again.articles_rendered, again.cache_warnings) == (0, ())
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+@pytest.mark.parametrize("name", ["../../site.yaml", "/etc/passwd", 7, "pictures-0123456789abcdef.pickle"])
+def test_an_index_naming_another_table_costs_the_articles_not_the_build(tmp_path: Path, name: object) -> None:
+    site = make_site(tmp_path / "site")
+    build(site, options(tmp_path))
+    index = read_index(site)
+    index["pictures"] = name  # outside the folder, not a name, or a table that is not there
+    (cache(site) / CACHE_FILE).write_bytes(seal(pickle.dumps(index)))
+    (site / "content" / "towns" / "a00.md").write_text(article("改", "2024-02-01", "改过。"), encoding="utf-8")
+
+    report = build(site, options(tmp_path))
+
+    assert report.articles_rendered == ARTICLES and report.cache_warnings != ()
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+    assert build(site, options(tmp_path)).cache_warnings == ()  # the same build saved a whole cache again
+
+
+def test_a_shard_naming_a_picture_its_table_lacks_is_dropped_and_its_articles_rendered(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site")
+    build(site, options(tmp_path))
+    (table,) = tables(site)
+    with table.open("rb") as handle:
+        pictures = SafeUnpickler(handle).load()
+    near = next(key for key, picture in pictures.items() if picture.url == "towns/near.png")
+    with table.open("wb") as handle:  # as a forged cache would: the name kept, a picture gone
+        dump_sealed(handle, {key: picture for key, picture in pictures.items() if key != near})
+    (cache(site) / "up-to-date.json").unlink()
+
+    report = build(site, options(tmp_path))
+
+    assert report.articles_rendered > 0 and any(warned(report, shard) for shard in cache(site).glob("articles-*"))
+    assert "not in the picture table" in " ".join(report.cache_warnings)
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_a_picture_reference_is_resolved_only_by_a_shards_reader() -> None:
+    picture = Image("towns/p.png", caption="说明", width=4, height=3)
+    buffer = io.BytesIO()
+    shard_pickler({id(picture): "0" * 20})(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump([picture, picture])
+    data = buffer.getvalue()
+    assert b"towns/p.png" not in data
+
+    with pytest.raises(pickle.UnpicklingError, match="outside an article shard"):
+        SafeUnpickler(io.BytesIO(data)).load()
+    with pytest.raises(pickle.UnpicklingError, match="not in the picture table"):
+        ShardUnpickler(io.BytesIO(data), {}).load()
+    first, second = ShardUnpickler(io.BytesIO(data), {"0" * 20: picture}).load()
+    assert first is picture and second is picture
+    other = Image("towns/q.png")  # a picture without a key is saved by value
+    buffer = io.BytesIO()
+    shard_pickler({})(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(other)
+    assert SafeUnpickler(io.BytesIO(buffer.getvalue())).load() == other
