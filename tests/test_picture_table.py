@@ -9,6 +9,7 @@ wrong output.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import pickle
 from pathlib import Path
@@ -164,3 +165,26 @@ def test_a_picture_reference_is_resolved_only_by_a_shards_reader() -> None:
     buffer = io.BytesIO()
     shard_pickler({})(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(other)
     assert SafeUnpickler(io.BytesIO(buffer.getvalue())).load() == other
+
+
+def test_a_shard_holding_the_articles_it_was_read_with_keeps_the_name_its_shape_gives(tmp_path: Path) -> None:
+    """A rebuild takes the name of a shard whose articles are the very objects read back, without working out its
+    shape: the name must be the one the shape gives."""
+    from sitegen.incremental.articles import ShardFolder
+
+    site = make_site(tmp_path / "site")
+    build(site, options(tmp_path))
+    folders = (site / "content", site / "assets", cache(site) / "images")
+    loaded = BuildCache.load(cache(site), pictures=folders)
+    store = loaded.articles
+    assert len(store.saved) == len(list(cache(site).glob("articles-*.pickle")))  # every shard read back whole
+    edited = next(iter(store.by_path))
+    by_path = dict(store.by_path)
+    by_path[edited] = dataclasses.replace(by_path[edited], title="改过的标题", fingerprint="0" * 40)  # as an edit
+
+    shortcut = ShardFolder(cache(site), cache(site) / CACHE_FILE, [], folders)
+    names, table = shortcut.save(by_path, store.picture_keys, dict(store.saved))
+    worked_out = ShardFolder(cache(site), cache(site) / CACHE_FILE, [], folders)
+    assert worked_out.save(by_path, store.picture_keys, {}) == (names, table)
+    unchanged = set(read_index(site)["articles"].values()) & set(names.values())
+    assert len(unchanged) == len(names) - 1  # the edited article's shard alone under a new name

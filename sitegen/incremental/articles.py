@@ -33,6 +33,7 @@ from sitegen.incremental.relocate import Relocations, moved, relocated, root_pre
 from sitegen.model import Article, Image
 
 ARTICLE_SHARDS = 64
+SavedShards = dict[str, list[Article]]  # the articles of each shard as on disk, by the shard's name
 _SHARD_NAME = re.compile(r"articles-[0-9]{2}-[0-9a-f]{16}\.pickle")
 _DIGEST = re.compile(r"[0-9a-f]{40}")
 # this store's part of the build cache's index, and the type of each
@@ -60,12 +61,13 @@ class ArticleStore:
     bases: dict[str, tuple[Article, str]] = field(default_factory=dict)
     keep_sources: bool = True  # sitegen serve re-reads touched files; a build on disk ends before that matters
     picture_keys: PictureKeys = field(default_factory=PictureKeys)  # the pictures' keys in the shards' table
+    saved: SavedShards = field(default_factory=dict)  # the shards as last read or written: kept when the same
     reused: int = 0  # articles this build took from the store
     changed: bool = False  # whether the disk copy needs writing
 
     def clear(self) -> None:
         """Forget every article (what shapes every article changed)."""
-        for kept in (self.stats, self.sources, self.by_path, self.bodies, self.shapes, self.bases):
+        for kept in (self.stats, self.sources, self.by_path, self.bodies, self.shapes, self.bases, self.saved):
             kept.clear()
         self.changed = True
 
@@ -122,6 +124,7 @@ class ArticleStore:
             bases={path: (by_path[path], digest) for path, digest in shapes.items() if path in by_path},
             keep_sources=False,
             picture_keys=shards.keys,
+            saved=shards.saved,
             changed=shards.relocated > 0,  # saved again: shards naming this build's folders
         )
 
@@ -144,6 +147,7 @@ class ShardFolder:
     write: bool = True
     relocated: int = field(default=0, init=False)  # articles whose picture folders moved (incremental.relocate)
     keys: PictureKeys = field(default_factory=PictureKeys, init=False)  # of the pictures read back
+    saved: SavedShards = field(default_factory=dict, init=False)  # the shards read back whole, as they are on disk
 
     @property
     def roots(self) -> tuple[str, ...]:
@@ -163,6 +167,7 @@ class ShardFolder:
         placement = _Placement(roots)
 
         renames = moved(saved_roots, self.roots) if self.pictures else {}
+        same_roots = list(saved_roots) == list(self.roots)
         relocations: Relocations = {}
         for name in shards.values():
             if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
@@ -183,6 +188,8 @@ class ShardFolder:
                 articles[item.source_path] = item
             if strays:  # one line for the shard, naming the first path out of place
                 self.warnings.append(dropped(str(self.folder / name), outside(f"{strays[0]} ({len(strays)} articles)")))
+            elif same_roots and items and all(articles.get(item.source_path) is item for item in items):
+                self.saved[name] = items
         return articles
 
     def _read(self, name: str, table: dict[str, Image]) -> list[Article]:
@@ -200,9 +207,10 @@ class ShardFolder:
             return []
         return items
 
-    def save(self, articles: dict[str, Article], keys: PictureKeys) -> tuple[dict[int, str], str]:
+    def save(self, articles: dict[str, Article], keys: PictureKeys, saved: SavedShards) -> tuple[dict[int, str], str]:
         """Write the picture table and the shards that changed; the names of every shard, by number, and the
-        table's."""
+        table's. `saved`: the shards as last read or written (updated here): one holding the same article objects
+        keeps its name without its shape being worked out again (most of a rebuild's shards)."""
         table = save_table(self.folder, table_of(articles.values(), keys))
         references = {id(picture): key for picture, key in keys.by_id.values()}
         pickler = shard_pickler(references)
@@ -210,12 +218,18 @@ class ShardFolder:
         for path in sorted(articles):
             shards.setdefault(zlib.crc32(path.encode()) % ARTICLE_SHARDS, []).append(articles[path])
         names = {}
+        before = {name[: len("articles-00")]: (name, items) for name, items in saved.items()}
+        saved.clear()
         for shard, items in sorted(shards.items()):
-            # what an article's cached form depends on: its fingerprint (which covers its pictures' bytes, and so
-            # their keys), and the build's clock and zone (see load) and the picture folders its articles name,
-            # which the index states for all its shards
-            shape = [self.roots, *((a.source_path, a.fingerprint, a.future, a.date.isoformat()) for a in items)]
-            name = names[shard] = f"articles-{shard:02}-{hashlib.sha1(repr(shape).encode()).hexdigest()[:16]}.pickle"
+            name = _same_shard(before.get(f"articles-{shard:02}"), items)
+            if name is None:
+                # what an article's cached form depends on: its fingerprint (which covers its pictures' bytes, and
+                # so their keys), and the build's clock and zone (see load) and the picture folders its articles
+                # name, which the index states for all its shards
+                shape = [self.roots, *((a.source_path, a.fingerprint, a.future, a.date.isoformat()) for a in items)]
+                name = f"articles-{shard:02}-{hashlib.sha1(repr(shape).encode()).hexdigest()[:16]}.pickle"
+            names[shard] = name
+            saved[name] = items
             if not (self.folder / name).is_file():
                 temporary = self.folder / f".{name}.{os.getpid()}"
                 try:
@@ -234,6 +248,14 @@ class ShardFolder:
         for stale in (*self.folder.glob("articles-*.pickle"), *self.folder.glob("pictures-*.pickle")):
             if stale.name not in kept and (stale.name.startswith("articles-") or TABLE_NAME.fullmatch(stale.name)):
                 stale.unlink(missing_ok=True)
+
+
+def _same_shard(before: tuple[str, list[Article]] | None, items: list[Article]) -> str | None:
+    """The name of the shard saved `before` when it holds the very same article objects as `items`."""
+    if before is None or len(before[1]) != len(items):
+        return None
+    name, were = before
+    return name if all(now is was for now, was in zip(items, were, strict=True)) else None
 
 
 def _file_stats(places: Places, saved: dict[Any, Any]) -> dict[str, FileStat]:

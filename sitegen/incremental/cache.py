@@ -163,7 +163,7 @@ class BuildCache:
         folder.mkdir(parents=True, exist_ok=True)
         shards = ShardFolder(folder, folder / CACHE_FILE, self.warnings, self.pictures)
         try:
-            names, table = shards.save(self.articles.by_path, self.articles.picture_keys)
+            names, table = shards.save(self.articles.by_path, self.articles.picture_keys, self.articles.saved)
         except WRITE_ERRORS:  # front matter holding values we do not cache
             (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
             return

@@ -51,16 +51,17 @@ def pictures_of(article: Article) -> tuple[Image, ...]:
 
 
 def table_of(articles: Iterable[Article], keys: PictureKeys) -> dict[str, Image]:
-    """Every picture the articles show, by key, in a stable order; `keys` keeps only these afterwards (sitegen
-    serve's keys do not grow with every edit)."""
+    """Every picture the articles show, by key, in a stable order (asked of every article of a rebuild: a picture
+    read back is looked up by id, inline). `keys` forgets the pictures no article shows when they have piled up
+    (sitegen serve's keys do not grow with every edit)."""
     table: dict[str, Image] = {}
-    used: dict[int, tuple[Image, str]] = {}
+    by_id = keys.by_id
     for article in articles:
-        for picture in pictures_of(article):
-            key = keys.key(picture)
-            table.setdefault(key, picture)
-            used[id(picture)] = (picture, key)
-    keys.by_id = used
+        for picture in (*article.images, *article.unplaced_images):
+            known = by_id.get(id(picture))
+            table[known[1] if known is not None and known[0] is picture else keys.key(picture)] = picture
+    if len(by_id) > 2 * len(table) + 1000:
+        keys.by_id = {id(picture): (picture, key) for key, picture in table.items()}
     return dict(sorted(table.items()))
 
 
