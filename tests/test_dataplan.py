@@ -13,12 +13,11 @@ from conftest import FIXED_NOW, SITE_YAML, article, load, tree
 from output_support import remove_output
 
 from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
-from sitegen.build.dataplan import DATA_FILE
 from sitegen.build.pipeline import load_site
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.pages import PAGES_FILE, DiskPageStore
 from sitegen.model import Site
-from sitegen.render.datafiles import data_files, data_jobs
+from sitegen.render.datafiles import DATA_FILE, data_files, data_jobs
 from sitegen.render.feeds import robots_txt, site_feeds, site_map
 from sitegen.render.keys import ContextKeys
 
@@ -173,6 +172,29 @@ def test_one_edit_makes_the_feeds_that_show_it_and_keeps_every_other_data_file(t
     site = load(folder)
     kept = {path for path in data_keys(site) if after[path] == before[path]}
     assert kept == set(data_keys(site)) - {"feed.xml", "tips/feed.xml", author_feed(site, "张三")}
+    assert tree(tmp_path / "public") == cold(folder, tmp_path)
+
+
+def test_a_rebuild_whose_site_frame_held_keeps_the_sitemap_key_unlisted(tmp_path: Path, monkeypatch) -> None:
+    """The data files are keyed with the pages (build/keyplan.py): an edit of a text leaves the site's frame as it
+    was, and the sitemap, which names no article, keeps its recorded key; its list of every page is never made."""
+    from sitegen.render import datafiles
+
+    listed: list[int] = []
+    real = datafiles.sitemap_pages
+    monkeypatch.setattr(datafiles, "sitemap_pages", lambda site: listed.append(1) or real(site))
+    folder = make(tmp_path)
+    build(folder, options(tmp_path))
+    assert listed  # made (and keyed) by the first build
+    listed.clear()
+    write(folder, {"content/tips/c.md": article("丙", "2024-01-04", "丙的正文，又一段。", author="张三")})
+    report = rebuild(folder, tmp_path)
+    assert (listed, report.data_files_made) == ([], 3)  # the three feeds showing the article
+    assert tree(tmp_path / "public") == cold(folder, tmp_path)
+    listed.clear()
+    write(folder, {"content/tips/c.md": article("丙", "2024-01-09", "丙的正文，又一段。", author="张三")})
+    report = rebuild(folder, tmp_path)  # a new date moves the article: the frame changed, every file keyed anew
+    assert listed and report.data_files_made > 3
     assert tree(tmp_path / "public") == cold(folder, tmp_path)
 
 

@@ -21,6 +21,7 @@ from sitegen.content.authors import load_authors
 from sitegen.errors import ContentError
 from sitegen.incremental.pagerecord import PageRecord
 from sitegen.model import READ_ONLY_THROUGH_THE_ARTICLE, Article, Image, Site
+from sitegen.render.datafiles import data_jobs
 from sitegen.render.frames import FrameKeys, ShapingDigests, framed_key
 from sitegen.render.keys import ContextKeys
 from sitegen.render.pages import page_jobs
@@ -59,9 +60,10 @@ def _whole(site: Site) -> object:
 
 
 def _page_frames(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The frame of every page and data file (keyed with the pages, build/keyplan.py) and the articles it names."""
     frames = FrameKeys()
     found = []
-    for job in page_jobs(site, SEARCH_URL):
+    for job in [*page_jobs(site, SEARCH_URL), *data_jobs(site)]:
         frame, named = frames.page_frame("template", job.rendered_from(site.config))
         found.append((job.path, frame, tuple(article.source_path for article in named)))
     return found

@@ -11,6 +11,10 @@ the next build.
 A page's named articles are kept as places in its site's articles (newest first): the same site frame means the
 same articles in the same order. A page naming an article object that is not its site's (none does today) has no
 frame recorded and is always walked.
+
+The data files (feeds, sitemaps, robots.txt, redirects: render/datafiles.py) are keyed here with the pages, as pages
+whose template is their function: a rebuild whose site frame held keeps the key of each one that names no changed
+article without making its arguments (the sitemap's list every page of the site).
 """
 
 from __future__ import annotations
@@ -18,20 +22,33 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Any, Protocol
 
 from sitegen.build.parallel import ordered_map
 from sitegen.incremental.pagerecord import Frame, PageRecord
 from sitegen.model import Article, Config
 from sitegen.render.frames import FrameKeys, ShapingDigests, SitePart, framed_key
 from sitegen.render.keys import ContextKeys
-from sitegen.render.pages import PageJob
+
+
+class Keyed(Protocol):
+    """A page (render.pages.PageJob) or a data file (render.datafiles.DataJob), as the key plan sees it."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def template(self) -> str: ...
+
+    def rendered_from(self, config: Config) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
 class KeyPlan:
-    """What a page plan keys: its pages, the config each renders with, and the site each belongs to."""
+    """What a page plan keys: its pages and data files, the config each renders with, and the site each belongs
+    to."""
 
-    jobs: Sequence[PageJob]
+    jobs: Sequence[Keyed]
     configs: Sequence[Config]
     owners: Sequence[int]  # each page's site, by its place in `sites`
     sites: Sequence[SitePart]

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from sitegen.build.destination import Destination
 from sitegen.build.editions import EditionView
-from sitegen.build.keyplan import KeyPlan, page_digests
+from sitegen.build.keyplan import Keyed, KeyPlan, page_digests
 from sitegen.build.load import LoadedSite
 from sitegen.build.parallel import ordered_map
 from sitegen.build.run import Run
@@ -28,6 +28,7 @@ from sitegen.build.staging import WorkerStaging, write_in_worker
 from sitegen.incremental.pages import PageStore, compress, decompress
 from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile, WrittenStat
+from sitegen.render.datafiles import DATA_FILE, DataJob, data_jobs
 from sitegen.render.frames import SitePart
 from sitegen.render.keys import ContextKeys
 from sitegen.render.pages import PageJob, make_environment, page_jobs, render_page, template_digests
@@ -52,6 +53,7 @@ class PagePlan:
     bodies: list[BodyOf]  # where each page's article bodies come from (an edition's are converted)
     digests: list[str]
     actions: list[str]
+    data: DataPlan  # the data files, keyed with the pages
 
     def indexes(self, action: str) -> list[int]:
         return [i for i, done in enumerate(self.actions) if done == action]
@@ -88,10 +90,22 @@ def plan_pages(
     run.cache.pages.record_references(references)
     # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
     # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen; walked where the
-    # site's frame changed, on every core (the workers inherit the articles' digests: none is walked again)
-    plan = KeyPlan(jobs, configs, owners, sites, templates)
+    # site's frame changed, on every core (the workers inherit the articles' digests: none is walked again). The
+    # data files are keyed with them, as pages whose template is their function.
+    data = [data_jobs(site) for site, _, _ in sites]
+    keyed: list[Keyed] = [*jobs]
+    keyed_configs, keyed_owners = list(configs), list(owners)
+    for owner, site_data in enumerate(data):
+        keyed += site_data
+        keyed_configs += [sites[owner][0].config] * len(site_data)
+        keyed_owners += [owner] * len(site_data)
+    plan = KeyPlan(keyed, keyed_configs, keyed_owners, sites, {**templates, DATA_FILE: DATA_FILE})
     digests = page_digests(plan, keys, run.cache.pages, run.cache.pictures, run.options.jobs)
-    return PagePlan(jobs, configs, bodies, digests, plan_actions([job.path for job in jobs], digests, destination))
+    ends = list(itertools.accumulate((len(site_data) for site_data in data), initial=len(jobs)))
+    data_digests = [digests[start:end] for start, end in itertools.pairwise(ends)]
+    pages = digests[: len(jobs)]
+    actions = plan_actions([job.path for job in jobs], pages, destination)
+    return PagePlan(jobs, configs, bodies, pages, actions, DataPlan(data, data_digests))
 
 
 def taken_back(destination: Destination, action: str, digest: str, stored: Iterator[bytes | None]) -> bytes | None:
@@ -126,15 +140,24 @@ def plan_actions(paths: list[str], digests: list[str], destination: Destination)
 
 
 @dataclass(frozen=True)
+class DataPlan:
+    """The data files of each site (the source's, then each edition's, as the page plan orders them), keyed with the
+    pages (build/keyplan.py); build/dataplan.py keeps, takes back or makes them."""
+
+    jobs: list[list[DataJob]]
+    digests: list[list[str]]
+
+
+@dataclass(frozen=True)
 class PageFiles:
-    """A page plan under way: each page's digest by its path (for `record_plan`), the keys (for the data files,
-    dataplan.py: an article they show is keyed already), and the pages, in plan order (`files`). `meanwhile`: the
+    """A page plan under way: each page's digest by its path (for `record_plan`), the data files keyed with the pages
+    (for dataplan.py), and the pages, in plan order (`files`). `meanwhile`: the
     workers write the pages themselves and have started, so this process makes the other files while they do; only
     when they mostly read pages back (the CI path): beside workers rendering a cold build, the search index's memory
     and theirs would add up (the 100,000-article build's peak)."""
 
     digests: dict[str, str]
-    keys: ContextKeys
+    data: DataPlan
     files: Iterator[OutputFile]
     meanwhile: bool
     workers: tuple[Generator[Any, None, None], ...] = ()  # the ordered maps, each holding its pool
@@ -203,7 +226,7 @@ def page_files(
     made = _Made(rendered, written_back, stored)
     digests = dict(zip((job.path for job in plan.jobs), plan.digests, strict=True))
     files = _pages(run, plan, env, destination, made, planning)
-    return PageFiles(digests, keys, files, meanwhile, tuple(maps))
+    return PageFiles(digests, plan.data, files, meanwhile, tuple(maps))
 
 
 @dataclass(frozen=True)

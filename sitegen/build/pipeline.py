@@ -114,7 +114,7 @@ def _after_plan(
     # while the page workers read pages back and write them (the CI path), this process makes the rest
     started = time.perf_counter()
     sites = [(loaded.site, loaded.body), *((view.site, view.body) for view in views)]
-    digests = pages.digests | (yield from data_files(run, sites, pages.keys, destination))
+    digests = pages.digests | (yield from data_files(run, sites, pages.data, destination))
     record_plan(run, digests, destination)
     run.lap("feeds and sitemap", started)
     if run.options.search:

@@ -9,29 +9,47 @@ article's fingerprint, in its digest, is its body's key.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sitegen.model import BodyOf, OutputFile, Site
+from sitegen.model import BodyOf, Config, OutputFile, Site
 from sitegen.render.feeds import atom_feed, feed_arguments, robots_txt, sitemap, sitemap_pages
 from sitegen.render.redirects import netlify_map, nginx_map, redirect_page, redirects
 from sitegen.urls import REDIRECT_MAPS, alias_output_path
+
+# stands where a page's key has its template's digest: a data file has none (its function is in its key)
+DATA_FILE = "data file"
 
 
 @dataclass(frozen=True, slots=True)
 class DataJob:
     """One data file: its bytes are `function(*arguments)`; a feed's (`feed`) also get the bodies and the entries
-    the feeds of one site share (see `make_data_file`)."""
+    the feeds of one site share (see `make_data_file`). `given`: the arguments, or what makes them when they are
+    first asked for (the sitemap's list every page: a rebuild whose key plan keeps the file never makes it)."""
 
     path: str
     function: Callable[..., bytes]
-    arguments: tuple[Any, ...]
+    given: tuple[Any, ...] | Callable[[], tuple[Any, ...]]
     feed: bool = False
+
+    @property
+    def arguments(self) -> tuple[Any, ...]:
+        return self.given() if callable(self.given) else self.given
+
+    @property
+    def template(self) -> str:
+        """Where a page has its template, for the key plan (build/keyplan.py), which keys data files with pages."""
+        return DATA_FILE
 
     def made_from(self) -> dict[str, Any]:
         """What the file is made from, for its key."""
         return {"function": self.function, "arguments": self.arguments}
+
+    def rendered_from(self, config: Config) -> dict[str, Any]:
+        """As a page's, for the key plan: what the file is made from (its site's config is among its arguments)."""
+        return self.made_from()
 
 
 def data_jobs(site: Site) -> list[DataJob]:
@@ -41,7 +59,7 @@ def data_jobs(site: Site) -> list[DataJob]:
     config = site.config
     prefix = config.edition.prefix if config.edition is not None else ""
     jobs = [DataJob(prefix + path, atom_feed, arguments, feed=True) for path, arguments in feed_arguments(site)]
-    jobs.append(DataJob(prefix + "sitemap.xml", sitemap, (config, sitemap_pages(site))))
+    jobs.append(DataJob(prefix + "sitemap.xml", sitemap, functools.cache(lambda: (config, sitemap_pages(site)))))
     if prefix:
         return jobs
     jobs.append(DataJob("robots.txt", robots_txt, (config,)))
