@@ -188,3 +188,63 @@ def test_a_shard_holding_the_articles_it_was_read_with_keeps_the_name_its_shape_
     assert worked_out.save(by_path, store.picture_keys, {}) == (names, table)
     unchanged = set(read_index(site)["articles"].values()) & set(names.values())
     assert len(unchanged) == len(names) - 1  # the edited article's shard alone under a new name
+
+
+def test_a_table_whose_picture_is_not_of_our_kinds_is_dropped_not_a_crash(tmp_path: Path) -> None:
+    """The loader walks each picture's variants and thumbnail for its files: a forged variant (a text where a
+    variant belongs) must make the table unreadable, not fail the build."""
+    site = make_site(tmp_path / "site")
+    build(site, options(tmp_path))
+    (table,) = tables(site)
+    with table.open("rb") as handle:
+        pictures = SafeUnpickler(handle).load()
+    forged = {key: dataclasses.replace(p, variants=("/etc/passwd",)) for key, p in pictures.items()}
+    with table.open("wb") as handle:
+        dump_sealed(handle, forged)
+    (cache(site) / "up-to-date.json").unlink()
+
+    report = build(site, options(tmp_path))
+
+    assert warned(report, table) and "not a picture table" in " ".join(report.cache_warnings)
+    assert report.articles_rendered == ARTICLES
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_a_shard_holding_a_picture_of_its_own_is_dropped(tmp_path: Path) -> None:
+    """A shard names its pictures from the table, whose pictures were checked; one it holds by value was not."""
+    site = make_site(tmp_path / "site")
+    build(site, options(tmp_path))
+    shard = sorted(cache(site).glob("articles-*.pickle"))[0]
+    folders = (site / "content", site / "assets", cache(site) / "images")
+    articles = [a for a in BuildCache.load(cache(site), pictures=folders).articles.by_path.values()]
+    in_shard = [a for a in articles if a.source_path.encode() in shard.read_bytes()]
+    assert in_shard
+    own = Image("towns/x.png", source_file=Path("/etc/passwd"))
+    with shard.open("wb") as handle:  # no key for it: saved by value
+        dump_sealed(handle, [dataclasses.replace(a, images=(own,)) for a in in_shard], shard_pickler({}))
+    (cache(site) / "up-to-date.json").unlink()
+
+    report = build(site, options(tmp_path))
+
+    assert warned(report, shard) and "a picture outside the picture table" in " ".join(report.cache_warnings)
+    assert report.articles_rendered == len(in_shard)
+    assert tree(tmp_path / "out") == cold(site, tmp_path)
+
+
+def test_keys_forgotten_when_they_pile_up_keep_every_picture_object_shown() -> None:
+    """sitegen serve's keys are pruned; a picture equal to the table's but another object must keep its key, or
+    its shard would save it by value (and the next build drop the shard)."""
+    from sitegen.incremental.picturetable import PictureKeys, table_of
+    from sitegen.model import Article
+
+    def shown(picture: Image, n: int) -> Article:
+        return Article(f"content/towns/{n}.md", "towns", "甲", FIXED_NOW, str(n), f"towns/{n}/", "", images=(picture,))
+
+    first, equal = Image("towns/p.png", width=4), Image("towns/p.png", width=4)
+    keys = PictureKeys()
+    stale = [Image(f"towns/old-{n}.png") for n in range(1200)]
+    for picture in stale:
+        keys.key(picture)
+    table = table_of([shown(first, 1), shown(equal, 2)], keys)
+    assert len(table) == 1 and len(keys.by_id) == 2  # the stale keys gone, both objects kept
+    assert {keys.by_id[id(first)][1], keys.by_id[id(equal)][1]} == set(table)

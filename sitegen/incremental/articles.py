@@ -163,6 +163,7 @@ class ShardFolder:
         if table is None:
             return articles
         self.keys.learn(table)
+        shown = {id(picture) for picture in table.values()}
         roots = folder_prefixes(self.pictures)
         placement = _Placement(roots)
 
@@ -173,7 +174,7 @@ class ShardFolder:
             if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
                 self.warnings.append(dropped(str(self.index_file), outside(repr(name))))
                 continue
-            items = self._read(name, table)
+            items = self._read(name, table, shown)
             strays: list[object] = []
             for item in items:
                 if renames:
@@ -192,13 +193,16 @@ class ShardFolder:
                 self.saved[name] = items
         return articles
 
-    def _read(self, name: str, table: dict[str, Image]) -> list[Article]:
-        """A shard's articles, their pictures from `table`; none when it is damaged (then said, and removed)."""
+    def _read(self, name: str, table: dict[str, Image], shown: set[int]) -> list[Article]:
+        """A shard's articles, their pictures from `table` (`shown`: the ids of its pictures, the only ones a shard
+        may show: the table's were checked); none when it is damaged (then said, and removed)."""
         try:
             with (self.folder / name).open("rb") as handle:
                 items = load_sealed(handle, lambda data: ShardUnpickler(data, table))
             if not isinstance(items, list) or not all(type(item) is Article for item in items):
                 raise ValueError("not articles")
+            if not all(id(picture) in shown for item in items for picture in pictures_of(item)):
+                raise ValueError("a picture outside the picture table")
         except READ_ERRORS as exc:
             self.warnings.append(dropped(str(self.folder / name), damaged(exc)))
             if self.write:

@@ -14,13 +14,13 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.cachenotes import damaged, dropped, outside
 from sitegen.incremental.pickles import READ_ERRORS, dump_sealed, load_sealed
-from sitegen.model import Article, Image
+from sitegen.model import Article, Image, ImageVariant
 
 TABLE_NAME = re.compile(r"pictures-[0-9a-f]{16}\.pickle")
 _KEY = re.compile(r"[0-9a-f]{20}")
@@ -50,7 +50,7 @@ def pictures_of(article: Article) -> tuple[Image, ...]:
     return (*article.images, *article.unplaced_images)
 
 
-def table_of(articles: Iterable[Article], keys: PictureKeys) -> dict[str, Image]:
+def table_of(articles: Collection[Article], keys: PictureKeys) -> dict[str, Image]:
     """Every picture the articles show, by key, in a stable order (asked of every article of a rebuild: a picture
     read back is looked up by id, inline). `keys` forgets the pictures no article shows when they have piled up
     (sitegen serve's keys do not grow with every edit)."""
@@ -60,8 +60,9 @@ def table_of(articles: Iterable[Article], keys: PictureKeys) -> dict[str, Image]
         for picture in (*article.images, *article.unplaced_images):
             known = by_id.get(id(picture))
             table[known[1] if known is not None and known[0] is picture else keys.key(picture)] = picture
-    if len(by_id) > 2 * len(table) + 1000:
-        keys.by_id = {id(picture): (picture, key) for key, picture in table.items()}
+    if len(by_id) > 2 * len(table) + 1000:  # every picture object shown keeps its key: shards name them all
+        shown = (picture for article in articles for picture in (*article.images, *article.unplaced_images))
+        keys.by_id = {id(picture): by_id[id(picture)] for picture in shown}
     return dict(sorted(table.items()))
 
 
@@ -96,7 +97,7 @@ def load_table(
         with (folder / name).open("rb") as handle:
             table = load_sealed(handle)
         if not isinstance(table, dict) or not all(
-            type(key) is str and _KEY.fullmatch(key) and type(picture) is Image for key, picture in table.items()
+            type(key) is str and _KEY.fullmatch(key) and _well_formed(picture) for key, picture in table.items()
         ):
             raise ValueError("not a picture table")
     except READ_ERRORS as exc:
@@ -106,3 +107,20 @@ def load_table(
                 (folder / name).unlink()
         return None
     return table
+
+
+def _well_formed(picture: object) -> bool:
+    """A picture of the expected kinds all the way down: what reads it walks its variants and its thumbnail (its
+    files are checked where they are, incremental.places)."""
+    for _ in range(_THUMB_DEPTH):
+        if type(picture) is not Image or type(picture.variants) is not tuple:
+            return False
+        if not all(type(variant) is ImageVariant for variant in picture.variants):
+            return False
+        picture = picture.thumb
+        if picture is None:
+            return True
+    return False
+
+
+_THUMB_DEPTH = 4  # a picture, its thumbnail, never deeper: a longer chain is not ours
