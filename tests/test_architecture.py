@@ -242,6 +242,7 @@ WRITERS = {
     "incremental.cache": "the build cache's index (build.pickle), naming every store's part",
     "incremental.articles": "the article store's shards (articles-*.pickle)",
     "incremental.picturetable": "the shards' pictures, saved once (pictures-*.pickle)",
+    "incremental.pickles": "a sealed cache file, written beside and renamed into place (write_sealed)",
     "incremental.searchrecord": "the search indexes' states (search*.pickle)",
     "incremental.bodies": "the body store (SQLite)",
     "incremental.pages": "the page store (SQLite)",

@@ -182,7 +182,11 @@ def test_a_rebuild_whose_site_frame_held_keeps_the_sitemap_key_unlisted(tmp_path
 
     listed: list[int] = []
     real = datafiles.sitemap_pages
-    monkeypatch.setattr(datafiles, "sitemap_pages", lambda site: listed.append(1) or real(site))
+    def counted(site: Site) -> tuple[tuple[str, str | None], ...]:
+        listed.append(1)
+        return real(site)
+
+    monkeypatch.setattr(datafiles, "sitemap_pages", counted)
     folder = make(tmp_path)
     build(folder, options(tmp_path))
     assert listed  # made (and keyed) by the first build

@@ -16,7 +16,7 @@ import pytest
 from conftest import FIXED_NOW, REPO_ROOT
 
 from sitegen.build.api import BuildOptions, load_site
-from sitegen.build.keyplan import KeyPlan, page_digests
+from sitegen.build.keyplan import Keyed, KeyPlan, page_digests
 from sitegen.content.authors import load_authors
 from sitegen.errors import ContentError
 from sitegen.incremental.pagerecord import PageRecord
@@ -63,7 +63,8 @@ def _page_frames(site: Site) -> list[tuple[str, str, tuple[str, ...]]]:
     """The frame of every page and data file (keyed with the pages, build/keyplan.py) and the articles it names."""
     frames = FrameKeys()
     found = []
-    for job in [*page_jobs(site, SEARCH_URL), *data_jobs(site)]:
+    jobs: list[Keyed] = [*page_jobs(site, SEARCH_URL), *data_jobs(site)]
+    for job in jobs:
         frame, named = frames.page_frame("template", job.rendered_from(site.config))
         found.append((job.path, frame, tuple(article.source_path for article in named)))
     return found

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import zlib
 from collections.abc import Callable, Container, Iterable
@@ -26,7 +25,7 @@ from typing import Any
 from sitegen.cachenotes import damaged, dropped, outside
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
-from sitegen.incremental.pickles import READ_ERRORS, ShardUnpickler, dump_sealed, load_sealed, register, shard_pickler
+from sitegen.incremental.pickles import READ_ERRORS, ShardUnpickler, load_sealed, register, shard_pickler, write_sealed
 from sitegen.incremental.picturetable import TABLE_NAME, PictureKeys, load_table, pictures_of, save_table, table_of
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.relocate import Relocations, moved, relocated, root_prefixes
@@ -235,14 +234,7 @@ class ShardFolder:
             names[shard] = name
             saved[name] = items
             if not (self.folder / name).is_file():
-                temporary = self.folder / f".{name}.{os.getpid()}"
-                try:
-                    with temporary.open("wb") as handle:
-                        dump_sealed(handle, items, pickler)
-                except BaseException:
-                    temporary.unlink(missing_ok=True)
-                    raise
-                os.replace(temporary, self.folder / name)
+                write_sealed(self.folder / name, items, pickler)
         return names, table
 
     def remove_others(self, names: Iterable[str]) -> None:

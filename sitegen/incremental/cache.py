@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -40,7 +39,7 @@ from sitegen.incremental.bodies import BODIES_FILE, DiskBodyStore
 from sitegen.incremental.copies import CopyRecord
 from sitegen.incremental.outputs import OutputRecord
 from sitegen.incremental.pagerecord import PageRecord
-from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, dump_sealed, load_sealed
+from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, load_sealed, write_sealed
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
 from sitegen.model import Article, Image, ImageVariant
@@ -173,15 +172,11 @@ class BuildCache:
         index |= self.articles.index_part(names, shards.roots, table)
         for record in (self.pages, self.outputs, self.copies, self.search):
             index |= record.index_part()
-        temporary = folder / f".{CACHE_FILE}.{os.getpid()}"
         try:
-            with temporary.open("wb") as handle:
-                dump_sealed(handle, index)
+            write_sealed(folder / CACHE_FILE, index)
         except WRITE_ERRORS:
-            temporary.unlink(missing_ok=True)
             (folder / CACHE_FILE).unlink(missing_ok=True)
             return
-        os.replace(temporary, folder / CACHE_FILE)
         self.site_changed = self.related.changed = self.collisions.changed = False
         for store in self._stores():
             store.changed = False

@@ -14,6 +14,7 @@ import copyreg
 import functools
 import io
 import operator
+import os
 import pickle
 import zlib
 from collections.abc import Callable, Mapping
@@ -199,6 +200,18 @@ def dump_sealed(handle: IO[bytes], value: Any, pickler: Callable[..., pickle.Pic
     data = buffer.getbuffer()
     handle.write(data)
     handle.write(_trailer(data))
+
+
+def write_sealed(path: Path, value: Any, pickler: Callable[..., pickle.Pickler] = Pickler) -> None:
+    """`dump_sealed` into a file beside `path`, renamed into place: a reader sees the old file or the new one."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        with temporary.open("wb") as handle:
+            dump_sealed(handle, value, pickler)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, path)
 
 
 def seal(data: bytes) -> bytes:

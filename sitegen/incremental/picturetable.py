@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.cachenotes import damaged, dropped, outside
-from sitegen.incremental.pickles import READ_ERRORS, dump_sealed, load_sealed
+from sitegen.incremental.pickles import READ_ERRORS, load_sealed, write_sealed
 from sitegen.model import Article, Image, ImageVariant
 
 TABLE_NAME = re.compile(r"pictures-[0-9a-f]{16}\.pickle")
@@ -74,14 +73,7 @@ def save_table(folder: Path, table: dict[str, Image]) -> str:
     """Write the table unless a file of its name is there already; its name."""
     name = table_name(table)
     if not (folder / name).is_file():
-        temporary = folder / f".{name}.{os.getpid()}"
-        try:
-            with temporary.open("wb") as handle:
-                dump_sealed(handle, table)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-        os.replace(temporary, folder / name)
+        write_sealed(folder / name, table)
     return name
 
 
