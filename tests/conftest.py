@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import signal
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
@@ -184,3 +185,10 @@ def tree(folder: Path) -> dict[str, bytes]:
 def page(output: Path, url: str) -> str:
     """The HTML text of the page at site-relative `url` ('' for home, 'towns/' for a column)."""
     return (output / output_path_for(url)).read_text(encoding="utf-8")
+
+
+def default_ctrl_c() -> None:
+    """Popen's `preexec_fn` for a process a test stops with SIGINT: Ctrl-C as a terminal delivers it. A shell that
+    starts a job in the background without job control (`bash .ci/run &`, nohup) has its children ignore SIGINT, and
+    Python then never raises KeyboardInterrupt: such a test would wait for a process that cannot hear it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

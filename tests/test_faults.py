@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import REPORT_LINES, picture_bytes
+from conftest import REPORT_LINES, default_ctrl_c, picture_bytes
 from fault_support import Figures, build_command, environment, make_fault_site, run_build, set_edition
 from output_support import fill, litter, remount, site_digest, small_disk
 
@@ -233,7 +233,7 @@ def test_ctrl_c_stops_a_build_with_exit_130_no_worker_traceback_and_the_old_site
     ready = tmp_path / "waiting"
     env = {**environment("wait:staging@1"), "SITEGEN_FAULT_READY": str(ready)}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True)  # fmt: skip
+                               start_new_session=True, preexec_fn=default_ctrl_c)  # fmt: skip
     deadline = time.monotonic() + 240
     while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)

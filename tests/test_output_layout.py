@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import MakeSite, article, build_site, tree
+from conftest import MakeSite, article, build_site, default_ctrl_c, tree
 from output_support import builds_of, litter
 
 from sitegen.build.diskfull import size
@@ -162,7 +162,9 @@ def test_a_waiting_fault_point_holds_the_build_until_a_signal_stops_it(tmp_path:
     code += " fault_point('x', n + 1)"
     ready = tmp_path / "ready"
     env = {**os.environ, "SITEGEN_FAULT": "wait:x@2", "SITEGEN_FAULT_READY": str(ready)}
-    process = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True, preexec_fn=default_ctrl_c
+    )
     deadline = time.monotonic() + 60
     while not ready.exists() and time.monotonic() < deadline:
         time.sleep(0.01)
