@@ -310,10 +310,10 @@ def _reusable(
     for (their pictures are not looked up again)."""
 
     def keys_of(article: Article) -> tuple[str, ...]:
-        return pictures.keys((*article.images, *article.unplaced_images))
+        return pictures.keys(article.all_pictures)
 
     def carried(article: Article) -> bool:  # pictures not looked at: in use all the same, if still cached
-        return pictures.carry((*article.images, *article.unplaced_images))
+        return pictures.carry(article.all_pictures)
 
     articles, again = reuse.current(candidates, urls, keys_of, unchanged, carried)
     for path in again:

@@ -62,7 +62,7 @@ def _picture_files(
     (Image.files; asked of every article of every build): each picture object walked once (`by_picture`, by id,
     the object kept so that its id stays its own)."""
     found: list[tuple[str, Path]] = []
-    for picture in (*article.images, *article.unplaced_images):
+    for picture in article.all_pictures:
         known = by_picture.get(id(picture))
         if known is None or known[0] is not picture:
             known = by_picture[id(picture)] = (picture, _files_of(picture))

@@ -26,7 +26,7 @@ from sitegen.cachenotes import damaged, dropped, outside
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.pickles import READ_ERRORS, ShardUnpickler, load_sealed, register, shard_pickler, write_sealed
-from sitegen.incremental.picturetable import TABLE_NAME, PictureKeys, load_table, pictures_of, save_table, table_of
+from sitegen.incremental.picturetable import TABLE_NAME, PictureKeys, load_table, save_table, table_of
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.relocate import Relocations, moved, relocated, root_prefixes
 from sitegen.model import Article, Image
@@ -200,7 +200,7 @@ class ShardFolder:
                 items = load_sealed(handle, lambda data: ShardUnpickler(data, table))
             if not isinstance(items, list) or not all(type(item) is Article for item in items):
                 raise ValueError("not articles")
-            if not all(id(picture) in shown for item in items for picture in pictures_of(item)):
+            if not all(id(picture) in shown for item in items for picture in item.all_pictures):
                 raise ValueError("a picture outside the picture table")
         except READ_ERRORS as exc:
             self.warnings.append(dropped(str(self.folder / name), damaged(exc)))
@@ -283,7 +283,7 @@ class _Placement:
     def first_stray(self, article: Article) -> object | None:
         """The first file of the article's pictures (as `Image.paths` lists them) that is out of place, or None
         (asked of every article the cache reads back: each picture, shared by many, walked once)."""
-        for picture in pictures_of(article):
+        for picture in article.all_pictures:
             known = self.pictures.get(id(picture))
             if known is None or known[0] is not picture:
                 known = self.pictures[id(picture)] = (picture, self._first_stray_in(picture))

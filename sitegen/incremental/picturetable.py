@@ -45,10 +45,6 @@ class PictureKeys:
         self.by_id.update((id(picture), (picture, key)) for key, picture in table.items())
 
 
-def pictures_of(article: Article) -> tuple[Image, ...]:
-    return (*article.images, *article.unplaced_images)
-
-
 def table_of(articles: Collection[Article], keys: PictureKeys) -> dict[str, Image]:
     """Every picture the articles show, by key, in a stable order (asked of every article of a rebuild: a picture
     read back is looked up by id, inline). `keys` forgets the pictures no article shows when they have piled up
@@ -56,11 +52,11 @@ def table_of(articles: Collection[Article], keys: PictureKeys) -> dict[str, Imag
     table: dict[str, Image] = {}
     by_id = keys.by_id
     for article in articles:
-        for picture in (*article.images, *article.unplaced_images):
+        for picture in article.all_pictures:
             known = by_id.get(id(picture))
             table[known[1] if known is not None and known[0] is picture else keys.key(picture)] = picture
     if len(by_id) > 2 * len(table) + 1000:  # every picture object shown keeps its key: shards name them all
-        shown = (picture for article in articles for picture in (*article.images, *article.unplaced_images))
+        shown = (picture for article in articles for picture in article.all_pictures)
         keys.by_id = {id(picture): by_id[id(picture)] for picture in shown}
     return dict(sorted(table.items()))
 

@@ -173,6 +173,11 @@ class Article:
         return len(self.images) - len(self.unplaced_images)
 
     @property
+    def all_pictures(self) -> tuple[Image, ...]:
+        """Every picture object the article holds: `images`, then `unplaced_images` (which may repeat some)."""
+        return (*self.images, *self.unplaced_images)
+
+    @property
     def output_path(self) -> str:
         return output_path_for(self.url)
 
