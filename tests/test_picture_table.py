@@ -10,8 +10,10 @@ wrong output.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import pickle
+import weakref
 from pathlib import Path
 
 import pytest
@@ -165,6 +167,27 @@ def test_a_picture_reference_is_resolved_only_by_a_shards_reader() -> None:
     buffer = io.BytesIO()
     shard_pickler({})(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(other)
     assert SafeUnpickler(io.BytesIO(buffer.getvalue())).load() == other
+
+
+def test_a_shards_reader_is_freed_when_it_is_done_not_kept_by_a_cycle() -> None:
+    """A reader whose memo held a method of its own stayed alive, and kept every object of its shard alive, until the
+    collector's next full pass: for a build, the exit, 0.9 s at 100,000 articles. Freed now by reference counting."""
+    picture = Image("towns/p.png", caption="说明", width=4, height=3)
+    buffer = io.BytesIO()
+    shard_pickler({id(picture): "0" * 20})(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump([picture, ["正文"]])
+    reader = ShardUnpickler(io.BytesIO(buffer.getvalue()), {"0" * 20: picture})
+    shown, text = reader.load()
+    assert shown is picture
+    gone = weakref.ref(reader)
+    collecting = gc.isenabled()
+    gc.disable()  # no collection may free it: reference counting alone
+    try:
+        del reader
+        assert gone() is None
+    finally:
+        if collecting:
+            gc.enable()
+    assert text == ["正文"]
 
 
 def test_a_shard_holding_the_articles_it_was_read_with_keeps_the_name_its_shape_gives(tmp_path: Path) -> None:
