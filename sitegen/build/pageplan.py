@@ -18,6 +18,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sitegen.build.collector import kept
 from sitegen.build.destination import Destination
 from sitegen.build.editions import EditionView
 from sitegen.build.keyplan import Keyed, KeyPlan, page_digests
@@ -178,8 +179,9 @@ def page_files(
     started = time.perf_counter()
     folder = workers.folder  # set by the writer before it asks for the first file; the workers fork later
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme, run.options.disk_cache)
-    keys = plan_keys(run)
-    plan = plan_pages(run, loaded, views, env, destination, keys)
+    with kept():  # the plan lives to the end of the build
+        keys = plan_keys(run)
+        plan = plan_pages(run, loaded, views, env, destination, keys)
     store = destination.store  # keeps nothing but for an output folder
     todo = plan.indexes(RENDER)
     # the bodies the workers will read, read here first: a damaged row is repaired, and said, once
@@ -274,7 +276,8 @@ def _pages(
             yield OutputFile(job.path, data, unchanged=data is None)  # None: kept in the output
         if run.options.progress is not None and index % 200 == 0:
             run.options.progress("pages", index, len(plan.jobs))
-    run.cache.articles.record_shapes(run.shapes)
+    with kept():
+        run.cache.articles.record_shapes(run.shapes)
     run.cache.pages.reused = run.pages_reused
     run.timings.append(("render templates", rendering))
 
