@@ -304,7 +304,10 @@ def assemble(
     `related`: the related articles of the last assembly (sitegen serve's, kept in memory)."""
     ordered = newest_first(articles)
     authors = collect_authors(ordered, people or {}, slug_of)
-    by_column = {column.slug: [a for a in ordered if a.column == column.slug] for column in config.columns}
+    by_column: dict[str, list[Article]] = {column.slug: [] for column in config.columns}
+    for article in ordered:  # one pass, each column's articles newest first
+        if article.column in by_column:
+            by_column[article.column].append(article)
     article_pages = _article_pages(config, ordered, by_column, authors, related)
     listings = tuple(
         listing for column in config.columns for listing in paginate(column, by_column[column.slug], config.page_size)
@@ -384,7 +387,8 @@ def _article_pages(
 
 
 def _home_page(config: Config, ordered: tuple[Article, ...], by_column: Mapping[str, list[Article]]) -> HomePage:
-    most_read = sorted(ordered, key=lambda a: (-a.views, -a.date.timestamp(), a.source_path))
+    # most views first, then as `ordered` has them (newest first, then by source path): the sort is stable
+    most_read = sorted(ordered, key=lambda a: -a.views)
     return HomePage(
         latest=ordered[: config.latest_count],
         column_blocks=tuple(

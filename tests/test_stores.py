@@ -280,3 +280,28 @@ def test_articles_from_the_markdown_workers_are_pickled_by_their_fields_and_path
         blob = bytes(ForkingPickler.dumps(article))
         assert b"_rebuild" in blob and b"_path" in blob and b"PosixPath" not in blob
         assert pickle.loads(blob) == article
+
+
+_HEX = "0123456789abcdef"
+_DIGEST_LIKE = st.one_of(
+    st.text(_HEX, min_size=40, max_size=40),  # a digest
+    st.text(_HEX + "\nG ", min_size=0, max_size=82),  # near misses: short, long, two digests joined by a line break
+    st.integers(),
+    st.none(),
+)
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=8), _DIGEST_LIKE, max_size=6))
+def test_the_articles_digests_are_checked_at_once_keeping_exactly_what_one_at_a_time_keeps(saved: dict) -> None:
+    """The shapes of 100,000 articles are checked by one match over them all: it must keep exactly the entries whose
+    value is 40 hex digits, as checking each alone does."""
+    from sitegen.incremental.articles import _digests
+
+    alone = {
+        path: value
+        for path, value in saved.items()
+        if isinstance(value, str) and len(value) == 40 and all(c in _HEX for c in value)
+    }
+    assert _digests(dict(saved)) == alone
+    two = "a" * 40 + "\n" + "b" * 40
+    assert _digests({"x": two, "y": "c" * 40}) == {"y": "c" * 40}  # one value holding two digests is not one

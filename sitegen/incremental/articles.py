@@ -35,6 +35,7 @@ ARTICLE_SHARDS = 64
 SavedShards = dict[str, list[Article]]  # the articles of each shard as on disk, by the shard's name
 _SHARD_NAME = re.compile(r"articles-[0-9]{2}-[0-9a-f]{16}\.pickle")
 _DIGEST = re.compile(r"[0-9a-f]{40}")
+_DIGEST_LINES = re.compile(r"[0-9a-f]{40}(?:\n[0-9a-f]{40})*")
 # this store's part of the build cache's index, and the type of each
 INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict, "roots": list, "pictures": str}
 
@@ -114,7 +115,7 @@ class ArticleStore:
     def from_index(cls, index: dict[str, Any], places: Places, shards: ShardFolder, bodies: BodyStore) -> ArticleStore:
         """The store an index describes: its shards' articles, and the stats and shapes of the paths that pass."""
         by_path = shards.load(index["articles"], index["roots"], index["pictures"])
-        shapes = {path: d for path, d in places.relative(index["shapes"]).items() if _DIGEST.fullmatch(str(d))}
+        shapes = _digests(places.relative(index["shapes"]))
         return cls(
             stats=_file_stats(places, index["stats"]),
             by_path=by_path,
@@ -252,6 +253,18 @@ def _same_shard(before: tuple[str, list[Article]] | None, items: list[Article]) 
         return None
     name, were = before
     return name if all(now is was for now, was in zip(items, were, strict=True)) else None
+
+
+def _digests(saved: dict[str, Any]) -> dict[str, str]:
+    """The entries of `saved` whose value is a digest (40 hex digits); another entry is dropped (made again). Told by
+    one match over them all when every value is a text, as they always are: one value at a time took 0.4 s at
+    100,000 articles. The joined text is n lines of a digest each only when it is 41 n - 1 long."""
+    values = list(saved.values())
+    if values and set(map(type, values)) == {str}:
+        joined = "\n".join(values)
+        if len(joined) == 41 * len(values) - 1 and _DIGEST_LINES.fullmatch(joined):
+            return saved
+    return {path: value for path, value in saved.items() if _DIGEST.fullmatch(str(value))}
 
 
 def _file_stats(places: Places, saved: dict[Any, Any]) -> dict[str, FileStat]:
