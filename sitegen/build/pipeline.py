@@ -236,9 +236,9 @@ def _build(
 def _record_output(run: Run, loaded: LoadedSite, written: WriteReport, destination: OutputFolder) -> None:
     """What the next build needs to know of this output: its files, their stats, the sources of its copies; the page
     store keeps only this output's files."""
-    run.cache.outputs.record_files(written.paths)
+    listed_anew = run.cache.outputs.record_files(written.paths)
     run.cache.outputs.record_written(destination.folder, written.paths, written.kept, written.stats)
-    destination.store.retain(set(written.paths))
+    destination.store.retain(set(written.paths), listed_before=not listed_anew)
     copies = ((f.path, f.copy_from) for f in loaded.static_files if f.copy_from is not None)
     run.cache.copies.record(copies, run.started_ns - RACY_NANOSECONDS, images_folder(run.site_dir, run.options))
 

@@ -34,10 +34,13 @@ class OutputRecord:
             return False
         return self.stats.get(path) == (stat.st_mtime_ns, stat.st_size)
 
-    def record_files(self, paths: Iterable[str]) -> None:
+    def record_files(self, paths: Iterable[str]) -> bool:
+        """Keep the output's files; whether they are others than the last build's."""
         files = tuple(sorted(paths))
-        if files != self.files:
-            self.files, self.changed = files, True
+        if files == self.files:
+            return False
+        self.files, self.changed = files, True
+        return True
 
     def record_written(
         self,

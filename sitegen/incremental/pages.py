@@ -129,8 +129,10 @@ class PageStore:
     def put(self, path: str, digest: str, compressed: bytes) -> None:
         """Keep `path`'s bytes (compressed by `compress`), made from `digest`."""
 
-    def retain(self, paths: set[str]) -> None:
-        """Forget every file but those of `paths` (the output of this build)."""
+    def retain(self, paths: set[str], listed_before: bool = False) -> None:
+        """Forget every file but those of `paths` (the output of this build). `listed_before`: they are the very files
+        of the last build's output, so no other file's row can be here but one a build that died left: harmless (rows
+        are looked up by path and digest), and not looked for (135,000 rows read at 100,000 articles, 0.3 s)."""
 
     def flush(self) -> None:
         """Write what was put."""
@@ -266,7 +268,7 @@ class DiskPageStore(PageStore):
             self._failed = True
         self._pending.clear()
 
-    def retain(self, paths: set[str]) -> None:
+    def retain(self, paths: set[str], listed_before: bool = False) -> None:
         self.flush()
         db = self._db()
         if db is None or not self.write:
@@ -274,6 +276,8 @@ class DiskPageStore(PageStore):
         with contextlib.suppress(sqlite3.Error):  # stale rows are harmless: they are looked up by path and digest
             if self._failed:  # an older row may stand where a newer one failed to go
                 db.execute("DELETE FROM pages")
+                return
+            if listed_before:
                 return
             rows = db.execute("SELECT path FROM pages")
             stale = [(path,) for (path,) in rows if path not in paths and not path.startswith(_MARK)]
