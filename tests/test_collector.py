@@ -93,3 +93,24 @@ def test_the_page_plan_is_made_with_the_collector_paused_and_frozen_after(
         finally:
             gc.callbacks.remove(counted)
             gc.set_threshold(*threshold)
+
+
+def test_kept_objects_are_frozen_inside_a_builds_spared_block_only() -> None:
+    """Outside a build (sitegen serve plans pages it renders on demand), `kept` only pauses the collector; inside one,
+    it freezes what was made, and the build's end gives it back. Neither asks gc.get_freeze_count, which walks every
+    frozen object, more than once per build."""
+    from sitegen.build.collector import kept
+
+    assert gc.get_freeze_count() == 0
+    with kept():
+        made = [[n] for n in range(100)]
+        assert not gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with spared():
+        with kept():
+            made += [[n] for n in range(100)]
+        assert gc.get_freeze_count() >= 200
+        with spared() as settle:  # a parallel map's block within the build's: gives nothing back
+            settle()
+        assert gc.get_freeze_count() >= 200
+    assert gc.get_freeze_count() == 0 and len(made) == 200
