@@ -243,6 +243,7 @@ WRITERS = {
     "incremental.articles": "the article store's shards (articles-*.pickle)",
     "incremental.picturetable": "the shards' pictures, saved once (pictures-*.pickle)",
     "incremental.pickles": "a sealed cache file, written beside and renamed into place (write_sealed)",
+    "incremental.journal": "a journal beside its base (*.journal.pickle), removed once a new base is written",
     "incremental.searchrecord": "the search indexes' states (search*.pickle)",
     "incremental.bodies": "the body store (SQLite)",
     "incremental.pages": "the page store (SQLite)",

@@ -336,7 +336,8 @@ def test_a_stored_page_changed_in_the_page_store_is_rendered_again(tmp_path: Pat
 
 @pytest.mark.parametrize(
     "name", ["build.pickle", "articles-*.pickle", "search.pickle", "slugs.json", "up-to-date.json",
-             "up-to-date-inputs.pickle", "images/keys.json"],
+             "up-to-date-inputs.pickle", "images/keys.json", "pictures-*.pickle", "build.journal.pickle",
+             "search.journal.pickle"],
 )  # fmt: skip
 def test_a_folder_where_the_cache_keeps_a_file_is_removed_not_a_failed_build(tmp_path: Path, name: str) -> None:
     """Failed every later build with IsADirectoryError when the file was saved (found by a QA pass)."""
@@ -344,12 +345,13 @@ def test_a_folder_where_the_cache_keeps_a_file_is_removed_not_a_failed_build(tmp
     b = article("乙", "2024-01-03", "又一篇。", author="张三")  # an author: slugs.json is written
     (site / "content" / "towns" / "b.md").write_text(b, encoding="utf-8")
     build(site, options(tmp_path))
-    path = sorted(cache(site).glob(name))[0]
-    path.unlink()
+    path = ([*sorted(cache(site).glob(name)), cache(site) / name])[0]  # a journal: none yet after a cold build
+    path.unlink(missing_ok=True)
     (path / "inside").mkdir(parents=True)
     edit(site)
     report = build(site, options(tmp_path))
-    assert warned(report, path) and path.is_file()
+    assert warned(report, path) and not path.is_dir()
+    assert path.is_file() or ".journal." in name  # a small site's journal is soon past a quarter of its base
     assert tree(tmp_path / "out") == cold(site, tmp_path)
     edit(site)
     assert build(site, options(tmp_path)).cache_warnings == ()

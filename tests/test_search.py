@@ -833,11 +833,19 @@ class Exploit:
         return (Path.touch, (self.witness,))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong shard"])
-def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSite, tmp_path: Path, damage: str) -> None:
+@pytest.mark.parametrize(
+    "damage", ["garbage", "truncated", "hostile", "wrong shape", "wrong shard", "journal", "hostile journal"]
+)
+def test_a_damaged_or_hostile_search_state_gives_a_cold_index(
+    make_site: MakeSite, tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sitegen.incremental import journal as journals
+
+    monkeypatch.setattr(journals, "JOURNAL_SHARE", 100)  # a journal however small the site's state
     site = news_site(make_site)
     build_site(site)
     state = site / ".sitegen-cache" / "search.pickle"
+    journal = site / ".sitegen-cache" / "search.journal.pickle"
     data = pickle.loads(state.read_bytes())
     witness = tmp_path / "pwned"
     if damage == "garbage":
@@ -845,17 +853,28 @@ def test_a_damaged_or_hostile_search_state_gives_a_cold_index(make_site: MakeSit
     elif damage == "truncated":
         state.write_bytes(state.read_bytes()[:-100])
     elif damage == "hostile":
-        state.write_bytes(seal(pickle.dumps({"schema": data["schema"], "state": Exploit(witness)})))
+        state.write_bytes(seal(pickle.dumps({**data, "keys": Exploit(witness)})))
     elif damage == "wrong shape":
-        state.write_bytes(seal(pickle.dumps({"schema": data["schema"], "state": data["state"][:-1]})))
-    else:  # the right shape, a shard file that is not the one its digest describes
-        shards = [shard[:-1] for shard in data["state"][7]]
-        assert len(data["state"]) == 8 and all(type(shard) is bytes for shard in shards)
-        state.write_bytes(seal(pickle.dumps({**data, "state": (*data["state"][:7], shards)})))
+        state.write_bytes(seal(pickle.dumps({key: value for key, value in data.items() if key != "shards"})))
+    elif damage == "wrong shard":  # the right shape, a shard file that is not the one its digest describes
+        shards = [shard[:-1] for shard in data["shards"]]
+        assert shards and all(type(shard) is bytes for shard in shards)
+        state.write_bytes(seal(pickle.dumps({**data, "shards": shards})))
+    else:  # an update's journal, damaged or naming a class
+        (site / "content/towns/d.md").write_text(article("初改", "2024-04-01", "改过一次的内容。"), encoding="utf-8")
+        build_site(site)
+        assert journal.is_file() and pickle.loads(state.read_bytes()) == data  # the base is left as it was
+        kept = pickle.loads(journal.read_bytes())
+        if damage == "journal":
+            journal.write_bytes(journal.read_bytes()[:-1] + b"x")
+        else:
+            journal.write_bytes(seal(pickle.dumps({**kept, "replaced": {"keys": Exploit(witness)}})))
     (site / "content/towns/d.md").write_text(article("改写", "2024-04-01", "全新的内容。"), encoding="utf-8")
-    build_site(site)
+    report = build_site(site)
     assert not witness.exists()
     assert tree(site / "public") == cold_tree(site, tmp_path / "cold")
+    if damage.endswith("journal"):
+        assert any("search.journal.pickle" in warning for warning in report.cache_warnings)
 
 
 def test_a_search_state_of_format_2_is_discarded_and_the_index_built_cold_once(

@@ -142,7 +142,7 @@ class OutputFolder(Destination):
     def last_index(self, folder: str, state_file: str, warnings: list[str] | None = None) -> LastIndex:
         if self.states is None:
             return LastIndex()
-        state = load_search_state(self.states, state_file, warnings=warnings)
+        state = load_search_state(self.states, state_file, warnings, self.cache.search.bases)
         return LastIndex(state, _on_disk(self.folder / folder), str(self.states / state_file), in_output=True)
 
     def keep_index_state(self, state_file: str, state: IndexState) -> None:

@@ -13,7 +13,8 @@ clears the articles and pages.
 
 The cache lives in memory (`sitegen serve`) and on disk between builds: one index (`.sitegen-cache/build.pickle`,
 safe to delete) holds every store's part and names the article shards, written beside and renamed into place, so
-that a reader sees one build's cache or the next's, never half of each. It is read through an allow-list of classes
+that a reader sees one build's cache or the next's, never half of each. A rebuild writes only how its index differs
+from that base, as a journal beside it (sitegen.incremental.journal). It is read through an allow-list of classes
 (sitegen.incremental.pickles), so a cache folder restored in CI is data, never code; its schema covers the format,
 the toolchain and the cached classes' fields, so an index another sitegen wrote is discarded whole; and every path
 read back from it is checked to stay where it belongs (sitegen.incremental.places): a file naming anything else is
@@ -26,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -37,9 +39,10 @@ from sitegen.incremental import articles, copies, outputs, pagerecord, searchrec
 from sitegen.incremental.articles import ArticleStore, FileStat, ShardFolder
 from sitegen.incremental.bodies import BODIES_FILE, DiskBodyStore
 from sitegen.incremental.copies import CopyRecord
+from sitegen.incremental.journal import BASE_KEY, Base, applied, base_of, journal_path, read_journal, save
 from sitegen.incremental.outputs import OutputRecord
 from sitegen.incremental.pagerecord import PageRecord
-from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, load_sealed, write_sealed
+from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, load_sealed
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
 from sitegen.model import Article, Image, ImageVariant
@@ -53,10 +56,11 @@ CACHE_FILE = "build.pickle"
 # 5: the pages' frames (build/keyplan.py)
 # 6: the digest of the URLs last found free of collisions (site.CollisionMemo)
 # 7: the shards' pictures saved once, in a table the index names (incremental.picturetable)
-FORMAT = 7
-# the index's keys and their types: the site's fingerprint, the related articles and the URLs found free, then
-# every store's part
-_INDEX_PART = {"site": str, "related": dict, "collisions": str}
+# 8: a base and a journal (incremental.journal): the base's token
+FORMAT = 8
+# the index's keys and their types: the base's token, the site's fingerprint, the related articles and the URLs
+# found free, then every store's part
+_INDEX_PART = {BASE_KEY: str, "site": str, "related": dict, "collisions": str}
 _PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)
 _INDEX = {key: kind for part in (_INDEX_PART, *_PARTS) for key, kind in part.items()}
 
@@ -88,6 +92,8 @@ class BuildCache:
     pictures_of: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]] = field(default_factory=dict)
     site_changed: bool = False  # the site's fingerprint changed since the disk copy
     pictures: tuple[Path, ...] = ()  # where cached articles' pictures may be (content/, assets/, the image cache)
+    # the index's base as on disk (incremental/journal.py): a save writes its journal against it
+    base: Base | None = field(default=None, repr=False)
 
     def start(self, site_fingerprint: str) -> bool:
         """Begin a build: forget the articles and pages when what shapes every article changed (then True)."""
@@ -127,7 +133,7 @@ class BuildCache:
         # every live one: loading 10,000 articles with it takes ten times as long as without.
         gc.disable()
         try:
-            index = _read_index(folder / CACHE_FILE)
+            index, base = _read_index(folder, write)
             if index is not None:
                 places = Places(folder / CACHE_FILE, warnings)
                 shards = ShardFolder(folder, folder / CACHE_FILE, warnings, pictures, write)
@@ -142,9 +148,10 @@ class BuildCache:
                     collisions=CollisionMemo(index["collisions"]),
                     warnings=warnings,
                     pictures=pictures,
+                    base=base,
                 )
         except _Unusable as exc:
-            warnings.append(discarded(str(folder / CACHE_FILE), str(exc)))
+            warnings.append(discarded(str(exc.file), exc.reason))
         finally:
             if collecting:
                 gc.enable()
@@ -167,13 +174,13 @@ class BuildCache:
             (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
             return
         related = {"shape": self.related.shape, "ranks": self.related.ranks}
-        index: dict[str, Any] = {"schema": _schema(), "site": self.site_fingerprint, "related": related}
+        index: dict[str, Any] = {"schema": _schema(), BASE_KEY: "", "site": self.site_fingerprint, "related": related}
         index["collisions"] = self.collisions.checked
         index |= self.articles.index_part(names, shards.roots, table)
         for record in (self.pages, self.outputs, self.copies, self.search):
             index |= record.index_part()
         try:
-            write_sealed(folder / CACHE_FILE, index)
+            self.base = save(folder / CACHE_FILE, index, self.base)
         except WRITE_ERRORS:
             (folder / CACHE_FILE).unlink(missing_ok=True)
             return
@@ -184,33 +191,54 @@ class BuildCache:
 
 
 class _Unusable(Exception):
-    """The cache index cannot be used: its text is the reason, for the warning."""
+    """The cache index cannot be used: the file that says so, and why (for the warning)."""
+
+    def __init__(self, file: Path, reason: str) -> None:
+        super().__init__(file, reason)
+        self.file, self.reason = file, reason
 
 
-def _read_index(path: Path) -> dict[str, Any] | None:
-    """build.pickle, checked: None when there is none; raises _Unusable when it is damaged or foreign."""
+def _read_index(folder: Path, keep_base: bool) -> tuple[dict[str, Any] | None, Base | None]:
+    """The index: build.pickle with its journal applied, checked; None when there is none. Also the base as read
+    (for the next save's journal; None unless `keep_base`). Raises _Unusable when either file is damaged or
+    foreign."""
+    path = folder / CACHE_FILE
     try:
         with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
             data = load_sealed(handle)
     except FileNotFoundError:
-        return None
+        return None, None
     except FormerLayout:
-        raise _Unusable(OTHER_TOOLCHAIN) from None
+        raise _Unusable(path, OTHER_TOOLCHAIN) from None
     except READ_ERRORS as exc:
-        raise _Unusable(damaged(exc)) from None
+        raise _Unusable(path, damaged(exc)) from None
     if not isinstance(data, dict) or "schema" not in data:
-        raise _Unusable(damaged("not a build cache"))
+        raise _Unusable(path, damaged("not a build cache"))
     if data["schema"] != _schema():  # first: another format's index may have other keys
-        raise _Unusable(OTHER_TOOLCHAIN)
+        raise _Unusable(path, OTHER_TOOLCHAIN)
+    _check(path, data)
+    journal_file = journal_path(path)
+    try:
+        journal = read_journal(journal_file, data[BASE_KEY])
+        index = applied(data, journal) if journal is not None else data
+    except READ_ERRORS as exc:
+        raise _Unusable(journal_file, damaged(exc)) from None
+    if journal is not None:
+        _check(journal_file, index)
+    return index, base_of(data, size) if keep_base else None
+
+
+def _check(path: Path, data: dict[str, Any]) -> None:
+    """Every part of the index there, of its type (raises _Unusable)."""
     if any(key not in data for key in _INDEX):
-        raise _Unusable(damaged("not a build cache"))
+        raise _Unusable(path, damaged("not a build cache"))
     if not all(isinstance(data[key], kind) for key, kind in _INDEX.items()):
-        raise _Unusable(damaged("a field of the wrong type"))
+        raise _Unusable(path, damaged("a field of the wrong type"))
     try:
         searchrecord.check_index_part(data)
     except ValueError as exc:
-        raise _Unusable(damaged(exc)) from None
-    return data
+        raise _Unusable(path, damaged(exc)) from None
 
 
 def _related(part: dict[Any, Any]) -> RelatedMemo:

@@ -220,6 +220,26 @@ def write_sealed(path: Path, value: Any, pickler: Callable[..., pickle.Pickler] 
     os.replace(temporary, path)
 
 
+def pickled(value: Any, pickler: Callable[..., pickle.Pickler] = Pickler) -> memoryview:
+    """The pickle of `value`, for `write_pickled` (when its size decides what is written)."""
+    buffer = io.BytesIO()
+    pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getbuffer()
+
+
+def write_pickled(path: Path, data: bytes | memoryview) -> None:
+    """The pickle `data`, sealed, into a file beside `path`, renamed into place (as `write_sealed`)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.write(_trailer(data))
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, path)
+
+
 def seal(data: bytes) -> bytes:
     """A sealed file's bytes for the pickle `data` (what dump_sealed writes; the tests forge cache files with it)."""
     return data + _trailer(data)

@@ -6,7 +6,9 @@ and the paths of its files: an index whose digest is unchanged and whose files a
 The state of each index (`sitegen.search.IndexState`: per article its key and the digest of its file, per shard the
 digest of its file and its postings' highest ids) has a file of its own, `.sitegen-cache/search.pickle` (an
 edition's: `search-zh-hant.pickle`), read only when an article the index covers changed, never on a rebuild where
-nothing did. It holds plain data only (lists, bytes, str, int), so its reader allows no class at all.
+nothing did. It holds plain data only (lists, bytes, str, int), so its reader allows no class at all. Like the
+cache's index it is saved as a base and a journal (sitegen.incremental.journal): an update writes the shards and
+digests that changed, not the 77 MB state of a 100,000-article site.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sitegen import toolchain
 from sitegen.cachenotes import OTHER_TOOLCHAIN, damaged, discarded
-from sitegen.incremental.pickles import READ_ERRORS, DataUnpickler, FormerLayout, dump_sealed, load_sealed
+from sitegen.incremental.journal import BASE_KEY, Base, applied, base_of, journal_path, read_journal, save
+from sitegen.incremental.pickles import READ_ERRORS, DataUnpickler, FormerLayout, load_sealed
 from sitegen.incremental.places import Places
 from sitegen.search.state import STATE_SCHEMA, IndexState, state_data, state_from_data
 
@@ -39,6 +43,8 @@ class SearchRecord:
     editions: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     # the states of the editions' indexes made or updated by this build, by file name, saved after it
     edition_states: dict[str, IndexState] = field(default_factory=dict)
+    # each state file's base as on disk, by file name: a save writes the journal against it
+    bases: dict[str, Base] = field(default_factory=dict, repr=False)
     changed: bool = False  # whether the disk copy needs writing
 
     def record(self, digest: str, paths: tuple[str, ...]) -> None:
@@ -52,9 +58,9 @@ class SearchRecord:
     def save_states(self, folder: Path) -> None:
         """The states of the indexes this build made or updated, for the next build's update."""
         if self.state is not None:
-            save_search_state(folder, self.state)
+            save_search_state(folder, self.state, SEARCH_FILE, self.bases)
         for name, state in self.edition_states.items():
-            save_search_state(folder, state, name)
+            save_search_state(folder, state, name, self.bases)
 
     @classmethod
     def from_index(cls, index: dict[str, Any], places: Places) -> SearchRecord:
@@ -98,19 +104,35 @@ def search_state_file(edition_prefix: str = "") -> str:
     return f"search-{edition_prefix.strip('/')}.pickle" if edition_prefix else SEARCH_FILE
 
 
-def load_search_state(folder: Path, name: str = SEARCH_FILE, warnings: list[str] | None = None) -> IndexState | None:
-    """The search index's state saved in `folder`, or None when there is none or it cannot be read (then said in
-    `warnings`: the index is built cold)."""
+def load_search_state(
+    folder: Path,
+    name: str = SEARCH_FILE,
+    warnings: list[str] | None = None,
+    bases: MutableMapping[str, Base] | None = None,
+) -> IndexState | None:
+    """The search index's state saved in `folder` (its base and journal), or None when there is none or it cannot be
+    read (then said in `warnings`: the index is built cold). `bases`: where its base is kept, for the next save."""
     path = folder / name
+    failed = path  # the file said to be damaged: the base, or its journal
     try:
         with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
             data = load_sealed(handle, DataUnpickler)
         if type(data) is not dict or "schema" not in data:
             raise ValueError("not a search state")
         if data["schema"] != _search_schema():
             reason = OTHER_TOOLCHAIN
         else:
-            return state_from_data(data["state"])
+            if type(data.get(BASE_KEY)) is not str:
+                raise ValueError("not a search state")
+            failed = journal_path(path)
+            journal = read_journal(failed, data[BASE_KEY], DataUnpickler)
+            failed = failed if journal is not None else path
+            value = applied(data, journal) if journal is not None else data
+            state = state_from_data(tuple(value.get(slot) for slot in IndexState.__slots__))
+            if bases is not None:
+                bases[name] = base_of(data, size)
+            return state
     except FileNotFoundError:
         return None
     except FormerLayout:  # written by a sitegen that sealed no search state
@@ -118,14 +140,17 @@ def load_search_state(folder: Path, name: str = SEARCH_FILE, warnings: list[str]
     except READ_ERRORS as exc:  # a damaged, foreign or hostile file: the index is built cold
         reason = damaged(exc)
     if warnings is not None:
-        warnings.append(discarded(str(path), reason))
+        warnings.append(discarded(str(failed), reason))
     return None
 
 
-def save_search_state(folder: Path, state: IndexState, name: str = SEARCH_FILE) -> None:
-    """Written beside, then renamed into place: a reader sees the old state or the new one, never half of one."""
+def save_search_state(
+    folder: Path, state: IndexState, name: str = SEARCH_FILE, bases: MutableMapping[str, Base] | None = None
+) -> None:
+    """Saved as a journal against its base (`bases`, by file name), or as a new base; each written beside, then
+    renamed into place: a reader sees the old state or the new one, never half of one."""
     folder.mkdir(parents=True, exist_ok=True)
-    temporary = folder / f".{name}.{os.getpid()}"
-    with temporary.open("wb") as handle:
-        dump_sealed(handle, {"schema": _search_schema(), "state": state_data(state)}, pickle.Pickler)
-    os.replace(temporary, folder / name)
+    value = {"schema": _search_schema(), **dict(zip(IndexState.__slots__, state_data(state), strict=True))}
+    base = save(folder / name, value, (bases or {}).get(name), pickle.Pickler)
+    if bases is not None:
+        bases[name] = base

@@ -212,7 +212,9 @@ def save_record(folder: Path, record: Record | None) -> None:
 
 # the files of the build cache (sitegen.incremental, pictures' records): never folders
 _CACHE_FILES = re.compile(
-    r"(?:build|search(?:-[^/]+)?|up-to-date-inputs|articles-\d+-[0-9a-f]+)\.pickle|(?:slugs|up-to-date)\.json"
+    r"(?:build|search(?:-[^/.]+)?)(?:\.journal)?\.pickle"
+    r"|(?:up-to-date-inputs|articles-\d+-[0-9a-f]+|pictures-[0-9a-f]+)\.pickle"
+    r"|(?:slugs|up-to-date)\.json"
     r"|(?:bodies|pages)\.sqlite|images/(?:keys|usage)\.json"
 )
 
