@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -175,6 +176,7 @@ def paginate(
     base = owner.url if owner is not None else ""
     total = max(1, -(-len(articles) // page_size))
     pages = tuple(PageLink(n, listing_url(base, n)) for n in range(1, total + 1))
+    shown = (None, *pages)  # by the numbers page_window gives, 0 for a gap
     return tuple(
         Listing(
             column,
@@ -182,7 +184,7 @@ def paginate(
             n,
             total,
             pages[n - 1].url,
-            tuple(pages[k - 1] if k else None for k in page_window(n, total)),
+            tuple(map(shown.__getitem__, page_window(n, total))),
             tag,
             author,
             period,
@@ -196,6 +198,7 @@ def paginate(
 PAGE_WINDOW = 2  # pages linked either side of the current one
 
 
+@functools.lru_cache(maxsize=4096)  # a memo of a pure function: the tags' and authors' listings ask the same few
 def page_window(number: int, total: int) -> tuple[int, ...]:
     """The page numbers a listing's navigation shows: the first, the last and PAGE_WINDOW either side of `number`,
     in order, with 0 where numbers are left out. A gap of one page shows that page instead."""
@@ -259,14 +262,20 @@ def collect_archive(ordered: Sequence[Article]) -> dict[ArchivePeriod, list[Arti
 
 def collect_tags(ordered: Sequence[Article]) -> dict[str, tuple[Tag, list[Article]]]:
     """Tags by slug with their articles (newest first); spellings that share a slug are one tag."""
-    by_slug: dict[str, tuple[str, list[Article]]] = {}
-    for article in sorted(ordered, key=lambda a: a.source_path):  # the first spelling in source order wins
-        for name in article.tags:
-            by_slug.setdefault(tag_slug(name), (name, []))
+    slug_of = {name: tag_slug(name) for name in {name for article in ordered for name in article.tags}}
+    spelled: dict[str, tuple[str, str]] = {}  # slug -> (source path, spelling): the first in source order wins
+    listed: dict[str, list[Article]] = {}
     for article in ordered:
-        for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
-            by_slug[slug][1].append(article)
-    return {slug: (Tag(name, slug, len(items)), items) for slug, (name, items) in sorted(by_slug.items())}
+        path = article.source_path
+        for name in article.tags:
+            slug = slug_of[name]
+            items = listed.setdefault(slug, [])
+            if not items or items[-1] is not article:  # a slug two of its tags share: listed once
+                items.append(article)
+                first = spelled.get(slug)
+                if first is None or path < first[0]:
+                    spelled[slug] = (path, name)
+    return {slug: (Tag(spelled[slug][1], slug, len(items)), items) for slug, items in sorted(listed.items())}
 
 
 def shared_tag_pages(articles: Iterable[Article]) -> list[tuple[str, tuple[str, ...]]]:
@@ -357,29 +366,30 @@ def _article_pages(
     memo = memo or RelatedMemo()
     memo.start(ordered, config.related_count)
     postings = related_index(ordered) if len(memo.ranks) < len(ordered) else {}
+    person = {name: author for name, (author, _) in authors.items()}
+    article_at = ordered.__getitem__
     article_pages = []
     for column in config.columns:
         items = by_column[column.slug]
         column_ranks = [rank_of[a.source_path] for a in items]
+        # previous = older, next = newer, as readers of a dated column expect
+        olders = [*items[1:], None]
+        newers = [None, *items[:-1]]
         for index, article in enumerate(items):
-            # previous = older, next = newer, as readers of a dated column expect
-            older = items[index + 1] if index + 1 < len(items) else None
-            newer = items[index - 1] if index > 0 else None
             rank = column_ranks[index]
             ranks = memo.ranks.get(rank)
             if ranks is None:
                 ranks = related_ranks(rank, ordered, postings, column_ranks, index, config.related_count)
                 memo.remember(rank, ranks)
-            related = tuple(ordered[r] for r in ranks)
             article_pages.append(
                 ArticlePage(
                     article,
                     column,
-                    older,
-                    newer,
-                    related,
-                    tuple(authors[name][0] for name in article.authors),
-                    authors[article.editor][0] if article.editor else None,
+                    olders[index],
+                    newers[index],
+                    tuple(map(article_at, ranks)),
+                    tuple(map(person.__getitem__, article.authors)),
+                    person[article.editor] if article.editor else None,
                 )
             )
     article_pages.sort(key=lambda page: page.article.url)

@@ -233,3 +233,45 @@ def test_most_read_and_the_columns_articles_are_as_the_full_keys_order_them(rows
     newest = sorted(articles, key=lambda a: (-a.date.timestamp(), a.source_path))
     for block in home.column_blocks:
         assert list(block.articles) == [a for a in newest if a.column == block.column.slug][:3]
+
+
+def _tags_as_before(ordered: tuple[Article, ...]) -> dict[str, tuple[str, list[str]]]:
+    """The rule collect_tags keeps, written plainly (as it was): each slug spelt as the first article in source order
+    spells it, its articles newest first, each once."""
+    from sitegen.urls import tag_slug
+
+    by_slug: dict[str, tuple[str, list[str]]] = {}
+    for article in sorted(ordered, key=lambda a: a.source_path):
+        for name in article.tags:
+            by_slug.setdefault(tag_slug(name), (name, []))
+    for article in ordered:
+        for slug in dict.fromkeys(tag_slug(name) for name in article.tags):
+            by_slug[slug][1].append(article.slug)
+    return dict(sorted(by_slug.items()))
+
+
+@given(st.lists(st.tuples(st.integers(0, 5), st.lists(st.sampled_from(["C++", "c", "C", "社区", " 社区", "Ａ", "a"]),
+                                                     max_size=4)), max_size=12))  # fmt: skip
+def test_tags_are_spelt_and_listed_as_the_plain_rule_says(rows: list[tuple[int, list[str]]]) -> None:
+    from sitegen.site import collect_tags
+
+    articles = [replace(art(f"a{n:02}", day=day), tags=tuple(tags)) for n, (day, tags) in enumerate(rows)]
+    ordered = newest_first(articles[::-1])
+    tags = collect_tags(ordered)
+    listed = {slug: (tag.name, [a.slug for a in items]) for slug, (tag, items) in tags.items()}
+    assert listed == _tags_as_before(ordered)
+    assert list(tags) == sorted(tags) and all(tag.count == len(items) for tag, items in tags.values())
+
+
+@given(st.integers(0, 40), st.integers(1, 7))
+def test_a_listings_navigation_links_the_window_and_its_neighbours(count: int, page_size: int) -> None:
+    articles = [art(f"a{n:02}", day=n) for n in range(count)]
+    listings = paginate(None, articles, page_size)
+    urls = [listing.url for listing in listings]
+    for listing in listings:
+        n = listing.number
+        window = page_window(n, listing.total)
+        assert [link.number if link else 0 for link in listing.pages] == list(window)
+        assert all(link is None or link.url == urls[link.number - 1] for link in listing.pages)
+        assert listing.previous_url == (urls[n - 2] if n > 1 else None)
+        assert listing.next_url == (urls[n] if n < listing.total else None)
