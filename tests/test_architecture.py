@@ -64,7 +64,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("config", ("config", "portal")),
     ("pictures", ("pictures", "pictures.*")),
     ("content", ("content", "content.*")),
-    ("site", ("site", "edition", "related")),
+    ("site", ("site", "edition", "related", "collisions")),
     ("render", ("render", "render.*")),
     ("search", ("search", "search.*")),
     ("incremental", ("incremental", "incremental.*")),

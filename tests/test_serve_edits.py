@@ -18,12 +18,13 @@ from conftest import PNG, REPO_ROOT, SITE_YAML, article, copy_example_site, pict
 from test_reuse import OLD, _article, cache_of, write
 from test_serve import ARTICLES, assert_same_as_a_cold_build, change, fetch, save
 
-from sitegen import site as site_module
+from sitegen import collisions as site_module
 from sitegen.build import lazysite
 from sitegen.build import load as load_module
 from sitegen.build.api import BuildOptions, build, serve_site
 from sitegen.build.lazysite import LazySite
 from sitegen.build.staging import MARKER
+from sitegen.collisions import CollisionMemo
 from sitegen.config import load_config
 from sitegen.content.articles import fingerprint
 from sitegen.errors import BuildFailed
@@ -34,7 +35,6 @@ from sitegen.incremental.reuse import ArticleReuse, _OneByOne
 from sitegen.model import Body
 from sitegen.pictures.resolve import Pictures
 from sitegen.serve import DevServer
-from sitegen.site import CollisionMemo
 
 A, B = "content/towns/2024/a.md", "content/towns/2024/b.md"
 

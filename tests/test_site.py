@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitegen.collisions import url_collisions
 from sitegen.config import parse_config
 from sitegen.model import Article, Config, Listing
 from sitegen.related import RelatedMemo
-from sitegen.site import assemble, newest_first, page_window, paginate, url_collisions
+from sitegen.site import assemble, newest_first, page_window, paginate
 
 TZ = ZoneInfo("Asia/Shanghai")
 DAY0 = datetime(2024, 1, 1, tzinfo=TZ)

@@ -96,7 +96,7 @@ class _Run:
     def owner_of(self, alias: str) -> str | None:
         """What holds the output file of the redirect page for `alias` in the new site: a page sitegen makes itself
         (the search page, a column's index...) or an imported post's page; None when it is free."""
-        from sitegen.site import generated_owner  # the site model: not for `sitegen --help`
+        from sitegen.collisions import generated_owner  # not for `sitegen --help`
 
         path = alias_output_path(alias.strip("/") + ("/" if alias.endswith("/") else ""))
         return self.pages.get(path) or generated_owner(path, self.config)

@@ -35,6 +35,7 @@ from typing import Any
 
 from sitegen import toolchain
 from sitegen.cachenotes import OTHER_TOOLCHAIN, damaged, discarded
+from sitegen.collisions import CollisionMemo
 from sitegen.incremental import articles, copies, outputs, pagerecord, searchrecord
 from sitegen.incremental.articles import ArticleStore, FileStat, ShardFolder
 from sitegen.incremental.bodies import BODIES_FILE, DiskBodyStore
@@ -47,7 +48,6 @@ from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
 from sitegen.model import Article, Image, ImageVariant
 from sitegen.related import RelatedMemo
-from sitegen.site import CollisionMemo
 
 CACHE_FILE = "build.pickle"
 # 2: the stores' classes moved out of this module (an index of format 1 is told by them: another toolchain's)
