@@ -31,6 +31,7 @@ from sitegen import toolchain
 from sitegen.build import load
 from sitegen.build.api import BuildOptions, BuildReport, build, build_in_memory
 from sitegen.errors import BuildFailed
+from sitegen.incremental import journal as journals
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.pickles import seal
 from sitegen.model import OutputFile
@@ -225,9 +226,12 @@ def remove_broken_links(site: Path) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(st.lists(st.lists(operations, min_size=1, max_size=4), min_size=1, max_size=4))
-def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[list[tuple]]) -> None:
-    with stand_in_toolchain():
+@given(st.lists(st.lists(operations, min_size=1, max_size=4), min_size=1, max_size=4), st.booleans())
+def test_incremental_builds_equal_cold_builds(tmp_path_factory, batches: list[list[tuple]], journal: bool) -> None:
+    """`journal`: the cache's index and search state always saved as journals against their first base (a small
+    site's journal soon outgrows a quarter of its base, and a new base is written instead)."""
+    share = 1e9 if journal else journals.JOURNAL_SHARE
+    with stand_in_toolchain(), mock.patch.object(journals, "JOURNAL_SHARE", share):
         _incremental_equals_cold(tmp_path_factory, batches)
 
 
