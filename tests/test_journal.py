@@ -67,7 +67,8 @@ def test_a_journal_holds_only_what_changed() -> None:
 def test_the_base_kept_is_detached_from_the_stores_parts() -> None:
     """A store that changes the dict it was loaded with in place (the related articles' memo does) must not change
     the base the next journal is made against: the change would be lost."""
-    index = {BASE_KEY: "t", "related": {"shape": "s", "ranks": {0: (1,)}}, "roots": ["a"], "copies": {"x": ("y", 1)}}
+    index: dict[str, Any] = {BASE_KEY: "t", "related": {"shape": "s", "ranks": {0: (1,)}}, "roots": ["a"],
+                             "copies": {"x": ("y", 1)}}  # fmt: skip
     base = detached(index)
     index["related"]["ranks"][1] = (0,)
     index["roots"].append("b")
@@ -122,6 +123,10 @@ def test_a_journal_past_a_quarter_of_its_base_gives_a_new_base(tmp_path: Path) -
     assert (tmp_path / JOURNAL_FILE).is_file()
     renewed = save(path, {"stats": {str(n): "z" * 40 for n in range(100)}}, base)
     assert renewed.token != base.token and not (tmp_path / JOURNAL_FILE).exists()
+    save(path, {**renewed.parts, "new": 1}, renewed)  # a part more: journalled
+    assert (tmp_path / JOURNAL_FILE).is_file()
+    assert save(path, {"new": 1}, renewed).token != renewed.token  # a part gone: a new base
+    assert not (tmp_path / JOURNAL_FILE).exists()
 
 
 def _large_cache() -> BuildCache:
