@@ -207,3 +207,21 @@ def test_a_journal_naming_a_part_of_the_wrong_type_discards_the_cache(tmp_path: 
     forged = {"base": token, "replaced": {}, "updated": {"site": {"a": 1}}, "removed": {}}
     (tmp_path / JOURNAL_FILE).write_bytes(seal(pickle.dumps(forged)))
     assert any(JOURNAL_FILE in w for w in BuildCache.load(tmp_path).warnings)
+
+
+def test_a_save_that_cannot_pickle_leaves_no_journal_naming_a_removed_base(tmp_path: Path) -> None:
+    _large_cache().save(tmp_path)
+    loaded = BuildCache.load(tmp_path)
+    loaded.start("site-v1")
+    loaded.copies.record([], OLD, tmp_path)
+    loaded.save(tmp_path)
+    assert (tmp_path / JOURNAL_FILE).exists()
+    loaded.related.remember(5, (lambda: 0,))  # type: ignore[arg-type]  # what a cache cannot hold
+    loaded.save(tmp_path)
+    assert not (tmp_path / CACHE_FILE).exists() and loaded.base is None  # the last cache no longer describes it
+    assert BuildCache.load(tmp_path).site_fingerprint == ""
+    loaded.related.ranks.pop(5)
+    loaded.related.changed = True
+    loaded.save(tmp_path)  # a new base, and a stale journal of the old one removed
+    assert (tmp_path / CACHE_FILE).exists() and not (tmp_path / JOURNAL_FILE).exists()
+    assert BuildCache.load(tmp_path).related.ranks == {0: (1,), 1: (0,)}

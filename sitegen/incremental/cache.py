@@ -172,6 +172,7 @@ class BuildCache:
             names, table = shards.save(self.articles.by_path, self.articles.picture_keys, self.articles.saved)
         except WRITE_ERRORS:  # front matter holding values we do not cache
             (folder / CACHE_FILE).unlink(missing_ok=True)  # the last build's cache no longer describes the output
+            self.base = None  # its journal names a base that is gone: the next save writes one
             return
         related = {"shape": self.related.shape, "ranks": self.related.ranks}
         index: dict[str, Any] = {"schema": _schema(), BASE_KEY: "", "site": self.site_fingerprint, "related": related}
@@ -183,6 +184,7 @@ class BuildCache:
             self.base = save(folder / CACHE_FILE, index, self.base)
         except WRITE_ERRORS:
             (folder / CACHE_FILE).unlink(missing_ok=True)
+            self.base = None
             return
         self.site_changed = self.related.changed = self.collisions.changed = False
         for store in self._stores():
