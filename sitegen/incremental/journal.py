@@ -184,8 +184,9 @@ def save(path: Path, value: dict[str, Any], base: Base | None, pickler: Callable
     """Save `value` (its BASE_KEY set here) as a journal against `base` (sealed, renamed into place); as a new base
     when there is none or the journal has grown past a quarter of it, then its journal removed. The base now on
     disk (`base`, or the new one)."""
-    if base is not None and base.parts.keys() <= value.keys():  # a journal records no part gone: a new base
+    if base is not None:
         value[BASE_KEY] = base.token
+    if base is not None and base.parts.keys() <= value.keys():  # a journal records no part gone: else a new base
         journal = difference(base.parts, value)
         fields = {name: getattr(journal, name) for name in _FIELDS}
         data = pickled(fields, pickler)
