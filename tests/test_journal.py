@@ -171,24 +171,27 @@ def test_a_journal_grown_past_a_quarter_of_the_base_gives_a_new_base(tmp_path: P
     assert len(BuildCache.load(tmp_path).pages.digests) == 200
 
 
-def test_a_stale_journal_is_left_out_and_a_damaged_one_discards_the_cache(tmp_path: Path) -> None:
+def _journalled(tmp_path: Path) -> BuildCache:
+    """A cache saved, loaded, changed (its copies forgotten) and saved again: a base and its journal."""
     _large_cache().save(tmp_path)
     loaded = BuildCache.load(tmp_path)
     loaded.start("site-v1")
     loaded.copies.record([], OLD, tmp_path)
     loaded.save(tmp_path)
+    assert (tmp_path / CACHE_FILE).exists() and (tmp_path / JOURNAL_FILE).exists()
+    return loaded
+
+
+def test_a_stale_journal_is_left_out_and_a_damaged_one_discards_the_cache(tmp_path: Path) -> None:
+    _journalled(tmp_path)
     journal = (tmp_path / JOURNAL_FILE).read_bytes()
-    assert (tmp_path / CACHE_FILE).exists()
     # a build died between writing a new base and removing the journal: the journal is another base's
     _large_cache().save(tmp_path)
     (tmp_path / JOURNAL_FILE).write_bytes(journal)
     stale = BuildCache.load(tmp_path)
     assert stale.warnings == [] and stale.copies.sources == filled_cache().copies.sources
     # a damaged journal: the index it completes is unknown, so the whole cache is made again, and said
-    loaded = BuildCache.load(tmp_path)
-    loaded.start("site-v1")
-    loaded.copies.record([], OLD, tmp_path)
-    loaded.save(tmp_path)
+    _journalled(tmp_path)
     data = bytearray((tmp_path / JOURNAL_FILE).read_bytes())
     data[len(data) // 2] ^= 0xFF
     (tmp_path / JOURNAL_FILE).write_bytes(bytes(data))
@@ -201,22 +204,19 @@ def test_a_journal_naming_a_part_of_the_wrong_type_discards_the_cache(tmp_path: 
     filled_cache().save(tmp_path)
     with (tmp_path / CACHE_FILE).open("rb") as handle:
         token = pickle.load(handle)[BASE_KEY]
-    forged = {"base": token, "replaced": {"outputs": "not a tuple"}, "updated": {}, "removed": {}}
-    (tmp_path / JOURNAL_FILE).write_bytes(seal(pickle.dumps(forged)))
-    loaded = BuildCache.load(tmp_path)
-    assert loaded.outputs.files == () and any(JOURNAL_FILE in w for w in loaded.warnings)
-    forged = {"base": token, "replaced": {}, "updated": {"site": {"a": 1}}, "removed": {}}
-    (tmp_path / JOURNAL_FILE).write_bytes(seal(pickle.dumps(forged)))
-    assert any(JOURNAL_FILE in w for w in BuildCache.load(tmp_path).warnings)
+    empty: dict[str, Any] = {"base": token, "replaced": {}, "updated": {}, "removed": {}, "lengths": {}}
+    (tmp_path / JOURNAL_FILE).write_bytes(seal(pickle.dumps(empty)))
+    assert BuildCache.load(tmp_path).warnings == []  # a journal of nothing: well formed
+    for forged, reason in (({"replaced": {"outputs": "not a tuple"}}, "a field of the wrong type"),
+                           ({"updated": {"site": {"a": 1}}}, "another kind of part")):  # fmt: skip
+        (tmp_path / JOURNAL_FILE).write_bytes(seal(pickle.dumps({**empty, **forged})))
+        loaded = BuildCache.load(tmp_path)
+        assert loaded.outputs.files == () and loaded.site_fingerprint == ""
+        assert len(loaded.warnings) == 1 and JOURNAL_FILE in loaded.warnings[0] and reason in loaded.warnings[0]
 
 
 def test_a_save_that_cannot_pickle_leaves_no_journal_naming_a_removed_base(tmp_path: Path) -> None:
-    _large_cache().save(tmp_path)
-    loaded = BuildCache.load(tmp_path)
-    loaded.start("site-v1")
-    loaded.copies.record([], OLD, tmp_path)
-    loaded.save(tmp_path)
-    assert (tmp_path / JOURNAL_FILE).exists()
+    loaded = _journalled(tmp_path)
     loaded.related.remember(5, (lambda: 0,))  # type: ignore[arg-type]  # what a cache cannot hold
     loaded.save(tmp_path)
     assert not (tmp_path / CACHE_FILE).exists() and loaded.base is None  # the last cache no longer describes it
