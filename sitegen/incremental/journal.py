@@ -2,11 +2,12 @@
 
 The index (`build.pickle`, incremental/cache.py) is a dict of parts, most of them dicts with an entry per article,
 page or output file: 54 MB at 100,000 articles, rewritten whole by every build took 1.1 s of a one-article rebuild.
-Now the base is written only now and then; a build writes the journal (`build-journal.pickle`): every part that
-differs from the base's, as the entries added or changed and the keys gone (a part that is no dict: whole). The
-journal is always made against the base, never against the last journal, so each build replaces it whole and it
-grows only with what differs from the base; once it is more than a quarter of the base's size, the build writes a
-new base instead and removes the journal.
+Now the base is written only now and then; a build writes the journal (`build.journal.pickle`): every part that
+differs from the base's, as the entries added or changed and the keys gone (a dict), the items changed by position
+and the new length (a list), or whole (anything else). The journal is always made against the base, never against
+the last journal, so each build replaces it whole and it grows only with what differs from the base; once it is
+more than a quarter of the base's size (or a part is gone), the build writes a new base instead and removes the
+journal.
 
 A journal names its base by the token the base was written with: a journal of another base (a build that died
 between writing a new base and removing the old journal) is stale and left out. Both files are sealed (a checksum)
