@@ -163,7 +163,7 @@ def read_journal(
     except FileNotFoundError:
         return None
     if not isinstance(data, dict) or set(data) != _FIELDS or not isinstance(data["base"], str):
-        raise ValueError("not a journal of the build cache")
+        raise ValueError("not a journal of a cache file")
     if data["base"] != base:
         return None  # stale: a newer base was written after it
     parts = (data["replaced"], data["updated"], data["removed"], data["lengths"])

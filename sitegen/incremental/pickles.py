@@ -201,34 +201,26 @@ _SEAL = b"sitegen-crc32:"
 
 def dump_sealed(handle: IO[bytes], value: Any, pickler: Callable[..., pickle.Pickler] = Pickler) -> None:
     """Pickle `value` into `handle`, followed by its checksum (read back by `load_sealed`)."""
-    buffer = io.BytesIO()
-    pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    data = buffer.getbuffer()
+    data = pickled(value, pickler)
     handle.write(data)
     handle.write(_trailer(data))
 
 
 def write_sealed(path: Path, value: Any, pickler: Callable[..., pickle.Pickler] = Pickler) -> None:
-    """`dump_sealed` into a file beside `path`, renamed into place: a reader sees the old file or the new one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        with temporary.open("wb") as handle:
-            dump_sealed(handle, value, pickler)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    os.replace(temporary, path)
+    """`value` pickled and sealed into a file beside `path`, renamed into place: a reader sees the old file or the
+    new one."""
+    write_pickled(path, pickled(value, pickler))
 
 
 def pickled(value: Any, pickler: Callable[..., pickle.Pickler] = Pickler) -> memoryview:
-    """The pickle of `value`, for `write_pickled` (when its size decides what is written)."""
+    """The pickle of `value` (for `write_pickled`, when its size decides what is written)."""
     buffer = io.BytesIO()
     pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.getbuffer()
 
 
 def write_pickled(path: Path, data: bytes | memoryview) -> None:
-    """The pickle `data`, sealed, into a file beside `path`, renamed into place (as `write_sealed`)."""
+    """The pickle `data`, sealed, into a file beside `path`, renamed into place."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         with temporary.open("wb") as handle:
