@@ -54,7 +54,7 @@ CACHE_FILE = "build.pickle"
 # 3: the picture folders the article shards name ("roots"), so that a cache restored elsewhere is relocated
 # 4: the related articles (related.RelatedMemo), kept on disk too
 # 5: the pages' frames (build/keyplan.py)
-# 6: the digest of the URLs last found free of collisions (site.CollisionMemo)
+# 6: the digest of the URLs last found free of collisions (collisions.CollisionMemo)
 # 7: the shards' pictures saved once, in a table the index names (incremental.picturetable)
 # 8: a base and a journal (incremental.journal): the base's token
 FORMAT = 8
