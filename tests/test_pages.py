@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import sqlite3
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,6 +40,37 @@ def test_many_files_come_back_in_the_order_asked(tmp_path: Path) -> None:
     found = list(store.read_many(wanted))
     assert found[:2] == [b"<p>towns</p>", None]
     assert found[2:] == [f"<p>{n}</p>".encode() for n in range(600)]
+
+
+def test_pages_put_twice_in_a_batch_keep_the_last_and_rows_go_in_path_order(tmp_path: Path) -> None:
+    store = DiskPageStore(tmp_path / PAGES_FILE)
+    for name, text in (("c", "c"), ("a", "first"), ("b", "b"), ("a", "second")):
+        store.put(f"{name}.html", "d", compress(f"<p>{text}</p>".encode()))
+    store.flush()
+    store.close()
+    assert DiskPageStore(tmp_path / PAGES_FILE).get("a.html", "d") == b"<p>second</p>"  # the later put wins
+    with contextlib.closing(sqlite3.connect(tmp_path / PAGES_FILE)) as db:
+        rows = [path for (path,) in db.execute("SELECT path FROM pages ORDER BY rowid")]
+    assert rows == ["a.html", "b.html", "c.html"]
+
+
+def test_a_store_of_the_former_layout_is_read_but_made_anew_by_a_writer(tmp_path: Path) -> None:
+    """The former table kept each page's bytes in its path's B-tree (WITHOUT ROWID): slow to write at scale."""
+    path = tmp_path / PAGES_FILE
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute(
+            "CREATE TABLE pages (path TEXT PRIMARY KEY, digest TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID"
+        )
+        db.execute("INSERT INTO pages VALUES ('index.html', 'd1', ?)", (compress(b"<p>old</p>"),))
+        db.commit()
+    assert DiskPageStore(path, write=False).get("index.html", "d1") == b"<p>old</p>"  # `sitegen check` reads it
+    store = DiskPageStore(path)
+    assert store.get("index.html", "d1") is None  # a writer makes the file anew: an older sitegen's pages
+    store.put("towns/index.html", "d2", compress(b"<p>towns</p>"))
+    store.flush()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert "WITHOUT ROWID" not in db.execute("SELECT sql FROM sqlite_master WHERE name = 'pages'").fetchone()[0]
+    assert DiskPageStore(path).digests() == {"towns/index.html": "d2"}
 
 
 def test_a_second_store_on_the_file_reads_what_the_first_wrote_and_retain_forgets_the_rest(tmp_path: Path) -> None:
