@@ -7,15 +7,18 @@ import functools
 import hashlib
 import itertools
 import json
+import os
 import pickle
 import random
 import re
 import shutil
+import sqlite3
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import FIXED_NOW, REPO_ROOT, SITE_YAML, MakeSite, article, build_site, load, page, tree
@@ -414,6 +417,67 @@ def test_the_files_have_the_documented_format(count: int, target: int, per_chunk
     assert dict(files) == files_of(documents, target, per_chunk)
 
 
+@pytest.mark.parametrize("part", [1, 3, 64])
+def test_parts_indexed_elsewhere_with_documents_they_could_not_read_give_the_same_index(
+    monkeypatch: pytest.MonkeyPatch, part: int
+) -> None:
+    """A build indexes a cold index's parts in its workers, and makes its postings a range of bigrams each; a
+    document a worker cannot read (its body's row damaged) is made by the caller. The index is the one made in one
+    piece."""
+    from sitegen.search import build as cold
+
+    documents = corpus(70, seed=part)
+    keys = [str(doc_id) for doc_id in range(len(documents))]
+    whole, files = new_index(keys, documents, 2048, 5)
+    monkeypatch.setattr(cold, "PART_DOCUMENTS", part)
+    asked: list[int] = []
+
+    def parts(count: int, numbers: range) -> Iterator[cold.Part]:
+        asked.extend(numbers)
+        return (cold.index_part(n, count, lambda i: None if i % 3 == 0 else documents[i]) for n in numbers)
+
+    def encoded(batches: list[postings.Pairs]) -> postings.Encoded:
+        bounds = postings.gram_bounds(batches, 3)
+        pieces = [postings.encoded(postings.between(batches, low, high)) for low, high in itertools.pairwise(bounds)]
+        return postings.joined(pieces)
+
+    made = cold.build_new_index(keys, documents.__getitem__, 2048, 5, cold.Spread(parts, encoded))
+    found: list[tuple[str, bytes]] = []
+    while True:
+        try:
+            found.append(next(made))
+        except StopIteration as done:
+            state = done.value
+            break
+    assert asked == list(range((len(documents) + part - 1) // part))
+    assert dict(found) == {path: data for path, data in files if data is not None}
+    assert state_data(state) == state_data(whole)
+
+
+@given(
+    st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 9)), max_size=60), max_size=6),
+    st.integers(1, 5),
+)
+@settings(max_examples=60, deadline=None)
+def test_postings_made_a_range_of_bigrams_at_a_time_and_joined_are_those_made_at_once(
+    runs: list[list[tuple[int, int]]], pieces: int
+) -> None:
+    """A few bigrams over many runs (`(bigram, document)` pairs; each document in one run): ranges cut where a
+    bigram's posting spans several runs."""
+    small = []
+    for number, run in enumerate(runs):
+        pairs = {(gram << 21 | gram) << postings.DOC_BITS | (doc * 8 + number) for gram, doc in run}
+        small.append(np.array(sorted(pairs), dtype=np.uint64))
+    whole = postings.encoded(list(small))
+    bounds = postings.gram_bounds(small, pieces)
+    assert bounds[0] == 0 and bounds[-1] == 1 << 64 and len(bounds) <= pieces + 1
+    split = [postings.encoded(postings.between(small, low, high)) for low, high in itertools.pairwise(bounds)]
+    together = postings.joined(split)
+    assert together.keys.tolist() == whole.keys.tolist()
+    assert together.data.tobytes() == whole.data.tobytes()
+    assert together.offsets.tolist() == whole.offsets.tolist()
+
+
 def test_the_version_hashes_the_digest_of_every_other_file() -> None:
     documents = corpus(30, seed=10)
     files = files_of(documents, 1024, 4)
@@ -703,6 +767,47 @@ def test_builds_are_identical(example: dict[str, bytes], tmp_path: Path) -> None
     assert {p: d for p, d in again.items() if p.startswith("search/")} == {
         p: d for p, d in example.items() if p.startswith("search/")
     }
+
+
+def test_a_cold_index_made_on_every_core_equals_one_made_on_one_and_a_damaged_body_is_made_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from sitegen.incremental.bodies import BODIES_FILE
+    from sitegen.search import build as cold
+
+    monkeypatch.setattr(cold, "PART_DOCUMENTS", 2)  # parts of two documents, one worker for as few as one each
+    monkeypatch.setattr(searchfiles, "PARTS_PER_WORKER", 1)
+    monkeypatch.setattr(searchfiles, "SPREAD_PAIRS", 0)  # the postings made by ranges of bigrams too
+    files = {f"content/towns/a{i}.md": article(f"第{i}篇", f"2024-01-01 08:{i:02}", f"正文{i}。") for i in range(11)}
+    site = make_site({**files, "site.yaml": SITE_YAML + "feed_size: 1\n"})  # the feed reads the newest body alone
+    build_site(site, jobs=1, output_dir=tmp_path / "one", cache_dir=tmp_path / "one-cache")
+    build_site(site, jobs=2, output_dir=tmp_path / "two", cache_dir=tmp_path / "two-cache")
+    assert tree(tmp_path / "two") == tree(tmp_path / "one")
+    # a new article, every stored body damaged and no search state: the index is built cold from the stored bodies
+    # (the pages rendered again read theirs first); the workers leave a body they cannot read to the build, which
+    # renders it again and says so
+    (site / "content/towns/a11.md").write_text(article("第11篇", "2024-01-01 08:11", "正文11，均禾。"))
+    (tmp_path / "two-cache" / "search.pickle").unlink()
+    with sqlite3.connect(tmp_path / "two-cache" / BODIES_FILE) as db:
+        db.execute("UPDATE bodies SET search = search || '损坏'")
+    noted = tmp_path / "parts"
+
+    def noting(number: int, count: int, document: Callable[[int], SearchDocument | None]) -> cold.Part:
+        part = cold.index_part(number, count, document)
+        with noted.open("a") as notes:  # appended by the worker processes
+            notes.write(f"{os.getpid()} {part.documents.count(None)}\n")
+        return part
+
+    monkeypatch.setattr(searchfiles, "index_part", noting)
+    report = build_site(site, jobs=2, output_dir=tmp_path / "two", cache_dir=tmp_path / "two-cache")
+    notes = [tuple(map(int, line.split())) for line in noted.read_text().splitlines()]
+    assert len(notes) == 6 and all(pid != os.getpid() for pid, _ in notes)  # 12 documents, in the workers
+    assert sum(unread for _, unread in notes) > 0  # those whose pages were not rendered again (and read it) first
+    build_site(site, jobs=1, output_dir=tmp_path / "cold", disk_cache=False)
+    assert report.articles_reused == 11
+    assert tree(tmp_path / "two") == tree(tmp_path / "cold")
+    damaged = [warning for warning in report.cache_warnings if BODIES_FILE in warning and "checksum" in warning]
+    assert len(damaged) == 11, report.cache_warnings  # a0 to a10, each said once
 
 
 def test_no_search_leaves_out_the_page_the_index_and_the_box(make_site: MakeSite) -> None:

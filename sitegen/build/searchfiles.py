@@ -9,27 +9,38 @@ its state are, and what is kept of this one, is the destination's answer (sitege
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable, Generator, Iterator
+import itertools
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from sitegen.build.destination import Destination, LastIndex
 from sitegen.build.editions import EditionView
 from sitegen.build.load import LoadedSite
+from sitegen.build.parallel import ordered_map
 from sitegen.build.run import Run
 from sitegen.cachenotes import cold_search, damaged
-from sitegen.edition import edition_key
+from sitegen.edition import edition_body_key, edition_key
+from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.pages import PageStore, compress
 from sitegen.incremental.searchrecord import SEARCH_FILE, search_state_file
 from sitegen.layout import CACHE_DIR
-from sitegen.model import OutputFile
+from sitegen.model import Article, OutputFile
+
+if TYPE_CHECKING:  # postings imports numpy: loaded where an index is made
+    from sitegen.search.postings import Encoded, Pairs
 from sitegen.search.index import (
     SEARCH_URL,
     Files,
     IndexState,
+    Part,
     SearchDocument,
+    Spread,
     build_new_index,
     column_titles,
     document_key,
+    index_part,
     restored,
     search_document,
     update_index,
@@ -41,6 +52,8 @@ SEARCH_ROWS = "search-index"
 SEARCH_MARK = "search"
 # what an update raises on a damaged state, or a document not as its key says: the index is built cold
 _UPDATE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+PARTS_PER_WORKER = 4  # below this a pool costs more than it saves (a part is 128 documents)
+SPREAD_PAIRS = 1 << 22  # below this many pairs, a cold index's postings are made here (about 3,000 articles)
 
 
 def search_files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[OutputFile]:
@@ -92,7 +105,8 @@ def _search_index(run: Run, loaded: LoadedSite, keys: list[str], destination: De
 
     updated = _update(run, destination, last, keys, document, SEARCH_URL)
     if updated is None:
-        state = yield from _cold_index(keys, document, SEARCH_URL)
+        spread = _on_every_core(run, articles, columns, loaded.bodies, lambda article: article.fingerprint)
+        state = yield from _cold_index(keys, document, SEARCH_URL, spread=spread)
         changes: Files = []
     else:
         state, changes = updated
@@ -124,7 +138,11 @@ def edition_search_files(run: Run, view: EditionView, destination: Destination) 
     updated = _update(run, destination, last, keys, document, prefix)
     paths: list[str] = []
     if updated is None:
-        state = yield from _cold_index(keys, document, prefix, paths)
+        edition = view.edition
+        spread = _on_every_core(
+            run, articles, columns, view.bodies, lambda article: edition_body_key(article.fingerprint, edition)
+        )
+        state = yield from _cold_index(keys, document, prefix, paths, spread)
     else:
         state, changes = updated
         for path, data in changes:
@@ -160,20 +178,77 @@ def _update(
 
 
 def _cold_index(
-    keys: list[str], document: Callable[[int], SearchDocument], folder: str, made: list[str] | None = None
+    keys: list[str],
+    document: Callable[[int], SearchDocument],
+    folder: str,
+    made: list[str] | None = None,
+    spread: Spread | None = None,
 ) -> Generator[OutputFile, None, IndexState]:
     """A search index made from nothing, its files under `folder` handed on one by one as they are made (their paths
-    also added to `made`); returns the index's state."""
-    files = build_new_index(keys, document)
-    while True:
+    also added to `made`); returns the index's state. `spread`: the workers that do the work."""
+    files = build_new_index(keys, document, spread=spread)
+    try:
+        while True:
+            try:
+                path, data = next(files)
+            except StopIteration as done:
+                state: IndexState = done.value
+                return state
+            if made is not None:
+                made.append(folder + path)
+            yield OutputFile(folder + path, data)
+    finally:
+        files.close()  # a build that stops early stops the workers
+
+
+def _on_every_core(
+    run: Run,
+    articles: Sequence[Article],
+    columns: dict[str, str],
+    bodies: BodyStore,
+    key: Callable[[Article], str],
+) -> Spread | None:
+    """A cold index's work on every core (None: one core): forked workers index its parts of documents, each
+    reading the bodies (by `key`) through a store of its own that only reads, then make its postings, a range of
+    bigrams each. A body a worker cannot read (a damaged row) is left to this process, which makes it again and says
+    so, as for a page."""
+    jobs = run.options.jobs
+    if jobs <= 1:
+        return None
+    reader = bodies.reader()
+
+    def stored(doc_id: int) -> SearchDocument | None:
         try:
-            path, data = next(files)
-        except StopIteration as done:
-            state: IndexState = done.value
-            return state
-        if made is not None:
-            made.append(folder + path)
-        yield OutputFile(folder + path, data)
+            body = reader.get(key(articles[doc_id]))
+        except KeyError:
+            return None
+        return search_document(articles[doc_id], columns, body)
+
+    def parts(count: int, numbers: range) -> Iterator[Part]:
+        return ordered_map(functools.partial(_index_part, numbers, count, stored), len(numbers), jobs, PARTS_PER_WORKER)
+
+    def encoded(batches: list[Pairs]) -> Encoded:
+        from sitegen.search import postings
+
+        if sum(map(len, batches)) < SPREAD_PAIRS:
+            return postings.encoded(batches)
+        bounds = postings.gram_bounds(batches, 2 * jobs)
+        ranges = list(itertools.pairwise(bounds))
+        pieces = list(ordered_map(functools.partial(_encoded_between, batches, ranges), len(ranges), jobs, least=1))
+        batches.clear()  # before the pieces are joined: their copy is the peak
+        return postings.joined(pieces)
+
+    return Spread(parts, encoded)
+
+
+def _encoded_between(batches: list[Pairs], ranges: list[tuple[int, int]], n: int) -> Encoded:
+    from sitegen.search import postings
+
+    return postings.encoded(postings.between(batches, *ranges[n]))
+
+
+def _index_part(numbers: range, count: int, stored: Callable[[int], SearchDocument | None], n: int) -> Part:
+    return index_part(numbers[n], count, stored)
 
 
 def _restore(

@@ -49,6 +49,11 @@ class BodyStore:
     def get(self, key: str) -> Body:
         return self._bodies[key]
 
+    def reader(self) -> BodyStore:
+        """A store a forked worker reads this one's bodies from, writing nothing: this one, whose bodies the fork
+        inherits."""
+        return self
+
     def put(self, key: str, body: Body) -> None:
         self._bodies[key] = body
 
@@ -186,6 +191,14 @@ class DiskBodyStore(BodyStore):
         except OSError:
             return False
         return True
+
+    def reader(self) -> BodyStore:
+        """What was put, written; then a store that only reads the file (a worker's own connection, opened there):
+        one that could not read a body never removes the file to make it anew, as a writing store does."""
+        if not self.write:
+            return self  # never removes the file; its bodies kept in memory are inherited
+        self.flush()
+        return DiskBodyStore(self.path, write=False)
 
     @_locked
     def get(self, key: str) -> Body:

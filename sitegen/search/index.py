@@ -10,7 +10,7 @@ what it needs.
   update.py     the index updated from what changed; files restored without the output (the CI path)
 """
 
-from sitegen.search.build import build_new_index, new_index
+from sitegen.search.build import Part, PartMap, Spread, build_new_index, index_part, new_index
 from sitegen.search.documents import column_titles, document_key, search_document, search_documents, search_text
 from sitegen.search.format import (
     FORMAT,
@@ -33,12 +33,16 @@ __all__ = [
     "TARGET_SHARD_BYTES",
     "Files",
     "IndexState",
+    "Part",
+    "PartMap",
     "Previous",
     "SearchDocument",
+    "Spread",
     "bigrams",
     "build_new_index",
     "column_titles",
     "document_key",
+    "index_part",
     "new_index",
     "normalize",
     "query_terms",

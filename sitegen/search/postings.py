@@ -10,6 +10,7 @@ once per shard file. numpy is the one dependency this costs (see the README's de
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -198,6 +199,41 @@ def encoded(parts: list[Pairs]) -> Encoded:
     offsets = np.concatenate([*starts, np.array([written], dtype=np.int64)])
     return Encoded(
         np.concatenate(keys) if keys else empty(), np.concatenate(data) if data else np.zeros(0, np.uint8), offsets
+    )
+
+
+def gram_bounds(parts: list[Pairs], pieces: int) -> list[int]:
+    """Pair values cutting the sorted runs `parts` into at most `pieces` ranges of about as many pairs, each cut
+    at the start of a bigram (no posting spans two ranges): the first is 0, the last past every pair."""
+    total = sum(map(len, parts))
+    cuts = {0, 1 << 64}
+    if total and pieces > 1:
+        sample = np.sort(np.concatenate([part[:: max(1, len(part) // 256)] for part in parts if len(part)]))
+        for k in range(1, pieces):
+            gram = int(sample[len(sample) * k // pieces]) >> DOC_BITS
+            cuts.add(gram << DOC_BITS)  # the first pair any document can have of that bigram
+    return sorted(cuts)
+
+
+def between(parts: list[Pairs], low: int, high: int) -> list[Pairs]:
+    """The pairs of each sorted run in `parts` from `low` (included) to `high` (excluded): views, not copies."""
+    found = []
+    for part in parts:
+        start = int(np.searchsorted(part, np.uint64(low), side="left"))
+        end = len(part) if high >= 1 << 64 else int(np.searchsorted(part, np.uint64(high), side="left"))
+        found.append(part[start:end])
+    return found
+
+
+def joined(pieces: Sequence[Encoded]) -> Encoded:
+    """The postings of consecutive bigram ranges (`between` of `gram_bounds`) as one: what `encoded` makes of all."""
+    sizes = [len(piece.data) for piece in pieces]
+    bases = list(itertools.accumulate(sizes, initial=0))
+    offsets = [piece.offsets[:-1] + base for piece, base in zip(pieces, bases[:-1], strict=True)]
+    return Encoded(
+        np.concatenate([piece.keys for piece in pieces]) if pieces else empty(),
+        np.concatenate([piece.data for piece in pieces]) if pieces else np.zeros(0, np.uint8),
+        np.concatenate([*offsets, np.array([sum(sizes)], dtype=np.int64)]),
     )
 
 
