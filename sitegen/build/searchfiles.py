@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import pickle
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,13 @@ from sitegen.incremental.pages import PageStore, compress
 from sitegen.incremental.searchrecord import SEARCH_FILE, search_state_file
 from sitegen.layout import CACHE_DIR
 from sitegen.model import Article, OutputFile
+from sitegen.search import build as cold
 
 if TYPE_CHECKING:  # postings imports numpy: loaded where an index is made
     from sitegen.search.postings import Encoded, Pairs
 from sitegen.search.index import (
     SEARCH_URL,
+    DocumentShell,
     Files,
     IndexState,
     Part,
@@ -43,6 +46,7 @@ from sitegen.search.index import (
     index_part,
     restored,
     search_document,
+    shell_fields,
     update_index,
 )
 
@@ -54,6 +58,7 @@ SEARCH_MARK = "search"
 _UPDATE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 PARTS_PER_WORKER = 4  # below this a pool costs more than it saves (a part is 128 documents)
 SPREAD_PAIRS = 1 << 22  # below this many pairs, a cold index's postings are made here (about 3,000 articles)
+RANGE_PAIRS = 1 << 22  # pairs a worker encodes at a time: what it holds, and sends back, stays a few tens of MB
 
 
 def search_files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[OutputFile]:
@@ -217,22 +222,24 @@ def _on_every_core(
         return None
     reader = bodies.reader()
 
-    def stored(doc_id: int) -> SearchDocument | None:
-        try:
-            body = reader.get(key(articles[doc_id]))
-        except KeyError:
-            return None
-        return search_document(articles[doc_id], columns, body)
-
     def parts(count: int, numbers: range) -> Iterator[Part]:
-        return ordered_map(functools.partial(_index_part, numbers, count, stored), len(numbers), jobs, PARTS_PER_WORKER)
+        # each part's articles as plain data, one bytes object a part: the workers touch nothing else of the loaded
+        # site (reading the Articles would write their reference counts, copying every page of memory they are on)
+        size = cold.PART_DOCUMENTS
+        sent = [
+            pickle.dumps([(key(a), *shell_fields(a, columns)) for a in articles[n * size : (n + 1) * size]])
+            for n in numbers
+        ]
+        return ordered_map(functools.partial(_index_part, sent, numbers, count, reader), len(numbers), jobs,
+                           PARTS_PER_WORKER)  # fmt: skip
 
     def encoded(batches: list[Pairs]) -> Encoded:
         from sitegen.search import postings
 
-        if sum(map(len, batches)) < SPREAD_PAIRS:
+        total = sum(map(len, batches))
+        if total < SPREAD_PAIRS:
             return postings.encoded(batches)
-        bounds = postings.gram_bounds(batches, 2 * jobs)
+        bounds = postings.gram_bounds(batches, max(2 * jobs, total // RANGE_PAIRS))
         ranges = list(itertools.pairwise(bounds))
         pieces = list(ordered_map(functools.partial(_encoded_between, batches, ranges), len(ranges), jobs, least=1))
         batches.clear()  # before the pieces are joined: their copy is the peak
@@ -247,7 +254,20 @@ def _encoded_between(batches: list[Pairs], ranges: list[tuple[int, int]], n: int
     return postings.encoded(postings.between(batches, *ranges[n]))
 
 
-def _index_part(numbers: range, count: int, stored: Callable[[int], SearchDocument | None], n: int) -> Part:
+def _index_part(sent: list[bytes], numbers: range, count: int, reader: BodyStore, n: int) -> Part:
+    """In a worker: part `n`, its articles read from `sent` and their bodies from `reader` (None for a body it
+    cannot read: made by the building process)."""
+    first = numbers[n] * cold.PART_DOCUMENTS
+    shells = pickle.loads(sent[n])  # our own bytes, made a moment ago by the building process
+
+    def stored(doc_id: int) -> SearchDocument | None:
+        body_key, *fields = shells[doc_id - first]
+        try:
+            body = reader.get(body_key)
+        except KeyError:
+            return None
+        return DocumentShell(*fields).document(body)
+
     return index_part(numbers[n], count, stored)
 
 

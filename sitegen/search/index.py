@@ -11,7 +11,15 @@ what it needs.
 """
 
 from sitegen.search.build import Part, PartMap, Spread, build_new_index, index_part, new_index
-from sitegen.search.documents import column_titles, document_key, search_document, search_documents, search_text
+from sitegen.search.documents import (
+    DocumentShell,
+    column_titles,
+    document_key,
+    search_document,
+    search_documents,
+    search_text,
+    shell_fields,
+)
 from sitegen.search.format import (
     FORMAT,
     SEARCH_URL,
@@ -31,6 +39,7 @@ __all__ = [
     "SEARCH_URL",
     "STATE_SCHEMA",
     "TARGET_SHARD_BYTES",
+    "DocumentShell",
     "Files",
     "IndexState",
     "Part",
@@ -51,6 +60,7 @@ __all__ = [
     "search_documents",
     "search_text",
     "shard_of",
+    "shell_fields",
     "state_data",
     "state_from_data",
     "text_bigrams",
