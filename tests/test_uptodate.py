@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,22 @@ def test_a_changed_sitegen_checkout_builds_again(site: Path, tmp_path: Path, mon
     (package / "module.py").write_text("a = 2\n", encoding="utf-8")
     age(package, LONG_AGO + 10**9)
     assert not ended_early(built(site))
+
+
+def test_a_build_removes_what_cache_writers_killed_while_saving_left_and_nothing_else(site: Path) -> None:
+    built(site)
+    cache = site / ".sitegen-cache"
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that has ended: its pid names no living process
+    dead, alive = gone.pid, os.getpid()
+    left = [f".up-to-date-inputs.pickle.{dead}", f".build.journal.pickle.{dead}", f"images/.keys.json.{dead}"]
+    kept = [f".build.pickle.{alive}", f".notes.txt.{dead}", f"images/.mine.{dead}", ".up-to-date.json.x"]
+    (cache / "images").mkdir(exist_ok=True)  # the image cache's folder (this site has no picture)
+    for name in left + kept:
+        (cache / name).write_bytes(b"half a file")
+    built(site)  # whatever it finds to do: the litter goes first
+    assert [name for name in left if (cache / name).exists()] == []
+    assert [name for name in kept if not (cache / name).exists()] == []  # a living writer's, or not a cache file
 
 
 def test_builds_without_a_disk_cache_keep_no_record(site: Path, tmp_path: Path) -> None:

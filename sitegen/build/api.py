@@ -104,6 +104,7 @@ def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
         now = options.now or datetime.now(UTC)
         damaged: list[str] = []
         uptodate.remove_folders_named_as_files(cache_dir, damaged)
+        uptodate.remove_dead_writers_files(cache_dir)
         record = uptodate.load_record(cache_dir, damaged)
         if uptodate.still_valid(record, key, inputs, output, now):
             assert record is not None

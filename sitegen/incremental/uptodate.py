@@ -231,3 +231,34 @@ def remove_folders_named_as_files(folder: Path, warnings: list[str]) -> None:
         if _CACHE_FILES.fullmatch(name) and not path.is_symlink() and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
             warnings.append(discarded(str(path), damaged("a folder where a file belongs")))
+
+
+# a cache writer's temporary file (`.<file>.<pid>`), renamed into place once whole
+_TEMPORARY = re.compile(r"\.(?P<name>[^/]+)\.(?P<pid>[0-9]+)")
+
+
+def remove_dead_writers_files(folder: Path) -> None:
+    """The temporary files of cache writers whose process is gone (a build killed while it saved the cache):
+    removed, so that none is left beside the cache for ever. A living process's file is left to it."""
+    for prefix in ("", "images/"):
+        try:
+            names = os.listdir(folder / prefix)
+        except OSError:
+            continue
+        for name in names:
+            found = _TEMPORARY.fullmatch(name)
+            if found and _CACHE_FILES.fullmatch(prefix + found["name"]) and not _alive(int(found["pid"])):
+                with contextlib.suppress(OSError):
+                    (folder / prefix / name).unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # no signal sent: only whether the process exists
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process (EPERM), or no pid at all: left alone
+        return True
+    return True
