@@ -29,9 +29,6 @@ from sitegen.incremental.searchrecord import SEARCH_FILE, search_state_file
 from sitegen.layout import CACHE_DIR
 from sitegen.model import Article, OutputFile
 from sitegen.search import build as cold
-
-if TYPE_CHECKING:  # postings imports numpy: loaded where an index is made
-    from sitegen.search.postings import Encoded, Pairs
 from sitegen.search.index import (
     SEARCH_URL,
     DocumentShell,
@@ -49,6 +46,9 @@ from sitegen.search.index import (
     shell_fields,
     update_index,
 )
+
+if TYPE_CHECKING:  # postings imports numpy: loaded where an index is made
+    from sitegen.search.postings import Encoded, Pairs
 
 # The search index's files are stored as rows of their own kind; a mark names the index (by the digest of what it
 # was made from) that they make up, so an update that leaves most files as they were rewrites only the others.
