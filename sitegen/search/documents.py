@@ -44,10 +44,6 @@ class DocumentShell:
         return SearchDocument(self.title, self.url, self.column, self.date, _joined(body.search_text, self.besides))
 
 
-def document_shell(article: Article, columns: Mapping[str, str]) -> DocumentShell:
-    return DocumentShell(*shell_fields(article, columns))
-
-
 def shell_fields(article: Article, columns: Mapping[str, str]) -> tuple[str, str, str, str, tuple[str, ...]]:
     """The fields of the article's DocumentShell, in order: what is sent to a worker."""
     column = columns.get(article.column, article.column)
@@ -55,7 +51,7 @@ def shell_fields(article: Article, columns: Mapping[str, str]) -> tuple[str, str
 
 
 def search_document(article: Article, columns: Mapping[str, str], body: Body) -> SearchDocument:
-    return document_shell(article, columns).document(body)
+    return DocumentShell(*shell_fields(article, columns)).document(body)
 
 
 def document_key(article: Article, columns: Mapping[str, str]) -> str:

@@ -10,7 +10,7 @@ what it needs.
   update.py     the index updated from what changed; files restored without the output (the CI path)
 """
 
-from sitegen.search.build import Part, PartMap, Spread, build_new_index, index_part, new_index
+from sitegen.search.build import Part, Spread, build_new_index, index_part, new_index
 from sitegen.search.documents import (
     DocumentShell,
     column_titles,
@@ -43,7 +43,6 @@ __all__ = [
     "Files",
     "IndexState",
     "Part",
-    "PartMap",
     "Previous",
     "SearchDocument",
     "Spread",
