@@ -1,10 +1,12 @@
-"""Assemble the Site from the config and articles: ordering, pagination, neighbours, home blocks. Pure."""
+"""Assemble the Site from the config and articles: which are published, ordering, pagination, neighbours, home
+blocks. Pure."""
 
 from __future__ import annotations
 
 import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from sitegen.content.authors import AuthorInfo
 from sitegen.content.pinyin import slugify
@@ -25,6 +27,25 @@ from sitegen.model import (
 )
 from sitegen.related import RelatedMemo, related_index, related_ranks
 from sitegen.urls import archive_url, author_url, listing_url, tag_slug
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The articles of this build, sorted by source path, and which of them are published."""
+
+    everything: list[Article]
+    published: list[Article]
+    drafts: list[Article]  # left out: drafts, without --drafts
+    future: list[Article]  # left out: dated after now, without --future
+
+    @classmethod
+    def of(cls, articles: dict[str, Article], drafts: bool, future: bool) -> Chosen:
+        everything = [articles[path] for path in sorted(articles)]
+        left_out_drafts = [a for a in everything if a.draft and not drafts]
+        left_out_future = [a for a in everything if a.future and not (a.draft and not drafts) and not future]
+        left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
+        published = [a for a in everything if a.source_path not in left_out]
+        return cls(everything, published, left_out_drafts, left_out_future)
 
 
 def newest_first(articles: Iterable[Article]) -> tuple[Article, ...]:

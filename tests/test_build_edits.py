@@ -117,11 +117,14 @@ class Builds:
         self.site = site
         self.edits: list[SourceEdits | None] = []
         self.stat_looked_at: list[int] = []
+        self.site_kept: list[bool] = []  # whether the loader had the last build's Site (incremental/siteshape)
         real_load, real_cached = load_module.load_site, load_module.ArticleReuse.cached
 
         def load_site(*args: Any, **kwargs: Any) -> Any:
             self.edits.append(args[9] if len(args) > 9 else kwargs.get("edits"))
-            return real_load(*args, **kwargs)
+            loaded = real_load(*args, **kwargs)
+            self.site_kept.append(loaded.site_kept)
+            return loaded
 
         def cached(reuse: Any, found: list[Any]) -> Any:
             self.stat_looked_at.append(len(found))
@@ -160,12 +163,14 @@ def test_after_an_edit_only_the_edited_source_is_looked_at_and_the_output_is_a_c
     assert builds.edits[-1] == SourceEdits(frozenset({FESTIVAL}), listing=False)
     assert builds.stat_looked_at == [1], "the other sources were not stat'ed again"
     assert report.articles_rendered == 1 and report.articles_reused == first.articles - 1
+    assert builds.site_kept == [False, True], "an edit of the text: the last build's Site, not assembled again"
     assert builds.output() == cold(example, tmp_path / "cold-1")
 
     (example / NEW).parent.mkdir(parents=True, exist_ok=True)
     (example / NEW).write_text(article("元宵灯市开张", "2024-02-20", "元宵灯市今晚开张。"), encoding="utf-8")
     builds()
     assert builds.edits[-1] == SourceEdits(frozenset({NEW}), listing=True)
+    assert builds.site_kept[-1] is False  # another article published: assembled
     assert builds.output() == cold(example, tmp_path / "cold-2")
 
     (example / NEW).unlink()

@@ -40,7 +40,7 @@ from sitegen.pictures.shared import SharedPictures
 from sitegen.pictures.variants import UnreadablePicture
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
-from sitegen.site import assemble, author_slug, shared_tag_pages
+from sitegen.site import Chosen, author_slug, shared_tag_pages
 from sitegen.stamps import RACY_NANOSECONDS
 
 
@@ -60,6 +60,7 @@ class LoadedSite:
     articles_reused: int = 0
     images_processed: int = 0
     images_reused: int = 0
+    site_kept: bool = False  # the last build's Site, with this build's articles in it (incremental/siteshape)
     # renders an article's body again when its stored copy is lost or damaged (see body)
     remake: Callable[[Article], Body] | None = field(default=None, compare=False)
 
@@ -83,11 +84,6 @@ class LoadedSite:
         self.bodies.flush()
 
 
-def content_fingerprint(site_dir: Path) -> str:
-    """What shapes every article: site.yaml (permalinks, time zone, language) and sitegen's version."""
-    return files_fingerprint([site_dir / CONFIG_FILE])
-
-
 def load_site(
     site_dir: Path,
     drafts: bool,
@@ -109,29 +105,29 @@ def load_site(
     says so (sitegen.incremental.edits); None: every source is looked at."""
     config = load_config(site_dir)
     now = (now or datetime.now(config.timezone)).astimezone(config.timezone)
-    if cache.start(content_fingerprint(site_dir)):
+    if cache.start(files_fingerprint([site_dir / CONFIG_FILE])):  # what shapes every article: site.yaml, sitegen
         edits = None  # the store forgot its articles: every source is looked at
     reuse = ArticleReuse(cache.articles, site_dir, time.time_ns() - RACY_NANOSECONDS)
     pictures = Pictures(site_dir, images)
     read = _read_articles(site_dir, config, now, reuse, pictures, jobs, edits)
     checked = read.articles | {path: flawed.article for path, flawed in read.flawed.items()}
-    chosen = _Chosen.of(checked, drafts, future)
+    chosen = Chosen.of(checked, drafts, future)
     counts, count_errors = load_view_counts(site_dir)
     people, people_errors = _photos_published(*load_authors(site_dir), images)
     errors = [*read.errors, *_site_errors(read, chosen, checked, cache, config), *count_errors, *people_errors]
     content_warnings = tuple(w for a in chosen.published for w in a.warnings)
     published, warnings = apply_view_counts(chosen.published, counts, config)
     warnings.extend(_portal_warnings(config, published, people))
-    if errors:  # the warnings too: --strict makes them errors of this run, else they are printed with the errors
-        if not read.complete or any(not flawed.url_known for flawed in read.flawed.values()):
-            warnings = production_problems(config.base_url, config.filings)  # not data files' "names no article"
-        raise BuildFailed(errors, (*read.warnings, *content_warnings, *map(warning_error, warnings)))
+    if errors:
+        raise _failed(errors, read, content_warnings, warnings, config)
     reuse.keep(read.sources.values(), chosen.everything, lambda prints: edition_keys(prints, config.editions))
     next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
     memo = cache.pictures_of if cache.articles.keep_sources else None  # for serve's next load, as its sources are
+    site, site_kept = cache.site_shape.site(config, published, people, config.mourning_at(now), slug_of, cache.related)
     return LoadedSite(
-        site=assemble(config, published, people, config.mourning_at(now), slug_of, cache.related),
+        site=site,
+        site_kept=site_kept,
         static_files=static_files(site_dir, theme, published, people, memo, images) + admin_files(site_dir, config),
         bodies=cache.articles.bodies,
         left_out_drafts=len(chosen.drafts),
@@ -150,8 +146,22 @@ def load_site(
     )
 
 
+def _failed(
+    errors: list[ContentError],
+    read: _Read,
+    content_warnings: tuple[ContentError, ...],
+    warnings: list[str],
+    config: Config,
+) -> BuildFailed:
+    """The build's errors, with its warnings: --strict makes them errors of this run, else they are printed with the
+    errors."""
+    if not read.complete or any(not flawed.url_known for flawed in read.flawed.values()):
+        warnings = production_problems(config.base_url, config.filings)  # not data files' "names no article"
+    return BuildFailed(errors, (*read.warnings, *content_warnings, *map(warning_error, warnings)))
+
+
 def _site_errors(
-    read: _Read, chosen: _Chosen, checked: dict[str, Article], cache: BuildCache, config: Config
+    read: _Read, chosen: Chosen, checked: dict[str, Article], cache: BuildCache, config: Config
 ) -> list[ContentError]:
     """URLs taken twice and links to nothing; an article with errors of its own is checked too (its links, the
     links to it), its URL only when known: a wrong slug or date gives none, and no second, misleading error."""
@@ -201,25 +211,6 @@ def _read_articles(
     articles.update(_render(to_render, config, pictures, urls, now, reuse.store.bodies, jobs, errors, flawed, warnings))
     complete = len(articles) + len(flawed) == len(found)
     return _Read(articles, sources, urls, errors, len(to_render), flawed, warnings, complete)
-
-
-@dataclass(frozen=True)
-class _Chosen:
-    """The articles of this build, sorted by source path, and which of them are published."""
-
-    everything: list[Article]
-    published: list[Article]
-    drafts: list[Article]  # left out: drafts, without --drafts
-    future: list[Article]  # left out: dated after now, without --future
-
-    @classmethod
-    def of(cls, articles: dict[str, Article], drafts: bool, future: bool) -> _Chosen:
-        everything = [articles[path] for path in sorted(articles)]
-        left_out_drafts = [a for a in everything if a.draft and not drafts]
-        left_out_future = [a for a in everything if a.future and not (a.draft and not drafts) and not future]
-        left_out = {a.source_path for a in (*left_out_drafts, *left_out_future)}
-        published = [a for a in everything if a.source_path not in left_out]
-        return cls(everything, published, left_out_drafts, left_out_future)
 
 
 def _photos_published(

@@ -5,6 +5,7 @@
   outputs    sitegen.incremental.outputs      every output file and its stats as the last build left it
   copies     sitegen.incremental.copies       the source and stats of each copied picture and asset
   search     sitegen.incremental.searchrecord what each search index was made from, its files, its state
+  site_shape sitegen.incremental.siteshape    the last assembled Site, its articles named by place
 
 Everything is keyed by fingerprints, so cached work is used only where a cold build would produce the same bytes:
 an article by its file's bytes, its place and the URLs its links resolve to; a page by its template (with every
@@ -36,7 +37,7 @@ from typing import Any
 from sitegen import toolchain
 from sitegen.cachenotes import OTHER_TOOLCHAIN, damaged, discarded
 from sitegen.collisions import CollisionMemo
-from sitegen.incremental import articles, copies, outputs, pagerecord, searchrecord
+from sitegen.incremental import articles, copies, outputs, pagerecord, searchrecord, siteshape
 from sitegen.incremental.articles import ArticleStore, FileStat, ShardFolder
 from sitegen.incremental.bodies import BODIES_FILE, DiskBodyStore
 from sitegen.incremental.copies import CopyRecord
@@ -46,6 +47,7 @@ from sitegen.incremental.pagerecord import PageRecord
 from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, FormerLayout, load_sealed
 from sitegen.incremental.places import Places
 from sitegen.incremental.searchrecord import SEARCH_FILE, SearchRecord
+from sitegen.incremental.siteshape import SiteShape
 from sitegen.model import Article, Image, ImageVariant
 from sitegen.related import RelatedMemo
 
@@ -57,11 +59,15 @@ CACHE_FILE = "build.pickle"
 # 6: the digest of the URLs last found free of collisions (collisions.CollisionMemo)
 # 7: the shards' pictures saved once, in a table the index names (incremental.picturetable)
 # 8: a base and a journal (incremental.journal): the base's token
-FORMAT = 8
+# 9: the last assembled Site (incremental.siteshape)
+FORMAT = 9
 # the index's keys and their types: the base's token, the site's fingerprint, the related articles and the URLs
 # found free, then every store's part
 _INDEX_PART = {BASE_KEY: str, "site": str, "related": dict, "collisions": str}
-_PARTS = (articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART)
+_PARTS = (
+    articles.INDEX_PART, pagerecord.INDEX_PART, outputs.INDEX_PART, copies.INDEX_PART, searchrecord.INDEX_PART,
+    siteshape.INDEX_PART,
+)  # fmt: skip
 _INDEX = {key: kind for part in (_INDEX_PART, *_PARTS) for key, kind in part.items()}
 
 __all__ = ["CACHE_FILE", "SEARCH_FILE", "BuildCache", "files_fingerprint"]
@@ -71,7 +77,7 @@ def _schema() -> str:
     """Changes whenever the cached classes gain, lose or retype a field: an old cache is then ignored."""
     shape = [
         (kind.__name__, [(f.name, str(f.type)) for f in fields(kind)])
-        for kind in (Article, Image, ImageVariant, FileStat)
+        for kind in (Article, Image, ImageVariant, FileStat, *siteshape.KINDS)
     ]
     return hashlib.sha1(f"{FORMAT}|{toolchain.digest()}|{shape!r}".encode()).hexdigest()
 
@@ -84,6 +90,7 @@ class BuildCache:
     outputs: OutputRecord = field(default_factory=OutputRecord)
     copies: CopyRecord = field(default_factory=CopyRecord)
     search: SearchRecord = field(default_factory=SearchRecord)
+    site_shape: SiteShape = field(default_factory=SiteShape)
     warnings: list[str] = field(default_factory=list)  # what was wrong with the disk copy, said once each
     # the related articles of the last assembly; the URLs found free (their digest on disk too, the articles in
     # memory only, for sitegen serve's next load); each article's picture files (in memory only)
@@ -101,7 +108,9 @@ class BuildCache:
         if forget:
             self.articles.clear()
             self.pages.clear()
+            self.site_shape.clear()
             self.site_fingerprint, self.site_changed = site_fingerprint, True
+        self.site_shape.start(self.articles.by_path)
         self.articles.reused = self.pages.reused = 0
         return forget
 
@@ -112,6 +121,7 @@ class BuildCache:
             self.site_changed
             or self.related.changed
             or self.collisions.changed
+            or self.site_shape.changed
             or any(store.changed for store in self._stores())
         )
 
@@ -144,6 +154,7 @@ class BuildCache:
                     outputs=OutputRecord.from_index(index, places),
                     copies=CopyRecord.from_index(index, places),
                     search=SearchRecord.from_index(index, places),
+                    site_shape=SiteShape.from_index(index),
                     related=_related(index["related"]),
                     collisions=CollisionMemo(index["collisions"]),
                     warnings=warnings,
@@ -178,7 +189,7 @@ class BuildCache:
         index: dict[str, Any] = {"schema": _schema(), BASE_KEY: "", "site": self.site_fingerprint, "related": related}
         index["collisions"] = self.collisions.checked
         index |= self.articles.index_part(names, shards.roots, table)
-        for record in (self.pages, self.outputs, self.copies, self.search):
+        for record in (self.pages, self.outputs, self.copies, self.search, self.site_shape):
             index |= record.index_part()
         try:
             self.base = save(folder / CACHE_FILE, index, self.base)
@@ -186,7 +197,7 @@ class BuildCache:
             (folder / CACHE_FILE).unlink(missing_ok=True)
             self.base = None
             return
-        self.site_changed = self.related.changed = self.collisions.changed = False
+        self.site_changed = self.related.changed = self.collisions.changed = self.site_shape.changed = False
         for store in self._stores():
             store.changed = False
         shards.remove_others([*names.values(), table])
