@@ -134,5 +134,6 @@ def test_a_damaged_or_hostile_kept_site_is_assembled_again(example) -> None:
         shape.data = data
         read, kept = shape.site(site.config, published, people, site.mourning, author_slug)
         assert not kept and read == site
-    for part in ((), ("key", {}, "not bytes"), ("key", {1: "slug"}, b"")):
+    parts: list[tuple[object, ...]] = [(), ("key", {}, "not bytes"), ("key", {1: "slug"}, b"")]
+    for part in parts:
         assert SiteShape.from_index({"site_shape": part}).data == b""
