@@ -113,10 +113,10 @@ def test_the_sites_frame_covers_templates_the_search_page_and_the_shared_variabl
     assert FrameKeys().site_frame([(site, SEARCH_URL, {"label": "繁"})], {"a.html": "1"}) != frame
 
 
-def _plan(site: Site) -> KeyPlan:
+def _plan(site: Site, site_kept: bool = False, template_digest: str = "digest") -> KeyPlan:
     jobs = page_jobs(site, SEARCH_URL)
-    templates = {job.template: f"digest of {job.template}" for job in jobs}
-    return KeyPlan(jobs, [site.config] * len(jobs), [0] * len(jobs), [(site, SEARCH_URL, {})], templates)
+    templates = {job.template: f"{template_digest} of {job.template}" for job in jobs}
+    return KeyPlan(jobs, [site.config] * len(jobs), [0] * len(jobs), [(site, SEARCH_URL, {})], templates, site_kept)
 
 
 def test_keys_made_from_recorded_frames_equal_keys_walked_afresh(example) -> None:
@@ -215,3 +215,32 @@ def test_shaping_digests_are_remembered_by_each_articles_digest(example) -> None
     forged = ShapingDigests(ContextKeys(), dict.fromkeys(first.used, "forged"))
     assert FrameKeys().site_frame([(site, None, {})], {}, forged) != frame
     assert set(forged.used.values()) == {"forged"}
+
+
+def test_a_kept_site_has_the_recorded_frame_without_a_walk_unless_the_templates_changed(example, monkeypatch) -> None:
+    site, people = example
+    record = PageRecord()
+    page_digests(_plan(site), ContextKeys(), record, (), 1)
+    shaping = dict(record.shaping)
+    target = site.articles[2]
+    edited_article = replace(target, summary="新摘要", fingerprint="e" * 40, char_count=target.char_count + 1)
+    edited = _assembled(site, people, tuple(edited_article if a is target else a for a in site.articles))
+    walked = page_digests(_plan(edited), ContextKeys(), PageRecord(), (), 1)
+    real_frame = FrameKeys.site_frame
+    walks: list[int] = []
+
+    def counted(keys: FrameKeys, *args: Any) -> str:
+        walks.append(1)
+        return real_frame(keys, *args)
+
+    monkeypatch.setattr(FrameKeys, "site_frame", counted)
+    # the Site kept (incremental/siteshape): its frame is the recorded one, and the keys those a walk gives
+    assert page_digests(_plan(edited, site_kept=True), ContextKeys(), record, (), 1) == walked
+    assert walks == []
+    # every article's shaping digest carried for the next build but the edited one's (its digest is new)
+    assert record.shaping.items() <= shaping.items() and len(record.shaping) == len(shaping) - 1
+    # other templates: the frame is walked, whether the Site was kept or not
+    other = page_digests(_plan(edited, site_kept=True, template_digest="other"), ContextKeys(), record, (), 1)
+    assert walks == [1]
+    assert other == page_digests(_plan(edited, template_digest="other"), ContextKeys(), PageRecord(), (), 1)
+    assert other != walked

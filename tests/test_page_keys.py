@@ -80,8 +80,10 @@ def test_a_field_added_to_a_pages_context_renders_that_page_again(tmp_path: Path
     monkeypatch.setattr("sitegen.build.pageplan.page_jobs", with_a_new_field)
     # page_jobs is sitegen's code, which the site's frame covers through the toolchain's digest (a change of it
     # forgets the cache): patched here, the frame must be told that something changed, so every page is walked
-    real_frame = FrameKeys.site_frame
+    # (and what the frame is made of besides the sites, which a build whose Site was kept compares instead)
+    real_frame, real_inputs = FrameKeys.site_frame, FrameKeys.frame_inputs
     monkeypatch.setattr(FrameKeys, "site_frame", lambda keys, *args: "another " + real_frame(keys, *args))
+    monkeypatch.setattr(FrameKeys, "frame_inputs", lambda keys, *args: "another " + real_inputs(keys, *args))
     report = build(site, options)
     assert (report.pages_rendered, report.articles_rendered) == (1, 0)
     (tmp_path / "site" / ".sitegen-cache" / "up-to-date.json").unlink()

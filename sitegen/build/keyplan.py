@@ -8,6 +8,11 @@ made from their frames and this build's article digests (looked up: the cache ga
 article). Otherwise, and for a page the record lacks, the page is walked, on every core, and its frame recorded for
 the next build.
 
+When the source's Site is the last build's (kept: incremental/siteshape.py, its articles' shaping fields as they
+were) and there is no edition, the site's frame is the recorded one as long as what it is made of besides the Site
+is (`frame_inputs`: sitegen, the templates' digests, the search page and the shared variables): it is then taken
+from the record, not walked, and the pages' keys are read from their recorded frames in bulk.
+
 A page's named articles are kept as places in its site's articles (newest first): the same site frame means the
 same articles in the same order. A page naming an article object that is not its site's (none does today) has no
 frame recorded and is always walked.
@@ -22,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sitegen.build.parallel import ordered_map
 from sitegen.incremental.pagerecord import Frame, PageRecord
@@ -53,6 +58,7 @@ class KeyPlan:
     owners: Sequence[int]  # each page's site, by its place in `sites`
     sites: Sequence[SitePart]
     templates: Mapping[str, str]  # each template's digest (with everything it pulls in)
+    site_kept: bool = False  # the source's Site is the last build's, its articles' shaping fields as they were
 
 
 def page_digests(
@@ -61,7 +67,12 @@ def page_digests(
     """Every page's key, in plan order; the frames of this build go into `record` for the next one."""
     frames = FrameKeys(folders)
     shaping = ShapingDigests(keys, record.shaping)
-    site_frame = frames.site_frame(plan.sites, plan.templates, shaping)
+    inputs = frames.frame_inputs(plan.sites, plan.templates)
+    if plan.site_kept and len(plan.sites) == 1 and record.site_frame and record.frame_inputs == inputs:
+        site_frame = record.site_frame  # the last build's Site (incremental/siteshape), templates and variables
+        shaping.carry(plan.sites[0][0].articles)
+    else:
+        site_frame = frames.site_frame(plan.sites, plan.templates, shaping)
     places = [{id(article): n for n, article in enumerate(site.articles)} for site, _, _ in plan.sites]
     digests_of = [[_digest(keys, article) for article in site.articles] for site, _, _ in plan.sites]
 
@@ -78,24 +89,49 @@ def page_digests(
     changed = _changed_places(digests_of, record.article_digests) if kept else []
     sizes = [len(site.articles) for site, _, _ in plan.sites]
     todo = [i for i, job in enumerate(plan.jobs) if not _fits(kept.get(job.path), sizes[plan.owners[i]])]
-    results = dict(zip(todo, ordered_map(lambda n: walked(todo[n]), len(todo), jobs), strict=True))
-    digests, recorded, framed = [], {}, {}
-    for i, job in enumerate(plan.jobs):
-        if i in results:
-            key, frame = results[i]
-        else:
-            frame = kept[job.path]
-            owner = plan.owners[i]
-            known = record.framed.get(job.path) if changed[owner].isdisjoint(frame[1]) else None
-            if known is None:  # it names an article that changed: its key is made anew (each digest looked up)
-                named = digests_of[owner]
-                known = framed_key(frame[0], [named[n] for n in frame[1]])
-            key = known
-        digests.append(key)
-        if frame is not None:
-            recorded[job.path], framed[job.path] = frame, key
-    record.record_frames(site_frame, recorded, shaping.used, framed, tuple(map(tuple, digests_of)))
+    if kept and not todo:
+        digests, recorded, framed = _from_frames(plan, record, changed, digests_of)
+    else:
+        results = dict(zip(todo, ordered_map(lambda n: walked(todo[n]), len(todo), jobs), strict=True))
+        digests, recorded, framed = [], {}, {}
+        for i, job in enumerate(plan.jobs):
+            if i in results:
+                key, frame = results[i]
+            else:
+                frame = kept[job.path]
+                key = _kept_key(record, job.path, frame, changed[plan.owners[i]], digests_of[plan.owners[i]])
+            digests.append(key)
+            if frame is not None:
+                recorded[job.path], framed[job.path] = frame, key
+    record.record_frames(site_frame, recorded, shaping.used, framed, tuple(map(tuple, digests_of)), inputs)
     return digests
+
+
+def _from_frames(
+    plan: KeyPlan, record: PageRecord, changed: Sequence[frozenset[int]], digests_of: Sequence[Sequence[str]]
+) -> tuple[list[str], dict[str, Frame], dict[str, str]]:
+    """Every page's key from its recorded frame (the site's frame held and every page has one): the key recorded
+    with it, or, for a page naming an article whose digest changed, made anew. Told in bulk: a rebuild after an edit
+    of one text at 100,000 articles walked 140,000 pages one at a time."""
+    paths = [job.path for job in plan.jobs]
+    recorded = {path: record.frames[path] for path in paths}
+    digests: list[str | None] = list(map(record.framed.get, paths))
+    for i, path in enumerate(paths):
+        frame = recorded[path]
+        owner = plan.owners[i]
+        if digests[i] is None or not changed[owner].isdisjoint(frame[1]):
+            digests[i] = _kept_key(record, path, frame, changed[owner], digests_of[owner])
+    keys = cast(list[str], digests)
+    return keys, recorded, dict(zip(paths, keys, strict=True))
+
+
+def _kept_key(record: PageRecord, path: str, frame: Frame, changed: frozenset[int], digests: Sequence[str]) -> str:
+    """The key of a page whose recorded frame holds: as recorded when it names no article whose digest changed
+    (`changed`: their places), else made from the frame and this build's digests (`digests`, by place)."""
+    known = record.framed.get(path) if changed.isdisjoint(frame[1]) else None
+    if known is None:  # it names an article that changed: its key is made anew (each digest looked up)
+        known = framed_key(frame[0], [digests[n] for n in frame[1]])
+    return known
 
 
 def _changed_places(now: Sequence[Sequence[str]], before: Sequence[Sequence[str]]) -> list[frozenset[int]]:

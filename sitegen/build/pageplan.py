@@ -100,7 +100,8 @@ def plan_pages(
         keyed += site_data
         keyed_configs += [sites[owner][0].config] * len(site_data)
         keyed_owners += [owner] * len(site_data)
-    plan = KeyPlan(keyed, keyed_configs, keyed_owners, sites, {**templates, DATA_FILE: DATA_FILE})
+    keyed_templates = {**templates, DATA_FILE: DATA_FILE}
+    plan = KeyPlan(keyed, keyed_configs, keyed_owners, sites, keyed_templates, loaded.site_kept)
     digests = page_digests(plan, keys, run.cache.pages, run.cache.pictures, run.options.jobs)
     ends = list(itertools.accumulate((len(site_data) for site_data in data), initial=len(jobs)))
     data_digests = [digests[start:end] for start, end in itertools.pairwise(ends)]

@@ -60,7 +60,8 @@ CACHE_FILE = "build.pickle"
 # 7: the shards' pictures saved once, in a table the index names (incremental.picturetable)
 # 8: a base and a journal (incremental.journal): the base's token
 # 9: the last assembled Site (incremental.siteshape)
-FORMAT = 9
+# 10: what the site's frame was made of besides the sites (pagerecord.frame_inputs)
+FORMAT = 10
 # the index's keys and their types: the base's token, the site's fingerprint, the related articles and the URLs
 # found free, then every store's part
 _INDEX_PART = {BASE_KEY: str, "site": str, "related": dict, "collisions": str}

@@ -19,6 +19,7 @@ INDEX_PART = {
     "template_references": dict,
     "frames": dict,
     "site_frame": str,
+    "frame_inputs": str,
     "shaping": dict,
     "framed": dict,
     "article_digests": tuple,
@@ -38,6 +39,7 @@ class PageRecord:
     # each page's frame, by output path, and the frame of the site they were made from (build/keyplan.py)
     frames: dict[str, Frame] = field(default_factory=dict)
     site_frame: str = ""
+    frame_inputs: str = ""  # what the site's frame was made of besides the sites (render.frames.frame_inputs)
     shaping: dict[str, str] = field(default_factory=dict)  # by an article's digest, its shaping fields' digest
     framed: dict[str, str] = field(default_factory=dict)  # the key of each page with a frame, made with it
     article_digests: tuple[tuple[str, ...], ...] = ()  # each site's articles' digests, by place, as keyed
@@ -47,7 +49,7 @@ class PageRecord:
     def clear(self) -> None:
         self.digests.clear()
         self.in_memory.clear()
-        self.frames, self.site_frame, self.shaping = {}, "", {}
+        self.frames, self.site_frame, self.frame_inputs, self.shaping = {}, "", "", {}
         self.framed, self.article_digests = {}, ()
         self.changed = True
 
@@ -63,12 +65,15 @@ class PageRecord:
         shaping: dict[str, str],
         framed: dict[str, str],
         article_digests: tuple[tuple[str, ...], ...],
+        frame_inputs: str = "",
     ) -> None:
-        """Note the frame of this build's site and of each of its pages (those that have one) with the key it gave,
-        the digests of its articles' shaping fields, and each site's articles' digests by place."""
-        new = (site_frame, frames, shaping, framed, article_digests)
-        if new != (self.site_frame, self.frames, self.shaping, self.framed, self.article_digests):
-            self.site_frame, self.frames, self.shaping, self.framed, self.article_digests = new
+        """Note the frame of this build's site (and what it was made of besides the sites) and of each of its pages
+        (those that have one) with the key it gave, the digests of its articles' shaping fields, and each site's
+        articles' digests by place."""
+        new = (site_frame, frame_inputs, frames, shaping, framed, article_digests)
+        old = (self.site_frame, self.frame_inputs, self.frames, self.shaping, self.framed, self.article_digests)
+        if new != old:
+            self.site_frame, self.frame_inputs, self.frames, self.shaping, self.framed, self.article_digests = new
             self.changed = True
 
     def record_references(self, references: dict[str, tuple[str, ...] | None]) -> None:
@@ -90,6 +95,7 @@ class PageRecord:
             template_references=_references(index),
             frames=_frames(index["frames"]),
             site_frame=index["site_frame"],
+            frame_inputs=index["frame_inputs"],
             shaping=_texts(index["shaping"]),
             framed=_texts(index["framed"]),
             article_digests=_article_digests(index["article_digests"]),
@@ -101,6 +107,7 @@ class PageRecord:
             "template_references": self.template_references,
             "frames": self.frames,
             "site_frame": self.site_frame,
+            "frame_inputs": self.frame_inputs,
             "shaping": self.shaping,
             "framed": self.framed,
             "article_digests": self.article_digests,

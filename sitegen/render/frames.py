@@ -74,6 +74,13 @@ class FrameKeys(ContextKeys):
         ]
         return digest((toolchain.digest(), sorted(templates.items()), walked))
 
+    def frame_inputs(self, parts: Sequence[SitePart], templates: Mapping[str, str]) -> str:
+        """What the site's frame is made of besides each site's own walk: sitegen, the templates' digests, each
+        site's search page URL and shared variables. With these and the sites as the last build had them (a Site
+        kept, incremental/siteshape.py), the frame is the last build's."""
+        shape = [(search_url, self.value(dict(shared))) for _, search_url, shared in parts]
+        return digest((toolchain.digest(), sorted(templates.items()), shape))
+
     def _dataclass(self, value: Any, fields: Callable[[Any], tuple[Any, ...]]) -> object:
         if type(value) is Article:
             self._named.setdefault(id(value), value)
@@ -108,6 +115,15 @@ class ShapingDigests:
             found = digest([v if type(v) in PLAIN else walk(v) for v in _SHAPING(article)])
         self.used[content] = found
         return found
+
+    def carry(self, articles: Sequence[Article]) -> None:
+        """Keep for the next build the known digests of `articles` (those of a frame not walked: the last build's)."""
+        for article in articles:
+            content = self._keys.value(article)
+            assert isinstance(content, str)
+            found = self._known.get(content)
+            if found is not None:
+                self.used[content] = found
 
 
 def underived(site: Site) -> Site:
