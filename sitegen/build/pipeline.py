@@ -83,7 +83,7 @@ def _load_kept(run: Run, settle: Callable[[], None], edits: SourceEdits | None =
     (heap.py) before the page workers fork."""
     with paused():
         loaded = load_run(run, edits=edits)
-    settle()
+        settle()  # before the collector is back: else its next allocation walks every object the load made
     heap.give_back()
     return loaded
 
