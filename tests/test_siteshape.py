@@ -14,6 +14,7 @@ from test_frames import TEXT_EDITS
 
 from sitegen.build.api import BuildOptions, load_site
 from sitegen.content.authors import AuthorInfo, load_authors
+from sitegen.incremental import siteshape
 from sitegen.incremental.siteshape import SiteShape
 from sitegen.model import READ_ONLY_THROUGH_THE_ARTICLE, Article, Site
 from sitegen.site import assemble, author_slug
@@ -137,3 +138,19 @@ def test_a_damaged_or_hostile_kept_site_is_assembled_again(example) -> None:
     parts: list[tuple[object, ...]] = [(), ("key", {}, "not bytes"), ("key", {1: "slug"}, b"")]
     for part in parts:
         assert SiteShape.from_index({"site_shape": part}).data == b""
+
+
+@pytest.mark.parametrize("kind", ["listings", "tag_listings", "author_listings", "archive_listings"])
+def test_a_kept_site_with_a_page_outside_the_output_is_assembled_again(example, kind: str) -> None:
+    """A cache restored from elsewhere is data: a forged kept Site, with the right key, whose listing would be
+    written outside the output folder is not used."""
+    site, published, people = example
+    for outside in ("../../outside/", "/etc/", "tags/../../../x/"):
+        listings = getattr(site, kind)
+        forged = replace(site, **{kind: (replace(listings[0], url=outside), *listings[1:])})
+        shape = _kept(site, published, people)
+        shape.data = siteshape._pickled(forged, published)
+        read, kept = shape.site(site.config, published, people, site.mourning, author_slug)
+        assert not kept and read == site
+        shape.data = siteshape._pickled(site, published)  # the same Site, not forged: kept
+        assert shape.site(site.config, published, people, site.mourning, author_slug)[1]

@@ -28,6 +28,7 @@ from typing import Any
 from sitegen import toolchain
 from sitegen.content.authors import AuthorInfo
 from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, Pickler, SafeUnpickler, register
+from sitegen.incremental.places import all_relative
 from sitegen.model import (
     READ_ONLY_THROUGH_THE_ARTICLE,
     ArchivePeriod,
@@ -42,6 +43,7 @@ from sitegen.model import (
     PageLink,
     Site,
     Tag,
+    output_path_for,
 )
 from sitegen.related import RelatedMemo
 from sitegen.site import assemble
@@ -131,7 +133,7 @@ class SiteShape:
             site = _SiteUnpickler(io.BytesIO(self.data), config, published).load()
         except READ_ERRORS:
             return None
-        return site if type(site) is Site else None
+        return site if type(site) is Site and _addresses_inside(site) else None
 
     def keep(self, key: str, site: Site, published: Sequence[Article], slug_of: Callable[[str], str]) -> None:
         """Keep `site`, assembled with `key` from `published` (sorted by source path)."""
@@ -159,6 +161,16 @@ class SiteShape:
 
     def index_part(self) -> dict[str, Any]:
         return {"site_shape": (self.key, self.slugs, self.data)}
+
+
+def _addresses_inside(site: Site) -> bool:
+    """Whether every page the kept Site holds of its own (its listings': the articles' pages are this build's
+    articles') is inside the output folder: a cache restored from elsewhere is data, and a forged one must not have a
+    page written outside it (incremental/places.py). Told at once, as the cache's paths are (1 ms at 10,000
+    articles). Its other addresses are links only."""
+    listings = (*site.listings, *site.tag_listings, *site.author_listings, *site.archive_listings)
+    urls = [listing.url for listing in listings]
+    return all(type(url) is str for url in urls) and all_relative(output_path_for(url) for url in urls)
 
 
 def _pickled(site: Site, published: Sequence[Article]) -> bytes:
