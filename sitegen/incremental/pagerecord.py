@@ -65,7 +65,7 @@ class PageRecord:
         shaping: dict[str, str],
         framed: dict[str, str],
         article_digests: tuple[tuple[str, ...], ...],
-        frame_inputs: str = "",
+        frame_inputs: str,
     ) -> None:
         """Note the frame of this build's site (and what it was made of besides the sites) and of each of its pages
         (those that have one) with the key it gave, the digests of its articles' shaping fields, and each site's

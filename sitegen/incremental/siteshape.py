@@ -22,7 +22,7 @@ import io
 import operator
 import pickle
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen import toolchain
@@ -30,7 +30,7 @@ from sitegen.content.authors import AuthorInfo
 from sitegen.incremental.pickles import READ_ERRORS, WRITE_ERRORS, Pickler, SafeUnpickler, register
 from sitegen.incremental.places import all_relative
 from sitegen.model import (
-    READ_ONLY_THROUGH_THE_ARTICLE,
+    SHAPING_FIELDS,
     ArchivePeriod,
     Article,
     ArticlePage,
@@ -59,9 +59,7 @@ INDEX_PART = {"site_shape": tuple}
 # the fields of an article that the assembly may read, but its views: the store keeps its articles as their sources
 # give them, a build gives them the counts of data/ (content/viewcounts.py), so each build's are objects of their own
 # (the views of every published article are in the key)
-_SHAPING = operator.attrgetter(
-    *(f.name for f in fields(Article) if f.name not in READ_ONLY_THROUGH_THE_ARTICLE and f.name != "views")
-)
+_SHAPING = operator.attrgetter(*(name for name in SHAPING_FIELDS if name != "views"))
 
 
 def shape_key(config: Config, published: Sequence[Article], people: Mapping[str, AuthorInfo], mourning: bool) -> str:
@@ -102,14 +100,14 @@ class SiteShape:
         """The Site of `published` (sorted by source path): the kept one, with these articles in its places, when
         that is the Site they would be assembled into (then True); else assembled (site.assemble) and kept."""
         key = shape_key(config, published, people, mourning)
-        kept = self.site_for(key, config, published, slug_of)
+        kept = self._kept(key, config, published, slug_of)
         if kept is not None:
             return kept, True
         site = assemble(config, published, people, mourning, slug_of, related)
         self.keep(key, site, published, slug_of)
         return site, False
 
-    def site_for(
+    def _kept(
         self,
         key: str,
         config: Config,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sitegen.model.article import (
     EMPTY_MAPPING,
     READ_ONLY_THROUGH_THE_ARTICLE,
+    SHAPING_FIELDS,
     Article,
     Body,
     BodyOf,
@@ -45,6 +46,7 @@ __all__ = [
     "DEFAULT_KEEP_BUILDS",
     "EMPTY_MAPPING",
     "READ_ONLY_THROUGH_THE_ARTICLE",
+    "SHAPING_FIELDS",
     "ArchivePeriod",
     "Article",
     "ArticlePage",

@@ -6,7 +6,7 @@ Frozen, slotted dataclasses with no I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -216,3 +216,9 @@ class OutputFile:
 def output_path_for(url: str) -> str:
     """The file a site-relative URL is served from: pretty URLs end in index.html."""
     return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+# the fields of an Article that can change what any page but its own shows (all but READ_ONLY_THROUGH_THE_ARTICLE),
+# in declaration order: what the site's frame walks (render/frames.py) and a kept Site is checked by
+# (incremental/siteshape.py)
+SHAPING_FIELDS = tuple(f.name for f in fields(Article) if f.name not in READ_ONLY_THROUGH_THE_ARTICLE)

@@ -28,13 +28,11 @@ from pathlib import PurePath
 from typing import Any
 
 from sitegen import toolchain
-from sitegen.model import READ_ONLY_THROUGH_THE_ARTICLE, Article, Site
+from sitegen.model import SHAPING_FIELDS, Article, Site
 from sitegen.render.keys import PLAIN, ContextKeys, digest
 
 # the fields of an article that can change what any page but the article's own shows, besides the article itself
-_SHAPING = operator.attrgetter(
-    *(f.name for f in dataclasses.fields(Article) if f.name not in READ_ONLY_THROUGH_THE_ARTICLE)
-)
+_SHAPING = operator.attrgetter(*SHAPING_FIELDS)
 
 # a site whose pages a build makes (the source's, an edition's), its search page's URL, the variables its pages share
 SitePart = tuple[Site, str | None, Mapping[str, Any]]
