@@ -1,8 +1,9 @@
 """What a build imports: a module it does not use stays unloaded (each costs milliseconds at every build).
 
 Pillow's image modules load only to process a picture, opencc only for a Traditional edition, numpy only to index
-text; Python-Markdown's extensions are given as objects (a name would be looked up with importlib.metadata) and the
-postings avoid np.unique (which loads numpy.ma). Each build runs in a fresh interpreter, as `sitegen build` does.
+more than an edit's text; Python-Markdown's extensions are given as objects (a name would be looked up with
+importlib.metadata) and the postings avoid np.unique (which loads numpy.ma). Each build runs in a fresh
+interpreter, as `sitegen build` does.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def test_an_edit_build_and_an_idle_build_load_only_what_they_use(make_site: Make
     assert {"PIL.Image", "numpy"} <= cold  # the picture processed, the index made
     with (site / "content/towns/2024/a.md").open("a", encoding="utf-8") as source:
         source.write("\n加一句。\n")
-    # the edited article's picture comes from the cache; its text goes into the index (numpy); no edition
-    assert loaded_by_a_build(site) == {"numpy", "markdown"}
+    # the edited article's picture comes from the cache; its text's changed postings are patched without numpy
+    # (search/patch.py); no edition
+    assert loaded_by_a_build(site) == {"markdown"}
     # nothing changed: the index is not touched either
     assert loaded_by_a_build(site) <= {"markdown"}

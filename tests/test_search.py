@@ -32,7 +32,7 @@ from sitegen.config import parse_config
 from sitegen.errors import BuildFailed, ConfigError
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.pickles import seal
-from sitegen.search import postings
+from sitegen.search import postings, update
 from sitegen.search.format import DOCS_PER_CHUNK, FORMAT, TARGET_SHARD_BYTES
 from sitegen.search.index import (
     SearchDocument,
@@ -47,6 +47,7 @@ from sitegen.search.index import (
     text_bigrams,
     update_index,
 )
+from sitegen.search.patch import PATCH_BUDGET, Change
 
 SEED_TITLE = "白云均禾"
 
@@ -549,12 +550,14 @@ class Reads:
     target=st.sampled_from([32, 128, 16384]),
     per_chunk=st.sampled_from([1, 3, 16]),
     at_hand=st.lists(st.booleans(), min_size=5, max_size=5),
+    budget=st.sampled_from([0, 40, PATCH_BUDGET]),
 )
 def test_updates_give_the_files_and_state_of_a_cold_build(
-    start: list[str], batches: list, target: int, per_chunk: int, at_hand: list[bool]
+    start: list[str], batches: list, target: int, per_chunk: int, at_hand: list[bool], budget: int
 ) -> None:
     """`at_hand` False: the output is empty (the CI path); the update reads nothing, and the files it leaves as they
-    were are restored from the state and the documents."""
+    were are restored from the state and the documents. `budget` 0: every shard made with numpy; else changed
+    postings patched (search/patch.py) within that many bytes, the others with numpy."""
     documents: list[tuple[str, SearchDocument]] = []
     serials = itertools.count()
     if start:
@@ -575,7 +578,7 @@ def test_updates_give_the_files_and_state_of_a_cold_build(
             return current[doc_id]
 
         reads = Reads(output if in_output else {})
-        changes = update_index(state, keys, document_at, reads)
+        changes = update_index(state, keys, document_at, reads, budget)
         cold_state, cold_files = new_index(keys, current, target, per_chunk)
         assert [path for path, _ in changes] == [path for path, _ in cold_files]
         # the documents whose key changed, or that are new, were made, and with no old chunk at hand the others of
@@ -1058,15 +1061,20 @@ def test_the_ci_path_makes_the_index_from_the_cache_without_indexing_every_artic
         (checkout / "content/towns/f.md").write_text(article("最新", "2024-09-01", "舞火龙。"), encoding="utf-8")
     elif commit == "a deletion":
         (checkout / "content/tips/c.md").unlink()
-    indexed: list[int] = []
-    pairs_of = postings.pairs_of
+    indexed: list[int] = []  # the documents whose text was indexed, on either path of the update
+    pairs_of, changes_of = postings.pairs_of, update.changes_of
 
     def noting_pairs_of(texts: Sequence[str], ids: Sequence[int]) -> postings.Pairs:
         indexed.extend(ids)
         return pairs_of(texts, ids)
 
+    def noting_changes_of(grams: dict[int, tuple[set[str], set[str]]]) -> dict[str, Change]:
+        indexed.extend(doc_id for doc_id, (_, now) in grams.items() if now)
+        return changes_of(grams)
+
     monkeypatch.setattr("sitegen.build.searchfiles.build_new_index", lambda *a, **k: pytest.fail("built cold"))
     monkeypatch.setattr(postings, "pairs_of", noting_pairs_of)
+    monkeypatch.setattr(update, "changes_of", noting_changes_of)
     build_site(checkout)
     monkeypatch.undo()
     changed = {"nothing": [], "an edit": [1], "a new article": [5], "a deletion": [2, 3]}[commit]

@@ -26,10 +26,11 @@ from sitegen.search.format import (
     shard_path,
     text_bigrams,
 )
+from sitegen.search.patch import PATCH_BUDGET, changes_of, patched
 from sitegen.search.state import IndexState
 
-if TYPE_CHECKING:  # postings (numpy, about 90 ms) is imported where an index is made: a build with no
-    from sitegen.search import postings  # changed article never loads it
+if TYPE_CHECKING:  # postings (numpy, about 90 ms) is imported where whole shards are made: a build with no
+    from sitegen.search import postings  # changed article, or a few (search/patch.py), never loads it
     from sitegen.search.postings import Pairs
 
 Previous = Callable[[str], bytes | None]  # a file of the last index by its path under search/ (None: not there)
@@ -37,16 +38,19 @@ Files = list[tuple[str, bytes | None]]  # path under search/, and its bytes (Non
 
 
 def update_index(
-    state: IndexState, keys: Sequence[str], document_at: Callable[[int], SearchDocument], previous: Previous
+    state: IndexState,
+    keys: Sequence[str],
+    document_at: Callable[[int], SearchDocument],
+    previous: Previous,
+    budget: int = PATCH_BUDGET,
 ) -> Files:
     """Bring `state` to the documents keyed by `keys` (id = position). `document_at(id)` is asked for the ids whose
     key changed or that are new, and for the unchanged documents of a chunk that must be rewritten when its old
     file is not at hand; `previous(path)` only for the old chunks of documents that changed or went.
     Every file of the new index, in `new_index` order, with its bytes, or None where they are the last index's
     (meta.json always has them): the same bytes as `new_index`. The state is changed only when the update succeeds.
+    The shards are patched in plain Python (search/patch.py) when the changed postings are within `budget` bytes.
     """
-    from sitegen.search import postings
-
     old_count, count = len(state.keys), len(keys)
     changed = [doc_id for doc_id in range(min(old_count, count)) if state.keys[doc_id] != keys[doc_id]]
     changed += range(old_count, count)
@@ -61,9 +65,14 @@ def update_index(
     old = _OldChunks(state, previous)
     texts = {doc_id: documents[doc_id].searched for doc_id in doc_files}
     dropped = [*doc_files, *range(count, old_count)]
-    grams = _changed_grams(old, texts, dropped)
-    added = postings.pairs_of([documents[doc_id].unfolded for doc_id in texts], list(texts))
-    size, count_now, shard_files = _new_shards(state, grams, dropped, added)
+    grams = _document_grams(old, texts, dropped)
+    done = None if grams is None else patched(state.shards, state.size, state.target, changes_of(grams), budget)
+    if done is not None:
+        size, count_now, shard_files = done.size, len(state.shards), done.files
+    else:
+        unfolded = {doc_id: documents[doc_id].unfolded for doc_id in doc_files}
+        changed_grams = None if grams is None else {g for was, now in grams.values() for g in was ^ now}
+        size, count_now, shard_files = _new_shards(state, changed_grams, dropped, unfolded)
     shard_digests = state.shard_digests[:count_now] + [b""] * max(0, count_now - len(state.shards))
     new_shards = state.shards[:count_now] + [b""] * max(0, count_now - len(state.shards))
     written: dict[int, bytes] = {}
@@ -146,10 +155,12 @@ def _new_chunks(
     return digests, files
 
 
-def _changed_grams(old: _OldChunks, texts: dict[int, str], dropped: Sequence[int]) -> set[str] | None:
-    """The bigrams whose postings may change: those each changed document gained or lost; None when an old
+def _document_grams(
+    old: _OldChunks, texts: dict[int, str], dropped: Sequence[int]
+) -> dict[int, tuple[set[str], set[str]]] | None:
+    """Each changed document's bigrams before and after (none before: new; none after: gone); None when an old
     document's bigrams are unknown (its chunk is not the last index's), and every posting must be looked at."""
-    grams: set[str] = set()
+    grams: dict[int, tuple[set[str], set[str]]] = {}
     for doc_id in dropped:
         was: set[str] = set()
         if doc_id < len(old.state.keys):
@@ -157,17 +168,19 @@ def _changed_grams(old: _OldChunks, texts: dict[int, str], dropped: Sequence[int
             if data is None:
                 return None
             was = text_bigrams(SearchDocument(**json.loads(data)).searched)
-        grams |= was.symmetric_difference(text_bigrams(texts[doc_id])) if doc_id in texts else was
+        grams[doc_id] = (was, text_bigrams(texts[doc_id]) if doc_id in texts else set())
     return grams
 
 
 def _new_shards(
-    state: IndexState, grams: set[str] | None, dropped: Sequence[int], added: Pairs
+    state: IndexState, grams: set[str] | None, dropped: Sequence[int], unfolded: dict[int, str]
 ) -> tuple[int, int, dict[int, bytes]]:
     """The index's new size and shard count, and the files of the shards that may have changed: those of `grams`
-    (all when None), or every shard when the size crossed a threshold of the shard count."""
+    (all when None), or every shard when the size crossed a threshold of the shard count. With numpy, whole
+    shards at a time; `unfolded`: the new text of each document that changed."""
     from sitegen.search import postings
 
+    added = postings.pairs_of(list(unfolded.values()), list(unfolded))
     count = len(state.shards)
     if grams is None:
         touched: Collection[int] = range(count)
