@@ -376,7 +376,14 @@ def test_pages_rendered_again_to_the_same_bytes_are_reused_by_the_next_build(tmp
     assert build(site, options).pages_rendered == 0
 
 
-def test_a_page_changed_by_hand_in_the_output_is_made_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("helper", [False, True])
+def test_a_page_changed_by_hand_in_the_output_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: bool
+) -> None:
+    """Found here, or (`helper`, as for a large output) by the helper process of build/outputcheck.py alone."""
+    if helper:
+        monkeypatch.setattr("sitegen.build.destination.HELPER_FILES", 1)
+        monkeypatch.setattr("sitegen.build.outputcheck._stat", lambda *a: pytest.fail("stat'ed here"))
     site, options = one_article_site(tmp_path)
     build(site, options)
     home = tmp_path / "out" / "index.html"

@@ -129,5 +129,5 @@ def test_only_the_shards_of_the_changed_bigrams_are_patched() -> None:
 def test_a_document_id_beyond_the_format_is_declined() -> None:
     """The whole-shard path refuses it with its error (postings.MAX_DOCUMENTS)."""
     state = index(["均禾"], 1 << 20)
-    grams = {1 << 22: (set(), {"均禾"})}
+    grams: dict[int, tuple[set[str], set[str]]] = {1 << 22: (set(), {"均禾"})}
     assert patched(state.shards, state.size, state.target, changes_of(grams)) is None

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.build.outputcheck import HELPER_FILES, OutputCheck
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.pages import PAGES_FILE, DiskPageStore, PageStore
 from sitegen.incremental.searchrecord import SEARCH_FILE, load_search_state
@@ -111,14 +112,23 @@ class OutputFolder(Destination):
     def __init__(self, folder: Path, cache: BuildCache, store: PageStore, states: Path | None) -> None:
         super().__init__(source=store, store=store)
         self.folder, self.cache, self.states = folder, cache, states
+        self._check: OutputCheck | None = None
 
     @classmethod
     def open(cls, folder: Path, cache: BuildCache, cache_folder: Path, disk_cache: bool) -> OutputFolder:
         """With the disk cache: the page store of `cache_folder`, read and written, and the indexes' states there;
-        without it, a store that keeps nothing and no state."""
+        without it, a store that keeps nothing and no state. A large output's files are checked against their
+        record from now on, in a helper process (outputcheck.py); `close` ends it."""
         if not disk_cache:
             return cls(folder, cache, PageStore(), states=None)
-        return cls(folder, cache, DiskPageStore(cache_folder / PAGES_FILE), cache_folder)
+        opened = cls(folder, cache, DiskPageStore(cache_folder / PAGES_FILE), cache_folder)
+        if len(cache.outputs.stats) >= HELPER_FILES and opened._present:
+            opened._check = OutputCheck(folder, cache.outputs.stats)
+        return opened
+
+    def close(self) -> None:
+        if self._check is not None:
+            self._check.close()
 
     def page_kept(self, path: str, digest: str) -> bool:
         return self.cache.pages.digests.get(path) == digest and self._intact(path)
@@ -130,6 +140,8 @@ class OutputFolder(Destination):
         return self.cache.copies.unchanged(path, source) and self._intact(path)
 
     def _intact(self, path: str) -> bool:
+        if self._check is not None:
+            return self._check.intact(path)
         return self._present and self.cache.outputs.intact(self.folder, path)
 
     @functools.cached_property

@@ -205,11 +205,14 @@ def build(
     with spared() as settle:
         run = _start_kept(settle, site_dir, options)  # the cache and, below, the site are kept to the end
         destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
-        edits = None
-        if changed is not None:
-            edits = source_edits(Path(os.path.abspath(site_dir)), changed, run.cache.articles.by_path.keys())
-        loaded = _load_kept(run, settle, edits)
-        return _build(run, loaded, destination, output)
+        try:
+            edits = None
+            if changed is not None:
+                edits = source_edits(Path(os.path.abspath(site_dir)), changed, run.cache.articles.by_path.keys())
+            loaded = _load_kept(run, settle, edits)
+            return _build(run, loaded, destination, output)
+        finally:
+            destination.close()
 
 
 def _build(

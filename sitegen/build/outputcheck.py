@@ -1,0 +1,128 @@
+"""The output's files checked against the output record on the other core, while this process loads the site.
+
+A build keeps a file of the last output only when its stats are those the last build left (a file changed by hand
+is made again: incremental/outputs.py). That is a stat of every file of the output, asked page by page in the page
+plan: 17,000 at 10,000 articles, some 0.05 s, and ten times that at 100,000, every build. They do not depend on
+anything the build works out, only on the record the cache index holds; so a helper process (a fresh interpreter
+with nothing imported, given the paths and stats on its input) makes them as soon as the index is read, and names
+the files whose stats differ, while this process reads the articles and assembles the site. Threads would not do:
+the stats and the loading both need the interpreter's lock. Small outputs, or a helper that fails, are checked
+here, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+# Below this many files the stats cost less than starting an interpreter (about 10 ms of the other core).
+HELPER_FILES = 4000
+# The helper: on its input a line with the size of the records, then the records, NUL-separated (mtime_ns, size,
+# path relative to the folder); read by their size, not to the end of the input, which a worker forked meanwhile
+# may hold open. On its output, NUL-separated, the paths whose file is missing or has other stats, and an end mark.
+# Only os and sys, no site-packages.
+_HELPER = """
+import os, sys
+length = int(sys.stdin.buffer.readline())
+fields = sys.stdin.buffer.read(length).split(b"\\0")
+folder = os.fsencode(sys.argv[1]) + b"/"
+differ = []
+for at in range(0, len(fields) - 2, 3):
+    mtime, size, path = fields[at : at + 3]
+    try:
+        info = os.stat(folder + path)
+    except OSError:
+        differ.append(path)
+        continue
+    if info.st_mtime_ns != int(mtime) or info.st_size != int(size):
+        differ.append(path)
+sys.stdout.buffer.write(b"\\0".join(differ) + b"\\0.")
+"""
+
+
+class OutputCheck:
+    """Which files of `folder` still have the stats `stats` records, found by a helper process started now."""
+
+    def __init__(self, folder: Path, stats: Mapping[str, tuple[int, int]]) -> None:
+        self.folder, self.stats = folder, stats
+        self._differ: set[str] | None = None
+        self._helper: subprocess.Popen[bytes] | None = None
+        self._feeder: threading.Thread | None = None
+        payload = os.fsencode("".join(f"{mtime}\0{size}\0{path}\0" for path, (mtime, size) in stats.items()))
+        try:
+            self._helper = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _HELPER, str(folder)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except (OSError, ValueError):  # no interpreter to start: checked here
+            return
+        # fed by a thread, blocked in write(2) without the interpreter's lock while the helper starts up
+        self._feeder = threading.Thread(target=_feed, args=(self._helper, payload), daemon=True)
+        self._feeder.start()
+
+    def intact(self, path: str) -> bool:
+        """Whether the file at `path` has the stats the record holds (False when it records none)."""
+        recorded = self.stats.get(path)
+        if recorded is None:
+            return False
+        differ = self._answer()
+        if differ is None:
+            return _stat(self.folder, path) == recorded
+        return path not in differ
+
+    def close(self) -> None:
+        """Wait for the helper when it was never asked (a build that failed before its page plan)."""
+        self._stop()
+
+    def _answer(self) -> set[str] | None:
+        """The paths whose stats differ, once the helper has told them; None when it could not."""
+        if self._differ is None and self._helper is not None:
+            helper = self._helper
+            try:
+                assert helper.stdout is not None
+                said = helper.stdout.read()
+                code = helper.wait()
+            except OSError:
+                said, code = b"", 1
+            if self._feeder is not None:
+                self._feeder.join()
+            self._stop()
+            if code == 0 and said.endswith(b"\0."):
+                self._differ = {os.fsdecode(path) for path in said[:-2].split(b"\0") if path}
+        return self._differ
+
+    def _stop(self) -> None:
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            with contextlib.suppress(OSError):
+                helper.kill()  # nothing when it has ended
+            helper.wait()
+            if self._feeder is not None:
+                self._feeder.join()  # its write fails once the helper is gone
+            if helper.stdout is not None:
+                with contextlib.suppress(OSError):
+                    helper.stdout.close()
+
+
+def _feed(helper: subprocess.Popen[bytes], payload: bytes) -> None:
+    """The helper's input, then its end; a helper that died takes none (then its answer is no answer)."""
+    assert helper.stdin is not None
+    with contextlib.suppress(OSError):
+        helper.stdin.write(b"%d\n" % len(payload) + payload)
+    with contextlib.suppress(OSError):
+        helper.stdin.close()
+
+
+def _stat(folder: Path, path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(f"{folder}/{path}")
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
