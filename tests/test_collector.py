@@ -4,6 +4,8 @@ runs again, so that no collection walks it."""
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,59 @@ def test_kept_objects_are_frozen_before_the_collector_runs_again() -> None:
     finally:
         gc.set_threshold(*threshold)
     assert len(made) == 1000
+
+
+LEFT_TO_EXIT = """
+import os
+from sitegen.build.collector import leave, left_to_exit
+
+class Noisy:
+    def __init__(self, name):
+        self.name, self.children = name, [[] for _ in range(1000)]
+    def __del__(self, write=os.write):  # os itself may be gone by then
+        write(1, f"freed {self.name}\\n".encode())
+
+def made():
+    kept, dropped = Noisy("left"), Noisy("dropped")
+    leave(kept)
+
+made()  # both made's own: the one it did not leave is freed as it returns
+left_to_exit()
+"""
+
+
+def test_what_a_build_leaves_to_the_exit_is_never_freed(tmp_path: Path) -> None:
+    """Neither the modules' teardown nor the interpreter's last collection frees what `leave` holds; what it does
+    not hold is freed as ever."""
+    done = subprocess.run([sys.executable, "-c", LEFT_TO_EXIT], capture_output=True, text=True, check=True)
+    assert done.stdout == "freed dropped\n"
+
+
+CONSOLE_BUILD = """
+import gc, sys
+from sitegen.build import collector
+from sitegen.cli import console
+sys.argv = ["sitegen", "build", "--site", sys.argv[1]]
+try:
+    console()
+except SystemExit as exc:
+    print(exc.code, len(collector._LEFT) > 1, gc.get_freeze_count() > 0)
+"""
+
+
+def test_the_console_command_leaves_its_build_to_the_exit_and_main_frees_it(make_site: MakeSite) -> None:
+    """The `sitegen` script's build leaves what it loaded to the process's end (its process ends with it); the
+    click group called from Python, as tests and scripts call it, frees it as a library build does."""
+    from click.testing import CliRunner
+
+    from sitegen.build import collector
+    from sitegen.cli import main
+
+    site: Path = make_site({f"content/towns/{n}.md": article(f"第{n}篇", body="正文。") for n in range(3)})
+    done = subprocess.run([sys.executable, "-c", CONSOLE_BUILD, str(site)], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0 True True"
+    before = len(collector._LEFT)
+    (site / "content/towns/0.md").write_text(article("改过", body="新的正文。"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0, result.output
+    assert len(collector._LEFT) == before

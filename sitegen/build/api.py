@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import toolchain
+from sitegen.build.collector import left_to_exit
 from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.lock import output_lock
 from sitegen.build.options import BuildOptions, BuildReport
@@ -84,6 +85,14 @@ def serve_site(
 
 def build(site_dir: Path, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
+    try:
+        return _build(site_dir, options)
+    finally:
+        if not options.free_at_end:  # the process ends now: what the build left is never freed nor walked
+            left_to_exit()
+
+
+def _build(site_dir: Path, options: BuildOptions) -> BuildReport:
     output = output_location(options.output_dir or site_dir / OUTPUT_DIR)
     check_output_dir(output, site_dir)
     cache_dir = options.cache_dir or site_dir / CACHE_DIR

@@ -38,6 +38,9 @@ class BuildOptions:
     lock_timeout: float = DEFAULT_TIMEOUT  # seconds to wait for another build writing the same output folder
     on_lock_wait: Callable[[str], None] | None = None  # told once when this build has to wait for that one
     output_mode: str = "link"  # "link": the output a link switched atomically; "folder": a plain folder
+    # False: what the build loaded is never freed, but left to the process's end (the `sitegen` command, whose
+    # process ends with its build: build/collector.py); a process that goes on after the build keeps it all
+    free_at_end: bool = True
 
 
 @dataclass(frozen=True, slots=True)

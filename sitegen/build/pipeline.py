@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sitegen import toolchain
 from sitegen.build import heap, load
-from sitegen.build.collector import paused, spared
+from sitegen.build.collector import leave, paused, spared
 from sitegen.build.dataplan import data_files
 from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
 from sitegen.build.diskfull import disk_errors_in
@@ -205,6 +205,7 @@ def build(
     with spared() as settle:
         run = _start_kept(settle, site_dir, options)  # the cache and, below, the site are kept to the end
         destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
+        loaded: LoadedSite | None = None
         try:
             edits = None
             if changed is not None:
@@ -213,6 +214,8 @@ def build(
             return _build(run, loaded, destination, output)
         finally:
             destination.close()
+            if not options.free_at_end:
+                leave(run, loaded, destination)
 
 
 def _build(

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from sitegen.cli.authoring import init_command, new_command, serve_command
-from sitegen.cli.building import build_command, check_command
+from sitegen.cli.building import PROCESS_ENDS, build_command, check_command
 from sitegen.cli.importing import import_group
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -38,3 +38,10 @@ def main() -> None:
 
 for command in (build_command, check_command, init_command, new_command, serve_command, import_group):
     main.add_command(command)
+
+
+def console() -> None:
+    """The `sitegen` command itself (the console script): its process ends with the command, so a build leaves
+    what it loaded to the process's end instead of freeing it (BuildOptions.free_at_end). `main`, called from
+    Python (tests, scripts), frees it as a library call does."""
+    main(obj={PROCESS_ENDS: True})

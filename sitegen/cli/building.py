@@ -17,6 +17,9 @@ from sitegen.cli.common import CACHE_OPTION, SITE_OPTION, STRICT_OPTION, run, sa
 from sitegen.config import site_language
 from sitegen.messages import translate
 
+# In the context's object: the process ends with this command (the console script, sitegen.cli.console)
+PROCESS_ENDS = "process_ends"
+
 
 @click.command("build")
 @SITE_OPTION
@@ -77,6 +80,7 @@ def build_command(
         click.echo(translate(message, lang), err=True)
 
     jobs_option: dict[str, Any] = {"jobs": jobs} if jobs else {}  # else BuildOptions' default
+    process_ends = bool((click.get_current_context().obj or {}).get(PROCESS_ENDS))
     options = BuildOptions(
         output_dir=output_dir,
         drafts=drafts,
@@ -89,6 +93,7 @@ def build_command(
         on_lock_wait=waiting,
         strict=strict,
         output_mode=output_mode,
+        free_at_end=not process_ends,
         **jobs_option,
     )
     try:
