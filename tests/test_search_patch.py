@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from sitegen.search.format import SearchDocument, shard_of, text_bigrams
 from sitegen.search.index import new_index
-from sitegen.search.patch import PATCH_BUDGET, Patched, changes_of, patched
+from sitegen.search.patch import PATCH_BUDGET, Change, Patched, _edited, _varints, changes_of, patched
 from sitegen.search.state import IndexState
 
 # few characters, so that documents share bigrams; beyond the basic plane, folding to several (…, ①) and spaces
@@ -131,3 +131,19 @@ def test_a_document_id_beyond_the_format_is_declined() -> None:
     state = index(["均禾"], 1 << 20)
     grams: dict[int, tuple[set[str], set[str]]] = {1 << 22: (set(), {"均禾"})}
     assert patched(state.shards, state.size, state.target, changes_of(grams)) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    documents=st.sets(st.integers(0, 400), max_size=120),
+    added=st.sets(st.integers(0, 400), max_size=8),
+    removed=st.sets(st.integers(0, 400), max_size=8),
+)
+def test_an_edited_posting_holds_the_documents_after_the_change(
+    documents: set[int], added: set[int], removed: set[int]
+) -> None:
+    """Spliced (every gap one byte) or made whole (some longer): the varints of the documents after the change."""
+    change = Change(frozenset(added - documents), frozenset(removed & documents - added))
+    after = sorted((documents - change.removed) | change.added)
+    before = _varints(sorted(documents)) if documents else b""
+    assert _edited(before, change) == (_varints(after) if after else b"")

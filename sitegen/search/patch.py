@@ -2,10 +2,11 @@
 
 An edit of an article changes the postings of the bigrams it gained or lost, a few dozen of its hundreds; the
 whole-shard path (postings.py) decodes and encodes every shard those fall in with numpy, whose import alone costs
-about 80 ms, most of what an edit's index update takes. Here only the changed postings are decoded and encoded
-again, and every other entry of their shards is copied as it is: its bytes, its two code points, its offset
-moved by what the changed ones grew or shrank. `patched` declines (None) when the changes are more than a budget of
-posting bytes, or the index's new size asks for another number of shards: then the whole-shard path runs.
+about 80 ms, most of what an edit's index update takes. Here only the changed postings are made again (spliced
+where every gap is one byte: the documents between two changes keep their bytes), and every other entry of their
+shards is copied as it is: its bytes, its two code points, its offset moved by what the changed ones grew or
+shrank. `patched` declines (None) when the changes cost more than a budget, or the index's new size asks for another
+number of shards: then the whole-shard path runs.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from typing import NamedTuple
 
 from sitegen.search.format import shard_count, shard_of
 
-# The posting bytes decoded and encoded again, beyond which numpy's path is the faster (a posting of one-byte gaps
-# decodes in C, `_documents`; others a byte at a time, some 10 MB/s).
-PATCH_BUDGET = 1 << 18
+# What a patch may cost (`_Shard.cost`), beyond which numpy's whole-shard path is the faster: the bytes of the
+# postings it rewrites, some 25 ns each with the shards they are in when every gap is one byte (spliced: `_edited`),
+# `_SLOW` times as much when some are longer (decoded and encoded a byte at a time): about 50 ms at most (measured
+# on the bench's 10,000-article index: a 3,000-character passage replaced, 540 bigrams), where numpy's path takes
+# 80 ms to import and 10-20 ms more. An edit of a sentence costs 1-2 ms.
+PATCH_BUDGET = 2 << 20
+_SLOW = 10
 _CODE_BITS = 21  # a bigram's key: first << 21 | second (postings.py)
 _MAX_DOCUMENTS = 1 << 22  # postings.MAX_DOCUMENTS: the whole-shard path refuses more, with its error
 _WORD = "I" if array("I").itemsize == 4 else "L"  # uint32
@@ -69,7 +74,7 @@ def patched(shards: Sequence[bytes], size: int, target: int, changes: Mapping[st
     files: dict[int, bytes] = {}
     for number in sorted(by_shard):
         shard = _Shard(shards[number])
-        spent += shard.posting_bytes(by_shard[number])
+        spent += shard.cost(by_shard[number])
         if spent > budget:
             return None
         files[number] = shard.with_changes(by_shard[number])
@@ -96,10 +101,16 @@ class _Shard:
         points = self.points
         self.keys = [first << _CODE_BITS | second for first, second in zip(points[::2], points[1::2], strict=True)]
 
-    def posting_bytes(self, changes: Mapping[int, Change]) -> int:
-        """The bytes of the postings `changes` rewrite, as they are now."""
-        found = ((bisect_left(self.keys, key), key) for key in changes)
-        return sum(self.offsets[at + 1] - self.offsets[at] for at, key in found if self._has(at, key))
+    def cost(self, changes: Mapping[int, Change]) -> int:
+        """What patching the postings `changes` rewrite costs: their bytes, those of postings with gaps of
+        several bytes (decoded a byte at a time) weighing `_SLOW` times as much."""
+        cost = 0
+        for key in changes:
+            at = bisect_left(self.keys, key)
+            if self._has(at, key):
+                posting = self.body[self.offsets[at] : self.offsets[at + 1]]
+                cost += len(posting) * (1 if posting.isascii() else _SLOW)
+        return cost
 
     def with_changes(self, changes: Mapping[int, Change]) -> bytes:
         """The file with each changed posting made again (an entry added where a bigram is new to the shard,
@@ -113,11 +124,8 @@ class _Shard:
             at = bisect_left(self.keys, key)
             present = self._has(at, key)
             self._copy(copied, at, points, ends, parts)
-            documents = _documents(body[offsets[at] : offsets[at + 1]]) if present else []
-            change = changes[key]
-            kept = sorted(set(documents).difference(change.removed).union(change.added))
-            if kept:
-                posting = _varints(kept)
+            posting = _edited(body[offsets[at] : offsets[at + 1]] if present else b"", changes[key])
+            if posting:
                 points.extend((key >> _CODE_BITS, key & ((1 << _CODE_BITS) - 1)))
                 parts.append(posting)
                 ends.append(ends[-1] + len(posting))
@@ -142,6 +150,40 @@ class _Shard:
         parts.append(self.body[offsets[start] : offsets[stop]])
 
 
+def _edited(posting: bytes, change: Change) -> bytes:
+    """The posting with `change`'s documents added and removed. One of one-byte gaps (most: a bigram common
+    enough to have a long posting has small gaps) is spliced: its bytes are its documents one to one, so the
+    documents between two changes keep their bytes, and only the gap after each change is made again; another is
+    decoded and encoded whole."""
+    if not posting.isascii():
+        return _varints(sorted(set(_documents(posting)).difference(change.removed).union(change.added)))
+    documents = list(accumulate(posting))
+    parts: list[bytes] = []
+    last = 0  # the last document written
+    taken = 0  # the documents before this one are written
+    for document in sorted(change.added | change.removed):
+        at = bisect_left(documents, document)
+        present = at < len(documents) and documents[at] == document
+        if at > taken:  # documents[taken:at] as they are, but the first's gap from the last written
+            parts += (_varint(documents[taken] - last), posting[taken + 1 : at])
+            last = documents[at - 1]
+        if document in change.added and not present:
+            parts.append(_varint(document - last))
+            last = document
+        elif document in change.removed and present:
+            at += 1  # left out
+        taken = max(taken, at)
+    if taken < len(documents):
+        parts += (_varint(documents[taken] - last), posting[taken + 1 :])
+    return b"".join(parts)
+
+
+def _varint(gap: int) -> bytes:
+    if gap < 0x80:
+        return bytes((gap,))
+    return _varints([gap])
+
+
 def _documents(posting: bytes) -> list[int]:
     """A posting's document ids: the running sum of its LEB128 gaps (in C when every gap is one byte)."""
     if posting.isascii():
@@ -161,7 +203,9 @@ def _documents(posting: bytes) -> list[int]:
 
 
 def _varints(documents: Sequence[int]) -> bytes:
-    """Ascending document ids as LEB128 gaps, the first from 0."""
+    """Ascending document ids as LEB128 gaps, the first from 0 (none: no bytes)."""
+    if not documents:
+        return b""
     gaps = [documents[0], *(later - earlier for earlier, later in pairwise(documents))]
     if max(gaps) < 0x80:
         return bytes(gaps)
