@@ -59,28 +59,21 @@ def test_the_helper_answers_as_the_record_does(tmp_path: Path, no_stat_here: Non
     check.close()
 
 
-def test_only_the_files_as_recorded_are_intact(tmp_path: Path, no_stat_here: None) -> None:
+INTACT = {"a/b/中文 页.html", "search/shards/0.bin", "same.html"}
+
+
+@pytest.mark.parametrize("helper", ["answers", "cannot start", "fails"])
+def test_only_the_files_as_recorded_are_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helper: str) -> None:
+    """Told by the helper; or, when its interpreter cannot start or it gives no whole answer, by this process."""
     folder, stats = recorded_folder(tmp_path)
+    if helper == "answers":
+        monkeypatch.setattr(outputcheck, "_stat", lambda *a: pytest.fail("stat'ed in this process"))
+    elif helper == "cannot start":
+        monkeypatch.setattr(outputcheck.sys, "executable", str(tmp_path / "no-python"))
+    else:
+        monkeypatch.setattr(outputcheck, "_HELPER", "import sys; sys.stdout.write('half an answer'); sys.exit(3)")
     check = OutputCheck(folder, stats)
-    intact = {name for name in [*NAMES, "unrecorded.html"] if check.intact(name)}
-    assert intact == {"a/b/中文 页.html", "search/shards/0.bin", "same.html"}
-    check.close()
-
-
-def test_without_a_helper_the_files_are_checked_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder, stats = recorded_folder(tmp_path)
-    monkeypatch.setattr(outputcheck.sys, "executable", str(tmp_path / "no-python"))
-    check = OutputCheck(folder, stats)
-    intact = {name for name in [*NAMES, "unrecorded.html"] if check.intact(name)}
-    assert intact == {"a/b/中文 页.html", "search/shards/0.bin", "same.html"}
-    check.close()
-
-
-def test_a_helper_that_fails_leaves_the_check_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder, stats = recorded_folder(tmp_path)
-    monkeypatch.setattr(outputcheck, "_HELPER", "import sys; sys.stdout.write('half an answer'); sys.exit(3)")
-    check = OutputCheck(folder, stats)
-    assert {name for name in NAMES if check.intact(name)} == {"a/b/中文 页.html", "search/shards/0.bin", "same.html"}
+    assert {name for name in [*NAMES, "unrecorded.html"] if check.intact(name)} == INTACT
     check.close()
 
 
