@@ -11,8 +11,8 @@ them in full a dozen times while they were made (0.8 s of a one-article rebuild 
 
 A `sitegen build` process ends with its build, so what the build loaded is left to the end of the process (`leave`),
 never freed: freeing a million objects one by one, and the interpreter's last collection walking them, cost
-0.06-0.08 s of a one-article rebuild at 10,000 articles (ten pairs each way); the operating system takes the memory
-back at once. The library's builds free theirs as usual (BuildOptions.free_at_end).
+0.06-0.08 s of a one-article rebuild at 10,000 articles (sixteen pairs, either order); the operating system takes
+the memory back at once. The library's builds free theirs as usual (BuildOptions.free_at_end).
 """
 
 from __future__ import annotations
