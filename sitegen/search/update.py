@@ -49,7 +49,7 @@ def update_index(
     file is not at hand; `previous(path)` only for the old chunks of documents that changed or went.
     Every file of the new index, in `new_index` order, with its bytes, or None where they are the last index's
     (meta.json always has them): the same bytes as `new_index`. The state is changed only when the update succeeds.
-    The shards are patched in plain Python (search/patch.py) when the changed postings are within `budget` bytes.
+    The shards are patched in plain Python (search/patch.py) when that costs no more than `budget` (its measure).
     """
     old_count, count = len(state.keys), len(keys)
     changed = [doc_id for doc_id in range(min(old_count, count)) if state.keys[doc_id] != keys[doc_id]]
