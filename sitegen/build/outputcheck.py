@@ -13,6 +13,7 @@ here, as before.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import subprocess
 import sys
@@ -22,26 +23,26 @@ from pathlib import Path
 
 # Below this many files the stats cost less than starting an interpreter (about 10 ms of the other core).
 HELPER_FILES = 4000
-# The helper: on its input a line with the size of the records, then the records, NUL-separated (mtime_ns, size,
-# path relative to the folder); read by their size, not to the end of the input, which a worker forked meanwhile
-# may hold open. On its output, NUL-separated, the paths whose file is missing or has other stats, and an end mark.
-# Only os and sys, no site-packages.
+# The helper: on its input a line with the size of the record, then the record, marshalled (a dict of path relative
+# to the folder -> (mtime_ns, size): 1 ms to make at 10,000 articles, where text took 10); read by its size, not to
+# the end of the input, which a worker forked meanwhile may hold open. On its output, NUL-separated, the paths whose
+# file is missing or has other stats, and an end mark. Only the interpreter's own modules, no site-packages; the
+# same interpreter, so the same marshal format.
 _HELPER = """
-import os, sys
+import marshal, os, sys
 length = int(sys.stdin.buffer.readline())
-fields = sys.stdin.buffer.read(length).split(b"\\0")
-folder = os.fsencode(sys.argv[1]) + b"/"
+stats = marshal.loads(sys.stdin.buffer.read(length))
+folder = sys.argv[1] + "/"
 differ = []
-for at in range(0, len(fields) - 2, 3):
-    mtime, size, path = fields[at : at + 3]
+for path, recorded in stats.items():
     try:
         info = os.stat(folder + path)
     except OSError:
         differ.append(path)
         continue
-    if info.st_mtime_ns != int(mtime) or info.st_size != int(size):
+    if (info.st_mtime_ns, info.st_size) != recorded:
         differ.append(path)
-sys.stdout.buffer.write(b"\\0".join(differ) + b"\\0.")
+sys.stdout.buffer.write(("\\0".join(differ) + "\\0.").encode("utf-8", "surrogateescape"))
 """
 
 
@@ -53,7 +54,10 @@ class OutputCheck:
         self._differ: set[str] | None = None
         self._helper: subprocess.Popen[bytes] | None = None
         self._feeder: threading.Thread | None = None
-        payload = os.fsencode("".join(f"{mtime}\0{size}\0{path}\0" for path, (mtime, size) in stats.items()))
+        try:
+            payload = marshal.dumps(dict(stats))
+        except ValueError:  # not plain data: checked here
+            return
         try:
             self._helper = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _HELPER, str(folder)],
@@ -95,7 +99,7 @@ class OutputCheck:
                 self._feeder.join()
             self._stop()
             if code == 0 and said.endswith(b"\0."):
-                self._differ = {os.fsdecode(path) for path in said[:-2].split(b"\0") if path}
+                self._differ = {path for path in said[:-2].decode("utf-8", "surrogateescape").split("\0") if path}
         return self._differ
 
     def _stop(self) -> None:
