@@ -95,9 +95,7 @@ class OutputCheck:
                 code = helper.wait()
             except OSError:
                 said, code = b"", 1
-            if self._feeder is not None:
-                self._feeder.join()
-            self._stop()
+            self._stop()  # the helper has ended: only the feeder to join
             if code == 0 and said.endswith(b"\0."):
                 self._differ = {path for path in said[:-2].decode("utf-8", "surrogateescape").split("\0") if path}
         return self._differ
