@@ -24,7 +24,7 @@ from sitegen.model import READ_ONLY_THROUGH_THE_ARTICLE, Article, Image, Site
 from sitegen.render.datafiles import data_jobs
 from sitegen.render.frames import FrameKeys, ShapingDigests, framed_key
 from sitegen.render.keys import ContextKeys
-from sitegen.render.pages import page_jobs
+from sitegen.render.pagejobs import page_jobs
 from sitegen.search.index import SEARCH_URL
 from sitegen.site import assemble
 

@@ -12,7 +12,7 @@ from conftest import FIXED_NOW, article
 
 from sitegen.build.api import BuildOptions, build
 from sitegen.model import Tag
-from sitegen.render import pages
+from sitegen.render import pagejobs, pages
 from sitegen.render.frames import FrameKeys
 from sitegen.render.keys import ContextKeys
 from sitegen.render.theme import default_theme
@@ -67,15 +67,15 @@ def test_a_field_added_to_a_pages_context_renders_that_page_again(tmp_path: Path
     assert first.pages_rendered > 2
     # without its record, the up-to-date check runs the pipeline, which computes every page's key again
     (tmp_path / "site" / ".sitegen-cache" / "up-to-date.json").unlink()
-    real_jobs = pages.page_jobs
+    real_jobs = pagejobs.page_jobs
 
     def with_a_new_field(site_model, search_url=None):
         jobs = real_jobs(site_model, search_url)
-        return [
+        return pagejobs.JobList([pagejobs.Stretch.made([
             dataclasses.replace(job, variables={**job.variables, "edition": "晚报"}) if job.path == "tags/index.html"
             else job
             for job in jobs
-        ]  # fmt: skip
+        ])])  # fmt: skip
 
     monkeypatch.setattr("sitegen.build.pageplan.page_jobs", with_a_new_field)
     # page_jobs is sitegen's code, which the site's frame covers through the toolchain's digest (a change of it

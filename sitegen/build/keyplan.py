@@ -34,6 +34,7 @@ from sitegen.incremental.pagerecord import Frame, PageRecord
 from sitegen.model import Article, Config
 from sitegen.render.frames import FrameKeys, ShapingDigests, SitePart, framed_key
 from sitegen.render.keys import ContextKeys
+from sitegen.render.pagejobs import JobList
 
 
 class Keyed(Protocol):
@@ -53,7 +54,7 @@ class KeyPlan:
     """What a page plan keys: its pages and data files, the config each renders with, and the site each belongs
     to."""
 
-    jobs: Sequence[Keyed]
+    jobs: JobList[Any]  # of Keyed, each made when asked for: a page keyed by its recorded frame never is
     configs: Sequence[Config]
     owners: Sequence[int]  # each page's site, by its place in `sites`
     sites: Sequence[SitePart]
@@ -88,21 +89,21 @@ def page_digests(
     kept = record.frames if record.site_frame == site_frame else {}
     changed = _changed_places(digests_of, record.article_digests) if kept else []
     sizes = [len(site.articles) for site, _, _ in plan.sites]
-    todo = [i for i, job in enumerate(plan.jobs) if not _fits(kept.get(job.path), sizes[plan.owners[i]])]
+    todo = [i for i, path in enumerate(plan.jobs.paths) if not _fits(kept.get(path), sizes[plan.owners[i]])]
     if kept and not todo:
         digests, recorded, framed = _from_frames(plan, record, changed, digests_of)
     else:
         results = dict(zip(todo, ordered_map(lambda n: walked(todo[n]), len(todo), jobs), strict=True))
         digests, recorded, framed = [], {}, {}
-        for i, job in enumerate(plan.jobs):
+        for i, path in enumerate(plan.jobs.paths):
             if i in results:
                 key, frame = results[i]
             else:
-                frame = kept[job.path]
-                key = _kept_key(record, job.path, frame, changed[plan.owners[i]], digests_of[plan.owners[i]])
+                frame = kept[path]
+                key = _kept_key(record, path, frame, changed[plan.owners[i]], digests_of[plan.owners[i]])
             digests.append(key)
             if frame is not None:
-                recorded[job.path], framed[job.path] = frame, key
+                recorded[path], framed[path] = frame, key
     record.record_frames(site_frame, recorded, shaping.used, framed, tuple(map(tuple, digests_of)), inputs)
     return digests
 
@@ -113,7 +114,7 @@ def _from_frames(
     """Every page's key from its recorded frame (the site's frame held and every page has one): the key recorded
     with it, or, for a page naming an article whose digest changed, made anew. Told in bulk: a rebuild after an edit
     of one text at 100,000 articles walked 140,000 pages one at a time."""
-    paths = [job.path for job in plan.jobs]
+    paths = plan.jobs.paths
     recorded = {path: record.frames[path] for path in paths}
     digests: list[str | None] = list(map(record.framed.get, paths))
     for i, path in enumerate(paths):

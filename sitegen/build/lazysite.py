@@ -37,7 +37,8 @@ from sitegen.incremental.pages import PageStore
 from sitegen.incremental.slugs import SlugMemo, load_slugs
 from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
-from sitegen.render.pages import PageJob, data_files, make_environment, page_jobs, render_page
+from sitegen.render.pagejobs import PageJob, page_jobs
+from sitegen.render.pages import data_files, make_environment, render_page
 from sitegen.search.index import SEARCH_URL
 from sitegen.urls import REDIRECT_MAPS, alias_output_path
 

@@ -32,7 +32,8 @@ from sitegen.model import BodyOf, Config, OutputFile, WrittenStat
 from sitegen.render.datafiles import DATA_FILE, DataJob, data_jobs
 from sitegen.render.frames import SitePart
 from sitegen.render.keys import ContextKeys
-from sitegen.render.pages import PageJob, make_environment, page_jobs, render_page, template_digests
+from sitegen.render.pagejobs import JobList, PageJob, Stretch, page_jobs
+from sitegen.render.pages import make_environment, render_page, template_digests
 from sitegen.search.index import SEARCH_URL
 
 # what a page plan does with each page
@@ -47,9 +48,10 @@ STORE_CHUNK = 64  # pages a worker reads back from the page store in one query a
 
 @dataclass(frozen=True)
 class PagePlan:
-    """Every HTML page in a stable order, the digest of what it is made from, and how this build gets its bytes."""
+    """Every HTML page in a stable order, the digest of what it is made from, and how this build gets its bytes.
+    A page's job is made when asked for: a kept page's never is (render/pagejobs.py)."""
 
-    jobs: list[PageJob]
+    jobs: JobList[PageJob]
     configs: list[Config]  # the config each page renders with: the source's, or an edition's
     bodies: list[BodyOf]  # where each page's article bodies come from (an edition's are converted)
     digests: list[str]
@@ -81,23 +83,22 @@ def plan_pages(
     sites: list[SitePart] = [(loaded.site, search_url, {})]
     for view in views:
         edition_jobs = page_jobs(view.site, search_url, dict(view.shared))
-        jobs += edition_jobs
+        jobs = jobs + edition_jobs
         bodies += [view.body] * len(edition_jobs)
         configs += [view.site.config] * len(edition_jobs)
         owners += [len(sites)] * len(edition_jobs)
         sites.append((view.site, search_url, view.shared))
     references = dict(run.cache.pages.template_references)  # parsed by an earlier build; this one's kept
-    templates = template_digests(env, {job.template for job in jobs}, references)
+    templates = template_digests(env, set(jobs.templates), references)
     run.cache.pages.record_references(references)
     # a digest of the template and of everything the page is rendered from (its config included): nothing it shows
     # can be left out of its key, and the page store outlives a change of site.yaml or of sitegen; walked where the
     # site's frame changed, on every core (the workers inherit the articles' digests: none is walked again). The
     # data files are keyed with them, as pages whose template is their function.
     data = [data_jobs(site) for site, _, _ in sites]
-    keyed: list[Keyed] = [*jobs]
+    keyed: JobList[Keyed] = jobs + JobList([Stretch.made(site_data) for site_data in data])
     keyed_configs, keyed_owners = list(configs), list(owners)
     for owner, site_data in enumerate(data):
-        keyed += site_data
         keyed_configs += [sites[owner][0].config] * len(site_data)
         keyed_owners += [owner] * len(site_data)
     keyed_templates = {**templates, DATA_FILE: DATA_FILE}
@@ -106,7 +107,7 @@ def plan_pages(
     ends = list(itertools.accumulate((len(site_data) for site_data in data), initial=len(jobs)))
     data_digests = [digests[start:end] for start, end in itertools.pairwise(ends)]
     pages = digests[: len(jobs)]
-    actions = plan_actions([job.path for job in jobs], pages, destination)
+    actions = plan_actions(jobs.paths, pages, destination)
     return PagePlan(jobs, configs, bodies, pages, actions, DataPlan(data, data_digests))
 
 
@@ -207,7 +208,7 @@ def page_files(
     rendering = ordered_map(render, len(todo), run.options.jobs)
     maps: list[Generator[Any, None, None]] = [rendering]
     rendered: Iterator[tuple[bytes, WrittenStat | None]] = rendering
-    wanted = [(plan.jobs[i].path, plan.digests[i]) for i in plan.indexes(FROM_STORE)]
+    wanted = [(plan.jobs.paths[i], plan.digests[i]) for i in plan.indexes(FROM_STORE)]
     written_back: Iterator[WrittenStat | None] | None = None
     stored: Iterator[bytes | None] = iter(())
     meanwhile = folder is not None and len(todo) <= len(wanted)
@@ -227,7 +228,7 @@ def page_files(
         stored = destination.source.read_many(wanted)
     planning = time.perf_counter() - started
     made = _Made(rendered, written_back, stored)
-    digests = dict(zip((job.path for job in plan.jobs), plan.digests, strict=True))
+    digests = dict(zip(plan.jobs.paths, plan.digests, strict=True))
     files = _pages(run, plan, env, destination, made, planning)
     return PageFiles(digests, plan.data, files, meanwhile, tuple(maps))
 
@@ -249,21 +250,23 @@ def _pages(
     """The plan's pages, in order, each rendered, read back or kept (`made`); those the workers wrote as stats."""
     store = destination.store
     rendering = planning  # the plan's time is the phase's too
-    for index, (job, digest, action) in enumerate(zip(plan.jobs, plan.digests, plan.actions, strict=True)):
-        config, body = plan.configs[index], plan.bodies[index]
+    for index, (path, digest, action) in enumerate(zip(plan.jobs.paths, plan.digests, plan.actions, strict=True)):
         waited = time.perf_counter()
         if action == FROM_STORE and made.written_back is not None:
             stat = next(made.written_back)  # None: no worker wrote it; read back here, if it can be
-            data = destination.source.get(job.path, digest) if stat is None else None
+            data = destination.source.get(path, digest) if stat is None else None
         else:
             stat, data = None, taken_back(destination, action, digest, made.stored)
         if stat is not None:  # read back from the store and written by a worker
             run.pages_reused += 1
         elif action == RENDER or (action == FROM_STORE and data is None):
-            data, stat = next(made.rendered) if action == RENDER else (render_page(env, config, job, body), None)
+            if action == RENDER:
+                data, stat = next(made.rendered)
+            else:
+                data = render_page(env, plan.configs[index], plan.jobs[index], plan.bodies[index])
             if store.keeps:
                 blob = data if action == RENDER else compress(data)
-                store.put(job.path, digest, blob)
+                store.put(path, digest, blob)
                 data = decompress(blob) if action == RENDER and stat is None else data
             run.pages_rendered += 1
             if stat is None:
@@ -272,9 +275,9 @@ def _pages(
             run.pages_reused += 1
         rendering += time.perf_counter() - waited
         if stat is not None:
-            yield OutputFile(job.path, staged=stat)
+            yield OutputFile(path, staged=stat)
         else:
-            yield OutputFile(job.path, data, unchanged=data is None)  # None: kept in the output
+            yield OutputFile(path, data, unchanged=data is None)  # None: kept in the output
         if run.options.progress is not None and index % 200 == 0:
             run.options.progress("pages", index, len(plan.jobs))
     with kept():

@@ -1,14 +1,13 @@
-"""The Jinja environment and the rendering of every page. Pure: Site in, OutputFiles out."""
+"""The Jinja environment and the rendering of every page (which pages there are: render/pagejobs.py). Pure."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -19,13 +18,13 @@ from markupsafe import Markup
 
 from sitegen.content.markup import BODY_SIZES
 from sitegen.errors import BuildFailed, ContentError
-from sitegen.model import BodyOf, Config, ImageVariant, Site, Tag, output_path_for
+from sitegen.model import BodyOf, Config, ImageVariant, Tag
 from sitegen.render.compiled import kept_code
 from sitegen.render.datafiles import data_files as data_files  # where serve's lazy site takes it from
 from sitegen.render.labels import labels_for
 from sitegen.render.memo import IncludeMemo, MemoEnvironment, context_value
-from sitegen.render.portal import JobMaker, portal_jobs
-from sitegen.render.seo import collection_page, news_article, script_json, website
+from sitegen.render.pagejobs import PageJob, edition_prefix
+from sitegen.render.seo import script_json
 from sitegen.render.theme import Theme
 from sitegen.urls import absolute_url, in_edition, passes_through, relative_url, tag_slug
 
@@ -77,14 +76,10 @@ class Alternate:
     current: bool
 
 
-def _prefix(config: Config) -> str:
-    return config.edition.prefix if config.edition is not None else ""
-
-
 @jinja2.pass_context
 def _href(context: jinja2.runtime.Context, target: str) -> str:
     config: Config = context["site"]
-    target = in_edition(_prefix(config), target)  # an edition's pages link to its own pages, and to shared files
+    target = in_edition(edition_prefix(config), target)  # an edition's pages link to its own pages, and to shared files
     page_url = context_value(context, "page_url")  # the include memo checks the link it makes, not the page
     memo: IncludeMemo | None = getattr(context.environment, "include_memo", None)
     if memo is not None and memo.recording:
@@ -100,7 +95,7 @@ def alternates(config: Config, page_url: str | None) -> tuple[Alternate, ...]:
     """The page at `page_url` (the full site-relative URL, under the prefix in an edition) in every edition."""
     if page_url is None or not config.editions:
         return ()
-    own = page_url.removeprefix(_prefix(config))
+    own = page_url.removeprefix(edition_prefix(config))
     versions = [(config.editions[0].source_label, "zh-CN", "", config.edition is None)]
     versions += [(e.label, e.language, e.prefix, config.edition == e) for e in config.editions]
     return tuple(
@@ -162,7 +157,7 @@ def make_environment(site_templates: Path | None, theme: Theme, keep_code: bool 
 @jinja2.pass_context
 def _absolute_url(context: jinja2.runtime.Context, target: str) -> str:
     config: Config = context["site"]
-    return absolute_url(config.files_url, in_edition(_prefix(config), target))
+    return absolute_url(config.files_url, in_edition(edition_prefix(config), target))
 
 
 def _nav(config: Config, current: str | None) -> tuple[NavLink, ...]:
@@ -183,7 +178,7 @@ def _render(
         "labels": labels_for(config.language),  # an edition's jobs bring their own, converted
         "nav": _nav(config, current),
         "page_url": url,
-        "canonical_url": absolute_url(config.files_url, _prefix(config) + "404.html" if url is None else url),
+        "canonical_url": absolute_url(config.files_url, edition_prefix(config) + "404.html" if url is None else url),
         "alternates": alternates(config, url),
         **variables,
     }
@@ -221,127 +216,6 @@ def _template_error(exc: jinja2.TemplateError, template: str) -> ContentError:
         if filename.endswith((".html", ".xml", ".txt", ".j2")):
             return ContentError(filename, line, None, f"template error: {exc.message}")
     return ContentError(f"templates/{template}", None, None, f"template error: {exc.message}")
-
-
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """One page to render: where it goes and everything it is rendered from (its key is a digest of that)."""
-
-    path: str
-    template: str
-    url: str | None  # None for 404.html, which is served at any URL
-    current: str | None  # the navigation item to mark
-    variables: dict[str, Any]
-    structured: Callable[[], object] | None = None  # JSON-LD, made only when the page is rendered
-    shows_body: bool = False  # the page shows its `article` variable's body, fetched when the page is rendered
-
-    def rendered_from(self, config: Config) -> dict[str, Any]:
-        """Everything `render_page` renders this page from, for its key: the body is the article's (its fingerprint
-        is the body's key); the rest of the template's context (labels, nav, canonical URL) derives from these."""
-        return {
-            "page": (config, self.path, self.template, self.url, self.current, self.structured, self.shows_body),
-            "variables": self.variables,
-        }
-
-
-def page_jobs(site: Site, search_url: str | None = None, shared: dict[str, Any] | None = None) -> list[PageJob]:
-    """Every HTML page of the site, in a stable order. With `search_url`, every page links to the search page.
-
-    An edition's site (`config.edition` set) puts every page under the edition's prefix; `shared`: variables of
-    every page (an edition's converted labels)."""
-    job = _job_maker(site, search_url, shared)
-    jobs = [_home_job(site, job), *_column_jobs(site, job), *_tag_jobs(site, job), *_article_jobs(site, job)]
-    jobs.extend(portal_jobs(site, job))
-    if search_url is not None:
-        jobs.append(job("search.html", search_url, None))
-    jobs.append(job("404.html", None, None))
-    return jobs
-
-
-def _job_maker(site: Site, search_url: str | None, shared: dict[str, Any] | None) -> Callable[..., PageJob]:
-    """The `job` that every page is made with: under the edition's prefix, with the variables of every page."""
-    prefix = _prefix(site.config)
-
-    def job(
-        template: str,
-        url: str | None,
-        current: str | None,
-        structured: Callable[[], object] | None = None,
-        **variables: Any,
-    ) -> PageJob:
-        path = prefix + (output_path_for(url) if url is not None else "404.html")
-        url = prefix + url if url is not None else None
-        # grey pages (mourning) come and go by the clock; an edition's converted labels are shared by its pages
-        variables = {"search_url": search_url, "mourning": site.mourning, **(shared or {}), **variables}
-        return PageJob(path, template, url, current, variables, structured, "article" in variables)
-
-    return job
-
-
-def _home_job(site: Site, job: Callable[..., PageJob]) -> PageJob:
-    home = site.home
-    return job(
-        "home.html",
-        "",
-        "",
-        partial(website, site.config),
-        leads=home.leads,
-        latest=home.latest,
-        column_blocks=home.column_blocks,
-        most_read=home.most_read,
-    )
-
-
-def _column_jobs(site: Site, job: JobMaker) -> Iterator[PageJob]:
-    for listing in site.listings:
-        assert listing.column is not None
-        structured = partial(collection_page, site.config, listing.column.title, listing.url, listing.articles)
-        leads = site.column_leads.get(listing.column.slug, ()) if listing.number == 1 else ()
-        yield job(
-            "column.html",
-            listing.url,
-            listing.column.slug,
-            structured,
-            column=listing.column,
-            listing=listing,
-            leads=leads,
-        )
-
-
-def _tag_jobs(site: Site, job: JobMaker) -> Iterator[PageJob]:
-    """The page of every tag, then a page per tag listing."""
-    if site.tags:
-        yield job("tags.html", "tags/", None, tags=site.tags)
-    for listing in site.tag_listings:
-        assert listing.tag is not None
-        structured = partial(collection_page, site.config, listing.tag.name, listing.url, listing.articles)
-        yield job(
-            "tag.html",
-            listing.url,
-            None,
-            structured,
-            tag=listing.tag,
-            listing=listing,
-        )
-
-
-def _article_jobs(site: Site, job: JobMaker) -> Iterator[PageJob]:
-    for item in site.article_pages:
-        article = item.article
-        yield job(
-            "article.html",
-            article.url,
-            article.column,
-            partial(news_article, article, site.config),
-            article=article,
-            column=item.column,
-            previous=item.previous,
-            next=item.next,
-            extra_images=article.unplaced_images,
-            related=item.related,
-            authors=item.authors,
-            editor=item.editor,
-        )
 
 
 def render_page(env: jinja2.Environment, config: Config, job: PageJob, body_of: BodyOf) -> bytes:

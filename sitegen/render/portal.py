@@ -1,6 +1,6 @@
 """The page jobs of a portal's extra pages: author pages (authors/), the date archive (archive/). Pure.
 
-`page_jobs` (render/pages.py) hands over its `job` maker, so that these pages are made (and keyed by their whole
+`page_jobs` (render/pagejobs.py) hands over its `job` maker, so that these pages are made (and keyed by their whole
 context, render/keys.py) the same way as every other page."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sitegen.render.labels import labels_for
 from sitegen.render.seo import collection_page
 from sitegen.urls import ARCHIVE_URL, AUTHORS_URL
 
-JobMaker = Callable[..., Any]  # pages.page_jobs' `job`: (template, url, current, structured, **variables)
+JobMaker = Callable[..., Any]  # pagejobs.page_jobs' `job`: (template, url, current, structured, **variables)
 
 
 def period_title(labels: Mapping[str, str], year: int, month: int) -> str:
