@@ -50,6 +50,8 @@ def test_no_output_keeps_nothing_reads_nothing_and_remembers_nothing(tmp_path: P
     _, cache = output_folder(tmp_path)  # an output as a build left it: a check still renders every page
     nowhere = NoOutput()
     assert not nowhere.page_kept("index.html", "home-digest")
+    assert nowhere.pages_kept(["index.html"], ["home-digest"]) == [False]
+    assert nowhere.held_in_memory(["home-digest"]) == [False]
     assert not nowhere.files_kept(["index.html"]) and not nowhere.files_kept([])
     assert not nowhere.copy_kept("assets/a.css", tmp_path / "site/assets/a.css")
     assert nowhere.source.digests() == {} and not nowhere.store.keeps
@@ -68,11 +70,15 @@ def test_an_output_folder_keeps_a_page_only_as_the_last_build_left_it_and_from_t
     assert folder.page_kept("index.html", "home-digest")
     assert not folder.page_kept("index.html", "another-digest")  # its inputs changed
     assert not folder.page_kept("about/index.html", "home-digest")  # not in the last build
+    asked = (["index.html", "index.html", "about/index.html"], ["home-digest", "another-digest", "home-digest"])
+    assert folder.pages_kept(*asked) == [True, False, False]  # in bulk (a page plan's): the same answers
     (output / "index.html").write_bytes(b"<p>edited by hand</p>")
     assert not folder.page_kept("index.html", "home-digest")
+    assert folder.pages_kept(*asked) == [False, False, False]
     assert folder.files_kept(["assets/a.css", "search/meta.json"])
     assert not folder.files_kept(["assets/a.css", "search/gone.json"])
     assert folder.page_in_memory("home-digest") is None  # an output folder holds no page in memory
+    assert folder.held_in_memory(["home-digest"]) == [False]
 
 
 def test_an_output_folder_keeps_a_copy_while_its_source_and_the_copy_are_as_they_were(tmp_path: Path) -> None:
@@ -148,6 +154,7 @@ def test_serve_takes_pages_from_its_memory_and_keeps_only_the_last_builds(tmp_pa
     memory.pages.in_memory["old"] = b"<p>old</p>"
     serve = ServeMemory(memory, PageStore())
     assert serve.page_in_memory("old") == b"<p>old</p>" and serve.page_in_memory("new") is None
+    assert serve.held_in_memory(["new", "old"]) == [False, True]
     serve.remember_page("new", b"<p>new</p>")
     assert serve.page_in_memory("new") == b"<p>new</p>"
     serve.record_pages(["new"])
@@ -155,6 +162,7 @@ def test_serve_takes_pages_from_its_memory_and_keeps_only_the_last_builds(tmp_pa
     _, cache = output_folder(tmp_path)  # serve writes no output: nothing there is ever kept
     memory.pages.digests, memory.outputs = dict(cache.pages.digests), cache.outputs
     assert not serve.page_kept("index.html", "home-digest") and not serve.files_kept(["index.html"])
+    assert serve.pages_kept(["index.html"], ["home-digest"]) == [False]
 
 
 def test_serve_reads_the_page_store_a_build_left_in_its_first_build_only_and_writes_none(tmp_path: Path) -> None:

@@ -73,7 +73,11 @@ def test_only_the_files_as_recorded_are_intact(tmp_path: Path, monkeypatch: pyte
     else:
         monkeypatch.setattr(outputcheck, "_HELPER", "import sys; sys.stdout.write('half an answer'); sys.exit(3)")
     check = OutputCheck(folder, stats)
-    assert {name for name in [*NAMES, "unrecorded.html"] if check.intact(name)} == INTACT
+    asked = [*NAMES, "unrecorded.html"]
+    assert {name for name in asked if check.intact(name)} == INTACT
+    # in bulk (a page plan's): only where asked, and as one at a time
+    wanted = [name != "same.html" for name in asked]
+    assert check.intact_where(asked, wanted) == [name in INTACT - {"same.html"} for name in asked]
     check.close()
 
 

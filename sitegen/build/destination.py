@@ -16,7 +16,8 @@ none of them asks which mode it is in.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,10 @@ class Destination:
         """Whether the output holds the page at `path` as the last build left it, made from `digest`."""
         return False
 
+    def pages_kept(self, paths: Sequence[str], digests: Sequence[str]) -> list[bool]:
+        """`page_kept` of each page, told in bulk (a plan asks it of every page of the site)."""
+        return [self.page_kept(path, digest) for path, digest in zip(paths, digests, strict=True)]
+
     def files_kept(self, paths: Iterable[str]) -> bool:
         """Whether the output holds every one of `paths` as the last build left it."""
         return False
@@ -77,6 +82,10 @@ class Destination:
     def page_in_memory(self, digest: str) -> bytes | None:
         """The bytes of a page made from `digest` that this destination holds from its last build."""
         return None
+
+    def held_in_memory(self, digests: Sequence[str]) -> list[bool]:
+        """Whether `page_in_memory` holds each page, told in bulk."""
+        return [False] * len(digests)
 
     def remember_page(self, digest: str, data: bytes) -> None:
         """A page of this build, read back or rendered: held for the next build where the destination is memory."""
@@ -133,6 +142,13 @@ class OutputFolder(Destination):
     def page_kept(self, path: str, digest: str) -> bool:
         return self.cache.pages.digests.get(path) == digest and self._intact(path)
 
+    def pages_kept(self, paths: Sequence[str], digests: Sequence[str]) -> list[bool]:
+        # the record's digest compared in C; only the pages made from the same digest are looked up in the output
+        same = list(map(operator.eq, map(self.cache.pages.digests.get, paths), digests))
+        if self._check is None:
+            return [kept and self._intact(path) for path, kept in zip(paths, same, strict=True)]
+        return self._check.intact_where(paths, same)
+
     def files_kept(self, paths: Iterable[str]) -> bool:
         return all(self._intact(path) for path in paths)
 
@@ -183,6 +199,10 @@ class ServeMemory(Destination):
 
     def page_in_memory(self, digest: str) -> bytes | None:
         return self.memory.pages.in_memory.get(digest)
+
+    def held_in_memory(self, digests: Sequence[str]) -> list[bool]:
+        held = self.memory.pages.in_memory
+        return [digest in held for digest in digests]
 
     def remember_page(self, digest: str, data: bytes) -> None:
         self.memory.pages.in_memory[digest] = data

@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 # Below this many files the stats cost less than starting an interpreter (about 10 ms of the other core).
@@ -80,6 +80,14 @@ class OutputCheck:
         if differ is None:
             return _stat(self.folder, path) == recorded
         return path not in differ
+
+    def intact_where(self, paths: Sequence[str], asked: Sequence[bool]) -> list[bool]:
+        """`intact` of each of `paths` where `asked` says so (False elsewhere), told in bulk."""
+        differ = self._answer()
+        if differ is None:
+            return [wanted and self.intact(path) for path, wanted in zip(paths, asked, strict=True)]
+        recorded = self.stats
+        return [wanted and path in recorded and path not in differ for path, wanted in zip(paths, asked, strict=True)]
 
     def close(self) -> None:
         """Wait for the helper when it was never asked (a build that failed before its page plan)."""

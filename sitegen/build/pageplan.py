@@ -125,16 +125,10 @@ def taken_back(destination: Destination, action: str, digest: str, stored: Itera
 def plan_actions(paths: list[str], digests: list[str], destination: Destination) -> list[str]:
     """What this build does with each file at `paths`, made from `digests` (a page or a data file): KEEP, FROM_MEMORY,
     FROM_STORE or RENDER, as `destination` allows."""
-    actions = []
-    missing = []  # neither in memory nor kept: the store is asked about these alone
-    for index, (path, digest) in enumerate(zip(paths, digests, strict=True)):
-        if destination.page_in_memory(digest) is not None:
-            actions.append(FROM_MEMORY)
-        elif destination.page_kept(path, digest):
-            actions.append(KEEP)
-        else:
-            actions.append(RENDER)
-            missing.append(index)
+    held = destination.held_in_memory(digests)
+    kept = destination.pages_kept(paths, digests)
+    actions = [FROM_MEMORY if memory else KEEP if same else RENDER for memory, same in zip(held, kept, strict=True)]
+    missing = [index for index, action in enumerate(actions) if action == RENDER]  # the store is asked of these alone
     stored = destination.source.digests_of([paths[i] for i in missing])
     for index in missing:
         if stored.get(paths[index]) == digests[index]:
