@@ -4,6 +4,7 @@ the text: markup characters, quotes, control characters XML cannot carry, empty 
 from __future__ import annotations
 
 import dataclasses
+import types
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -14,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.model import Article, Body, Site
-from sitegen.render.feeds import ATOM, atom_feed, site_feeds, sitemap_pages
+from sitegen.render.feeds import ATOM, _newest_by_column, atom_feed, site_feeds, sitemap_pages
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 HOSTILE = st.one_of(TEXT, st.sampled_from(['<b>&amp;"\'</b>', "a\r\nb\tc", "\x00\x1f\ufffe", " ", "]]>", ""]))
@@ -122,3 +123,17 @@ def test_the_sitemap_dates_each_listing_by_its_latest_article_updated_or_publish
     copies = tuple(dataclasses.replace(a, title=a.title + "！") for a in site.listings[0].articles)
     foreign = dataclasses.replace(site, listings=(dataclasses.replace(site.listings[0], articles=copies),))
     assert dict(sitemap_pages(foreign))[site.listings[0].url] == walked(copies)
+
+
+@given(
+    columns=st.lists(st.sampled_from("abcd"), max_size=60),
+    slugs=st.lists(st.sampled_from("abcde"), min_size=1, max_size=5, unique=True),
+    size=st.integers(min_value=1, max_value=8),
+)
+def test_each_columns_newest_articles_are_its_first_in_site_order(
+    columns: list[str], slugs: list[str], size: int
+) -> None:
+    """One pass that stops once every column is full: the same as each column's articles taken in turn."""
+    articles: Any = [types.SimpleNamespace(column=column, n=n) for n, column in enumerate(columns)]
+    newest = _newest_by_column(articles, slugs, size)
+    assert newest == {slug: [a for a in articles if a.column == slug][:size] for slug in slugs}

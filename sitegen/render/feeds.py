@@ -147,9 +147,10 @@ def feed_arguments(site: Site) -> Iterator[tuple[str, FeedArguments]]:
     config = site.config
     titles = {c.slug: c.title for c in config.columns}
     yield "feed.xml", (config, config.title, "", "feed.xml", site.articles[: config.feed_size], titles)
+    newest = _newest_by_column(site.articles, [column.slug for column in config.columns], config.feed_size)
     for column in config.columns:
-        items = tuple([a for a in site.articles if a.column == column.slug][: config.feed_size])
         feed_url = f"{column.url}feed.xml"
+        items = tuple(newest[column.slug])
         yield feed_url, (config, f"{column.title} - {config.title}", column.url, feed_url, items, titles)
     by_author: dict[str, list[Article]] = {}
     for listing in site.author_listings:  # an author's pages in order: their articles, newest first
@@ -159,6 +160,22 @@ def feed_arguments(site: Site) -> Iterator[tuple[str, FeedArguments]]:
         feed_url = f"{author.url}feed.xml"
         items = tuple(by_author.get(author.slug, [])[: config.feed_size])
         yield feed_url, (config, f"{author.name} - {config.title}", author.url, feed_url, items, titles)
+
+
+def _newest_by_column(articles: Sequence[Article], columns: list[str], size: int) -> dict[str, list[Article]]:
+    """The first `size` of `articles` (newest first) in each column, in one pass that ends once every column has
+    its `size` (it walked every article once per column: 0.1 s of an edit at 100,000 articles)."""
+    newest: dict[str, list[Article]] = {slug: [] for slug in columns}
+    unfilled = len(newest) if size > 0 else 0
+    for article in articles:
+        if not unfilled:
+            break
+        items = newest.get(article.column)
+        if items is not None and len(items) < size:
+            items.append(article)
+            if len(items) == size:
+                unfilled -= 1
+    return newest
 
 
 def site_feeds(site: Site, body_of: BodyOf) -> Iterable[tuple[str, bytes]]:
