@@ -184,3 +184,20 @@ def test_sequences_of_plain_values_are_keyed_as_a_walk_of_each_element_would_key
     assert keys.value(pairs) == walked == ("tuple", [("tuple", list(pair)) for pair in pairs])
     assert keys.value(mixed) == ("tuple", [("tuple", [1, "a"]), ("list", ["b", None]), ("tuple", [2.5])])
     assert keys.value([1, "x", None]) == ("list", [1, "x", None])
+
+
+def test_rebased_digests_are_those_the_walk_gives() -> None:
+    """`rebase` takes the cache's own objects' digests from their bases and walks the others, as `value` does."""
+    from conftest import FIXED_NOW as NOW
+
+    base = _article_model("甲", NOW)
+    changed = dataclasses.replace(_article_model("乙", NOW), source_path="content/towns/b.md")
+    new = dataclasses.replace(base, source_path="content/towns/c.md")
+    bases = {base.source_path: (base, "d" * 40), changed.source_path: (_article_model("丙", NOW), "e" * 40)}
+    rebased = ContextKeys(bases).rebase([base, changed, new])
+    walked = ContextKeys(bases)
+    assert rebased == {a.source_path: walked.value(a) for a in (base, changed, new)}
+    assert rebased[base.source_path] == "d" * 40 and rebased[changed.source_path] != "e" * 40
+    keys = ContextKeys(bases)
+    keys.rebase([changed])
+    assert keys.article_digest(changed) == rebased[changed.source_path]  # looked up: walked once

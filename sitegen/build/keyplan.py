@@ -31,7 +31,7 @@ from typing import Any, Protocol, cast
 
 from sitegen.build.parallel import ordered_map
 from sitegen.incremental.pagerecord import Frame, PageRecord
-from sitegen.model import Article, Config
+from sitegen.model import Config
 from sitegen.render.frames import FrameKeys, ShapingDigests, SitePart, framed_key
 from sitegen.render.keys import ContextKeys
 from sitegen.render.pagejobs import JobList
@@ -75,12 +75,12 @@ def page_digests(
     else:
         site_frame = frames.site_frame(plan.sites, plan.templates, shaping)
     places = [{id(article): n for n, article in enumerate(site.articles)} for site, _, _ in plan.sites]
-    digests_of = [[_digest(keys, article) for article in site.articles] for site, _, _ in plan.sites]
+    digests_of = [list(map(keys.article_digest, site.articles)) for site, _, _ in plan.sites]
 
     def walked(i: int) -> tuple[str, Frame | None]:
         job = plan.jobs[i]
         frame, named = frames.page_frame(plan.templates[job.template], job.rendered_from(plan.configs[i]))
-        key = framed_key(frame, [_digest(keys, article) for article in named])
+        key = framed_key(frame, [keys.article_digest(article) for article in named])
         place = places[plan.owners[i]]
         if not all(id(article) in place for article in named):
             return key, None
@@ -152,10 +152,3 @@ def _changed_places(now: Sequence[Sequence[str]], before: Sequence[Sequence[str]
 def _fits(frame: Frame | None, articles: int) -> bool:
     """Whether a recorded frame can stand for its page (a damaged record may name places its site lacks)."""
     return frame is not None and (not frame[1] or max(frame[1]) < articles)
-
-
-def _digest(keys: ContextKeys, article: Article) -> str:
-    """An article's digest: a look-up for the cache's and the pages' articles (walked once otherwise)."""
-    digest = keys.value(article)
-    assert isinstance(digest, str)  # an Article has fields of many kinds: never one of plain fields only
-    return digest

@@ -64,12 +64,24 @@ class ContextKeys:
         their digests, for the cache to keep. Pages then show them, or them with a field replaced (a view count from
         data/views.json): keyed the same way in this build and the next, whose bases they are."""
         digests = {}
+        bases, known = self._bases, self._digests
         for article in articles:
-            digest = self.value(article)
-            assert isinstance(digest, str)  # an Article has fields of many kinds: never one of plain fields only
-            self._bases[article.source_path] = (article, digest)
+            base = bases.get(article.source_path)
+            if base is not None and base[0] is article:  # the cache's own object (most): its digest, as `value` gives
+                digest = base[1]
+                known[id(article)] = (article, digest)
+            else:
+                digest = self.article_digest(article)
+                bases[article.source_path] = (article, digest)
             digests[article.source_path] = digest
         return digests
+
+    def article_digest(self, article: Article) -> str:
+        """`value(article)`: an article walked already (every page and feed names some) is looked up at once."""
+        known = self._digests.get(id(article))
+        digest = known[1] if known is not None and known[0] is article else self.value(article)
+        assert isinstance(digest, str)  # an Article has fields of many kinds: never one of plain fields only
+        return digest
 
     def page_key(self, template_digest: str, context: Mapping[str, Any]) -> str:
         """The key of a page: its template (with every template it pulls in), the toolchain and its context."""
