@@ -34,25 +34,51 @@ def static_files(
                     relative = f"{ASSETS_DIR}/{path.relative_to(assets).as_posix()}"
                     copied = _without_metadata(images, path) if images and path.suffix.lower() in PHOTOS else path
                     files[relative] = OutputFile(relative, copy_from=copied)
-    known = memo if memo is not None else {}
-    current = {}
     copies: dict[str, Path] = {}  # most pictures are shown by many articles: one OutputFile per picture file
-    by_picture: dict[int, tuple[Image, list[tuple[str, Path]]]] = {}  # the articles share their picture objects
-    for article in articles:
-        remembered = known.get(article.source_path)
-        if remembered is None or remembered[0] is not article:
-            remembered = (article, _picture_files(article, by_picture))
-        current[article.source_path] = remembered
-        copies.update(remembered[1])
+    if memo is None:
+        for picture in _pictures_shown(articles):
+            copies.update(_files_of(picture))
+    else:
+        _remembered_copies(articles, memo, copies)
     for url, file in copies.items():
         files[url] = OutputFile(url, copy_from=file)
-    if memo is not None:  # only this load's articles
-        memo.clear()
-        memo.update(current)
     for info in (people or {}).values():
         if info.photo_file is not None:
             files[info.photo] = OutputFile(info.photo, copy_from=info.photo_file)
     return tuple(files[path] for path in sorted(files))
+
+
+def _pictures_shown(articles: list[Article]) -> list[Image]:
+    """Every picture object the articles show, once, in the order of its last showing: taking their files in that
+    order gives, for a URL two pictures name, the file of the one shown last, as a walk of every article's pictures in
+    turn would (`_remembered_copies`), without the per-article lists (0.1 s at 100,000 articles)."""
+    seen: set[int] = set()
+    last_first: list[Image] = []
+    for article in reversed(articles):
+        for shown in (article.unplaced_images, article.images):  # all_pictures, backwards
+            for picture in reversed(shown):
+                if id(picture) not in seen:
+                    seen.add(id(picture))
+                    last_first.append(picture)
+    last_first.reverse()
+    return last_first
+
+
+def _remembered_copies(
+    articles: list[Article], memo: dict[str, tuple[Article, tuple[tuple[str, Path], ...]]], copies: dict[str, Path]
+) -> None:
+    """Each article's picture files into `copies`, from `memo` while the article is the same object (sitegen serve's
+    loads), and `memo` left with this load's articles only."""
+    current = {}
+    by_picture: dict[int, tuple[Image, list[tuple[str, Path]]]] = {}  # the articles share their picture objects
+    for article in articles:
+        remembered = memo.get(article.source_path)
+        if remembered is None or remembered[0] is not article:
+            remembered = (article, _picture_files(article, by_picture))
+        current[article.source_path] = remembered
+        copies.update(remembered[1])
+    memo.clear()
+    memo.update(current)
 
 
 def _picture_files(
