@@ -31,6 +31,8 @@ def test_a_store_gives_back_what_was_put_and_forgets_what_is_not_retained(make, 
     assert store.keys() == {"b"}
     with pytest.raises(KeyError):
         store.get("a")
+    if isinstance(store, DiskBodyStore):  # gone from the file too, not only from this store's memory
+        assert DiskBodyStore(tmp_path / BODIES_FILE).keys() == {"b"}
     store.clear()
     assert store.keys() == set()
 
