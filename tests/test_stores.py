@@ -9,7 +9,7 @@ from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 
 from conftest import articles_with_bodies, copy_example_site
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.incremental.articles import FileStat
@@ -308,3 +308,38 @@ def test_the_articles_digests_are_checked_at_once_keeping_exactly_what_one_at_a_
     assert _digests(dict(saved)) == alone
     two = "a" * 40 + "\n" + "b" * 40
     assert _digests({"x": two, "y": "c" * 40}) == {"y": "c" * 40}  # one value holding two digests is not one
+
+
+@given(
+    recorded=st.dictionaries(st.sampled_from("abcdefgh"), st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=8),
+    present=st.sets(st.sampled_from("abcdefgh")),
+    kept=st.sets(st.sampled_from("abcdefgh")),
+    written=st.dictionaries(st.sampled_from("abcdefgh"), st.tuples(st.integers(10, 19), st.integers(0, 9))),
+)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+def test_the_output_records_stats_are_the_kept_files_as_they_were_the_others_as_written_or_found(
+    tmp_path: Path,
+    recorded: dict[str, tuple[int, int]],
+    present: set[str],
+    kept: set[str],
+    written: dict[str, tuple[int, int]],
+) -> None:
+    """A file kept unseen keeps its recorded stats; another has its writer's, else its own from the disk, else none."""
+    folder = tmp_path / f"out-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    for name in present:
+        (folder / name).write_text(name, encoding="utf-8")
+    paths = sorted(present | kept | set(written) | {"z"})
+    record = OutputRecord(stats=dict(recorded))
+    record.record_written(folder, paths, sorted(kept), written)
+    on_disk = {name: (os.stat(folder / name).st_mtime_ns, os.stat(folder / name).st_size) for name in present}
+    expected = {}
+    for path in paths:
+        if path in kept and path in recorded:
+            expected[path] = recorded[path]
+        elif path in written:
+            expected[path] = written[path]
+        elif path in on_disk:
+            expected[path] = on_disk[path]
+    assert record.stats == expected
+    assert record.changed == (expected != recorded)
