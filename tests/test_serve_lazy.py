@@ -306,3 +306,28 @@ def test_a_replaced_template_environment_is_collected_not_frozen_with_the_next_g
     assert third.env is second.env and not third.new_environment
     assert replaced() is None, "collected once the generation that replaced it was replaced"
     assert "改过的正文" in third.page("towns/2024/01/a/index.html").decode()
+
+
+def test_a_generation_makes_the_job_of_a_page_only_when_it_is_requested(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading lists every page's path (render/pagejobs.py); an article page's job is made on its first request."""
+    from sitegen.render import pagejobs
+
+    made: list[str] = []
+    real = pagejobs._article_job
+
+    def counted(site: Any, job: Any, index: int) -> Any:
+        made.append(site.article_pages[index].article.source_path)
+        return real(site, job, index)
+
+    monkeypatch.setattr(pagejobs, "_article_job", counted)
+    site_dir = make_site(dict(ARTICLES))
+    generation = serve_site(site_dir, BuildOptions(drafts=True, future=True, jobs=1))
+    checked = list(made)  # the template check renders one page of each template: one article's page
+    assert len(checked) == 1 and checked != ["content/towns/2024/a.md"]
+    assert "towns/2024/01/a/index.html" in generation.recipes
+    assert "甲的正文。" in generation.page("towns/2024/01/a/index.html").decode()
+    assert made == [*checked, "content/towns/2024/a.md"]
+    generation.page("towns/2024/01/a/index.html")
+    assert made == [*checked, "content/towns/2024/a.md"]  # rendered once per generation

@@ -37,7 +37,7 @@ from sitegen.incremental.pages import PageStore
 from sitegen.incremental.slugs import SlugMemo, load_slugs
 from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import BodyOf, Config, OutputFile
-from sitegen.render.pagejobs import PageJob, page_jobs
+from sitegen.render.pagejobs import JobList, PageJob, page_jobs
 from sitegen.render.pages import data_files, make_environment, render_page
 from sitegen.search.index import SEARCH_URL
 from sitegen.urls import REDIRECT_MAPS, alias_output_path
@@ -55,11 +55,18 @@ DATA_NAMES = ("robots.txt", *REDIRECT_MAPS)  # data_files' files that are no fee
 
 @dataclass(frozen=True, slots=True)
 class PageRecipe:
-    """How one page is made: the job, the config it renders with (the source's or an edition's) and its bodies."""
+    """How one page is made: its job (made when first asked for: render/pagejobs.py), the config it renders with (the
+    source's or an edition's) and its bodies."""
 
-    job: PageJob
+    jobs: JobList[PageJob]
+    place: int  # the page's in `jobs`
+    template: str
     config: Config
     body: BodyOf
+
+    @property
+    def job(self) -> PageJob:
+        return self.jobs[self.place]
 
 
 class LazySite:
@@ -75,7 +82,7 @@ class LazySite:
         self.new_environment = True  # its Jinja environment is not the last generation's (set by _load)
         self.search_url = SEARCH_URL if run.options.search else None
         source = page_jobs(loaded.site, self.search_url)
-        self.recipes = {job.path: PageRecipe(job, loaded.site.config, loaded.body) for job in source}
+        self.recipes = _recipes(source, loaded.site.config, loaded.body)
         self.static = {file.path: file for file in loaded.static_files}
         editions = loaded.site.config.editions
         self.prefixes = tuple(edition.prefix for edition in editions)
@@ -148,8 +155,8 @@ class LazySite:
         views = [load_edition(self.loaded, edition, self.run.options.jobs) for edition in editions]
         recipes = dict(self.recipes)
         for view in views:
-            for job in page_jobs(view.site, self.search_url, dict(view.shared)):
-                recipes[job.path] = PageRecipe(job, view.site.config, view.body)
+            jobs = page_jobs(view.site, self.search_url, dict(view.shared))
+            recipes.update(_recipes(jobs, view.site.config, view.body))
         self.recipes = recipes  # one assignment: a request reads the old map or the whole new one
         return views
 
@@ -186,9 +193,17 @@ class LazySite:
         compile, or is not UTF-8, fails the rebuild (BuildFailed) rather than the first request that needs it."""
         first: dict[str, str] = {}
         for path, recipe in self.recipes.items():
-            first.setdefault(recipe.job.template, path)
+            first.setdefault(recipe.template, path)
         for path in first.values():
             self.page(path)
+
+
+def _recipes(jobs: JobList[PageJob], config: Config, body: BodyOf) -> dict[str, PageRecipe]:
+    """Each page's recipe by its path; no job is made until its page is requested."""
+    return {
+        path: PageRecipe(jobs, place, template, config, body)
+        for place, (path, template) in enumerate(zip(jobs.paths, jobs.templates, strict=True))
+    }
 
 
 def serve_site(
