@@ -78,6 +78,22 @@ def article(title: str = "标题", date: str = "2024-01-02", body: str = "正文
     return "\n".join(lines) + "\n"
 
 
+@pytest.fixture
+def article_jobs_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source path of each article whose page job is made (render/pagejobs.py), in order, in this process."""
+    from sitegen.render import pagejobs
+
+    made: list[str] = []
+    real = pagejobs._article_job
+
+    def counted(site: Site, job: Any, index: int) -> Any:
+        made.append(site.article_pages[index].article.source_path)
+        return real(site, job, index)
+
+    monkeypatch.setattr(pagejobs, "_article_job", counted)
+    return made
+
+
 @pytest.fixture(autouse=True)
 def nothing_frozen() -> Iterator[None]:
     """Each test starts and ends with no object frozen for the cycle collector. `sitegen serve` freezes each site it

@@ -107,17 +107,10 @@ def _site(root: Path, count: int) -> Path:
     return site
 
 
-def test_an_edit_makes_the_jobs_of_the_pages_it_renders_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_makes_the_jobs_of_the_pages_it_renders_only(tmp_path: Path, article_jobs_made: list[str]) -> None:
     site = _site(tmp_path, 12)
     options = BuildOptions(output_dir=tmp_path / "out", now=FIXED_NOW, jobs=1)
-    made: list[str] = []
-    real = pagejobs._article_job
-
-    def counted(site_model: Site, job: Any, index: int) -> PageJob:
-        made.append(site_model.article_pages[index].article.source_path)
-        return real(site_model, job, index)
-
-    monkeypatch.setattr(pagejobs, "_article_job", counted)
+    made = article_jobs_made
     first = build(site, options)
     assert len(made) == 12 and first.pages_rendered > 12
     made.clear()

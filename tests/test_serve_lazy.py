@@ -309,19 +309,10 @@ def test_a_replaced_template_environment_is_collected_not_frozen_with_the_next_g
 
 
 def test_a_generation_makes_the_job_of_a_page_only_when_it_is_requested(
-    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+    make_site: MakeSite, article_jobs_made: list[str]
 ) -> None:
     """Loading lists every page's path (render/pagejobs.py); an article page's job is made on its first request."""
-    from sitegen.render import pagejobs
-
-    made: list[str] = []
-    real = pagejobs._article_job
-
-    def counted(site: Any, job: Any, index: int) -> Any:
-        made.append(site.article_pages[index].article.source_path)
-        return real(site, job, index)
-
-    monkeypatch.setattr(pagejobs, "_article_job", counted)
+    made = article_jobs_made
     site_dir = make_site(dict(ARTICLES))
     generation = serve_site(site_dir, BuildOptions(drafts=True, future=True, jobs=1))
     checked = list(made)  # the template check renders one page of each template: one article's page
