@@ -152,9 +152,13 @@ def edit(site: Path, relative: str, added: str) -> None:
         file.write(f"\n{added}\n")
 
 
+@pytest.mark.parametrize("overlap_files", [10**9, 0], ids=["surveyed here", "surveyed in a child"])
 def test_after_an_edit_only_the_edited_source_is_looked_at_and_the_output_is_a_cold_builds(
-    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overlap_files: int
 ) -> None:
+    """Also when the changed inputs come from the forked child that surveys a large site's inputs
+    (sitegen.build.api._survey_inputs)."""
+    monkeypatch.setattr(api_module, "_OVERLAP_FILES", overlap_files)
     builds = Builds(example, monkeypatch)
     first = builds()
     assert builds.edits == [None]
@@ -264,7 +268,9 @@ def test_the_pictures_of_articles_taken_without_a_look_stay_in_the_image_cache(
 def test_the_scan_is_kept_only_by_builds_that_keep_a_record(example: Path, tmp_path: Path) -> None:
     build(example, BuildOptions(now=FIXED_NOW, jobs=1, disk_cache=False, output_dir=tmp_path / "out"))
     assert not (example / ".sitegen-cache" / INPUTS_FILE).exists()
-    assert api_module._changed_since(None, "key", scan([example]), example / ".sitegen-cache") is None
+    cache = example / ".sitegen-cache"
+    *_, changed = api_module._survey([example], [cache], tmp_path / "out", cache, api_module._last(None, "key"))
+    assert changed is None  # no record: which inputs changed is not known
 
 
 @pytest.mark.parametrize("removed", ["the image cache", "one entry"])

@@ -34,8 +34,14 @@ def ended_early(report: BuildReport) -> bool:
     return report.timings[0][0] == ENDED_EARLY
 
 
-@pytest.fixture
-def site(make_site: MakeSite) -> Path:
+@pytest.fixture(params=["surveyed here", "surveyed in a child"])
+def site(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """The example site; its inputs surveyed in this process (a small site's builds), or in a forked child while
+    this one imports the pipeline (a large site's: sitegen.build.api._survey_inputs)."""
+    if request.param == "surveyed in a child":
+        monkeypatch.setattr(build_module, "_OVERLAP_FILES", 0)
+    else:
+        monkeypatch.setattr(build_module, "_OVERLAP_FILES", 10**9)
     folder = make_site(
         {"content/towns/a.md": article("甲", body="正文甲。"), "content/towns/b.md": article("乙", date="2024-01-03")}
     )

@@ -26,6 +26,7 @@ from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.lock import output_lock
 from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import check_output_dir, output_location, recover
+from sitegen.build.parallel import in_child
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, ConfigError, ContentError
 from sitegen.incremental import uptodate
@@ -105,42 +106,84 @@ def _build(site_dir: Path, options: BuildOptions) -> BuildReport:
             return _run_pipeline(site_dir, options, output)[0]
         started = time.perf_counter()
         key = _options_key(options, output, cache_dir)
-        inputs = uptodate.scan(
-            [*(site_dir / name for name in (*SITE_INPUTS, EDITOR_PACKAGE)), options.theme.templates,
-             options.theme.assets, _PACKAGE],
-            skip=[output, cache_dir],
-        )
-        now = options.now or datetime.now(UTC)
         damaged: list[str] = []
         uptodate.remove_folders_named_as_files(cache_dir, damaged)
         uptodate.remove_dead_writers_files(cache_dir)
         record = uptodate.load_record(cache_dir, damaged)
-        if uptodate.still_valid(record, key, inputs, output, now):
+        inputs, output_state, changed = _surveyed(
+            _survey_inputs(site_dir, options, output, cache_dir, _last(record, key), record)
+        )
+        now = options.now or datetime.now(UTC)
+        if uptodate.still_valid(record, key, inputs, output, now, output_state):
             assert record is not None
             return _unchanged(record, output, time.perf_counter() - started)
-        changed = _changed_since(record, key, inputs, cache_dir)
         uptodate.save_record(cache_dir, None)  # this build may fail halfway: no record may outlive the output
         report, changes_at, output_state = _run_pipeline(site_dir, options, output, changed)
         report = replace(report, cache_warnings=tuple(dict.fromkeys((*damaged, *report.cache_warnings))))
         summary = _summary(report)
         with disk_errors_in(cache_dir, False, output.parent):
-            record = uptodate.Record(
-                key, inputs.digest, inputs.taken_ns, output_state, changes_at, summary
-            )
+            record = uptodate.Record(key, inputs.digest, inputs.taken_ns, output_state, changes_at, summary)
             save_inputs(cache_dir, inputs)  # first: the record names their digest
             uptodate.save_record(cache_dir, record)
     return report
 
 
-def _changed_since(
-    record: uptodate.Record | None, key: str, inputs: uptodate.Scan, cache_dir: Path
-) -> list[Path] | None:
-    """The input files changed since the last complete build with these options (incremental.inputs), whose
-    articles the cache holds; None when that is not known."""
-    if record is None or record.key != key:
-        return None
-    before = load_inputs(cache_dir, record.inputs)
-    return changed_inputs(before, inputs) if before is not None else None
+# what the survey gives: the scan's fields, the output's digest and the changed inputs (plain data, by marshal)
+_Survey = tuple[str, int, int, tuple[str, ...], tuple[str, ...], str | None, list[str] | None]
+
+
+# From this many files in the last build's output on, its survey takes about as long as importing the pipeline, so
+# the two are made at once (on a small site, one with nothing to do would wait for an import it does not need).
+_OVERLAP_FILES = 10_000
+
+
+def _survey_inputs(
+    site_dir: Path,
+    options: BuildOptions,
+    output: Path,
+    cache_dir: Path,
+    last: str | None,
+    record: uptodate.Record | None,
+) -> _Survey:
+    """The survey of the inputs (`_survey`); on a large site, or one whose build will run, made on the other core
+    while this process imports the pipeline."""
+    roots = [*(site_dir / name for name in (*SITE_INPUTS, EDITOR_PACKAGE)), options.theme.templates,
+             options.theme.assets, _PACKAGE]  # fmt: skip
+    arguments = (roots, [output, cache_dir], output, cache_dir, last)
+    if last is not None and record is not None and int(record.summary.get("files") or 0) < _OVERLAP_FILES:
+        return _survey(*arguments)
+    survey = in_child(_survey, *arguments)
+    try:
+        from sitegen.build import pipeline  # noqa: F401  # imported ahead of its use, while the survey runs
+
+        return survey.result()
+    finally:
+        survey.cancel()  # stopped early (Ctrl-C, an import that failed): no child left running
+
+
+def _last(record: uptodate.Record | None, key: str) -> str | None:
+    """The inputs' digest of the last complete build with these options, when there is one."""
+    return record.inputs if record is not None and record.key == key else None
+
+
+def _survey(roots: list[Path], skip: list[Path], output: Path, cache_dir: Path, last: str | None) -> _Survey:
+    """The up-to-date scan of `roots`; when its digest is `last` (the last build's), the digest of the output
+    (walked: the build may end here), else the input files changed since (incremental.inputs), when known."""
+    inputs = uptodate.scan(roots, skip=skip)
+    output_state = changed = None
+    if last == inputs.digest:
+        output_state = uptodate.output_digest(output)
+    elif last is not None:
+        before = load_inputs(cache_dir, last)
+        found = changed_inputs(before, inputs) if before is not None else None
+        changed = [str(path) for path in found] if found is not None else None
+    return (inputs.digest, inputs.newest_ns, inputs.taken_ns, inputs.entries, inputs.racy, output_state, changed)
+
+
+def _surveyed(survey: _Survey) -> tuple[uptodate.Scan, str | None, list[Path] | None]:
+    digest, newest, taken, entries, racy, output_state, changed = survey
+    paths = [Path(path) for path in changed] if changed is not None else None
+    return uptodate.Scan(digest, newest, taken, tuple(entries), tuple(racy)), output_state, paths
 
 
 def _run_pipeline(

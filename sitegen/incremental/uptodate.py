@@ -159,15 +159,18 @@ def _files(root: str) -> Iterable[tuple[str, int, int]]:
             yield path, info.st_mtime_ns, info.st_size
 
 
-def still_valid(record: Record | None, key: str, inputs: Scan, output: Path, now: datetime) -> bool:
-    """Whether the output of the recorded build is what a build now would write."""
+def still_valid(
+    record: Record | None, key: str, inputs: Scan, output: Path, now: datetime, output_state: str | None = None
+) -> bool:
+    """Whether the output of the recorded build is what a build now would write. `output_state`: the output's
+    digest, when it was taken already (else the output is walked, when it comes to that)."""
     if record is None or record.key != key or record.inputs != inputs.digest:
         return False
     if inputs.newest_ns >= record.scanned_ns - RACY_NANOSECONDS:
         return False  # a file changed so close to the last scan that a later change may not show in its stats
     if record.changes_at is not None and now >= datetime.fromisoformat(record.changes_at):
         return False  # an article scheduled for later is due now
-    return record.output == output_digest(output)
+    return record.output == (output_state if output_state is not None else output_digest(output))
 
 
 def load_record(folder: Path, warnings: list[str] | None = None) -> Record | None:
