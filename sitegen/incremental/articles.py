@@ -49,6 +49,7 @@ class FileStat:
 
 register(FileStat)  # one per source: saved and read by its field values, not dataclasses' generic state
 
+
 @dataclass
 class ArticleStore:
     stats: dict[str, FileStat] = field(default_factory=dict)  # by source path: to skip reading unchanged files
@@ -163,9 +164,7 @@ class ShardFolder:
         if table is None:
             return articles
         self.keys.learn(table)
-        shown = {id(picture) for picture in table.values()}
-        roots = folder_prefixes(self.pictures)
-        placement = _Placement(roots)
+        placement = _Placement(folder_prefixes(self.pictures), table)
 
         renames = moved(saved_roots, self.roots) if self.pictures else {}
         same_roots = list(saved_roots) == list(self.roots)
@@ -174,15 +173,14 @@ class ShardFolder:
             if not isinstance(name, str) or not _SHARD_NAME.fullmatch(name):  # a hostile cache naming ../../etc/passwd
                 self.warnings.append(dropped(str(self.index_file), outside(repr(name))))
                 continue
-            items = self._read(name, table, shown)
+            items, strays_of = self._read(name, table, placement)
             strays: list[object] = []
-            for item in items:
+            for item, stray in zip(items, strays_of, strict=True):
                 if renames:
                     moved_item = relocated(item, renames, relocations)
                     if moved_item is not item:
-                        item = moved_item
+                        item, stray = moved_item, placement.first_stray(moved_item)
                         self.relocated += 1
-                stray = placement.first_stray(item)
                 if stray is not None or not relative_path(item.source_path):
                     strays.append(stray or item.source_path)
                     continue
@@ -193,23 +191,23 @@ class ShardFolder:
                 self.saved[name] = items
         return articles
 
-    def _read(self, name: str, table: dict[str, Image], shown: set[int]) -> list[Article]:
-        """A shard's articles, their pictures from `table` (`shown`: the ids of its pictures, the only ones a shard
-        may show: the table's were checked); none when it is damaged (then said, and removed)."""
+    def _read(
+        self, name: str, table: dict[str, Image], placement: _Placement
+    ) -> tuple[list[Article], list[object | None]]:
+        """A shard's articles, their pictures from `table`, and the first file out of place of each one's pictures;
+        none when it is damaged (then said, and removed): it shows a picture the table does not hold."""
         try:
             with (self.folder / name).open("rb") as handle:
                 items = load_sealed(handle, lambda data: ShardUnpickler(data, table))
             if not isinstance(items, list) or not all(type(item) is Article for item in items):
                 raise ValueError("not articles")
-            if not all(id(picture) in shown for item in items for picture in item.all_pictures):
-                raise ValueError("a picture outside the picture table")
+            return items, placement.table_strays(items)
         except READ_ERRORS as exc:
             self.warnings.append(dropped(str(self.folder / name), damaged(exc)))
             if self.write:
                 with contextlib.suppress(OSError):
                     (self.folder / name).unlink()
-            return []
-        return items
+            return [], []
 
     def save(self, articles: dict[str, Article], keys: PictureKeys, saved: SavedShards) -> tuple[dict[int, str], str]:
         """Write the picture table and the shards that changed; the names of every shard, by number, and the
@@ -278,12 +276,14 @@ def _file_stats(places: Places, saved: dict[Any, Any]) -> dict[str, FileStat]:
 
 class _Placement:
     """Whether a cached picture's file lies outside the folders pictures may be in; each Path object checked once
-    (the articles of a shard share one Path per picture: pickles._path)."""
+    (the articles of a shard share one Path per picture: pickles._path), and each picture of the table once."""
 
-    def __init__(self, roots: tuple[str, ...]) -> None:
+    def __init__(self, roots: tuple[str, ...], table: dict[str, Image]) -> None:
         self.roots = roots
         self.known: dict[int, tuple[object, bool]] = {}  # by id: (the object, kept so its id stays its own; stray)
         self.pictures: dict[int, tuple[Image, object | None]] = {}  # by id: (the picture, its first stray file)
+        self.table = {id(picture): picture for picture in table.values()}  # the pictures a shard may show
+        self.table_verdicts: dict[int, object | None] = {}  # of the table's pictures, by id (the table holds them)
 
     def stray(self, file: object) -> bool:
         known = self.known.get(id(file))
@@ -293,9 +293,29 @@ class _Placement:
         self.known[id(file)] = (file, verdict)
         return verdict
 
+    def table_strays(self, articles: list[Article]) -> list[object | None]:
+        """The first file out of place of each article's pictures (as `Image.paths` lists them), or None; ValueError
+        when one shows a picture the table does not hold. One pass over an article's pictures for both, each picture
+        of the table walked once (asked of every article the cache reads back)."""
+        table, verdicts = self.table, self.table_verdicts
+        strays: list[object | None] = []
+        for article in articles:
+            first = None
+            for pictures in (article.images, article.unplaced_images):
+                for picture in pictures:
+                    key = id(picture)
+                    if table.get(key) is not picture:
+                        raise ValueError("a picture outside the picture table")
+                    if key not in verdicts:
+                        verdicts[key] = self._first_stray_in(picture)
+                    if first is None:
+                        first = verdicts[key]
+            strays.append(first)
+        return strays
+
     def first_stray(self, article: Article) -> object | None:
-        """The first file of the article's pictures (as `Image.paths` lists them) that is out of place, or None
-        (asked of every article the cache reads back: each picture, shared by many, walked once)."""
+        """The first file of the article's pictures that is out of place, or None (an article whose pictures were
+        moved to this build's folders: incremental.relocate)."""
         for picture in article.all_pictures:
             known = self.pictures.get(id(picture))
             if known is None or known[0] is not picture:
