@@ -163,3 +163,24 @@ def test_clear_way_removes_what_stands_at_the_path_and_leaves_its_other_links(tm
     assert not (root / "towns" / "index.html").exists()
     assert (shown / "index.html").read_text(encoding="utf-8") == "the shown build's page"
     assert (root / "towns" / "new").is_dir()
+
+
+def _one_relative(path: str) -> bool:
+    """What a record's path must be, one path at a time (the definition `recycle._paths` tells of a whole list)."""
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts and "\n" not in path
+
+
+_PATH_PARTS = st.sampled_from(["a", "b.html", "..", ".", "", "中文", "x\ny", "...", "a..b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PATH_PARTS, min_size=1, max_size=4).map("/".join), max_size=6))
+def test_a_records_paths_are_told_as_each_path_alone_would_be(paths: list[str]) -> None:
+    assert recycle._paths(paths) == all(_one_relative(path) for path in paths)
+
+
+def test_a_record_holding_anything_but_a_list_of_text_is_refused() -> None:
+    assert recycle._paths([])
+    assert not recycle._paths(["a", 1]) and not recycle._paths("a") and not recycle._paths(None)
+    assert not recycle._paths(["a", "/etc/passwd"]) and not recycle._paths(["a/../../b"])

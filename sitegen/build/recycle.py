@@ -75,12 +75,23 @@ def read_record(shown: Path) -> Record | None:
 
 
 def _paths(value: object) -> TypeGuard[list[str]]:
-    return isinstance(value, list) and all(isinstance(p, str) and _relative(p) for p in value)
+    """A list of relative paths, none empty, none starting with '/', none with an empty or '..' part: told of the
+    whole list at once (145,000 files at 100,000 articles, read back by every build), joined a line each and searched
+    for what may not be in a line, in C, not a split of each path. A path holding a line break is refused: none of
+    ours does."""
+    if not isinstance(value, list):
+        return False
+    if not value:
+        return True
+    try:
+        text = "\n" + "\n".join(value) + "\n"  # a TypeError for anything but text
+    except TypeError:
+        return False
+    return text.count("\n") == len(value) + 1 and not any(part in text for part in _NOT_IN_A_PATH)
 
 
-def _relative(path: str) -> bool:
-    parts = path.split("/")
-    return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts
+# each line framed by line breaks: an empty line, a '/' first or last, an empty part, a '..' part first, inside, last
+_NOT_IN_A_PATH = ("\n\n", "\n/", "/\n", "//", "\n../", "/../", "/..\n", "\n..\n")
 
 
 def recycle(shown: Path, staging: Path, record: Record) -> bool:
