@@ -152,13 +152,18 @@ def edit(site: Path, relative: str, added: str) -> None:
         file.write(f"\n{added}\n")
 
 
-@pytest.mark.parametrize("overlap_files", [10**9, 0], ids=["surveyed here", "surveyed in a child"])
+@pytest.mark.parametrize(
+    ("overlap_files", "read_ahead_files"),
+    [(10**9, 10**9), (0, 10**9), (0, 0)],
+    ids=["surveyed here", "surveyed in a child", "the cache read meanwhile"],
+)
 def test_after_an_edit_only_the_edited_source_is_looked_at_and_the_output_is_a_cold_builds(
-    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overlap_files: int
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overlap_files: int, read_ahead_files: int
 ) -> None:
-    """Also when the changed inputs come from the forked child that surveys a large site's inputs
-    (sitegen.build.api._survey_inputs)."""
+    """Also when the changed inputs come from the forked child that surveys a large site's inputs, and when the
+    build cache was read meanwhile (sitegen.build.api._survey_inputs)."""
     monkeypatch.setattr(api_module, "_OVERLAP_FILES", overlap_files)
+    monkeypatch.setattr(api_module, "_READ_AHEAD_FILES", read_ahead_files)
     builds = Builds(example, monkeypatch)
     first = builds()
     assert builds.edits == [None]

@@ -34,14 +34,16 @@ def ended_early(report: BuildReport) -> bool:
     return report.timings[0][0] == ENDED_EARLY
 
 
-@pytest.fixture(params=["surveyed here", "surveyed in a child"])
+@pytest.fixture(params=["surveyed here", "surveyed in a child", "the cache read meanwhile"])
 def site(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
     """The example site; its inputs surveyed in this process (a small site's builds), or in a forked child while
-    this one imports the pipeline (a large site's: sitegen.build.api._survey_inputs)."""
-    if request.param == "surveyed in a child":
-        monkeypatch.setattr(build_module, "_OVERLAP_FILES", 0)
-    else:
-        monkeypatch.setattr(build_module, "_OVERLAP_FILES", 10**9)
+    this one imports the pipeline (a large site's: sitegen.build.api._survey_inputs), and reads the build cache (a
+    very large site's)."""
+    overlap, read_ahead = {"surveyed here": (10**9, 10**9), "surveyed in a child": (0, 10**9)}.get(
+        request.param, (0, 0)
+    )
+    monkeypatch.setattr(build_module, "_OVERLAP_FILES", overlap)
+    monkeypatch.setattr(build_module, "_READ_AHEAD_FILES", read_ahead)
     folder = make_site(
         {"content/towns/a.md": article("甲", body="正文甲。"), "content/towns/b.md": article("乙", date="2024-01-03")}
     )

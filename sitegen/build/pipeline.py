@@ -68,6 +68,12 @@ def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None 
     return loaded
 
 
+def start_kept(settle: Callable[[], None], site_dir: Path, options: BuildOptions) -> Run:
+    """A build's run, its cache read ahead (build/api.py: while the inputs are surveyed on the other core), for
+    `build`; `settle` is the caller's, whose `spared` block holds the build."""
+    return _start_kept(settle, site_dir, options)
+
+
 def _start_kept(settle: Callable[[], None], site_dir: Path, options: BuildOptions, **flags: bool) -> Run:
     """A run, its cache read with the cycle collector paused and then frozen (`settle`, collector.py): re-enabled
     with the cache's objects all new, the collector would walk every one of them at its next allocation."""
@@ -196,14 +202,19 @@ def build_in_memory(site_dir: Path, options: BuildOptions) -> tuple[BuildReport,
 
 
 def build(
-    site_dir: Path, options: BuildOptions, output: Path, changed: Collection[Path] | None = None
+    site_dir: Path,
+    options: BuildOptions,
+    output: Path,
+    changed: Collection[Path] | None = None,
+    started: Run | None = None,
 ) -> tuple[BuildReport, LoadedSite, str]:
     """Build into `output` (checked and locked by the caller); also the output's digest (uptodate.output_digest),
     made from what the build wrote and kept, for the up-to-date record. `changed`: the input files (absolute) that
     changed since the build whose articles the cache holds, when the caller knows (incremental.inputs): when they
-    are all sources, only those are looked at again, as sitegen serve does after an edit."""
+    are all sources, only those are looked at again, as sitegen serve does after an edit. `started`: the run, its
+    cache read already (`start_kept`)."""
     with spared() as settle:
-        run = _start_kept(settle, site_dir, options)  # the cache and, below, the site are kept to the end
+        run = started or _start_kept(settle, site_dir, options)  # the cache and, below, the site are kept to the end
         destination = OutputFolder.open(output, run.cache, run.cache_folder, options.disk_cache)
         loaded: LoadedSite | None = None
         try:
