@@ -4,6 +4,7 @@ runs again, so that no collection walks it."""
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -224,3 +225,33 @@ def test_the_console_command_leaves_its_build_to_the_exit_and_main_frees_it(make
     result = CliRunner().invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 0, result.output
     assert len(collector._LEFT) == before
+
+
+CONSOLE_BUILD_READ_AHEAD = """
+import sys
+from sitegen.build import api, collector
+from sitegen.build.run import Run
+from sitegen.cli import console
+api._OVERLAP_FILES = api._READ_AHEAD_FILES = 0  # as on a very large site: the cache read while the survey runs
+sys.argv = ["sitegen", "build", "--site", sys.argv[1], "--profile"]
+try:
+    console()
+except SystemExit as exc:
+    print(exc.code, sum(type(kept) is Run for kept in collector._LEFT))
+"""
+
+
+def test_a_console_build_with_nothing_to_do_leaves_the_cache_it_read_ahead_to_the_exit(make_site: MakeSite) -> None:
+    """On a very large site the cache is read while the inputs are surveyed (build/api._survey_inputs); when they
+    say there is nothing to do, the run it was read into is left to the exit too, not freed object by object."""
+    site: Path = make_site({f"content/towns/{n}.md": article(f"第{n}篇", body="正文。") for n in range(3)})
+    long_ago = 1_600_000_000 * 10**9  # time stamps the up-to-date check trusts (not seconds before its scan)
+    for path in [site, *site.rglob("*")]:
+        os.utime(path, ns=(long_ago, long_ago))
+    for _ in range(2):  # the build, and one more for the site folder's own time stamp (its public/ made)
+        subprocess.run([sys.executable, "-c", CONSOLE_BUILD_READ_AHEAD, str(site)], capture_output=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CONSOLE_BUILD_READ_AHEAD, str(site)], capture_output=True, text=True, check=True
+    )
+    assert "输入未变" in done.stdout, "nothing to do: ended early"
+    assert done.stdout.splitlines()[-1] == "0 1", done.stdout

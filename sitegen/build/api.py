@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import toolchain
-from sitegen.build.collector import left_to_exit, spared
+from sitegen.build.collector import leave, left_to_exit, spared
 from sitegen.build.diskfull import disk_errors_in
 from sitegen.build.lock import output_lock
 from sitegen.build.options import BuildOptions, BuildReport
@@ -124,6 +124,8 @@ def _build_recorded(
     now = options.now or datetime.now(UTC)
     if uptodate.still_valid(record, key, inputs, output, now, output_state):
         assert record is not None
+        if run is not None and not options.free_at_end:  # the cache read ahead, left to the exit: never freed
+            leave(run)
         return _unchanged(record, output, time.perf_counter() - started)
     uptodate.save_record(cache_dir, None)  # this build may fail halfway: no record may outlive the output
     report, changes_at, output_state = _run_pipeline(site_dir, options, output, changed, run)
