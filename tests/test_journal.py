@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_stores import OLD, filled_cache
 
-from sitegen.incremental.articles import FileStat
 from sitegen.incremental.cache import CACHE_FILE, BuildCache
 from sitegen.incremental.journal import BASE_KEY, Journal, applied, detached, difference, read_journal, save
 from sitegen.incremental.pickles import READ_ERRORS, seal
@@ -142,7 +141,7 @@ def test_a_rebuild_writes_the_journal_and_the_next_load_reads_base_and_journal(t
     base_bytes = (tmp_path / CACHE_FILE).read_bytes()
     loaded = BuildCache.load(tmp_path)
     loaded.start("site-v1")
-    loaded.articles.stats = {**loaded.articles.stats, "content/towns/b.md": FileStat(OLD, 4, "c" * 40)}
+    loaded.articles.stats = {**loaded.articles.stats, "content/towns/b.md": (OLD, 4, "c" * 40)}
     loaded.articles.changed = True
     loaded.related.remember(2, (0, 1))  # changes its dict in place
     loaded.save(tmp_path)
@@ -150,7 +149,7 @@ def test_a_rebuild_writes_the_journal_and_the_next_load_reads_base_and_journal(t
     assert (tmp_path / JOURNAL_FILE).exists()
     again = BuildCache.load(tmp_path)
     assert again.warnings == []
-    assert again.articles.stats["content/towns/b.md"] == FileStat(OLD, 4, "c" * 40)
+    assert again.articles.stats["content/towns/b.md"] == (OLD, 4, "c" * 40)
     assert again.related.ranks == {0: (1,), 1: (0,), 2: (0, 1)}
     # a second rebuild's journal is still made against the base: it holds both changes
     again.start("site-v1")

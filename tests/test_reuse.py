@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from sitegen.content.articles import fingerprint
-from sitegen.incremental.articles import ArticleStore, FileStat
+from sitegen.incremental.articles import DIGEST, MTIME_NS, ArticleStore
 from sitegen.incremental.reuse import ArticleReuse
 from sitegen.model import Article
 from sitegen.stamps import stamp
@@ -24,7 +24,7 @@ def cache_of(site: Path, relative: str, column: str = "towns", trusted: bool = T
     data = (site / relative).read_bytes()
     stat = os.stat(site / relative)
     cache = ArticleStore()
-    cache.stats[relative] = FileStat(stamp(stat) if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
+    cache.stats[relative] = (stamp(stat) if trusted else -1, stat.st_size, hashlib.sha1(data).hexdigest())
     cache.by_path[relative] = _Cached(column)  # type: ignore[assignment]  # a stand-in Article
     return cache
 
@@ -57,11 +57,11 @@ def test_a_fresh_checkout_is_recognised_by_the_bytes_and_its_new_stats_are_recor
     write(tmp_path, "content/towns/a.md", "甲", OLD + 5 * 10**9)  # the same bytes, a new time stamp
     reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10 * 10**9)
     assert reuse.cached(found(tmp_path, "content/towns/a.md")) == [cache.by_path["content/towns/a.md"]]
-    recorded = reuse.stats["content/towns/a.md"].mtime_ns
+    recorded = reuse.stats["content/towns/a.md"][MTIME_NS]
     assert reuse.hashed == 1 and recorded == stamp(os.stat(tmp_path / "content/towns/a.md"))
     racy = ArticleReuse(cache, tmp_path, racy_after_ns=OLD)  # a time stamp too recent to trust: hashed next time
     racy.cached(found(tmp_path, "content/towns/a.md"))
-    assert racy.stats["content/towns/a.md"].mtime_ns == -1
+    assert racy.stats["content/towns/a.md"][MTIME_NS] == -1
 
 
 def test_changed_bytes_a_new_column_or_an_unknown_file_are_read_again(tmp_path: Path) -> None:
@@ -81,7 +81,7 @@ def test_a_candidate_is_current_while_its_fingerprint_holds_and_its_body_is_stor
     cache = cache_of(tmp_path, "content/towns/a.md")
     reuse = ArticleReuse(cache, tmp_path, racy_after_ns=OLD + 10**9)
     reuse.cached(found(tmp_path, "content/towns/a.md"))
-    digest = cache.stats["content/towns/a.md"].digest
+    digest = cache.stats["content/towns/a.md"][DIGEST]
     current = fingerprint(digest, "content/towns/a.md", "towns", "towns/a/", (), {}, ("pic-key",))
     article = _article("content/towns/a.md", current)
     assert reuse.still_current(article, {}, ("pic-key",), stored={current})
@@ -102,7 +102,7 @@ def test_the_loader_is_told_which_candidates_stay_and_which_it_reads_again(tmp_p
     store = cache_of(tmp_path, "content/towns/a.md")
     reuse = ArticleReuse(store, tmp_path, racy_after_ns=OLD + 10**9)
     reuse.cached(found(tmp_path, "content/towns/a.md"))
-    digest = store.stats["content/towns/a.md"].digest
+    digest = store.stats["content/towns/a.md"][DIGEST]
     current = fingerprint(digest, "content/towns/a.md", "towns", "towns/a/", (), {}, ())
     store.bodies.put(current, None)  # type: ignore[arg-type]  # a stored body: only its key is asked for
     kept_one, moved = _article("content/towns/a.md", current), _article("content/towns/a.md", "0" * 40)

@@ -28,6 +28,7 @@ from sitegen.collisions import CollisionMemo
 from sitegen.config import load_config
 from sitegen.content.articles import fingerprint
 from sitegen.errors import BuildFailed
+from sitegen.incremental.articles import DIGEST
 from sitegen.incremental.bodies import BODIES_FILE, BodyStore, DiskBodyStore
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.edits import MOST_EDITS, SourceEdits, links_into, moved_urls, source_edits
@@ -127,7 +128,7 @@ def test_an_unchanged_article_is_kept_without_its_pictures_unless_a_source_it_li
     store = cache_of(tmp_path, A)
     kept = _article(A, "0" * 40)  # a fingerprint no check would pass: only trust keeps it
     store.by_path[A] = kept
-    digest = store.stats[A].digest
+    digest = store.stats[A][DIGEST]
     store.bodies.put(fingerprint(digest, A, "towns", "towns/a/", (), {}, ()), None)  # type: ignore[arg-type]
     reuse = ArticleReuse(store, tmp_path, racy_after_ns=OLD + 10**9)
     assert reuse.unchanged(A) is kept and reuse.stats[A] == store.stats[A], "its stats carried over, not stat'ed"
@@ -148,7 +149,7 @@ def test_an_unchanged_article_is_kept_without_its_pictures_unless_a_source_it_li
 
     assert reuse.current({A: linking}, {A: "towns/a/", B: "towns/b/"}, picture_keys, {A}) == ({}, [A])
     assert asked == [A], "the linking article is checked (its rewritten link changed), pictures and all"
-    checked = _article(A, fingerprint(store.stats[A].digest, A, "towns", "towns/a/", (), {}, ()))
+    checked = _article(A, fingerprint(store.stats[A][DIGEST], A, "towns", "towns/a/", (), {}, ()))
     assert reuse.current({A: checked}, {A: "towns/a/"}, lambda article: (), set()) == ({A: checked}, [])
     assert reuse.current({A: kept}, {A: "towns/a/"}, lambda article: (), set()) == ({}, [A]), "checked as before"
 

@@ -12,7 +12,7 @@ from conftest import articles_with_bodies, copy_example_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.incremental.articles import FileStat
+from sitegen.incremental.articles import DIGEST
 from sitegen.incremental.cache import CACHE_FILE, BuildCache
 from sitegen.incremental.copies import CopyRecord
 from sitegen.incremental.journal import journal_path
@@ -29,7 +29,7 @@ OLD = 1_600_000_000 * 10**9
 def filled_cache() -> BuildCache:
     cache = BuildCache()
     cache.start("site-v1")
-    cache.articles.stats["content/towns/a.md"] = FileStat(OLD, 3, "d" * 40)
+    cache.articles.stats["content/towns/a.md"] = (OLD, 3, "d" * 40)
     cache.articles.shapes = {"content/towns/a.md": "e" * 40}
     cache.pages.record({"index.html": "digest-of-home"})
     cache.pages.record_references({"a" * 40: ("theme/base.html",), "b" * 40: None})
@@ -240,12 +240,16 @@ def test_a_sources_stats_of_another_kind_are_dropped_not_a_failed_build(tmp_path
     filled_cache().save(tmp_path)
     with (tmp_path / CACHE_FILE).open("rb") as handle:
         index = SafeUnpickler(handle).load()
-    index["stats"]["content/towns/b.md"] = "not stats"  # would fail the reuse check's `.size`
-    with (tmp_path / CACHE_FILE).open("wb") as handle:
-        dump_sealed(handle, index)
-    loaded = BuildCache.load(tmp_path)
-    assert list(loaded.articles.stats) == ["content/towns/a.md"]
-    assert len(loaded.warnings) == 1 and "'content/towns/b.md'" in loaded.warnings[0]
+    assert index["stats"] == {"content/towns/a.md": (OLD, 3, "d" * 40)}  # saved as a plain tuple
+    for wrong in ("not stats", (OLD, 3), (OLD, "3", "d" * 40), (OLD, 3, None), [OLD, 3, "d" * 40], (True, 3, "d")):
+        index["stats"]["content/towns/b.md"] = wrong  # would fail the reuse check's `.size` or compare wrongly
+        with (tmp_path / CACHE_FILE).open("wb") as handle:
+            dump_sealed(handle, index)
+        loaded = BuildCache.load(tmp_path)
+        assert list(loaded.articles.stats) == ["content/towns/a.md"]
+        assert type(loaded.articles.stats["content/towns/a.md"]) is tuple
+        assert loaded.articles.stats["content/towns/a.md"][DIGEST] == "d" * 40
+        assert len(loaded.warnings) == 1 and "'content/towns/b.md'" in loaded.warnings[0]
 
 
 def test_cached_objects_are_made_from_their_field_values_as_their_constructor_makes_them() -> None:

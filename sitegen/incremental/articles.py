@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 import re
 import zlib
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from sitegen.cachenotes import damaged, dropped, outside
 from sitegen.content.articles import Source
 from sitegen.incremental.bodies import BodyStore
-from sitegen.incremental.pickles import READ_ERRORS, ShardUnpickler, load_sealed, register, shard_pickler, write_sealed
+from sitegen.incremental.pickles import READ_ERRORS, ShardUnpickler, load_sealed, shard_pickler, write_sealed
 from sitegen.incremental.picturetable import TABLE_NAME, PictureKeys, load_table, save_table, table_of
 from sitegen.incremental.places import Places, folder_prefixes, inside, relative_path
 from sitegen.incremental.relocate import Relocations, moved, relocated, root_prefixes
@@ -40,14 +41,13 @@ _DIGEST_LINES = re.compile(r"[0-9a-f]{40}(?:\n[0-9a-f]{40})*")
 INDEX_PART = {"stats": dict, "articles": dict, "shapes": dict, "roots": list, "pictures": str}
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
-    mtime_ns: int  # stamps.stamp of the source (its ctime too), -1 when too recent to trust
-    size: int
-    digest: str
-
-
-register(FileStat)  # one per source: saved and read by its field values, not dataclasses' generic state
+# A source's stats as the last build saw them: (mtime_ns: stamps.stamp of the source, its ctime too, -1 when too
+# recent to trust; size; the SHA-1 of its bytes). A plain tuple: the index holds one per source, and pickle reads
+# tuples back in C (100,000 frozen dataclasses took 0.37 s, one Python call each; tuples 0.04 s).
+FileStat = tuple[int, int, str]
+MTIME_NS: Final = 0  # a FileStat's fields
+SIZE: Final = 1
+DIGEST: Final = 2
 
 
 @dataclass
@@ -266,12 +266,27 @@ def _digests(saved: dict[str, Any]) -> dict[str, str]:
 
 
 def _file_stats(places: Places, saved: dict[Any, Any]) -> dict[str, FileStat]:
-    """The sources' stats as saved, by path; an entry of another kind is dropped (its source is read again)."""
+    """The sources' stats as saved, by path; an entry of another kind is dropped (its source is read again). Told in
+    C when every entry is a FileStat, as they always are."""
     stats = places.relative(saved)
-    wrong = [path for path, stat in stats.items() if type(stat) is not FileStat]
-    if wrong:  # one line for the file, naming the first
-        places.warnings.append(dropped(str(places.file), damaged(f"the stats of {wrong[0]!r} are not stats")))
-    return {path: stat for path, stat in stats.items() if type(stat) is FileStat}
+    if _all_stats(list(stats.values())):
+        return stats
+    wrong = [path for path, stat in stats.items() if not _all_stats([stat])]
+    places.warnings.append(dropped(str(places.file), damaged(f"the stats of {wrong[0]!r} are not stats")))
+    return {path: stat for path, stat in stats.items() if _all_stats([stat])}
+
+
+def _all_stats(values: list[Any]) -> bool:
+    """Whether each of `values` is a FileStat: a plain tuple of an int, an int and a text."""
+    if not values:
+        return True
+    if set(map(type, values)) != {tuple} or set(map(len, values)) != {3}:
+        return False
+    numbers = {*map(type, map(_MTIME_NS_OF, values)), *map(type, map(_SIZE_OF, values))}
+    return numbers == {int} and set(map(type, map(_DIGEST_OF, values))) == {str}
+
+
+_MTIME_NS_OF, _SIZE_OF, _DIGEST_OF = map(operator.itemgetter, (MTIME_NS, SIZE, DIGEST))
 
 
 class _Placement:

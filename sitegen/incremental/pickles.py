@@ -41,7 +41,7 @@ _ALLOWED = {
     ("sitegen.model.article", "Article"), ("sitegen.model.article", "Image"),
     ("sitegen.model.article", "ImageVariant"), ("sitegen.model.article", "FrozenMapping"),
     ("sitegen.errors", "ContentError"),
-    ("sitegen.incremental.articles", "FileStat"), ("markupsafe", "Markup"), ("datetime", "datetime"),
+    ("markupsafe", "Markup"), ("datetime", "datetime"),
     ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"),
     ("zoneinfo", "ZoneInfo"), ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"),
     ("pathlib", "PurePosixPath"), ("builtins", "frozenset"), ("builtins", "set"),
@@ -107,7 +107,7 @@ _DISPATCH: dict[type, Callable[[Any], Any]] = {
 
 def register(kind: type) -> None:
     """Save and read another frozen dataclass of the cache by its field values, as Article's (a store's own record
-    type, such as a source's stats: 10,000 of them in a cache). Its class must be in _ALLOWED."""
+    type, such as the kept Site's classes). Its class must be in _ALLOWED."""
     _KINDS[kind.__name__] = kind
     _MAKERS[kind.__name__] = _maker(kind)
     _FIELD_VALUES[kind] = operator.attrgetter(*(f.name for f in fields(kind)))

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from sitegen.content.articles import MAX_SOURCE_BYTES, Source, fingerprint
 from sitegen.content.sourcefile import read_limited
-from sitegen.incremental.articles import ArticleStore, FileStat
+from sitegen.incremental.articles import DIGEST, MTIME_NS, SIZE, ArticleStore, FileStat
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.edits import links_into, moved_urls
 from sitegen.model import Article
@@ -69,7 +69,7 @@ class ArticleReuse:
         for index, ((relative, _, stat), (recorded, article)) in enumerate(zip(found, known, strict=True)):
             if article is not None and recorded is None:  # a new time stamp (a fresh checkout, a touch)
                 digest = digests[index]
-                if digest == self.store.stats[relative].digest:
+                if digest == self.store.stats[relative][DIGEST]:
                     self.hashed += 1
                     recorded = self.file_stat(stat, digest)
                 else:
@@ -82,9 +82,9 @@ class ArticleReuse:
     def _known(self, relative: str, column: str, stat: os.stat_result) -> tuple[FileStat | None, Article | None]:
         """(the recorded stats if they still hold, the cached article if its bytes may be unchanged)."""
         known, article = self.store.stats.get(relative), self.store.by_path.get(relative)
-        if known is None or article is None or article.column != column or known.size != stat.st_size:
+        if known is None or article is None or article.column != column or known[SIZE] != stat.st_size:
             return None, None
-        return (known if known.mtime_ns == stamp(stat) else None), article
+        return (known if known[MTIME_NS] == stamp(stat) else None), article
 
     def _digest(self, relative: str) -> str | None:
         """The SHA-1 of the source's bytes (up to MAX_SOURCE_BYTES + 1, as read_source reads them), read with plain
@@ -98,7 +98,7 @@ class ArticleReuse:
         """A file changed within the file system's time stamp granularity of now could change again without its time
         stamp moving, so its mtime is not recorded and its bytes are hashed next time (as git does)."""
         trusted = stat.st_mtime_ns < self.racy_after_ns
-        return FileStat(stamp(stat) if trusted else -1, stat.st_size, digest)
+        return (stamp(stat) if trusted else -1, stat.st_size, digest)
 
     def record(self, relative: str, stat: os.stat_result, digest: str) -> None:
         self.stats[relative] = self.file_stat(stat, digest)
@@ -112,7 +112,7 @@ class ArticleReuse:
     ) -> bool:
         """Whether a cached article is still what rendering its source would give: the URLs its links point to and
         its pictures are as they were (a removed picture or variant changes the key), and its body is stored."""
-        digest = self.stats[article.source_path].digest
+        digest = self.stats[article.source_path][DIGEST]
         path = article.source_path
         current = fingerprint(digest, path, article.column, article.url, article.links, urls, picture_keys)
         return article.fingerprint == current and article.fingerprint in stored
