@@ -4,6 +4,7 @@ error of the build (url_collisions), remembered free between builds (CollisionMe
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Sequence
 
 from sitegen.errors import ContentError
@@ -102,13 +103,21 @@ class CollisionMemo:
 
 def _places_digest(articles: Sequence[Article], config: Config) -> str:
     """A digest of all that url_collisions reads: the columns' and editions' places and each article's source path,
-    output path and aliases (in source-path order, as it checks them)."""
-    shape = (
+    URL (which gives its output path) and aliases, in source-path order, as it checks them. Each field is read for
+    all articles at once and joined, in C (0.17 s at 100,000 articles a tuple at a time and through repr)."""
+    ordered = sorted(articles, key=_SOURCE_PATH)
+    places = (
         [(column.slug, column.url) for column in config.columns],
         [edition.prefix for edition in config.editions],
-        sorted((a.source_path, a.output_path, a.aliases) for a in articles),
+        [(n, aliases) for n, aliases in enumerate(map(_ALIASES, ordered)) if aliases],
     )
-    return hashlib.sha1(repr(shape).encode("utf-8", "surrogateescape")).hexdigest()
+    digest = hashlib.sha1(repr(places).encode("utf-8", "surrogateescape"))
+    for field in (_SOURCE_PATH, _URL):  # no path or URL holds a NUL: one joined text tells the list
+        digest.update(b"\1" + "\0".join(map(field, ordered)).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+_SOURCE_PATH, _URL, _ALIASES = map(operator.attrgetter, ("source_path", "url", "aliases"))
 
 
 def _same_place(article: Article, before: Article) -> bool:

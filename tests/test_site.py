@@ -152,6 +152,28 @@ def test_an_article_on_a_column_index_or_home_url_is_an_error() -> None:
     assert "the home page" in errors[1].message
 
 
+def test_the_collision_memos_digest_changes_with_every_place_the_check_reads() -> None:
+    """CollisionMemo skips the check while this digest is the one of the places last found free: it must change with
+    each article's source path, URL and aliases, the columns and the order-free set of articles, and only with them."""
+    from sitegen.collisions import CollisionMemo, _places_digest
+
+    a, b = art("a"), art("b")
+    base = _places_digest([a, b], config())
+    assert _places_digest([b, a], config()) == base  # checked in source-path order
+    assert _places_digest([a, replace(b, title="另一个标题", views=9)], config()) == base  # not a place
+    changed = [
+        [a, replace(b, source_path="content/towns/c.md")],
+        [a, replace(b, url="towns/other/")],
+        [a, replace(b, aliases=("old/b.html",))],
+        [a],
+    ]
+    assert len({base, *(_places_digest(articles, config()) for articles in changed)}) == 1 + len(changed)
+    assert _places_digest([a, b], config(permalink="'/{slug}/'")) == base  # the URLs carry the permalink
+    assert _places_digest([a, b], parse_config(CONFIG_YAML.replace("slug: tips", "slug: news"))) != base
+    memo = CollisionMemo(base)
+    assert memo.collisions([a, replace(b, url=a.url)], config()) != []  # another digest: checked again
+
+
 def test_distinct_urls_are_no_collision() -> None:
     assert url_collisions([art("a"), art("b"), art("a", "tips")], config()) == []
 
