@@ -84,7 +84,7 @@ def test_the_wheel_ships_every_module_and_the_command(wheel: Path) -> None:
         modules = {p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "sitegen").rglob("*.py")}
         assert modules <= names
         entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-        assert "sitegen = sitegen.cli:console" in archive.read(entry_points).decode("utf-8")
+        assert "sitegen = sitegen.command:console" in archive.read(entry_points).decode("utf-8")
 
 
 def test_an_unpacked_wheel_builds_a_site_with_its_own_theme(wheel: Path, make_site: MakeSite, tmp_path: Path) -> None:
