@@ -181,6 +181,32 @@ def test_get_many_reads_bodies_in_batches_from_disk_and_memory(tmp_path: Path) -
         store.get_many(["k1", "missing"])
 
 
+def test_unreadable_names_the_missing_and_damaged_rows_of_many_keys_and_trusts_what_it_wrote(tmp_path: Path) -> None:
+    """What the page workers will read is checked in bulk before they fork (LoadedSite.ensure_bodies): a row that is
+    missing or fails its checksum is named, in the order asked; a body this process wrote a moment ago (a cold
+    build's) is not read back; in memory, whatever was put is there."""
+    path = tmp_path / BODIES_FILE
+    writer = DiskBodyStore(path)
+    for n in range(2500):
+        writer.put(f"k{n}", Body(f"<p>{n}正文</p>", f"{n}正文"))
+    writer.put("pending", Body("<p>p</p>", "p"))  # not yet flushed: written by the check first
+    keys = ["k7", "missing", "k2499", "pending", "gone"]
+    assert writer.unreadable(keys) == ["missing", "gone"]
+    data = bytearray(path.read_bytes())
+    at = data.find("<p>1234正文</p>".encode())
+    data[at + 3 : at + 7] = b"4321"  # still text, but not what its checksum says
+    path.write_bytes(bytes(data))
+    assert writer.unreadable(["k1234"]) == []  # this process wrote it: read back as written
+    reader = DiskBodyStore(path, write=False)  # another build's: it reads the rows
+    assert reader.unreadable([*keys, "k1234", "k1235"]) == ["missing", "gone", "k1234"]
+    with pytest.raises(KeyError):
+        reader.get("k1234")  # `get` says which row is damaged
+    assert any("k1234" in warning for warning in reader.warnings)
+    memory = BodyStore()
+    memory.put("a", ONE)
+    assert memory.unreadable(["a", "b"]) == ["b"]
+
+
 def test_a_body_checksum_tells_a_changed_character_in_either_text_and_where_they_meet() -> None:
     from sitegen.incremental.bodies import _checksum
 

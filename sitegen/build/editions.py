@@ -56,8 +56,9 @@ class EditionView:
         """Read the bodies the page workers will read, here, before they fork (as LoadedSite.ensure_bodies)."""
         if self.remake is None:
             return
-        for article in articles:
-            self.body(article)
+        by_key = {edition_body_key(article.fingerprint, self.edition): article for article in articles}
+        for key in self.bodies.unreadable(list(by_key)):
+            self.body(by_key[key])
         self.bodies.flush()
 
 

@@ -79,8 +79,9 @@ class LoadedSite:
         said once, in this process, rather than found by a worker whose warnings nobody would hear."""
         if self.remake is None:
             return
-        for article in articles:
-            self.body(article)
+        by_key = {article.fingerprint: article for article in articles}
+        for key in self.bodies.unreadable(list(by_key)):  # asked in bulk; each unreadable one read (and said) alone
+            self.body(by_key[key])
         self.bodies.flush()
 
 

@@ -158,6 +158,9 @@ class PageFiles:
     files: Iterator[OutputFile]
     meanwhile: bool
     workers: tuple[Generator[Any, None, None], ...] = ()  # the ordered maps, each holding its pool
+    # the workers render and write the pages themselves and have started (a cold build): this process makes the
+    # data files (feeds, sitemaps: small) while they do, and the search index once they are done
+    ahead: bool = False
 
     def close(self) -> None:
         """Stop the workers: once a build fails, none may go on writing into a staging folder that is being
@@ -206,25 +209,24 @@ def page_files(
     written_back: Iterator[WrittenStat | None] | None = None
     stored: Iterator[bytes | None] = iter(())
     meanwhile = folder is not None and len(todo) <= len(wanted)
-    if folder is not None:
+    if folder is not None:  # the workers write what they render, and start now (PageFiles: meanwhile, ahead)
         chunks = (len(wanted) + STORE_CHUNK - 1) // STORE_CHUNK
         writing = ordered_map(_store_writer(destination, wanted, folder), chunks, run.options.jobs, least=2)
         maps.append(writing)
         stats: Iterator[list[WrittenStat | None]] = writing
-        if meanwhile:
-            try:
-                rendered, stats = _started(rendering), _started(writing)
-            except BaseException:
-                _close(maps)
-                raise
+        try:
+            rendered = _started(rendering)
+            stats = _started(writing) if meanwhile else stats
+        except BaseException:
+            _close(maps)
+            raise
         written_back = (stat for chunk in stats for stat in chunk)
     else:
         stored = destination.source.read_many(wanted)
     planning = time.perf_counter() - started
-    made = _Made(rendered, written_back, stored)
+    files = _pages(run, plan, env, destination, _Made(rendered, written_back, stored), planning)
     digests = dict(zip(plan.jobs.paths, plan.digests, strict=True))
-    files = _pages(run, plan, env, destination, made, planning)
-    return PageFiles(digests, plan.data, files, meanwhile, tuple(maps))
+    return PageFiles(digests, plan.data, files, meanwhile, tuple(maps), ahead=folder is not None and not meanwhile)
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,8 @@ def _files(
     run: Run, loaded: LoadedSite, destination: Destination, workers: WorkerStaging | None = None
 ) -> Iterator[OutputFile]:
     """Every file of the site in a stable order: pages (the source edition's, then each edition's under its prefix),
-    feeds, the search indexes, pictures and assets; what may be kept or taken back is asked of `destination`.
+    feeds, the search indexes, pictures and assets (a cold build, whose workers render the pages meanwhile: feeds,
+    pictures and assets, pages, the search indexes); what may be kept or taken back is asked of `destination`.
     `workers`: where the writer lets the page workers write pages themselves (staging.WorkerStaging)."""
     started = time.perf_counter()
     views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
@@ -114,22 +115,28 @@ def _files(
 def _after_plan(
     run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination, pages: PageFiles
 ) -> Iterator[OutputFile]:
-    if not pages.meanwhile:
+    if not pages.meanwhile and not pages.ahead:
         yield from pages.files
         pages.close()  # the workers' memory is given back before the feeds and the search index are made
-    # while the page workers read pages back and write them (the CI path), this process makes the rest
+    # while the page workers read pages back and write them (the CI path), this process makes the rest; while they
+    # render them (a cold build), the feeds, sitemaps, pictures and assets
     started = time.perf_counter()
     sites = [(loaded.site, loaded.body), *((view.site, view.body) for view in views)]
     digests = pages.digests | (yield from data_files(run, sites, pages.data, destination))
     record_plan(run, digests, destination)
     run.lap("feeds and sitemap", started)
+    if pages.ahead:
+        yield from _static_files(loaded, destination)
+        yield from pages.files
+        pages.close()  # before the search index: its memory and the rendering workers' would add up
     if run.options.search:
         started = time.perf_counter()
         yield from search_files(run, loaded, destination)
         for view in views:
             yield from edition_search_files(run, view, destination)
         run.lap("search index", started)
-    yield from _static_files(loaded, destination)
+    if not pages.ahead:
+        yield from _static_files(loaded, destination)
     if pages.meanwhile:
         yield from pages.files
 
