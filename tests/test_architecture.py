@@ -2,7 +2,7 @@
 
 The package is a stack of floors; a module may import modules of its own floor or of a floor below, never above:
 
-    cli/, serve, command                           the top: the command line (its console script) and the development server
+    cli/, serve, command                           the top: the command line, its way in, the development server
     importers/                                     sitegen import (writes new sources through its own writer)
     scaffold                                       new sources: init, new (slugs the importers share)
     build/                                         the pipeline, serve's lazy site, parallel map, output writer, lock
