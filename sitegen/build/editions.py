@@ -57,9 +57,7 @@ class EditionView:
         if self.remake is None:
             return
         by_key = {edition_body_key(article.fingerprint, self.edition): article for article in articles}
-        for key in self.bodies.unreadable(list(by_key)):
-            self.body(by_key[key])
-        self.bodies.flush()
+        self.bodies.ensure(list(by_key), lambda key: self.body(by_key[key]))
 
 
 def load_edition(loaded: LoadedSite, edition: Edition, jobs: int) -> EditionView:

@@ -80,9 +80,7 @@ class LoadedSite:
         if self.remake is None:
             return
         by_key = {article.fingerprint: article for article in articles}
-        for key in self.bodies.unreadable(list(by_key)):  # asked in bulk; each unreadable one read (and said) alone
-            self.body(by_key[key])
-        self.bodies.flush()
+        self.bodies.ensure(list(by_key), lambda key: self.body(by_key[key]))
 
 
 def load_site(

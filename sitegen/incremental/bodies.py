@@ -4,8 +4,7 @@ of them in memory (at 10,000 articles their HTML and search text alone weigh abo
 A build puts each body as its worker hands it back and takes it again for the article's page, its feed entry and
 its search document. `sitegen build` keeps them in SQLite (`.sitegen-cache/bodies.sqlite`, part of the build
 cache), keyed by the article's fingerprint, so a rebuild reuses them; `sitegen serve` and builds without a cache
-keep them in a dict. SQLite is the standard library's, and it reads one row by key in microseconds from any
-process: the forked page workers open their own connection.
+keep them in a dict. SQLite (the standard library's) reads a row by key in microseconds from any process.
 
 The file is data, never trusted: it must be a regular file (not a link to elsewhere) holding the one table this
 module makes and nothing else (no trigger, no view), each row two texts. A file that is not, or a row that cannot be
@@ -50,8 +49,7 @@ class BodyStore:
         return self._bodies[key]
 
     def reader(self) -> BodyStore:
-        """A store a forked worker reads this one's bodies from, writing nothing: this one, whose bodies the fork
-        inherits."""
+        """A store a forked worker reads this one's bodies from, writing nothing: this one (the fork inherits it)."""
         return self
 
     def put(self, key: str, body: Body) -> None:
@@ -67,6 +65,13 @@ class BodyStore:
     def unreadable(self, keys: list[str]) -> list[str]:
         """Those of `keys` whose bodies cannot be read back (`get` then says why)."""
         return [key for key in keys if key not in self._bodies]
+
+    def ensure(self, keys: list[str], read: Callable[[str], object]) -> None:
+        """Before page workers fork: each of `keys` that cannot be read back is read through `read` (made again here,
+        and said once), the others asked in bulk."""
+        for key in self.unreadable(keys):
+            read(key)
+        self.flush()
 
     def has(self, key: str) -> bool:
         """Whether a body of `key` is stored: one lookup, for a few keys (`keys` lists them all)."""
@@ -241,9 +246,8 @@ class DiskBodyStore(BodyStore):
 
     @_locked
     def unreadable(self, keys: list[str]) -> list[str]:
-        """Those of `keys` whose bodies cannot be read back: no row, or one failing its checksum (`get` then says
-        which). One query per thousand keys, not one each (a cold build at 100,000 articles asked 100,000 times, 5 s
-        before its page workers could fork); a body this process wrote or holds is readable as it was put."""
+        """Those of `keys` with no row or one failing its checksum, one query per thousand keys (one each took 5 s of
+        a cold 100,000-article build before its workers forked); a body this process wrote or holds is readable."""
         self.flush()
         todo = [key for key in keys if key not in self._bodies and key not in self._written]
         db = self._db()
