@@ -12,8 +12,18 @@ from hypothesis import strategies as st
 from test_stores import OLD, filled_cache
 
 from sitegen.incremental.cache import CACHE_FILE, BuildCache
-from sitegen.incremental.journal import BASE_KEY, Journal, applied, detached, difference, read_journal, save
-from sitegen.incremental.pickles import READ_ERRORS, seal
+from sitegen.incremental.journal import (
+    BASE_KEY,
+    Journal,
+    applied,
+    detached,
+    difference,
+    prepare,
+    read_journal,
+    save,
+    write_prepared,
+)
+from sitegen.incremental.pickles import READ_ERRORS, load_sealed, seal
 
 JOURNAL_FILE = "build.journal.pickle"
 
@@ -127,6 +137,31 @@ def test_a_journal_past_a_quarter_of_its_base_gives_a_new_base(tmp_path: Path) -
     assert (tmp_path / JOURNAL_FILE).is_file()
     assert save(path, {"new": 1}, renewed).token != renewed.token  # a part gone: a new base
     assert not (tmp_path / JOURNAL_FILE).exists()
+
+
+def test_a_save_worked_out_ahead_writes_what_save_writes(tmp_path: Path) -> None:
+    """`prepare` (the search helper's part) and `write_prepared` (the building process's) give the files `save`
+    gives: the same journal against the same base; a new base with its journal gone."""
+    value: dict[str, Any] = {"stats": {str(n): "x" * 40 for n in range(100)}}
+    saved, ahead = tmp_path / "saved" / "build.pickle", tmp_path / "ahead" / "build.pickle"
+    saved.parent.mkdir()
+    ahead.parent.mkdir()
+    base = save(saved, dict(value), None)
+    ahead.write_bytes(saved.read_bytes())
+    edited = {**value, "stats": {**value["stats"], "1": "y"}}
+    save(saved, dict(edited), base)
+    data, new_base = prepare(dict(edited), base)
+    assert not new_base
+    write_prepared(ahead, data, new_base)
+    assert (ahead.parent / JOURNAL_FILE).read_bytes() == (saved.parent / JOURNAL_FILE).read_bytes()
+    assert ahead.read_bytes() == saved.read_bytes()  # the base left as it was
+    renewed: dict[str, Any] = {"stats": {str(n): "z" * 40 for n in range(100)}}
+    data, new_base = prepare(renewed, base)  # past a quarter of the base: a new one, with a token of its own
+    assert new_base and renewed[BASE_KEY] != base.token
+    write_prepared(ahead, data, new_base)
+    assert not (ahead.parent / JOURNAL_FILE).exists()
+    with ahead.open("rb") as handle:
+        assert load_sealed(handle) == renewed
 
 
 def _large_cache() -> BuildCache:

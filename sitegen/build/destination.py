@@ -24,7 +24,7 @@ from pathlib import Path
 from sitegen.build.outputcheck import HELPER_FILES, OutputCheck
 from sitegen.incremental.cache import BuildCache
 from sitegen.incremental.pages import PAGES_FILE, DiskPageStore, PageStore
-from sitegen.incremental.searchrecord import SEARCH_FILE, load_search_state
+from sitegen.incremental.searchrecord import SEARCH_FILE, PreparedState, load_search_state
 from sitegen.model import OutputFile
 from sitegen.search.index import IndexState, Previous
 
@@ -105,6 +105,15 @@ class Destination:
     def keep_index_state(self, state_file: str, state: IndexState) -> None:
         """The state of the index this build made, kept for the next build's update."""
 
+    def helper_paths(self, folder: str, state_file: str) -> tuple[Path, Path] | None:
+        """Where a search helper (incremental/searchhelper.py) finds the index under `folder`: its saved state and
+        the last output's folder of it; None: no state on disk to update there."""
+        return None
+
+    def keep_prepared_state(self, state_file: str, prepared: PreparedState) -> None:
+        """The save of the state of an index the search helper updated: written after the build, as
+        `keep_index_state`'s state would be."""
+
     def keep_search_files(self, files: Iterable[OutputFile]) -> Iterator[OutputFile]:
         """The source's search index files, handed on as they come; memory keeps them for the next build."""
         yield from files
@@ -180,6 +189,15 @@ class OutputFolder(Destination):
             self.cache.search.state = state  # saved once the output is written
         else:
             self.cache.search.edition_states[state_file] = state
+
+    def helper_paths(self, folder: str, state_file: str) -> tuple[Path, Path] | None:
+        if self.states is None or not (self.states / state_file).is_file():
+            return None
+        return self.states / state_file, self.folder / folder
+
+    def keep_prepared_state(self, state_file: str, prepared: PreparedState) -> None:
+        if self.states is not None:
+            self.cache.search.prepared[state_file] = prepared
 
 
 class ServeMemory(Destination):

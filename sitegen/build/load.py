@@ -58,6 +58,7 @@ class LoadedSite:
     content_warnings: tuple[ContentError, ...] = ()  # of front matter: misspelt keys
     articles_rendered: int = 0
     articles_reused: int = 0
+    rendered: frozenset[str] = frozenset()  # the source paths of the articles rendered by this build
     images_processed: int = 0
     images_reused: int = 0
     site_kept: bool = False  # the last build's Site, with this build's articles in it (incremental/siteshape)
@@ -136,7 +137,7 @@ def load_site(
         next_mourning=next_mourning,
         warnings=tuple(warnings),
         content_warnings=content_warnings,
-        articles_rendered=read.rendered,
+        articles_rendered=read.rendered, rendered=frozenset(read.sources),
         articles_reused=reuse.reused,
         images_processed=images.processed,
         images_reused=images.reused,

@@ -31,7 +31,7 @@ from sitegen.build.options import BuildOptions, BuildReport
 from sitegen.build.output import WriteReport, write_site
 from sitegen.build.pageplan import PageFiles, page_files, record_plan
 from sitegen.build.run import Run, images_folder, start
-from sitegen.build.searchfiles import edition_search_files, search_files
+from sitegen.build.searchfiles import SearchAhead, edition_search_files, search_ahead, search_files
 from sitegen.build.staging import WorkerStaging
 from sitegen.errors import BuildFailed, warning_error
 from sitegen.incremental import uptodate
@@ -105,15 +105,26 @@ def _files(
     views = [load_edition(loaded, edition, run.options.jobs) for edition in loaded.site.config.editions]
     run.editions_converted = sum(view.converted for view in views)
     run.lap("convert editions", started)
-    pages = page_files(run, loaded, views, destination, workers or WorkerStaging())
+    # the search index's keys; its update started on the other core while the pages are planned and made
+    ahead = search_ahead(run, loaded, destination) if run.options.search else None
     try:
-        yield from _after_plan(run, loaded, views, destination, pages)
+        pages = page_files(run, loaded, views, destination, workers or WorkerStaging())
+        try:
+            yield from _after_plan(run, loaded, views, destination, pages, ahead)
+        finally:
+            pages.close()  # a build that stops early stops its workers
     finally:
-        pages.close()  # a build that stops early stops its workers
+        if ahead is not None:
+            ahead.close()
 
 
 def _after_plan(
-    run: Run, loaded: LoadedSite, views: list[EditionView], destination: Destination, pages: PageFiles
+    run: Run,
+    loaded: LoadedSite,
+    views: list[EditionView],
+    destination: Destination,
+    pages: PageFiles,
+    ahead: SearchAhead | None = None,
 ) -> Iterator[OutputFile]:
     if not pages.meanwhile and not pages.ahead:
         yield from pages.files
@@ -131,7 +142,7 @@ def _after_plan(
         pages.close()  # before the search index: its memory and the rendering workers' would add up
     if run.options.search:
         started = time.perf_counter()
-        yield from search_files(run, loaded, destination)
+        yield from search_files(run, loaded, destination, ahead)
         for view in views:
             yield from edition_search_files(run, view, destination)
         run.lap("search index", started)

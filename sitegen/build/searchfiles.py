@@ -13,7 +13,8 @@ import functools
 import hashlib
 import itertools
 import pickle
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import astuple, dataclass
 from typing import TYPE_CHECKING
 
 from sitegen.build.destination import Destination, LastIndex
@@ -25,6 +26,7 @@ from sitegen.cachenotes import cold_search, damaged
 from sitegen.edition import edition_body_key, edition_key
 from sitegen.incremental.bodies import BodyStore
 from sitegen.incremental.pages import PageStore, compress
+from sitegen.incremental.searchhelper import SearchHelper
 from sitegen.incremental.searchrecord import SEARCH_FILE, search_state_file
 from sitegen.layout import CACHE_DIR
 from sitegen.model import Article, OutputFile
@@ -59,13 +61,18 @@ _UPDATE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 PARTS_PER_WORKER = 4  # below this a pool costs more than it saves (a part is 128 documents)
 SPREAD_PAIRS = 1 << 22  # below this many pairs, a cold index's postings are made here (about 3,000 articles)
 RANGE_PAIRS = 1 << 22  # pairs a worker encodes at a time: what it holds, and sends back, stays a few tens of MB
+# below this many documents the state is read and updated in a few tens of milliseconds: less than a helper costs
+HELPER_DOCUMENTS = 5_000
 
 
-def search_files(run: Run, loaded: LoadedSite, destination: Destination) -> Iterator[OutputFile]:
-    """The search index: kept when no article it covers changed, else updated from the last index's state."""
-    columns = column_titles(loaded.site)
-    keys = [document_key(article, columns) for article in reversed(loaded.site.articles)]  # ids: oldest first
-    digest = hashlib.sha1(repr(keys).encode()).hexdigest()
+def search_files(
+    run: Run, loaded: LoadedSite, destination: Destination, ahead: SearchAhead | None = None
+) -> Iterator[OutputFile]:
+    """The search index: kept when no article it covers changed, else updated from the last index's state (by the
+    search helper `ahead` started, when it could)."""
+    if ahead is None:
+        ahead = search_ahead(run, loaded, destination, helped=False)
+    keys, digest = ahead.keys, ahead.digest
     record, store = run.cache.search, destination.store
     paths = record.paths
     if digest == record.digest and paths and destination.files_kept(paths):
@@ -76,7 +83,7 @@ def search_files(run: Run, loaded: LoadedSite, destination: Destination) -> Iter
         run.data_files += len(paths)  # the output lost the index (a fresh CI checkout): the page store has it
         yield from _stored_search_files(store, paths)
         return
-    files = destination.search_in_memory(digest)  # sitegen serve keeps the index in memory
+    files: Iterable[OutputFile] | None = destination.search_in_memory(digest) or _helped(destination, ahead)
     made: list[str] = []
     store.mark(SEARCH_MARK, "")  # the stored index is being changed: a build that stops here leaves it unusable
     # handed on one by one: a cold index is made while its files are written
@@ -88,6 +95,56 @@ def search_files(run: Run, loaded: LoadedSite, destination: Destination) -> Iter
     store.mark(SEARCH_MARK, digest)
     run.data_files += len(made)
     record.record(digest, tuple(made))
+
+
+@dataclass
+class SearchAhead:
+    """The source's search index as the build knows it once the site is loaded: its documents' keys (by id: oldest
+    article first) and their digest, and the search helper updating it meanwhile, when there is one."""
+
+    keys: list[str]
+    digest: str
+    helper: SearchHelper | None = None
+
+    def close(self) -> None:
+        if self.helper is not None:
+            self.helper.close()
+
+
+def search_ahead(run: Run, loaded: LoadedSite, destination: Destination, helped: bool = True) -> SearchAhead:
+    """The documents' keys; when they are not the last index's and its state is on disk, a search helper started
+    on them (`helped`, and more than one core): it updates the index on the other core while this process makes
+    the pages (incremental/searchhelper.py), given the documents of the articles this build rendered."""
+    columns = column_titles(loaded.site)
+    articles = loaded.site.articles[::-1]
+    keys = [document_key(article, columns) for article in articles]
+    ahead = SearchAhead(keys, hashlib.sha1(repr(keys).encode()).hexdigest())
+    helps = helped and run.options.jobs > 1 and len(keys) >= HELPER_DOCUMENTS
+    paths = destination.helper_paths(SEARCH_URL, SEARCH_FILE) if helps else None
+    if paths is None or ahead.digest == run.cache.search.digest or not run.options.search:
+        return ahead
+    shards = [path for path in run.cache.search.paths if path.startswith(SEARCH_URL + "shards/")]
+    kept = [path.removeprefix(SEARCH_URL) for path in shards if destination.files_kept((path,))]
+    if not kept:  # the output lacks the last index (the CI path): its chunks need every document, made here
+        return ahead
+    documents = {
+        doc_id: astuple(search_document(article, columns, loaded.body(article)))
+        for doc_id, article in enumerate(articles)
+        if article.source_path in loaded.rendered
+    }
+    ahead.helper = SearchHelper(*paths, keys, documents, kept)
+    return ahead
+
+
+def _helped(destination: Destination, ahead: SearchAhead) -> list[OutputFile] | None:
+    """The files of the index the search helper updated, its state's save kept for after the build; None when
+    there is no helper, or it could not."""
+    done = ahead.helper.result() if ahead.helper is not None else None
+    if done is None:
+        return None
+    files, save = done
+    destination.keep_prepared_state(SEARCH_FILE, save)
+    return [OutputFile(SEARCH_URL + path, data, unchanged=data is None) for path, data in files]
 
 
 def _stored_search_files(store: PageStore, paths: tuple[str, ...]) -> Iterator[OutputFile]:

@@ -13,7 +13,7 @@ A journal names its base by the token the base was written with: a journal of an
 between writing a new base and removing the old journal) is stale and left out. Both files are sealed (a checksum)
 and renamed into place, so a reader sees one build's index or the next's. The search indexes' states are saved the
 same way (incremental/searchrecord.py: `search.pickle` and `search.journal.pickle`), their lists of shards, keys and
-digests by position. Pure but for `read_journal` and `save`.
+digests by position. Pure but for `read_journal`, `save` and `write_prepared`.
 """
 
 from __future__ import annotations
@@ -185,6 +185,19 @@ def save(path: Path, value: dict[str, Any], base: Base | None, pickler: Callable
     """Save `value` (its BASE_KEY set here) as a journal against `base` (sealed, renamed into place); as a new base
     when there is none or the journal has grown past a quarter of it, then its journal removed. The base now on
     disk (`base`, or the new one)."""
+    data, new_base = prepare(value, base, pickler)
+    write_prepared(path, data, new_base)
+    if new_base or base is None:
+        return base_of(value, path.stat().st_size)
+    return base
+
+
+def prepare(
+    value: dict[str, Any], base: Base | None, pickler: Callable[..., Any] = Pickler
+) -> tuple[bytes | memoryview, bool]:
+    """What `save` writes, worked out but not written (the search helper works it out, the building process writes
+    it once the output is in place): the pickle of the journal against `base` (False), or of `value` as a new base
+    (True; its BASE_KEY set here, as `save` sets it)."""
     if base is not None:
         value[BASE_KEY] = base.token
     if base is not None and base.parts.keys() <= value.keys():  # a journal records no part gone: else a new base
@@ -192,10 +205,15 @@ def save(path: Path, value: dict[str, Any], base: Base | None, pickler: Callable
         fields = {name: getattr(journal, name) for name in _FIELDS}
         data = pickled(fields, pickler)
         if len(data) <= base.size * JOURNAL_SHARE:
-            write_pickled(journal_path(path), data)
-            return base
+            return data, False
     value[BASE_KEY] = os.urandom(8).hex()
-    data = pickled(value, pickler)
+    return pickled(value, pickler), True
+
+
+def write_prepared(path: Path, data: bytes | memoryview, new_base: bool) -> None:
+    """Write what `prepare` worked out for the base at `path`: its journal, or a new base and no journal."""
+    if not new_base:
+        write_pickled(journal_path(path), data)
+        return
     write_pickled(path, data)
     journal_path(path).unlink(missing_ok=True)  # a build dying just before leaves it stale: it names the old base
-    return base_of(value, path.stat().st_size)

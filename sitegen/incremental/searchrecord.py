@@ -16,19 +16,31 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sitegen import toolchain
 from sitegen.cachenotes import OTHER_TOOLCHAIN, damaged, discarded
-from sitegen.incremental.journal import BASE_KEY, Base, applied, base_of, journal_path, read_journal, save
+from sitegen.incremental.journal import (
+    BASE_KEY,
+    Base,
+    applied,
+    base_of,
+    journal_path,
+    prepare,
+    read_journal,
+    save,
+    write_prepared,
+)
 from sitegen.incremental.pickles import READ_ERRORS, DataUnpickler, FormerLayout, load_sealed
 from sitegen.incremental.places import Places
 from sitegen.search.state import STATE_SCHEMA, IndexState, state_data, state_from_data
 
 SEARCH_FILE = "search.pickle"
+# a state's save worked out but not written: the pickle of its journal (False) or of a new base (True)
+PreparedState = tuple[bytes, bool]
 # this record's part of the build cache's index, and its type ("edition_search", a dict, may be missing)
 INDEX_PART = {"search": tuple}
 
@@ -45,6 +57,8 @@ class SearchRecord:
     edition_states: dict[str, IndexState] = field(default_factory=dict)
     # each state file's base as on disk, by file name: a save writes the journal against it
     bases: dict[str, Base] = field(default_factory=dict, repr=False)
+    # the saves of states the search helper updated (`prepared_search_state`), by file name: written after the build
+    prepared: dict[str, PreparedState] = field(default_factory=dict, repr=False)
     changed: bool = False  # whether the disk copy needs writing
 
     def record(self, digest: str, paths: tuple[str, ...]) -> None:
@@ -59,6 +73,10 @@ class SearchRecord:
         """The states of the indexes this build made or updated, for the next build's update."""
         if self.state is not None:
             save_search_state(folder, self.state, SEARCH_FILE, self.bases)
+        for name, (data, new_base) in self.prepared.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            write_prepared(folder / name, data, new_base)
+            self.bases.pop(name, None)  # the helper read it: a later save in this process writes a new base
         for name, state in self.edition_states.items():
             save_search_state(folder, state, name, self.bases)
 
@@ -150,7 +168,17 @@ def save_search_state(
     """Saved as a journal against its base (`bases`, by file name), or as a new base; each written beside, then
     renamed into place: a reader sees the old state or the new one, never half of one."""
     folder.mkdir(parents=True, exist_ok=True)
-    value = {"schema": _search_schema(), **dict(zip(IndexState.__slots__, state_data(state), strict=True))}
-    base = save(folder / name, value, (bases or {}).get(name), pickle.Pickler)
+    base = save(folder / name, _state_value(state), (bases or {}).get(name), pickle.Pickler)
     if bases is not None:
         bases[name] = base
+
+
+def prepared_search_state(state: IndexState, name: str, bases: Mapping[str, Base]) -> PreparedState:
+    """What `save_search_state` would write for `state` against its base in `bases` (as load_search_state read it),
+    as plain data: the search helper works it out, the building process writes it after the build."""
+    data, new_base = prepare(_state_value(state), bases.get(name), pickle.Pickler)
+    return bytes(data), new_base
+
+
+def _state_value(state: IndexState) -> dict[str, Any]:
+    return {"schema": _search_schema(), **dict(zip(IndexState.__slots__, state_data(state), strict=True))}
