@@ -58,6 +58,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
             "stamps",
             "toolchain",
             "cachenotes",
+            "helperprocess",
         ),
     ),
     ("leaves", ("content.text", "content.yamltext", "content.sanitize")),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen import helperprocess
 from sitegen.build import outputcheck
 from sitegen.build.outputcheck import OutputCheck
 from sitegen.incremental.outputs import OutputRecord
@@ -97,13 +98,13 @@ def test_a_process_forked_meanwhile_does_not_keep_the_helper_waiting(
     their size, never to the end of its input."""
     folder, stats = recorded_folder(tmp_path)
     forked = threading.Event()
-    feed = outputcheck._feed
+    feed = helperprocess._feed
 
     def feed_after_the_fork(helper: subprocess.Popen[bytes], payload: bytes) -> None:
         forked.wait()
         feed(helper, payload)
 
-    monkeypatch.setattr(outputcheck, "_feed", feed_after_the_fork)
+    monkeypatch.setattr(helperprocess, "_feed", feed_after_the_fork)
     check = OutputCheck(folder, stats)
     release, hold = os.pipe()
     child = os.fork()

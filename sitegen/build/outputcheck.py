@@ -12,14 +12,13 @@ here, as before.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
-import subprocess
 import sys
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from sitegen.helperprocess import HelperProcess
 
 # Below this many files the stats cost less than starting an interpreter (about 10 ms of the other core).
 HELPER_FILES = 4000
@@ -52,24 +51,12 @@ class OutputCheck:
     def __init__(self, folder: Path, stats: Mapping[str, tuple[int, int]]) -> None:
         self.folder, self.stats = folder, stats
         self._differ: set[str] | None = None
-        self._helper: subprocess.Popen[bytes] | None = None
-        self._feeder: threading.Thread | None = None
+        self._helper: HelperProcess | None = None
         try:
             payload = marshal.dumps(dict(stats))
         except ValueError:  # not plain data: checked here
             return
-        try:
-            self._helper = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _HELPER, str(folder)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-        except (OSError, ValueError):  # no interpreter to start: checked here
-            return
-        # fed by a thread, blocked in write(2) without the interpreter's lock while the helper starts up
-        self._feeder = threading.Thread(target=_feed, args=(self._helper, payload), daemon=True)
-        self._feeder.start()
+        self._helper = HelperProcess([sys.executable, "-I", "-S", "-c", _HELPER, str(folder)], payload)
 
     def intact(self, path: str) -> bool:
         """Whether the file at `path` has the stats the record holds (False when it records none)."""
@@ -90,44 +77,19 @@ class OutputCheck:
         return [wanted and path in recorded and path not in differ for path, wanted in zip(paths, asked, strict=True)]
 
     def close(self) -> None:
-        """Wait for the helper when it was never asked (a build that failed before its page plan)."""
-        self._stop()
+        """Stop the helper when it was never asked (a build that failed before its page plan)."""
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            helper.stop()
 
     def _answer(self) -> set[str] | None:
         """The paths whose stats differ, once the helper has told them; None when it could not."""
         if self._differ is None and self._helper is not None:
-            helper = self._helper
-            try:
-                assert helper.stdout is not None
-                said = helper.stdout.read()
-                code = helper.wait()
-            except OSError:
-                said, code = b"", 1
-            self._stop()  # the helper has ended: only the feeder to join
-            if code == 0 and said.endswith(b"\0."):
+            helper, self._helper = self._helper, None
+            said = helper.answer()
+            if said is not None and said.endswith(b"\0."):
                 self._differ = {path for path in said[:-2].decode("utf-8", "surrogateescape").split("\0") if path}
         return self._differ
-
-    def _stop(self) -> None:
-        helper, self._helper = self._helper, None
-        if helper is not None:
-            with contextlib.suppress(OSError):
-                helper.kill()  # nothing when it has ended
-            helper.wait()
-            if self._feeder is not None:
-                self._feeder.join()  # its write fails once the helper is gone
-            if helper.stdout is not None:
-                with contextlib.suppress(OSError):
-                    helper.stdout.close()
-
-
-def _feed(helper: subprocess.Popen[bytes], payload: bytes) -> None:
-    """The helper's input, then its end; a helper that died takes none (then its answer is no answer)."""
-    assert helper.stdin is not None
-    with contextlib.suppress(OSError):
-        helper.stdin.write(b"%d\n" % len(payload) + payload)
-    with contextlib.suppress(OSError):
-        helper.stdin.close()
 
 
 def _stat(folder: Path, path: str) -> tuple[int, int] | None:

@@ -4,8 +4,9 @@ plans, renders and writes the pages.
 After an edit of one article at 100,000 articles, reading the index's state (80 MB: every document's key and digest,
 and the shards) and updating it took 0.3 s of the building process, one core idle meanwhile. The update needs little
 of the loaded site: the documents' keys (which say which documents changed) and the documents that did. So the
-building process starts a helper (a fresh interpreter, as the output check's: a forked copy of a process holding the
-loaded site made the parent pay for every page it wrote to afterwards, 170,000 page faults, more than the update)
+building process starts a helper (a fresh interpreter, `helperprocess.py`, as the output check's: a forked copy of a
+process holding the loaded site made the parent pay for every page it wrote to afterwards, 170,000 page faults, more
+than the update)
 and hands it the keys and the documents of the articles it rendered, the last output's index folder and the shards
 still intact there. The helper reads the state, updates it, works out the save of the new state against its base
 (`searchrecord.prepared_search_state`) and hands back the index's files and that save, as plain data.
@@ -17,15 +18,13 @@ nothing and the building process makes the update itself, as without a helper. T
 
 from __future__ import annotations
 
-import contextlib
 import marshal
-import subprocess
 import sys
-import threading
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sitegen.helperprocess import HelperProcess
 from sitegen.incremental.journal import Base
 from sitegen.incremental.searchrecord import PreparedState, load_search_state, prepared_search_state
 from sitegen.search.format import SearchDocument
@@ -52,8 +51,7 @@ class SearchHelper:
         documents: Mapping[int, DocumentFields],
         kept: Collection[str],
     ) -> None:
-        self._helper: subprocess.Popen[bytes] | None = None
-        self._feeder: threading.Thread | None = None
+        self._helper: HelperProcess | None = None
         request: dict[str, object] = {"state": str(state_file), "folder": str(folder), "keys": list(keys)}
         request |= {"documents": dict(documents), "kept": sorted(kept)}
         try:
@@ -61,31 +59,14 @@ class SearchHelper:
         except ValueError:  # not plain data: made by the building process
             return
         code = f"import sys; sys.path[:] = {sys.path!r}; from {__name__} import answer; answer()"
-        try:
-            self._helper = subprocess.Popen(
-                [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-            )
-        except (OSError, ValueError):
-            return
-        # fed by a thread, blocked in write(2) without the interpreter's lock while the helper starts up
-        self._feeder = threading.Thread(target=_feed, args=(self._helper, payload), daemon=True)
-        self._feeder.start()
+        self._helper = HelperProcess([sys.executable, "-c", code], payload)
 
     def result(self) -> tuple[Files, PreparedState] | None:
         """The updated index's files (path under the folder, bytes or None: as the last index had it) and the save
         of its state; None when the helper could not make them (the building process makes them)."""
-        helper = self._helper
-        if helper is None:
-            return None
-        try:
-            assert helper.stdout is not None
-            said = helper.stdout.read()
-            code = helper.wait()
-        except OSError:
-            said, code = b"", 1
-        finally:
-            self.close()
-        if code != 0 or not said:
+        helper, self._helper = self._helper, None
+        said = helper.answer() if helper is not None else None
+        if not said:
             return None
         try:
             answered = marshal.loads(said)
@@ -97,27 +78,10 @@ class SearchHelper:
         return [(path, data) for path, data in files], (save[0], save[1])
 
     def close(self) -> None:
-        """Stop the helper, if it still runs (the build stopped early, or it has answered)."""
+        """Stop the helper, if it still runs (the build stopped early)."""
         helper, self._helper = self._helper, None
-        if helper is None:
-            return
-        with contextlib.suppress(OSError):
-            helper.kill()  # nothing when it has ended
-        helper.wait()
-        if self._feeder is not None:
-            self._feeder.join()  # its write fails once the helper is gone
-        for stream in (helper.stdin, helper.stdout):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-
-
-def _feed(helper: subprocess.Popen[bytes], payload: bytes) -> None:
-    assert helper.stdin is not None
-    with contextlib.suppress(OSError):
-        helper.stdin.write(b"%d\n" % len(payload) + payload)
-    with contextlib.suppress(OSError):
-        helper.stdin.close()
+        if helper is not None:
+            helper.stop()
 
 
 def answer() -> None:
