@@ -4,12 +4,12 @@ plans, renders and writes the pages.
 After an edit of one article at 100,000 articles, reading the index's state (80 MB: every document's key and digest,
 and the shards) and updating it took 0.3 s of the building process, one core idle meanwhile. The update needs little
 of the loaded site: the documents' keys (which say which documents changed) and the documents that did. So the
-building process starts a helper (a fresh interpreter, `helperprocess.py`, as the output check's: a forked copy of a
-process holding the loaded site made the parent pay for every page it wrote to afterwards, 170,000 page faults, more
-than the update)
-and hands it the keys and the documents of the articles it rendered, the last output's index folder and the shards
-still intact there. The helper reads the state, updates it, works out the save of the new state against its base
-(`searchrecord.prepared_search_state`) and hands back the index's files and that save, as plain data.
+building process starts a helper (a fresh interpreter, `helperprocess.py`, as the output check does: a forked copy
+of a process holding the loaded site made the parent pay for every page it wrote to afterwards, 170,000 page faults,
+more than the update) and hands it the keys and the documents of the articles it rendered, the last output's index
+folder and the shards still intact there. The helper reads the state, updates it, works out the save of the new
+state against its base (`searchrecord.prepared_search_state`) and hands back the index's files and that save, as
+plain data.
 
 All or nothing: where the helper would need anything else (a changed document it was not given, a chunk the output
 lost, an unreadable state, a damaged file: anything that makes a build say something or read a body), it answers
