@@ -147,3 +147,19 @@ def test_no_helper_where_the_output_lacks_the_last_index(
     build_site(site, jobs=2, output_dir=tmp_path / "fresh-public")
     assert not helped["started"]
     assert tree(tmp_path / "fresh-public") == cold_tree(site, tmp_path / "cold")
+
+
+def test_a_prepared_save_is_written_once(tmp_path: Path) -> None:
+    """SearchRecord.save_states writes the helper's prepared save, and forgets it: a later save in the same process
+    never writes that build's journal again over what came after."""
+    from sitegen.incremental.journal import journal_path
+    from sitegen.incremental.searchrecord import SearchRecord
+
+    record = SearchRecord()
+    record.prepared[SEARCH_FILE] = (b"journal bytes", False)
+    record.save_states(tmp_path)
+    written = journal_path(tmp_path / SEARCH_FILE)
+    assert written.is_file() and not record.prepared
+    written.unlink()
+    record.save_states(tmp_path)
+    assert not written.exists()

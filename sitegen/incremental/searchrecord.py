@@ -77,6 +77,7 @@ class SearchRecord:
             folder.mkdir(parents=True, exist_ok=True)
             write_prepared(folder / name, data, new_base)
             self.bases.pop(name, None)  # the helper read it: a later save in this process writes a new base
+        self.prepared.clear()  # written once: a later save has states of its own
         for name, state in self.edition_states.items():
             save_search_state(folder, state, name, self.bases)
 
