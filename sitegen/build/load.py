@@ -15,11 +15,13 @@ from functools import partial
 from pathlib import Path
 
 from sitegen.build.admin import admin_files
+from sitegen.build.articlesahead import ArticlesAhead, started_ahead
+from sitegen.build.loadchecks import photos_published, portal_warnings
 from sitegen.build.parallel import ordered_map
 from sitegen.build.staticfiles import static_files
 from sitegen.config import load_config
 from sitegen.content.articles import Flawed, Source, read_source, render_article
-from sitegen.content.authors import AUTHORS_FILE, PHOTO_URL, AuthorInfo, load_authors
+from sitegen.content.authors import load_authors
 from sitegen.content.links import check_links
 from sitegen.content.markup import MarkdownRenderer
 from sitegen.content.rereading import read_kept, render_kept
@@ -37,10 +39,9 @@ from sitegen.model import Article, Body, Config, OutputFile, Site
 from sitegen.pictures.cache import ImageStore
 from sitegen.pictures.resolve import Pictures
 from sitegen.pictures.shared import SharedPictures
-from sitegen.pictures.variants import UnreadablePicture
 from sitegen.portal import production_problems
 from sitegen.render.theme import Theme
-from sitegen.site import Chosen, author_slug, shared_tag_pages
+from sitegen.site import Chosen, author_slug
 from sitegen.stamps import RACY_NANOSECONDS
 
 
@@ -64,6 +65,7 @@ class LoadedSite:
     site_kept: bool = False  # the last build's Site, with this build's articles in it (incremental/siteshape)
     # renders an article's body again when its stored copy is lost or damaged (see body)
     remake: Callable[[Article], Body] | None = field(default=None, compare=False)
+    ahead: ArticlesAhead | None = field(default=None, compare=False)  # the articles' keys made meanwhile (pageplan)
 
     def body(self, article: Article) -> Body:
         """The article's body: from the store, or, when its row there is lost or damaged (a warning says so),
@@ -95,14 +97,13 @@ def load_site(
     images: ImageStore,
     slug_of: Callable[[str], str] = author_slug,
     edits: SourceEdits | None = None,
+    ahead: Callable[[BuildCache], ArticlesAhead | None] | None = None,
 ) -> LoadedSite:
-    """Read and check everything; raise BuildFailed with every content error, or ConfigError.
-
-    What may be reused is asked of an ArticleReuse (sitegen.incremental.reuse); this function reads. Pictures are
-    processed here, through the image cache and before the bodies that show them are rendered, so that pages render
-    from plain data. They are processed ahead, in threads, before the Markdown workers fork: the workers inherit
-    the results. `edits`: the only sources that may differ from the store's articles, when sitegen serve's watcher
-    says so (sitegen.incremental.edits); None: every source is looked at."""
+    """Read and check everything; raise BuildFailed with every content error, or ConfigError. What may be reused is
+    asked of an ArticleReuse (incremental/reuse.py); this function reads. Pictures are processed here, through the
+    image cache, in threads ahead of the Markdown workers (which inherit them): pages render from plain data. `edits`:
+    the only sources that may differ from the store's articles (serve's watcher, incremental/edits.py; None: every
+    source is looked at). `ahead`: started once the articles are final (build/articlesahead.py)."""
     config = load_config(site_dir)
     now = (now or datetime.now(config.timezone)).astimezone(config.timezone)
     if cache.start(files_fingerprint([site_dir / CONFIG_FILE])):  # what shapes every article: site.yaml, sitegen
@@ -113,37 +114,37 @@ def load_site(
     checked = read.articles | {path: flawed.article for path, flawed in read.flawed.items()}
     chosen = Chosen.of(checked, drafts, future)
     counts, count_errors = load_view_counts(site_dir)
-    people, people_errors = _photos_published(*load_authors(site_dir), images)
+    people, people_errors = photos_published(*load_authors(site_dir), images)
     errors = [*read.errors, *_site_errors(read, chosen, checked, cache, config), *count_errors, *people_errors]
     content_warnings = tuple(w for a in chosen.published for w in a.warnings)
     published, warnings = apply_view_counts(chosen.published, counts, config)
-    warnings.extend(_portal_warnings(config, published, people))
+    warnings.extend(portal_warnings(config, published, people))
     if errors:
         raise _failed(errors, read, content_warnings, warnings, config)
     reuse.keep(read.sources.values(), chosen.everything, lambda prints: edition_keys(prints, config.editions))
+    memo = cache.pictures_of if cache.articles.keep_sources else None  # for serve's next load, as its sources are
     next_article = min((a.date for a in chosen.everything if a.future), default=None)
     next_mourning = config.next_mourning_change(now)
-    memo = cache.pictures_of if cache.articles.keep_sources else None  # for serve's next load, as its sources are
-    site, site_kept = cache.site_shape.site(config, published, people, config.mourning_at(now), slug_of, cache.related)
-    return LoadedSite(
-        site=site,
-        site_kept=site_kept,
-        static_files=static_files(site_dir, theme, published, people, memo, images) + admin_files(site_dir, config),
-        bodies=cache.articles.bodies,
-        left_out_drafts=len(chosen.drafts),
-        left_out_future=len(chosen.future),
-        next_scheduled=min((a.date for a in chosen.future), default=None),
-        next_change=min((t for t in (next_article, next_mourning) if t is not None), default=None),
-        next_mourning=next_mourning,
-        warnings=tuple(warnings),
-        content_warnings=content_warnings,
-        articles_rendered=read.rendered, rendered=frozenset(read.sources),
-        articles_reused=reuse.reused,
-        images_processed=images.processed,
-        images_reused=images.reused,
-        # only for a damaged body
-        remake=partial(_remake_body, site_dir, config, pictures, read.urls, now, cache.articles.bodies),
-    )
+    with started_ahead(ahead, cache) as started:  # the site assembled meanwhile
+        site, kept = cache.site_shape.site(config, published, people, config.mourning_at(now), slug_of, cache.related)
+        return LoadedSite(
+            site=site,
+            site_kept=kept,
+            static_files=static_files(site_dir, theme, published, people, memo, images) + admin_files(site_dir, config),
+            bodies=cache.articles.bodies,
+            left_out_drafts=len(chosen.drafts),
+            left_out_future=len(chosen.future),
+            next_scheduled=min((a.date for a in chosen.future), default=None),
+            next_change=min((t for t in (next_article, next_mourning) if t is not None), default=None),
+            next_mourning=next_mourning,
+            warnings=tuple(warnings),
+            content_warnings=content_warnings,
+            articles_rendered=read.rendered, rendered=frozenset(read.sources), articles_reused=reuse.reused,
+            images_processed=images.processed, images_reused=images.reused,
+            # only for a damaged body
+            remake=partial(_remake_body, site_dir, config, pictures, read.urls, now, cache.articles.bodies),
+            ahead=started,
+        )
 
 
 def _failed(
@@ -211,32 +212,6 @@ def _read_articles(
     articles.update(_render(to_render, config, pictures, urls, now, reuse.store.bodies, jobs, errors, flawed, warnings))
     complete = len(articles) + len(flawed) == len(found)
     return _Read(articles, sources, urls, errors, len(to_render), flawed, warnings, complete)
-
-
-def _photos_published(
-    people: dict[str, AuthorInfo], errors: list[ContentError], images: ImageStore
-) -> tuple[dict[str, AuthorInfo], list[ContentError]]:
-    """Authors' photos published without their metadata (a phone's photo says where it was taken)."""
-    found = dict(people)
-    for name, info in people.items():
-        if info.photo_file is not None:
-            try:
-                found[name] = replace(info, photo_file=images.published(info.photo_file))
-            except (OSError, UnreadablePicture) as exc:
-                problem = f"data/{info.photo.removeprefix(PHOTO_URL)} cannot be read as a picture ({exc})"
-                errors = [*errors, ContentError(AUTHORS_FILE, info.line, f"{name}.photo", problem)]
-    return found, errors
-
-
-def _portal_warnings(config: Config, published: list[Article], people: dict[str, AuthorInfo]) -> list[str]:
-    """A public site without its ICP number (an error under `sitegen check --production`); data/authors.yaml
-    entries for names no published article carries (a colleague yet to write, or a typo)."""
-    names = {name for a in published for name in (*a.authors, a.editor)}
-    unknown = [f"{AUTHORS_FILE}: no published article names '{name}'" for name in people if name not in names]
-    shared = [f"tags {', '.join(map(repr, names))} share one page, tags/{slug}/: rename one to keep them apart"
-              for slug, names in shared_tag_pages(published)]  # fmt: skip
-    return [*production_problems(config.base_url, config.filings), *unknown, *shared]
-
 
 
 def _read_sources(

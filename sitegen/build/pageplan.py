@@ -18,6 +18,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from sitegen.build.articlesahead import ArticlesAhead
 from sitegen.build.collector import kept
 from sitegen.build.destination import Destination
 from sitegen.build.editions import EditionView
@@ -62,9 +63,12 @@ class PagePlan:
         return [i for i, done in enumerate(self.actions) if done == action]
 
 
-def plan_keys(run: Run) -> ContextKeys:
+def plan_keys(run: Run, ahead: ArticlesAhead | None = None) -> ContextKeys:
     """The keys of this build's pages and data files: each article walked once, however many pages and feeds show it,
-    or not at all (the cache's digests are the bases); its pictures' files named by folder."""
+    or not at all (the cache's digests are the bases, and those `ahead` made while the site was assembled); its
+    pictures' files named by folder."""
+    if ahead is not None:
+        ahead.take(run.cache.articles)
     keys = ContextKeys(run.cache.articles.bases, run.cache.pictures)
     run.shapes = keys.rebase(run.cache.articles.by_path.values())
     return keys
@@ -179,7 +183,7 @@ def page_files(
     folder = workers.folder  # set by the writer before it asks for the first file; the workers fork later
     env = make_environment(run.site_dir / TEMPLATES_DIR, run.options.theme, run.options.disk_cache)
     with kept():  # the plan lives to the end of the build
-        keys = plan_keys(run)
+        keys = plan_keys(run, loaded.ahead)
         plan = plan_pages(run, loaded, views, env, destination, keys)
     store = destination.store  # keeps nothing but for an output folder
     todo = plan.indexes(RENDER)

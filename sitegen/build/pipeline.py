@@ -17,10 +17,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Collection, Iterator
+from functools import partial
 from pathlib import Path
 
 from sitegen import toolchain
 from sitegen.build import heap, load
+from sitegen.build.articlesahead import articles_ahead
 from sitegen.build.collector import leave, paused, spared
 from sitegen.build.dataplan import data_files
 from sitegen.build.destination import Destination, NoOutput, OutputFolder, ServeMemory
@@ -42,17 +44,22 @@ from sitegen.pictures.cache import ImageStore
 from sitegen.stamps import RACY_NANOSECONDS
 
 
-def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None = None) -> LoadedSite:
+def load_run(
+    run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None = None, ahead: bool = False
+) -> LoadedSite:
     """The site of a run, loaded and checked (sitegen serve's lazy site loads through here too, with the author
-    slugs it keeps in memory: `slugs`, and the sources its watcher saw change: `edits`)."""
+    slugs it keeps in memory: `slugs`, and the sources its watcher saw change: `edits`). `ahead`: the pages will be
+    planned (`_files`), so the articles' keys and the cache's shards may be made meanwhile (build/articlesahead.py)."""
     o = run.options
     started = time.perf_counter()
     images = ImageStore(images_folder(run.site_dir, o), write=run.write_images, reuse=o.disk_cache)
     if slugs is None:
         slugs = load_slugs(run.cache_folder, toolchain.digest(), run.warnings) if o.disk_cache else SlugMemo()
     try:
+        shards = run.cache_folder if run.on_disk and run.write_cache else None
+        meanwhile = partial(articles_ahead, shards=shards, jobs=o.jobs) if ahead else None
         loaded = load.load_site(
-            run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs, edits
+            run.site_dir, o.drafts, o.future, o.now, o.theme, run.cache, o.jobs, images, slugs, edits, meanwhile
         )
     except BuildFailed as failed:  # under --strict its warnings are errors of the same run
         if o.strict and failed.warnings:
@@ -64,6 +71,8 @@ def load_run(run: Run, slugs: SlugMemo | None = None, edits: SourceEdits | None 
     run.warnings.extend(images.warnings)
     run.lap("read and render Markdown", started)
     if o.strict and (loaded.warnings or loaded.content_warnings):
+        if loaded.ahead is not None:
+            loaded.ahead.close()
         raise BuildFailed([*loaded.content_warnings, *map(warning_error, loaded.warnings)])
     return loaded
 
@@ -88,7 +97,7 @@ def _load_kept(run: Run, settle: Callable[[], None], edits: SourceEdits | None =
     it to its end, so the collector need not walk it again and again. What loading freed is given back to the system
     (heap.py) before the page workers fork."""
     with paused():
-        loaded = load_run(run, edits=edits)
+        loaded = load_run(run, edits=edits, ahead=True)
         settle()  # before the collector is back: else its next allocation walks every object the load made
     heap.give_back()
     return loaded
@@ -116,6 +125,8 @@ def _files(
     finally:
         if ahead is not None:
             ahead.close()
+        if loaded.ahead is not None:  # taken when the pages were planned; else stopped
+            loaded.ahead.close()
 
 
 def _after_plan(

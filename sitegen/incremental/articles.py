@@ -213,6 +213,7 @@ class ShardFolder:
         """Write the picture table and the shards that changed; the names of every shard, by number, and the
         table's. `saved`: the shards as last read or written (updated here): one holding the same article objects
         keeps its name without its shape being worked out again (most of a rebuild's shards)."""
+        self.folder.mkdir(parents=True, exist_ok=True)  # also ahead of the index (build/articlesahead.py)
         table = save_table(self.folder, table_of(articles.values(), keys))
         references = {id(picture): key for picture, key in keys.by_id.values()}
         pickler = shard_pickler(references)
