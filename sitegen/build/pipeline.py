@@ -254,6 +254,8 @@ def build(
             return _build(run, loaded, destination, output)
         finally:
             destination.close()
+            if loaded is not None and loaded.ahead is not None:  # a build that failed before its pages: stopped
+                loaded.ahead.close()
             if not options.free_at_end:
                 leave(run, loaded, destination)
 
